@@ -1,0 +1,129 @@
+# ipcscope - build, test and run. `make run` and `make test` work on a fresh
+# Debian/Ubuntu machine: missing build dependencies are installed with apt.
+
+VERSION     := 0.1.0
+BUILD       := build
+CC          ?= cc
+CLANG       ?= clang
+BPFTOOL     ?= bpftool
+PYTHON      ?= python3
+
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
+		-e 's/ppc64le/powerpc/' -e 's/s390x/s390/' -e 's/riscv64/riscv/')
+# CO-RE: one vmlinux.h per architecture; x86 is in the repo, others are
+# generated from the running kernel's BTF on first build.
+VMLINUX_H := vmlinux/$(ARCH)/vmlinux.h
+
+CFLAGS_COMMON := -std=gnu11 -g -Wall -Wextra -Werror -MMD -MP \
+		 -Ibpf -Iuser -I$(BUILD)/bpf -DIPCSCOPE_VERSION='"$(VERSION)"'
+CFLAGS      ?= -O2
+SAN_FLAGS   := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+	       -fno-sanitize-recover=all
+BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+	       -MMD -MP -I$(dir $(VMLINUX_H)) -Ibpf
+
+BPF_SRCS    := $(wildcard bpf/*.bpf.c)
+BPF_OBJS    := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+SKEL        := $(BUILD)/bpf/ipcscope.skel.h
+
+# pure C: unit-tested without root; session.c/record.c/ipcscope.c use libbpf
+PURE_SRCS   := user/util.c user/json.c user/hist.c user/model.c \
+	       user/options.c user/report.c
+TOOL_SRCS   := $(PURE_SRCS) user/session.c user/record.c user/ipcscope.c
+TOOL_OBJS   := $(patsubst user/%.c,$(BUILD)/user/%.o,$(TOOL_SRCS))
+UNIT_SRCS   := $(wildcard tests/unit/*.c)
+UNIT_OBJS   := $(patsubst %.c,$(BUILD)/asan/%.o,$(PURE_SRCS) $(UNIT_SRCS))
+WORKLOADS   := $(patsubst workloads/%.c,$(BUILD)/workloads/%,$(wildcard workloads/*.c))
+
+DEPS_STAMP  := $(BUILD)/.deps-ok
+# Debian package -> a file it installs that the build needs
+DEP_PKGS    := clang:/usr/bin/clang llvm:/usr/bin/llvm-strip \
+	       libbpf-dev:/usr/include/bpf/libbpf.h bpftool:/usr/sbin/bpftool \
+	       libelf-dev:/usr/include/libelf.h zlib1g-dev:/usr/include/zlib.h \
+	       python3:/usr/bin/python3 make:/usr/bin/make gcc:/usr/bin/gcc
+
+.PHONY: all deps run test unit integration clean vmlinux help
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/ipcscope $(WORKLOADS) $(BUILD)/tests/unit
+
+help:
+	@echo "make deps   install missing build dependencies (apt-get, as root)"
+	@echo "make        build ipcscope, the workloads and the unit tests"
+	@echo "make run    build, then trace the bundled pipe workload (as root)"
+	@echo "make test   build, then run the unit and integration tests"
+	@echo "make clean  remove $(BUILD)/"
+
+# Installs only what is missing; without apt or root, says what to install.
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP):
+	@missing=""; for pf in $(DEP_PKGS); do \
+		f=$${pf#*:}; p=$${pf%%:*}; \
+		command -v $$(basename $$f) >/dev/null 2>&1 || [ -e $$f ] || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing build dependencies:$$missing"; \
+		if ! command -v apt-get >/dev/null; then \
+			echo "no apt-get here: install$$missing with your package manager" >&2; exit 1; fi; \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "run as root, or: sudo apt-get install$$missing" >&2; exit 1; fi; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@mkdir -p $(@D) && touch $@
+
+$(VMLINUX_H): | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
+
+vmlinux:
+	@mkdir -p $(dir $(VMLINUX_H))
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX_H)
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# several .bpf.c files, one object, one skeleton: maps are shared, not copied
+$(BUILD)/bpf/ipcscope.bpf.o: $(BPF_OBJS)
+	$(BPFTOOL) gen object $@ $^
+
+$(SKEL): $(BUILD)/bpf/ipcscope.bpf.o
+	$(BPFTOOL) gen skeleton $< name ipcscope_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/user/%.o: user/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -c $< -o $@
+
+# session.c includes the skeleton
+$(BUILD)/user/session.o: $(SKEL)
+
+$(BUILD)/ipcscope: $(TOOL_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ -lbpf -lelf -lz
+
+$(BUILD)/workloads/%: workloads/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $<
+
+$(BUILD)/asan/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -Itests/unit $(SAN_FLAGS) -c $< -o $@
+
+$(BUILD)/tests/unit: $(UNIT_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(SAN_FLAGS) -o $@ $^
+
+run: all
+	$(BUILD)/ipcscope record -- $(BUILD)/workloads/pipe --count 1000 --size 4096
+
+# One runner, one closing line: unit tests (ASan/UBSan) then integration tests
+test: all
+	$(PYTHON) tests/run.py
+
+unit: $(BUILD)/tests/unit
+	$(BUILD)/tests/unit
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * core.bpf.c - the maps, and following processes: which processes are
+ * targets (children join their parent on fork), their names, syscalls and
+ * context switches. Mechanism probes live in their own files.
+ */
+#define IPCSCOPE_DEFINE_MAPS
+#include "common.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* The per-process record, created on first sight. */
+static __always_inline struct ipc_proc *proc_get(__u32 tgid)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct ipc_proc init = {};
+
+	init.ppid = BPF_CORE_READ(task, real_parent, tgid);
+	init.first_ns = bpf_ktime_get_ns();
+	BPF_CORE_READ_STR_INTO(&init.comm, task, group_leader, comm);
+	return lookup_or_init(&procs, &tgid, &init, IPC_DROP_PROC);
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(ipc_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = parent->tgid, ctgid = child->tgid;
+	struct ipc_proc init = {};
+	__u8 one = 1;
+
+	if (ptgid == ctgid || !is_target(ptgid))
+		return 0;	/* a new thread, or not ours */
+	if (!targ_all && bpf_map_update_elem(&targets, &ctgid, &one, BPF_ANY))
+		count_drop(IPC_DROP_TARGET);
+	init.ppid = ptgid;
+	init.flags = IPC_PROC_FORKED;
+	init.first_ns = bpf_ktime_get_ns();
+	bpf_probe_read_kernel_str(&init.comm, sizeof(init.comm), parent->comm);
+	if (bpf_map_update_elem(&procs, &ctgid, &init, BPF_ANY))
+		count_drop(IPC_DROP_PROC);
+	return 0;
+}
+
+SEC("tp/sched/sched_process_exec")
+int ipc_exec(void *ctx)
+{
+	__u32 tgid = current_tgid();
+	struct ipc_proc *p;
+
+	if (!is_target(tgid))
+		return 0;
+	p = proc_get(tgid);
+	if (!p)
+		return 0;
+	bpf_get_current_comm(&p->comm, sizeof(p->comm));
+	p->flags |= IPC_PROC_EXECED;
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(ipc_exit, struct task_struct *task)
+{
+	__u32 tgid = task->tgid;
+	__u64 id = (__u64)tgid << 32 | task->pid;
+	struct ipc_proc *p;
+
+	if (!is_target(tgid))
+		return 0;
+	/* a thread killed inside a syscall never reaches its sys_exit */
+	bpf_map_delete_elem(&inflight, &id);
+	/* the whole process is gone when its last thread exits */
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+	p = proc_get(tgid);
+	if (p) {
+		p->flags |= IPC_PROC_EXITED;
+		p->exit_ns = bpf_ktime_get_ns();
+	}
+	/* the record stays for the report; the pid may now be reused */
+	if (!targ_all)
+		bpf_map_delete_elem(&targets, &tgid);
+	return 0;
+}
+
+SEC("tp/sched/sched_switch")
+int ipc_switch(struct trace_event_raw_sched_switch *ctx)
+{
+	/* current is still the task being switched out */
+	__u32 tgid = current_tgid();
+	struct ipc_proc *p;
+	long state;
+
+	if (!is_target(tgid))
+		return 0;
+	p = proc_get(tgid);
+	if (!p)
+		return 0;
+	/*
+	 * A preempted task reports TASK_REPORT_MAX (0x100) or is still
+	 * running (0): involuntary. Any sleep state bit: it gave up the CPU.
+	 */
+	state = BPF_CORE_READ(ctx, prev_state);
+	if (state & 0xff)
+		__sync_fetch_and_add(&p->vol_switches, 1);
+	else
+		__sync_fetch_and_add(&p->invol_switches, 1);
+	return 0;
+}
+
+SEC("tp/raw_syscalls/sys_enter")
+int ipc_sys_enter(void *ctx)
+{
+	__u32 tgid = current_tgid();
+	struct ipc_proc *p;
+
+	if (!is_target(tgid))
+		return 0;
+	p = proc_get(tgid);
+	if (p)
+		__sync_fetch_and_add(&p->syscalls, 1);
+	return 0;
+}

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * pipe.bpf.c - the pipe-only ways to move data: splice(2) and vmsplice(2).
+ *
+ * splice moves pages between a pipe and another fd with no copy through user
+ * memory; either side (or both) can be a pipe. vmsplice maps user pages into
+ * a pipe (write end) or copies out of it (read end). Plain read/write on
+ * pipes is in fdio.bpf.c.
+ */
+#include "common.bpf.h"
+
+SEC("tp/syscalls/sys_enter_splice")
+int ipc_enter_splice(struct trace_event_raw_sys_enter *ctx)
+{
+	/* splice(fd_in, off_in, fd_out, off_out, len, flags) */
+	struct inflight ent = {};
+	struct ipc_obj_key key = {};
+
+	if (!is_target(current_tgid()))
+		return 0;
+	if (file_object(fd_file(ctx->args[0]), &key) != IPC_KIND_NONE)
+		inflight_add(&ent, &key, IPC_OP_SPLICE_OUT);
+	if (file_object(fd_file(ctx->args[2]), &key) != IPC_KIND_NONE)
+		inflight_add(&ent, &key, IPC_OP_SPLICE_IN);
+	inflight_start(&ent);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_vmsplice")
+int ipc_enter_vmsplice(struct trace_event_raw_sys_enter *ctx)
+{
+	struct inflight ent = {};
+	struct ipc_obj_key key = {};
+	struct file *file;
+
+	if (!is_target(current_tgid()))
+		return 0;
+	file = fd_file(ctx->args[0]);
+	if (file_object(file, &key) == IPC_KIND_NONE)
+		return 0;
+	inflight_add(&ent, &key, file_writable(file) ? IPC_OP_VMSPLICE_IN :
+						      IPC_OP_VMSPLICE_OUT);
+	inflight_start(&ent);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_splice")
+int ipc_exit_splice(struct trace_event_raw_sys_exit *ctx)
+{
+	inflight_finish(ctx->ret);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_vmsplice")
+int ipc_exit_vmsplice(struct trace_event_raw_sys_exit *ctx)
+{
+	inflight_finish(ctx->ret);
+	return 0;
+}

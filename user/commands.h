@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* commands.h - the subcommands ipcscope.c dispatches to. */
+#ifndef COMMANDS_H
+#define COMMANDS_H
+
+/* Each takes its own argv (argv[0] is the subcommand) and returns the exit status. */
+int cmd_record(int argc, char **argv);
+
+#endif /* COMMANDS_H */

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* options.c - parsing `ipcscope record` options, strictly. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include "options.h"
+#include "util.h"
+
+const char record_usage[] =
+"Usage: ipcscope record [OPTIONS] (-p PID... | -a | -- COMMAND [ARGS...])\n"
+"\n"
+"Trace inter-process communication in the kernel and print what was counted\n"
+"when tracing stops: per operation calls, errors, bytes and a log2 histogram of\n"
+"syscall latency; per pipe the bytes written and read and which processes did\n"
+"it; per process its syscalls and context switches; and the bytes copied\n"
+"between user and kernel memory per mechanism (copy counts).\n"
+"\n"
+"Targets (at least one):\n"
+"  -- COMMAND [ARGS...]  run COMMAND and trace it and every process it forks;\n"
+"                        tracing stops when COMMAND exits\n"
+"  -p, --pid PID         trace a running process and the children it forks\n"
+"                        from now on (repeatable, up to 64); tracing stops when\n"
+"                        all of them have exited\n"
+"  -a, --all             trace every process on the system except ipcscope\n"
+"\n"
+"Options:\n"
+"  -d, --duration SECS   stop after SECS seconds (decimals allowed); a command\n"
+"                        still running then gets SIGTERM\n"
+"      --json FILE       also write the report as JSON to FILE ('-' writes it\n"
+"                        to stdout instead of the text report); the schema is\n"
+"                        docs/json-schema.md\n"
+"      --no-hist         leave the latency histograms out of the text report\n"
+"  -v, --verbose         print libbpf's messages and what was attached\n"
+"  -h, --help            show this help\n"
+"\n"
+"Ctrl-C (SIGINT) or SIGTERM stops tracing cleanly and prints the report.\n"
+"Needs root (CAP_BPF, CAP_PERFMON, and CAP_SYS_ADMIN to mount tracefs if it is\n"
+"not mounted yet).\n"
+"\n"
+"Examples:\n"
+"  ipcscope record -- sh -c 'head -c 50M /dev/zero | cat > /dev/null'\n"
+"  ipcscope record -p 1234 -d 10 --json out.json\n"
+"  ipcscope record -a -d 5\n";
+
+static void __attribute__((format(printf, 3, 4)))
+set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv,
+				    char *err, size_t errlen)
+{
+	static const struct option longopts[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "json", required_argument, NULL, 'J' },
+		{ "no-hist", no_argument, NULL, 'H' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	uint64_t v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	err[0] = '\0';
+	optind = 0;	/* glibc: restart the scan (tests parse many times) */
+	opterr = 0;	/* our messages, not getopt's */
+	/* "+": stop at the first non-option, which starts the command */
+	while ((c = getopt_long(argc, argv, "+:p:ad:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (parse_u64(optarg, 1, INT32_MAX, &v)) {
+				set_err(err, errlen, "invalid PID '%s': expected a positive integer", optarg);
+				return PARSE_ERROR;
+			}
+			if (o->npids == MAX_PIDS) {
+				set_err(err, errlen, "too many -p options (at most %d)", MAX_PIDS);
+				return PARSE_ERROR;
+			}
+			o->pids[o->npids++] = (pid_t)v;
+			break;
+		case 'a':
+			o->all = true;
+			break;
+		case 'd':
+			if (parse_seconds(optarg, 31536000.0, &o->duration_s)) {
+				set_err(err, errlen, "invalid duration '%s': expected seconds > 0, e.g. 5 or 0.5", optarg);
+				return PARSE_ERROR;
+			}
+			break;
+		case 'J':
+			if (!optarg[0]) {
+				set_err(err, errlen, "--json needs a file name (or '-' for stdout)");
+				return PARSE_ERROR;
+			}
+			o->json_path = optarg;
+			break;
+		case 'H':
+			o->no_hist = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'h':
+			return PARSE_HELP;
+		case ':':
+			set_err(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+			return PARSE_ERROR;
+		default:
+			set_err(err, errlen, "unknown option '%s' (see 'ipcscope record --help')", argv[optind - 1]);
+			return PARSE_ERROR;
+		}
+	}
+	if (optind < argc)
+		o->command = &argv[optind];
+	if (o->all && o->npids) {
+		set_err(err, errlen, "-a already traces every process: drop -p");
+		return PARSE_ERROR;
+	}
+	if (!o->all && !o->npids && !o->command) {
+		set_err(err, errlen, "no target: give -p PID, -a, or -- COMMAND (see 'ipcscope record --help')");
+		return PARSE_ERROR;
+	}
+	return PARSE_OK;
+}

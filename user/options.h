@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * options.h - `ipcscope record` command line, parsed into a plain struct.
+ * Pure: no I/O but the messages it returns, so unit tests cover it.
+ */
+#ifndef OPTIONS_H
+#define OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define MAX_PIDS 64
+
+struct record_opts {
+	pid_t pids[MAX_PIDS];		/* -p, repeatable */
+	int npids;
+	bool all;			/* -a */
+	char **command;			/* after "--": argv of the command, NULL-terminated */
+	double duration_s;		/* -d; 0 = until the targets exit or Ctrl-C */
+	const char *json_path;		/* --json FILE, "-" = stdout */
+	bool no_hist;			/* --no-hist */
+	bool verbose;			/* -v */
+};
+
+enum parse_result {
+	PARSE_OK = 0,
+	PARSE_HELP = 1,		/* --help: print usage, exit 0 */
+	PARSE_ERROR = -1,	/* err holds one line saying what is wrong */
+};
+
+/* argv[0] is "record". The command, if any, points into argv. */
+enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv,
+				    char *err, size_t errlen);
+extern const char record_usage[];
+
+#endif /* OPTIONS_H */

@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * record.c - `ipcscope record`: check the request, attach, run or follow the
+ * targets until they exit, time runs out or a signal says stop, then read the
+ * maps once and print the report.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "commands.h"
+#include "options.h"
+#include "report.h"
+#include "session.h"
+#include "util.h"
+
+#define TICK_NS		(200 * 1000000ULL)
+#define CHILD_GRACE_NS	(2 * 1000000000ULL)
+
+/* The command we run, if any, and what became of it. */
+struct child {
+	pid_t pid;
+	bool running;
+	int exit_code;		/* -1 until it exits normally */
+	int signal;		/* terminating signal, 0 if none */
+};
+
+/* CapEff has CAP_SYS_ADMIN (21), or both CAP_PERFMON (38) and CAP_BPF (39). */
+static bool have_bpf_caps(void)
+{
+	unsigned long long eff = 0;
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+	bool found = false;
+
+	if (!f)
+		return geteuid() == 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1) {
+			found = true;
+			break;
+		}
+	fclose(f);
+	if (!found)
+		return geteuid() == 0;
+	return (eff & (1ULL << 21)) || ((eff & (1ULL << 38)) && (eff & (1ULL << 39)));
+}
+
+/* Like execvp's search: is there something we can execute? */
+static int check_executable(const char *file)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+
+	if (strchr(file, '/'))
+		return access(file, X_OK) ? -errno : 0;
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		const char *end = strchrnul(path, ':');
+		struct stat st;
+
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)(end - path),
+			 end == path ? "." : path, file);
+		if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(buf, X_OK) == 0)
+			return 0;
+		path = *end ? end + 1 : end;
+	}
+	return -ENOENT;
+}
+
+static int check_pids(const struct record_opts *o)
+{
+	for (int i = 0; i < o->npids; i++)
+		if (kill(o->pids[i], 0) && errno == ESRCH) {
+			errorf("no process with PID %d", (int)o->pids[i]);
+			return -ESRCH;
+		}
+	return 0;
+}
+
+/*
+ * Fork the command. The child makes itself a target (the map fd survives
+ * fork) before it execs, so nothing it does after exec is missed; an exec
+ * failure comes back through a close-on-exec pipe.
+ */
+static int start_command(struct session *s, char **argv,
+			 const sigset_t *orig_mask, struct child *c)
+{
+	int errpipe[2], child_errno = 0;
+	ssize_t n;
+
+	if (pipe2(errpipe, O_CLOEXEC))
+		return -errno;
+	c->pid = fork();
+	if (c->pid < 0) {
+		int err = -errno;
+
+		close(errpipe[0]);
+		close(errpipe[1]);
+		return err;
+	}
+	if (c->pid == 0) {
+		__u32 self = getpid();
+		__u8 one = 1;
+		int err;
+
+		close(errpipe[0]);
+		sigprocmask(SIG_SETMASK, orig_mask, NULL);
+		if (bpf_map_update_elem(session_targets_fd(s), &self, &one, BPF_ANY))
+			err = errno;
+		else {
+			execvp(argv[0], argv);
+			err = errno;
+		}
+		if (write(errpipe[1], &err, sizeof(err)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(errpipe[1]);
+	do
+		n = read(errpipe[0], &child_errno, sizeof(child_errno));
+	while (n < 0 && errno == EINTR);
+	close(errpipe[0]);
+	c->running = true;
+	c->exit_code = -1;
+	if (n == sizeof(child_errno)) {
+		waitpid(c->pid, NULL, 0);
+		c->running = false;
+		errorf("cannot execute '%s': %s", argv[0], strerror(child_errno));
+		return -child_errno;
+	}
+	return 0;
+}
+
+static void reap(struct child *c, int options)
+{
+	int status;
+
+	if (!c->running || waitpid(c->pid, &status, options) != c->pid)
+		return;
+	if (WIFEXITED(status)) {
+		c->exit_code = WEXITSTATUS(status);
+		c->running = false;
+	} else if (WIFSIGNALED(status)) {
+		c->signal = WTERMSIG(status);
+		c->running = false;
+	}
+}
+
+/* A command still running when tracing stops gets SIGTERM, then SIGKILL. */
+static void stop_command(struct child *c)
+{
+	uint64_t deadline;
+
+	if (!c->running)
+		return;
+	kill(c->pid, SIGTERM);
+	deadline = monotonic_ns() + CHILD_GRACE_NS;
+	while (c->running && monotonic_ns() < deadline) {
+		struct timespec ts = { 0, 10 * 1000000 };
+
+		nanosleep(&ts, NULL);
+		reap(c, WNOHANG);
+	}
+	if (c->running) {
+		kill(c->pid, SIGKILL);
+		reap(c, 0);
+	}
+}
+
+static bool pids_gone(const struct session *s, const struct record_opts *o)
+{
+	for (int i = 0; i < o->npids; i++)
+		if (!session_proc_exited(s, o->pids[i]) &&
+		    !(kill(o->pids[i], 0) && errno == ESRCH))
+			return false;
+	return o->npids > 0;
+}
+
+/* Wait until the targets are done, the duration is over, or a signal. */
+static void wait_for_end(const struct session *s, const struct record_opts *o,
+			 const sigset_t *stop_set, struct child *c,
+			 uint64_t start_ns)
+{
+	uint64_t deadline = o->duration_s > 0 ?
+		start_ns + (uint64_t)(o->duration_s * 1e9) : UINT64_MAX;
+
+	for (;;) {
+		uint64_t now = monotonic_ns(), wait = TICK_NS;
+		struct timespec ts;
+		int sig;
+
+		if (now >= deadline)
+			return;
+		if (deadline - now < wait)
+			wait = deadline - now;
+		ts.tv_sec = wait / 1000000000ULL;
+		ts.tv_nsec = wait % 1000000000ULL;
+		sig = sigtimedwait(stop_set, NULL, &ts);
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
+			return;
+		if (c->pid) {
+			reap(c, WNOHANG);
+			if (!c->running)
+				return;
+		}
+		if (!o->command && pids_gone(s, o)) {
+			debugf("every target process has exited\n");
+			return;
+		}
+	}
+}
+
+static void iso_time(char *buf, size_t len, time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int write_reports(const struct record_opts *o, const struct run_info *ri,
+			 const struct snapshot *snap, FILE *json)
+{
+	bool json_stdout = o->json_path && strcmp(o->json_path, "-") == 0;
+
+	if (!json_stdout) {
+		report_text(stdout, ri, snap);
+		fflush(stdout);
+	}
+	if (json && report_json(json, ri, snap)) {
+		errorf("cannot write JSON to '%s': %s", o->json_path,
+		       strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
+
+int cmd_record(int argc, char **argv)
+{
+	struct record_opts o;
+	struct session *s = NULL;
+	struct snapshot snap = { 0 };
+	struct child c = { .exit_code = -1 };
+	struct session_config cfg;
+	const struct probe_info *probes;
+	struct run_info ri = { 0 };
+	struct utsname uts;
+	sigset_t stop_set, orig_mask;
+	char err[256], start_time[32];
+	bool json_created = false;
+	FILE *json = NULL;
+	uint64_t start_ns;
+	int ret = 1;
+
+	switch (record_opts_parse(&o, argc, argv, err, sizeof(err))) {
+	case PARSE_HELP:
+		fputs(record_usage, stdout);
+		return 0;
+	case PARSE_ERROR:
+		errorf("%s", err);
+		return 2;
+	case PARSE_OK:
+		break;
+	}
+	verbose = o.verbose;
+
+	/* everything a user can get wrong is checked before anything is loaded */
+	if (!have_bpf_caps()) {
+		errorf("tracing needs root (or CAP_BPF and CAP_PERFMON): run it with sudo");
+		return 1;
+	}
+	if (check_pids(&o))
+		return 1;
+	if (o.command) {
+		int e = check_executable(o.command[0]);
+
+		if (e) {
+			errorf("cannot execute '%s': %s", o.command[0], strerror(-e));
+			return 1;
+		}
+	}
+	if (o.json_path && strcmp(o.json_path, "-") != 0) {
+		json_created = access(o.json_path, F_OK) != 0;
+		json = fopen(o.json_path, "w");
+		if (!json) {
+			errorf("cannot write JSON to '%s': %s", o.json_path,
+			       strerror(errno));
+			return 1;
+		}
+	} else if (o.json_path) {
+		json = stdout;
+	}
+
+	/* stop requests are taken synchronously, with sigtimedwait */
+	sigemptyset(&stop_set);
+	sigaddset(&stop_set, SIGINT);
+	sigaddset(&stop_set, SIGTERM);
+	sigaddset(&stop_set, SIGHUP);
+	sigaddset(&stop_set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &stop_set, &orig_mask);
+
+	cfg.all = o.all;
+	cfg.self = getpid();
+	if (session_open(&s, &cfg))
+		goto out;
+	for (int i = 0; i < o.npids; i++) {
+		int e = session_add_target(s, o.pids[i]);
+
+		if (e) {
+			errorf("cannot follow PID %d: %s", (int)o.pids[i], strerror(-e));
+			goto out;
+		}
+	}
+	if (!o.command || o.verbose) {
+		size_t n = session_probes(s, &probes), attached = 0;
+
+		for (size_t i = 0; i < n; i++)
+			attached += probes[i].attached;
+		/* tests wait for this line; users learn when to start their load */
+		fprintf(stderr, "ipcscope: tracing started (%zu of %zu probes attached), "
+			"Ctrl-C to stop\n", attached, n);
+	}
+	start_ns = monotonic_ns();
+	iso_time(start_time, sizeof(start_time), time(NULL));
+	if (o.command && start_command(s, o.command, &orig_mask, &c))
+		goto out;
+
+	wait_for_end(s, &o, &stop_set, &c, start_ns);
+	stop_command(&c);
+
+	if (session_read(s, &snap))
+		goto out;
+	uname(&uts);
+	ri.version = IPCSCOPE_VERSION;
+	ri.kernel_release = uts.release;
+	ri.start_time = start_time;
+	ri.duration_s = (monotonic_ns() - start_ns) / 1e9;
+	ri.all = o.all;
+	ri.pids = o.pids;
+	ri.npids = o.npids;
+	ri.command = o.command;
+	ri.command_pid = c.pid;
+	ri.command_exit = c.exit_code;
+	ri.command_signal = c.signal;
+	ri.nprobes = session_probes(s, &probes);
+	ri.probes = probes;
+	ri.no_hist = o.no_hist;
+	if (write_reports(&o, &ri, &snap, json) == 0)
+		ret = 0;
+out:
+	stop_command(&c);
+	session_close(s);
+	snapshot_free(&snap);
+	if (json && json != stdout) {
+		if (fclose(json) && ret == 0) {
+			errorf("cannot write JSON to '%s': %s", o.json_path,
+			       strerror(errno));
+			ret = 1;
+		}
+		if (ret && json_created)
+			unlink(o.json_path);
+	}
+	sigprocmask(SIG_SETMASK, &orig_mask, NULL);
+	return ret;
+}

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * session.c - load and attach the BPF programs, follow targets, read maps.
+ *
+ * Probes are attached one by one: a tracepoint this kernel lacks (checked in
+ * tracefs, or in BTF for tp_btf) is switched off before load and reported,
+ * and the rest keeps working.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "ipcscope.skel.h"
+#include "session.h"
+#include "util.h"
+
+#define MAX_PROBES 64
+
+struct session {
+	struct ipcscope_bpf *skel;
+	struct bpf_link *links[MAX_PROBES];
+	struct probe_info probes[MAX_PROBES];
+	size_t nprobes;
+	int ncpus;
+};
+
+/* libbpf (1.1) uses debugfs's tracing directory when it exists, else tracefs. */
+static const char *tracing_root(void)
+{
+	if (access("/sys/kernel/debug/tracing", F_OK) == 0)
+		return "/sys/kernel/debug/tracing";
+	return "/sys/kernel/tracing";
+}
+
+int ensure_tracefs(void)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/events", tracing_root());
+	if (access(path, F_OK) == 0)
+		return 0;
+	if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL)) {
+		int err = errno;
+
+		errorf("tracefs is not mounted and mounting it failed: %s; "
+		       "mount it with: mount -t tracefs tracefs /sys/kernel/tracing",
+		       strerror(err));
+		return -err;
+	}
+	debugf("mounted tracefs at /sys/kernel/tracing\n");
+	return 0;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (!verbose && level != LIBBPF_WARN)
+		return 0;
+	if (!verbose)
+		return 0;	/* warnings too: callers say what failed, in one line */
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* Does the kernel have this probe's hook? If not, say why in reason. */
+static bool hook_exists(const char *sec, const struct btf *vmlinux,
+			char *reason, size_t len)
+{
+	char path[256], name[128];
+
+	if (strncmp(sec, "tp/", 3) == 0) {
+		snprintf(path, sizeof(path), "%s/events/%s", tracing_root(), sec + 3);
+		if (access(path, F_OK) == 0)
+			return true;
+		snprintf(reason, len, "tracepoint %s not in this kernel", sec + 3);
+		return false;
+	}
+	if (strncmp(sec, "tp_btf/", 7) == 0) {
+		snprintf(name, sizeof(name), "btf_trace_%s", sec + 7);
+		if (vmlinux && btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF) > 0)
+			return true;
+		snprintf(reason, len, "BTF tracepoint %s not in this kernel", sec + 7);
+		return false;
+	}
+	return true;
+}
+
+static int check_btf(void)
+{
+	if (access("/sys/kernel/btf/vmlinux", R_OK) == 0)
+		return 0;
+	errorf("this kernel exposes no BTF (/sys/kernel/btf/vmlinux is missing): "
+	       "ipcscope needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+	return -ENOENT;
+}
+
+int session_open(struct session **out, const struct session_config *cfg)
+{
+	struct session *s;
+	struct bpf_program *prog;
+	struct btf *vmlinux;
+	int err;
+
+	*out = NULL;
+	libbpf_set_print(libbpf_print);
+	err = check_btf();
+	if (err)
+		return err;
+	err = ensure_tracefs();
+	if (err)
+		return err;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->ncpus = libbpf_num_possible_cpus();
+	if (s->ncpus <= 0) {
+		errorf("cannot count CPUs: %s", strerror(-s->ncpus));
+		err = s->ncpus ? s->ncpus : -EINVAL;
+		goto fail;
+	}
+	s->skel = ipcscope_bpf__open();
+	if (!s->skel) {
+		err = -errno;
+		errorf("cannot open the BPF object: %s", strerror(errno));
+		goto fail;
+	}
+	s->skel->rodata->targ_all = cfg->all;
+	s->skel->rodata->self_tgid = cfg->self;
+
+	vmlinux = btf__load_vmlinux_btf();
+	bpf_object__for_each_program(prog, s->skel->obj) {
+		struct probe_info *pi;
+
+		if (s->nprobes == MAX_PROBES) {
+			bpf_program__set_autoload(prog, false);
+			continue;
+		}
+		pi = &s->probes[s->nprobes++];
+		snprintf(pi->name, sizeof(pi->name), "%s",
+			 bpf_program__section_name(prog));
+		if (!hook_exists(pi->name, vmlinux, pi->reason, sizeof(pi->reason)))
+			bpf_program__set_autoload(prog, false);
+	}
+	btf__free(vmlinux);
+
+	err = ipcscope_bpf__load(s->skel);
+	if (err) {
+		if (err == -EPERM || err == -EACCES)
+			errorf("cannot load BPF programs: %s (run as root, or with "
+			       "CAP_BPF and CAP_PERFMON)", strerror(-err));
+		else
+			errorf("cannot load BPF programs: %s (run with -v for the "
+			       "verifier's log)", strerror(-err));
+		goto fail;
+	}
+
+	size_t i = 0;
+	bpf_object__for_each_program(prog, s->skel->obj) {
+		struct probe_info *pi;
+
+		if (i == s->nprobes)
+			break;
+		pi = &s->probes[i];
+		if (bpf_program__autoload(prog)) {
+			s->links[i] = bpf_program__attach(prog);
+			if (s->links[i]) {
+				pi->attached = true;
+				debugf("attached %s\n", pi->name);
+			} else {
+				snprintf(pi->reason, sizeof(pi->reason),
+					 "attach failed: %s", strerror(errno));
+				s->links[i] = NULL;
+			}
+		}
+		if (!pi->attached)
+			errorf("warning: %s not attached: %s", pi->name, pi->reason);
+		i++;
+	}
+	*out = s;
+	return 0;
+fail:
+	session_close(s);
+	return err;
+}
+
+void session_close(struct session *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nprobes; i++)
+		bpf_link__destroy(s->links[i]);
+	ipcscope_bpf__destroy(s->skel);
+	free(s);
+}
+
+int session_add_target(struct session *s, pid_t tgid)
+{
+	__u32 key = tgid;
+	__u8 one = 1;
+
+	if (bpf_map__update_elem(s->skel->maps.targets, &key, sizeof(key), &one,
+				 sizeof(one), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int session_targets_fd(const struct session *s)
+{
+	return bpf_map__fd(s->skel->maps.targets);
+}
+
+bool session_proc_exited(const struct session *s, pid_t tgid)
+{
+	struct ipc_proc p;
+	__u32 key = tgid;
+
+	if (bpf_map__lookup_elem(s->skel->maps.procs, &key, sizeof(key), &p,
+				 sizeof(p), 0))
+		return false;
+	return p.flags & IPC_PROC_EXITED;
+}
+
+static int read_op_stats(const struct session *s, struct snapshot *snap)
+{
+	struct ipc_op_stats *percpu;
+	const struct bpf_map *map = s->skel->maps.op_stats;
+	int err = 0;
+
+	percpu = calloc(s->ncpus, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	for (__u32 slot = 0; slot < IPC_OP_SLOTS; slot++) {
+		if (bpf_map__lookup_elem(map, &slot, sizeof(slot), percpu,
+					 s->ncpus * sizeof(*percpu), 0)) {
+			err = -errno;
+			break;
+		}
+		for (int cpu = 0; cpu < s->ncpus; cpu++)
+			ipc_op_stats_add(&snap->ops[slot], &percpu[cpu]);
+	}
+	free(percpu);
+	return err;
+}
+
+/*
+ * Walk a hash map, calling add() for each entry with its key and value.
+ * A key deleted while we walk makes get_next_key restart from the first:
+ * every row we store is keyed, so a repeat would show as a duplicate: we
+ * stop at the first key we have already seen instead.
+ */
+typedef void *(*row_adder)(struct snapshot *snap, const void *key,
+			   const void *value);
+
+static int read_hash(const struct bpf_map *map, struct snapshot *snap,
+		     row_adder add)
+{
+	size_t ksz = bpf_map__key_size(map), vsz = bpf_map__value_size(map);
+	char key[64], next[64], value[256];
+	void *prev = NULL;
+	int fd = bpf_map__fd(map);
+
+	if (ksz > sizeof(key) || vsz > sizeof(value))
+		return -E2BIG;
+	while (bpf_map_get_next_key(fd, prev, next) == 0) {
+		memcpy(key, next, ksz);
+		prev = key;
+		if (bpf_map_lookup_elem(fd, key, value))
+			continue;	/* deleted meanwhile */
+		if (!add(snap, key, value))
+			return -ENOMEM;
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
+
+static void *add_err(struct snapshot *snap, const void *key, const void *value)
+{
+	struct ipc_err_row *r = snapshot_add_err(snap);
+
+	if (r) {
+		memcpy(&r->key, key, sizeof(r->key));
+		memcpy(&r->count, value, sizeof(r->count));
+	}
+	return r;
+}
+
+static void *add_obj(struct snapshot *snap, const void *key, const void *value)
+{
+	struct ipc_obj_row *r = snapshot_add_obj(snap);
+
+	if (r) {
+		memcpy(&r->key, key, sizeof(r->key));
+		memcpy(&r->st, value, sizeof(r->st));
+	}
+	return r;
+}
+
+static void *add_ep(struct snapshot *snap, const void *key, const void *value)
+{
+	struct ipc_ep_row *r = snapshot_add_ep(snap);
+
+	if (r) {
+		memcpy(&r->key, key, sizeof(r->key));
+		memcpy(&r->st, value, sizeof(r->st));
+	}
+	return r;
+}
+
+static void *add_proc(struct snapshot *snap, const void *key, const void *value)
+{
+	struct ipc_proc_row *r = snapshot_add_proc(snap);
+
+	if (r) {
+		memcpy(&r->tgid, key, sizeof(r->tgid));
+		memcpy(&r->p, value, sizeof(r->p));
+	}
+	return r;
+}
+
+int session_read(const struct session *s, struct snapshot *snap)
+{
+	int err;
+
+	memset(snap, 0, sizeof(*snap));
+	err = read_op_stats(s, snap);
+	if (!err)
+		err = read_hash(s->skel->maps.op_errors, snap, add_err);
+	if (!err)
+		err = read_hash(s->skel->maps.objects, snap, add_obj);
+	if (!err)
+		err = read_hash(s->skel->maps.endpoints, snap, add_ep);
+	if (!err)
+		err = read_hash(s->skel->maps.procs, snap, add_proc);
+	memcpy(snap->drops, (const void *)s->skel->bss->drops, sizeof(snap->drops));
+	if (err) {
+		errorf("cannot read the BPF maps: %s", strerror(-err));
+		snapshot_free(snap);
+		return err;
+	}
+	snapshot_sort(snap);
+	return 0;
+}
+
+size_t session_probes(const struct session *s, const struct probe_info **out)
+{
+	*out = s->probes;
+	return s->nprobes;
+}

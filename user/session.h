@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * session.h - the thin libbpf layer: open the skeleton, set the read-only
+ * settings, load, attach what this kernel has, follow targets, read the maps
+ * into a snapshot, detach. Everything else in user/ is pure C.
+ */
+#ifndef SESSION_H
+#define SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include "model.h"
+
+struct session;
+
+struct session_config {
+	bool all;		/* trace every process but ourselves */
+	pid_t self;		/* never traced */
+};
+
+/* Prints what went wrong (one line) and returns a negative errno on failure. */
+int session_open(struct session **out, const struct session_config *cfg);
+/* Detaches everything; accepts NULL. */
+void session_close(struct session *s);
+
+int session_add_target(struct session *s, pid_t tgid);
+/* The targets map's fd, for a child that adds itself before exec. */
+int session_targets_fd(const struct session *s);
+/* The kernel saw every thread of tgid exit. */
+bool session_proc_exited(const struct session *s, pid_t tgid);
+
+int session_read(const struct session *s, struct snapshot *snap);
+size_t session_probes(const struct session *s, const struct probe_info **out);
+
+/* tracefs must be mounted for libbpf to attach tracepoints: mount it if not. */
+int ensure_tracefs(void);
+
+#endif /* SESSION_H */

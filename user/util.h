@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * util.h - small helpers every part of ipcscope shares: strict number
+ * parsing and the one way to print an error.
+ */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* One line on stderr, prefixed "ipcscope: ". */
+void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Verbose diagnostics, only with -v. */
+extern bool verbose;
+void debugf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Strict parsers: the whole string must be a number in [min, max]; no sign,
+ * no blanks, no trailing characters. 0 on success, -1 otherwise (out untouched).
+ */
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+/* Seconds as a positive decimal ("2", "0.5"), at most max. */
+int parse_seconds(const char *s, double max, double *out);
+
+/* CLOCK_MONOTONIC in ns, the clock bpf_ktime_get_ns() uses. */
+uint64_t monotonic_ns(void);
+
+#endif /* UTIL_H */
