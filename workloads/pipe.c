@@ -1,0 +1,950 @@
+/*
+ * pipe.c - ground-truth pipe workload for the ipcscope integration tests.
+ *
+ * A parent and a forked child move a known amount of data through anonymous
+ * pipes or named FIFOs (one-way stream or two-way ping-pong) using nothing
+ * but plain read() and write().  Every one of those syscalls is counted, and
+ * the parent prints the counts as JSON at the end, so a test can compare a
+ * kernel tracer's numbers with them exactly.  Run with --help for details.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SIZE_MAX_BYTES	16777216ULL
+#define COUNT_MAX	100000000ULL
+#define DELAY_MAX_MS	600000ULL
+
+enum mode { MODE_ANON, MODE_FIFO };
+enum pattern { PAT_STREAM, PAT_PINGPONG };
+
+/* Pipe 0 carries parent -> child, pipe 1 (ping-pong only) child -> parent. */
+enum { P2C = 0, C2P = 1 };
+static const char *const fifo_name[2] = { "p2c", "c2p" };
+
+struct config {
+	enum mode mode;
+	enum pattern pattern;
+	uint64_t size;
+	uint64_t count;
+	uint64_t start_delay_ms;
+	const char *out_path;	/* NULL: stdout */
+	const char *fifo_dir;	/* NULL: $TMPDIR or /tmp */
+};
+
+/* What one process did on the measured pipes. */
+struct counts {
+	uint64_t write_calls, bytes_written, write_errors;
+	uint64_t read_calls, bytes_read, read_errors;
+};
+
+struct pipe_meta {
+	uint64_t ino, dev;
+	unsigned int dev_major, dev_minor;
+};
+
+/*
+ * State the signal handlers need.  Paths are stored in static buffers
+ * before their "made" flag is set, so a handler never sees a half-built name.
+ * g_dir is shorter than a path by room for "/p2c", so a FIFO path always fits.
+ */
+static char g_dir[PATH_MAX - 8];
+static char g_fifo_path[2][PATH_MAX];
+static volatile sig_atomic_t g_dir_made;
+static volatile sig_atomic_t g_fifo_made[2];
+static volatile sig_atomic_t g_child_pid;	/* > 0 while unreaped */
+static volatile sig_atomic_t g_child_gone;	/* child has exited */
+static volatile sig_atomic_t g_opening = -1;	/* FIFO the parent is opening */
+static volatile sig_atomic_t g_unblock_fd = -1;
+
+static void usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+
+static void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pipe: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+/* One line naming the process, the call and strerror(errno). */
+static void sys_error(const char *who, const char *call)
+{
+	fprintf(stderr, "pipe: %s: %s: %s\n", who, call, strerror(errno));
+}
+
+static void print_help(void)
+{
+	fputs(
+"Usage: pipe [--mode anon|fifo] [--pattern stream|pingpong] [--size BYTES]\n"
+"            [--count N] [--out FILE] [--fifo-dir DIR] [--start-delay MS]\n"
+"            [--help]\n"
+"\n"
+"Ground-truth pipe workload for ipcscope tests.  A parent and a forked child\n"
+"move a known amount of data through pipes using only plain read() and\n"
+"write(); every such syscall is counted and reported as JSON at the end.\n"
+"\n"
+"Options (the value may also be given as --option=VALUE):\n"
+"  --mode anon|fifo     anon (default): pipe() then fork.  fifo: named FIFOs\n"
+"                       made with mkfifo in a new private directory (mkdtemp)\n"
+"                       under --fifo-dir; each process opens them by path\n"
+"                       (child reads, parent writes; the ping-pong return\n"
+"                       FIFO the other way).  The FIFOs and the directory\n"
+"                       are removed on exit, on error and on SIGINT, SIGTERM\n"
+"                       or SIGHUP.\n"
+"  --pattern stream|pingpong\n"
+"                       stream (default): the parent write()s COUNT messages\n"
+"                       of SIZE bytes; the child read()s into a SIZE-byte\n"
+"                       buffer until EOF.  pingpong: two pipes, COUNT round\n"
+"                       trips: SIZE bytes parent -> child, then SIZE bytes\n"
+"                       back; each side loops over short reads until it has\n"
+"                       SIZE bytes.\n"
+"  --size BYTES         bytes per message, 1..16777216 (default 4096)\n"
+"  --count N            messages or round trips, 1..100000000 (default 1000)\n"
+"  --out FILE           write the JSON to FILE (a regular file, created or\n"
+"                       truncated) instead of stdout.  Use it when stdout is\n"
+"                       a pipe: printing there is one more pipe write, which\n"
+"                       a tracer would count.\n"
+"  --fifo-dir DIR       where the private FIFO directory is made (default:\n"
+"                       $TMPDIR, or /tmp); ignored in anon mode\n"
+"  --start-delay MS     sleep MS milliseconds (0..600000, default 0) before\n"
+"                       creating any pipe or forking, so that a tracer can\n"
+"                       attach to the parent's PID and then see the fork\n"
+"  --help               print this text and exit\n"
+"\n"
+"Output: one JSON object, printed by the parent after the child has exited:\n"
+"  workload, mode, pattern, size, count\n"
+"              \"pipe\" and the parameters of the run\n"
+"  pipes       one entry per measured pipe (stream: 1; pingpong: 2, the\n"
+"              parent -> child one first): kind (\"anon\" or \"fifo\"); ino and\n"
+"              dev: st_ino and st_dev from fstat() of the pipe fd (dev in\n"
+"              user-space encoding; dev_major and dev_minor are its parts, the\n"
+"              kernel's s_dev is MKDEV(dev_major, dev_minor)); path: the FIFO\n"
+"              path (already removed when the JSON is printed) or null;\n"
+"              writer_pid, reader_pid; bytes: bytes written into the pipe, as\n"
+"              counted by its writer\n"
+"  processes   parent, then child: pid, role, write_calls, bytes_written,\n"
+"              write_errors, read_calls, bytes_read, read_errors\n"
+"  totals      the same counters summed over both processes\n"
+"  Calls count every read()/write() syscall on the measured pipes: partial\n"
+"  writes, short reads, the final read() returning 0 at EOF (stream), and\n"
+"  calls that returned -1 (also counted in *_errors; EINTR is retried).\n"
+"  A syscall the kernel restarts by itself (after SIGSTOP/SIGCONT, or any\n"
+"  signal while ptraced) is one call here but two for a kernel tracer.\n"
+"\n"
+"Exit status: 0 success; 1 a syscall failed or the child failed (one line\n"
+"on stderr; the JSON is still printed once the child has been started);\n"
+"2 bad command line or --out; 128+N killed by signal N (after cleanup).\n",
+	      stdout);
+}
+
+/* Decimal digits only: no sign, no blanks, no base prefix, no junk. */
+static uint64_t parse_num(const char *opt, const char *s, uint64_t min,
+			  uint64_t max)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s == '\0')
+		usage_error("%s: empty value", opt);
+	if (*s < '0' || *s > '9')
+		usage_error("%s: '%s' is not a decimal number", opt, s);
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end != '\0')
+		usage_error("%s: '%s' is not a decimal number", opt, s);
+	if (errno == ERANGE || v < min || v > max)
+		usage_error("%s: %s is out of range %" PRIu64 "..%" PRIu64,
+			    opt, s, min, max);
+	return v;
+}
+
+static void parse_args(int argc, char **argv, struct config *cfg)
+{
+	static const char *const opts[] = {
+		"--mode", "--pattern", "--size", "--count", "--out",
+		"--fifo-dir", "--start-delay",
+	};
+
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *eq, *val, *name = NULL;
+		size_t len;
+
+		if (strcmp(arg, "--help") == 0) {
+			print_help();
+			exit(0);
+		}
+		if (strncmp(arg, "--help=", 7) == 0)
+			usage_error("--help takes no value");
+		if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0')
+			usage_error("unexpected argument '%s' (try --help)", arg);
+		eq = strchr(arg, '=');
+		len = eq ? (size_t)(eq - arg) : strlen(arg);
+		for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++)
+			if (strlen(opts[k]) == len && !strncmp(arg, opts[k], len))
+				name = opts[k];
+		if (!name)
+			usage_error("unknown option '%.*s' (try --help)",
+				    (int)len, arg);
+		if (eq) {
+			val = eq + 1;
+		} else {
+			if (i + 1 >= argc)
+				usage_error("%s needs a value", name);
+			val = argv[++i];
+		}
+
+		if (!strcmp(name, "--mode")) {
+			if (!strcmp(val, "anon"))
+				cfg->mode = MODE_ANON;
+			else if (!strcmp(val, "fifo"))
+				cfg->mode = MODE_FIFO;
+			else
+				usage_error("--mode: '%s' is not anon or fifo", val);
+		} else if (!strcmp(name, "--pattern")) {
+			if (!strcmp(val, "stream"))
+				cfg->pattern = PAT_STREAM;
+			else if (!strcmp(val, "pingpong"))
+				cfg->pattern = PAT_PINGPONG;
+			else
+				usage_error("--pattern: '%s' is not stream or pingpong",
+					    val);
+		} else if (!strcmp(name, "--size")) {
+			cfg->size = parse_num(name, val, 1, SIZE_MAX_BYTES);
+		} else if (!strcmp(name, "--count")) {
+			cfg->count = parse_num(name, val, 1, COUNT_MAX);
+		} else if (!strcmp(name, "--start-delay")) {
+			cfg->start_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
+		} else if (!strcmp(name, "--out")) {
+			if (*val == '\0')
+				usage_error("--out: empty file name");
+			cfg->out_path = val;
+		} else {
+			if (*val == '\0')
+				usage_error("--fifo-dir: empty directory name");
+			cfg->fifo_dir = val;
+		}
+	}
+}
+
+/* FIFO paths go into the JSON verbatim, so they must be valid UTF-8. */
+static int utf8_valid(const unsigned char *s)
+{
+	while (*s) {
+		uint32_t c = *s, min;
+		int n;
+
+		if (c < 0x80) {
+			s++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			n = 1, min = 0x80, c &= 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 2, min = 0x800, c &= 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 3, min = 0x10000, c &= 0x07;
+		} else {
+			return 0;
+		}
+		/* A NUL fails the continuation test, so this never overruns. */
+		for (int k = 1; k <= n; k++) {
+			if ((s[k] & 0xc0) != 0x80)
+				return 0;
+			c = (c << 6) | (s[k] & 0x3f);
+		}
+		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			return 0;
+		s += n + 1;
+	}
+	return 1;
+}
+
+/* Build the mkdtemp template and FIFO names up front so errors are exit 2. */
+static void prepare_fifo_paths(const struct config *cfg)
+{
+	const char *base = cfg->fifo_dir;
+	size_t len;
+	int n;
+
+	if (!base) {
+		base = getenv("TMPDIR");
+		if (!base || !*base)
+			base = "/tmp";
+	}
+	/* Drop trailing slashes so the paths in the JSON look canonical. */
+	len = strlen(base);
+	while (len > 1 && base[len - 1] == '/')
+		len--;
+	if (len == 1 && base[0] == '/')
+		len = 0;
+	n = snprintf(g_dir, sizeof(g_dir), "%.*s/ipcscope-pipe.XXXXXX",
+		     (int)len, base);
+	if (n < 0 || (size_t)n >= sizeof(g_dir))
+		usage_error("--fifo-dir: path too long");
+	if (!utf8_valid((const unsigned char *)g_dir))
+		usage_error("--fifo-dir: '%.*s' is not valid UTF-8", (int)len,
+			    base);
+}
+
+/* Removes whatever FIFO paths exist; async-signal-safe (unlink, rmdir). */
+static void remove_fifo_paths(void)
+{
+	for (int i = 1; i >= 0; i--) {
+		if (g_fifo_made[i]) {
+			unlink(g_fifo_path[i]);
+			g_fifo_made[i] = 0;
+		}
+	}
+	if (g_dir_made) {
+		rmdir(g_dir);
+		g_dir_made = 0;
+	}
+}
+
+static void on_term_signal(int sig)
+{
+	pid_t child = g_child_pid;
+
+	remove_fifo_paths();
+	if (child > 0) {
+		kill(child, SIGKILL);
+		/* Reap it so it is gone by the time our exit is observed. */
+		waitpid(child, NULL, 0);
+	}
+	_exit(128 + sig);
+}
+
+/*
+ * If the child dies while the parent is blocked in open() of a FIFO, nobody
+ * will ever open the other end.  Opening it O_RDWR here counts as both a
+ * reader and a writer, which lets the parent's open() return; the parent
+ * then sees g_child_gone and gives up instead of hanging.
+ */
+static void on_sigchld(int sig)
+{
+	int saved = errno, idx = g_opening;
+	pid_t child = g_child_pid;
+	siginfo_t info;
+
+	(void)sig;
+	/* Only believe an exit we can see (a stray SIGCHLD could be sent by
+	 * anyone); WNOWAIT leaves the reaping to reap_child(). */
+	memset(&info, 0, sizeof(info));
+	if (child <= 0 || waitid(P_PID, (id_t)child, &info,
+				 WEXITED | WNOHANG | WNOWAIT) < 0 ||
+	    info.si_pid != child)
+		goto out;
+	g_child_gone = 1;
+	if (idx >= 0 && g_unblock_fd < 0)
+		g_unblock_fd = open(g_fifo_path[idx], O_RDWR | O_NONBLOCK);
+out:
+	errno = saved;
+}
+
+static void install_handlers(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGHUP);
+	sigaddset(&sa.sa_mask, SIGCHLD);
+	sa.sa_handler = on_term_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	/*
+	 * No SA_RESTART: a restarted syscall would show up twice in a tracer
+	 * but once here; without it we see (and count) every EINTR.
+	 */
+	sa.sa_handler = on_sigchld;
+	sa.sa_flags = SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, NULL);
+
+	/* A dead peer should be an EPIPE we report, not a silent death. */
+	sa.sa_handler = SIG_IGN;
+	sa.sa_flags = 0;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* SIGCHLD too: its handler needs g_child_pid, which is set after fork. */
+static void block_handled_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+/* Signals are blocked so a handler never misses something just created. */
+static int make_fifos(int npipes)
+{
+	sigset_t old;
+	int ret = -1;
+
+	block_handled_signals(&old);
+	if (!mkdtemp(g_dir)) {
+		sys_error("parent", "mkdtemp");
+		goto out;
+	}
+	g_dir_made = 1;
+	for (int i = 0; i < npipes; i++) {
+		snprintf(g_fifo_path[i], sizeof(g_fifo_path[i]), "%s/%s",
+			 g_dir, fifo_name[i]);
+		if (mkfifo(g_fifo_path[i], 0600) < 0) {
+			sys_error("parent", "mkfifo");
+			goto out;
+		}
+		g_fifo_made[i] = 1;
+	}
+	ret = 0;
+out:
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
+/*
+ * The only I/O on the measured pipes goes through these.  Every write() and
+ * read() call is counted, including partial transfers and failed calls;
+ * EINTR is retried (the interrupted call still was a syscall).
+ */
+static int write_all(int fd, const char *buf, size_t len, struct counts *c)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = write(fd, buf + done, len - done);
+
+		c->write_calls++;
+		if (n < 0) {
+			c->write_errors++;
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0) {	/* cannot happen on a pipe; don't spin */
+			errno = EIO;
+			return -1;
+		}
+		c->bytes_written += (uint64_t)n;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+static ssize_t read_once(int fd, char *buf, size_t len, struct counts *c)
+{
+	for (;;) {
+		ssize_t n = read(fd, buf, len);
+
+		c->read_calls++;
+		if (n >= 0) {
+			c->bytes_read += (uint64_t)n;
+			return n;
+		}
+		c->read_errors++;
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+/* Returns 1 when len bytes arrived, 0 on EOF before that, -1 on error. */
+static int read_exact(int fd, char *buf, size_t len, struct counts *c)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read_once(fd, buf + got, len - got, c);
+
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 0;
+		got += (size_t)n;
+	}
+	return 1;
+}
+
+static void get_meta(int fd, struct pipe_meta *m)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0) {
+		sys_error("parent", "fstat");
+		return;
+	}
+	m->ino = (uint64_t)st.st_ino;
+	m->dev = (uint64_t)st.st_dev;
+	m->dev_major = major(st.st_dev);
+	m->dev_minor = minor(st.st_dev);
+}
+
+/*
+ * Child side.  rfd/wfd are its pipe ends in anon mode; in fifo mode it opens
+ * the FIFOs itself (in the same order as the parent, so neither blocks
+ * forever).  Counts go straight into the shared mapping.
+ */
+static int child_run(const struct config *cfg, char *buf, int rfd, int wfd,
+		     struct counts *c)
+{
+	size_t size = (size_t)cfg->size;
+	int pingpong = cfg->pattern == PAT_PINGPONG;
+
+	if (cfg->mode == MODE_FIFO) {
+		rfd = open(g_fifo_path[P2C], O_RDONLY);
+		if (rfd < 0) {
+			sys_error("child", "open p2c FIFO");
+			return 1;
+		}
+		if (pingpong) {
+			wfd = open(g_fifo_path[C2P], O_WRONLY);
+			if (wfd < 0) {
+				sys_error("child", "open c2p FIFO");
+				return 1;
+			}
+		}
+	}
+
+	if (!pingpong) {
+		for (;;) {
+			ssize_t n = read_once(rfd, buf, size, c);
+
+			if (n < 0) {
+				sys_error("child", "read");
+				return 1;
+			}
+			if (n == 0)
+				break;
+		}
+	} else {
+		for (uint64_t i = 0; i < cfg->count; i++) {
+			int r = read_exact(rfd, buf, size, c);
+
+			if (r < 0) {
+				sys_error("child", "read");
+				return 1;
+			}
+			if (r == 0) {
+				fprintf(stderr, "pipe: child: read: unexpected EOF "
+					"after %" PRIu64 " of %" PRIu64
+					" round trips\n", i, cfg->count);
+				return 1;
+			}
+			if (write_all(wfd, buf, size, c) < 0) {
+				sys_error("child", "write");
+				return 1;
+			}
+		}
+		if (close(wfd) < 0) {
+			sys_error("child", "close");
+			return 1;
+		}
+	}
+	if (close(rfd) < 0) {
+		sys_error("child", "close");
+		return 1;
+	}
+	return 0;
+}
+
+/* Parent's open of a FIFO that gives up if the child is gone. */
+static int parent_open_fifo(int idx, int flags)
+{
+	for (;;) {
+		int fd;
+
+		/* Set g_opening first: then either we see g_child_gone here
+		 * or the SIGCHLD handler sees g_opening and unblocks open(). */
+		g_opening = idx;
+		if (g_child_gone) {
+			g_opening = -1;
+			break;
+		}
+		fd = open(g_fifo_path[idx], flags);
+		g_opening = -1;
+		if (fd >= 0 && !g_child_gone)
+			return fd;
+		if (fd >= 0) {
+			close(fd);
+			break;
+		}
+		if (errno != EINTR) {
+			sys_error("parent", idx == P2C ? "open p2c FIFO" :
+				  "open c2p FIFO");
+			return -1;
+		}
+	}
+	fprintf(stderr, "pipe: parent: open %s FIFO: child exited first\n",
+		fifo_name[idx]);
+	return -1;
+}
+
+/*
+ * Parent side.  wfd/rfd are its anon pipe ends (-1 in fifo mode).  Returns 0
+ * on success; on failure *opened says whether all FIFOs were open (if not,
+ * the child may be stuck in open() and has to be killed).
+ */
+static int parent_run(const struct config *cfg, char *buf, int wfd, int rfd,
+		      struct counts *c, struct pipe_meta meta[2], int *opened)
+{
+	size_t size = (size_t)cfg->size;
+	int pingpong = cfg->pattern == PAT_PINGPONG;
+	int ret = -1;
+
+	*opened = 0;
+	if (cfg->mode == MODE_FIFO) {
+		wfd = parent_open_fifo(P2C, O_WRONLY);
+		if (wfd < 0)
+			goto out;
+		get_meta(wfd, &meta[P2C]);
+		if (pingpong) {
+			rfd = parent_open_fifo(C2P, O_RDONLY);
+			if (rfd < 0)
+				goto out;
+			get_meta(rfd, &meta[C2P]);
+		}
+	}
+	*opened = 1;
+
+	for (uint64_t i = 0; i < cfg->count; i++) {
+		if (write_all(wfd, buf, size, c) < 0) {
+			sys_error("parent", "write");
+			goto out;
+		}
+		if (pingpong) {
+			int r = read_exact(rfd, buf, size, c);
+
+			if (r < 0) {
+				sys_error("parent", "read");
+				goto out;
+			}
+			if (r == 0) {
+				fprintf(stderr, "pipe: parent: read: unexpected "
+					"EOF after %" PRIu64 " of %" PRIu64
+					" round trips\n", i, cfg->count);
+				goto out;
+			}
+		}
+	}
+	ret = 0;
+out:
+	/* Closing is what lets the child see EOF (or EPIPE) and finish. */
+	if (wfd >= 0 && close(wfd) < 0 && ret == 0) {
+		sys_error("parent", "close");
+		ret = -1;
+	}
+	if (rfd >= 0 && close(rfd) < 0 && ret == 0) {
+		sys_error("parent", "close");
+		ret = -1;
+	}
+	return ret;
+}
+
+/* Waits without reaping first, so the handler can never kill a reused pid. */
+static int reap_child(pid_t pid, int *status)
+{
+	siginfo_t info;
+
+	while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0) {
+		if (errno != EINTR) {
+			sys_error("parent", "waitid");
+			return -1;
+		}
+	}
+	g_child_pid = 0;
+	while (waitpid(pid, status, 0) < 0) {
+		if (errno != EINTR) {
+			sys_error("parent", "waitpid");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static void json_counts(FILE *f, const struct counts *c)
+{
+	fprintf(f, "\"write_calls\": %" PRIu64 ", \"bytes_written\": %" PRIu64
+		", \"write_errors\": %" PRIu64 ", \"read_calls\": %" PRIu64
+		", \"bytes_read\": %" PRIu64 ", \"read_errors\": %" PRIu64,
+		c->write_calls, c->bytes_written, c->write_errors,
+		c->read_calls, c->bytes_read, c->read_errors);
+}
+
+static void json_pipe(FILE *f, const struct config *cfg,
+		      const struct pipe_meta *m, const char *path,
+		      pid_t writer, pid_t reader, uint64_t bytes, int last)
+{
+	fprintf(f, "    {\"kind\": \"%s\", \"ino\": %" PRIu64 ", \"dev\": %"
+		PRIu64 ", \"dev_major\": %u, \"dev_minor\": %u, \"path\": ",
+		cfg->mode == MODE_FIFO ? "fifo" : "anon", m->ino, m->dev,
+		m->dev_major, m->dev_minor);
+	if (cfg->mode == MODE_FIFO)
+		json_string(f, path);
+	else
+		fputs("null", f);
+	fprintf(f, ", \"writer_pid\": %ld, \"reader_pid\": %ld, \"bytes\": %"
+		PRIu64 "}%s\n", (long)writer, (long)reader, bytes,
+		last ? "" : ",");
+}
+
+static int print_json(FILE *f, const struct config *cfg,
+		      const struct pipe_meta meta[2], pid_t ppid, pid_t cpid,
+		      const struct counts *pc, const struct counts *cc)
+{
+	int pingpong = cfg->pattern == PAT_PINGPONG;
+	struct counts t = {
+		pc->write_calls + cc->write_calls,
+		pc->bytes_written + cc->bytes_written,
+		pc->write_errors + cc->write_errors,
+		pc->read_calls + cc->read_calls,
+		pc->bytes_read + cc->bytes_read,
+		pc->read_errors + cc->read_errors,
+	};
+
+	fprintf(f, "{\n  \"workload\": \"pipe\",\n  \"mode\": \"%s\",\n"
+		"  \"pattern\": \"%s\",\n  \"size\": %" PRIu64 ",\n"
+		"  \"count\": %" PRIu64 ",\n  \"pipes\": [\n",
+		cfg->mode == MODE_FIFO ? "fifo" : "anon",
+		pingpong ? "pingpong" : "stream", cfg->size, cfg->count);
+	json_pipe(f, cfg, &meta[P2C], g_fifo_path[P2C], ppid, cpid,
+		  pc->bytes_written, !pingpong);
+	if (pingpong)
+		json_pipe(f, cfg, &meta[C2P], g_fifo_path[C2P], cpid, ppid,
+			  cc->bytes_written, 1);
+	fprintf(f, "  ],\n  \"processes\": [\n    {\"pid\": %ld, "
+		"\"role\": \"parent\", ", (long)ppid);
+	json_counts(f, pc);
+	fprintf(f, "},\n    {\"pid\": %ld, \"role\": \"child\", ", (long)cpid);
+	json_counts(f, cc);
+	fputs("}\n  ],\n  \"totals\": {", f);
+	json_counts(f, &t);
+	fputs("}\n}\n", f);
+
+	if (fflush(f) == EOF || ferror(f)) {
+		sys_error("parent", "writing JSON");
+		return -1;
+	}
+	return 0;
+}
+
+/* Opened before any pipe work, so a bad --out fails fast and cheaply. */
+static FILE *open_out(const char *path)
+{
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	if (!path)
+		return stdout;
+	/* O_NONBLOCK: an existing FIFO without reader fails instead of
+	 * blocking; it has no effect on regular files. */
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC,
+		  0644);
+	if (fd < 0)
+		usage_error("--out: cannot open '%s': %s", path,
+			    strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		usage_error("--out: '%s' is not a regular file", path);
+	f = fdopen(fd, "w");
+	if (!f)
+		usage_error("--out: fdopen: %s", strerror(errno));
+	return f;
+}
+
+static int sleep_ms(uint64_t ms)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)(ms / 1000),
+		.tv_nsec = (long)(ms % 1000) * 1000000L,
+	};
+
+	while (nanosleep(&ts, &ts) < 0) {
+		if (errno != EINTR) {
+			sys_error("parent", "nanosleep");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct config cfg = {
+		.mode = MODE_ANON, .pattern = PAT_STREAM,
+		.size = 4096, .count = 1000,
+	};
+	struct pipe_meta meta[2] = { { 0, 0, 0, 0 }, { 0, 0, 0, 0 } };
+	struct counts pc = { 0, 0, 0, 0, 0, 0 }, *cc;
+	int npipes, afd[2][2] = { { -1, -1 }, { -1, -1 } };
+	int status = 0, opened, failed = 0;
+	pid_t ppid, cpid;
+	sigset_t old;
+	FILE *out;
+	char *buf;
+
+	parse_args(argc, argv, &cfg);
+	npipes = cfg.pattern == PAT_PINGPONG ? 2 : 1;
+	if (cfg.mode == MODE_FIFO)
+		prepare_fifo_paths(&cfg);
+	out = open_out(cfg.out_path);
+
+	buf = malloc((size_t)cfg.size);
+	if (!buf) {
+		sys_error("parent", "malloc");
+		return 1;
+	}
+	memset(buf, 'x', (size_t)cfg.size);
+
+	/* The child's counters live here: no IPC syscall needed to report
+	 * them, and they survive even if the child dies half-way. */
+	cc = mmap(NULL, sizeof(*cc), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (cc == MAP_FAILED) {
+		sys_error("parent", "mmap");
+		return 1;
+	}
+	memset(cc, 0, sizeof(*cc));
+
+	install_handlers();
+	if (cfg.start_delay_ms && sleep_ms(cfg.start_delay_ms) < 0)
+		return 1;
+
+	if (cfg.mode == MODE_FIFO) {
+		if (make_fifos(npipes) < 0) {
+			remove_fifo_paths();
+			return 1;
+		}
+	} else {
+		for (int i = 0; i < npipes; i++) {
+			if (pipe(afd[i]) < 0) {
+				sys_error("parent", "pipe");
+				return 1;
+			}
+			get_meta(afd[i][0], &meta[i]);
+		}
+	}
+
+	ppid = getpid();
+	/* Blocked across fork: the child must never run the parent's
+	 * cleanup handler, and the parent must know the child's pid before
+	 * a handler can run. */
+	block_handled_signals(&old);
+	cpid = fork();
+	if (cpid < 0) {
+		sys_error("parent", "fork");
+		remove_fifo_paths();
+		return 1;
+	}
+	if (cpid == 0) {
+		int code;
+
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGCHLD, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		if (cfg.mode == MODE_ANON) {
+			close(afd[P2C][1]);
+			if (npipes == 2)
+				close(afd[C2P][0]);
+		}
+		code = child_run(&cfg, buf, afd[P2C][0], afd[C2P][1], cc);
+		/* _exit: no stdio flush, no atexit, no cleanup of the FIFOs. */
+		_exit(code);
+	}
+	g_child_pid = cpid;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+
+	if (cfg.mode == MODE_ANON) {
+		close(afd[P2C][0]);
+		if (npipes == 2)
+			close(afd[C2P][1]);
+	}
+	if (parent_run(&cfg, buf, afd[P2C][1], afd[C2P][0], &pc, meta,
+		       &opened) < 0) {
+		failed = 1;
+		/* With all our ends closed the child gets EOF or EPIPE; only
+		 * a child still waiting in open() of a FIFO needs a kill. */
+		if (!opened)
+			kill(cpid, SIGKILL);
+	}
+
+	if (reap_child(cpid, &status) < 0)
+		failed = 1;
+	/* Counts are collected: the FIFOs are no longer needed. */
+	if (g_unblock_fd >= 0)
+		close(g_unblock_fd);
+	remove_fifo_paths();
+
+	if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+		failed = 1;	/* the child already said why */
+	} else if (WIFSIGNALED(status)) {
+		if (opened)
+			fprintf(stderr, "pipe: child killed by signal %d\n",
+				WTERMSIG(status));
+		failed = 1;
+	} else if (!failed) {
+		/* Both ends must agree on what went through each pipe. */
+		uint64_t want = cfg.size * cfg.count;
+
+		if (pc.bytes_written != want || cc->bytes_read != want ||
+		    (npipes == 2 && (cc->bytes_written != want ||
+				     pc.bytes_read != want))) {
+			fprintf(stderr, "pipe: byte counts disagree (expected "
+				"%" PRIu64 " per direction)\n", want);
+			failed = 1;
+		}
+	}
+
+	if (print_json(out, &cfg, meta, ppid, cpid, &pc, cc) < 0)
+		failed = 1;
+	if (out != stdout && fclose(out) == EOF) {
+		sys_error("parent", "close --out file");
+		failed = 1;
+	}
+	free(buf);
+	return failed ? 1 : 0;
+}
