@@ -1,0 +1,169 @@
+"""Helpers for the integration tests: run ipcscope and the workloads, read
+their JSON, compare exactly. Every test loads the real BPF programs."""
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+IPCSCOPE = os.path.join(ROOT, "build", "ipcscope")
+WORKLOADS = os.path.join(ROOT, "build", "workloads")
+
+_tmpdir = None
+_procs = []
+
+
+class Skip(Exception):
+    """Raised by a test that cannot run here (never in CI for BPF reasons)."""
+
+
+def in_ci():
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def cannot_trace_reason():
+    """Why integration tests cannot run here, or None."""
+    if os.geteuid() != 0:
+        return "needs root to load BPF programs"
+    if not os.path.exists(IPCSCOPE):
+        return f"{IPCSCOPE} is not built (run make)"
+    return None
+
+
+def tmp(name):
+    """A path in this test's private temporary directory."""
+    global _tmpdir
+    if _tmpdir is None:
+        _tmpdir = tempfile.mkdtemp(prefix="ipcscope-test-")
+    return os.path.join(_tmpdir, name)
+
+
+def spawn(args, **kw):
+    """Start a background process that cleanup() will not leave behind."""
+    p = subprocess.Popen(args, **kw)
+    _procs.append(p)
+    return p
+
+
+def cleanup():
+    global _tmpdir
+    for p in _procs:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    _procs.clear()
+    if _tmpdir:
+        subprocess.run(["rm", "-rf", _tmpdir])
+        _tmpdir = None
+
+
+def workload(name, *args):
+    """argv for a bundled workload."""
+    return [os.path.join(WORKLOADS, name)] + [str(a) for a in args]
+
+
+def read_json(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+class Record:
+    """A finished `ipcscope record` run: its JSON, text and exit status."""
+
+    def __init__(self, proc, out, err, json_path):
+        self.returncode = proc.returncode
+        self.stdout = out
+        self.stderr = err
+        self.json = read_json(json_path) if os.path.exists(json_path) and os.path.getsize(json_path) else None
+
+    def op(self, kind, op):
+        """The operations row for (kind, op), or a zero row."""
+        for row in self.json["operations"]:
+            if row["kind"] == kind and row["op"] == op:
+                return row
+        return {"calls": 0, "errors": 0, "bytes": 0, "errnos": {}}
+
+    def objects(self, kind=None):
+        return [o for o in self.json["objects"] if kind is None or o["kind"] == kind]
+
+    def object(self, ino):
+        found = [o for o in self.json["objects"] if o["ino"] == ino]
+        assert len(found) == 1, f"pipe inode {ino}: expected one object, found {len(found)}"
+        return found[0]
+
+    def process(self, pid):
+        for p in self.json["processes"]:
+            if p["pid"] == pid:
+                return p
+        return None
+
+    def copies(self, mech):
+        for c in self.json["copies"]:
+            if c["mechanism"] == mech:
+                return c
+        raise AssertionError(f"no copies row for {mech}")
+
+
+def record(args, command=None, timeout=120, ready=None):
+    """Run ipcscope record with --json; command runs under it (after --).
+    ready: a callback run once ipcscope says on stderr that it is tracing."""
+    json_path = tmp(f"record-{time.monotonic_ns()}.json")
+    argv = [IPCSCOPE, "record", "--json", json_path] + [str(a) for a in args]
+    if command:
+        argv += ["--"] + command
+    if ready is None:
+        proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, timeout=timeout)
+        return Record(proc, proc.stdout, proc.stderr, json_path)
+    proc = spawn(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for_line(proc.stderr, "tracing started", timeout=30)
+    ready(proc)
+    out, err = proc.communicate(timeout=timeout)
+    return Record(proc, out, err, json_path)
+
+
+def wait_for_line(stream, text, timeout):
+    """Read stream until a line containing text; fail after timeout."""
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        line = stream.readline()
+        if not line:
+            break
+        seen.append(line)
+        if text in line:
+            return
+    raise AssertionError(f"never saw '{text}'; got: {''.join(seen)[-500:]}")
+
+
+def stop(proc, sig=signal.SIGINT):
+    proc.send_signal(sig)
+
+
+def eq(actual, expected, what):
+    assert actual == expected, f"{what}: expected {expected}, got {actual}"
+
+
+def bpf_programs_loaded():
+    """Names of ipcscope's programs still loaded in the kernel."""
+    out = subprocess.run(["bpftool", "prog", "list", "-j"], stdout=subprocess.PIPE,
+                         text=True, check=True).stdout
+    return [p.get("name", "") for p in json.loads(out) if p.get("name", "").startswith("ipc_")]
+
+
+def run_ipcscope(args, timeout=60, **kw):
+    """Run ipcscope with args; return the CompletedProcess (text)."""
+    return subprocess.run([IPCSCOPE] + [str(a) for a in args], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, timeout=timeout, **kw)
+
+
+def one_error_line(proc, status, contains):
+    """A clear failure: the given exit status and one line on stderr."""
+    lines = proc.stderr.strip().splitlines()
+    eq(proc.returncode, status, f"exit status (stderr: {proc.stderr.strip()})")
+    eq(len(lines), 1, f"stderr lines ({proc.stderr.strip()})")
+    assert lines[0].startswith("ipcscope: "), f"error line lacks the prefix: {lines[0]}"
+    assert contains in lines[0], f"error line '{lines[0]}' does not say '{contains}'"
+    eq(bpf_programs_loaded(), [], "BPF programs left loaded")

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""The one test runner behind `make test`.
+
+Runs the unit tests (C, under ASan/UBSan, no root needed) and then the
+integration tests in tests/integration/ (real BPF programs, real workloads,
+exact counts). Ends with one line: `N passed, N failed` (`, N skipped`).
+
+Integration tests need root. Without root they are skipped with a reason,
+except in CI (CI=true), where a test that cannot load BPF fails.
+
+Usage: tests/run.py [SUBSTRING]   run only the tests whose name contains it
+"""
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+import time
+import traceback
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+
+import harness  # noqa: E402  (tests/integration/harness.py)
+
+
+def run_unit(pattern):
+    """Run the C unit tests; return (passed, failed)."""
+    exe = os.path.join(ROOT, "build", "tests", "unit")
+    args = [exe] + ([pattern] if pattern else [])
+    proc = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True)
+    sys.stdout.write(proc.stdout)
+    m = re.search(r"^(\d+) passed, (\d+) failed$", proc.stdout, re.M)
+    if not m:
+        print(f"FAIL unit: no summary line (exit {proc.returncode})")
+        return 0, 1
+    passed, failed = int(m.group(1)), int(m.group(2))
+    if proc.returncode != 0 and failed == 0:
+        print(f"FAIL unit: exit status {proc.returncode}")
+        failed = 1
+    return passed, failed
+
+
+def integration_tests():
+    """(name, function) for every test_* function in tests/integration/test_*.py."""
+    tests = []
+    folder = os.path.join(ROOT, "tests", "integration")
+    for fname in sorted(os.listdir(folder)):
+        if not (fname.startswith("test_") and fname.endswith(".py")):
+            continue
+        spec = importlib.util.spec_from_file_location(fname[:-3], os.path.join(folder, fname))
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        for name in dir(mod):
+            fn = getattr(mod, name)
+            if name.startswith("test_") and callable(fn):
+                tests.append((f"{fname[5:-3]}.{name[5:]}", fn, fn.__code__.co_firstlineno))
+    tests.sort(key=lambda t: (t[0].split(".")[0], t[2]))
+    return [(n, f) for n, f, _ in tests]
+
+
+def main():
+    pattern = sys.argv[1] if len(sys.argv) > 1 else ""
+    passed, failed = run_unit(pattern)
+    skipped = 0
+
+    reason = harness.cannot_trace_reason()
+    for name, fn in integration_tests():
+        if pattern and pattern not in name:
+            continue
+        if reason:
+            if harness.in_ci():
+                print(f"FAIL {name}: {reason} (CI=true: BPF tests must run)")
+                failed += 1
+            else:
+                print(f"SKIP {name}: {reason}")
+                skipped += 1
+            continue
+        start = time.monotonic()
+        try:
+            fn()
+        except harness.Skip as e:
+            print(f"SKIP {name}: {e}")
+            skipped += 1
+        except AssertionError as e:
+            print(f"FAIL {name}: {e}")
+            failed += 1
+        except Exception:  # a crash in a test is a failure, with its traceback
+            print(f"FAIL {name}:\n{traceback.format_exc()}")
+            failed += 1
+        else:
+            print(f"PASS {name} ({time.monotonic() - start:.1f} s)")
+            passed += 1
+        harness.cleanup()
+
+    line = f"{passed} passed, {failed} failed"
+    if skipped:
+        line += f", {skipped} skipped"
+    print(line)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
