@@ -99,7 +99,7 @@ $(BUILD)/user/%.o: user/%.c | $(DEPS_STAMP)
 $(BUILD)/user/session.o: $(SKEL)
 
 $(BUILD)/ipcscope: $(TOOL_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ -lbpf -lelf -lz
+	$(CC) $(CFLAGS) -pthread -o $@ $^ -lbpf -lelf -lz
 
 $(BUILD)/workloads/%: workloads/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)

@@ -23,11 +23,21 @@
 #define MAX_ENDPOINTS	32768
 #define MAX_PROCS	16384
 #define MAX_ERRNOS	1024
+#define MAX_SIGNAL_KEYS	4096
 
 #define PIPEFS_MAGIC	0x50495045
+#define MQUEUE_MAGIC	0x19800202
+#define S_IFSOCK	0140000
+#define AF_UNIX		1
+#define AF_INET		2
+#define AF_INET6	10
+#define SOCK_STREAM	1
+#define SOCK_DGRAM	2
+#define SOCK_SEQPACKET	5
 #define S_IFMT		00170000
 #define S_IFIFO		0010000
 #define FMODE_WRITE	0x2
+#define E2BIG		7	/* errno values; vmlinux.h has no macros */
 
 #ifdef IPCSCOPE_DEFINE_MAPS
 #define IPC_MAP(name, map_type, key_type, value_type, entries)		\
@@ -51,6 +61,15 @@
 #define IPC_GLOBAL(decl)	extern decl
 #endif
 
+/* A map only one .bpf.c file uses: defined there, not shared. */
+#define IPC_MAP_PRIVATE(name, map_type, key_type, value_type, entries)	\
+	struct {							\
+		__uint(type, map_type);					\
+		__uint(max_entries, entries);				\
+		__type(key, key_type);					\
+		__type(value, value_type);				\
+	} name SEC(".maps")
+
 /* Read-only settings, fixed before load. */
 IPC_SETTING(bool, targ_all);		/* -a: every process but ourselves */
 IPC_SETTING(__u32, self_tgid);		/* ipcscope itself, never counted */
@@ -68,13 +87,28 @@ IPC_MAP(objects, BPF_MAP_TYPE_HASH, struct ipc_obj_key, struct ipc_obj_stats,
 	MAX_OBJECTS);
 IPC_MAP(endpoints, BPF_MAP_TYPE_HASH, struct ipc_ep_key, struct ipc_ep_stats,
 	MAX_ENDPOINTS);
+IPC_MAP(obj_info, BPF_MAP_TYPE_HASH, struct ipc_obj_key, struct ipc_obj_info,
+	MAX_OBJECTS);
+IPC_MAP(sock_info, BPF_MAP_TYPE_HASH, struct ipc_obj_key, struct ipc_sock_info,
+	MAX_OBJECTS);
+IPC_MAP(sig_stats, BPF_MAP_TYPE_HASH, struct ipc_sig_key, __u64, MAX_SIGNAL_KEYS);
+IPC_MAP(sig_lat, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, struct ipc_sig_lat, IPC_NSIG);
 
 /* A syscall between its enter and exit tracepoints (key: pid_tgid). */
 #define INFLIGHT_OBJS 2	/* splice() can have a pipe on both sides */
+/* How the bytes an operation moved are known. */
+enum bytes_from {
+	BYTES_NONE = 0,		/* it moves no payload (semop, futex, shmat) */
+	BYTES_RET,		/* the return value (read, write, msgrcv) */
+	BYTES_ARG,		/* an argument, when the call returns 0 (msgsnd) */
+};
+
 struct inflight_obj {
 	struct ipc_obj_key key;
 	__u32 op;		/* enum ipc_op */
-	__u32 pad;
+	__u16 dir;		/* enum ipc_dir */
+	__u16 bytes_from;	/* enum bytes_from */
+	__u64 arg_bytes;	/* for BYTES_ARG */
 };
 
 struct inflight {
@@ -132,11 +166,117 @@ static __always_inline struct file *fd_file(long fd)
 	return file;
 }
 
-/* Fill key with the IPC object behind file; returns its kind (NONE if not IPC). */
+/* Record an object's name once, the first time it is seen. */
+static __always_inline void note_name(const struct ipc_obj_key *key,
+				      struct dentry *dentry)
+{
+	struct ipc_obj_info info = { .sysv_key = -1 };
+	const unsigned char *name;
+
+	if (bpf_map_lookup_elem(&obj_info, key))
+		return;
+	name = BPF_CORE_READ(dentry, d_name.name);
+	bpf_probe_read_kernel_str(info.name, sizeof(info.name), name);
+	if (bpf_map_update_elem(&obj_info, key, &info, BPF_NOEXIST) == -E2BIG)
+		count_drop(IPC_DROP_OBJ_INFO);
+}
+
+/* AF_UNIX: the socket's bound path (or its peer's, for a client). */
+static __always_inline void unix_path(struct sock *sk, struct ipc_sock_info *si)
+{
+	struct unix_sock *us = (struct unix_sock *)sk;
+	struct unix_address *addr = BPF_CORE_READ(us, addr);
+	struct sock *peer = BPF_CORE_READ(us, peer);
+
+	if (!addr && peer)
+		addr = BPF_CORE_READ((struct unix_sock *)peer, addr);
+	if (!addr || BPF_CORE_READ(addr, len) <= 2)	/* unnamed */
+		return;
+	/* name[0].sun_path: the path after the 2-byte sun_family */
+	bpf_probe_read_kernel(si->path, sizeof(si->path),
+			      (void *)addr + bpf_core_field_offset(struct unix_address, name) + 2);
+}
+
+static __always_inline void inet_addrs(struct sock *sk, struct ipc_sock_info *si)
+{
+	si->local_port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	si->remote_port = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	if (si->family == AF_INET) {
+		bpf_core_read(si->local_addr, 4, &sk->__sk_common.skc_rcv_saddr);
+		bpf_core_read(si->remote_addr, 4, &sk->__sk_common.skc_daddr);
+	} else {
+		bpf_core_read(si->local_addr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(si->remote_addr, 16, &sk->__sk_common.skc_v6_daddr);
+	}
+}
+
+/* A socket's kind, and its addresses the first time it is seen. */
+static __always_inline __u32 socket_object(struct file *file,
+					   struct ipc_obj_key *key)
+{
+	struct socket *sock = BPF_CORE_READ(file, private_data);
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	struct ipc_sock_info si = {}, *known;
+	__u16 type = BPF_CORE_READ(sock, type);
+	struct sock *peer;
+
+	if (!sk)
+		return IPC_KIND_NONE;
+	si.family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (si.family == AF_UNIX)
+		key->kind = type == SOCK_STREAM ? IPC_KIND_UNIX_STREAM :
+			    type == SOCK_DGRAM ? IPC_KIND_UNIX_DGRAM :
+			    type == SOCK_SEQPACKET ? IPC_KIND_UNIX_SEQPACKET :
+			    IPC_KIND_NONE;
+	else if (si.family == AF_INET || si.family == AF_INET6)
+		key->kind = type == SOCK_STREAM ? IPC_KIND_TCP :
+			    type == SOCK_DGRAM ? IPC_KIND_UDP : IPC_KIND_NONE;
+	else
+		return IPC_KIND_NONE;
+	if (key->kind == IPC_KIND_NONE)
+		return IPC_KIND_NONE;
+	/*
+	 * Written once, at first sight; but an inet socket seen before it was
+	 * bound (UDP binds on its first sendto) gets its addresses again, and
+	 * sock.bpf.c fills an unconnected UDP socket's remote from sendto.
+	 */
+	known = bpf_map_lookup_elem(&sock_info, key);
+	if (known) {
+		if (si.family != AF_UNIX && !known->local_port) {
+			__u16 rport = known->remote_port;
+
+			inet_addrs(sk, &si);
+			known->local_port = si.local_port;
+			__builtin_memcpy(known->local_addr, si.local_addr, 16);
+			if (!rport && si.remote_port) {
+				known->remote_port = si.remote_port;
+				__builtin_memcpy(known->remote_addr, si.remote_addr, 16);
+			}
+		}
+		return key->kind;
+	}
+	if (si.family == AF_UNIX) {
+		peer = BPF_CORE_READ((struct unix_sock *)sk, peer);
+		if (peer)
+			si.peer_ino = BPF_CORE_READ(peer, sk_socket, file, f_inode, i_ino);
+		unix_path(sk, &si);
+	} else {
+		inet_addrs(sk, &si);
+	}
+	if (bpf_map_update_elem(&sock_info, key, &si, BPF_NOEXIST) == -E2BIG)
+		count_drop(IPC_DROP_OBJ_INFO);
+	return key->kind;
+}
+
+/*
+ * Fill key with the IPC object behind file and return its kind: a pipe, a
+ * FIFO, a POSIX message queue or a socket; IPC_KIND_NONE for anything else.
+ */
 static __always_inline __u32 file_object(struct file *file,
 					 struct ipc_obj_key *key)
 {
 	struct inode *inode;
+	unsigned long magic;
 	__u32 mode;
 
 	if (!file)
@@ -145,31 +285,41 @@ static __always_inline __u32 file_object(struct file *file,
 	if (!inode)
 		return IPC_KIND_NONE;
 	mode = BPF_CORE_READ(inode, i_mode);
-	if ((mode & S_IFMT) != S_IFIFO)
-		return IPC_KIND_NONE;
-	key->kind = BPF_CORE_READ(inode, i_sb, s_magic) == PIPEFS_MAGIC ?
-		    IPC_KIND_PIPE : IPC_KIND_FIFO;
+	magic = BPF_CORE_READ(inode, i_sb, s_magic);
 	key->dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	key->ino = BPF_CORE_READ(inode, i_ino);
+	if ((mode & S_IFMT) == S_IFSOCK)
+		return socket_object(file, key);
+	if ((mode & S_IFMT) == S_IFIFO)
+		key->kind = magic == PIPEFS_MAGIC ? IPC_KIND_PIPE : IPC_KIND_FIFO;
+	else if (magic == MQUEUE_MAGIC)
+		key->kind = IPC_KIND_POSIX_MQ;
+	else
+		return IPC_KIND_NONE;
+	if (key->kind != IPC_KIND_PIPE)	/* anonymous pipes have no name */
+		note_name(key, BPF_CORE_READ(file, f_path.dentry));
 	return key->kind;
+}
+
+static __always_inline bool is_pipe_kind(__u32 kind)
+{
+	return kind == IPC_KIND_PIPE || kind == IPC_KIND_FIFO;
+}
+
+static __always_inline bool is_socket_kind(__u32 kind)
+{
+	return kind >= IPC_KIND_UNIX_STREAM && kind <= IPC_KIND_UDP;
+}
+
+/* Kinds that plain read()/write() move data through. */
+static __always_inline bool is_stream_kind(__u32 kind)
+{
+	return is_pipe_kind(kind) || is_socket_kind(kind);
 }
 
 static __always_inline bool file_writable(struct file *file)
 {
 	return BPF_CORE_READ(file, f_mode) & FMODE_WRITE;
-}
-
-/* Remember an operation on an object, to be finished at sys_exit. */
-static __always_inline void inflight_add(struct inflight *ent,
-					 const struct ipc_obj_key *key, __u32 op)
-{
-	__u32 i = ent->nobjs;
-
-	if (i >= INFLIGHT_OBJS)
-		return;
-	ent->objs[i].key = *key;
-	ent->objs[i].op = op;
-	ent->nobjs = i + 1;
 }
 
 static __always_inline void inflight_start(struct inflight *ent)
@@ -182,6 +332,46 @@ static __always_inline void inflight_start(struct inflight *ent)
 	if (bpf_map_update_elem(&inflight, &id, ent, BPF_ANY))
 		count_drop(IPC_DROP_INFLIGHT);
 }
+
+/* Remember an operation on an object, to be finished at sys_exit. */
+static __always_inline void inflight_add(struct inflight *ent,
+					 const struct ipc_obj_key *key, __u32 op,
+					 __u32 dir, __u32 bytes_from,
+					 __u64 arg_bytes)
+{
+	__u32 i = ent->nobjs;
+
+	if (i >= INFLIGHT_OBJS)
+		return;
+	ent->objs[i].key = *key;
+	ent->objs[i].op = op;
+	ent->objs[i].dir = dir;
+	ent->objs[i].bytes_from = bytes_from;
+	ent->objs[i].arg_bytes = arg_bytes;
+	ent->nobjs = i + 1;
+}
+
+/* Data through an fd: in for writes, out for reads; bytes from the return. */
+static __always_inline void inflight_add_io(struct inflight *ent,
+					    const struct ipc_obj_key *key,
+					    __u32 op, bool inbound)
+{
+	inflight_add(ent, key, op, inbound ? IPC_DIR_IN : IPC_DIR_OUT,
+		     BYTES_RET, 0);
+}
+
+/* An operation on an object named by an id (SysV) or an address (futex). */
+static __always_inline void inflight_start_one(__u32 kind, __u64 id, __u32 op,
+					       __u32 dir, __u32 bytes_from,
+					       __u64 arg_bytes)
+{
+	struct inflight ent = {};
+	struct ipc_obj_key key = { .kind = kind, .ino = id };
+
+	inflight_add(&ent, &key, op, dir, bytes_from, arg_bytes);
+	inflight_start(&ent);
+}
+
 
 /* Look a key up, creating it from init if missing; counts a drop if full. */
 static __always_inline void *lookup_or_init(void *map, const void *key,
@@ -199,17 +389,33 @@ static __always_inline void *lookup_or_init(void *map, const void *key,
 	return val;
 }
 
-static __always_inline bool op_is_inbound(__u32 op)
+/* The per-process record, created on first sight. */
+static __always_inline struct ipc_proc *proc_lookup(__u32 tgid)
 {
-	return op == IPC_OP_WRITE || op == IPC_OP_WRITEV ||
-	       op == IPC_OP_SPLICE_IN || op == IPC_OP_VMSPLICE_IN;
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct ipc_proc init = {};
+
+	init.ppid = BPF_CORE_READ(task, real_parent, tgid);
+	init.first_ns = bpf_ktime_get_ns();
+	BPF_CORE_READ_STR_INTO(&init.comm, task, group_leader, comm);
+	return lookup_or_init(&procs, &tgid, &init, IPC_DROP_PROC);
+}
+
+/* What the syscall moved, from its return value or its arguments. */
+static __always_inline __u64 op_bytes(const struct inflight_obj *o, long ret)
+{
+	if (o->bytes_from == BYTES_RET)
+		return ret > 0 ? ret : 0;
+	if (o->bytes_from == BYTES_ARG)
+		return ret == 0 ? o->arg_bytes : 0;
+	return 0;
 }
 
 static __always_inline void account_object(const struct inflight_obj *o,
 					   long ret, __u64 now)
 {
-	__u32 dir = op_is_inbound(o->op) ? IPC_DIR_IN : IPC_DIR_OUT;
-	__u64 bytes = ret > 0 ? ret : 0;
+	__u32 dir = o->dir;
+	__u64 bytes = op_bytes(o, ret);
 	struct ipc_obj_stats obj_init = { .first_ns = now };
 	struct ipc_ep_stats ep_init = {};
 	struct ipc_ep_key ek = {};
@@ -222,9 +428,13 @@ static __always_inline void account_object(const struct inflight_obj *o,
 	if (dir == IPC_DIR_IN) {
 		__sync_fetch_and_add(&os->ops_in, 1);
 		__sync_fetch_and_add(&os->bytes_in, bytes);
-	} else {
+	} else if (dir == IPC_DIR_OUT) {
 		__sync_fetch_and_add(&os->ops_out, 1);
 		__sync_fetch_and_add(&os->bytes_out, bytes);
+	} else if (dir == IPC_DIR_FAULT) {
+		__sync_fetch_and_add(&os->page_faults, 1);
+	} else {
+		__sync_fetch_and_add(&os->ops_other, 1);
 	}
 	os->last_ns = now;
 
@@ -265,7 +475,7 @@ static __always_inline void account_op(const struct inflight_obj *o, long ret,
 		if (cnt)
 			__sync_fetch_and_add(cnt, 1);
 	} else {
-		st->bytes += ret;
+		st->bytes += op_bytes(o, ret);
 	}
 }
 
@@ -287,6 +497,15 @@ static __always_inline void inflight_finish(long ret)
 		account_object(&ent->objs[i], ret, now);
 	}
 	bpf_map_delete_elem(&inflight, &id);
+}
+
+/* One exit probe per syscall: a shared raw_syscalls exit would fire for all. */
+#define IPC_EXIT(name)							\
+SEC("tp/syscalls/sys_exit_" #name)					\
+int ipc_exit_##name(struct trace_event_raw_sys_exit *ctx)		\
+{									\
+	inflight_finish(ctx->ret);					\
+	return 0;							\
 }
 
 #endif /* COMMON_BPF_H */

@@ -9,18 +9,6 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* The per-process record, created on first sight. */
-static __always_inline struct ipc_proc *proc_get(__u32 tgid)
-{
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct ipc_proc init = {};
-
-	init.ppid = BPF_CORE_READ(task, real_parent, tgid);
-	init.first_ns = bpf_ktime_get_ns();
-	BPF_CORE_READ_STR_INTO(&init.comm, task, group_leader, comm);
-	return lookup_or_init(&procs, &tgid, &init, IPC_DROP_PROC);
-}
-
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(ipc_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -49,7 +37,7 @@ int ipc_exec(void *ctx)
 
 	if (!is_target(tgid))
 		return 0;
-	p = proc_get(tgid);
+	p = proc_lookup(tgid);
 	if (!p)
 		return 0;
 	bpf_get_current_comm(&p->comm, sizeof(p->comm));
@@ -71,7 +59,7 @@ int BPF_PROG(ipc_exit, struct task_struct *task)
 	/* the whole process is gone when its last thread exits */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
-	p = proc_get(tgid);
+	p = proc_lookup(tgid);
 	if (p) {
 		p->flags |= IPC_PROC_EXITED;
 		p->exit_ns = bpf_ktime_get_ns();
@@ -92,7 +80,7 @@ int ipc_switch(struct trace_event_raw_sched_switch *ctx)
 
 	if (!is_target(tgid))
 		return 0;
-	p = proc_get(tgid);
+	p = proc_lookup(tgid);
 	if (!p)
 		return 0;
 	/*
@@ -115,7 +103,7 @@ int ipc_sys_enter(void *ctx)
 
 	if (!is_target(tgid))
 		return 0;
-	p = proc_get(tgid);
+	p = proc_lookup(tgid);
 	if (p)
 		__sync_fetch_and_add(&p->syscalls, 1);
 	return 0;

@@ -8,16 +8,16 @@
  */
 #include "common.bpf.h"
 
-static __always_inline int fdio_enter(long fd, __u32 op)
+static __always_inline int fdio_enter(long fd, __u32 op, bool inbound)
 {
 	struct inflight ent = {};
 	struct ipc_obj_key key = {};
 
 	if (!is_target(current_tgid()))
 		return 0;
-	if (file_object(fd_file(fd), &key) == IPC_KIND_NONE)
+	if (!is_stream_kind(file_object(fd_file(fd), &key)))
 		return 0;
-	inflight_add(&ent, &key, op);
+	inflight_add_io(&ent, &key, op, inbound);
 	inflight_start(&ent);
 	return 0;
 }
@@ -25,52 +25,28 @@ static __always_inline int fdio_enter(long fd, __u32 op)
 SEC("tp/syscalls/sys_enter_write")
 int ipc_enter_write(struct trace_event_raw_sys_enter *ctx)
 {
-	return fdio_enter(ctx->args[0], IPC_OP_WRITE);
+	return fdio_enter(ctx->args[0], IPC_OP_WRITE, true);
 }
 
 SEC("tp/syscalls/sys_enter_writev")
 int ipc_enter_writev(struct trace_event_raw_sys_enter *ctx)
 {
-	return fdio_enter(ctx->args[0], IPC_OP_WRITEV);
+	return fdio_enter(ctx->args[0], IPC_OP_WRITEV, true);
 }
 
 SEC("tp/syscalls/sys_enter_read")
 int ipc_enter_read(struct trace_event_raw_sys_enter *ctx)
 {
-	return fdio_enter(ctx->args[0], IPC_OP_READ);
+	return fdio_enter(ctx->args[0], IPC_OP_READ, false);
 }
 
 SEC("tp/syscalls/sys_enter_readv")
 int ipc_enter_readv(struct trace_event_raw_sys_enter *ctx)
 {
-	return fdio_enter(ctx->args[0], IPC_OP_READV);
+	return fdio_enter(ctx->args[0], IPC_OP_READV, false);
 }
 
-/* One exit probe per syscall: a shared raw_syscalls exit would fire for all. */
-SEC("tp/syscalls/sys_exit_write")
-int ipc_exit_write(struct trace_event_raw_sys_exit *ctx)
-{
-	inflight_finish(ctx->ret);
-	return 0;
-}
-
-SEC("tp/syscalls/sys_exit_writev")
-int ipc_exit_writev(struct trace_event_raw_sys_exit *ctx)
-{
-	inflight_finish(ctx->ret);
-	return 0;
-}
-
-SEC("tp/syscalls/sys_exit_read")
-int ipc_exit_read(struct trace_event_raw_sys_exit *ctx)
-{
-	inflight_finish(ctx->ret);
-	return 0;
-}
-
-SEC("tp/syscalls/sys_exit_readv")
-int ipc_exit_readv(struct trace_event_raw_sys_exit *ctx)
-{
-	inflight_finish(ctx->ret);
-	return 0;
-}
+IPC_EXIT(write)
+IPC_EXIT(writev)
+IPC_EXIT(read)
+IPC_EXIT(readv)

@@ -13,12 +13,26 @@
 #define IPC_COMM_LEN    16
 /* log2 latency slots: slot 39 holds everything from 2^39 ns (~9 minutes) up */
 #define IPC_HIST_SLOTS  40
+#define IPC_SOCK_PATH_LEN 64
 
 /* What kind of IPC object an operation touched. */
 enum ipc_kind {
 	IPC_KIND_NONE = 0,
-	IPC_KIND_PIPE = 1,	/* anonymous pipe (lives on pipefs) */
-	IPC_KIND_FIFO = 2,	/* named pipe: a FIFO inode on a real file system */
+	IPC_KIND_PIPE,		/* anonymous pipe (lives on pipefs) */
+	IPC_KIND_FIFO,		/* named pipe: a FIFO inode on a real file system */
+	IPC_KIND_SYSV_MSQ,	/* SysV message queue: ino = msqid */
+	IPC_KIND_POSIX_MQ,	/* POSIX message queue: an mqueue fs inode */
+	IPC_KIND_SYSV_SHM,	/* SysV shared memory: ino = shmid */
+	IPC_KIND_POSIX_SHM,	/* a tmpfs file mapped MAP_SHARED (/dev/shm) */
+	IPC_KIND_MEMFD,		/* a memfd mapped MAP_SHARED */
+	IPC_KIND_SHARED_ANON,	/* mmap(MAP_SHARED|MAP_ANONYMOUS) */
+	IPC_KIND_SYSV_SEM,	/* SysV semaphore set: ino = semid */
+	IPC_KIND_FUTEX,		/* a futex word: ino = its user address */
+	IPC_KIND_UNIX_STREAM,	/* sockets: one object per socket (its inode); */
+	IPC_KIND_UNIX_DGRAM,	/* user space pairs the two ends of a channel */
+	IPC_KIND_UNIX_SEQPACKET,/* from ipc_sock_info */
+	IPC_KIND_TCP,		/* AF_INET/AF_INET6 SOCK_STREAM */
+	IPC_KIND_UDP,		/* AF_INET/AF_INET6 SOCK_DGRAM */
 	IPC_KIND_MAX,
 };
 
@@ -32,6 +46,20 @@ enum ipc_op {
 	IPC_OP_SPLICE_OUT,	/* splice() out of the pipe */
 	IPC_OP_VMSPLICE_IN,	/* vmsplice() of user pages into the pipe */
 	IPC_OP_VMSPLICE_OUT,	/* vmsplice() from the pipe into user memory */
+	IPC_OP_GET,		/* msgget, shmget, semget: create or open */
+	IPC_OP_MSGSND,
+	IPC_OP_MSGRCV,
+	IPC_OP_MQ_SEND,		/* mq_timedsend (mq_send in libc) */
+	IPC_OP_MQ_RECEIVE,	/* mq_timedreceive (mq_receive in libc) */
+	IPC_OP_SHMAT,
+	IPC_OP_SHMDT,
+	IPC_OP_SEMOP,		/* semop and semtimedop */
+	IPC_OP_FUTEX_WAIT,	/* FUTEX_WAIT*, FUTEX_LOCK_PI*, FUTEX_TRYLOCK_PI */
+	IPC_OP_FUTEX_WAKE,	/* FUTEX_WAKE*, FUTEX_REQUEUE*, FUTEX_UNLOCK_PI */
+	IPC_OP_SENDTO,		/* sendto, and send() which libc makes sendto */
+	IPC_OP_SENDMSG,
+	IPC_OP_RECVFROM,	/* recvfrom, and recv() */
+	IPC_OP_RECVMSG,
 	IPC_OP_MAX,
 };
 
@@ -43,6 +71,8 @@ enum ipc_op {
 enum ipc_dir {
 	IPC_DIR_IN = 0,		/* into the object: write, send */
 	IPC_DIR_OUT = 1,	/* out of the object: read, receive */
+	IPC_DIR_OTHER = 2,	/* uses it without moving data: shmat, semop, futex */
+	IPC_DIR_FAULT = 3,	/* page faults inside it (shared memory) */
 };
 
 /* Why the kernel side could not record something. Reported, never silent. */
@@ -53,6 +83,8 @@ enum ipc_drop {
 	IPC_DROP_PROC,		/* procs map full */
 	IPC_DROP_TARGET,	/* targets map full: a child could not be followed */
 	IPC_DROP_ERRNO,		/* op_errors map full */
+	IPC_DROP_OBJ_INFO,	/* obj_info map full: an object lacks its name/key */
+	IPC_DROP_SIGNAL,	/* signal maps full */
 	IPC_DROP_MAX,
 };
 
@@ -71,6 +103,23 @@ struct ipc_err_key {
 	__s32 err;		/* positive errno */
 };
 
+/*
+ * A socket's addresses, written when it is first seen (remote filled in
+ * later for unconnected UDP from sendto/recvfrom): enough for user space to
+ * pair the two ends of a channel and say whether it is loopback.
+ */
+struct ipc_sock_info {
+	__u16 family;		/* AF_UNIX, AF_INET, AF_INET6 */
+	__u16 local_port;	/* host byte order */
+	__u16 remote_port;
+	__u16 pad;
+	__u64 peer_ino;		/* AF_UNIX: inode of the connected peer, or 0 */
+	__u8 local_addr[16];	/* IPv4 in the first 4 bytes */
+	__u8 remote_addr[16];
+	char path[IPC_SOCK_PATH_LEN];	/* AF_UNIX: own bound path, else the peer's;
+					   abstract names start with '\0' */
+};
+
 /* Identity of one IPC object. For pipes and FIFOs: the inode. */
 struct ipc_obj_key {
 	__u32 kind;		/* enum ipc_kind */
@@ -83,8 +132,18 @@ struct ipc_obj_stats {
 	__u64 bytes_in;
 	__u64 ops_out;
 	__u64 bytes_out;
+	__u64 ops_other;	/* neither in nor out: get, shmat, semop, futex */
+	__u64 page_faults;	/* shared memory: user page faults inside it */
 	__u64 first_ns;		/* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
 	__u64 last_ns;
+};
+
+/* What names an object, written once when it is first seen (obj_info map). */
+#define IPC_NAME_LEN 48
+struct ipc_obj_info {
+	__s64 sysv_key;		/* SysV IPC key from *get; -1 if not seen */
+	__u64 size;		/* shmget size; 0 if not known */
+	char name[IPC_NAME_LEN];/* FIFO / mqueue / shm file name (last path part) */
 };
 
 /* One process's use of one object in one direction: who talks to whom. */
@@ -113,8 +172,43 @@ struct ipc_proc {
 	__u64 syscalls;
 	__u64 vol_switches;
 	__u64 invol_switches;
+	__u64 page_faults;	/* all user page faults */
+	__u64 shm_faults;	/* of which inside shared memory */
 	__u64 first_ns;
 	__u64 exit_ns;
+};
+
+/*
+ * Signals. One counter per (sender, target, signal, event, si_code).
+ * Generation results are the kernel's own (enum trace_signal_result in
+ * include/trace/events/signal.h): a standard signal sent while one is
+ * pending is merged: IPC_SIG_ALREADY_PENDING.
+ */
+enum ipc_sig_event {
+	IPC_SIG_DELIVERED = 0,		/* generated: queued for delivery */
+	IPC_SIG_IGNORED = 1,		/* generated: ignored, dropped */
+	IPC_SIG_ALREADY_PENDING = 2,	/* generated: merged with a pending one */
+	IPC_SIG_OVERFLOW_FAIL = 3,	/* generated: real-time queue full */
+	IPC_SIG_LOSE_INFO = 4,		/* generated: queued without its siginfo */
+	IPC_SIG_HANDLED = 16,		/* delivered to the target (signal_deliver) */
+};
+
+#define IPC_NSIG 65
+struct ipc_sig_key {
+	__u32 sender;		/* tgid that generated it (the kernel acts in
+				   some process's context); 0 for HANDLED */
+	__u32 target;		/* tgid it was sent to */
+	__u32 sig;
+	__u32 event;		/* enum ipc_sig_event */
+	__s32 code;		/* si_code: SI_USER (kill), SI_TKILL, SI_QUEUE, > 0 kernel */
+	__u32 pad;
+};
+
+/* generation to delivery latency, per signal number (per-CPU array) */
+struct ipc_sig_lat {
+	__u64 count;
+	__u64 sum_ns;
+	__u64 slots[IPC_HIST_SLOTS];
 };
 
 #endif /* IPCSCOPE_H */

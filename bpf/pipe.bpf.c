@@ -18,10 +18,10 @@ int ipc_enter_splice(struct trace_event_raw_sys_enter *ctx)
 
 	if (!is_target(current_tgid()))
 		return 0;
-	if (file_object(fd_file(ctx->args[0]), &key) != IPC_KIND_NONE)
-		inflight_add(&ent, &key, IPC_OP_SPLICE_OUT);
-	if (file_object(fd_file(ctx->args[2]), &key) != IPC_KIND_NONE)
-		inflight_add(&ent, &key, IPC_OP_SPLICE_IN);
+	if (is_pipe_kind(file_object(fd_file(ctx->args[0]), &key)))
+		inflight_add_io(&ent, &key, IPC_OP_SPLICE_OUT, false);
+	if (is_pipe_kind(file_object(fd_file(ctx->args[2]), &key)))
+		inflight_add_io(&ent, &key, IPC_OP_SPLICE_IN, true);
 	inflight_start(&ent);
 	return 0;
 }
@@ -36,24 +36,15 @@ int ipc_enter_vmsplice(struct trace_event_raw_sys_enter *ctx)
 	if (!is_target(current_tgid()))
 		return 0;
 	file = fd_file(ctx->args[0]);
-	if (file_object(file, &key) == IPC_KIND_NONE)
+	if (!is_pipe_kind(file_object(file, &key)))
 		return 0;
-	inflight_add(&ent, &key, file_writable(file) ? IPC_OP_VMSPLICE_IN :
-						      IPC_OP_VMSPLICE_OUT);
+	if (file_writable(file))
+		inflight_add_io(&ent, &key, IPC_OP_VMSPLICE_IN, true);
+	else
+		inflight_add_io(&ent, &key, IPC_OP_VMSPLICE_OUT, false);
 	inflight_start(&ent);
 	return 0;
 }
 
-SEC("tp/syscalls/sys_exit_splice")
-int ipc_exit_splice(struct trace_event_raw_sys_exit *ctx)
-{
-	inflight_finish(ctx->ret);
-	return 0;
-}
-
-SEC("tp/syscalls/sys_exit_vmsplice")
-int ipc_exit_vmsplice(struct trace_event_raw_sys_exit *ctx)
-{
-	inflight_finish(ctx->ret);
-	return 0;
-}
+IPC_EXIT(splice)
+IPC_EXIT(vmsplice)

@@ -3,6 +3,8 @@
  * model.c - names, meaning and derived figures for what the kernel counted.
  * Policy lives here, not in BPF: the kernel side only counts.
  */
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "model.h"
@@ -11,24 +13,58 @@
 _Static_assert(sizeof(struct ipc_op_stats) == (4 + IPC_HIST_SLOTS) * 8, "op_stats");
 _Static_assert(sizeof(struct ipc_err_key) == 8, "err_key");
 _Static_assert(sizeof(struct ipc_obj_key) == 16, "obj_key");
-_Static_assert(sizeof(struct ipc_obj_stats) == 48, "obj_stats");
+_Static_assert(sizeof(struct ipc_obj_stats) == 64, "obj_stats");
+_Static_assert(sizeof(struct ipc_obj_info) == 16 + IPC_NAME_LEN, "obj_info");
+_Static_assert(sizeof(struct ipc_sig_key) == 24, "sig_key");
+_Static_assert(sizeof(struct ipc_sock_info) == 48 + IPC_SOCK_PATH_LEN, "sock_info");
+_Static_assert(sizeof(struct ipc_sig_lat) == (2 + IPC_HIST_SLOTS) * 8, "sig_lat");
 _Static_assert(sizeof(struct ipc_ep_key) == 24, "ep_key");
 _Static_assert(sizeof(struct ipc_ep_stats) == 16, "ep_stats");
-_Static_assert(sizeof(struct ipc_proc) == 64, "proc");
+_Static_assert(sizeof(struct ipc_proc) == 80, "proc");
 
 static const char *const kind_names[IPC_KIND_MAX] = {
 	[IPC_KIND_NONE] = "none",
 	[IPC_KIND_PIPE] = "anon",
 	[IPC_KIND_FIFO] = "fifo",
+	[IPC_KIND_SYSV_MSQ] = "sysv",
+	[IPC_KIND_POSIX_MQ] = "posix",
+	[IPC_KIND_SYSV_SHM] = "sysv",
+	[IPC_KIND_POSIX_SHM] = "posix",
+	[IPC_KIND_MEMFD] = "memfd",
+	[IPC_KIND_SHARED_ANON] = "anon",
+	[IPC_KIND_SYSV_SEM] = "sysv",
+	[IPC_KIND_FUTEX] = "futex",
+	[IPC_KIND_UNIX_STREAM] = "unix_stream",
+	[IPC_KIND_UNIX_DGRAM] = "unix_dgram",
+	[IPC_KIND_UNIX_SEQPACKET] = "unix_seqpacket",
+	[IPC_KIND_TCP] = "tcp",
+	[IPC_KIND_UDP] = "udp",
 };
 
 static const enum ipc_mech kind_mech[IPC_KIND_MAX] = {
 	[IPC_KIND_PIPE] = IPC_MECH_PIPE,
 	[IPC_KIND_FIFO] = IPC_MECH_PIPE,
+	[IPC_KIND_SYSV_MSQ] = IPC_MECH_MSGQ,
+	[IPC_KIND_POSIX_MQ] = IPC_MECH_MSGQ,
+	[IPC_KIND_SYSV_SHM] = IPC_MECH_SHM,
+	[IPC_KIND_POSIX_SHM] = IPC_MECH_SHM,
+	[IPC_KIND_MEMFD] = IPC_MECH_SHM,
+	[IPC_KIND_SHARED_ANON] = IPC_MECH_SHM,
+	[IPC_KIND_SYSV_SEM] = IPC_MECH_SEM,
+	[IPC_KIND_FUTEX] = IPC_MECH_SEM,
+	[IPC_KIND_UNIX_STREAM] = IPC_MECH_SOCKET,
+	[IPC_KIND_UNIX_DGRAM] = IPC_MECH_SOCKET,
+	[IPC_KIND_UNIX_SEQPACKET] = IPC_MECH_SOCKET,
+	[IPC_KIND_TCP] = IPC_MECH_SOCKET,
+	[IPC_KIND_UDP] = IPC_MECH_SOCKET,
 };
 
 static const char *const mech_names[IPC_MECH_MAX] = {
 	[IPC_MECH_PIPE] = "pipe",
+	[IPC_MECH_MSGQ] = "msgq",
+	[IPC_MECH_SHM] = "shm",
+	[IPC_MECH_SEM] = "sem",
+	[IPC_MECH_SOCKET] = "socket",
 };
 
 static const struct {
@@ -47,6 +83,22 @@ static const struct {
 	[IPC_OP_VMSPLICE_IN] = { "vmsplice_in", IPC_COPY_ZERO, true },
 	/* vmsplice out of a pipe is a copy to user memory, like read */
 	[IPC_OP_VMSPLICE_OUT] = { "vmsplice_out", IPC_COPY_KERNEL_TO_USER, false },
+	[IPC_OP_GET] = { "get", IPC_COPY_NONE, false },
+	/* the message is copied into a kernel buffer, and out again */
+	[IPC_OP_MSGSND] = { "msgsnd", IPC_COPY_USER_TO_KERNEL, true },
+	[IPC_OP_MSGRCV] = { "msgrcv", IPC_COPY_KERNEL_TO_USER, false },
+	[IPC_OP_MQ_SEND] = { "mq_send", IPC_COPY_USER_TO_KERNEL, true },
+	[IPC_OP_MQ_RECEIVE] = { "mq_receive", IPC_COPY_KERNEL_TO_USER, false },
+	/* shared memory is mapped, not copied: the payload never crosses */
+	[IPC_OP_SHMAT] = { "shmat", IPC_COPY_NONE, false },
+	[IPC_OP_SHMDT] = { "shmdt", IPC_COPY_NONE, false },
+	[IPC_OP_SEMOP] = { "semop", IPC_COPY_NONE, false },
+	[IPC_OP_FUTEX_WAIT] = { "futex_wait", IPC_COPY_NONE, false },
+	[IPC_OP_FUTEX_WAKE] = { "futex_wake", IPC_COPY_NONE, false },
+	[IPC_OP_SENDTO] = { "sendto", IPC_COPY_USER_TO_KERNEL, true },
+	[IPC_OP_SENDMSG] = { "sendmsg", IPC_COPY_USER_TO_KERNEL, true },
+	[IPC_OP_RECVFROM] = { "recvfrom", IPC_COPY_KERNEL_TO_USER, false },
+	[IPC_OP_RECVMSG] = { "recvmsg", IPC_COPY_KERNEL_TO_USER, false },
 };
 
 static const char *const copy_names[] = {
@@ -63,6 +115,8 @@ static const char *const drop_names[IPC_DROP_MAX] = {
 	[IPC_DROP_PROC] = "processes",
 	[IPC_DROP_TARGET] = "targets",
 	[IPC_DROP_ERRNO] = "errnos",
+	[IPC_DROP_OBJ_INFO] = "object_names",
+	[IPC_DROP_SIGNAL] = "signals",
 };
 
 const char *ipc_kind_name(uint32_t kind)
@@ -165,6 +219,21 @@ struct ipc_proc_row *snapshot_add_proc(struct snapshot *s)
 	return grow((void **)&s->procs, &s->nprocs, sizeof(*s->procs));
 }
 
+struct ipc_info_row *snapshot_add_info(struct snapshot *s)
+{
+	return grow((void **)&s->infos, &s->ninfos, sizeof(*s->infos));
+}
+
+struct ipc_sig_row *snapshot_add_sig(struct snapshot *s)
+{
+	return grow((void **)&s->sigs, &s->nsigs, sizeof(*s->sigs));
+}
+
+struct ipc_sock_row *snapshot_add_sock(struct snapshot *s)
+{
+	return grow((void **)&s->socks, &s->nsocks, sizeof(*s->socks));
+}
+
 static int cmp_u64_desc(uint64_t a, uint64_t b)
 {
 	return a > b ? -1 : a < b;
@@ -179,12 +248,18 @@ static int cmp_obj_key(const struct ipc_obj_key *a, const struct ipc_obj_key *b)
 	return a->ino < b->ino ? -1 : a->ino > b->ino;
 }
 
+/* busiest first: by bytes, then by operations and faults */
 static int cmp_obj(const void *pa, const void *pb)
 {
 	const struct ipc_obj_row *a = pa, *b = pb;
 	int c = cmp_u64_desc(a->st.bytes_in + a->st.bytes_out,
 			     b->st.bytes_in + b->st.bytes_out);
 
+	if (!c)
+		c = cmp_u64_desc(a->st.ops_in + a->st.ops_out + a->st.ops_other +
+				 a->st.page_faults,
+				 b->st.ops_in + b->st.ops_out + b->st.ops_other +
+				 b->st.page_faults);
 	return c ? c : cmp_obj_key(&a->key, &b->key);
 }
 
@@ -216,8 +291,26 @@ static int cmp_err(const void *pa, const void *pb)
 	return a->key.err < b->key.err ? -1 : a->key.err > b->key.err;
 }
 
+static int cmp_sig(const void *pa, const void *pb)
+{
+	const struct ipc_sig_key *a = &((const struct ipc_sig_row *)pa)->key;
+	const struct ipc_sig_key *b = &((const struct ipc_sig_row *)pb)->key;
+
+	if (a->target != b->target)
+		return a->target < b->target ? -1 : 1;
+	if (a->sig != b->sig)
+		return a->sig < b->sig ? -1 : 1;
+	if (a->sender != b->sender)
+		return a->sender < b->sender ? -1 : 1;
+	if (a->code != b->code)
+		return a->code < b->code ? -1 : 1;
+	return a->event < b->event ? -1 : a->event > b->event;
+}
+
 void snapshot_sort(struct snapshot *s)
 {
+	if (s->nsigs)
+		qsort(s->sigs, s->nsigs, sizeof(*s->sigs), cmp_sig);
 	if (s->nobjs)
 		qsort(s->objs, s->nobjs, sizeof(*s->objs), cmp_obj);
 	if (s->neps)
@@ -236,11 +329,18 @@ void snapshot_free(struct snapshot *s)
 	free(s->objs);
 	free(s->eps);
 	free(s->procs);
+	free(s->infos);
+	free(s->sigs);
+	free(s->socks);
+	s->socks = NULL;
+	s->nsocks = 0;
 	s->errs = NULL;
 	s->objs = NULL;
 	s->eps = NULL;
 	s->procs = NULL;
-	s->nerrs = s->nobjs = s->neps = s->nprocs = 0;
+	s->infos = NULL;
+	s->sigs = NULL;
+	s->nerrs = s->nobjs = s->neps = s->nprocs = s->ninfos = s->nsigs = 0;
 }
 
 const struct ipc_proc_row *snapshot_proc(const struct snapshot *s, uint32_t tgid)
@@ -249,6 +349,276 @@ const struct ipc_proc_row *snapshot_proc(const struct snapshot *s, uint32_t tgid
 		if (s->procs[i].tgid == tgid)
 			return &s->procs[i];
 	return NULL;
+}
+
+bool ipc_obj_key_eq(const struct ipc_obj_key *a, const struct ipc_obj_key *b)
+{
+	return a->kind == b->kind && a->dev == b->dev && a->ino == b->ino;
+}
+
+const struct ipc_obj_info *snapshot_info(const struct snapshot *s,
+					 const struct ipc_obj_key *key)
+{
+	for (size_t i = 0; i < s->ninfos; i++)
+		if (ipc_obj_key_eq(&s->infos[i].key, key))
+			return &s->infos[i].info;
+	return NULL;
+}
+
+static void obj_name(char *buf, size_t len, const struct ipc_obj_key *k,
+		     const struct ipc_obj_info *info)
+{
+	const char *name = info && info->name[0] ? info->name : NULL;
+	unsigned long long ino = k->ino;
+	int n = 0;
+
+	switch (k->kind) {
+	case IPC_KIND_PIPE:
+		n = snprintf(buf, len, "pipe:[%llu]", ino);
+		break;
+	case IPC_KIND_FIFO:
+		n = name ? snprintf(buf, len, "fifo:%s", name) :
+			   snprintf(buf, len, "fifo:[%llu]", ino);
+		break;
+	case IPC_KIND_POSIX_MQ:
+		n = name ? snprintf(buf, len, "mq:/%s", name) :
+			   snprintf(buf, len, "mq:[%llu]", ino);
+		break;
+	case IPC_KIND_SYSV_MSQ:
+		n = snprintf(buf, len, "msq:%llu", ino);
+		break;
+	case IPC_KIND_SYSV_SHM:
+		n = ino == 0xffffffffULL ? snprintf(buf, len, "shm:?") :
+					   snprintf(buf, len, "shm:%llu", ino);
+		break;
+	case IPC_KIND_SYSV_SEM:
+		n = snprintf(buf, len, "sem:%llu", ino);
+		break;
+	case IPC_KIND_FUTEX:
+		n = snprintf(buf, len, "futex:0x%llx", ino);
+		break;
+	default:
+		n = name ? snprintf(buf, len, "%s:%s", ipc_kind_name(k->kind), name) :
+			   snprintf(buf, len, "%s:[%llu]", ipc_kind_name(k->kind), ino);
+		break;
+	}
+	if (info && info->sysv_key != -1 && n >= 0 && (size_t)n < len) {
+		if (info->sysv_key == 0)
+			snprintf(buf + n, len - n, " (IPC_PRIVATE)");
+		else
+			snprintf(buf + n, len - n, " (key 0x%08x)",
+				 (unsigned)info->sysv_key);
+	}
+}
+
+const struct ipc_sock_info *snapshot_sock(const struct snapshot *s,
+					  const struct ipc_obj_key *key)
+{
+	for (size_t i = 0; i < s->nsocks; i++)
+		if (ipc_obj_key_eq(&s->socks[i].key, key))
+			return &s->socks[i].info;
+	return NULL;
+}
+
+static void sock_addr(char *buf, size_t len, uint16_t family,
+		      const uint8_t *addr, uint16_t port)
+{
+	char ip[INET6_ADDRSTRLEN] = "?";
+
+	inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, ip, sizeof(ip));
+	if (family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", ip, port);
+	else
+		snprintf(buf, len, "%s:%u", ip, port);
+}
+
+static void unix_name(char *buf, size_t len, const struct ipc_sock_info *si)
+{
+	if (si->path[0])
+		snprintf(buf, len, "%.*s", (int)sizeof(si->path), si->path);
+	else if (si->path[1])	/* abstract: a NUL, then the name */
+		snprintf(buf, len, "@%.*s", (int)sizeof(si->path) - 1, si->path + 1);
+	else
+		snprintf(buf, len, "unnamed");
+}
+
+void ipc_sock_local(const struct ipc_sock_info *si, char *buf, size_t len)
+{
+	if (si->family == AF_UNIX)
+		unix_name(buf, len, si);
+	else
+		sock_addr(buf, len, si->family, si->local_addr, si->local_port);
+}
+
+void ipc_sock_remote(const struct ipc_sock_info *si, char *buf, size_t len)
+{
+	if (si->family == AF_UNIX)
+		snprintf(buf, len, "peer [%llu]", (unsigned long long)si->peer_ino);
+	else if (!si->remote_port)
+		snprintf(buf, len, "unconnected");
+	else
+		sock_addr(buf, len, si->family, si->remote_addr, si->remote_port);
+}
+
+static bool addr_is_loopback(uint16_t family, const uint8_t *a)
+{
+	static const uint8_t v6_loop[16] = { [15] = 1 };
+	static const uint8_t v4_mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	if (family == AF_INET)
+		return a[0] == 127;
+	if (!memcmp(a, v6_loop, 16))
+		return true;
+	return !memcmp(a, v4_mapped, 12) && a[12] == 127;
+}
+
+bool ipc_sock_loopback(const struct ipc_sock_info *si)
+{
+	if (si->family == AF_UNIX)
+		return true;
+	return si->remote_port && addr_is_loopback(si->family, si->remote_addr);
+}
+
+void snapshot_obj_name(const struct snapshot *s, const struct ipc_obj_key *k,
+		       char *buf, size_t len)
+{
+	const struct ipc_sock_info *si = snapshot_sock(s, k);
+	char local[80], remote[80];
+
+	if (ipc_kind_mech(k->kind) != IPC_MECH_SOCKET || !si) {
+		obj_name(buf, len, k, snapshot_info(s, k));
+		return;
+	}
+	ipc_sock_local(si, local, sizeof(local));
+	if (si->family == AF_UNIX) {
+		snprintf(buf, len, "unix:%s [%llu]", local, (unsigned long long)k->ino);
+		return;
+	}
+	ipc_sock_remote(si, remote, sizeof(remote));
+	snprintf(buf, len, "%s:%s->%s", ipc_kind_name(k->kind), local, remote);
+}
+
+/* Is b the other end of a (TCP/UDP)? Its local is a's remote and back. */
+static bool inet_peers(const struct ipc_sock_info *a, const struct ipc_sock_info *b)
+{
+	static const uint8_t any[16];
+	size_t alen = a->family == AF_INET ? 4 : 16;
+
+	if (a->family != b->family || !a->remote_port || !b->remote_port)
+		return false;
+	if (a->remote_port != b->local_port || b->remote_port != a->local_port)
+		return false;
+	/* a listener's socket may be bound to the wildcard address */
+	return (!memcmp(a->remote_addr, b->local_addr, alen) ||
+		!memcmp(b->local_addr, any, alen)) &&
+	       (!memcmp(b->remote_addr, a->local_addr, alen) ||
+		!memcmp(a->local_addr, any, alen));
+}
+
+size_t snapshot_channels(const struct snapshot *s, struct ipc_channel **out)
+{
+	struct ipc_channel *ch = calloc(s->nobjs ? s->nobjs : 1, sizeof(*ch));
+	bool *used = calloc(s->nobjs ? s->nobjs : 1, sizeof(*used));
+	size_t n = 0;
+
+	*out = ch;
+	if (!ch || !used) {
+		free(used);
+		return 0;
+	}
+	for (size_t i = 0; i < s->nobjs; i++) {
+		const struct ipc_obj_key *ka = &s->objs[i].key;
+		const struct ipc_sock_info *a = snapshot_sock(s, ka);
+
+		if (used[i] || ipc_kind_mech(ka->kind) != IPC_MECH_SOCKET || !a)
+			continue;
+		used[i] = true;
+		ch[n].a = i;
+		ch[n].b = -1;
+		for (size_t j = i + 1; j < s->nobjs; j++) {
+			const struct ipc_obj_key *kb = &s->objs[j].key;
+			const struct ipc_sock_info *b = snapshot_sock(s, kb);
+
+			if (used[j] || kb->kind != ka->kind || !b)
+				continue;
+			if (a->family == AF_UNIX ? a->peer_ino == kb->ino ||
+						   b->peer_ino == ka->ino :
+						   inet_peers(a, b)) {
+				used[j] = true;
+				ch[n].b = j;
+				break;
+			}
+		}
+		n++;
+	}
+	free(used);
+	return n;
+}
+
+void ipc_sig_lat_add(struct ipc_sig_lat *dst, const struct ipc_sig_lat *src)
+{
+	dst->count += src->count;
+	dst->sum_ns += src->sum_ns;
+	for (int i = 0; i < IPC_HIST_SLOTS; i++)
+		dst->slots[i] += src->slots[i];
+}
+
+const char *ipc_signal_name(uint32_t sig)
+{
+	static const char *const names[] = {
+		NULL, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP",
+		"SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV",
+		"SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT",
+		"SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU",
+		"SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF",
+		"SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS",
+	};
+
+	return sig < sizeof(names) / sizeof(names[0]) ? names[sig] : NULL;
+}
+
+const char *ipc_sig_origin(int32_t code)
+{
+	switch (code) {
+	case 0:
+		return "kill";		/* SI_USER: kill(), pidfd_send_signal() */
+	case -1:
+		return "sigqueue";	/* SI_QUEUE */
+	case -2:
+		return "timer";		/* SI_TIMER */
+	case -3:
+		return "mq_notify";	/* SI_MESGQ */
+	case -4:
+		return "aio";		/* SI_ASYNCIO */
+	case -5:
+		return "sigio";		/* SI_SIGIO */
+	case -6:
+		return "tkill";		/* SI_TKILL: tkill(), tgkill() */
+	case 0x80:
+		return "kernel";	/* SI_KERNEL */
+	default:
+		return code > 0 ? "kernel" : "other";
+	}
+}
+
+const char *ipc_sig_event_name(uint32_t event)
+{
+	switch (event) {
+	case IPC_SIG_DELIVERED:
+		return "queued";
+	case IPC_SIG_IGNORED:
+		return "ignored";
+	case IPC_SIG_ALREADY_PENDING:
+		return "already_pending";
+	case IPC_SIG_OVERFLOW_FAIL:
+		return "overflow_fail";
+	case IPC_SIG_LOSE_INFO:
+		return "lose_info";
+	case IPC_SIG_HANDLED:
+		return "delivered";
+	default:
+		return "?";
+	}
 }
 
 uint64_t snapshot_drops_total(const struct snapshot *s)

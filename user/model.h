@@ -12,13 +12,18 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <stdint.h>
 #include <linux/types.h>
 #include "ipcscope.h"
 
 /* Mechanisms as the reference document names them; kinds belong to one. */
 enum ipc_mech {
-	IPC_MECH_PIPE = 0,
+	IPC_MECH_PIPE = 0,	/* anonymous pipes and FIFOs */
+	IPC_MECH_MSGQ,		/* SysV and POSIX message queues */
+	IPC_MECH_SHM,		/* SysV, POSIX, memfd and anonymous shared memory */
+	IPC_MECH_SEM,		/* SysV semaphores and futexes (POSIX semaphores) */
+	IPC_MECH_SOCKET,	/* Unix domain, TCP and UDP sockets */
 	IPC_MECH_MAX,
 };
 
@@ -64,6 +69,21 @@ struct ipc_proc_row {
 	struct ipc_proc p;
 };
 
+struct ipc_info_row {
+	struct ipc_obj_key key;
+	struct ipc_obj_info info;
+};
+
+struct ipc_sock_row {
+	struct ipc_obj_key key;
+	struct ipc_sock_info info;
+};
+
+struct ipc_sig_row {
+	struct ipc_sig_key key;
+	uint64_t count;
+};
+
 struct snapshot {
 	struct ipc_op_stats ops[IPC_OP_SLOTS];
 	struct ipc_err_row *errs;
@@ -74,6 +94,13 @@ struct snapshot {
 	size_t neps;
 	struct ipc_proc_row *procs;
 	size_t nprocs;
+	struct ipc_info_row *infos;
+	size_t ninfos;
+	struct ipc_sig_row *sigs;
+	size_t nsigs;
+	struct ipc_sock_row *socks;
+	size_t nsocks;
+	struct ipc_sig_lat sig_lat[IPC_NSIG];	/* merged across CPUs */
 	uint64_t drops[IPC_DROP_MAX];
 };
 
@@ -82,11 +109,45 @@ struct ipc_err_row *snapshot_add_err(struct snapshot *s);
 struct ipc_obj_row *snapshot_add_obj(struct snapshot *s);
 struct ipc_ep_row *snapshot_add_ep(struct snapshot *s);
 struct ipc_proc_row *snapshot_add_proc(struct snapshot *s);
+struct ipc_info_row *snapshot_add_info(struct snapshot *s);
+struct ipc_sig_row *snapshot_add_sig(struct snapshot *s);
+struct ipc_sock_row *snapshot_add_sock(struct snapshot *s);
 /* Sort rows into report order: objects by bytes, processes by pid, ... */
 void snapshot_sort(struct snapshot *s);
 void snapshot_free(struct snapshot *s);	/* frees rows; s itself is the caller's */
 
 const struct ipc_proc_row *snapshot_proc(const struct snapshot *s, uint32_t tgid);
+const struct ipc_obj_info *snapshot_info(const struct snapshot *s,
+					 const struct ipc_obj_key *key);
+const struct ipc_sock_info *snapshot_sock(const struct snapshot *s,
+					  const struct ipc_obj_key *key);
+/* "pipe:[123]", "fifo:x", "msq:5 (key 0x1234)", "tcp:127.0.0.1:80->...":
+ * how the report calls an object */
+void snapshot_obj_name(const struct snapshot *s, const struct ipc_obj_key *key,
+		       char *buf, size_t len);
+/* "127.0.0.1:8080", "[::1]:53", "/run/x.sock", "@abstract", "unnamed" */
+void ipc_sock_local(const struct ipc_sock_info *si, char *buf, size_t len);
+void ipc_sock_remote(const struct ipc_sock_info *si, char *buf, size_t len);
+bool ipc_sock_loopback(const struct ipc_sock_info *si);
+
+/*
+ * A channel: the two ends of a connection, each a socket object. For Unix
+ * sockets the kernel's peer pointer pairs them; for TCP/UDP the addresses
+ * (one end's local is the other's remote). b is -1 when the other end was
+ * not seen (another host, or an untraced process).
+ */
+struct ipc_channel {
+	ssize_t a, b;		/* indexes into snapshot.objs */
+};
+/* Pairs the socket objects of s; returns the count, *out malloc'd. */
+size_t snapshot_channels(const struct snapshot *s, struct ipc_channel **out);
+bool ipc_obj_key_eq(const struct ipc_obj_key *a, const struct ipc_obj_key *b);
+/* Merging per-CPU signal latency values. */
+void ipc_sig_lat_add(struct ipc_sig_lat *dst, const struct ipc_sig_lat *src);
+const char *ipc_signal_name(uint32_t sig);	/* "SIGUSR1"; NULL if unknown */
+/* kill, tkill, sigqueue, kernel, ...: who generated a signal, from si_code */
+const char *ipc_sig_origin(int32_t code);
+const char *ipc_sig_event_name(uint32_t event);
 uint64_t snapshot_drops_total(const struct snapshot *s);
 
 /* Bytes across the user/kernel boundary for one mechanism. */
@@ -106,6 +167,7 @@ double ipc_copies_per_byte(const struct ipc_copies *c);
 struct probe_info {
 	char name[64];		/* its section: "tp/syscalls/sys_enter_write" */
 	bool attached;
+	bool standby;		/* a fallback, not needed on this kernel */
 	char reason[128];	/* why not, when not attached */
 };
 

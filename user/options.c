@@ -32,6 +32,8 @@ const char record_usage[] =
 "                        to stdout instead of the text report); the schema is\n"
 "                        docs/json-schema.md\n"
 "      --no-hist         leave the latency histograms out of the text report\n"
+"      --top N           list the N busiest IPC objects in the text report\n"
+"                        (default 25, 0 = all; the JSON always has all)\n"
 "  -v, --verbose         print libbpf's messages and what was attached\n"
 "  -h, --help            show this help\n"
 "\n"
@@ -63,6 +65,7 @@ enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv
 		{ "duration", required_argument, NULL, 'd' },
 		{ "json", required_argument, NULL, 'J' },
 		{ "no-hist", no_argument, NULL, 'H' },
+		{ "top", required_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -71,6 +74,7 @@ enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->top = DEFAULT_TOP;
 	err[0] = '\0';
 	optind = 0;	/* glibc: restart the scan (tests parse many times) */
 	opterr = 0;	/* our messages, not getopt's */
@@ -107,6 +111,13 @@ enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv
 		case 'H':
 			o->no_hist = true;
 			break;
+		case 'T':
+			if (parse_u64(optarg, 0, 1000000, &v)) {
+				set_err(err, errlen, "invalid --top '%s': expected a number of objects, 0 for all", optarg);
+				return PARSE_ERROR;
+			}
+			o->top = v;
+			break;
 		case 'v':
 			o->verbose = true;
 			break;
@@ -116,7 +127,11 @@ enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv
 			set_err(err, errlen, "option '%s' needs a value", argv[optind - 1]);
 			return PARSE_ERROR;
 		default:
-			set_err(err, errlen, "unknown option '%s' (see 'ipcscope record --help')", argv[optind - 1]);
+			/* a short option inside a cluster (-xv): optind has not moved yet */
+			if (optopt)
+				set_err(err, errlen, "unknown option '-%c' (see 'ipcscope record --help')", optopt);
+			else
+				set_err(err, errlen, "unknown option '%s' (see 'ipcscope record --help')", argv[optind - 1]);
 			return PARSE_ERROR;
 		}
 	}

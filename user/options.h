@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #define MAX_PIDS 64
+#define DEFAULT_TOP 25
 
 struct record_opts {
 	pid_t pids[MAX_PIDS];		/* -p, repeatable */
@@ -20,6 +21,7 @@ struct record_opts {
 	double duration_s;		/* -d; 0 = until the targets exit or Ctrl-C */
 	const char *json_path;		/* --json FILE, "-" = stdout */
 	bool no_hist;			/* --no-hist */
+	unsigned top;			/* --top: objects in the text report, 0 = all */
 	bool verbose;			/* -v */
 };
 

@@ -357,6 +357,7 @@ int cmd_record(int argc, char **argv)
 	ri.nprobes = session_probes(s, &probes);
 	ri.probes = probes;
 	ri.no_hist = o.no_hist;
+	ri.top = o.top;
 	if (write_reports(&o, &ri, &snap, json) == 0)
 		ret = 0;
 out:

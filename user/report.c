@@ -4,6 +4,7 @@
  * document. Every figure is printed exactly as counted; units are stated.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include "hist.h"
 #include "json.h"
@@ -30,25 +31,48 @@ static const char *errno_name(int err)
 	return NULL;
 }
 
+/* the unit is chosen after rounding: 999.6 ns is "1.0 us", not "1000 ns" */
 static void fmt_ns(char *buf, size_t len, double ns)
 {
-	if (ns < 1e3)
+	if (ns < 999.5)
 		snprintf(buf, len, "%.0f ns", ns);
-	else if (ns < 1e6)
+	else if (ns < 999950)
 		snprintf(buf, len, "%.1f us", ns / 1e3);
-	else if (ns < 1e9)
+	else if (ns < 999995000)
 		snprintf(buf, len, "%.2f ms", ns / 1e6);
 	else
 		snprintf(buf, len, "%.2f s", ns / 1e9);
 }
 
-static void obj_name(char *buf, size_t len, const struct ipc_obj_key *k)
+/*
+ * The percentile's upper bound, or 0 when it falls in the last slot, which
+ * is open-ended (everything from 2^39 ns up): no upper bound is known.
+ */
+static uint64_t pct_upper(const __u64 *slots, double p)
 {
-	if (k->kind == IPC_KIND_PIPE)
-		snprintf(buf, len, "pipe:[%" PRIu64 "]", (uint64_t)k->ino);
-	else
-		snprintf(buf, len, "fifo:%u:%u:[%" PRIu64 "]", k->dev >> 20,
-			 k->dev & 0xfffff, (uint64_t)k->ino);
+	uint64_t lo, hi, v = hist_percentile_upper(slots, IPC_HIST_SLOTS, p);
+
+	hist_slot_range(IPC_HIST_SLOTS - 1, &lo, &hi);
+	return v >= lo ? 0 : v;
+}
+
+static void fmt_pct(char *buf, size_t len, const __u64 *slots, double p)
+{
+	uint64_t lo, hi, v = pct_upper(slots, p);
+
+	if (v) {
+		fmt_ns(buf, len, v);
+		return;
+	}
+	hist_slot_range(IPC_HIST_SLOTS - 1, &lo, &hi);
+	buf[0] = '>';
+	fmt_ns(buf + 1, len - 1, lo);
+}
+
+static void obj_name(char *buf, size_t len, const struct snapshot *s,
+		     const struct ipc_obj_key *k)
+{
+	snapshot_obj_name(s, k, buf, len);
 }
 
 static const char *proc_comm(const struct snapshot *s, uint32_t tgid)
@@ -56,11 +80,6 @@ static const char *proc_comm(const struct snapshot *s, uint32_t tgid)
 	const struct ipc_proc_row *p = snapshot_proc(s, tgid);
 
 	return p ? p->p.comm : "?";
-}
-
-static bool same_obj(const struct ipc_obj_key *a, const struct ipc_obj_key *b)
-{
-	return a->kind == b->kind && a->dev == b->dev && a->ino == b->ino;
 }
 
 static void print_header(FILE *out, const struct run_info *ri,
@@ -112,8 +131,7 @@ static void print_ops(FILE *out, const struct snapshot *s)
 			any = true;
 		}
 		fmt_ns(avg, sizeof(avg), (double)st->lat_sum_ns / st->calls);
-		fmt_ns(p99, sizeof(p99),
-		       hist_percentile_upper(st->lat_slots, IPC_HIST_SLOTS, 99));
+		fmt_pct(p99, sizeof(p99), st->lat_slots, 99);
 		fprintf(out, "  %-5s %-5s %-13s %10" PRIu64 " %8" PRIu64 " %14" PRIu64
 			" %10s %10s  %s\n",
 			ipc_mech_name(ipc_kind_mech(kind)), ipc_kind_name(kind),
@@ -139,6 +157,25 @@ static void print_ops(FILE *out, const struct snapshot *s)
 		fprintf(out, " x%" PRIu64 "%s", e->count,
 			i + 1 < s->nerrs ? ";" : "\n");
 	}
+}
+
+/* Shared memory moves no payload through syscalls: say so, with the faults. */
+static void print_shm_summary(FILE *out, const struct snapshot *s)
+{
+	struct ipc_copies c;
+	uint64_t faults = 0, segments = 0;
+
+	for (size_t i = 0; i < s->nobjs; i++)
+		if (ipc_kind_mech(s->objs[i].key.kind) == IPC_MECH_SHM) {
+			faults += s->objs[i].st.page_faults;
+			segments++;
+		}
+	if (!segments)
+		return;
+	snapshot_copies(s, IPC_MECH_SHM, &c);
+	fprintf(out, "  shm: %" PRIu64 " bytes of payload through syscalls, %" PRIu64
+		" page faults in %" PRIu64 " shared segment(s): the data is mapped, not copied\n",
+		c.user_to_kernel + c.kernel_to_user, faults, segments);
 }
 
 static void print_copies(FILE *out, const struct snapshot *s)
@@ -171,57 +208,162 @@ static void print_copies(FILE *out, const struct snapshot *s)
 	if (header)
 		fprintf(out, "  payload: bytes that entered the objects; a pipe written with write()\n"
 			     "  and drained with read() copies each byte twice: 2.00\n");
+	print_shm_summary(out, s);
 }
 
-/* "pid comm (calls)" for up to MAX_PEERS_SHOWN endpoints of one direction */
+static const char *const role_labels[] = {
+	[IPC_DIR_IN] = "writes/sends",
+	[IPC_DIR_OUT] = "reads/receives",
+	[IPC_DIR_OTHER] = "other ops",
+	[IPC_DIR_FAULT] = "page faults",
+};
+
+/* One line per role: "      reads/receives: 7337 pipe (1001), 7338 cat (3)" */
 static void print_peers(FILE *out, const struct snapshot *s,
-			const struct ipc_obj_key *k, uint32_t dir, int width)
+			const struct ipc_obj_key *k, uint32_t dir)
 {
-	char buf[256] = "";
-	size_t len = 0;
 	int shown = 0, more = 0;
 
 	for (size_t i = 0; i < s->neps; i++) {
 		const struct ipc_ep_row *e = &s->eps[i];
 
-		if (!same_obj(&e->key.obj, k) || e->key.dir != dir)
+		if (!ipc_obj_key_eq(&e->key.obj, k) || e->key.dir != dir)
 			continue;
 		if (shown == MAX_PEERS_SHOWN) {
 			more++;
 			continue;
 		}
-		len += snprintf(buf + len, sizeof(buf) - len, "%s%u %s",
-				shown ? ", " : "", e->key.tgid,
-				proc_comm(s, e->key.tgid));
-		if (len >= sizeof(buf))
-			len = sizeof(buf) - 1;
+		if (!shown)
+			fprintf(out, "      %s:", role_labels[dir]);
+		fprintf(out, "%s %u %s (%" PRIu64 ")", shown ? "," : "",
+			e->key.tgid, proc_comm(s, e->key.tgid),
+			(uint64_t)e->st.calls);
 		shown++;
 	}
 	if (more)
-		snprintf(buf + len, sizeof(buf) - len, " +%d more", more);
-	fprintf(out, " %-*s", width, shown ? buf : "-");
+		fprintf(out, " +%d more", more);
+	if (shown)
+		fputc('\n', out);
 }
 
-static void print_objects(FILE *out, const struct snapshot *s)
+static void print_objects(FILE *out, const struct snapshot *s, unsigned top)
 {
+	size_t shown = top && top < s->nobjs ? top : s->nobjs;
+	uint64_t rest_ops = 0;
+
 	if (!s->nobjs)
 		return;
-	fprintf(out, "\nPIPES AND FIFOS (who talks to whom), by bytes\n");
-	fprintf(out, "  %-26s %-5s %14s %14s  %-28s %s\n", "OBJECT", "KIND",
-		"BYTES IN", "BYTES OUT", "WRITERS (pid comm)",
-		"READERS (pid comm)");
-	for (size_t i = 0; i < s->nobjs; i++) {
+	fprintf(out, "\nIPC OBJECTS (who talks to whom), by bytes; (n) = calls or faults\n");
+	fprintf(out, "  %-34s %-5s %-5s %9s %12s %9s %12s %9s %9s\n", "OBJECT",
+		"MECH", "KIND", "OPS IN", "BYTES IN", "OPS OUT", "BYTES OUT",
+		"OTHER OPS", "FAULTS");
+	for (size_t i = 0; i < shown; i++) {
 		const struct ipc_obj_row *o = &s->objs[i];
-		char name[64];
+		char name[96];
 
-		obj_name(name, sizeof(name), &o->key);
-		fprintf(out, "  %-26s %-5s %14" PRIu64 " %14" PRIu64 " ", name,
-			ipc_kind_name(o->key.kind), (uint64_t)o->st.bytes_in,
-			(uint64_t)o->st.bytes_out);
-		print_peers(out, s, &o->key, IPC_DIR_IN, 28);
-		print_peers(out, s, &o->key, IPC_DIR_OUT, 0);
-		fputc('\n', out);
+		obj_name(name, sizeof(name), s, &o->key);
+		fprintf(out, "  %-34s %-5s %-5s %9" PRIu64 " %12" PRIu64 " %9" PRIu64
+			" %12" PRIu64 " %9" PRIu64 " %9" PRIu64 "\n", name,
+			ipc_mech_name(ipc_kind_mech(o->key.kind)),
+			ipc_kind_name(o->key.kind), (uint64_t)o->st.ops_in,
+			(uint64_t)o->st.bytes_in, (uint64_t)o->st.ops_out,
+			(uint64_t)o->st.bytes_out, (uint64_t)o->st.ops_other,
+			(uint64_t)o->st.page_faults);
+		for (uint32_t dir = IPC_DIR_IN; dir <= IPC_DIR_FAULT; dir++)
+			print_peers(out, s, &o->key, dir);
 	}
+	for (size_t i = shown; i < s->nobjs; i++)
+		rest_ops += s->objs[i].st.ops_in + s->objs[i].st.ops_out +
+			    s->objs[i].st.ops_other + s->objs[i].st.page_faults;
+	if (shown < s->nobjs)
+		fprintf(out, "  ... %zu more objects with %" PRIu64 " operations and faults "
+			"(--top 0 lists all; --json has all)\n", s->nobjs - shown, rest_ops);
+}
+
+/* "1234 nginx, 1235 nginx" for the processes that used one socket */
+static void end_procs(char *buf, size_t len, const struct snapshot *s,
+		      const struct ipc_obj_key *k)
+{
+	size_t used = 0;
+	int shown = 0;
+	uint32_t last = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < s->neps && used < len; i++) {
+		const struct ipc_ep_row *e = &s->eps[i];
+
+		if (!ipc_obj_key_eq(&e->key.obj, k) || e->key.tgid == last)
+			continue;
+		last = e->key.tgid;
+		used += snprintf(buf + used, len - used, "%s%u %s", shown++ ? ", " : "",
+				 e->key.tgid, proc_comm(s, e->key.tgid));
+	}
+	if (!shown)
+		snprintf(buf, len, "-");
+}
+
+static void print_channels(FILE *out, const struct snapshot *s)
+{
+	struct ipc_channel *ch;
+	size_t n = snapshot_channels(s, &ch);
+
+	if (n)
+		fprintf(out, "\nSOCKET CHANNELS (both ends paired; bytes sent from each end)\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct ipc_obj_row *a = &s->objs[ch[i].a];
+		const struct ipc_obj_row *b = ch[i].b >= 0 ? &s->objs[ch[i].b] : NULL;
+		const struct ipc_sock_info *si = snapshot_sock(s, &a->key);
+		char name[128], procs[160];
+
+		snapshot_obj_name(s, &a->key, name, sizeof(name));
+		end_procs(procs, sizeof(procs), s, &a->key);
+		fprintf(out, "  %-14s %s%s\n", ipc_kind_name(a->key.kind),
+			si && ipc_sock_loopback(si) ? "loopback" : "remote",
+			b ? "" : ", other end not traced");
+		fprintf(out, "    A %-44s %-30s sent %12" PRIu64 " B, received %12" PRIu64 " B\n",
+			name, procs, (uint64_t)a->st.bytes_in, (uint64_t)a->st.bytes_out);
+		if (!b)
+			continue;
+		snapshot_obj_name(s, &b->key, name, sizeof(name));
+		end_procs(procs, sizeof(procs), s, &b->key);
+		fprintf(out, "    B %-44s %-30s sent %12" PRIu64 " B, received %12" PRIu64 " B\n",
+			name, procs, (uint64_t)b->st.bytes_in, (uint64_t)b->st.bytes_out);
+	}
+	free(ch);
+}
+
+static void print_signals(FILE *out, const struct snapshot *s)
+{
+	bool header = false;
+
+	for (size_t i = 0; i < s->nsigs; i++) {
+		const struct ipc_sig_row *r = &s->sigs[i];
+		const char *name = ipc_signal_name(r->key.sig);
+		char sender[48], target[48], sig[16];
+
+		if (!header) {
+			fprintf(out, "\nSIGNALS (generated: the kernel's result; delivered: taken by the target)\n");
+			fprintf(out, "  %-24s %-24s %-9s %-9s %-16s %10s\n", "SENDER",
+				"TARGET", "SIGNAL", "HOW", "EVENT", "COUNT");
+			header = true;
+		}
+		if (r->key.event == IPC_SIG_HANDLED)
+			snprintf(sender, sizeof(sender), "-");
+		else
+			snprintf(sender, sizeof(sender), "%u %s", r->key.sender,
+				 proc_comm(s, r->key.sender));
+		snprintf(target, sizeof(target), "%u %s", r->key.target,
+			 proc_comm(s, r->key.target));
+		if (name)
+			snprintf(sig, sizeof(sig), "%s", name);
+		else
+			snprintf(sig, sizeof(sig), "%u", r->key.sig);
+		fprintf(out, "  %-24.24s %-24.24s %-9s %-9s %-16s %10" PRIu64 "\n",
+			sender, target, sig, ipc_sig_origin(r->key.code),
+			ipc_sig_event_name(r->key.event), r->count);
+	}
+	if (header)
+		fprintf(out, "  already_pending: a standard signal sent while one is pending is merged into it (lost)\n");
 }
 
 static void print_procs(FILE *out, const struct snapshot *s)
@@ -229,15 +371,17 @@ static void print_procs(FILE *out, const struct snapshot *s)
 	if (!s->nprocs)
 		return;
 	fprintf(out, "\nPROCESSES\n");
-	fprintf(out, "  %7s %7s %-16s %10s %9s %9s  %s\n", "PID", "PPID", "COMM",
-		"SYSCALLS", "VOL CSW", "INVOL CSW", "STATE");
+	fprintf(out, "  %7s %7s %-16s %10s %9s %9s %9s %9s  %s\n", "PID", "PPID",
+		"COMM", "SYSCALLS", "VOL CSW", "INVOL CSW", "FAULTS", "SHM FLTS",
+		"STATE");
 	for (size_t i = 0; i < s->nprocs; i++) {
 		const struct ipc_proc_row *p = &s->procs[i];
 
 		fprintf(out, "  %7u %7u %-16.16s %10" PRIu64 " %9" PRIu64
-			" %9" PRIu64 "  %s\n", p->tgid, p->p.ppid, p->p.comm,
-			(uint64_t)p->p.syscalls, (uint64_t)p->p.vol_switches,
-			(uint64_t)p->p.invol_switches,
+			" %9" PRIu64 " %9" PRIu64 " %9" PRIu64 "  %s\n", p->tgid,
+			p->p.ppid, p->p.comm, (uint64_t)p->p.syscalls,
+			(uint64_t)p->p.vol_switches, (uint64_t)p->p.invol_switches,
+			(uint64_t)p->p.page_faults, (uint64_t)p->p.shm_faults,
 			p->p.flags & IPC_PROC_EXITED ? "exited" : "running");
 	}
 }
@@ -257,11 +401,29 @@ static void print_hists(FILE *out, const struct snapshot *s)
 	}
 }
 
+static void print_signal_latency(FILE *out, const struct snapshot *s)
+{
+	for (uint32_t sig = 0; sig < IPC_NSIG; sig++) {
+		const struct ipc_sig_lat *l = &s->sig_lat[sig];
+		const char *name = ipc_signal_name(sig);
+
+		if (!l->count)
+			continue;
+		if (name)
+			fprintf(out, "\nLATENCY of %s, generation to delivery (%" PRIu64 " signals)\n",
+				name, (uint64_t)l->count);
+		else
+			fprintf(out, "\nLATENCY of signal %u, generation to delivery (%" PRIu64 " signals)\n",
+				sig, (uint64_t)l->count);
+		hist_print(out, l->slots, IPC_HIST_SLOTS, "nsecs");
+	}
+}
+
 static void print_problems(FILE *out, const struct run_info *ri,
 			   const struct snapshot *s)
 {
 	for (size_t i = 0; i < ri->nprobes; i++)
-		if (!ri->probes[i].attached)
+		if (!ri->probes[i].attached && !ri->probes[i].standby)
 			fprintf(out, "\nnot attached: %s: %s\n",
 				ri->probes[i].name, ri->probes[i].reason);
 	for (int i = 0; i < IPC_DROP_MAX; i++)
@@ -276,11 +438,28 @@ void report_text(FILE *out, const struct run_info *ri, const struct snapshot *s)
 	print_header(out, ri, s);
 	print_ops(out, s);
 	print_copies(out, s);
-	print_objects(out, s);
+	print_objects(out, s, ri->top);
+	print_channels(out, s);
+	print_signals(out, s);
 	print_procs(out, s);
-	if (!ri->no_hist)
+	if (!ri->no_hist) {
 		print_hists(out, s);
+		print_signal_latency(out, s);
+	}
 	print_problems(out, ri, s);
+}
+
+/* null when the percentile is in the open-ended last slot */
+static void json_pct(struct json_writer *jw, const char *key,
+		     const __u64 *slots, double p)
+{
+	uint64_t v = pct_upper(slots, p);
+
+	jw_key(jw, key);
+	if (v)
+		jw_uint(jw, v);
+	else
+		jw_null(jw);
 }
 
 static void json_hist(struct json_writer *jw, const __u64 *slots)
@@ -330,8 +509,8 @@ static void json_ops(struct json_writer *jw, const struct snapshot *s)
 		jw_key(jw, "latency");
 		jw_object_begin(jw);
 		jw_kv_uint(jw, "sum_ns", st->lat_sum_ns);
-		jw_kv_uint(jw, "p50_ns_le", hist_percentile_upper(st->lat_slots, IPC_HIST_SLOTS, 50));
-		jw_kv_uint(jw, "p99_ns_le", hist_percentile_upper(st->lat_slots, IPC_HIST_SLOTS, 99));
+		json_pct(jw, "p50_ns_le", st->lat_slots, 50);
+		json_pct(jw, "p99_ns_le", st->lat_slots, 99);
 		json_hist(jw, st->lat_slots);
 		jw_object_end(jw);
 		jw_object_end(jw);
@@ -372,7 +551,7 @@ static void json_peers(struct json_writer *jw, const struct snapshot *s,
 	for (size_t i = 0; i < s->neps; i++) {
 		const struct ipc_ep_row *e = &s->eps[i];
 
-		if (!same_obj(&e->key.obj, k) || e->key.dir != dir)
+		if (!ipc_obj_key_eq(&e->key.obj, k) || e->key.dir != dir)
 			continue;
 		jw_object_begin(jw);
 		jw_kv_uint(jw, "pid", e->key.tgid);
@@ -384,15 +563,88 @@ static void json_peers(struct json_writer *jw, const struct snapshot *s,
 	jw_array_end(jw);
 }
 
+static void json_sock(struct json_writer *jw, const struct ipc_sock_info *si)
+{
+	char buf[128];
+
+	jw_key(jw, "socket");
+	if (!si) {
+		jw_null(jw);
+		return;
+	}
+	jw_object_begin(jw);
+	jw_kv_string(jw, "family", si->family == 1 ? "unix" :
+				   si->family == 2 ? "inet" : "inet6");
+	ipc_sock_local(si, buf, sizeof(buf));
+	jw_kv_string(jw, "local", buf);
+	if (si->family == 1) {
+		jw_kv_uint(jw, "peer_ino", si->peer_ino);
+	} else {
+		ipc_sock_remote(si, buf, sizeof(buf));
+		jw_kv_string(jw, "remote", buf);
+	}
+	jw_kv_bool(jw, "loopback", ipc_sock_loopback(si));
+	jw_object_end(jw);
+}
+
+static void json_channels(struct json_writer *jw, const struct snapshot *s)
+{
+	struct ipc_channel *ch;
+	size_t n = snapshot_channels(s, &ch);
+	char name[128];
+
+	jw_key(jw, "channels");
+	jw_array_begin(jw);
+	for (size_t i = 0; i < n; i++) {
+		ssize_t ends[2] = { ch[i].a, ch[i].b };
+		const struct ipc_sock_info *si = snapshot_sock(s, &s->objs[ch[i].a].key);
+
+		jw_object_begin(jw);
+		jw_kv_string(jw, "mechanism", "socket");
+		jw_kv_string(jw, "kind", ipc_kind_name(s->objs[ch[i].a].key.kind));
+		jw_kv_bool(jw, "loopback", si && ipc_sock_loopback(si));
+		jw_kv_bool(jw, "paired", ch[i].b >= 0);
+		jw_key(jw, "ends");
+		jw_array_begin(jw);
+		for (int e = 0; e < 2; e++) {
+			const struct ipc_obj_row *o;
+
+			if (ends[e] < 0)
+				continue;
+			o = &s->objs[ends[e]];
+			snapshot_obj_name(s, &o->key, name, sizeof(name));
+			jw_object_begin(jw);
+			jw_kv_string(jw, "object", name);
+			jw_kv_uint(jw, "ino", o->key.ino);
+			jw_kv_uint(jw, "bytes_sent", o->st.bytes_in);
+			jw_kv_uint(jw, "bytes_received", o->st.bytes_out);
+			jw_key(jw, "pids");
+			jw_array_begin(jw);
+			for (size_t k = 0; k < s->neps; k++)
+				if (ipc_obj_key_eq(&s->eps[k].key.obj, &o->key) &&
+				    (k == 0 || !ipc_obj_key_eq(&s->eps[k - 1].key.obj, &o->key) ||
+				     s->eps[k - 1].key.tgid != s->eps[k].key.tgid))
+					jw_uint(jw, s->eps[k].key.tgid);
+			jw_array_end(jw);
+			jw_object_end(jw);
+		}
+		jw_array_end(jw);
+		jw_object_end(jw);
+	}
+	jw_array_end(jw);
+	free(ch);
+}
+
 static void json_objects(struct json_writer *jw, const struct snapshot *s)
 {
 	jw_key(jw, "objects");
 	jw_array_begin(jw);
 	for (size_t i = 0; i < s->nobjs; i++) {
 		const struct ipc_obj_row *o = &s->objs[i];
-		char name[64];
+		const struct ipc_obj_info *info = snapshot_info(s, &o->key);
+		char name[96];
 
-		obj_name(name, sizeof(name), &o->key);
+		obj_name(name, sizeof(name), s, &o->key);
 		jw_object_begin(jw);
 		jw_kv_string(jw, "name", name);
 		jw_kv_string(jw, "mechanism", ipc_mech_name(ipc_kind_mech(o->key.kind)));
@@ -403,10 +655,32 @@ static void json_objects(struct json_writer *jw, const struct snapshot *s)
 		jw_kv_uint(jw, "bytes_in", o->st.bytes_in);
 		jw_kv_uint(jw, "ops_out", o->st.ops_out);
 		jw_kv_uint(jw, "bytes_out", o->st.bytes_out);
+		jw_kv_uint(jw, "ops_other", o->st.ops_other);
+		jw_kv_uint(jw, "page_faults", o->st.page_faults);
+		jw_key(jw, "sysv_key");
+		if (info && info->sysv_key != -1)
+			jw_int(jw, info->sysv_key);
+		else
+			jw_null(jw);
+		jw_key(jw, "size");
+		if (info && info->size)
+			jw_uint(jw, info->size);
+		else
+			jw_null(jw);
+		jw_key(jw, "path_name");
+		if (info && info->name[0])
+			jw_string(jw, info->name);
+		else
+			jw_null(jw);
+		json_sock(jw, snapshot_sock(s, &o->key));
 		jw_key(jw, "writers");
 		json_peers(jw, s, &o->key, IPC_DIR_IN);
 		jw_key(jw, "readers");
 		json_peers(jw, s, &o->key, IPC_DIR_OUT);
+		jw_key(jw, "users");
+		json_peers(jw, s, &o->key, IPC_DIR_OTHER);
+		jw_key(jw, "faulters");
+		json_peers(jw, s, &o->key, IPC_DIR_FAULT);
 		jw_object_end(jw);
 	}
 	jw_array_end(jw);
@@ -426,6 +700,8 @@ static void json_procs(struct json_writer *jw, const struct snapshot *s)
 		jw_kv_uint(jw, "syscalls", p->p.syscalls);
 		jw_kv_uint(jw, "voluntary_switches", p->p.vol_switches);
 		jw_kv_uint(jw, "involuntary_switches", p->p.invol_switches);
+		jw_kv_uint(jw, "page_faults", p->p.page_faults);
+		jw_kv_uint(jw, "shm_page_faults", p->p.shm_faults);
 		jw_kv_bool(jw, "forked_while_traced", p->p.flags & IPC_PROC_FORKED);
 		jw_kv_bool(jw, "exec", p->p.flags & IPC_PROC_EXECED);
 		jw_kv_bool(jw, "exited", p->p.flags & IPC_PROC_EXITED);
@@ -472,8 +748,56 @@ static void json_run(struct json_writer *jw, const struct run_info *ri)
 		jw_object_begin(jw);
 		jw_kv_string(jw, "name", ri->probes[i].name);
 		jw_kv_bool(jw, "attached", ri->probes[i].attached);
+		jw_kv_bool(jw, "standby", ri->probes[i].standby);
 		if (!ri->probes[i].attached)
 			jw_kv_string(jw, "reason", ri->probes[i].reason);
+		jw_object_end(jw);
+	}
+	jw_array_end(jw);
+}
+
+static void json_signals(struct json_writer *jw, const struct snapshot *s)
+{
+	jw_key(jw, "signals");
+	jw_array_begin(jw);
+	for (size_t i = 0; i < s->nsigs; i++) {
+		const struct ipc_sig_row *r = &s->sigs[i];
+		bool delivered = r->key.event == IPC_SIG_HANDLED;
+
+		jw_object_begin(jw);
+		jw_kv_string(jw, "event", delivered ? "delivered" : "generated");
+		jw_key(jw, "result");
+		if (delivered)
+			jw_null(jw);
+		else
+			jw_string(jw, ipc_sig_event_name(r->key.event));
+		jw_key(jw, "sender");
+		if (delivered)
+			jw_null(jw);
+		else
+			jw_uint(jw, r->key.sender);
+		jw_kv_uint(jw, "target", r->key.target);
+		jw_kv_uint(jw, "sig", r->key.sig);
+		jw_kv_string(jw, "signame", ipc_signal_name(r->key.sig));
+		jw_kv_int(jw, "si_code", r->key.code);
+		jw_kv_string(jw, "how", ipc_sig_origin(r->key.code));
+		jw_kv_uint(jw, "count", r->count);
+		jw_object_end(jw);
+	}
+	jw_array_end(jw);
+	jw_key(jw, "signal_latency");
+	jw_array_begin(jw);
+	for (uint32_t sig = 0; sig < IPC_NSIG; sig++) {
+		const struct ipc_sig_lat *l = &s->sig_lat[sig];
+
+		if (!l->count)
+			continue;
+		jw_object_begin(jw);
+		jw_kv_uint(jw, "sig", sig);
+		jw_kv_string(jw, "signame", ipc_signal_name(sig));
+		jw_kv_uint(jw, "count", l->count);
+		jw_kv_uint(jw, "sum_ns", l->sum_ns);
+		json_hist(jw, l->slots);
 		jw_object_end(jw);
 	}
 	jw_array_end(jw);
@@ -496,6 +820,8 @@ int report_json(FILE *out, const struct run_info *ri, const struct snapshot *s)
 	json_ops(jw, s);
 	json_copies(jw, s);
 	json_objects(jw, s);
+	json_channels(jw, s);
+	json_signals(jw, s);
 	json_procs(jw, s);
 	jw_object_end(jw);
 	jw_free(jw);

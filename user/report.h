@@ -28,6 +28,7 @@ struct run_info {
 	const struct probe_info *probes;
 	size_t nprobes;
 	bool no_hist;
+	unsigned top;			/* objects listed in the text, 0 = all */
 };
 
 void report_text(FILE *out, const struct run_info *ri, const struct snapshot *s);

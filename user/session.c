@@ -7,6 +7,7 @@
  * and the rest keeps working.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,68 @@ static bool hook_exists(const char *sec, const struct btf *vmlinux,
 	return true;
 }
 
+/* Does the running kernel know this BPF helper (enum bpf_func_id in BTF)? */
+static bool kernel_has_helper(const struct btf *vmlinux, const char *helper)
+{
+	int id = vmlinux ? btf__find_by_name_kind(vmlinux, "bpf_func_id", BTF_KIND_ENUM) : -1;
+	const struct btf_type *t;
+	const struct btf_enum *e;
+
+	if (id <= 0)
+		return false;
+	t = btf__type_by_id(vmlinux, id);
+	e = btf_enum(t);
+	for (int i = 0; i < btf_vlen(t); i++, e++)
+		if (!strcmp(btf__name_by_offset(vmlinux, e->name_off), helper))
+			return true;
+	return false;
+}
+
+/* IPCSCOPE_DISABLE_PROBES=a,b: treat these probes as missing (tests fallbacks) */
+static bool disabled_by_env(const char *prog_name)
+{
+	const char *list = getenv("IPCSCOPE_DISABLE_PROBES");
+	size_t len = strlen(prog_name);
+
+	for (const char *p = list; p && *p; p += strcspn(p, ","), p += *p == ',') {
+		if (strncmp(p, prog_name, len) == 0 && (p[len] == ',' || !p[len]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Per-segment page faults need bpf_find_vma (5.17+); without it the plain
+ * tracepoint counts faults per process. Exactly one of the two is loaded.
+ */
+static void pick_fault_probe(struct session *s, const struct btf *vmlinux)
+{
+	struct bpf_program *vma = s->skel->progs.ipc_fault_vma;
+	struct bpf_program *count = s->skel->progs.ipc_fault_count;
+	struct probe_info *vma_pi = NULL, *count_pi = NULL;
+
+	for (size_t i = 0; i < s->nprobes; i++) {
+		if (!strcmp(s->probes[i].name, bpf_program__section_name(vma)))
+			vma_pi = &s->probes[i];
+		if (!strcmp(s->probes[i].name, bpf_program__section_name(count)))
+			count_pi = &s->probes[i];
+	}
+	if (!vma_pi || !count_pi)
+		return;
+	if (bpf_program__autoload(vma) && !kernel_has_helper(vmlinux, "BPF_FUNC_find_vma")) {
+		bpf_program__set_autoload(vma, false);
+		snprintf(vma_pi->reason, sizeof(vma_pi->reason),
+			 "kernel lacks bpf_find_vma (Linux 5.17+): page faults "
+			 "counted per process, not per segment");
+	}
+	if (bpf_program__autoload(vma)) {
+		bpf_program__set_autoload(count, false);
+		count_pi->standby = true;
+		snprintf(count_pi->reason, sizeof(count_pi->reason),
+			 "fallback for %s, not needed", vma_pi->name);
+	}
+}
+
 static int check_btf(void)
 {
 	if (access("/sys/kernel/btf/vmlinux", R_OK) == 0)
@@ -144,9 +207,16 @@ int session_open(struct session **out, const struct session_config *cfg)
 		pi = &s->probes[s->nprobes++];
 		snprintf(pi->name, sizeof(pi->name), "%s",
 			 bpf_program__section_name(prog));
-		if (!hook_exists(pi->name, vmlinux, pi->reason, sizeof(pi->reason)))
+		if (disabled_by_env(bpf_program__name(prog))) {
+			snprintf(pi->reason, sizeof(pi->reason),
+				 "disabled by IPCSCOPE_DISABLE_PROBES");
 			bpf_program__set_autoload(prog, false);
+		} else if (!hook_exists(pi->name, vmlinux, pi->reason,
+					sizeof(pi->reason))) {
+			bpf_program__set_autoload(prog, false);
+		}
 	}
+	pick_fault_probe(s, vmlinux);
 	btf__free(vmlinux);
 
 	err = ipcscope_bpf__load(s->skel);
@@ -178,7 +248,7 @@ int session_open(struct session **out, const struct session_config *cfg)
 				s->links[i] = NULL;
 			}
 		}
-		if (!pi->attached)
+		if (!pi->attached && !pi->standby)
 			errorf("warning: %s not attached: %s", pi->name, pi->reason);
 		i++;
 	}
@@ -189,12 +259,40 @@ fail:
 	return err;
 }
 
+static void *destroy_link(void *link)
+{
+	bpf_link__destroy(link);
+	return NULL;
+}
+
+/*
+ * Detaching a tracepoint's perf event waits for an RCU grace period (about
+ * 55 ms here), one after another: 17 probes took 0.9 s. Detached from
+ * threads, the waits overlap. If a thread cannot start, detach inline.
+ */
+static void destroy_links(struct session *s)
+{
+	pthread_t threads[MAX_PROBES];
+	bool started[MAX_PROBES] = { false };
+
+	for (size_t i = 0; i < s->nprobes; i++)
+		if (s->links[i])
+			started[i] = pthread_create(&threads[i], NULL, destroy_link,
+						    s->links[i]) == 0;
+	for (size_t i = 0; i < s->nprobes; i++) {
+		if (started[i])
+			pthread_join(threads[i], NULL);
+		else
+			bpf_link__destroy(s->links[i]);
+		s->links[i] = NULL;
+	}
+}
+
 void session_close(struct session *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->nprobes; i++)
-		bpf_link__destroy(s->links[i]);
+	destroy_links(s);
 	ipcscope_bpf__destroy(s->skel);
 	free(s);
 }
@@ -322,12 +420,73 @@ static void *add_proc(struct snapshot *snap, const void *key, const void *value)
 	return r;
 }
 
+static void *add_info(struct snapshot *snap, const void *key, const void *value)
+{
+	struct ipc_info_row *r = snapshot_add_info(snap);
+
+	if (r) {
+		memcpy(&r->key, key, sizeof(r->key));
+		memcpy(&r->info, value, sizeof(r->info));
+	}
+	return r;
+}
+
+static void *add_sock(struct snapshot *snap, const void *key, const void *value)
+{
+	struct ipc_sock_row *r = snapshot_add_sock(snap);
+
+	if (r) {
+		memcpy(&r->key, key, sizeof(r->key));
+		memcpy(&r->info, value, sizeof(r->info));
+	}
+	return r;
+}
+
+static void *add_sig(struct snapshot *snap, const void *key, const void *value)
+{
+	struct ipc_sig_row *r = snapshot_add_sig(snap);
+
+	if (r) {
+		memcpy(&r->key, key, sizeof(r->key));
+		memcpy(&r->count, value, sizeof(r->count));
+	}
+	return r;
+}
+
+static int read_sig_lat(const struct session *s, struct snapshot *snap)
+{
+	struct ipc_sig_lat *percpu = calloc(s->ncpus, sizeof(*percpu));
+	int err = 0;
+
+	if (!percpu)
+		return -ENOMEM;
+	for (__u32 sig = 0; sig < IPC_NSIG; sig++) {
+		if (bpf_map__lookup_elem(s->skel->maps.sig_lat, &sig, sizeof(sig),
+					 percpu, s->ncpus * sizeof(*percpu), 0)) {
+			err = -errno;
+			break;
+		}
+		for (int cpu = 0; cpu < s->ncpus; cpu++)
+			ipc_sig_lat_add(&snap->sig_lat[sig], &percpu[cpu]);
+	}
+	free(percpu);
+	return err;
+}
+
 int session_read(const struct session *s, struct snapshot *snap)
 {
 	int err;
 
 	memset(snap, 0, sizeof(*snap));
 	err = read_op_stats(s, snap);
+	if (!err)
+		err = read_sig_lat(s, snap);
+	if (!err)
+		err = read_hash(s->skel->maps.obj_info, snap, add_info);
+	if (!err)
+		err = read_hash(s->skel->maps.sig_stats, snap, add_sig);
+	if (!err)
+		err = read_hash(s->skel->maps.sock_info, snap, add_sock);
 	if (!err)
 		err = read_hash(s->skel->maps.op_errors, snap, add_err);
 	if (!err)

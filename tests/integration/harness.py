@@ -78,19 +78,21 @@ class Record:
         self.stderr = err
         self.json = read_json(json_path) if os.path.exists(json_path) and os.path.getsize(json_path) else None
 
-    def op(self, kind, op):
-        """The operations row for (kind, op), or a zero row."""
+    def op(self, kind, op, mech="pipe"):
+        """The operations row for (mechanism, kind, op), or a zero row."""
         for row in self.json["operations"]:
-            if row["kind"] == kind and row["op"] == op:
+            if row["mechanism"] == mech and row["kind"] == kind and row["op"] == op:
                 return row
         return {"calls": 0, "errors": 0, "bytes": 0, "errnos": {}}
 
-    def objects(self, kind=None):
-        return [o for o in self.json["objects"] if kind is None or o["kind"] == kind]
+    def objects(self, kind=None, mech="pipe"):
+        """Objects of one mechanism (all with mech=None), optionally one kind."""
+        return [o for o in self.json["objects"]
+                if (mech is None or o["mechanism"] == mech) and (kind is None or o["kind"] == kind)]
 
-    def object(self, ino):
-        found = [o for o in self.json["objects"] if o["ino"] == ino]
-        assert len(found) == 1, f"pipe inode {ino}: expected one object, found {len(found)}"
+    def object(self, ino, mech="pipe", kind=None):
+        found = [o for o in self.objects(kind, mech) if o["ino"] == ino]
+        assert len(found) == 1, f"{mech} object {ino}: expected one, found {len(found)}"
         return found[0]
 
     def process(self, pid):

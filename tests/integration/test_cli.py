@@ -25,6 +25,7 @@ def test_usage_errors():
     one_error_line(run_ipcscope(["record"]), 2, "no target")
     one_error_line(run_ipcscope(["record", "-p", "abc"]), 2, "invalid PID 'abc'")
     one_error_line(run_ipcscope(["record", "-p", "-5"]), 2, "invalid PID")
+    one_error_line(run_ipcscope(["record", "-xa"]), 2, "unknown option '-x'")
     one_error_line(run_ipcscope(["record", "-a", "-d", "0x10"]), 2, "invalid duration '0x10'")
     one_error_line(run_ipcscope(["record", "-a", "-d"]), 2, "needs a value")
     one_error_line(run_ipcscope(["record", "-a", "-p", "1"]), 2, "drop -p")
@@ -83,7 +84,8 @@ def test_json_to_stdout_only():
     eq(doc["schema_version"], 1, "schema version")
     eq(doc["targets"]["command"], ["true"], "command in JSON")
     eq(doc["targets"]["command_exit"], 0, "command exit status")
-    assert all(p["attached"] for p in doc["probes"]), f"probes not attached: {doc['probes']}"
+    missing = [p["name"] for p in doc["probes"] if not (p["attached"] or p["standby"])]
+    eq(missing, [], "probes neither attached nor standing by")
     eq(bpf_programs_loaded(), [], "BPF programs left loaded")
 
 

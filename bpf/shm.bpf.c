@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * shm.bpf.c - page faults, and which shared memory they land in.
+ *
+ * Shared memory moves data without syscalls, so what the kernel does for it
+ * shows up as page faults: the first touch of each page maps it. For each
+ * user page fault of a target, bpf_find_vma() (Linux 5.17+) finds the VMA;
+ * a VM_SHARED mapping of a shmem file is shared memory, named by the file:
+ * "SYSV<key>" is a SysV segment (its inode number is the shmid), "memfd:*"
+ * a memfd, "dev/zero" an anonymous MAP_SHARED mapping, any other tmpfs file
+ * a POSIX shm object (shm_open under /dev/shm).
+ *
+ * Kernels without bpf_find_vma load ipc_fault_count instead: page faults per
+ * process only, and the report says the per-segment figures are missing.
+ */
+#include "common.bpf.h"
+
+#define VM_SHARED	0x00000008
+#define TMPFS_MAGIC	0x01021994
+
+struct fault_ctx {
+	struct ipc_obj_key key;
+	struct dentry *dentry;
+};
+
+static __always_inline bool name_is(const char *name, const char *prefix,
+				    int len)
+{
+	char buf[8] = {};
+
+	bpf_probe_read_kernel(buf, len, name);
+	for (int i = 0; i < len && i < 8; i++)
+		if (buf[i] != prefix[i])
+			return false;
+	return true;
+}
+
+static long fault_vma(struct task_struct *task, struct vm_area_struct *vma,
+		      void *data)
+{
+	struct fault_ctx *fc = data;
+	struct file *file = BPF_CORE_READ(vma, vm_file);
+	struct dentry *dentry;
+	struct inode *inode;
+	const char *name;
+
+	if (!file || !(BPF_CORE_READ(vma, vm_flags) & VM_SHARED))
+		return 0;
+	inode = BPF_CORE_READ(file, f_inode);
+	dentry = BPF_CORE_READ(file, f_path.dentry);
+	fc->dentry = dentry;
+	name = (const char *)BPF_CORE_READ(dentry, d_name.name);
+	if (name_is(name, "SYSV", 4)) {
+		/* ipc/shm.c newseg(): the segment's inode number is its id */
+		fc->key.kind = IPC_KIND_SYSV_SHM;
+		fc->key.ino = BPF_CORE_READ(inode, i_ino);
+		return 0;
+	}
+	if (BPF_CORE_READ(inode, i_sb, s_magic) != TMPFS_MAGIC)
+		return 0;	/* a shared file mapping, not shared memory */
+	if (name_is(name, "memfd:", 6))
+		fc->key.kind = IPC_KIND_MEMFD;
+	else if (name_is(name, "dev/zero", 8))
+		fc->key.kind = IPC_KIND_SHARED_ANON;
+	else
+		fc->key.kind = IPC_KIND_POSIX_SHM;
+	fc->key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	fc->key.ino = BPF_CORE_READ(inode, i_ino);
+	return 0;
+}
+
+static __always_inline struct ipc_proc *fault_proc(__u32 tgid)
+{
+	struct ipc_proc *p = proc_lookup(tgid);
+
+	if (p)
+		__sync_fetch_and_add(&p->page_faults, 1);
+	return p;
+}
+
+SEC("tp_btf/page_fault_user")
+int BPF_PROG(ipc_fault_vma, unsigned long address, struct pt_regs *regs,
+	     unsigned long error_code)
+{
+	struct fault_ctx fc = {};
+	struct inflight_obj o = { .dir = IPC_DIR_FAULT };
+	struct ipc_proc *p;
+	__u32 tgid = current_tgid();
+
+	if (!is_target(tgid))
+		return 0;
+	p = fault_proc(tgid);
+	bpf_find_vma(bpf_get_current_task_btf(), address, fault_vma, &fc, 0);
+	if (fc.key.kind == IPC_KIND_NONE)
+		return 0;
+	if (p)
+		__sync_fetch_and_add(&p->shm_faults, 1);
+	if (fc.key.kind != IPC_KIND_SYSV_SHM && fc.key.kind != IPC_KIND_SHARED_ANON)
+		note_name(&fc.key, fc.dentry);
+	o.key = fc.key;
+	account_object(&o, 0, bpf_ktime_get_ns());
+	return 0;
+}
+
+SEC("tp/exceptions/page_fault_user")
+int ipc_fault_count(void *ctx)
+{
+	__u32 tgid = current_tgid();
+
+	if (is_target(tgid))
+		fault_proc(tgid);
+	return 0;
+}

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * sock.bpf.c - sendto/sendmsg/recvfrom/recvmsg on Unix, TCP and UDP
+ * sockets (read/write on sockets are in fdio.bpf.c). send() and recv() are
+ * sendto() and recvfrom() in libc.
+ *
+ * An unconnected UDP socket has no remote address in the kernel: the
+ * address given to sendto(), or returned by recvfrom(), is recorded as its
+ * remote, so that user space can pair the two ends.
+ */
+#include "common.bpf.h"
+
+struct sockaddr_any {
+	__u16 family;
+	__u16 port;		/* network byte order */
+	__u32 flowinfo_or_v4;	/* sin_addr for AF_INET, sin6_flowinfo for AF_INET6 */
+	__u8 v6[16];		/* sin6_addr */
+};
+
+/* The user buffer of recvfrom's address, read at exit. */
+IPC_MAP_PRIVATE(recv_addrs, BPF_MAP_TYPE_HASH, __u64, __u64, 4096);
+
+static __always_inline void note_remote(const struct ipc_obj_key *key,
+					const void *uaddr)
+{
+	struct ipc_sock_info *si = bpf_map_lookup_elem(&sock_info, key);
+	struct sockaddr_any sa = {};
+
+	if (!si || si->remote_port || !uaddr)
+		return;
+	if (bpf_probe_read_user(&sa, sizeof(sa), uaddr))
+		return;
+	if (sa.family == AF_INET && si->family == AF_INET)
+		__builtin_memcpy(si->remote_addr, &sa.flowinfo_or_v4, 4);
+	else if (sa.family == AF_INET6 && si->family == AF_INET6)
+		__builtin_memcpy(si->remote_addr, sa.v6, 16);
+	else
+		return;
+	si->remote_port = __builtin_bswap16(sa.port);
+}
+
+static __always_inline int sock_enter(long fd, __u32 op, bool inbound,
+				      const void *uaddr)
+{
+	struct inflight ent = {};
+	struct ipc_obj_key key = {};
+
+	if (!is_target(current_tgid()))
+		return 0;
+	if (!is_socket_kind(file_object(fd_file(fd), &key)))
+		return 0;
+	if (key.kind == IPC_KIND_UDP && inbound)
+		note_remote(&key, uaddr);
+	inflight_add_io(&ent, &key, op, inbound);
+	inflight_start(&ent);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_sendto")
+int ipc_enter_sendto(struct trace_event_raw_sys_enter *ctx)
+{
+	/* sendto(fd, buf, len, flags, dest_addr, addrlen) */
+	return sock_enter(ctx->args[0], IPC_OP_SENDTO, true, (void *)ctx->args[4]);
+}
+
+SEC("tp/syscalls/sys_enter_sendmsg")
+int ipc_enter_sendmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	return sock_enter(ctx->args[0], IPC_OP_SENDMSG, true, NULL);
+}
+
+SEC("tp/syscalls/sys_enter_recvfrom")
+int ipc_enter_recvfrom(struct trace_event_raw_sys_enter *ctx)
+{
+	/* recvfrom(fd, buf, len, flags, src_addr, addrlen) */
+	__u64 id = bpf_get_current_pid_tgid(), uaddr = ctx->args[4];
+	int ret = sock_enter(ctx->args[0], IPC_OP_RECVFROM, false, NULL);
+
+	if (uaddr && bpf_map_lookup_elem(&inflight, &id))
+		bpf_map_update_elem(&recv_addrs, &id, &uaddr, BPF_ANY);
+	return ret;
+}
+
+SEC("tp/syscalls/sys_enter_recvmsg")
+int ipc_enter_recvmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	return sock_enter(ctx->args[0], IPC_OP_RECVMSG, false, NULL);
+}
+
+SEC("tp/syscalls/sys_exit_recvfrom")
+int ipc_exit_recvfrom(struct trace_event_raw_sys_exit *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u64 *uaddr = bpf_map_lookup_elem(&recv_addrs, &id);
+
+	if (uaddr) {
+		struct inflight *ent = bpf_map_lookup_elem(&inflight, &id);
+
+		if (ent && ent->nobjs && ctx->ret >= 0 &&
+		    ent->objs[0].key.kind == IPC_KIND_UDP)
+			note_remote(&ent->objs[0].key, (void *)*uaddr);
+		bpf_map_delete_elem(&recv_addrs, &id);
+	}
+	inflight_finish(ctx->ret);
+	return 0;
+}
+
+IPC_EXIT(sendto)
+IPC_EXIT(sendmsg)
+IPC_EXIT(recvmsg)

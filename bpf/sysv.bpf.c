@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * sysv.bpf.c - message queues (SysV msgsnd/msgrcv, POSIX mq_timedsend/
+ * mq_timedreceive), SysV semaphores (semop/semtimedop), SysV shared memory
+ * attach/detach (shmat/shmdt), futexes, and the *get calls that name SysV
+ * objects (msgget, semget, shmget: their key and size go to obj_info).
+ *
+ * SysV objects are identified by their id (ino = id, dev = 0); a POSIX
+ * queue by its mqueue inode, found from the fd like a pipe.
+ */
+#include "common.bpf.h"
+
+#define FUTEX_CMD_MASK	(~(128 | 256))	/* without PRIVATE and CLOCK_REALTIME */
+#define SHMDT_UNKNOWN	0xffffffffULL	/* shmdt of an attach we did not see */
+
+/* A *get call between enter and exit: the id is its return value. */
+struct pending_get {
+	__u64 start_ns;
+	__s64 sysv_key;
+	__u64 size;
+	__u32 kind;
+	__u32 pad;
+};
+
+IPC_MAP_PRIVATE(pending_gets, BPF_MAP_TYPE_HASH, __u64, struct pending_get, 4096);
+/* where each process attached which segment, for shmdt(addr) */
+struct shm_attach_key {
+	__u32 tgid;
+	__u32 pad;
+	__u64 addr;
+};
+IPC_MAP_PRIVATE(shm_attaches, BPF_MAP_TYPE_HASH, struct shm_attach_key, __u64, 4096);
+
+static __always_inline int get_enter(__u32 kind, long key, __u64 size)
+{
+	struct pending_get pg = { .kind = kind, .sysv_key = (int)key, .size = size };
+	__u64 id = bpf_get_current_pid_tgid();
+
+	if (!is_target(id >> 32))
+		return 0;
+	pg.start_ns = bpf_ktime_get_ns();
+	if (bpf_map_update_elem(&pending_gets, &id, &pg, BPF_ANY))
+		count_drop(IPC_DROP_INFLIGHT);
+	return 0;
+}
+
+static __always_inline int get_exit(long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct pending_get *pg = bpf_map_lookup_elem(&pending_gets, &id);
+	struct inflight_obj o = { .op = IPC_OP_GET, .dir = IPC_DIR_OTHER };
+	__u64 now;
+
+	if (!pg)
+		return 0;
+	now = bpf_ktime_get_ns();
+	o.key.kind = pg->kind;
+	if (ret >= 0) {
+		struct ipc_obj_info info = { .sysv_key = pg->sysv_key,
+					     .size = pg->size };
+
+		o.key.ino = ret;
+		/* the latest *get names it: ids are reused after IPC_RMID */
+		if (bpf_map_update_elem(&obj_info, &o.key, &info, BPF_ANY))
+			count_drop(IPC_DROP_OBJ_INFO);
+		account_object(&o, 0, now);
+	}
+	account_op(&o, ret, now - pg->start_ns);
+	bpf_map_delete_elem(&pending_gets, &id);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_msgget")
+int ipc_enter_msgget(struct trace_event_raw_sys_enter *ctx)
+{
+	return get_enter(IPC_KIND_SYSV_MSQ, ctx->args[0], 0);
+}
+
+SEC("tp/syscalls/sys_exit_msgget")
+int ipc_exit_msgget(struct trace_event_raw_sys_exit *ctx)
+{
+	return get_exit(ctx->ret);
+}
+
+SEC("tp/syscalls/sys_enter_semget")
+int ipc_enter_semget(struct trace_event_raw_sys_enter *ctx)
+{
+	return get_enter(IPC_KIND_SYSV_SEM, ctx->args[0], 0);
+}
+
+SEC("tp/syscalls/sys_exit_semget")
+int ipc_exit_semget(struct trace_event_raw_sys_exit *ctx)
+{
+	return get_exit(ctx->ret);
+}
+
+SEC("tp/syscalls/sys_enter_shmget")
+int ipc_enter_shmget(struct trace_event_raw_sys_enter *ctx)
+{
+	return get_enter(IPC_KIND_SYSV_SHM, ctx->args[0], ctx->args[1]);
+}
+
+SEC("tp/syscalls/sys_exit_shmget")
+int ipc_exit_shmget(struct trace_event_raw_sys_exit *ctx)
+{
+	return get_exit(ctx->ret);
+}
+
+/* msgsnd returns 0: the bytes are its msgsz argument (the mtext size) */
+SEC("tp/syscalls/sys_enter_msgsnd")
+int ipc_enter_msgsnd(struct trace_event_raw_sys_enter *ctx)
+{
+	if (is_target(current_tgid()))
+		inflight_start_one(IPC_KIND_SYSV_MSQ, (__u32)ctx->args[0],
+				   IPC_OP_MSGSND, IPC_DIR_IN, BYTES_ARG,
+				   ctx->args[2]);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_msgrcv")
+int ipc_enter_msgrcv(struct trace_event_raw_sys_enter *ctx)
+{
+	if (is_target(current_tgid()))
+		inflight_start_one(IPC_KIND_SYSV_MSQ, (__u32)ctx->args[0],
+				   IPC_OP_MSGRCV, IPC_DIR_OUT, BYTES_RET, 0);
+	return 0;
+}
+
+static __always_inline int mq_enter(long fd, __u32 op, __u32 dir,
+				    __u32 bytes_from, __u64 len)
+{
+	struct inflight ent = {};
+	struct ipc_obj_key key = {};
+
+	if (!is_target(current_tgid()))
+		return 0;
+	if (file_object(fd_file(fd), &key) != IPC_KIND_POSIX_MQ)
+		return 0;
+	inflight_add(&ent, &key, op, dir, bytes_from, len);
+	inflight_start(&ent);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_mq_timedsend")
+int ipc_enter_mq_timedsend(struct trace_event_raw_sys_enter *ctx)
+{
+	return mq_enter(ctx->args[0], IPC_OP_MQ_SEND, IPC_DIR_IN, BYTES_ARG,
+			ctx->args[2]);
+}
+
+SEC("tp/syscalls/sys_enter_mq_timedreceive")
+int ipc_enter_mq_timedreceive(struct trace_event_raw_sys_enter *ctx)
+{
+	return mq_enter(ctx->args[0], IPC_OP_MQ_RECEIVE, IPC_DIR_OUT, BYTES_RET, 0);
+}
+
+static __always_inline int semop_enter(long semid)
+{
+	if (is_target(current_tgid()))
+		inflight_start_one(IPC_KIND_SYSV_SEM, (__u32)semid, IPC_OP_SEMOP,
+				   IPC_DIR_OTHER, BYTES_NONE, 0);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_semop")
+int ipc_enter_semop(struct trace_event_raw_sys_enter *ctx)
+{
+	return semop_enter(ctx->args[0]);
+}
+
+SEC("tp/syscalls/sys_enter_semtimedop")
+int ipc_enter_semtimedop(struct trace_event_raw_sys_enter *ctx)
+{
+	return semop_enter(ctx->args[0]);
+}
+
+SEC("tp/syscalls/sys_enter_shmat")
+int ipc_enter_shmat(struct trace_event_raw_sys_enter *ctx)
+{
+	if (is_target(current_tgid()))
+		inflight_start_one(IPC_KIND_SYSV_SHM, (__u32)ctx->args[0],
+				   IPC_OP_SHMAT, IPC_DIR_OTHER, BYTES_NONE, 0);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_shmat")
+int ipc_exit_shmat(struct trace_event_raw_sys_exit *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct inflight *ent = bpf_map_lookup_elem(&inflight, &id);
+
+	/* remember the address, so that shmdt(addr) finds the segment */
+	if (ent && ctx->ret > 0 && ent->nobjs) {
+		struct shm_attach_key k = { .tgid = id >> 32, .addr = ctx->ret };
+		__u64 shmid = ent->objs[0].key.ino;
+
+		bpf_map_update_elem(&shm_attaches, &k, &shmid, BPF_ANY);
+	}
+	inflight_finish(ctx->ret);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_shmdt")
+int ipc_enter_shmdt(struct trace_event_raw_sys_enter *ctx)
+{
+	struct shm_attach_key k = { .tgid = current_tgid(), .addr = ctx->args[0] };
+	__u64 *shmid;
+
+	if (!is_target(k.tgid))
+		return 0;
+	shmid = bpf_map_lookup_elem(&shm_attaches, &k);
+	inflight_start_one(IPC_KIND_SYSV_SHM, shmid ? *shmid : SHMDT_UNKNOWN,
+			   IPC_OP_SHMDT, IPC_DIR_OTHER, BYTES_NONE, 0);
+	if (shmid)
+		bpf_map_delete_elem(&shm_attaches, &k);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_futex")
+int ipc_enter_futex(struct trace_event_raw_sys_enter *ctx)
+{
+	__u32 cmd = ctx->args[1] & FUTEX_CMD_MASK, op;
+
+	if (!is_target(current_tgid()))
+		return 0;
+	switch (cmd) {
+	case 0:		/* FUTEX_WAIT */
+	case 6:		/* FUTEX_LOCK_PI */
+	case 8:		/* FUTEX_TRYLOCK_PI */
+	case 9:		/* FUTEX_WAIT_BITSET */
+	case 11:	/* FUTEX_WAIT_REQUEUE_PI */
+	case 13:	/* FUTEX_LOCK_PI2 */
+		op = IPC_OP_FUTEX_WAIT;
+		break;
+	case 1:		/* FUTEX_WAKE */
+	case 3:		/* FUTEX_REQUEUE */
+	case 4:		/* FUTEX_CMP_REQUEUE */
+	case 5:		/* FUTEX_WAKE_OP */
+	case 7:		/* FUTEX_UNLOCK_PI */
+	case 10:	/* FUTEX_WAKE_BITSET */
+	case 12:	/* FUTEX_CMP_REQUEUE_PI */
+		op = IPC_OP_FUTEX_WAKE;
+		break;
+	default:
+		return 0;
+	}
+	inflight_start_one(IPC_KIND_FUTEX, ctx->args[0], op, IPC_DIR_OTHER,
+			   BYTES_NONE, 0);
+	return 0;
+}
+
+IPC_EXIT(msgsnd)
+IPC_EXIT(msgrcv)
+IPC_EXIT(mq_timedsend)
+IPC_EXIT(mq_timedreceive)
+IPC_EXIT(semop)
+IPC_EXIT(semtimedop)
+IPC_EXIT(shmdt)
+IPC_EXIT(futex)
