@@ -1,0 +1,692 @@
+/* test_model.c - unit tests for user/model.c: names of kinds, mechanisms,
+ * operations, copy directions and drops (and "?" when out of range), the
+ * kernel-to-stat(2) dev_t conversion, per-CPU merging, the growable
+ * snapshot arrays, their report order, drop totals and copy counts. */
+#include "test.h"
+#include "model.h"
+
+#include <stdlib.h>
+#include <sys/sysmacros.h>
+
+/* Tests that add rows use this one snapshot, emptied first: a test that
+ * fails half way leaves its rows reachable from here instead of leaking
+ * them (LeakSanitizer would fail the whole run). It is also large. */
+static struct snapshot snap;
+
+static struct snapshot *fresh_snapshot(void)
+{
+	snapshot_free(&snap);
+	memset(&snap, 0, sizeof(snap));
+	return &snap;
+}
+
+TEST(model_kind_names)
+{
+	ASSERT_STREQ(ipc_kind_name(IPC_KIND_NONE), "none");
+	ASSERT_STREQ(ipc_kind_name(IPC_KIND_PIPE), "anon");
+	ASSERT_STREQ(ipc_kind_name(IPC_KIND_FIFO), "fifo");
+	ASSERT_STREQ(ipc_kind_name(IPC_KIND_MAX), "?");
+	ASSERT_STREQ(ipc_kind_name(1000), "?");
+	ASSERT_STREQ(ipc_kind_name(UINT32_MAX), "?");
+}
+
+TEST(model_kind_mech_and_mech_names)
+{
+	ASSERT_EQ_U64(ipc_kind_mech(IPC_KIND_PIPE), IPC_MECH_PIPE);
+	ASSERT_EQ_U64(ipc_kind_mech(IPC_KIND_FIFO), IPC_MECH_PIPE);
+	ASSERT_STREQ(ipc_mech_name(IPC_MECH_PIPE), "pipe");
+	ASSERT_STREQ(ipc_mech_name(IPC_MECH_MAX), "?");
+	ASSERT_STREQ(ipc_mech_name((enum ipc_mech)-1), "?");
+	ASSERT_STREQ(ipc_mech_name((enum ipc_mech)12345), "?");
+}
+
+TEST(model_op_names)
+{
+	ASSERT_STREQ(ipc_op_name(IPC_OP_WRITE), "write");
+	ASSERT_STREQ(ipc_op_name(IPC_OP_WRITEV), "writev");
+	ASSERT_STREQ(ipc_op_name(IPC_OP_READ), "read");
+	ASSERT_STREQ(ipc_op_name(IPC_OP_READV), "readv");
+	ASSERT_STREQ(ipc_op_name(IPC_OP_SPLICE_IN), "splice_in");
+	ASSERT_STREQ(ipc_op_name(IPC_OP_SPLICE_OUT), "splice_out");
+	ASSERT_STREQ(ipc_op_name(IPC_OP_VMSPLICE_IN), "vmsplice_in");
+	ASSERT_STREQ(ipc_op_name(IPC_OP_VMSPLICE_OUT), "vmsplice_out");
+	ASSERT_STREQ(ipc_op_name(IPC_OP_MAX), "?");
+	ASSERT_STREQ(ipc_op_name(UINT32_MAX), "?");
+}
+
+TEST(model_op_copy_directions)
+{
+	ASSERT_EQ_U64(ipc_op_copy(IPC_OP_WRITE), IPC_COPY_USER_TO_KERNEL);
+	ASSERT_EQ_U64(ipc_op_copy(IPC_OP_WRITEV), IPC_COPY_USER_TO_KERNEL);
+	ASSERT_EQ_U64(ipc_op_copy(IPC_OP_READ), IPC_COPY_KERNEL_TO_USER);
+	ASSERT_EQ_U64(ipc_op_copy(IPC_OP_READV), IPC_COPY_KERNEL_TO_USER);
+	ASSERT_EQ_U64(ipc_op_copy(IPC_OP_SPLICE_IN), IPC_COPY_ZERO);
+	ASSERT_EQ_U64(ipc_op_copy(IPC_OP_SPLICE_OUT), IPC_COPY_ZERO);
+	ASSERT_EQ_U64(ipc_op_copy(IPC_OP_VMSPLICE_IN), IPC_COPY_ZERO);
+	ASSERT_EQ_U64(ipc_op_copy(IPC_OP_VMSPLICE_OUT), IPC_COPY_KERNEL_TO_USER);
+	ASSERT_EQ_U64(ipc_op_copy(IPC_OP_MAX), IPC_COPY_NONE);
+	ASSERT_EQ_U64(ipc_op_copy(UINT32_MAX), IPC_COPY_NONE);
+}
+
+TEST(model_copy_names)
+{
+	ASSERT_STREQ(ipc_copy_name(IPC_COPY_NONE), "none");
+	ASSERT_STREQ(ipc_copy_name(IPC_COPY_USER_TO_KERNEL), "user_to_kernel");
+	ASSERT_STREQ(ipc_copy_name(IPC_COPY_KERNEL_TO_USER), "kernel_to_user");
+	ASSERT_STREQ(ipc_copy_name(IPC_COPY_ZERO), "zero_copy");
+	ASSERT_STREQ(ipc_copy_name((enum ipc_copy)(IPC_COPY_ZERO + 1)), "?");
+	ASSERT_STREQ(ipc_copy_name((enum ipc_copy)-1), "?");
+}
+
+TEST(model_op_inbound)
+{
+	ASSERT_TRUE(ipc_op_inbound(IPC_OP_WRITE));
+	ASSERT_TRUE(ipc_op_inbound(IPC_OP_WRITEV));
+	ASSERT_TRUE(!ipc_op_inbound(IPC_OP_READ));
+	ASSERT_TRUE(!ipc_op_inbound(IPC_OP_READV));
+	ASSERT_TRUE(ipc_op_inbound(IPC_OP_SPLICE_IN));
+	ASSERT_TRUE(!ipc_op_inbound(IPC_OP_SPLICE_OUT));
+	ASSERT_TRUE(ipc_op_inbound(IPC_OP_VMSPLICE_IN));
+	ASSERT_TRUE(!ipc_op_inbound(IPC_OP_VMSPLICE_OUT));
+	ASSERT_TRUE(!ipc_op_inbound(IPC_OP_MAX));
+	ASSERT_TRUE(!ipc_op_inbound(UINT32_MAX));
+}
+
+TEST(model_drop_names)
+{
+	ASSERT_STREQ(ipc_drop_name(IPC_DROP_INFLIGHT), "inflight");
+	ASSERT_STREQ(ipc_drop_name(IPC_DROP_OBJECT), "objects");
+	ASSERT_STREQ(ipc_drop_name(IPC_DROP_ENDPOINT), "endpoints");
+	ASSERT_STREQ(ipc_drop_name(IPC_DROP_PROC), "processes");
+	ASSERT_STREQ(ipc_drop_name(IPC_DROP_TARGET), "targets");
+	ASSERT_STREQ(ipc_drop_name(IPC_DROP_ERRNO), "errnos");
+	ASSERT_STREQ(ipc_drop_name(IPC_DROP_MAX), "?");
+	ASSERT_STREQ(ipc_drop_name(UINT32_MAX), "?");
+}
+
+/* Every name of every in-range value is a real name, never NULL or "?". */
+TEST(model_every_in_range_value_named)
+{
+	for (uint32_t k = 0; k < IPC_KIND_MAX; k++)
+		ASSERT_TRUE(ipc_kind_name(k) && strcmp(ipc_kind_name(k), "?"));
+	for (uint32_t op = 0; op < IPC_OP_MAX; op++)
+		ASSERT_TRUE(ipc_op_name(op) && strcmp(ipc_op_name(op), "?"));
+	for (uint32_t d = 0; d < IPC_DROP_MAX; d++)
+		ASSERT_TRUE(ipc_drop_name(d) && strcmp(ipc_drop_name(d), "?"));
+	for (int m = 0; m < IPC_MECH_MAX; m++)
+		ASSERT_TRUE(ipc_mech_name(m) && strcmp(ipc_mech_name(m), "?"));
+}
+
+#define KDEV(ma, mi) (((uint32_t)(ma) << 20) | (uint32_t)(mi))
+
+TEST(model_dev_to_user_matches_makedev)
+{
+	static const struct { unsigned ma, mi; } devs[] = {
+		{ 0, 0 }, { 0, 13 }, { 0, 26 }, { 8, 1 }, { 8, 17 },
+		{ 253, 3 }, { 259, 0 }, { 259, 65535 }, { 1, 256 },
+		{ 4095, 0 }, { 0, 0xfffff }, { 4095, 0xfffff }, { 0x123, 0xabcde },
+	};
+
+	for (size_t i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+		uint64_t got = ipc_dev_to_user(KDEV(devs[i].ma, devs[i].mi));
+
+		if (got != (uint64_t)makedev(devs[i].ma, devs[i].mi))
+			test_fail(__FILE__, __LINE__, "%u:%u: got %#" PRIx64
+				  ", makedev %#" PRIx64, devs[i].ma, devs[i].mi,
+				  got, (uint64_t)makedev(devs[i].ma, devs[i].mi));
+		else if (major(got) != devs[i].ma || minor(got) != devs[i].mi)
+			test_fail(__FILE__, __LINE__, "%u:%u: major/minor %u:%u",
+				  devs[i].ma, devs[i].mi, major(got), minor(got));
+	}
+}
+
+TEST(model_dev_to_user_exact_values)
+{
+	/* 8:1 (sda1) is 0x801 in st_dev; minor 256 moves to bits 20.. */
+	ASSERT_EQ_U64(ipc_dev_to_user(KDEV(8, 1)), 0x801);
+	ASSERT_EQ_U64(ipc_dev_to_user(KDEV(0, 13)), 13);
+	ASSERT_EQ_U64(ipc_dev_to_user(KDEV(1, 256)), 0x100100);
+	ASSERT_EQ_U64(ipc_dev_to_user(UINT32_MAX), 0xffffffff);
+}
+
+/* A distinct value for every field of every CPU. */
+static void fill_cpu(struct ipc_op_stats *st, unsigned cpu)
+{
+	memset(st, 0, sizeof(*st));
+	st->calls = 10 + cpu;
+	st->errors = cpu;
+	st->bytes = UINT64_C(1000000000000) * (cpu + 1);
+	st->lat_sum_ns = 7000 + 3 * cpu;
+	for (unsigned i = 0; i < IPC_HIST_SLOTS; i++)
+		st->lat_slots[i] = 100 * cpu + i;
+}
+
+TEST(model_op_stats_add_merges_per_cpu_values)
+{
+	enum { NCPU = 5 };
+	struct ipc_op_stats cpu[NCPU], total;
+
+	memset(&total, 0, sizeof(total));
+	for (unsigned c = 0; c < NCPU; c++) {
+		fill_cpu(&cpu[c], c);
+		ipc_op_stats_add(&total, &cpu[c]);
+	}
+	/* sums over c = 0..4 */
+	ASSERT_EQ_U64(total.calls, 10 * 5 + 10);
+	ASSERT_EQ_U64(total.errors, 10);
+	ASSERT_EQ_U64(total.bytes, UINT64_C(15000000000000));
+	ASSERT_EQ_U64(total.lat_sum_ns, 7000 * 5 + 3 * 10);
+	for (unsigned i = 0; i < IPC_HIST_SLOTS; i++)
+		ASSERT_EQ_U64(total.lat_slots[i], 100 * 10 + 5 * i);
+	/* the sources are left alone */
+	ASSERT_EQ_U64(cpu[4].calls, 14);
+	ASSERT_EQ_U64(cpu[4].lat_slots[IPC_HIST_SLOTS - 1], 439);
+}
+
+TEST(model_op_stats_add_keeps_existing_and_zero_is_identity)
+{
+	struct ipc_op_stats dst, zero, before;
+
+	fill_cpu(&dst, 7);
+	before = dst;
+	memset(&zero, 0, sizeof(zero));
+	ipc_op_stats_add(&dst, &zero);
+	ASSERT_TRUE(memcmp(&dst, &before, sizeof(dst)) == 0);
+	ipc_op_stats_add(&dst, &before);
+	ASSERT_EQ_U64(dst.calls, 34);
+	ASSERT_EQ_U64(dst.errors, 14);
+	ASSERT_EQ_U64(dst.bytes, UINT64_C(16000000000000));
+	ASSERT_EQ_U64(dst.lat_sum_ns, 2 * 7021);
+	for (unsigned i = 0; i < IPC_HIST_SLOTS; i++)
+		ASSERT_EQ_U64(dst.lat_slots[i], 2 * (700 + i));
+}
+
+TEST(model_op_stats_add_first_and_last_slot_only)
+{
+	struct ipc_op_stats dst, src;
+
+	memset(&dst, 0, sizeof(dst));
+	memset(&src, 0, sizeof(src));
+	src.lat_slots[0] = 1;
+	src.lat_slots[IPC_HIST_SLOTS - 1] = 2;
+	ipc_op_stats_add(&dst, &src);
+	ipc_op_stats_add(&dst, &src);
+	ASSERT_EQ_U64(dst.lat_slots[0], 2);
+	ASSERT_EQ_U64(dst.lat_slots[IPC_HIST_SLOTS - 1], 4);
+	for (unsigned i = 1; i < IPC_HIST_SLOTS - 1; i++)
+		ASSERT_EQ_U64(dst.lat_slots[i], 0);
+	ASSERT_EQ_U64(dst.calls + dst.errors + dst.bytes + dst.lat_sum_ns, 0);
+}
+
+static bool all_zero(const void *p, size_t len)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < len; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
+enum { MANY = 1000 };
+
+TEST(model_snapshot_add_err_grows)
+{
+	struct snapshot *s = fresh_snapshot();
+
+	for (unsigned i = 0; i < MANY; i++) {
+		struct ipc_err_row *r = snapshot_add_err(s);
+
+		ASSERT_TRUE(r != NULL);
+		ASSERT_EQ_U64(s->nerrs, i + 1);
+		ASSERT_TRUE(r == &s->errs[i]);
+		ASSERT_TRUE(all_zero(r, sizeof(*r)));
+		r->key.slot = i;
+		r->key.err = -(int)i;
+		r->count = UINT64_C(1) << (i % 64);
+	}
+	for (unsigned i = 0; i < MANY; i++) {
+		ASSERT_EQ_U64(s->errs[i].key.slot, i);
+		ASSERT_EQ_I64(s->errs[i].key.err, -(int)i);
+		ASSERT_EQ_U64(s->errs[i].count, UINT64_C(1) << (i % 64));
+	}
+	snapshot_free(s);
+}
+
+TEST(model_snapshot_add_obj_grows)
+{
+	struct snapshot *s = fresh_snapshot();
+
+	for (unsigned i = 0; i < MANY; i++) {
+		struct ipc_obj_row *r = snapshot_add_obj(s);
+
+		ASSERT_TRUE(r != NULL);
+		ASSERT_EQ_U64(s->nobjs, i + 1);
+		ASSERT_TRUE(r == &s->objs[i]);
+		ASSERT_TRUE(all_zero(r, sizeof(*r)));
+		r->key.ino = i;
+		r->key.dev = i * 3;
+		r->st.last_ns = UINT64_MAX - i;
+	}
+	for (unsigned i = 0; i < MANY; i++) {
+		ASSERT_EQ_U64(s->objs[i].key.ino, i);
+		ASSERT_EQ_U64(s->objs[i].key.dev, i * 3);
+		ASSERT_EQ_U64(s->objs[i].st.last_ns, UINT64_MAX - i);
+	}
+	snapshot_free(s);
+}
+
+TEST(model_snapshot_add_ep_grows)
+{
+	struct snapshot *s = fresh_snapshot();
+
+	for (unsigned i = 0; i < MANY; i++) {
+		struct ipc_ep_row *r = snapshot_add_ep(s);
+
+		ASSERT_TRUE(r != NULL);
+		ASSERT_EQ_U64(s->neps, i + 1);
+		ASSERT_TRUE(r == &s->eps[i]);
+		ASSERT_TRUE(all_zero(r, sizeof(*r)));
+		r->key.tgid = i + 1;
+		r->key.dir = i & 1;
+		r->st.bytes = 7 * i;
+	}
+	for (unsigned i = 0; i < MANY; i++) {
+		ASSERT_EQ_U64(s->eps[i].key.tgid, i + 1);
+		ASSERT_EQ_U64(s->eps[i].key.dir, i & 1);
+		ASSERT_EQ_U64(s->eps[i].st.bytes, 7 * i);
+	}
+	snapshot_free(s);
+}
+
+TEST(model_snapshot_add_proc_grows)
+{
+	struct snapshot *s = fresh_snapshot();
+
+	for (unsigned i = 0; i < MANY; i++) {
+		struct ipc_proc_row *r = snapshot_add_proc(s);
+
+		ASSERT_TRUE(r != NULL);
+		ASSERT_EQ_U64(s->nprocs, i + 1);
+		ASSERT_TRUE(r == &s->procs[i]);
+		ASSERT_TRUE(all_zero(r, sizeof(*r)));
+		r->tgid = 100000 + i;
+		snprintf(r->p.comm, sizeof(r->p.comm), "p%u", i);
+		r->p.exit_ns = i;
+	}
+	for (unsigned i = 0; i < MANY; i++) {
+		char comm[IPC_COMM_LEN];
+
+		snprintf(comm, sizeof(comm), "p%u", i);
+		ASSERT_EQ_U64(s->procs[i].tgid, 100000 + i);
+		ASSERT_STREQ(s->procs[i].p.comm, comm);
+		ASSERT_EQ_U64(s->procs[i].p.exit_ns, i);
+	}
+	snapshot_free(s);
+}
+
+/* The four arrays grow independently of each other. */
+TEST(model_snapshot_add_interleaved)
+{
+	struct snapshot *s = fresh_snapshot();
+
+	for (unsigned i = 0; i < 300; i++) {
+		ASSERT_TRUE(snapshot_add_err(s) != NULL);
+		if (i % 2 == 0)
+			ASSERT_TRUE(snapshot_add_obj(s) != NULL);
+		if (i % 3 == 0)
+			ASSERT_TRUE(snapshot_add_ep(s) != NULL);
+		if (i % 5 == 0)
+			ASSERT_TRUE(snapshot_add_proc(s) != NULL);
+	}
+	ASSERT_EQ_U64(s->nerrs, 300);
+	ASSERT_EQ_U64(s->nobjs, 150);
+	ASSERT_EQ_U64(s->neps, 100);
+	ASSERT_EQ_U64(s->nprocs, 60);
+	snapshot_free(s);
+}
+
+TEST(model_snapshot_free_empty)
+{
+	struct snapshot *s = fresh_snapshot();
+
+	snapshot_free(s);
+	ASSERT_TRUE(s->errs == NULL && s->objs == NULL && s->eps == NULL &&
+		    s->procs == NULL);
+	ASSERT_EQ_U64(s->nerrs + s->nobjs + s->neps + s->nprocs, 0);
+	/* twice is fine, and NULL is accepted */
+	snapshot_free(s);
+	snapshot_free(NULL);
+}
+
+TEST(model_snapshot_free_filled_then_reuse)
+{
+	struct snapshot *s = fresh_snapshot();
+
+	for (int i = 0; i < 33; i++) {
+		ASSERT_TRUE(snapshot_add_err(s) != NULL);
+		ASSERT_TRUE(snapshot_add_obj(s) != NULL);
+		ASSERT_TRUE(snapshot_add_ep(s) != NULL);
+		ASSERT_TRUE(snapshot_add_proc(s) != NULL);
+	}
+	s->ops[3].calls = 5;
+	s->drops[IPC_DROP_PROC] = 2;
+	snapshot_free(s);
+	ASSERT_TRUE(s->errs == NULL && s->objs == NULL && s->eps == NULL &&
+		    s->procs == NULL);
+	ASSERT_EQ_U64(s->nerrs + s->nobjs + s->neps + s->nprocs, 0);
+	/* only the rows go: the fixed-size parts are the caller's */
+	ASSERT_EQ_U64(s->ops[3].calls, 5);
+	ASSERT_EQ_U64(s->drops[IPC_DROP_PROC], 2);
+	/* usable again after a free (LeakSanitizer checks the frees) */
+	ASSERT_TRUE(snapshot_add_proc(s) != NULL);
+	ASSERT_EQ_U64(s->nprocs, 1);
+	snapshot_free(s);
+}
+
+TEST(model_snapshot_sort_empty)
+{
+	struct snapshot *s = fresh_snapshot();
+
+	snapshot_sort(s);
+	ASSERT_EQ_U64(s->nerrs + s->nobjs + s->neps + s->nprocs, 0);
+}
+
+static void add_obj(struct snapshot *s, uint32_t kind, uint32_t dev,
+		    uint64_t ino, uint64_t in, uint64_t out)
+{
+	struct ipc_obj_row *r = snapshot_add_obj(s);
+
+	if (!r)
+		return;
+	r->key.kind = kind;
+	r->key.dev = dev;
+	r->key.ino = ino;
+	r->st.bytes_in = in;
+	r->st.bytes_out = out;
+	r->st.first_ns = ino;	/* a marker that must travel with the row */
+}
+
+TEST(model_snapshot_sort_objects_by_bytes_then_key)
+{
+	struct snapshot *s = fresh_snapshot();
+	/* expected order of (kind, dev, ino) */
+	static const struct { uint32_t kind, dev; uint64_t ino; } want[] = {
+		{ IPC_KIND_PIPE, 1, 11 },	/* 2^33 bytes: beyond 32 bits */
+		{ IPC_KIND_PIPE, 1, 12 },	/* 5000 */
+		{ IPC_KIND_PIPE, 2, 50 },	/* 100: ties by kind, dev, ino */
+		{ IPC_KIND_PIPE, 9, 3 },	/* 100 */
+		{ IPC_KIND_PIPE, 9, 7 },	/* 100 = 60 in + 40 out */
+		{ IPC_KIND_FIFO, 0, 1 },	/* 100 */
+		{ IPC_KIND_PIPE, 0, 0 },	/* 0 */
+	};
+
+	add_obj(s, IPC_KIND_FIFO, 0, 1, 100, 0);
+	add_obj(s, IPC_KIND_PIPE, 9, 7, 60, 40);
+	add_obj(s, IPC_KIND_PIPE, 0, 0, 0, 0);
+	add_obj(s, IPC_KIND_PIPE, 9, 3, 0, 100);
+	add_obj(s, IPC_KIND_PIPE, 1, 11, UINT64_C(1) << 33, 0);
+	add_obj(s, IPC_KIND_PIPE, 2, 50, 100, 0);
+	add_obj(s, IPC_KIND_PIPE, 1, 12, 2500, 2500);
+	ASSERT_EQ_U64(s->nobjs, 7);
+	snapshot_sort(s);
+	for (size_t i = 0; i < s->nobjs; i++) {
+		const struct ipc_obj_row *r = &s->objs[i];
+
+		if (r->key.kind != want[i].kind || r->key.dev != want[i].dev ||
+		    r->key.ino != want[i].ino || r->st.first_ns != want[i].ino)
+			test_fail(__FILE__, __LINE__, "row %zu: got %u/%u/%" PRIu64,
+				  i, r->key.kind, r->key.dev, (uint64_t)r->key.ino);
+	}
+	snapshot_free(s);
+}
+
+static void add_ep(struct snapshot *s, uint32_t kind, uint64_t ino,
+		   uint32_t dir, uint32_t tgid)
+{
+	struct ipc_ep_row *r = snapshot_add_ep(s);
+
+	if (!r)
+		return;
+	r->key.obj.kind = kind;
+	r->key.obj.ino = ino;
+	r->key.dir = dir;
+	r->key.tgid = tgid;
+	r->st.calls = tgid * 10 + dir;
+}
+
+TEST(model_snapshot_sort_endpoints_by_object_dir_pid)
+{
+	struct snapshot *s = fresh_snapshot();
+	static const struct { uint32_t kind; uint64_t ino; uint32_t dir, tgid; } want[] = {
+		{ IPC_KIND_PIPE, 5, IPC_DIR_IN, 3 },
+		{ IPC_KIND_PIPE, 5, IPC_DIR_IN, 40 },
+		{ IPC_KIND_PIPE, 5, IPC_DIR_OUT, 2 },
+		{ IPC_KIND_PIPE, 5, IPC_DIR_OUT, 100 },
+		{ IPC_KIND_PIPE, 6, IPC_DIR_IN, 1 },
+		{ IPC_KIND_FIFO, 1, IPC_DIR_OUT, 1 },
+	};
+
+	add_ep(s, IPC_KIND_FIFO, 1, IPC_DIR_OUT, 1);
+	add_ep(s, IPC_KIND_PIPE, 5, IPC_DIR_OUT, 100);
+	add_ep(s, IPC_KIND_PIPE, 6, IPC_DIR_IN, 1);
+	add_ep(s, IPC_KIND_PIPE, 5, IPC_DIR_IN, 40);
+	add_ep(s, IPC_KIND_PIPE, 5, IPC_DIR_OUT, 2);
+	add_ep(s, IPC_KIND_PIPE, 5, IPC_DIR_IN, 3);
+	snapshot_sort(s);
+	ASSERT_EQ_U64(s->neps, 6);
+	for (size_t i = 0; i < s->neps; i++) {
+		const struct ipc_ep_row *r = &s->eps[i];
+
+		if (r->key.obj.kind != want[i].kind || r->key.obj.ino != want[i].ino ||
+		    r->key.dir != want[i].dir || r->key.tgid != want[i].tgid ||
+		    r->st.calls != want[i].tgid * 10 + want[i].dir)
+			test_fail(__FILE__, __LINE__, "row %zu: got kind %u ino %" PRIu64
+				  " dir %u tgid %u", i, r->key.obj.kind,
+				  (uint64_t)r->key.obj.ino, r->key.dir, r->key.tgid);
+	}
+	snapshot_free(s);
+}
+
+TEST(model_snapshot_sort_procs_by_pid)
+{
+	struct snapshot *s = fresh_snapshot();
+	static const uint32_t in[] = { 300, 5, 4000000, 1, 70000, 2 };
+	static const uint32_t want[] = { 1, 2, 5, 300, 70000, 4000000 };
+
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		struct ipc_proc_row *r = snapshot_add_proc(s);
+
+		ASSERT_TRUE(r != NULL);
+		r->tgid = in[i];
+		r->p.ppid = in[i] + 1;	/* marker */
+	}
+	snapshot_sort(s);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		ASSERT_EQ_U64(s->procs[i].tgid, want[i]);
+		ASSERT_EQ_U64(s->procs[i].p.ppid, want[i] + 1);
+	}
+	snapshot_free(s);
+}
+
+TEST(model_snapshot_sort_errs_by_slot_then_errno)
+{
+	struct snapshot *s = fresh_snapshot();
+	static const struct { uint32_t slot; int32_t err; } in[] = {
+		{ 2, 32 }, { 0, 11 }, { 2, 4 }, { 9, 1 }, { 0, 4 },
+	}, want[] = {
+		{ 0, 4 }, { 0, 11 }, { 2, 4 }, { 2, 32 }, { 9, 1 },
+	};
+
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		struct ipc_err_row *r = snapshot_add_err(s);
+
+		ASSERT_TRUE(r != NULL);
+		r->key.slot = in[i].slot;
+		r->key.err = in[i].err;
+		r->count = in[i].slot * 100 + in[i].err;	/* marker */
+	}
+	snapshot_sort(s);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		ASSERT_EQ_U64(s->errs[i].key.slot, want[i].slot);
+		ASSERT_EQ_I64(s->errs[i].key.err, want[i].err);
+		ASSERT_EQ_U64(s->errs[i].count, want[i].slot * 100 + want[i].err);
+	}
+	snapshot_free(s);
+}
+
+TEST(model_snapshot_proc_lookup)
+{
+	struct snapshot *s = fresh_snapshot();
+
+	for (uint32_t pid = 10; pid < 20; pid++) {
+		struct ipc_proc_row *r = snapshot_add_proc(s);
+
+		ASSERT_TRUE(r != NULL);
+		r->tgid = pid;
+		r->p.syscalls = pid * 2;
+	}
+	ASSERT_TRUE(snapshot_proc(s, 15) == &s->procs[5]);
+	ASSERT_EQ_U64(snapshot_proc(s, 19)->p.syscalls, 38);
+	ASSERT_TRUE(snapshot_proc(s, 9) == NULL);
+	ASSERT_TRUE(snapshot_proc(s, 20) == NULL);
+	snapshot_free(s);
+	ASSERT_TRUE(snapshot_proc(s, 15) == NULL);
+}
+
+TEST(model_snapshot_drops_total)
+{
+	struct snapshot *s = fresh_snapshot();
+
+	ASSERT_EQ_U64(snapshot_drops_total(s), 0);
+	s->drops[IPC_DROP_ENDPOINT] = 7;
+	ASSERT_EQ_U64(snapshot_drops_total(s), 7);
+	/* every counter counts: 1 + 2 + ... + IPC_DROP_MAX */
+	for (int i = 0; i < IPC_DROP_MAX; i++)
+		s->drops[i] = i + 1;
+	ASSERT_EQ_U64(snapshot_drops_total(s),
+		      IPC_DROP_MAX * (IPC_DROP_MAX + 1) / 2);
+	/* large counts do not lose bits */
+	s->drops[0] = UINT64_C(1) << 40;
+	s->drops[IPC_DROP_MAX - 1] = UINT64_C(1) << 50;
+	ASSERT_EQ_U64(snapshot_drops_total(s),
+		      (UINT64_C(1) << 40) + (UINT64_C(1) << 50) +
+		      IPC_DROP_MAX * (IPC_DROP_MAX + 1) / 2 - 1 - IPC_DROP_MAX);
+}
+
+/* op_stats slot of (kind, op) */
+#define OPS(s, kind, op) ((s)->ops[IPC_OP_SLOT(kind, op)])
+
+TEST(model_copies_write_read_is_two)
+{
+	struct snapshot *s = fresh_snapshot();
+	struct ipc_copies c;
+
+	OPS(s, IPC_KIND_PIPE, IPC_OP_WRITE).bytes = 4096000;
+	OPS(s, IPC_KIND_PIPE, IPC_OP_READ).bytes = 4096000;
+	memset(&c, 0xab, sizeof(c));
+	snapshot_copies(s, IPC_MECH_PIPE, &c);
+	ASSERT_EQ_U64(c.user_to_kernel, 4096000);
+	ASSERT_EQ_U64(c.kernel_to_user, 4096000);
+	ASSERT_EQ_U64(c.zero_copy, 0);
+	ASSERT_EQ_U64(c.payload, 4096000);
+	ASSERT_DOUBLE_NEAR(ipc_copies_per_byte(&c), 2.0, 0);
+}
+
+TEST(model_copies_sum_kinds_and_vectored_ops)
+{
+	struct snapshot *s = fresh_snapshot();
+	struct ipc_copies c;
+
+	OPS(s, IPC_KIND_PIPE, IPC_OP_WRITE).bytes = 1000;
+	OPS(s, IPC_KIND_FIFO, IPC_OP_WRITEV).bytes = 3000;
+	OPS(s, IPC_KIND_FIFO, IPC_OP_READV).bytes = 2500;
+	OPS(s, IPC_KIND_PIPE, IPC_OP_READ).bytes = 1500;
+	/* calls and errors do not count, only bytes */
+	OPS(s, IPC_KIND_PIPE, IPC_OP_READ).calls = 99;
+	OPS(s, IPC_KIND_PIPE, IPC_OP_READ).errors = 9;
+	snapshot_copies(s, IPC_MECH_PIPE, &c);
+	ASSERT_EQ_U64(c.user_to_kernel, 4000);
+	ASSERT_EQ_U64(c.kernel_to_user, 4000);
+	ASSERT_EQ_U64(c.zero_copy, 0);
+	ASSERT_EQ_U64(c.payload, 4000);
+	ASSERT_DOUBLE_NEAR(ipc_copies_per_byte(&c), 2.0, 0);
+}
+
+TEST(model_copies_splice_is_zero_copy)
+{
+	struct snapshot *s = fresh_snapshot();
+	struct ipc_copies c;
+
+	OPS(s, IPC_KIND_PIPE, IPC_OP_SPLICE_IN).bytes = 8192;
+	OPS(s, IPC_KIND_PIPE, IPC_OP_SPLICE_OUT).bytes = 8192;
+	snapshot_copies(s, IPC_MECH_PIPE, &c);
+	ASSERT_EQ_U64(c.user_to_kernel, 0);
+	ASSERT_EQ_U64(c.kernel_to_user, 0);
+	ASSERT_EQ_U64(c.zero_copy, 16384);
+	ASSERT_EQ_U64(c.payload, 8192);
+	ASSERT_DOUBLE_NEAR(ipc_copies_per_byte(&c), 0.0, 0);
+}
+
+TEST(model_copies_vmsplice_in_then_read_is_one)
+{
+	struct snapshot *s = fresh_snapshot();
+	struct ipc_copies c;
+
+	/* vmsplice in references user pages; read copies them out once */
+	OPS(s, IPC_KIND_PIPE, IPC_OP_VMSPLICE_IN).bytes = 100;
+	OPS(s, IPC_KIND_PIPE, IPC_OP_READ).bytes = 60;
+	OPS(s, IPC_KIND_PIPE, IPC_OP_VMSPLICE_OUT).bytes = 40;
+	snapshot_copies(s, IPC_MECH_PIPE, &c);
+	ASSERT_EQ_U64(c.user_to_kernel, 0);
+	ASSERT_EQ_U64(c.kernel_to_user, 100);
+	ASSERT_EQ_U64(c.zero_copy, 100);
+	ASSERT_EQ_U64(c.payload, 100);
+	ASSERT_DOUBLE_NEAR(ipc_copies_per_byte(&c), 1.0, 0);
+}
+
+TEST(model_copies_no_payload_is_negative)
+{
+	struct snapshot *s = fresh_snapshot();
+	struct ipc_copies c;
+
+	snapshot_copies(s, IPC_MECH_PIPE, &c);
+	ASSERT_TRUE(all_zero(&c, sizeof(c)));
+	ASSERT_TRUE(ipc_copies_per_byte(&c) < 0);
+	/* reads of data that entered before tracing: still no payload */
+	OPS(s, IPC_KIND_PIPE, IPC_OP_READ).bytes = 10;
+	snapshot_copies(s, IPC_MECH_PIPE, &c);
+	ASSERT_EQ_U64(c.kernel_to_user, 10);
+	ASSERT_EQ_U64(c.payload, 0);
+	ASSERT_TRUE(ipc_copies_per_byte(&c) < 0);
+}
+
+TEST(model_copies_ignore_kind_none_and_other_mechs)
+{
+	struct snapshot *s = fresh_snapshot();
+	struct ipc_copies c;
+
+	/* slot of kind "none" is not an IPC object: never counted */
+	OPS(s, IPC_KIND_NONE, IPC_OP_WRITE).bytes = 999;
+	OPS(s, IPC_KIND_NONE, IPC_OP_READ).bytes = 999;
+	OPS(s, IPC_KIND_PIPE, IPC_OP_WRITE).bytes = 5;
+	snapshot_copies(s, IPC_MECH_PIPE, &c);
+	ASSERT_EQ_U64(c.user_to_kernel, 5);
+	ASSERT_EQ_U64(c.kernel_to_user, 0);
+	ASSERT_EQ_U64(c.payload, 5);
+	ASSERT_DOUBLE_NEAR(ipc_copies_per_byte(&c), 1.0, 0);
+	/* a mechanism no kind belongs to has nothing */
+	memset(&c, 0xab, sizeof(c));
+	snapshot_copies(s, IPC_MECH_MAX, &c);
+	ASSERT_TRUE(all_zero(&c, sizeof(c)));
+}
+
+TEST(model_copies_per_byte_ratio)
+{
+	struct ipc_copies c = { .user_to_kernel = 3, .kernel_to_user = 0,
+				.zero_copy = 0, .payload = 4 };
+
+	ASSERT_DOUBLE_NEAR(ipc_copies_per_byte(&c), 0.75, 0);
+	c.payload = 0;
+	ASSERT_DOUBLE_NEAR(ipc_copies_per_byte(&c), -1.0, 0);
+}
