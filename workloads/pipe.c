@@ -2,9 +2,10 @@
  * pipe.c - ground-truth pipe workload for the ipcscope integration tests.
  *
  * A parent and a forked child move a known amount of data through anonymous
- * pipes or named FIFOs (one-way stream or two-way ping-pong) using nothing
- * but plain read() and write().  Every one of those syscalls is counted, and
- * the parent prints the counts as JSON at the end, so a test can compare a
+ * pipes or named FIFOs (one-way stream or two-way ping-pong) with one chosen
+ * way of writing (write, writev or vmsplice) and one of reading (read, readv
+ * or splice to /dev/null).  Every one of those syscalls is counted, and the
+ * parent prints the counts as JSON at the end, so a test can compare a
  * kernel tracer's numbers with them exactly.  Run with --help for details.
  */
 #define _GNU_SOURCE
@@ -22,6 +23,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,6 +34,10 @@
 
 enum mode { MODE_ANON, MODE_FIFO };
 enum pattern { PAT_STREAM, PAT_PINGPONG };
+enum write_method { WM_WRITE, WM_WRITEV, WM_VMSPLICE };
+enum read_method { RM_READ, RM_READV, RM_SPLICE };
+static const char *const write_method_name[] = { "write", "writev", "vmsplice" };
+static const char *const read_method_name[] = { "read", "readv", "splice" };
 
 /* Pipe 0 carries parent -> child, pipe 1 (ping-pong only) child -> parent. */
 enum { P2C = 0, C2P = 1 };
@@ -40,11 +46,14 @@ static const char *const fifo_name[2] = { "p2c", "c2p" };
 struct config {
 	enum mode mode;
 	enum pattern pattern;
+	enum write_method write_method;
+	enum read_method read_method;
 	uint64_t size;
 	uint64_t count;
 	uint64_t start_delay_ms;
 	const char *out_path;	/* NULL: stdout */
 	const char *fifo_dir;	/* NULL: $TMPDIR or /tmp */
+	int null_fd;		/* /dev/null for --read-method splice, else -1 */
 };
 
 /* What one process did on the measured pipes. */
@@ -97,12 +106,14 @@ static void print_help(void)
 {
 	fputs(
 "Usage: pipe [--mode anon|fifo] [--pattern stream|pingpong] [--size BYTES]\n"
-"            [--count N] [--out FILE] [--fifo-dir DIR] [--start-delay MS]\n"
-"            [--help]\n"
+"            [--count N] [--write-method write|writev|vmsplice]\n"
+"            [--read-method read|readv|splice] [--out FILE] [--fifo-dir DIR]\n"
+"            [--start-delay MS] [--help]\n"
 "\n"
 "Ground-truth pipe workload for ipcscope tests.  A parent and a forked child\n"
-"move a known amount of data through pipes using only plain read() and\n"
-"write(); every such syscall is counted and reported as JSON at the end.\n"
+"move a known amount of data through pipes, writing with one syscall and\n"
+"reading with one syscall (plain write() and read() by default); every such\n"
+"syscall is counted and reported as JSON at the end.\n"
 "\n"
 "Options (the value may also be given as --option=VALUE):\n"
 "  --mode anon|fifo     anon (default): pipe() then fork.  fifo: named FIFOs\n"
@@ -113,14 +124,34 @@ static void print_help(void)
 "                       are removed on exit, on error and on SIGINT, SIGTERM\n"
 "                       or SIGHUP.\n"
 "  --pattern stream|pingpong\n"
-"                       stream (default): the parent write()s COUNT messages\n"
-"                       of SIZE bytes; the child read()s into a SIZE-byte\n"
-"                       buffer until EOF.  pingpong: two pipes, COUNT round\n"
+"                       stream (default): the parent writes COUNT messages\n"
+"                       of SIZE bytes; the child reads with a SIZE-byte\n"
+"                       request until EOF.  pingpong: two pipes, COUNT round\n"
 "                       trips: SIZE bytes parent -> child, then SIZE bytes\n"
 "                       back; each side loops over short reads until it has\n"
 "                       SIZE bytes.\n"
 "  --size BYTES         bytes per message, 1..16777216 (default 4096)\n"
 "  --count N            messages or round trips, 1..100000000 (default 1000)\n"
+"  --write-method write|writev|vmsplice\n"
+"                       how both processes write into the measured pipes;\n"
+"                       each loops over partial writes until the whole\n"
+"                       message is in.  write (default): write(2).  writev:\n"
+"                       writev(2) of the message as two iovecs, the first\n"
+"                       half (rounded up) and the second (one iovec if SIZE\n"
+"                       is 1); after a partial write the rest of those\n"
+"                       iovecs.  vmsplice: vmsplice(2) of the message buffer\n"
+"                       into the pipe's write end, one iovec, no flags (no\n"
+"                       SPLICE_F_GIFT): the pipe references the user pages.\n"
+"  --read-method read|readv|splice\n"
+"                       how both processes read from the measured pipes.\n"
+"                       read (default): read(2).  readv: readv(2) into the\n"
+"                       read buffer as two iovecs, split like writev's.\n"
+"                       splice: splice(2) from the pipe's read end into\n"
+"                       /dev/null (opened O_WRONLY once, before the fork),\n"
+"                       asking for what is still missing of the message (or\n"
+"                       SIZE bytes); the data never reaches user memory, so\n"
+"                       in pingpong the child sends back the contents its\n"
+"                       buffer already has.\n"
 "  --out FILE           write the JSON to FILE (a regular file, created or\n"
 "                       truncated) instead of stdout.  Use it when stdout is\n"
 "                       a pipe: printing there is one more pipe write, which\n"
@@ -133,7 +164,7 @@ static void print_help(void)
 "  --help               print this text and exit\n"
 "\n"
 "Output: one JSON object, printed by the parent after the child has exited:\n"
-"  workload, mode, pattern, size, count\n"
+"  workload, mode, pattern, write_method, read_method, size, count\n"
 "              \"pipe\" and the parameters of the run\n"
 "  pipes       one entry per measured pipe (stream: 1; pingpong: 2, the\n"
 "              parent -> child one first): kind (\"anon\" or \"fifo\"); ino and\n"
@@ -146,9 +177,13 @@ static void print_help(void)
 "  processes   parent, then child: pid, role, write_calls, bytes_written,\n"
 "              write_errors, read_calls, bytes_read, read_errors\n"
 "  totals      the same counters summed over both processes\n"
-"  Calls count every read()/write() syscall on the measured pipes: partial\n"
-"  writes, short reads, the final read() returning 0 at EOF (stream), and\n"
-"  calls that returned -1 (also counted in *_errors; EINTR is retried).\n"
+"  write_* count syscalls of the write method, read_* of the read method\n"
+"  (so read_calls are splice() calls with --read-method splice); bytes are\n"
+"  the sum of the return values.  Calls count every such syscall on the\n"
+"  measured pipes: partial writes, short reads, the final read returning 0\n"
+"  at EOF (stream), and calls that returned -1 (also counted in *_errors;\n"
+"  EINTR is retried).  Nothing else touches the measured pipes; opening\n"
+"  /dev/null is not pipe traffic.\n"
 "  A syscall the kernel restarts by itself (after SIGSTOP/SIGCONT, or any\n"
 "  signal while ptraced) is one call here but two for a kernel tracer.\n"
 "\n"
@@ -183,7 +218,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 {
 	static const char *const opts[] = {
 		"--mode", "--pattern", "--size", "--count", "--out",
-		"--fifo-dir", "--start-delay",
+		"--fifo-dir", "--start-delay", "--write-method", "--read-method",
 	};
 
 	for (int i = 1; i < argc; i++) {
@@ -229,6 +264,26 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 			else
 				usage_error("--pattern: '%s' is not stream or pingpong",
 					    val);
+		} else if (!strcmp(name, "--write-method")) {
+			if (!strcmp(val, "write"))
+				cfg->write_method = WM_WRITE;
+			else if (!strcmp(val, "writev"))
+				cfg->write_method = WM_WRITEV;
+			else if (!strcmp(val, "vmsplice"))
+				cfg->write_method = WM_VMSPLICE;
+			else
+				usage_error("--write-method: '%s' is not write, "
+					    "writev or vmsplice", val);
+		} else if (!strcmp(name, "--read-method")) {
+			if (!strcmp(val, "read"))
+				cfg->read_method = RM_READ;
+			else if (!strcmp(val, "readv"))
+				cfg->read_method = RM_READV;
+			else if (!strcmp(val, "splice"))
+				cfg->read_method = RM_SPLICE;
+			else
+				usage_error("--read-method: '%s' is not read, "
+					    "readv or splice", val);
 		} else if (!strcmp(name, "--size")) {
 			cfg->size = parse_num(name, val, 1, SIZE_MAX_BYTES);
 		} else if (!strcmp(name, "--count")) {
@@ -431,16 +486,84 @@ out:
 }
 
 /*
- * The only I/O on the measured pipes goes through these.  Every write() and
- * read() call is counted, including partial transfers and failed calls;
- * EINTR is retried (the interrupted call still was a syscall).
+ * The iovecs for what is left of the len-byte message at buf once done bytes
+ * have moved.  The message is two halves, the first rounded up so that it is
+ * never empty (one iovec when len is 1); a call after a partial transfer
+ * asks for the rest of those halves.  Returns the number of iovecs.
  */
-static int write_all(int fd, const char *buf, size_t len, struct counts *c)
+static int message_iov(struct iovec iov[2], const char *buf, size_t len,
+		       size_t done)
+{
+	size_t half = len - len / 2;
+	int n = 0;
+
+	if (done < half) {
+		iov[n].iov_base = (char *)buf + done;
+		iov[n].iov_len = half - done;
+		n++;
+		done = half;
+	}
+	if (done < len) {
+		iov[n].iov_base = (char *)buf + done;
+		iov[n].iov_len = len - done;
+		n++;
+	}
+	return n;
+}
+
+/* One syscall of the write method for buf[done..len). */
+static ssize_t write_call(const struct config *cfg, int fd, const char *buf,
+			  size_t len, size_t done)
+{
+	struct iovec iov[2];
+	int n;
+
+	switch (cfg->write_method) {
+	case WM_WRITEV:
+		n = message_iov(iov, buf, len, done);
+		return writev(fd, iov, n);
+	case WM_VMSPLICE:
+		/* No SPLICE_F_GIFT: the pipe references our pages. */
+		iov[0].iov_base = (char *)buf + done;
+		iov[0].iov_len = len - done;
+		return vmsplice(fd, iov, 1, 0);
+	case WM_WRITE:
+		break;
+	}
+	return write(fd, buf + done, len - done);
+}
+
+/* One syscall of the read method for buf[done..len); splice drops the data. */
+static ssize_t read_call(const struct config *cfg, int fd, char *buf,
+			 size_t len, size_t done)
+{
+	struct iovec iov[2];
+	int n;
+
+	switch (cfg->read_method) {
+	case RM_READV:
+		n = message_iov(iov, buf, len, done);
+		return readv(fd, iov, n);
+	case RM_SPLICE:
+		return splice(fd, NULL, cfg->null_fd, NULL, len - done, 0);
+	case RM_READ:
+		break;
+	}
+	return read(fd, buf + done, len - done);
+}
+
+/*
+ * The only I/O on the measured pipes goes through these.  Every call of the
+ * write or read method is counted, including partial transfers and failed
+ * calls; EINTR is retried (the interrupted call still was a syscall).
+ */
+static int write_all(const struct config *cfg, int fd, const char *buf,
+		     size_t len, struct counts *c)
 {
 	size_t done = 0;
 
 	while (done < len) {
-		ssize_t n = write(fd, buf + done, len - done);
+		ssize_t n = write_call(cfg, fd, buf, len, done);
 
 		c->write_calls++;
 		if (n < 0) {
@@ -459,10 +582,12 @@ static int write_all(int fd, const char *buf, size_t len, struct counts *c)
 	return 0;
 }
 
-static ssize_t read_once(int fd, char *buf, size_t len, struct counts *c)
+/* One successful (or failed) read of buf[done..len), retrying EINTR. */
+static ssize_t read_once(const struct config *cfg, int fd, char *buf,
+			 size_t len, size_t done, struct counts *c)
 {
 	for (;;) {
-		ssize_t n = read(fd, buf, len);
+		ssize_t n = read_call(cfg, fd, buf, len, done);
 
 		c->read_calls++;
 		if (n >= 0) {
@@ -476,12 +601,13 @@ static ssize_t read_once(int fd, char *buf, size_t len, struct counts *c)
 }
 
 /* Returns 1 when len bytes arrived, 0 on EOF before that, -1 on error. */
-static int read_exact(int fd, char *buf, size_t len, struct counts *c)
+static int read_exact(const struct config *cfg, int fd, char *buf,
+		      size_t len, struct counts *c)
 {
 	size_t got = 0;
 
 	while (got < len) {
-		ssize_t n = read_once(fd, buf + got, len - got, c);
+		ssize_t n = read_once(cfg, fd, buf, len, got, c);
 
 		if (n < 0)
 			return -1;
@@ -516,6 +642,8 @@ static int child_run(const struct config *cfg, char *buf, int rfd, int wfd,
 {
 	size_t size = (size_t)cfg->size;
 	int pingpong = cfg->pattern == PAT_PINGPONG;
+	const char *wname = write_method_name[cfg->write_method];
+	const char *rname = read_method_name[cfg->read_method];
 
 	if (cfg->mode == MODE_FIFO) {
 		rfd = open(g_fifo_path[P2C], O_RDONLY);
@@ -534,10 +662,10 @@ static int child_run(const struct config *cfg, char *buf, int rfd, int wfd,
 
 	if (!pingpong) {
 		for (;;) {
-			ssize_t n = read_once(rfd, buf, size, c);
+			ssize_t n = read_once(cfg, rfd, buf, size, 0, c);
 
 			if (n < 0) {
-				sys_error("child", "read");
+				sys_error("child", rname);
 				return 1;
 			}
 			if (n == 0)
@@ -545,20 +673,20 @@ static int child_run(const struct config *cfg, char *buf, int rfd, int wfd,
 		}
 	} else {
 		for (uint64_t i = 0; i < cfg->count; i++) {
-			int r = read_exact(rfd, buf, size, c);
+			int r = read_exact(cfg, rfd, buf, size, c);
 
 			if (r < 0) {
-				sys_error("child", "read");
+				sys_error("child", rname);
 				return 1;
 			}
 			if (r == 0) {
-				fprintf(stderr, "pipe: child: read: unexpected EOF "
+				fprintf(stderr, "pipe: child: %s: unexpected EOF "
 					"after %" PRIu64 " of %" PRIu64
-					" round trips\n", i, cfg->count);
+					" round trips\n", rname, i, cfg->count);
 				return 1;
 			}
-			if (write_all(wfd, buf, size, c) < 0) {
-				sys_error("child", "write");
+			if (write_all(cfg, wfd, buf, size, c) < 0) {
+				sys_error("child", wname);
 				return 1;
 			}
 		}
@@ -616,6 +744,8 @@ static int parent_run(const struct config *cfg, char *buf, int wfd, int rfd,
 {
 	size_t size = (size_t)cfg->size;
 	int pingpong = cfg->pattern == PAT_PINGPONG;
+	const char *wname = write_method_name[cfg->write_method];
+	const char *rname = read_method_name[cfg->read_method];
 	int ret = -1;
 
 	*opened = 0;
@@ -634,21 +764,21 @@ static int parent_run(const struct config *cfg, char *buf, int wfd, int rfd,
 	*opened = 1;
 
 	for (uint64_t i = 0; i < cfg->count; i++) {
-		if (write_all(wfd, buf, size, c) < 0) {
-			sys_error("parent", "write");
+		if (write_all(cfg, wfd, buf, size, c) < 0) {
+			sys_error("parent", wname);
 			goto out;
 		}
 		if (pingpong) {
-			int r = read_exact(rfd, buf, size, c);
+			int r = read_exact(cfg, rfd, buf, size, c);
 
 			if (r < 0) {
-				sys_error("parent", "read");
+				sys_error("parent", rname);
 				goto out;
 			}
 			if (r == 0) {
-				fprintf(stderr, "pipe: parent: read: unexpected "
+				fprintf(stderr, "pipe: parent: %s: unexpected "
 					"EOF after %" PRIu64 " of %" PRIu64
-					" round trips\n", i, cfg->count);
+					" round trips\n", rname, i, cfg->count);
 				goto out;
 			}
 		}
@@ -745,10 +875,13 @@ static int print_json(FILE *f, const struct config *cfg,
 	};
 
 	fprintf(f, "{\n  \"workload\": \"pipe\",\n  \"mode\": \"%s\",\n"
-		"  \"pattern\": \"%s\",\n  \"size\": %" PRIu64 ",\n"
+		"  \"pattern\": \"%s\",\n  \"write_method\": \"%s\",\n"
+		"  \"read_method\": \"%s\",\n  \"size\": %" PRIu64 ",\n"
 		"  \"count\": %" PRIu64 ",\n  \"pipes\": [\n",
 		cfg->mode == MODE_FIFO ? "fifo" : "anon",
-		pingpong ? "pingpong" : "stream", cfg->size, cfg->count);
+		pingpong ? "pingpong" : "stream",
+		write_method_name[cfg->write_method],
+		read_method_name[cfg->read_method], cfg->size, cfg->count);
 	json_pipe(f, cfg, &meta[P2C], g_fifo_path[P2C], ppid, cpid,
 		  pc->bytes_written, !pingpong);
 	if (pingpong)
@@ -814,7 +947,8 @@ int main(int argc, char **argv)
 {
 	struct config cfg = {
 		.mode = MODE_ANON, .pattern = PAT_STREAM,
-		.size = 4096, .count = 1000,
+		.write_method = WM_WRITE, .read_method = RM_READ,
+		.size = 4096, .count = 1000, .null_fd = -1,
 	};
 	struct pipe_meta meta[2] = { { 0, 0, 0, 0 }, { 0, 0, 0, 0 } };
 	struct counts pc = { 0, 0, 0, 0, 0, 0 }, *cc;
@@ -837,6 +971,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	memset(buf, 'x', (size_t)cfg.size);
+
+	/* Where splice() drops what it takes out of a pipe; inherited by the
+	 * child.  Opened once, before any pipe work: not pipe traffic. */
+	if (cfg.read_method == RM_SPLICE) {
+		cfg.null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (cfg.null_fd < 0) {
+			sys_error("parent", "open /dev/null");
+			return 1;
+		}
+	}
 
 	/* The child's counters live here: no IPC syscall needed to report
 	 * them, and they survive even if the child dies half-way. */

@@ -17,18 +17,33 @@ def run_pipe(*wl_args, record_args=()):
     return rec, read_json(wl_json)
 
 
-def check_exact(rec, wl, kind):
-    """Totals, per-pipe bytes and the writer/reader pairing, all exact."""
+# ipcscope's operation for each of the workload's --write-method/--read-method:
+# the workload vmsplices into a pipe's write end and splices out of its read
+# end (into /dev/null, which is no pipe: no splice_in)
+WRITE_OPS = {"write": "write", "writev": "writev", "vmsplice": "vmsplice_in"}
+READ_OPS = {"read": "read", "readv": "readv", "splice": "splice_out"}
+# the copy each of those operations makes (docs/json-schema.md, copies[])
+OP_COPY = {"write": "user_to_kernel", "writev": "user_to_kernel", "vmsplice_in": "zero_copy",
+           "read": "kernel_to_user", "readv": "kernel_to_user", "splice_out": "zero_copy"}
+
+
+def check_exact(rec, wl, kind, write_op="write", read_op="read"):
+    """Totals, per-pipe bytes and the writer/reader pairing, all exact.
+    write_op/read_op: the ipcscope operations the workload's methods show as."""
     t = wl["totals"]
-    eq(rec.op(kind, "write")["calls"], t["write_calls"], f"{kind} write calls")
-    eq(rec.op(kind, "write")["bytes"], t["bytes_written"], f"{kind} write bytes")
-    eq(rec.op(kind, "read")["calls"], t["read_calls"], f"{kind} read calls")
-    eq(rec.op(kind, "read")["bytes"], t["bytes_read"], f"{kind} read bytes")
-    eq(rec.op(kind, "write")["errors"], t["write_errors"], "write errors")
-    eq(rec.op(kind, "read")["errors"], t["read_errors"], "read errors")
+    eq(rec.op(kind, write_op)["calls"], t["write_calls"], f"{kind} {write_op} calls")
+    eq(rec.op(kind, write_op)["bytes"], t["bytes_written"], f"{kind} {write_op} bytes")
+    eq(rec.op(kind, read_op)["calls"], t["read_calls"], f"{kind} {read_op} calls")
+    eq(rec.op(kind, read_op)["bytes"], t["bytes_read"], f"{kind} {read_op} bytes")
+    eq(rec.op(kind, write_op)["errors"], t["write_errors"], f"{write_op} errors")
+    eq(rec.op(kind, read_op)["errors"], t["read_errors"], f"{read_op} errors")
+    # no other operation on any pipe (no splice_in, no vmsplice_out, ...)
+    eq(sorted((r["kind"], r["op"]) for r in rec.json["operations"] if r["calls"]),
+       sorted({(kind, write_op), (kind, read_op)}), "operations seen")
     # only the workload's pipes: its stdout is not a pipe, nothing else is traced
     eq(sorted(o["ino"] for o in rec.objects()), sorted(p["ino"] for p in wl["pipes"]),
        "pipes seen")
+    procs = {wp["pid"]: wp for wp in wl["processes"]}
     for p in wl["pipes"]:
         o = rec.object(p["ino"])
         eq(o["kind"], kind, f"kind of pipe {p['ino']}")
@@ -37,6 +52,9 @@ def check_exact(rec, wl, kind):
         eq(o["bytes_out"], p["bytes"], f"bytes read from pipe {p['ino']}")
         eq([w["pid"] for w in o["writers"]], [p["writer_pid"]], f"writers of pipe {p['ino']}")
         eq([r["pid"] for r in o["readers"]], [p["reader_pid"]], f"readers of pipe {p['ino']}")
+        # each process writes into one pipe and reads from one: its own counts
+        eq(o["ops_in"], procs[p["writer_pid"]]["write_calls"], f"ops into pipe {p['ino']}")
+        eq(o["ops_out"], procs[p["reader_pid"]]["read_calls"], f"ops out of pipe {p['ino']}")
     for wp in wl["processes"]:
         rp = rec.process(wp["pid"])
         assert rp is not None, f"workload process {wp['pid']} missing from the report"
@@ -45,8 +63,28 @@ def check_exact(rec, wl, kind):
             f"process {wp['pid']}: {rp['syscalls']} syscalls < its pipe calls"
         calls_in = sum(w["calls"] for o in rec.objects() for w in o["writers"] if w["pid"] == wp["pid"])
         calls_out = sum(r["calls"] for o in rec.objects() for r in o["readers"] if r["pid"] == wp["pid"])
-        eq(calls_in, wp["write_calls"], f"write calls of process {wp['pid']}")
-        eq(calls_out, wp["read_calls"], f"read calls of process {wp['pid']}")
+        eq(calls_in, wp["write_calls"], f"{write_op} calls of process {wp['pid']}")
+        eq(calls_out, wp["read_calls"], f"{read_op} calls of process {wp['pid']}")
+        bytes_in = sum(w["bytes"] for o in rec.objects() for w in o["writers"] if w["pid"] == wp["pid"])
+        bytes_out = sum(r["bytes"] for o in rec.objects() for r in o["readers"] if r["pid"] == wp["pid"])
+        eq(bytes_in, wp["bytes_written"], f"{write_op} bytes of process {wp['pid']}")
+        eq(bytes_out, wp["bytes_read"], f"{read_op} bytes of process {wp['pid']}")
+
+
+def run_methods(write_method, read_method, *wl_args):
+    """run_pipe with --write-method/--read-method; checks the workload echoes them."""
+    rec, wl = run_pipe("--write-method", write_method, "--read-method", read_method, *wl_args)
+    eq((wl["write_method"], wl["read_method"]), (write_method, read_method), "workload methods")
+    return rec, wl
+
+
+def check_copies(rec, payload, user_to_kernel, kernel_to_user, zero_copy, per_byte):
+    c = rec.copies("pipe")
+    eq(c["payload_bytes"], payload, "payload bytes")
+    eq(c["user_to_kernel_bytes"], user_to_kernel, "bytes copied user->kernel")
+    eq(c["kernel_to_user_bytes"], kernel_to_user, "bytes copied kernel->user")
+    eq(c["zero_copy_bytes"], zero_copy, "bytes moved without a user copy")
+    eq(c["copies_per_byte"], per_byte, "copies per payload byte")
 
 
 def test_anon_stream_1000x4096():
@@ -135,3 +173,63 @@ def test_all_processes_mode():
         eq([x["pid"] for x in o["writers"]], [p["writer_pid"]], "writer")
         eq([x["pid"] for x in o["readers"]], [p["reader_pid"]], "reader")
     assert all(p["comm"] != "ipcscope" for p in rec.json["processes"]), "ipcscope traced itself"
+
+
+def test_writev_readv_stream():
+    rec, wl = run_methods("writev", "readv", "--count", 1000, "--size", 4097)
+    eq(wl["totals"]["write_calls"], 1000, "workload writev calls")
+    check_exact(rec, wl, "anon", "writev", "readv")
+    n = 4097000
+    eq(rec.op("anon", "writev")["bytes"], n, "writev bytes")
+    eq(rec.op("anon", "readv")["bytes"], n, "readv bytes")
+    check_copies(rec, n, user_to_kernel=n, kernel_to_user=n, zero_copy=0, per_byte=2.0)
+
+
+def test_write_splice_stream():
+    rec, wl = run_methods("write", "splice", "--count", 1000, "--size", 4096)
+    check_exact(rec, wl, "anon", "write", "splice_out")
+    n = 4096000
+    eq(rec.op("anon", "splice_out")["calls"], 1001, "splice_out calls (the last one at EOF)")
+    eq(rec.op("anon", "splice_out")["bytes"], n, "splice_out bytes")
+    eq(rec.op("anon", "splice_in")["calls"], 0, "splice_in calls (/dev/null is no pipe)")
+    check_copies(rec, n, user_to_kernel=n, kernel_to_user=0, zero_copy=n, per_byte=1.0)
+
+
+def test_vmsplice_read_stream():
+    # 100000 bytes do not fit in a 64 KiB pipe: vmsplice returns short
+    rec, wl = run_methods("vmsplice", "read", "--count", 100, "--size", 100000)
+    parent = [p for p in wl["processes"] if p["role"] == "parent"][0]
+    assert parent["write_calls"] > 100, "no partial vmsplice (test does not test that)"
+    check_exact(rec, wl, "anon", "vmsplice_in", "read")
+    n = 10000000
+    eq(rec.op("anon", "vmsplice_in")["bytes"], n, "vmsplice_in bytes")
+    eq(rec.op("anon", "vmsplice_out")["calls"], 0, "vmsplice_out calls")
+    check_copies(rec, n, user_to_kernel=0, kernel_to_user=n, zero_copy=n, per_byte=1.0)
+
+
+def method_pair_test(write_method, read_method):
+    """Every pair of methods, both kinds of pipe, both patterns."""
+    write_op, read_op = WRITE_OPS[write_method], READ_OPS[read_method]
+
+    def test():
+        fifo_dir = os.path.dirname(tmp("x"))
+        # odd size over the pipe's 64 KiB: halves of different length, short
+        # vmsplices and splices; then 1 byte: a single iovec
+        for args in (("--mode", "anon", "--pattern", "stream", "--count", 40, "--size", 70001),
+                     ("--mode", "fifo", "--pattern", "pingpong", "--count", 300, "--size", 1,
+                      "--fifo-dir", fifo_dir)):
+            rec, wl = run_methods(write_method, read_method, *args)
+            check_exact(rec, wl, args[1], write_op, read_op)
+            n = wl["totals"]["bytes_written"]
+            copied = {"user_to_kernel": 0, "kernel_to_user": 0, "zero_copy": 0}
+            copied[OP_COPY[write_op]] += n
+            copied[OP_COPY[read_op]] += n
+            check_copies(rec, n, copied["user_to_kernel"], copied["kernel_to_user"],
+                         copied["zero_copy"],
+                         (copied["user_to_kernel"] + copied["kernel_to_user"]) / n)
+    return test
+
+
+for _w in WRITE_OPS:
+    for _r in READ_OPS:
+        globals()[f"test_methods_{_w}_{_r}"] = method_pair_test(_w, _r)
