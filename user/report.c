@@ -334,7 +334,7 @@ static void print_channels(FILE *out, const struct snapshot *s)
 
 static void print_signals(FILE *out, const struct snapshot *s)
 {
-	bool header = false;
+	bool header = false, merged = false;
 
 	for (size_t i = 0; i < s->nsigs; i++) {
 		const struct ipc_sig_row *r = &s->sigs[i];
@@ -361,8 +361,9 @@ static void print_signals(FILE *out, const struct snapshot *s)
 		fprintf(out, "  %-24.24s %-24.24s %-9s %-9s %-16s %10" PRIu64 "\n",
 			sender, target, sig, ipc_sig_origin(r->key.code),
 			ipc_sig_event_name(r->key.event), r->count);
+		merged |= r->key.event == IPC_SIG_ALREADY_PENDING;
 	}
-	if (header)
+	if (merged)
 		fprintf(out, "  already_pending: a standard signal sent while one is pending is merged into it (lost)\n");
 }
 

@@ -101,6 +101,19 @@ class Record:
                 return p
         return None
 
+    def signals(self, sig, event, result=None, sender=None, target=None):
+        """Sum of the signal counters that match."""
+        return sum(r["count"] for r in self.json["signals"]
+                   if r["sig"] == sig and r["event"] == event
+                   and (result is None or r["result"] == result)
+                   and (sender is None or r["sender"] == sender)
+                   and (target is None or r["target"] == target))
+
+    def probe(self, name):
+        found = [p for p in self.json["probes"] if p["name"] == name]
+        assert found, f"no probe {name}"
+        return found[0]
+
     def copies(self, mech):
         for c in self.json["copies"]:
             if c["mechanism"] == mech:
@@ -108,18 +121,20 @@ class Record:
         raise AssertionError(f"no copies row for {mech}")
 
 
-def record(args, command=None, timeout=120, ready=None):
+def record(args, command=None, timeout=120, ready=None, env=None):
     """Run ipcscope record with --json; command runs under it (after --).
-    ready: a callback run once ipcscope says on stderr that it is tracing."""
+    ready: a callback run once ipcscope says on stderr that it is tracing.
+    env: extra environment variables for ipcscope."""
     json_path = tmp(f"record-{time.monotonic_ns()}.json")
     argv = [IPCSCOPE, "record", "--json", json_path] + [str(a) for a in args]
     if command:
         argv += ["--"] + command
+    full_env = dict(os.environ, **env) if env else None
     if ready is None:
         proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, timeout=timeout)
+                              text=True, timeout=timeout, env=full_env)
         return Record(proc, proc.stdout, proc.stderr, json_path)
-    proc = spawn(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = spawn(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=full_env)
     wait_for_line(proc.stderr, "tracing started", timeout=30)
     ready(proc)
     out, err = proc.communicate(timeout=timeout)

@@ -1,0 +1,62 @@
+"""Signals: generation (with the kernel's result) and delivery counted
+exactly against workloads/signal.c, merging of pending standard signals,
+real-time signals queued, and delivery latency recorded."""
+from harness import eq, read_json, record, tmp, workload
+
+SIGUSR1, SIGCHLD = 10, 17
+
+
+def run_signal(*args):
+    wl_json = tmp("signal.json")
+    rec = record(["--no-hist"], workload("signal", *args, "--out", wl_json))
+    eq(rec.returncode, 0, f"ipcscope exit status ({rec.stderr.strip()})")
+    wl = read_json(wl_json)
+    roles = {p["role"]: p for p in wl["processes"]}
+    return rec, wl, roles["parent"], roles["child"]
+
+
+def test_pingpong_100_round_trips():
+    rec, wl, parent, child = run_signal("--mode", "pingpong", "--count", 100)
+    eq(wl["totals"]["sent"], 200, "workload sent")
+    eq(rec.signals(SIGUSR1, "generated"), 200, "SIGUSR1 generated")
+    eq(rec.signals(SIGUSR1, "generated", "queued"), 200, "SIGUSR1 queued")
+    eq(rec.signals(SIGUSR1, "delivered"), 200, "SIGUSR1 delivered")
+    for src, dst in ((parent, child), (child, parent)):
+        eq(rec.signals(SIGUSR1, "generated", sender=src["pid"], target=dst["pid"]), src["sent"],
+           f"SIGUSR1 {src['role']} -> {dst['role']}")
+        eq(rec.signals(SIGUSR1, "delivered", target=dst["pid"]), dst["received"],
+           f"SIGUSR1 delivered to {dst['role']}")
+    kills = [r for r in rec.json["signals"] if r["sig"] == SIGUSR1 and r["event"] == "generated"]
+    assert all(r["how"] == "kill" for r in kills), f"not all sent by kill(): {kills}"
+    lat = [l for l in rec.json["signal_latency"] if l["sig"] == SIGUSR1]
+    eq(len(lat), 1, "SIGUSR1 latency rows")
+    eq(lat[0]["count"], 200, "SIGUSR1 latency samples")
+    eq(sum(lat[0]["log2_ns"]), 200, "SIGUSR1 histogram total")
+    # the child's exit is a kernel-generated SIGCHLD to the parent
+    eq(rec.signals(SIGCHLD, "generated", sender=child["pid"], target=parent["pid"]),
+       wl["sigchld_expected"], "SIGCHLD child -> parent")
+
+
+def test_burst_merges_pending_standard_signals():
+    rec, wl, parent, child = run_signal("--mode", "burst", "--count", 1000)
+    eq(parent["sent"], 1000, "workload sent")
+    eq(rec.signals(SIGUSR1, "generated", sender=parent["pid"], target=child["pid"]), 1000,
+       "SIGUSR1 generated")
+    queued = rec.signals(SIGUSR1, "generated", "queued")
+    merged = rec.signals(SIGUSR1, "generated", "already_pending")
+    eq(queued, child["received"], "queued = received by the handler")
+    eq(queued + merged, 1000, "queued + already pending")
+    eq(rec.signals(SIGUSR1, "delivered", target=child["pid"]), child["received"], "delivered")
+    assert merged >= 1, "no merging seen while the receiver blocked the signal"
+    assert "already_pending" in rec.stdout, "text report does not show the merged signals"
+
+
+def test_realtime_signals_are_queued_not_merged():
+    rec, wl, parent, child = run_signal("--mode", "rt", "--count", 500)
+    sig = wl["signal"]
+    eq(child["received"], 500, "workload received")
+    eq(rec.signals(sig, "generated", "queued", sender=parent["pid"]), 500, "queued")
+    eq(rec.signals(sig, "generated", "already_pending"), 0, "merged")
+    eq(rec.signals(sig, "delivered", target=child["pid"]), 500, "delivered")
+    rows = [r for r in rec.json["signals"] if r["sig"] == sig and r["event"] == "generated"]
+    assert all(r["how"] == "sigqueue" for r in rows), f"not sigqueue: {rows}"

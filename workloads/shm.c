@@ -1,0 +1,988 @@
+/*
+ * shm.c - ground-truth shared memory workload for the ipcscope integration
+ * tests.
+ *
+ * The parent creates a shared region (System V shmget, POSIX shm_open,
+ * memfd_create or an anonymous MAP_SHARED mapping) and forks; the parent
+ * writes every page once, the child then reads every byte and checks a
+ * checksum.  The payload never goes through a syscall: no read() or write()
+ * on any fd, only loads and stores (what a kernel tracer can see of it are
+ * page faults).  The parent prints the pages each process touched, and the
+ * segment's identity, as JSON at the end.  Run with --help for details.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SIZE_MAX_BYTES	1073741824ULL
+#define SIZE_DEFAULT	1048576ULL
+#define DELAY_MAX_MS	600000ULL
+#define POLL_NS		1000000L	/* ready-flag poll interval: 1 ms */
+#define MEMFD_NAME	"ipcscope-shm"
+#define CHECKSUM_SEED	0xcbf29ce484222325ULL
+#define CHECKSUM_PRIME	0x100000001b3ULL
+
+enum api { API_SYSV, API_POSIX, API_MEMFD, API_ANON };
+static const char *const api_name[] = { "sysv", "posix", "memfd", "anon" };
+
+struct config {
+	enum api api;
+	uint64_t size;
+	uint64_t start_delay_ms;
+	const char *out_path;	/* NULL: stdout */
+	size_t page_size;
+};
+
+/* What one process did to the measured region, page by page. */
+struct counts {
+	uint64_t pages_written, pages_read;
+};
+
+/* The control region: a separate small MAP_SHARED|MAP_ANONYMOUS mapping. */
+enum { STATE_WAIT, STATE_READY, STATE_ABORT };
+struct control {
+	int state;		/* set once by the parent */
+	uint64_t pages_read;	/* child's progress */
+	uint64_t checksum;	/* child: over every byte it read */
+	int child_done;		/* child read everything */
+};
+
+/* Where the measured region came from, for the JSON. */
+struct segment {
+	int shmid;		/* sysv, else -1 */
+	key_t key;		/* sysv */
+	char name[64];		/* "" for anon */
+	int have_stat;		/* posix, memfd: fstat() of the fd */
+	uint64_t ino, dev;
+	unsigned int dev_major, dev_minor;
+	int have_maps;		/* found in /proc/self/maps */
+	uint64_t maps_ino;
+	unsigned int maps_major, maps_minor;
+	char maps_path[PATH_MAX + 32];
+	uint64_t control_maps_ino;
+	int have_control_maps;
+};
+
+/*
+ * State the signal handlers need.  Names are stored in static buffers before
+ * their "made" flag is set, so a handler never sees a half-built name.
+ * g_dir is shorter than a path by room for "/key".
+ */
+static char g_dir[PATH_MAX - 8];
+static char g_key_path[PATH_MAX];
+static char g_shm_name[64];
+static volatile sig_atomic_t g_dir_made;
+static volatile sig_atomic_t g_key_made;
+static volatile sig_atomic_t g_shm_named;	/* POSIX name exists */
+static volatile sig_atomic_t g_shmid = -1;	/* SysV segment exists */
+static volatile sig_atomic_t g_child_pid;	/* > 0 while unreaped */
+static volatile sig_atomic_t g_writing;		/* SIGBUS: jump back */
+static sigjmp_buf g_bus_jmp;
+
+static void usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+
+static void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("shm: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+/* One line naming the process, the call and strerror(errno). */
+static void sys_error(const char *who, const char *call)
+{
+	fprintf(stderr, "shm: %s: %s: %s\n", who, call, strerror(errno));
+}
+
+static void print_help(void)
+{
+	fputs(
+"Usage: shm [--api sysv|posix|memfd|anon] [--size BYTES] [--out FILE]\n"
+"           [--start-delay MS] [--help]\n"
+"\n"
+"Ground-truth shared memory workload for ipcscope tests.  The parent creates\n"
+"a shared region of SIZE bytes and forks.  The parent writes every page of\n"
+"it once (one memset() per page, page by page, the byte 1 + page index mod\n"
+"251), then sets a ready flag; the child, which polls that flag every 1 ms\n"
+"with nanosleep(), then reads every byte of every page and computes a\n"
+"checksum that the parent checks.  The payload never goes through a\n"
+"syscall: no read() or write() on any fd, only loads and stores through the\n"
+"mapping, so a kernel tracer sees it only as page faults.  The ready flag\n"
+"and the child's counts live in a separate one-page MAP_SHARED|MAP_ANONYMOUS\n"
+"control region.\n"
+"\n"
+"Options (the value may also be given as --option=VALUE):\n"
+"  --api sysv|posix|memfd|anon\n"
+"                       sysv (default): a file in a new private directory\n"
+"                       (mkdtemp under $TMPDIR, or /tmp), ftok() on it,\n"
+"                       shmget(key, SIZE, IPC_CREAT|IPC_EXCL|0600) (the next\n"
+"                       ftok project id if that key is taken), shmat().\n"
+"                       posix: shm_open(\"/ipcscope-shm-<parent pid>\",\n"
+"                       O_CREAT|O_EXCL), ftruncate(), mmap(MAP_SHARED).\n"
+"                       memfd: memfd_create(\"" MEMFD_NAME "\"), ftruncate(),\n"
+"                       mmap(MAP_SHARED).  anon: mmap(MAP_SHARED|\n"
+"                       MAP_ANONYMOUS).  The child uses the mapping (or SysV\n"
+"                       attachment) it inherits across fork().  At the end,\n"
+"                       on error and on SIGINT, SIGTERM or SIGHUP everything\n"
+"                       is removed: shmdt + shmctl(IPC_RMID), shm_unlink,\n"
+"                       munmap, close, the ftok file and its directory.\n"
+"  --size BYTES         size of the region: a multiple of the page size, one\n"
+"                       page .. 1073741824 (default 1048576)\n"
+"  --out FILE           write the JSON to FILE (a regular file, created or\n"
+"                       truncated) instead of stdout\n"
+"  --start-delay MS     sleep MS milliseconds (0..600000, default 0) before\n"
+"                       creating the region or forking, so that a tracer\n"
+"                       can attach to the parent's PID and then see the fork\n"
+"  --help               print this text and exit\n"
+"\n"
+"Output: one JSON object, printed by the parent after the child has exited:\n"
+"  workload, api, size, page_size, pages\n"
+"              \"shm\", the parameters of the run, pages = size / page_size\n"
+"  segment     the measured region: id (shmid) and key (the ftok key, as a\n"
+"              number) for sysv, else null; name: \"SYSV<key as %08x>\"\n"
+"              (the kernel's name for the segment's file), the POSIX name,\n"
+"              \"memfd:" MEMFD_NAME "\", or null (anon); ino: st_ino from fstat()\n"
+"              of the fd (posix, memfd), the shmid (sysv), else null; dev:\n"
+"              st_dev from that fstat() (dev_major and dev_minor are its\n"
+"              parts), else null; maps_ino, maps_dev_major, maps_dev_minor,\n"
+"              maps_path: the inode, device and path columns of the\n"
+"              mapping's line in the parent's /proc/self/maps, read right\n"
+"              after it was mapped (for sysv the kernel sets the segment\n"
+"              file's inode number to the shmid, so maps_ino == id)\n"
+"  control     maps_ino of the control region, also shared memory (a\n"
+"              \"/dev/zero (deleted)\" mapping): one page each process\n"
+"              touches, that is not part of the measured traffic\n"
+"  processes   parent, then child: pid, role, pages_written, pages_read\n"
+"              (pages of the measured region the process wrote or read in\n"
+"              full: SIZE / page size for the one that does it, fewer if\n"
+"              the run failed half-way, else 0), syscall_payload_bytes\n"
+"              (always 0: no syscall moves the payload)\n"
+"  checksum_ok the child read every page and its checksum matches what the\n"
+"              parent wrote\n"
+"\n"
+"Exit status: 0 success; 1 a syscall failed, the shared memory could not\n"
+"be backed (SIGBUS while writing), the child failed or the checksum is wrong\n"
+"(one line on stderr; the JSON is still printed once the child has been\n"
+"started); 2 bad command line or --out; 128+N killed by signal N (after\n"
+"cleanup).  SIGKILL cannot be caught: after a SIGKILL of the parent a SysV\n"
+"segment, a POSIX name or the ftok directory can stay behind (ipcs -m,\n"
+"/dev/shm, $TMPDIR/ipcscope-shm.*); the child then dies with it.\n",
+	      stdout);
+}
+
+/* Decimal digits only: no sign, no blanks, no base prefix, no junk. */
+static uint64_t parse_num(const char *opt, const char *s, uint64_t min,
+			  uint64_t max)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s == '\0')
+		usage_error("%s: empty value", opt);
+	if (*s < '0' || *s > '9')
+		usage_error("%s: '%s' is not a decimal number", opt, s);
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end != '\0')
+		usage_error("%s: '%s' is not a decimal number", opt, s);
+	if (errno == ERANGE || v < min || v > max)
+		usage_error("%s: %s is out of range %" PRIu64 "..%" PRIu64,
+			    opt, s, min, max);
+	return v;
+}
+
+static void parse_args(int argc, char **argv, struct config *cfg)
+{
+	static const char *const opts[] = {
+		"--api", "--size", "--out", "--start-delay",
+	};
+
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *eq, *val, *name = NULL;
+		size_t len;
+
+		if (strcmp(arg, "--help") == 0) {
+			print_help();
+			exit(0);
+		}
+		if (strncmp(arg, "--help=", 7) == 0)
+			usage_error("--help takes no value");
+		if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0')
+			usage_error("unexpected argument '%s' (try --help)", arg);
+		eq = strchr(arg, '=');
+		len = eq ? (size_t)(eq - arg) : strlen(arg);
+		for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++)
+			if (strlen(opts[k]) == len && !strncmp(arg, opts[k], len))
+				name = opts[k];
+		if (!name)
+			usage_error("unknown option '%.*s' (try --help)",
+				    (int)len, arg);
+		if (eq) {
+			val = eq + 1;
+		} else {
+			if (i + 1 >= argc)
+				usage_error("%s needs a value", name);
+			val = argv[++i];
+		}
+
+		if (!strcmp(name, "--api")) {
+			if (!strcmp(val, "sysv"))
+				cfg->api = API_SYSV;
+			else if (!strcmp(val, "posix"))
+				cfg->api = API_POSIX;
+			else if (!strcmp(val, "memfd"))
+				cfg->api = API_MEMFD;
+			else if (!strcmp(val, "anon"))
+				cfg->api = API_ANON;
+			else
+				usage_error("--api: '%s' is not sysv, posix, memfd "
+					    "or anon", val);
+		} else if (!strcmp(name, "--size")) {
+			cfg->size = parse_num(name, val, cfg->page_size,
+					      SIZE_MAX_BYTES);
+			if (cfg->size % cfg->page_size)
+				usage_error("--size: %s is not a multiple of the "
+					    "page size (%zu)", val,
+					    cfg->page_size);
+		} else if (!strcmp(name, "--start-delay")) {
+			cfg->start_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
+		} else {
+			if (*val == '\0')
+				usage_error("--out: empty file name");
+			cfg->out_path = val;
+		}
+	}
+}
+
+/* Build the mkdtemp template and the names up front so errors are exit 2. */
+static void prepare_names(const struct config *cfg)
+{
+	const char *base;
+	size_t len;
+	int n;
+
+	if (cfg->api == API_POSIX)
+		snprintf(g_shm_name, sizeof(g_shm_name), "/ipcscope-shm-%ld",
+			 (long)getpid());
+	if (cfg->api != API_SYSV)
+		return;
+	base = getenv("TMPDIR");
+	if (!base || !*base)
+		base = "/tmp";
+	len = strlen(base);
+	while (len > 1 && base[len - 1] == '/')
+		len--;
+	if (len == 1 && base[0] == '/')
+		len = 0;
+	n = snprintf(g_dir, sizeof(g_dir), "%.*s/ipcscope-shm.XXXXXX",
+		     (int)len, base);
+	if (n < 0 || (size_t)n >= sizeof(g_dir))
+		usage_error("$TMPDIR: path too long");
+}
+
+/*
+ * Removes whatever names exist; async-signal-safe in practice: shmctl,
+ * unlink and rmdir are plain syscalls, and glibc's shm_unlink only builds
+ * "/dev/shm/<name>" on the stack and calls unlink (no lock, no malloc).
+ * The mappings themselves go away with the process.
+ */
+static void remove_names(void)
+{
+	if (g_shmid >= 0) {
+		shmctl(g_shmid, IPC_RMID, NULL);
+		g_shmid = -1;
+	}
+	if (g_shm_named) {
+		shm_unlink(g_shm_name);
+		g_shm_named = 0;
+	}
+	if (g_key_made) {
+		unlink(g_key_path);
+		g_key_made = 0;
+	}
+	if (g_dir_made) {
+		rmdir(g_dir);
+		g_dir_made = 0;
+	}
+}
+
+static void on_term_signal(int sig)
+{
+	pid_t child = g_child_pid;
+
+	remove_names();
+	if (child > 0) {
+		kill(child, SIGKILL);
+		/* Reap it so it is gone by the time our exit is observed. */
+		waitpid(child, NULL, 0);
+	}
+	_exit(128 + sig);
+}
+
+/*
+ * A store into a shmem page that cannot be allocated (a full tmpfs under
+ * /dev/shm, say) raises SIGBUS.  While the parent writes the region, jump
+ * back to write_region() so the run fails cleanly; at any other time treat
+ * it like a termination signal.
+ */
+static void on_sigbus(int sig)
+{
+	if (g_writing) {
+		g_writing = 0;
+		siglongjmp(g_bus_jmp, 1);
+	}
+	on_term_signal(sig);
+}
+
+static void install_handlers(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGHUP);
+	sa.sa_handler = on_term_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_sigbus;
+	sigaction(SIGBUS, &sa, NULL);
+
+	/* A closed stdout is a write error we report, not a silent death. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void block_handled_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+/* SysV: a private file for ftok(), then a segment nobody else has. */
+static int create_sysv(const struct config *cfg, struct segment *seg,
+		       void **base)
+{
+	int fd, id = -1;
+	key_t key = -1;
+
+	if (!mkdtemp(g_dir)) {
+		sys_error("parent", "mkdtemp");
+		return -1;
+	}
+	g_dir_made = 1;
+	snprintf(g_key_path, sizeof(g_key_path), "%s/key", g_dir);
+	fd = open(g_key_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		sys_error("parent", "open ftok file");
+		return -1;
+	}
+	g_key_made = 1;
+	if (close(fd) < 0) {
+		sys_error("parent", "close ftok file");
+		return -1;
+	}
+	/* ftok keeps 16 bits of the inode and 8 of the device: another
+	 * file can map to the same key, so IPC_EXCL and the next project
+	 * id rather than attaching to somebody else's segment. */
+	for (int proj = 1; proj <= 255; proj++) {
+		key = ftok(g_key_path, proj);
+		if (key == -1) {
+			sys_error("parent", "ftok");
+			return -1;
+		}
+		id = shmget(key, (size_t)cfg->size, IPC_CREAT | IPC_EXCL | 0600);
+		if (id >= 0 || errno != EEXIST)
+			break;
+	}
+	if (id < 0) {
+		sys_error("parent", "shmget");
+		return -1;
+	}
+	g_shmid = id;
+	seg->shmid = id;
+	seg->key = key;
+	snprintf(seg->name, sizeof(seg->name), "SYSV%08x", (unsigned int)key);
+	*base = shmat(id, NULL, 0);
+	if (*base == (void *)-1) {
+		*base = NULL;
+		sys_error("parent", "shmat");
+		return -1;
+	}
+	return 0;
+}
+
+static int create_fd_backed(const struct config *cfg, struct segment *seg,
+			    void **base, int *fdp)
+{
+	struct stat st;
+	void *p;
+	int fd;
+
+	if (cfg->api == API_POSIX) {
+		fd = shm_open(g_shm_name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+			      0600);
+		if (fd < 0) {
+			sys_error("parent", "shm_open");
+			return -1;
+		}
+		g_shm_named = 1;
+		snprintf(seg->name, sizeof(seg->name), "%s", g_shm_name);
+	} else {
+		fd = memfd_create(MEMFD_NAME, MFD_CLOEXEC);
+		if (fd < 0) {
+			sys_error("parent", "memfd_create");
+			return -1;
+		}
+		snprintf(seg->name, sizeof(seg->name), "memfd:%s", MEMFD_NAME);
+	}
+	*fdp = fd;
+	if (ftruncate(fd, (off_t)cfg->size) < 0) {
+		sys_error("parent", "ftruncate");
+		return -1;
+	}
+	if (fstat(fd, &st) < 0) {
+		sys_error("parent", "fstat");
+		return -1;
+	}
+	seg->have_stat = 1;
+	seg->ino = (uint64_t)st.st_ino;
+	seg->dev = (uint64_t)st.st_dev;
+	seg->dev_major = major(st.st_dev);
+	seg->dev_minor = minor(st.st_dev);
+	p = mmap(NULL, (size_t)cfg->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 fd, 0);
+	if (p == MAP_FAILED) {
+		sys_error("parent", "mmap");
+		return -1;
+	}
+	*base = p;
+	return 0;
+}
+
+/*
+ * Signals are blocked so a termination handler never misses something just
+ * created.  On failure whatever was made is left for cleanup_region().
+ */
+static int create_region(const struct config *cfg, struct segment *seg,
+			 void **base, int *fd)
+{
+	sigset_t old;
+	int ret = 0;
+
+	block_handled_signals(&old);
+	switch (cfg->api) {
+	case API_SYSV:
+		ret = create_sysv(cfg, seg, base);
+		break;
+	case API_POSIX:
+	case API_MEMFD:
+		ret = create_fd_backed(cfg, seg, base, fd);
+		break;
+	case API_ANON:
+		*base = mmap(NULL, (size_t)cfg->size, PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (*base == MAP_FAILED) {
+			*base = NULL;
+			sys_error("parent", "mmap");
+			ret = -1;
+		}
+		break;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
+/*
+ * Unmap, close, then remove the names; returns -1 if a call failed.
+ * Signals are blocked so that a handler never repeats a removal whose id
+ * somebody else may already have been given.
+ */
+static int cleanup_region(const struct config *cfg, void *base, int fd)
+{
+	sigset_t old;
+	int ret = 0;
+
+	block_handled_signals(&old);
+
+	if (base && cfg->api == API_SYSV && shmdt(base) < 0) {
+		sys_error("parent", "shmdt");
+		ret = -1;
+	}
+	if (base && cfg->api != API_SYSV &&
+	    munmap(base, (size_t)cfg->size) < 0) {
+		sys_error("parent", "munmap");
+		ret = -1;
+	}
+	if (fd >= 0 && close(fd) < 0) {
+		sys_error("parent", "close");
+		ret = -1;
+	}
+	if (g_shmid >= 0 && shmctl(g_shmid, IPC_RMID, NULL) < 0) {
+		sys_error("parent", "shmctl IPC_RMID");
+		ret = -1;
+	}
+	g_shmid = -1;
+	if (g_shm_named && shm_unlink(g_shm_name) < 0) {
+		sys_error("parent", "shm_unlink");
+		ret = -1;
+	}
+	g_shm_named = 0;
+	remove_names();		/* the ftok file and directory */
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
+/*
+ * The line of /proc/self/maps that starts at addr:
+ * "start-end perms offset major:minor inode   path".
+ */
+static int find_maps(const void *addr, uint64_t *ino, unsigned int *maj,
+		     unsigned int *min, char *path, size_t path_size)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int found = 0;
+	FILE *f;
+
+	f = fopen("/proc/self/maps", "re");
+	if (!f) {
+		sys_error("parent", "open /proc/self/maps");
+		return -1;
+	}
+	while (getline(&line, &cap, f) > 0) {
+		unsigned long start, end;
+		unsigned long long offset, inode;
+		char perms[8];
+		int pos = 0;
+
+		if (sscanf(line, "%lx-%lx %7s %llx %x:%x %llu %n", &start, &end,
+			   perms, &offset, maj, min, &inode, &pos) < 7 ||
+		    start != (unsigned long)addr)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(path, path_size, "%s", line + pos);
+		*ino = inode;
+		found = 1;
+		break;
+	}
+	free(line);
+	fclose(f);
+	if (!found)
+		fprintf(stderr, "shm: parent: no line for %p in "
+			"/proc/self/maps\n", addr);
+	return found ? 0 : -1;
+}
+
+/* The byte written all over page i. */
+static unsigned char page_byte(uint64_t i)
+{
+	return (unsigned char)(1 + i % 251);
+}
+
+/* FNV-1a over 64-bit words: every byte counts, and so does its place. */
+static uint64_t checksum_page(uint64_t h, const unsigned char *p, size_t len)
+{
+	for (size_t k = 0; k < len; k += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + k, sizeof(w));
+		h = (h ^ w) * CHECKSUM_PRIME;
+	}
+	return h;
+}
+
+/* What the child should find, computed on a private page. */
+static int expected_checksum(const struct config *cfg, uint64_t *sum)
+{
+	uint64_t pages = cfg->size / cfg->page_size, h = CHECKSUM_SEED;
+	unsigned char *page = malloc(cfg->page_size);
+
+	if (!page) {
+		sys_error("parent", "malloc");
+		return -1;
+	}
+	for (uint64_t i = 0; i < pages; i++) {
+		memset(page, page_byte(i), cfg->page_size);
+		h = checksum_page(h, page, cfg->page_size);
+	}
+	free(page);
+	*sum = h;
+	return 0;
+}
+
+/* Parent: one memset per page.  Counted in a static so a longjmp keeps it. */
+static volatile uint64_t g_pages_written;
+
+static int write_region(const struct config *cfg, unsigned char *base)
+{
+	uint64_t pages = cfg->size / cfg->page_size;
+
+	g_pages_written = 0;
+	if (sigsetjmp(g_bus_jmp, 1)) {
+		fprintf(stderr, "shm: parent: SIGBUS writing page %" PRIu64
+			" of %" PRIu64 ": the shared memory could not be "
+			"backed (out of memory, or the tmpfs is full)\n",
+			(uint64_t)g_pages_written, pages);
+		return -1;
+	}
+	g_writing = 1;
+	for (uint64_t i = 0; i < pages; i++) {
+		memset(base + i * cfg->page_size, page_byte(i), cfg->page_size);
+		g_pages_written = i + 1;
+	}
+	g_writing = 0;
+	return 0;
+}
+
+/* Child: waits for the parent, then reads every byte of every page. */
+static int child_run(const struct config *cfg, const unsigned char *base,
+		     struct control *ctl)
+{
+	uint64_t pages = cfg->size / cfg->page_size, h = CHECKSUM_SEED;
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = POLL_NS };
+	int state;
+
+	while ((state = __atomic_load_n(&ctl->state, __ATOMIC_ACQUIRE)) ==
+	       STATE_WAIT)
+		nanosleep(&ts, NULL);
+	if (state != STATE_READY)
+		return 1;	/* the parent failed and already said why */
+	for (uint64_t i = 0; i < pages; i++) {
+		h = checksum_page(h, base + i * cfg->page_size, cfg->page_size);
+		ctl->pages_read = i + 1;
+	}
+	ctl->checksum = h;
+	ctl->child_done = 1;
+	return 0;
+}
+
+/* Waits without reaping first, so the handler can never kill a reused pid. */
+static int reap_child(pid_t pid, int *status)
+{
+	siginfo_t info;
+
+	while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0) {
+		if (errno != EINTR) {
+			sys_error("parent", "waitid");
+			return -1;
+		}
+	}
+	g_child_pid = 0;
+	while (waitpid(pid, status, 0) < 0) {
+		if (errno != EINTR) {
+			sys_error("parent", "waitpid");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+/* maps_path comes from the kernel; keep the JSON valid whatever it is. */
+static void json_ascii_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20 || ch >= 0x7f)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static void json_process(FILE *f, pid_t pid, const char *role,
+			 const struct counts *c, int last)
+{
+	fprintf(f, "    {\"pid\": %ld, \"role\": \"%s\", \"pages_written\": %"
+		PRIu64 ", \"pages_read\": %" PRIu64 ", "
+		"\"syscall_payload_bytes\": 0}%s\n", (long)pid, role,
+		c->pages_written, c->pages_read, last ? "" : ",");
+}
+
+static int print_json(FILE *f, const struct config *cfg,
+		      const struct segment *seg, pid_t ppid, pid_t cpid,
+		      const struct counts *pc, const struct counts *cc,
+		      int checksum_ok)
+{
+	fprintf(f, "{\n  \"workload\": \"shm\",\n  \"api\": \"%s\",\n"
+		"  \"size\": %" PRIu64 ",\n  \"page_size\": %zu,\n"
+		"  \"pages\": %" PRIu64 ",\n  \"segment\": {",
+		api_name[cfg->api], cfg->size, cfg->page_size,
+		cfg->size / cfg->page_size);
+	if (cfg->api == API_SYSV)
+		fprintf(f, "\"id\": %d, \"key\": %ld, ", seg->shmid,
+			(long)seg->key);
+	else
+		fputs("\"id\": null, \"key\": null, ", f);
+	fputs("\"name\": ", f);
+	if (seg->name[0])
+		json_string(f, seg->name);
+	else
+		fputs("null", f);
+	if (cfg->api == API_SYSV)
+		fprintf(f, ", \"ino\": %d", seg->shmid);
+	else if (seg->have_stat)
+		fprintf(f, ", \"ino\": %" PRIu64, seg->ino);
+	else
+		fputs(", \"ino\": null", f);
+	if (seg->have_stat)
+		fprintf(f, ", \"dev\": %" PRIu64 ", \"dev_major\": %u, "
+			"\"dev_minor\": %u", seg->dev, seg->dev_major,
+			seg->dev_minor);
+	else
+		fputs(", \"dev\": null, \"dev_major\": null, \"dev_minor\": null",
+		      f);
+	if (seg->have_maps) {
+		fprintf(f, ", \"maps_ino\": %" PRIu64 ", \"maps_dev_major\": %u"
+			", \"maps_dev_minor\": %u, \"maps_path\": ",
+			seg->maps_ino, seg->maps_major, seg->maps_minor);
+		json_ascii_string(f, seg->maps_path);
+	} else {
+		fputs(", \"maps_ino\": null, \"maps_dev_major\": null, "
+		      "\"maps_dev_minor\": null, \"maps_path\": null", f);
+	}
+	fputs("},\n  \"control\": {\"maps_ino\": ", f);
+	if (seg->have_control_maps)
+		fprintf(f, "%" PRIu64, seg->control_maps_ino);
+	else
+		fputs("null", f);
+	fputs("},\n  \"processes\": [\n", f);
+	json_process(f, ppid, "parent", pc, 0);
+	json_process(f, cpid, "child", cc, 1);
+	fprintf(f, "  ],\n  \"checksum_ok\": %s\n}\n",
+		checksum_ok ? "true" : "false");
+
+	if (fflush(f) == EOF || ferror(f)) {
+		sys_error("parent", "writing JSON");
+		return -1;
+	}
+	return 0;
+}
+
+/* Opened before any shared memory work, so a bad --out fails fast. */
+static FILE *open_out(const char *path)
+{
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	if (!path)
+		return stdout;
+	/* O_NONBLOCK: an existing FIFO without reader fails instead of
+	 * blocking; it has no effect on regular files. */
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC,
+		  0644);
+	if (fd < 0)
+		usage_error("--out: cannot open '%s': %s", path,
+			    strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		usage_error("--out: '%s' is not a regular file", path);
+	f = fdopen(fd, "w");
+	if (!f)
+		usage_error("--out: fdopen: %s", strerror(errno));
+	return f;
+}
+
+static int sleep_ms(uint64_t ms)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)(ms / 1000),
+		.tv_nsec = (long)(ms % 1000) * 1000000L,
+	};
+
+	while (nanosleep(&ts, &ts) < 0) {
+		if (errno != EINTR) {
+			sys_error("parent", "nanosleep");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct config cfg = { .api = API_SYSV, .size = SIZE_DEFAULT };
+	struct segment seg = { .shmid = -1, .key = -1 };
+	struct counts pc = { 0, 0 }, cc = { 0, 0 };
+	int status = 0, failed = 0, checksum_ok = 0, fd = -1;
+	uint64_t pages, want = 0;
+	struct control *ctl;
+	void *base = NULL;
+	char cpath[PATH_MAX + 32];
+	unsigned int cmaj, cmin;
+	pid_t ppid, cpid;
+	sigset_t old;
+	long ps;
+	FILE *out;
+
+	ps = sysconf(_SC_PAGESIZE);
+	if (ps <= 0 || ps % 8) {
+		fprintf(stderr, "shm: unusable page size %ld\n", ps);
+		return 1;
+	}
+	cfg.page_size = (size_t)ps;
+	if (SIZE_DEFAULT % cfg.page_size)
+		cfg.size = cfg.page_size * (SIZE_DEFAULT / cfg.page_size + 1);
+	parse_args(argc, argv, &cfg);
+	pages = cfg.size / cfg.page_size;
+	prepare_names(&cfg);
+	out = open_out(cfg.out_path);
+
+	/* The child's counts and the ready flag live here, apart from the
+	 * measured region: no IPC syscall needed to report them. */
+	ctl = mmap(NULL, sizeof(*ctl), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (ctl == MAP_FAILED) {
+		sys_error("parent", "mmap");
+		return 1;
+	}
+	memset(ctl, 0, sizeof(*ctl));
+
+	install_handlers();
+	if (cfg.start_delay_ms && sleep_ms(cfg.start_delay_ms) < 0)
+		return 1;
+
+	if (create_region(&cfg, &seg, &base, &fd) < 0) {
+		cleanup_region(&cfg, base, fd);
+		return 1;
+	}
+	/* procfs, not the payload: read before the fork. */
+	if (find_maps(base, &seg.maps_ino, &seg.maps_major, &seg.maps_minor,
+		      seg.maps_path, sizeof(seg.maps_path)) == 0)
+		seg.have_maps = 1;
+	if (find_maps(ctl, &seg.control_maps_ino, &cmaj, &cmin, cpath,
+		      sizeof(cpath)) == 0)
+		seg.have_control_maps = 1;
+	if (!seg.have_maps || !seg.have_control_maps) {
+		cleanup_region(&cfg, base, fd);
+		return 1;
+	}
+
+	ppid = getpid();
+	/* Blocked across fork: the child must never run the parent's
+	 * cleanup handler, and the parent must know the child's pid before
+	 * a handler can run. */
+	block_handled_signals(&old);
+	cpid = fork();
+	if (cpid < 0) {
+		sys_error("parent", "fork");
+		cleanup_region(&cfg, base, fd);
+		return 1;
+	}
+	if (cpid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGBUS, SIG_DFL);
+		/* Nobody would ever set the flag for an orphan. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
+			sys_error("child", "prctl PR_SET_PDEATHSIG");
+			_exit(1);
+		}
+		if (getppid() != ppid)
+			_exit(1);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		/* _exit: no stdio flush, no atexit, no cleanup of the names. */
+		_exit(child_run(&cfg, base, ctl));
+	}
+	g_child_pid = cpid;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+
+	if (write_region(&cfg, base) < 0) {
+		failed = 1;
+		__atomic_store_n(&ctl->state, STATE_ABORT, __ATOMIC_RELEASE);
+	} else {
+		__atomic_store_n(&ctl->state, STATE_READY, __ATOMIC_RELEASE);
+		/* While the child reads; from a private page, not the region. */
+		if (expected_checksum(&cfg, &want) < 0)
+			failed = 1;
+	}
+	pc.pages_written = g_pages_written;
+
+	if (reap_child(cpid, &status) < 0)
+		failed = 1;
+	cc.pages_read = ctl->pages_read;
+	/* Counts are collected: the region is no longer needed. */
+	if (cleanup_region(&cfg, base, fd) < 0)
+		failed = 1;
+
+	if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+		failed = 1;	/* the child, or the parent, already said why */
+	} else if (WIFSIGNALED(status)) {
+		fprintf(stderr, "shm: child killed by signal %d\n",
+			WTERMSIG(status));
+		failed = 1;
+	} else if (!failed) {
+		if (ctl->child_done && cc.pages_read == pages &&
+		    ctl->checksum == want) {
+			checksum_ok = 1;
+		} else {
+			fprintf(stderr, "shm: child's checksum %016" PRIx64
+				" over %" PRIu64 " pages, expected %016" PRIx64
+				" over %" PRIu64 "\n", ctl->checksum,
+				cc.pages_read, want, pages);
+			failed = 1;
+		}
+	}
+
+	if (print_json(out, &cfg, &seg, ppid, cpid, &pc, &cc, checksum_ok) < 0)
+		failed = 1;
+	if (out != stdout && fclose(out) == EOF) {
+		sys_error("parent", "close --out file");
+		failed = 1;
+	}
+	return failed ? 1 : 0;
+}

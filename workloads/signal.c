@@ -1,0 +1,769 @@
+/*
+ * signal.c - ground-truth signal workload for the ipcscope integration tests.
+ *
+ * A parent and a forked child exchange a known number of signals: SIGUSR1
+ * round trips (kill + sigsuspend), a burst of SIGUSR1 into a child that has
+ * it blocked (standard signals merge while pending), or a burst of queued
+ * real-time signals (sigqueue, nothing merges).  Every send and every
+ * handler invocation is counted, and the parent prints the counts as JSON at
+ * the end, so a test can compare a kernel tracer's numbers with them
+ * exactly.  Run with --help for details.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define COUNT_MAX	100000000ULL
+#define DELAY_MAX_MS	600000ULL
+#define POLL_NS		1000000L	/* flag poll interval: 1 ms */
+
+enum mode { MODE_PINGPONG, MODE_BURST, MODE_RT };
+static const char *const mode_name[] = { "pingpong", "burst", "rt" };
+static const uint64_t default_count[] = { 100, 1000, 1000 };
+
+struct config {
+	enum mode mode;
+	uint64_t count;
+	int count_given;
+	uint64_t start_delay_ms;
+	const char *out_path;	/* NULL: stdout */
+	int sig;		/* the measured signal: SIGUSR1 or SIGRTMIN */
+};
+
+/* What one process did with the measured signal. */
+struct counts {
+	uint64_t sent, received, send_errors;
+};
+
+/*
+ * MAP_SHARED|MAP_ANONYMOUS, made before the fork: the child's counts (they
+ * survive even if it dies half-way) and the burst/rt hand-shake flags, so
+ * that the only signals in flight are the measured ones.
+ */
+struct shared {
+	struct counts child;
+	uint64_t foreign;	/* child: handler calls not from the parent */
+	uint64_t out_of_order;	/* child, rt: sequence number not the next */
+	int child_ready;	/* burst/rt: measured signal blocked, waiting */
+	int parent_done;	/* burst/rt: every signal has been sent */
+};
+
+/*
+ * State the signal handlers need.  The measured handler's counters are
+ * only read by the main code while the measured signal is blocked, so a
+ * 64-bit counter never tears.
+ */
+static volatile uint64_t g_received;	/* measured handler invocations */
+static volatile uint64_t g_valid;	/* of those, from the peer */
+static volatile uint64_t g_foreign;	/* of those, from anybody else */
+static volatile uint64_t g_out_of_order;
+static volatile sig_atomic_t g_peer_pid;	/* who may send to us */
+static volatile sig_atomic_t g_expect_code;	/* SI_USER or SI_QUEUE */
+static volatile sig_atomic_t g_check_seq;	/* rt: check sival_int */
+static volatile sig_atomic_t g_child_pid;	/* > 0 while unreaped */
+static volatile sig_atomic_t g_child_gone;	/* child has exited */
+static volatile sig_atomic_t g_sigchld_received;
+
+static void usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+
+static void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("signal: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+/* One line naming the process, the call and strerror(errno). */
+static void sys_error(const char *who, const char *call)
+{
+	fprintf(stderr, "signal: %s: %s: %s\n", who, call, strerror(errno));
+}
+
+static void print_help(void)
+{
+	fputs(
+"Usage: signal [--mode pingpong|burst|rt] [--count N] [--out FILE]\n"
+"              [--start-delay MS] [--help]\n"
+"\n"
+"Ground-truth signal workload for ipcscope tests.  A parent and a forked\n"
+"child send each other a known number of signals; every send and every\n"
+"handler invocation of the measured signal is counted and reported as JSON\n"
+"at the end.  The measured signal is blocked in both processes except where\n"
+"said below, so that none is lost by accident.  The two processes never\n"
+"signal each other for any other purpose: the burst/rt hand-shake uses flags\n"
+"in a MAP_SHARED|MAP_ANONYMOUS region polled every 1 ms with nanosleep().\n"
+"\n"
+"Options (the value may also be given as --option=VALUE):\n"
+"  --mode pingpong|burst|rt\n"
+"                       pingpong (default): COUNT SIGUSR1 round trips.  The\n"
+"                       parent kill()s the child; the child's handler counts\n"
+"                       it and the child kill()s the parent back; each side\n"
+"                       waits in sigsuspend(), the only place SIGUSR1 is\n"
+"                       unblocked.  Each side sends COUNT and receives COUNT.\n"
+"                       burst: standard signals can be lost.  The child has\n"
+"                       SIGUSR1 blocked and says it is ready; the parent\n"
+"                       kill()s it COUNT times as fast as it can, then says\n"
+"                       it is done; the child then unblocks SIGUSR1.  Only\n"
+"                       one is delivered: the others arrived while one was\n"
+"                       already pending and were merged into it.\n"
+"                       rt: like burst, but with SIGRTMIN sent by sigqueue()\n"
+"                       with the sequence number 1..COUNT as sival_int.\n"
+"                       Real-time signals are queued, not merged: the child\n"
+"                       receives all COUNT and checks that they arrive in\n"
+"                       order.  COUNT must not exceed RLIMIT_SIGPENDING\n"
+"                       (ulimit -i); the limit is per user, so other pending\n"
+"                       signals of the same user can still make a sigqueue()\n"
+"                       fail with EAGAIN (counted in send_errors).\n"
+"  --count N            round trips (pingpong, default 100) or signals sent\n"
+"                       (burst and rt, default 1000), 1..100000000\n"
+"  --out FILE           write the JSON to FILE (a regular file, created or\n"
+"                       truncated) instead of stdout\n"
+"  --start-delay MS     sleep MS milliseconds (0..600000, default 0) before\n"
+"                       forking, so that a tracer can attach to the parent's\n"
+"                       PID and then see the fork\n"
+"  --help               print this text and exit\n"
+"\n"
+"Output: one JSON object, printed by the parent after the child has exited:\n"
+"  workload, mode, count\n"
+"              \"signal\" and the parameters of the run\n"
+"  signal      the measured signal's number (SIGUSR1, or SIGRTMIN as this C\n"
+"              library defines it)\n"
+"  method      \"kill\" (pingpong, burst) or \"sigqueue\" (rt)\n"
+"  processes   parent, then child: pid, role, sent (successful kill() or\n"
+"              sigqueue() calls with the measured signal), received (handler\n"
+"              invocations for the measured signal), send_errors (such calls\n"
+"              that returned -1; the run then stops)\n"
+"  totals      the same counters summed over both processes\n"
+"  in_order    rt: the signals the child received came in sequence (each\n"
+"              sival_int one more than the one before, from 1); null\n"
+"              otherwise\n"
+"  sigchld_expected\n"
+"              1: the child's exit sends the parent one SIGCHLD (the parent\n"
+"              catches it, SA_NOCLDSTOP) besides the measured signals\n"
+"  sigchld_received\n"
+"              SIGCHLD handler invocations in the parent (1 in a normal run)\n"
+"  Nothing else is signalled in a normal run; the parent's own exit sends\n"
+"  its parent (a shell, a tracer) a SIGCHLD that is not counted here.  On\n"
+"  SIGINT, SIGTERM or SIGHUP the parent SIGKILLs and reaps the child; if the\n"
+"  parent dies the child gets SIGKILL (PR_SET_PDEATHSIG); a pingpong parent\n"
+"  that fails SIGKILLs the child, which would otherwise wait forever.\n"
+"  Each handler checks si_pid and si_code: a measured signal from anybody\n"
+"  but the other process (or not sent the mode's way) still counts as\n"
+"  received, but fails the run.\n"
+"\n"
+"Exit status: 0 success; 1 a syscall failed, the child failed or the counts\n"
+"are not what the mode guarantees (one line on stderr; the JSON is still\n"
+"printed once the child has been started); 2 bad command line or --out;\n"
+"128+N killed by signal N (after cleanup).\n",
+	      stdout);
+}
+
+/* Decimal digits only: no sign, no blanks, no base prefix, no junk. */
+static uint64_t parse_num(const char *opt, const char *s, uint64_t min,
+			  uint64_t max)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s == '\0')
+		usage_error("%s: empty value", opt);
+	if (*s < '0' || *s > '9')
+		usage_error("%s: '%s' is not a decimal number", opt, s);
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end != '\0')
+		usage_error("%s: '%s' is not a decimal number", opt, s);
+	if (errno == ERANGE || v < min || v > max)
+		usage_error("%s: %s is out of range %" PRIu64 "..%" PRIu64,
+			    opt, s, min, max);
+	return v;
+}
+
+static void parse_args(int argc, char **argv, struct config *cfg)
+{
+	static const char *const opts[] = {
+		"--mode", "--count", "--out", "--start-delay",
+	};
+
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *eq, *val, *name = NULL;
+		size_t len;
+
+		if (strcmp(arg, "--help") == 0) {
+			print_help();
+			exit(0);
+		}
+		if (strncmp(arg, "--help=", 7) == 0)
+			usage_error("--help takes no value");
+		if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0')
+			usage_error("unexpected argument '%s' (try --help)", arg);
+		eq = strchr(arg, '=');
+		len = eq ? (size_t)(eq - arg) : strlen(arg);
+		for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++)
+			if (strlen(opts[k]) == len && !strncmp(arg, opts[k], len))
+				name = opts[k];
+		if (!name)
+			usage_error("unknown option '%.*s' (try --help)",
+				    (int)len, arg);
+		if (eq) {
+			val = eq + 1;
+		} else {
+			if (i + 1 >= argc)
+				usage_error("%s needs a value", name);
+			val = argv[++i];
+		}
+
+		if (!strcmp(name, "--mode")) {
+			if (!strcmp(val, "pingpong"))
+				cfg->mode = MODE_PINGPONG;
+			else if (!strcmp(val, "burst"))
+				cfg->mode = MODE_BURST;
+			else if (!strcmp(val, "rt"))
+				cfg->mode = MODE_RT;
+			else
+				usage_error("--mode: '%s' is not pingpong, burst "
+					    "or rt", val);
+		} else if (!strcmp(name, "--count")) {
+			cfg->count = parse_num(name, val, 1, COUNT_MAX);
+			cfg->count_given = 1;
+		} else if (!strcmp(name, "--start-delay")) {
+			cfg->start_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
+		} else {
+			if (*val == '\0')
+				usage_error("--out: empty file name");
+			cfg->out_path = val;
+		}
+	}
+	if (!cfg->count_given)
+		cfg->count = default_count[cfg->mode];
+}
+
+/*
+ * Queued real-time signals count against RLIMIT_SIGPENDING (the target's,
+ * which the child inherits from us): more than that can never all be
+ * pending at once, so refuse up front instead of failing half-way.
+ */
+static void check_sigpending_limit(const struct config *cfg)
+{
+	struct rlimit rl;
+
+	if (cfg->mode != MODE_RT)
+		return;
+	if (getrlimit(RLIMIT_SIGPENDING, &rl) < 0)
+		usage_error("getrlimit RLIMIT_SIGPENDING: %s", strerror(errno));
+	if (rl.rlim_cur != RLIM_INFINITY && cfg->count > (uint64_t)rl.rlim_cur)
+		usage_error("--count: %" PRIu64 " real-time signals cannot all be "
+			    "pending at once: RLIMIT_SIGPENDING (ulimit -i) is %"
+			    PRIu64 "; lower --count or raise the limit",
+			    cfg->count, (uint64_t)rl.rlim_cur);
+}
+
+/* The measured signal; installed before the fork, so the child has it too. */
+static void on_measured(int sig, siginfo_t *si, void *uctx)
+{
+	(void)sig;
+	(void)uctx;
+	g_received++;
+	if (si->si_pid != g_peer_pid || si->si_code != g_expect_code) {
+		g_foreign++;
+		return;
+	}
+	g_valid++;
+	if (g_check_seq && (uint64_t)si->si_value.sival_int != g_valid)
+		g_out_of_order++;
+}
+
+static void on_term_signal(int sig)
+{
+	pid_t child = g_child_pid;
+
+	if (child > 0) {
+		kill(child, SIGKILL);
+		/* Reap it so it is gone by the time our exit is observed. */
+		waitpid(child, NULL, 0);
+	}
+	_exit(128 + sig);
+}
+
+/* Counts every SIGCHLD; believes an exit only if waitid() can see it. */
+static void on_sigchld(int sig)
+{
+	int saved = errno;
+	pid_t child = g_child_pid;
+	siginfo_t info;
+
+	(void)sig;
+	g_sigchld_received++;
+	/* WNOWAIT leaves the reaping to reap_child(). */
+	memset(&info, 0, sizeof(info));
+	if (child > 0 && waitid(P_PID, (id_t)child, &info,
+				WEXITED | WNOHANG | WNOWAIT) == 0 &&
+	    info.si_pid == child)
+		g_child_gone = 1;
+	errno = saved;
+}
+
+static void install_handlers(const struct config *cfg)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGHUP);
+	sigaddset(&sa.sa_mask, SIGCHLD);
+	sa.sa_handler = on_term_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	/*
+	 * No SA_RESTART anywhere: a restarted syscall would show up twice in
+	 * a tracer.  SA_NOCLDSTOP: only the child's exit sends SIGCHLD.
+	 */
+	sa.sa_handler = on_sigchld;
+	sa.sa_flags = SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, NULL);
+
+	/* A closed stdout is a write error we report, not a silent death. */
+	sa.sa_handler = SIG_IGN;
+	sa.sa_flags = 0;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	/* The measured signal's handler runs with the signal itself blocked
+	 * (no SA_NODEFER): one invocation at a time. */
+	sigemptyset(&sa.sa_mask);
+	sa.sa_sigaction = on_measured;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(cfg->sig, &sa, NULL);
+}
+
+/* SIGCHLD too: its handler needs g_child_pid, which is set after fork. */
+static void block_handled_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+/* Short sleep between two looks at a shared flag; EINTR just ends it. */
+static void poll_sleep(void)
+{
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = POLL_NS };
+
+	nanosleep(&ts, NULL);
+}
+
+static int flag_get(int *flag)
+{
+	return __atomic_load_n(flag, __ATOMIC_ACQUIRE);
+}
+
+static void flag_set(int *flag)
+{
+	__atomic_store_n(flag, 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * Child side.  Entered with the measured signal blocked (base mask); it is
+ * unblocked only inside sigsuspend() (pingpong) or once, after the parent is
+ * done (burst, rt).  Counts go into the shared mapping.
+ */
+static int child_run(const struct config *cfg, const sigset_t *base,
+		     pid_t ppid, struct shared *sh)
+{
+	struct counts *c = &sh->child;
+	sigset_t open_mask = *base;
+	int ret = 0;
+
+	sigdelset(&open_mask, cfg->sig);
+
+	if (cfg->mode == MODE_PINGPONG) {
+		for (uint64_t i = 0; i < cfg->count; i++) {
+			while (g_received == i)
+				sigsuspend(&open_mask);
+			c->received = g_received;
+			if (kill(ppid, cfg->sig) < 0) {
+				c->send_errors++;
+				sys_error("child", "kill");
+				ret = 1;
+				break;
+			}
+			c->sent++;
+		}
+	} else {
+		flag_set(&sh->child_ready);
+		while (!flag_get(&sh->parent_done))
+			poll_sleep();
+		/* Every pending instance is delivered before this returns. */
+		sigprocmask(SIG_SETMASK, &open_mask, NULL);
+		sigprocmask(SIG_SETMASK, base, NULL);
+	}
+	c->received = g_received;
+	sh->foreign = g_foreign;
+	sh->out_of_order = g_out_of_order;
+	return ret;
+}
+
+/* Parent side, burst and rt: COUNT sends into the blocked child. */
+static int parent_burst(const struct config *cfg, pid_t cpid,
+			struct shared *sh, struct counts *c)
+{
+	while (!flag_get(&sh->child_ready)) {
+		if (g_child_gone) {
+			fprintf(stderr, "signal: parent: child exited before it "
+				"was ready\n");
+			return -1;
+		}
+		poll_sleep();
+	}
+	for (uint64_t i = 0; i < cfg->count; i++) {
+		int r;
+
+		if (cfg->mode == MODE_RT) {
+			union sigval v = { .sival_int = (int)(i + 1) };
+
+			r = sigqueue(cpid, cfg->sig, v);
+		} else {
+			r = kill(cpid, cfg->sig);
+		}
+		if (r < 0) {
+			c->send_errors++;
+			sys_error("parent", cfg->mode == MODE_RT ? "sigqueue" :
+				  "kill");
+			break;
+		}
+		c->sent++;
+	}
+	/* Set even after an error: the child then takes what did arrive. */
+	flag_set(&sh->parent_done);
+	return c->send_errors ? -1 : 0;
+}
+
+/*
+ * Parent side, pingpong.  SIGCHLD is blocked along with the measured signal
+ * outside sigsuspend(), so a child's death cannot slip in between the check
+ * and the wait.
+ */
+static int parent_pingpong(const struct config *cfg, pid_t cpid,
+			   const sigset_t *base, struct counts *c)
+{
+	sigset_t wait_mask = *base, chld, old;
+	int ret = 0;
+
+	sigdelset(&wait_mask, cfg->sig);
+	sigdelset(&wait_mask, SIGCHLD);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);
+
+	for (uint64_t i = 0; i < cfg->count; i++) {
+		if (kill(cpid, cfg->sig) < 0) {
+			c->send_errors++;
+			sys_error("parent", "kill");
+			ret = -1;
+			break;
+		}
+		c->sent++;
+		while (g_received == i && !g_child_gone)
+			sigsuspend(&wait_mask);
+		c->received = g_received;
+		if (g_received == i) {
+			fprintf(stderr, "signal: parent: child exited after %"
+				PRIu64 " of %" PRIu64 " round trips\n", i,
+				cfg->count);
+			ret = -1;
+			break;
+		}
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
+/* Waits without reaping first, so the handler can never kill a reused pid. */
+static int reap_child(pid_t pid, int *status)
+{
+	siginfo_t info;
+
+	while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0) {
+		if (errno != EINTR) {
+			sys_error("parent", "waitid");
+			return -1;
+		}
+	}
+	g_child_pid = 0;
+	while (waitpid(pid, status, 0) < 0) {
+		if (errno != EINTR) {
+			sys_error("parent", "waitpid");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void json_counts(FILE *f, const struct counts *c)
+{
+	fprintf(f, "\"sent\": %" PRIu64 ", \"received\": %" PRIu64
+		", \"send_errors\": %" PRIu64, c->sent, c->received,
+		c->send_errors);
+}
+
+static int print_json(FILE *f, const struct config *cfg, pid_t ppid,
+		      pid_t cpid, const struct counts *pc,
+		      const struct counts *cc, const char *in_order,
+		      int sigchld_received)
+{
+	struct counts t = {
+		pc->sent + cc->sent,
+		pc->received + cc->received,
+		pc->send_errors + cc->send_errors,
+	};
+
+	fprintf(f, "{\n  \"workload\": \"signal\",\n  \"mode\": \"%s\",\n"
+		"  \"count\": %" PRIu64 ",\n  \"signal\": %d,\n"
+		"  \"method\": \"%s\",\n  \"processes\": [\n"
+		"    {\"pid\": %ld, \"role\": \"parent\", ",
+		mode_name[cfg->mode], cfg->count, cfg->sig,
+		cfg->mode == MODE_RT ? "sigqueue" : "kill", (long)ppid);
+	json_counts(f, pc);
+	fprintf(f, "},\n    {\"pid\": %ld, \"role\": \"child\", ", (long)cpid);
+	json_counts(f, cc);
+	fputs("}\n  ],\n  \"totals\": {", f);
+	json_counts(f, &t);
+	fprintf(f, "},\n  \"in_order\": %s,\n  \"sigchld_expected\": 1,\n"
+		"  \"sigchld_received\": %d\n}\n", in_order, sigchld_received);
+
+	if (fflush(f) == EOF || ferror(f)) {
+		sys_error("parent", "writing JSON");
+		return -1;
+	}
+	return 0;
+}
+
+/* Opened before any signal work, so a bad --out fails fast and cheaply. */
+static FILE *open_out(const char *path)
+{
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	if (!path)
+		return stdout;
+	/* O_NONBLOCK: an existing FIFO without reader fails instead of
+	 * blocking; it has no effect on regular files. */
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC,
+		  0644);
+	if (fd < 0)
+		usage_error("--out: cannot open '%s': %s", path,
+			    strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		usage_error("--out: '%s' is not a regular file", path);
+	f = fdopen(fd, "w");
+	if (!f)
+		usage_error("--out: fdopen: %s", strerror(errno));
+	return f;
+}
+
+static int sleep_ms(uint64_t ms)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)(ms / 1000),
+		.tv_nsec = (long)(ms % 1000) * 1000000L,
+	};
+
+	while (nanosleep(&ts, &ts) < 0) {
+		if (errno != EINTR) {
+			sys_error("parent", "nanosleep");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The counts each mode guarantees, when nothing failed. */
+static int check_counts(const struct config *cfg, const struct counts *pc,
+			const struct counts *cc)
+{
+	uint64_t n = cfg->count;
+
+	switch (cfg->mode) {
+	case MODE_PINGPONG:
+		if (pc->sent == n && pc->received == n && cc->sent == n &&
+		    cc->received == n)
+			return 0;
+		fprintf(stderr, "signal: counts disagree (expected %" PRIu64
+			" sent and received by each side)\n", n);
+		return -1;
+	case MODE_BURST:
+		if (pc->sent == n && cc->received == 1 && pc->received == 0 &&
+		    cc->sent == 0)
+			return 0;
+		fprintf(stderr, "signal: counts disagree (expected %" PRIu64
+			" sent by the parent, merged into 1 received by the "
+			"child)\n", n);
+		return -1;
+	case MODE_RT:
+		break;
+	}
+	if (pc->sent == n && cc->received == n && pc->received == 0 &&
+	    cc->sent == 0)
+		return 0;
+	fprintf(stderr, "signal: counts disagree (expected %" PRIu64
+		" queued and received)\n", n);
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct config cfg = { .mode = MODE_PINGPONG };
+	struct counts pc = { 0, 0, 0 }, cc;
+	int status = 0, failed = 0, killed = 0;
+	const char *in_order = "null";
+	struct shared *sh;
+	sigset_t measured, base, old;
+	pid_t ppid, cpid;
+	FILE *out;
+
+	parse_args(argc, argv, &cfg);
+	check_sigpending_limit(&cfg);
+	cfg.sig = cfg.mode == MODE_RT ? SIGRTMIN : SIGUSR1;
+	out = open_out(cfg.out_path);
+
+	/* The child's counters and the hand-shake flags live here: no IPC
+	 * and no extra signal needed to report them. */
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED) {
+		sys_error("parent", "mmap");
+		return 1;
+	}
+	memset(sh, 0, sizeof(*sh));
+
+	/* Blocked from here on in both processes (the child inherits it),
+	 * so none can be delivered outside the places chosen for it. */
+	sigemptyset(&measured);
+	sigaddset(&measured, cfg.sig);
+	sigprocmask(SIG_BLOCK, &measured, &base);
+	sigaddset(&base, cfg.sig);
+	g_expect_code = cfg.mode == MODE_RT ? SI_QUEUE : SI_USER;
+	g_check_seq = cfg.mode == MODE_RT;
+	install_handlers(&cfg);
+	if (cfg.start_delay_ms && sleep_ms(cfg.start_delay_ms) < 0)
+		return 1;
+
+	ppid = getpid();
+	/* Blocked across fork: the child must never run the parent's
+	 * cleanup handler, and the parent must know the child's pid before
+	 * a handler can run. */
+	block_handled_signals(&old);
+	cpid = fork();
+	if (cpid < 0) {
+		sys_error("parent", "fork");
+		return 1;
+	}
+	if (cpid == 0) {
+		int code;
+
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGCHLD, SIG_DFL);
+		g_peer_pid = ppid;
+		/* Nobody would ever tell an orphan that its parent is gone. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
+			sys_error("child", "prctl PR_SET_PDEATHSIG");
+			_exit(1);
+		}
+		if (getppid() != ppid)
+			_exit(1);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		code = child_run(&cfg, &base, ppid, sh);
+		/* _exit: no stdio flush, no atexit. */
+		_exit(code);
+	}
+	g_child_pid = cpid;
+	g_peer_pid = cpid;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+
+	if (cfg.mode == MODE_PINGPONG) {
+		/* A child still waiting in sigsuspend() for a ping that will
+		 * never come has to be killed (one more signal, on failure
+		 * only).  In burst and rt the parent always sets parent_done. */
+		if (parent_pingpong(&cfg, cpid, &base, &pc) < 0) {
+			failed = 1;
+			killed = kill(cpid, SIGKILL) == 0;
+		}
+	} else if (parent_burst(&cfg, cpid, sh, &pc) < 0) {
+		failed = 1;
+	}
+	/* Read while the measured signal is blocked: no torn counter. */
+	pc.received = g_received;
+
+	if (reap_child(cpid, &status) < 0)
+		failed = 1;
+	cc = sh->child;
+
+	if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+		failed = 1;	/* the child already said why */
+	} else if (WIFSIGNALED(status)) {
+		if (!killed)
+			fprintf(stderr, "signal: child killed by signal %d\n",
+				WTERMSIG(status));
+		failed = 1;
+	} else if (!failed) {
+		if (g_foreign || sh->foreign) {
+			fprintf(stderr, "signal: %" PRIu64 " signal %d not from "
+				"the peer process (or not sent by %s)\n",
+				g_foreign + sh->foreign, cfg.sig,
+				cfg.mode == MODE_RT ? "sigqueue" : "kill");
+			failed = 1;
+		}
+		if (check_counts(&cfg, &pc, &cc) < 0)
+			failed = 1;
+	}
+	if (cfg.mode == MODE_RT) {
+		in_order = sh->out_of_order == 0 ? "true" : "false";
+		if (sh->out_of_order && !failed) {
+			fprintf(stderr, "signal: %" PRIu64 " real-time signals "
+				"arrived out of order\n", sh->out_of_order);
+			failed = 1;
+		}
+	}
+
+	if (print_json(out, &cfg, ppid, cpid, &pc, &cc, in_order,
+		       g_sigchld_received) < 0)
+		failed = 1;
+	if (out != stdout && fclose(out) == EOF) {
+		sys_error("parent", "close --out file");
+		failed = 1;
+	}
+	return failed ? 1 : 0;
+}
