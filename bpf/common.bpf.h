@@ -114,7 +114,7 @@ struct inflight_obj {
 struct inflight {
 	__u64 start_ns;
 	__u32 nobjs;
-	__u32 pad;
+	__s32 fd;		/* sockets: to look at the socket again at exit */
 	struct inflight_obj objs[INFLIGHT_OBJS];
 };
 
@@ -181,20 +181,45 @@ static __always_inline void note_name(const struct ipc_obj_key *key,
 		count_drop(IPC_DROP_OBJ_INFO);
 }
 
-/* AF_UNIX: the socket's bound path (or its peer's, for a client). */
-static __always_inline void unix_path(struct sock *sk, struct ipc_sock_info *si)
+/* An AF_UNIX address as bound (addr->len bytes: abstract names have no NUL). */
+static __always_inline void unix_addr(struct sock *sk, char *path)
 {
-	struct unix_sock *us = (struct unix_sock *)sk;
-	struct unix_address *addr = BPF_CORE_READ(us, addr);
-	struct sock *peer = BPF_CORE_READ(us, peer);
+	struct unix_address *addr = BPF_CORE_READ((struct unix_sock *)sk, addr);
+	__u32 n;
 
-	if (!addr && peer)
-		addr = BPF_CORE_READ((struct unix_sock *)peer, addr);
-	if (!addr || BPF_CORE_READ(addr, len) <= 2)	/* unnamed */
+	if (!addr)
 		return;
-	/* name[0].sun_path: the path after the 2-byte sun_family */
-	bpf_probe_read_kernel(si->path, sizeof(si->path),
+	n = BPF_CORE_READ(addr, len);
+	if (n <= 2)		/* unnamed */
+		return;
+	n -= 2;			/* the 2-byte sun_family */
+	if (n > IPC_SOCK_PATH_LEN - 1)
+		n = IPC_SOCK_PATH_LEN - 1;
+	/* keep the bound visible to the verifier: clang drops a redundant mask */
+	barrier_var(n);
+	n &= IPC_SOCK_PATH_LEN - 1;
+	/* name[0].sun_path */
+	bpf_probe_read_kernel(path, n,
 			      (void *)addr + bpf_core_field_offset(struct unix_address, name) + 2);
+	path[n] = '\0';
+}
+
+/*
+ * AF_UNIX: the peer (its inode and address) and our own address. A client
+ * that sends before the server's accept() has a peer without an inode yet:
+ * callers try again while peer_ino is 0.
+ */
+static __always_inline void unix_info(struct sock *sk, struct ipc_sock_info *si)
+{
+	struct sock *peer = BPF_CORE_READ((struct unix_sock *)sk, peer);
+
+	unix_addr(sk, si->path);
+	si->sk_id = (__u64)sk;
+	if (!peer)
+		return;
+	si->peer_sk_id = (__u64)peer;
+	si->peer_ino = BPF_CORE_READ(peer, sk_socket, file, f_inode, i_ino);
+	unix_addr(peer, si->peer_path);
 }
 
 static __always_inline void inet_addrs(struct sock *sk, struct ipc_sock_info *si)
@@ -218,7 +243,6 @@ static __always_inline __u32 socket_object(struct file *file,
 	struct sock *sk = BPF_CORE_READ(sock, sk);
 	struct ipc_sock_info si = {}, *known;
 	__u16 type = BPF_CORE_READ(sock, type);
-	struct sock *peer;
 
 	if (!sk)
 		return IPC_KIND_NONE;
@@ -242,7 +266,9 @@ static __always_inline __u32 socket_object(struct file *file,
 	 */
 	known = bpf_map_lookup_elem(&sock_info, key);
 	if (known) {
-		if (si.family != AF_UNIX && !known->local_port) {
+		if (si.family == AF_UNIX && !known->peer_ino)
+			unix_info(sk, known);
+		else if (si.family != AF_UNIX && !known->local_port) {
 			__u16 rport = known->remote_port;
 
 			inet_addrs(sk, &si);
@@ -256,10 +282,7 @@ static __always_inline __u32 socket_object(struct file *file,
 		return key->kind;
 	}
 	if (si.family == AF_UNIX) {
-		peer = BPF_CORE_READ((struct unix_sock *)sk, peer);
-		if (peer)
-			si.peer_ino = BPF_CORE_READ(peer, sk_socket, file, f_inode, i_ino);
-		unix_path(sk, &si);
+		unix_info(sk, &si);
 	} else {
 		inet_addrs(sk, &si);
 	}

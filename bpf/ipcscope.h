@@ -114,10 +114,15 @@ struct ipc_sock_info {
 	__u16 remote_port;
 	__u16 pad;
 	__u64 peer_ino;		/* AF_UNIX: inode of the connected peer, or 0 */
+	__u64 sk_id;		/* AF_UNIX: this socket's struct sock address and */
+	__u64 peer_sk_id;	/* its peer's: they pair the ends even when a peer
+				   had no inode yet (sent before accept) */
 	__u8 local_addr[16];	/* IPv4 in the first 4 bytes */
 	__u8 remote_addr[16];
-	char path[IPC_SOCK_PATH_LEN];	/* AF_UNIX: own bound path, else the peer's;
-					   abstract names start with '\0' */
+	/* AF_UNIX addresses as bound: a path, or an abstract name starting
+	   with '\0'; always NUL-terminated; empty if unnamed */
+	char path[IPC_SOCK_PATH_LEN];		/* this socket's */
+	char peer_path[IPC_SOCK_PATH_LEN];	/* its peer's */
 };
 
 /* Identity of one IPC object. For pipes and FIFOs: the inode. */

@@ -5,8 +5,8 @@
  * sendto() and recvfrom() in libc.
  *
  * An unconnected UDP socket has no remote address in the kernel: the
- * address given to sendto(), or returned by recvfrom(), is recorded as its
- * remote, so that user space can pair the two ends.
+ * address given to sendto()/sendmsg(), or returned by recvfrom()/recvmsg(),
+ * is recorded as its remote, so that user space can pair the two ends.
  */
 #include "common.bpf.h"
 
@@ -17,8 +17,14 @@ struct sockaddr_any {
 	__u8 v6[16];		/* sin6_addr */
 };
 
-/* The user buffer of recvfrom's address, read at exit. */
-IPC_MAP_PRIVATE(recv_addrs, BPF_MAP_TYPE_HASH, __u64, __u64, 4096);
+/* Where a receive call will write the sender's address, read at exit. */
+struct recv_addr {
+	__u64 uptr;		/* sockaddr (recvfrom) or user_msghdr (recvmsg) */
+	__u32 is_msghdr;
+	__u32 pad;
+};
+
+IPC_MAP_PRIVATE(recv_addrs, BPF_MAP_TYPE_HASH, __u64, struct recv_addr, 4096);
 
 static __always_inline void note_remote(const struct ipc_obj_key *key,
 					const void *uaddr)
@@ -39,10 +45,20 @@ static __always_inline void note_remote(const struct ipc_obj_key *key,
 	si->remote_port = __builtin_bswap16(sa.port);
 }
 
+/* msg_name of a user_msghdr (its first member) */
+static __always_inline const void *msghdr_name(const void *umsg)
+{
+	void *name = NULL;
+
+	if (umsg)
+		bpf_probe_read_user(&name, sizeof(name), umsg);
+	return name;
+}
+
 static __always_inline int sock_enter(long fd, __u32 op, bool inbound,
 				      const void *uaddr)
 {
-	struct inflight ent = {};
+	struct inflight ent = { .fd = fd };
 	struct ipc_obj_key key = {};
 
 	if (!is_target(current_tgid()))
@@ -56,6 +72,16 @@ static __always_inline int sock_enter(long fd, __u32 op, bool inbound,
 	return 0;
 }
 
+static __always_inline void remember_recv_addr(__u64 uptr, bool is_msghdr)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct inflight *ent = bpf_map_lookup_elem(&inflight, &id);
+	struct recv_addr ra = { .uptr = uptr, .is_msghdr = is_msghdr };
+
+	if (uptr && ent && ent->nobjs && ent->objs[0].key.kind == IPC_KIND_UDP)
+		bpf_map_update_elem(&recv_addrs, &id, &ra, BPF_ANY);
+}
+
 SEC("tp/syscalls/sys_enter_sendto")
 int ipc_enter_sendto(struct trace_event_raw_sys_enter *ctx)
 {
@@ -66,45 +92,74 @@ int ipc_enter_sendto(struct trace_event_raw_sys_enter *ctx)
 SEC("tp/syscalls/sys_enter_sendmsg")
 int ipc_enter_sendmsg(struct trace_event_raw_sys_enter *ctx)
 {
-	return sock_enter(ctx->args[0], IPC_OP_SENDMSG, true, NULL);
+	/* sendmsg(fd, msg, flags): the destination is msg->msg_name */
+	return sock_enter(ctx->args[0], IPC_OP_SENDMSG, true,
+			  msghdr_name((void *)ctx->args[1]));
 }
 
 SEC("tp/syscalls/sys_enter_recvfrom")
 int ipc_enter_recvfrom(struct trace_event_raw_sys_enter *ctx)
 {
 	/* recvfrom(fd, buf, len, flags, src_addr, addrlen) */
-	__u64 id = bpf_get_current_pid_tgid(), uaddr = ctx->args[4];
-	int ret = sock_enter(ctx->args[0], IPC_OP_RECVFROM, false, NULL);
-
-	if (uaddr && bpf_map_lookup_elem(&inflight, &id))
-		bpf_map_update_elem(&recv_addrs, &id, &uaddr, BPF_ANY);
-	return ret;
+	sock_enter(ctx->args[0], IPC_OP_RECVFROM, false, NULL);
+	remember_recv_addr(ctx->args[4], false);
+	return 0;
 }
 
 SEC("tp/syscalls/sys_enter_recvmsg")
 int ipc_enter_recvmsg(struct trace_event_raw_sys_enter *ctx)
 {
-	return sock_enter(ctx->args[0], IPC_OP_RECVMSG, false, NULL);
+	sock_enter(ctx->args[0], IPC_OP_RECVMSG, false, NULL);
+	remember_recv_addr(ctx->args[1], true);
+	return 0;
+}
+
+/*
+ * At exit: a receive has written the sender's address; a UDP send may have
+ * bound the socket (autobind) and given it its local port. Then finish.
+ */
+static __always_inline int sock_exit(long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct inflight *ent = bpf_map_lookup_elem(&inflight, &id);
+	struct recv_addr *ra = bpf_map_lookup_elem(&recv_addrs, &id);
+
+	if (ent && ent->nobjs && ent->objs[0].key.kind == IPC_KIND_UDP) {
+		struct ipc_obj_key key = {};
+
+		if (ra && ret >= 0)
+			note_remote(&ent->objs[0].key,
+				    ra->is_msghdr ? msghdr_name((void *)ra->uptr) :
+						    (void *)ra->uptr);
+		/* looks at the socket again while its local port is unknown */
+		file_object(fd_file(ent->fd), &key);
+	}
+	if (ra)
+		bpf_map_delete_elem(&recv_addrs, &id);
+	inflight_finish(ret);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_sendto")
+int ipc_exit_sendto(struct trace_event_raw_sys_exit *ctx)
+{
+	return sock_exit(ctx->ret);
+}
+
+SEC("tp/syscalls/sys_exit_sendmsg")
+int ipc_exit_sendmsg(struct trace_event_raw_sys_exit *ctx)
+{
+	return sock_exit(ctx->ret);
 }
 
 SEC("tp/syscalls/sys_exit_recvfrom")
 int ipc_exit_recvfrom(struct trace_event_raw_sys_exit *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	__u64 *uaddr = bpf_map_lookup_elem(&recv_addrs, &id);
-
-	if (uaddr) {
-		struct inflight *ent = bpf_map_lookup_elem(&inflight, &id);
-
-		if (ent && ent->nobjs && ctx->ret >= 0 &&
-		    ent->objs[0].key.kind == IPC_KIND_UDP)
-			note_remote(&ent->objs[0].key, (void *)*uaddr);
-		bpf_map_delete_elem(&recv_addrs, &id);
-	}
-	inflight_finish(ctx->ret);
-	return 0;
+	return sock_exit(ctx->ret);
 }
 
-IPC_EXIT(sendto)
-IPC_EXIT(sendmsg)
-IPC_EXIT(recvmsg)
+SEC("tp/syscalls/sys_exit_recvmsg")
+int ipc_exit_recvmsg(struct trace_event_raw_sys_exit *ctx)
+{
+	return sock_exit(ctx->ret);
+}

@@ -16,7 +16,7 @@ _Static_assert(sizeof(struct ipc_obj_key) == 16, "obj_key");
 _Static_assert(sizeof(struct ipc_obj_stats) == 64, "obj_stats");
 _Static_assert(sizeof(struct ipc_obj_info) == 16 + IPC_NAME_LEN, "obj_info");
 _Static_assert(sizeof(struct ipc_sig_key) == 24, "sig_key");
-_Static_assert(sizeof(struct ipc_sock_info) == 48 + IPC_SOCK_PATH_LEN, "sock_info");
+_Static_assert(sizeof(struct ipc_sock_info) == 64 + 2 * IPC_SOCK_PATH_LEN, "sock_info");
 _Static_assert(sizeof(struct ipc_sig_lat) == (2 + IPC_HIST_SLOTS) * 8, "sig_lat");
 _Static_assert(sizeof(struct ipc_ep_key) == 24, "ep_key");
 _Static_assert(sizeof(struct ipc_ep_stats) == 16, "ep_stats");
@@ -432,12 +432,12 @@ static void sock_addr(char *buf, size_t len, uint16_t family,
 		snprintf(buf, len, "%s:%u", ip, port);
 }
 
-static void unix_name(char *buf, size_t len, const struct ipc_sock_info *si)
+static void unix_name(char *buf, size_t len, const char *path, size_t size)
 {
-	if (si->path[0])
-		snprintf(buf, len, "%.*s", (int)sizeof(si->path), si->path);
-	else if (si->path[1])	/* abstract: a NUL, then the name */
-		snprintf(buf, len, "@%.*s", (int)sizeof(si->path) - 1, si->path + 1);
+	if (path[0])
+		snprintf(buf, len, "%.*s", (int)size, path);
+	else if (path[1])	/* abstract: a NUL, then the name */
+		snprintf(buf, len, "@%.*s", (int)size - 1, path + 1);
 	else
 		snprintf(buf, len, "unnamed");
 }
@@ -445,7 +445,7 @@ static void unix_name(char *buf, size_t len, const struct ipc_sock_info *si)
 void ipc_sock_local(const struct ipc_sock_info *si, char *buf, size_t len)
 {
 	if (si->family == AF_UNIX)
-		unix_name(buf, len, si);
+		unix_name(buf, len, si->path, sizeof(si->path));
 	else
 		sock_addr(buf, len, si->family, si->local_addr, si->local_port);
 }
@@ -453,7 +453,7 @@ void ipc_sock_local(const struct ipc_sock_info *si, char *buf, size_t len)
 void ipc_sock_remote(const struct ipc_sock_info *si, char *buf, size_t len)
 {
 	if (si->family == AF_UNIX)
-		snprintf(buf, len, "peer [%llu]", (unsigned long long)si->peer_ino);
+		unix_name(buf, len, si->peer_path, sizeof(si->peer_path));
 	else if (!si->remote_port)
 		snprintf(buf, len, "unconnected");
 	else
@@ -491,7 +491,13 @@ void snapshot_obj_name(const struct snapshot *s, const struct ipc_obj_key *k,
 	}
 	ipc_sock_local(si, local, sizeof(local));
 	if (si->family == AF_UNIX) {
-		snprintf(buf, len, "unix:%s [%llu]", local, (unsigned long long)k->ino);
+		/* a client is unnamed: its server's path says more */
+		if (!si->path[0] && !si->path[1] && (si->peer_path[0] || si->peer_path[1])) {
+			ipc_sock_remote(si, remote, sizeof(remote));
+			snprintf(buf, len, "unix:->%s [%llu]", remote, (unsigned long long)k->ino);
+		} else {
+			snprintf(buf, len, "unix:%s [%llu]", local, (unsigned long long)k->ino);
+		}
 		return;
 	}
 	ipc_sock_remote(si, remote, sizeof(remote));
@@ -513,6 +519,13 @@ static bool inet_peers(const struct ipc_sock_info *a, const struct ipc_sock_info
 		!memcmp(b->local_addr, any, alen)) &&
 	       (!memcmp(b->remote_addr, a->local_addr, alen) ||
 		!memcmp(a->local_addr, any, alen));
+}
+
+/* The kernel's peer pointers, both ways if known (a closed end has none). */
+static bool unix_peers(const struct ipc_sock_info *a, const struct ipc_sock_info *b)
+{
+	return (a->peer_sk_id && a->peer_sk_id == b->sk_id) ||
+	       (b->peer_sk_id && b->peer_sk_id == a->sk_id);
 }
 
 size_t snapshot_channels(const struct snapshot *s, struct ipc_channel **out)
@@ -541,9 +554,7 @@ size_t snapshot_channels(const struct snapshot *s, struct ipc_channel **out)
 
 			if (used[j] || kb->kind != ka->kind || !b)
 				continue;
-			if (a->family == AF_UNIX ? a->peer_ino == kb->ino ||
-						   b->peer_ino == ka->ino :
-						   inet_peers(a, b)) {
+			if (a->family == AF_UNIX ? unix_peers(a, b) : inet_peers(a, b)) {
 				used[j] = true;
 				ch[n].b = j;
 				break;

@@ -578,12 +578,10 @@ static void json_sock(struct json_writer *jw, const struct ipc_sock_info *si)
 				   si->family == 2 ? "inet" : "inet6");
 	ipc_sock_local(si, buf, sizeof(buf));
 	jw_kv_string(jw, "local", buf);
-	if (si->family == 1) {
+	ipc_sock_remote(si, buf, sizeof(buf));
+	jw_kv_string(jw, "remote", buf);
+	if (si->family == 1)
 		jw_kv_uint(jw, "peer_ino", si->peer_ino);
-	} else {
-		ipc_sock_remote(si, buf, sizeof(buf));
-		jw_kv_string(jw, "remote", buf);
-	}
 	jw_kv_bool(jw, "loopback", ipc_sock_loopback(si));
 	jw_object_end(jw);
 }

@@ -221,12 +221,13 @@ int session_open(struct session **out, const struct session_config *cfg)
 
 	err = ipcscope_bpf__load(s->skel);
 	if (err) {
-		if (err == -EPERM || err == -EACCES)
+		/* EACCES is the verifier refusing a program, not a privilege */
+		if (err == -EPERM)
 			errorf("cannot load BPF programs: %s (run as root, or with "
 			       "CAP_BPF and CAP_PERFMON)", strerror(-err));
 		else
-			errorf("cannot load BPF programs: %s (run with -v for the "
-			       "verifier's log)", strerror(-err));
+			errorf("cannot load BPF programs: %s (the kernel refused them; "
+			       "run with -v for the verifier's log)", strerror(-err));
 		goto fail;
 	}
 
