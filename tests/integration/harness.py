@@ -2,6 +2,7 @@
 their JSON, compare exactly. Every test loads the real BPF programs."""
 import json
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -165,7 +166,8 @@ def eq(actual, expected, what):
 
 def bpf_programs_loaded():
     """Names of ipcscope's programs still loaded in the kernel."""
-    out = subprocess.run(["bpftool", "prog", "list", "-j"], stdout=subprocess.PIPE,
+    bpftool = shutil.which("bpftool") or "/usr/sbin/bpftool"
+    out = subprocess.run([bpftool, "prog", "list", "-j"], stdout=subprocess.PIPE,
                          text=True, check=True).stdout
     return [p.get("name", "") for p in json.loads(out) if p.get("name", "").startswith("ipc_")]
 

@@ -1,0 +1,94 @@
+"""Nothing is left behind: each workload interrupted midway removes its
+SysV objects, POSIX objects, FIFOs and socket files; ipcscope killed with
+SIGKILL leaves no BPF program loaded."""
+import os
+import signal
+import subprocess
+import time
+
+from harness import IPCSCOPE, bpf_programs_loaded, eq, spawn, tmp, workload
+
+# long-running invocations: each is interrupted while it works
+LONG_RUNS = [
+    ("pipe", ["--mode", "fifo", "--pattern", "pingpong", "--count", 100000000, "--size", 1]),
+    ("shm", ["--api", "sysv", "--size", 268435456]),
+    ("shm", ["--api", "posix", "--size", 268435456]),
+    ("signal", ["--mode", "pingpong", "--count", 100000000]),
+    ("msgq", ["--api", "sysv", "--count", 100000000]),
+    ("msgq", ["--api", "posix", "--count", 100000000]),
+    ("sem", ["--mode", "sysv", "--count", 100000000]),
+    ("sem", ["--mode", "posix", "--count", 100000000]),
+    ("sem", ["--mode", "prodcons", "--count", 100000000]),
+    ("sock", ["--type", "unix-stream", "--connect", "path", "--pattern", "pingpong",
+              "--count", 100000000, "--size", 1]),
+]
+
+
+def sysv_ids():
+    """(kind, id) of every SysV queue, segment and semaphore set."""
+    ids = set()
+    for kind, path in (("msg", "/proc/sysvipc/msg"), ("shm", "/proc/sysvipc/shm"),
+                       ("sem", "/proc/sysvipc/sem")):
+        with open(path) as f:
+            next(f)
+            ids |= {(kind, line.split()[1]) for line in f if line.strip()}
+    return ids
+
+
+def mount_mqueue():
+    """POSIX queues are visible only through an mqueue mount: make one if none."""
+    if not os.path.ismount("/dev/mqueue"):
+        os.makedirs("/dev/mqueue", exist_ok=True)
+        subprocess.run(["mount", "-t", "mqueue", "mqueue", "/dev/mqueue"], check=True)
+
+
+def listing(path):
+    return set(os.listdir(path)) if os.path.isdir(path) else set()
+
+
+def check_interrupted(index, name, args, sig):
+    if not os.path.exists(workload(name)[0]):
+        raise AssertionError(f"workload {name} is not built")
+    private = tmp(f"{index}-{name}-{sig.name}")
+    os.makedirs(private)
+    before = (sysv_ids(), listing("/dev/shm"), listing("/dev/mqueue"))
+    env = dict(os.environ, TMPDIR=private)
+    proc = spawn(workload(name, *args, "--out", os.path.join(private, "out.json"))
+                 + (["--fifo-dir", private] if name == "pipe" else []),
+                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    time.sleep(0.5)
+    assert proc.poll() is None, f"{name} {args} ended before it was interrupted"
+    # what it made (a check that would pass on a workload that made nothing is no check)
+    made = ((sysv_ids() - before[0]) | (listing("/dev/shm") - before[1])
+            | (listing("/dev/mqueue") - before[2]) | (set(os.listdir(private)) - {"out.json"}))
+    if name != "signal":
+        assert made, f"{name} {args}: no IPC object seen while it ran"
+    proc.send_signal(sig)
+    status = proc.wait(timeout=30)
+    eq(status, 128 + sig, f"{name} exit status after {sig.name}")
+    time.sleep(0.1)  # the child is killed by the parent; let it go
+    after = (sysv_ids(), listing("/dev/shm"), listing("/dev/mqueue"))
+    eq(after, before, f"{name} {' '.join(map(str, args))}: SysV/POSIX objects left after {sig.name}")
+    eq(sorted(set(os.listdir(private)) - {"out.json"}), [],
+       f"{name}: files left in its private directory after {sig.name}")
+
+
+def test_workloads_interrupted_leave_nothing():
+    mount_mqueue()
+    for index, (name, args) in enumerate(LONG_RUNS):
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            check_interrupted(index, name, args, sig)
+
+
+def test_ipcscope_sigkill_leaves_no_bpf():
+    proc = spawn([IPCSCOPE, "record", "-a"], stdout=subprocess.DEVNULL,
+                 stderr=subprocess.PIPE, text=True)
+    line = proc.stderr.readline()
+    assert "tracing started" in line, f"ipcscope did not start: {line}"
+    assert bpf_programs_loaded(), "no ipcscope BPF program loaded while tracing"
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while bpf_programs_loaded() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    eq(bpf_programs_loaded(), [], "BPF programs left loaded after SIGKILL")
