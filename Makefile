@@ -5,7 +5,8 @@ VERSION     := 0.1.0
 BUILD       := build
 CC          ?= cc
 CLANG       ?= clang
-BPFTOOL     ?= bpftool
+# bpftool lives in /usr/sbin, which a user's PATH may lack
+BPFTOOL     ?= $(shell command -v bpftool || echo /usr/sbin/bpftool)
 PYTHON      ?= python3
 
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
