@@ -24,6 +24,7 @@
 #define MAX_PROCS	16384
 #define MAX_ERRNOS	1024
 #define MAX_SIGNAL_KEYS	4096
+#define MAX_MSG_TYPES	4096
 
 #define PIPEFS_MAGIC	0x50495045
 #define MQUEUE_MAGIC	0x19800202
@@ -91,6 +92,8 @@ IPC_MAP(obj_info, BPF_MAP_TYPE_HASH, struct ipc_obj_key, struct ipc_obj_info,
 	MAX_OBJECTS);
 IPC_MAP(sock_info, BPF_MAP_TYPE_HASH, struct ipc_obj_key, struct ipc_sock_info,
 	MAX_OBJECTS);
+IPC_MAP(msg_types, BPF_MAP_TYPE_HASH, struct ipc_msgtype_key,
+	struct ipc_msgtype_stats, MAX_MSG_TYPES);
 IPC_MAP(sig_stats, BPF_MAP_TYPE_HASH, struct ipc_sig_key, __u64, MAX_SIGNAL_KEYS);
 IPC_MAP(sig_lat, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, struct ipc_sig_lat, IPC_NSIG);
 
@@ -109,6 +112,8 @@ struct inflight_obj {
 	__u16 dir;		/* enum ipc_dir */
 	__u16 bytes_from;	/* enum bytes_from */
 	__u64 arg_bytes;	/* for BYTES_ARG */
+	__u32 items;		/* messages or semaphore operations, if it succeeds */
+	__u32 pad;
 };
 
 struct inflight {
@@ -386,12 +391,13 @@ static __always_inline void inflight_add_io(struct inflight *ent,
 /* An operation on an object named by an id (SysV) or an address (futex). */
 static __always_inline void inflight_start_one(__u32 kind, __u64 id, __u32 op,
 					       __u32 dir, __u32 bytes_from,
-					       __u64 arg_bytes)
+					       __u64 arg_bytes, __u32 items)
 {
 	struct inflight ent = {};
 	struct ipc_obj_key key = { .kind = kind, .ino = id };
 
 	inflight_add(&ent, &key, op, dir, bytes_from, arg_bytes);
+	ent.objs[0].items = items;
 	inflight_start(&ent);
 }
 
@@ -499,6 +505,7 @@ static __always_inline void account_op(const struct inflight_obj *o, long ret,
 			__sync_fetch_and_add(cnt, 1);
 	} else {
 		st->bytes += op_bytes(o, ret);
+		st->items += o->items;
 	}
 }
 

@@ -85,6 +85,7 @@ enum ipc_drop {
 	IPC_DROP_ERRNO,		/* op_errors map full */
 	IPC_DROP_OBJ_INFO,	/* obj_info map full: an object lacks its name/key */
 	IPC_DROP_SIGNAL,	/* signal maps full */
+	IPC_DROP_MSG_TYPE,	/* msg_types map full */
 	IPC_DROP_MAX,
 };
 
@@ -92,7 +93,9 @@ enum ipc_drop {
 struct ipc_op_stats {
 	__u64 calls;
 	__u64 errors;		/* calls that returned a negative errno */
-	__u64 bytes;		/* sum of non-negative return values */
+	__u64 bytes;		/* payload moved (see enum bytes_from in BPF) */
+	__u64 items;		/* messages moved, or semaphore operations done
+				   (semop's nsops), by successful calls */
 	__u64 lat_sum_ns;
 	__u64 lat_slots[IPC_HIST_SLOTS];	/* log2 of syscall duration, ns */
 };
@@ -141,6 +144,20 @@ struct ipc_obj_stats {
 	__u64 page_faults;	/* shared memory: user page faults inside it */
 	__u64 first_ns;		/* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
 	__u64 last_ns;
+};
+
+/* SysV message types, per queue: what was sent and received, and what
+ * msgrcv asked for (its msgtyp: 0 = any, > 0 = exactly that type). */
+struct ipc_msgtype_key {
+	__u32 msqid;
+	__u32 pad;
+	__s64 mtype;
+};
+
+struct ipc_msgtype_stats {
+	__u64 sent;
+	__u64 received;
+	__u64 requested;	/* msgrcv calls whose msgtyp was this value */
 };
 
 /* What names an object, written once when it is first seen (obj_info map). */

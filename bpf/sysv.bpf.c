@@ -106,24 +106,94 @@ int ipc_exit_shmget(struct trace_event_raw_sys_exit *ctx)
 	return get_exit(ctx->ret);
 }
 
+/* A message call between enter and exit: its buffer holds the type. */
+struct pending_msg {
+	__u64 msgp;		/* struct msgbuf *: mtype is its first long */
+	__s64 mtype;		/* msgsnd: the type sent */
+	__u32 msqid;
+	__u32 pad;
+};
+
+IPC_MAP_PRIVATE(pending_msgs, BPF_MAP_TYPE_HASH, __u64, struct pending_msg, 4096);
+
+static __always_inline void count_msg_type(__u32 msqid, __s64 mtype,
+					   __u32 which)
+{
+	struct ipc_msgtype_key k = { .msqid = msqid, .mtype = mtype };
+	struct ipc_msgtype_stats zero = {}, *st;
+
+	st = lookup_or_init(&msg_types, &k, &zero, IPC_DROP_MSG_TYPE);
+	if (!st)
+		return;
+	if (which == 0)
+		__sync_fetch_and_add(&st->sent, 1);
+	else if (which == 1)
+		__sync_fetch_and_add(&st->received, 1);
+	else
+		__sync_fetch_and_add(&st->requested, 1);
+}
+
 /* msgsnd returns 0: the bytes are its msgsz argument (the mtext size) */
 SEC("tp/syscalls/sys_enter_msgsnd")
 int ipc_enter_msgsnd(struct trace_event_raw_sys_enter *ctx)
 {
-	if (is_target(current_tgid()))
-		inflight_start_one(IPC_KIND_SYSV_MSQ, (__u32)ctx->args[0],
-				   IPC_OP_MSGSND, IPC_DIR_IN, BYTES_ARG,
-				   ctx->args[2]);
+	struct pending_msg pm = { .msgp = ctx->args[1], .msqid = ctx->args[0] };
+	__u64 id = bpf_get_current_pid_tgid();
+
+	if (!is_target(id >> 32))
+		return 0;
+	inflight_start_one(IPC_KIND_SYSV_MSQ, (__u32)ctx->args[0], IPC_OP_MSGSND,
+			   IPC_DIR_IN, BYTES_ARG, ctx->args[2], 1);
+	if (!bpf_probe_read_user(&pm.mtype, sizeof(pm.mtype), (void *)pm.msgp))
+		bpf_map_update_elem(&pending_msgs, &id, &pm, BPF_ANY);
 	return 0;
 }
 
 SEC("tp/syscalls/sys_enter_msgrcv")
 int ipc_enter_msgrcv(struct trace_event_raw_sys_enter *ctx)
 {
-	if (is_target(current_tgid()))
-		inflight_start_one(IPC_KIND_SYSV_MSQ, (__u32)ctx->args[0],
-				   IPC_OP_MSGRCV, IPC_DIR_OUT, BYTES_RET, 0);
+	/* msgrcv(msqid, msgp, msgsz, msgtyp, msgflg) */
+	struct pending_msg pm = { .msgp = ctx->args[1], .msqid = ctx->args[0] };
+	__u64 id = bpf_get_current_pid_tgid();
+
+	if (!is_target(id >> 32))
+		return 0;
+	inflight_start_one(IPC_KIND_SYSV_MSQ, (__u32)ctx->args[0], IPC_OP_MSGRCV,
+			   IPC_DIR_OUT, BYTES_RET, 0, 1);
+	count_msg_type(pm.msqid, (long)ctx->args[3], 2);
+	bpf_map_update_elem(&pending_msgs, &id, &pm, BPF_ANY);
 	return 0;
+}
+
+/* msgsnd: count the type if it was sent; msgrcv: read the type received */
+static __always_inline int msg_exit(long ret, bool send)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct pending_msg *pm = bpf_map_lookup_elem(&pending_msgs, &id);
+	__s64 mtype;
+
+	if (pm) {
+		if (send && ret == 0)
+			count_msg_type(pm->msqid, pm->mtype, 0);
+		else if (!send && ret >= 0 &&
+			 !bpf_probe_read_user(&mtype, sizeof(mtype), (void *)pm->msgp))
+			count_msg_type(pm->msqid, mtype, 1);
+		bpf_map_delete_elem(&pending_msgs, &id);
+	}
+	inflight_finish(ret);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_msgsnd")
+int ipc_exit_msgsnd(struct trace_event_raw_sys_exit *ctx)
+{
+	return msg_exit(ctx->ret, true);
+}
+
+SEC("tp/syscalls/sys_exit_msgrcv")
+int ipc_exit_msgrcv(struct trace_event_raw_sys_exit *ctx)
+{
+	return msg_exit(ctx->ret, false);
 }
 
 static __always_inline int mq_enter(long fd, __u32 op, __u32 dir,
@@ -137,6 +207,7 @@ static __always_inline int mq_enter(long fd, __u32 op, __u32 dir,
 	if (file_object(fd_file(fd), &key) != IPC_KIND_POSIX_MQ)
 		return 0;
 	inflight_add(&ent, &key, op, dir, bytes_from, len);
+	ent.objs[0].items = 1;	/* one message */
 	inflight_start(&ent);
 	return 0;
 }
@@ -154,24 +225,25 @@ int ipc_enter_mq_timedreceive(struct trace_event_raw_sys_enter *ctx)
 	return mq_enter(ctx->args[0], IPC_OP_MQ_RECEIVE, IPC_DIR_OUT, BYTES_RET, 0);
 }
 
-static __always_inline int semop_enter(long semid)
+/* semop(semid, sops, nsops): nsops operations, applied all or none */
+static __always_inline int semop_enter(long semid, long nsops)
 {
 	if (is_target(current_tgid()))
 		inflight_start_one(IPC_KIND_SYSV_SEM, (__u32)semid, IPC_OP_SEMOP,
-				   IPC_DIR_OTHER, BYTES_NONE, 0);
+				   IPC_DIR_OTHER, BYTES_NONE, 0, nsops);
 	return 0;
 }
 
 SEC("tp/syscalls/sys_enter_semop")
 int ipc_enter_semop(struct trace_event_raw_sys_enter *ctx)
 {
-	return semop_enter(ctx->args[0]);
+	return semop_enter(ctx->args[0], ctx->args[2]);
 }
 
 SEC("tp/syscalls/sys_enter_semtimedop")
 int ipc_enter_semtimedop(struct trace_event_raw_sys_enter *ctx)
 {
-	return semop_enter(ctx->args[0]);
+	return semop_enter(ctx->args[0], ctx->args[2]);
 }
 
 SEC("tp/syscalls/sys_enter_shmat")
@@ -179,7 +251,7 @@ int ipc_enter_shmat(struct trace_event_raw_sys_enter *ctx)
 {
 	if (is_target(current_tgid()))
 		inflight_start_one(IPC_KIND_SYSV_SHM, (__u32)ctx->args[0],
-				   IPC_OP_SHMAT, IPC_DIR_OTHER, BYTES_NONE, 0);
+				   IPC_OP_SHMAT, IPC_DIR_OTHER, BYTES_NONE, 0, 0);
 	return 0;
 }
 
@@ -210,7 +282,7 @@ int ipc_enter_shmdt(struct trace_event_raw_sys_enter *ctx)
 		return 0;
 	shmid = bpf_map_lookup_elem(&shm_attaches, &k);
 	inflight_start_one(IPC_KIND_SYSV_SHM, shmid ? *shmid : SHMDT_UNKNOWN,
-			   IPC_OP_SHMDT, IPC_DIR_OTHER, BYTES_NONE, 0);
+			   IPC_OP_SHMDT, IPC_DIR_OTHER, BYTES_NONE, 0, 0);
 	if (shmid)
 		bpf_map_delete_elem(&shm_attaches, &k);
 	return 0;
@@ -245,12 +317,10 @@ int ipc_enter_futex(struct trace_event_raw_sys_enter *ctx)
 		return 0;
 	}
 	inflight_start_one(IPC_KIND_FUTEX, ctx->args[0], op, IPC_DIR_OTHER,
-			   BYTES_NONE, 0);
+			   BYTES_NONE, 0, 0);
 	return 0;
 }
 
-IPC_EXIT(msgsnd)
-IPC_EXIT(msgrcv)
 IPC_EXIT(mq_timedsend)
 IPC_EXIT(mq_timedreceive)
 IPC_EXIT(semop)

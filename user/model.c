@@ -10,7 +10,9 @@
 #include "model.h"
 
 /* The contract: these must match what the BPF side was compiled with. */
-_Static_assert(sizeof(struct ipc_op_stats) == (4 + IPC_HIST_SLOTS) * 8, "op_stats");
+_Static_assert(sizeof(struct ipc_op_stats) == (5 + IPC_HIST_SLOTS) * 8, "op_stats");
+_Static_assert(sizeof(struct ipc_msgtype_key) == 16, "msgtype_key");
+_Static_assert(sizeof(struct ipc_msgtype_stats) == 24, "msgtype_stats");
 _Static_assert(sizeof(struct ipc_err_key) == 8, "err_key");
 _Static_assert(sizeof(struct ipc_obj_key) == 16, "obj_key");
 _Static_assert(sizeof(struct ipc_obj_stats) == 64, "obj_stats");
@@ -117,6 +119,7 @@ static const char *const drop_names[IPC_DROP_MAX] = {
 	[IPC_DROP_ERRNO] = "errnos",
 	[IPC_DROP_OBJ_INFO] = "object_names",
 	[IPC_DROP_SIGNAL] = "signals",
+	[IPC_DROP_MSG_TYPE] = "msg_types",
 };
 
 const char *ipc_kind_name(uint32_t kind)
@@ -173,6 +176,7 @@ void ipc_op_stats_add(struct ipc_op_stats *dst, const struct ipc_op_stats *src)
 	dst->calls += src->calls;
 	dst->errors += src->errors;
 	dst->bytes += src->bytes;
+	dst->items += src->items;
 	dst->lat_sum_ns += src->lat_sum_ns;
 	for (int i = 0; i < IPC_HIST_SLOTS; i++)
 		dst->lat_slots[i] += src->lat_slots[i];
@@ -227,6 +231,11 @@ struct ipc_info_row *snapshot_add_info(struct snapshot *s)
 struct ipc_sig_row *snapshot_add_sig(struct snapshot *s)
 {
 	return grow((void **)&s->sigs, &s->nsigs, sizeof(*s->sigs));
+}
+
+struct ipc_msgtype_row *snapshot_add_msgtype(struct snapshot *s)
+{
+	return grow((void **)&s->msgtypes, &s->nmsgtypes, sizeof(*s->msgtypes));
 }
 
 struct ipc_sock_row *snapshot_add_sock(struct snapshot *s)
@@ -307,8 +316,20 @@ static int cmp_sig(const void *pa, const void *pb)
 	return a->event < b->event ? -1 : a->event > b->event;
 }
 
+static int cmp_msgtype(const void *pa, const void *pb)
+{
+	const struct ipc_msgtype_key *a = &((const struct ipc_msgtype_row *)pa)->key;
+	const struct ipc_msgtype_key *b = &((const struct ipc_msgtype_row *)pb)->key;
+
+	if (a->msqid != b->msqid)
+		return a->msqid < b->msqid ? -1 : 1;
+	return a->mtype < b->mtype ? -1 : a->mtype > b->mtype;
+}
+
 void snapshot_sort(struct snapshot *s)
 {
+	if (s->nmsgtypes)
+		qsort(s->msgtypes, s->nmsgtypes, sizeof(*s->msgtypes), cmp_msgtype);
 	if (s->nsigs)
 		qsort(s->sigs, s->nsigs, sizeof(*s->sigs), cmp_sig);
 	if (s->nobjs)
@@ -332,8 +353,11 @@ void snapshot_free(struct snapshot *s)
 	free(s->infos);
 	free(s->sigs);
 	free(s->socks);
+	free(s->msgtypes);
 	s->socks = NULL;
 	s->nsocks = 0;
+	s->msgtypes = NULL;
+	s->nmsgtypes = 0;
 	s->errs = NULL;
 	s->objs = NULL;
 	s->eps = NULL;

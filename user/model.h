@@ -79,6 +79,11 @@ struct ipc_sock_row {
 	struct ipc_sock_info info;
 };
 
+struct ipc_msgtype_row {
+	struct ipc_msgtype_key key;
+	struct ipc_msgtype_stats st;
+};
+
 struct ipc_sig_row {
 	struct ipc_sig_key key;
 	uint64_t count;
@@ -100,6 +105,8 @@ struct snapshot {
 	size_t nsigs;
 	struct ipc_sock_row *socks;
 	size_t nsocks;
+	struct ipc_msgtype_row *msgtypes;	/* sorted by queue, then type */
+	size_t nmsgtypes;
 	struct ipc_sig_lat sig_lat[IPC_NSIG];	/* merged across CPUs */
 	uint64_t drops[IPC_DROP_MAX];
 };
@@ -112,6 +119,7 @@ struct ipc_proc_row *snapshot_add_proc(struct snapshot *s);
 struct ipc_info_row *snapshot_add_info(struct snapshot *s);
 struct ipc_sig_row *snapshot_add_sig(struct snapshot *s);
 struct ipc_sock_row *snapshot_add_sock(struct snapshot *s);
+struct ipc_msgtype_row *snapshot_add_msgtype(struct snapshot *s);
 /* Sort rows into report order: objects by bytes, processes by pid, ... */
 void snapshot_sort(struct snapshot *s);
 void snapshot_free(struct snapshot *s);	/* frees rows; s itself is the caller's */

@@ -246,6 +246,40 @@ static void print_peers(FILE *out, const struct snapshot *s,
 		fputc('\n', out);
 }
 
+/* "      types sent/received: 1: 100/100, 2: 100/100; msgrcv asked for: any 50, 1 50" */
+static void print_msgtypes(FILE *out, const struct snapshot *s, uint64_t msqid)
+{
+	int shown = 0, asked = 0;
+
+	for (size_t i = 0; i < s->nmsgtypes; i++) {
+		const struct ipc_msgtype_row *r = &s->msgtypes[i];
+
+		if (r->key.msqid != msqid || (!r->st.sent && !r->st.received))
+			continue;
+		fprintf(out, "%s%lld: %" PRIu64 "/%" PRIu64,
+			shown++ ? ", " : "      message types sent/received: ",
+			(long long)r->key.mtype, (uint64_t)r->st.sent,
+			(uint64_t)r->st.received);
+	}
+	if (shown)
+		fputc('\n', out);
+	for (size_t i = 0; i < s->nmsgtypes; i++) {
+		const struct ipc_msgtype_row *r = &s->msgtypes[i];
+
+		if (r->key.msqid != msqid || !r->st.requested)
+			continue;
+		if (r->key.mtype)
+			fprintf(out, "%s%lld x%" PRIu64, asked++ ? ", " :
+				"      msgrcv asked for type: ", (long long)r->key.mtype,
+				(uint64_t)r->st.requested);
+		else
+			fprintf(out, "%sany x%" PRIu64, asked++ ? ", " :
+				"      msgrcv asked for type: ", (uint64_t)r->st.requested);
+	}
+	if (asked)
+		fputc('\n', out);
+}
+
 static void print_objects(FILE *out, const struct snapshot *s, unsigned top)
 {
 	size_t shown = top && top < s->nobjs ? top : s->nobjs;
@@ -271,6 +305,8 @@ static void print_objects(FILE *out, const struct snapshot *s, unsigned top)
 			(uint64_t)o->st.page_faults);
 		for (uint32_t dir = IPC_DIR_IN; dir <= IPC_DIR_FAULT; dir++)
 			print_peers(out, s, &o->key, dir);
+		if (o->key.kind == IPC_KIND_SYSV_MSQ)
+			print_msgtypes(out, s, o->key.ino);
 	}
 	for (size_t i = shown; i < s->nobjs; i++)
 		rest_ops += s->objs[i].st.ops_in + s->objs[i].st.ops_out +
@@ -495,6 +531,7 @@ static void json_ops(struct json_writer *jw, const struct snapshot *s)
 		jw_kv_uint(jw, "calls", st->calls);
 		jw_kv_uint(jw, "errors", st->errors);
 		jw_kv_uint(jw, "bytes", st->bytes);
+		jw_kv_uint(jw, "items", st->items);
 		jw_key(jw, "errnos");
 		jw_object_begin(jw);
 		for (size_t i = 0; i < s->nerrs; i++) {
@@ -559,6 +596,31 @@ static void json_peers(struct json_writer *jw, const struct snapshot *s,
 		jw_kv_string(jw, "comm", proc_comm(s, e->key.tgid));
 		jw_kv_uint(jw, "calls", e->st.calls);
 		jw_kv_uint(jw, "bytes", e->st.bytes);
+		jw_object_end(jw);
+	}
+	jw_array_end(jw);
+}
+
+/* SysV queues: messages per type, and what msgrcv asked for */
+static void json_msgtypes(struct json_writer *jw, const struct snapshot *s,
+			  const struct ipc_obj_key *k)
+{
+	jw_key(jw, "msg_types");
+	if (k->kind != IPC_KIND_SYSV_MSQ) {
+		jw_null(jw);
+		return;
+	}
+	jw_array_begin(jw);
+	for (size_t i = 0; i < s->nmsgtypes; i++) {
+		const struct ipc_msgtype_row *r = &s->msgtypes[i];
+
+		if (r->key.msqid != k->ino)
+			continue;
+		jw_object_begin(jw);
+		jw_kv_int(jw, "type", r->key.mtype);
+		jw_kv_uint(jw, "sent", r->st.sent);
+		jw_kv_uint(jw, "received", r->st.received);
+		jw_kv_uint(jw, "requested", r->st.requested);
 		jw_object_end(jw);
 	}
 	jw_array_end(jw);
@@ -672,6 +734,7 @@ static void json_objects(struct json_writer *jw, const struct snapshot *s)
 		else
 			jw_null(jw);
 		json_sock(jw, snapshot_sock(s, &o->key));
+		json_msgtypes(jw, s, &o->key);
 		jw_key(jw, "writers");
 		json_peers(jw, s, &o->key, IPC_DIR_IN);
 		jw_key(jw, "readers");

@@ -443,6 +443,17 @@ static void *add_sock(struct snapshot *snap, const void *key, const void *value)
 	return r;
 }
 
+static void *add_msgtype(struct snapshot *snap, const void *key, const void *value)
+{
+	struct ipc_msgtype_row *r = snapshot_add_msgtype(snap);
+
+	if (r) {
+		memcpy(&r->key, key, sizeof(r->key));
+		memcpy(&r->st, value, sizeof(r->st));
+	}
+	return r;
+}
+
 static void *add_sig(struct snapshot *snap, const void *key, const void *value)
 {
 	struct ipc_sig_row *r = snapshot_add_sig(snap);
@@ -488,6 +499,8 @@ int session_read(const struct session *s, struct snapshot *snap)
 		err = read_hash(s->skel->maps.sig_stats, snap, add_sig);
 	if (!err)
 		err = read_hash(s->skel->maps.sock_info, snap, add_sock);
+	if (!err)
+		err = read_hash(s->skel->maps.msg_types, snap, add_msgtype);
 	if (!err)
 		err = read_hash(s->skel->maps.op_errors, snap, add_err);
 	if (!err)

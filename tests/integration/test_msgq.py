@@ -29,6 +29,10 @@ def check_queue(rec, wl, parent, child, kind, send_op, recv_op, ino):
     eq([(r["pid"], r["calls"], r["bytes"]) for r in q["readers"]],
        [(child["pid"], child["receive_calls"], child["bytes_received"])], "receivers")
     eq(len(rec.objects(mech="msgq")), 1, "queues seen")
+    eq(rec.op(kind, send_op, mech="msgq")["items"], t["send_calls"] - t["send_errors"],
+       "messages sent")
+    eq(rec.op(kind, recv_op, mech="msgq")["items"], t["receive_calls"] - t["receive_errors"],
+       "messages received")
     eq(rec.copies("msgq")["copies_per_byte"], 2.0, "copies per byte")
     return q
 
@@ -39,6 +43,11 @@ def test_sysv_500_messages_of_128_bytes_types_1_to_5():
     eq(wl["totals"]["bytes_sent"], 64000, "workload bytes")
     q = check_queue(rec, wl, parent, child, "sysv", "msgsnd", "msgrcv", wl["queue"]["id"])
     eq(q["sysv_key"], wl["queue"]["key"], "queue key from msgget")
+    types = {str(t["type"]): t for t in q["msg_types"]}
+    eq({k: t["sent"] for k, t in types.items() if t["sent"]}, wl["sent_by_type"], "sent by type")
+    eq({k: t["received"] for k, t in types.items() if t["received"]}, wl["received_by_type"],
+       "received by type")
+    eq(types["0"]["requested"], 500, "msgrcv calls asking for any type")
     eq(rec.op("sysv", "get", mech="msgq")["calls"], wl["totals"]["get_calls"], "msgget calls")
     eq(rec.op("sysv", "msgsnd", mech="msgq")["bytes"], 64000, "bytes sent")
 
@@ -46,8 +55,13 @@ def test_sysv_500_messages_of_128_bytes_types_1_to_5():
 def test_sysv_selective_receive_by_type():
     rec, wl, parent, child = run_msgq("--api", "sysv", "--count", 300, "--size", 64,
                                       "--types", 3, "--receive", "bytype")
-    check_queue(rec, wl, parent, child, "sysv", "msgsnd", "msgrcv", wl["queue"]["id"])
+    q = check_queue(rec, wl, parent, child, "sysv", "msgsnd", "msgrcv", wl["queue"]["id"])
     eq(wl["received_by_type"], wl["sent_by_type"], "messages per type")
+    # every receive asked for exactly the type it then got
+    for t in q["msg_types"]:
+        assert t["type"] > 0, f"a receive asked for type {t['type']}"
+        eq(t["requested"], t["received"], f"type {t['type']}: asked for = received")
+        eq(t["received"], wl["received_by_type"][str(t["type"])], f"type {t['type']} received")
 
 
 def test_posix_queue():

@@ -19,6 +19,7 @@ def check_sysv_set(rec, wl, parent, child):
     eq(rec.op("sysv", "semop", mech="sem")["calls"], t["semop_calls"], "semop calls")
     eq(rec.op("sysv", "semop", mech="sem")["errors"], t["semop_errors"], "semop errors")
     eq(rec.op("sysv", "semop", mech="sem")["bytes"], 0, "semop bytes")
+    eq(rec.op("sysv", "semop", mech="sem")["items"], t["semop_ops"], "semaphore operations (nsops)")
     eq(rec.op("sysv", "get", mech="sem")["calls"], t["semget_calls"], "semget calls")
     s = rec.object(wl["sem"]["id"], mech="sem", kind="sysv")
     eq(s["sysv_key"], wl["sem"]["key"], "semaphore set key")

@@ -1,0 +1,675 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * claims.c - the strict parser of claims files (docs/claims-format.md) and
+ * the comparison of a measured number with a claim.
+ *
+ * Strict because a typo in a claims file must not quietly turn into a
+ * claim that checks something else, or nothing: every field is validated,
+ * nothing is truncated, and the first problem stops the parse with one
+ * line naming the file and line.
+ */
+#define _GNU_SOURCE		/* strtod_l, newlocale */
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "claims.h"
+
+#define NFIELDS 8
+
+static const char *const mechanisms[] = {
+	"pipe", "fifo", "msgq", "shm", "sem", "signal", "unix", "tcp", "udp",
+	"all",
+};
+#define MECHANISM_LIST "pipe, fifo, msgq, shm, sem, signal, unix, tcp, udp, all"
+/* "all" stands for the whole set in a ranking, it cannot be ranked itself */
+#define RANKABLE_LIST "pipe, fifo, msgq, shm, sem, signal, unix, tcp, udp"
+
+struct metric_def {
+	const char *name;
+	enum claim_type type;
+};
+
+/* What ipcscope validate can measure. Numbers are per 1 MiB moved where the
+ * name says 1mb; docs/claims-format.md says what each one is. */
+static const struct metric_def metrics[] = {
+	{ "time_1mb_ms",		 CLAIM_NUMBER },
+	{ "copies_per_byte",		 CLAIM_NUMBER },
+	{ "syscalls_1mb",		 CLAIM_NUMBER },
+	{ "mode_switches_1mb",		 CLAIM_NUMBER },
+	{ "context_switches_1mb",	 CLAIM_NUMBER },
+	{ "page_faults_1mb",		 CLAIM_NUMBER },
+	{ "pipe_capacity_bytes",	 CLAIM_NUMBER },
+	{ "lost_updates_unsynchronised", CLAIM_NUMBER },
+	{ "lost_updates_with_semaphore", CLAIM_NUMBER },
+	{ "signals_lost",		 CLAIM_NUMBER },
+	{ "bytes_carried",		 CLAIM_NUMBER },
+	{ "writer_blocks_when_full",	 CLAIM_BOOL },
+	{ "keeps_message_boundaries",	 CLAIM_BOOL },
+	{ "selective_receive_by_type",	 CLAIM_BOOL },
+	{ "one_way",			 CLAIM_BOOL },
+	{ "rank_time_1mb",		 CLAIM_RANKING },
+};
+#define METRIC_LIST "time_1mb_ms, copies_per_byte, syscalls_1mb, " \
+	"mode_switches_1mb, context_switches_1mb, page_faults_1mb, " \
+	"pipe_capacity_bytes, lost_updates_unsynchronised, " \
+	"lost_updates_with_semaphore, signals_lost, bytes_carried, " \
+	"writer_blocks_when_full, keeps_message_boundaries, " \
+	"selective_receive_by_type, one_way, rank_time_1mb"
+
+/* Indexed by enum claim_cmp. */
+static const char *const cmp_names[] = {
+	"eq", "le", "ge", "lt", "gt", "approx", "one_of", "is", "order",
+};
+#define CMP_LIST "eq, le, ge, lt, gt, approx, one_of, is, order"
+
+/* Field names as error messages call them, by position. */
+static const char *const field_names[NFIELDS] = {
+	"id", "where", "mechanism", "metric", "comparison", "claimed value",
+	"tolerance (write '-' for none)", "text",
+};
+
+/* Error messages quote what was found; a runaway field would make the
+ * one-line message unreadable, so quotes stop after this many bytes. */
+#define QUOTE_MAX 48
+
+struct ctx {
+	const char *name;
+	int line;
+	char *err;
+	size_t errlen;
+};
+
+const char *claim_cmp_name(enum claim_cmp cmp)
+{
+	if ((unsigned)cmp >= sizeof(cmp_names) / sizeof(cmp_names[0]))
+		return "?";
+	return cmp_names[cmp];
+}
+
+/* "NAME:LINE: message"; always returns -1 so callers can return fail(). */
+static int __attribute__((format(printf, 2, 3)))
+fail(const struct ctx *x, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!x->err || !x->errlen)
+		return -1;
+	n = snprintf(x->err, x->errlen, "%s:%d: ", x->name, x->line);
+	if (n < 0 || (size_t)n >= x->errlen)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(x->err + n, x->errlen - n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* A quotable copy of s: at most QUOTE_MAX bytes, cut before a UTF-8
+ * continuation byte so the message stays valid UTF-8, then "...". */
+static const char *clip(char buf[QUOTE_MAX + 4], const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len <= QUOTE_MAX)
+		return s;
+	len = QUOTE_MAX;
+	while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+		len--;
+	memcpy(buf, s, len);
+	memcpy(buf + len, "...", 4);
+	return buf;
+}
+
+/* 0 if s[0..len) is well-formed UTF-8 (no overlong forms, surrogates or
+ * code points past U+10FFFF), else the 1-based byte offset of the first
+ * bad sequence. */
+static size_t utf8_error(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t need;
+		uint32_t cp, min;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			need = 1, cp = c & 0x1f, min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			need = 2, cp = c & 0x0f, min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			need = 3, cp = c & 0x07, min = 0x10000;
+		} else {
+			return i + 1;
+		}
+		if (len - i <= need)
+			return i + 1;
+		for (size_t k = 1; k <= need; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i + 1;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return i + 1;
+		i += need + 1;
+	}
+	return 0;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Trim spaces and tabs at both ends, in place. */
+static char *trim(char *s)
+{
+	size_t len;
+
+	while (is_blank(*s))
+		s++;
+	len = strlen(s);
+	while (len > 0 && is_blank(s[len - 1]))
+		s[--len] = '\0';
+	return s;
+}
+
+/* strtod follows LC_NUMERIC, and a program may have called setlocale():
+ * a claims file must read the same everywhere, so numbers are read in the
+ * C locale. Made once and kept (reachable, so not a leak). */
+static locale_t c_numeric_locale(void)
+{
+	static locale_t loc;
+
+	if (!loc)
+		loc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	return loc;
+}
+
+/*
+ * A number as the format allows it: digits, optionally '.' and more
+ * digits. No sign (every metric counts or times something, so none is
+ * negative), no exponent, no hex, no inf/nan, which strtod alone would all
+ * accept. Too many digits to be finite (or nonzero) is refused too.
+ */
+static bool parse_number(const char *s, double *out)
+{
+	const char *p = s;
+	locale_t loc;
+	char *end;
+	double v;
+
+	if (*p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p)
+		return false;
+	loc = c_numeric_locale();
+	if (!loc)
+		return false;
+	errno = 0;
+	v = strtod_l(s, &end, loc);
+	if (errno || *end || !isfinite(v))
+		return false;
+	*out = v;
+	return true;
+}
+
+static int find_mechanism(const char *s)
+{
+	for (size_t i = 0; i < sizeof(mechanisms) / sizeof(mechanisms[0]); i++)
+		if (strcmp(s, mechanisms[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+static const struct metric_def *find_metric(const char *s)
+{
+	for (size_t i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++)
+		if (strcmp(s, metrics[i].name) == 0)
+			return &metrics[i];
+	return NULL;
+}
+
+static bool cmp_allowed(enum claim_type type, enum claim_cmp cmp)
+{
+	switch (type) {
+	case CLAIM_NUMBER:
+		return cmp <= CMP_ONE_OF;
+	case CLAIM_BOOL:
+		return cmp == CMP_IS;
+	case CLAIM_RANKING:
+		return cmp == CMP_ORDER;
+	}
+	return false;
+}
+
+static const char *type_phrase(enum claim_type type)
+{
+	switch (type) {
+	case CLAIM_NUMBER:
+		return "a number (use eq, le, ge, lt, gt, approx or one_of)";
+	case CLAIM_BOOL:
+		return "true or false (use is)";
+	case CLAIM_RANKING:
+		return "a ranking (use order)";
+	}
+	return "?";
+}
+
+static int parse_id(const struct ctx *x, const char *s, struct claim *c,
+		    const struct claim *prev, size_t nprev)
+{
+	char q[QUOTE_MAX + 4];
+	size_t len = strlen(s);
+
+	if (len >= sizeof(c->id))
+		return fail(x, "id '%s' is too long (%zu bytes, at most %zu)",
+			    clip(q, s), len, sizeof(c->id) - 1);
+	for (const char *p = s; *p; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		      *p == '-'))
+			return fail(x, "invalid id '%s' (use a-z, 0-9 and '-')",
+				    s);
+	}
+	for (size_t i = 0; i < nprev; i++) {
+		if (strcmp(prev[i].id, s) == 0)
+			return fail(x, "duplicate id '%s' (first on line %d)",
+				    s, prev[i].line);
+	}
+	memcpy(c->id, s, len + 1);
+	return 0;
+}
+
+/* Free text with a size limit: too long is an error, never truncated. */
+static int copy_text(const struct ctx *x, const char *what, const char *s,
+		     char *dst, size_t size)
+{
+	size_t len = strlen(s);
+
+	if (len >= size)
+		return fail(x, "%s is too long (%zu bytes, at most %zu)", what,
+			    len, size - 1);
+	memcpy(dst, s, len + 1);
+	return 0;
+}
+
+/* one_of: 1..8 numbers separated by ','. */
+static int parse_list(const struct ctx *x, char *s, struct claim *c)
+{
+	char q[QUOTE_MAX + 4];
+	int n = 1;
+
+	for (const char *p = s; *p; p++)
+		n += *p == ',';
+	if (n > CLAIMS_MAX_LIST)
+		return fail(x, "one_of takes 1 to %d numbers separated by ',', found %d",
+			    CLAIMS_MAX_LIST, n);
+	for (int i = 0; i < n; i++) {
+		char *comma = strchr(s, ',');
+		char *item;
+		double v;
+
+		if (comma)
+			*comma = '\0';
+		item = trim(s);
+		if (!parse_number(item, &v))
+			return fail(x, "metric '%s' takes a number, not '%s' (item %d of the one_of list)",
+				    c->metric, clip(q, item), i + 1);
+		for (int k = 0; k < i; k++) {
+			/* A repeat is harmless to the check but shows the
+			 * line was not written as meant. */
+			if (c->list[k] == v)
+				return fail(x, "number '%s' appears twice in the one_of list",
+					    item);
+		}
+		c->list[i] = v;
+		if (comma)
+			s = comma + 1;
+	}
+	c->nlist = n;
+	return 0;
+}
+
+/* order: 2..8 distinct rankable mechanisms joined by '<', fastest first. */
+static int parse_order(const struct ctx *x, char *s, struct claim *c)
+{
+	char q[QUOTE_MAX + 4];
+	int n = 1;
+
+	for (const char *p = s; *p; p++)
+		n += *p == '<';
+	if (n < 2 || n > CLAIMS_MAX_LIST)
+		return fail(x, "order takes 2 to %d mechanisms joined by '<', found %d",
+			    CLAIMS_MAX_LIST, n);
+	for (int i = 0; i < n; i++) {
+		char *lt = strchr(s, '<');
+		char *item;
+		int m;
+
+		if (lt)
+			*lt = '\0';
+		item = trim(s);
+		m = find_mechanism(item);
+		if (m < 0 || strcmp(item, "all") == 0)
+			return fail(x, "unknown mechanism '%s' in the order (expected " RANKABLE_LIST ")",
+				    clip(q, item));
+		for (int k = 0; k < i; k++) {
+			if (strcmp(c->order[k], item) == 0)
+				return fail(x, "mechanism '%s' appears twice in the order",
+					    item);
+		}
+		/* fits: every mechanism name is shorter than order[i] */
+		strcpy(c->order[i], item);
+		if (lt)
+			s = lt + 1;
+	}
+	c->norder = n;
+	return 0;
+}
+
+static int parse_claimed(const struct ctx *x, char *s, struct claim *c)
+{
+	char q[QUOTE_MAX + 4];
+
+	switch (c->cmp) {
+	case CMP_ONE_OF:
+		return parse_list(x, s, c);
+	case CMP_ORDER:
+		return parse_order(x, s, c);
+	case CMP_IS:
+		if (strcmp(s, "true") == 0)
+			c->boolean = true;
+		else if (strcmp(s, "false") == 0)
+			c->boolean = false;
+		else
+			return fail(x, "metric '%s' takes true or false, not '%s'",
+				    c->metric, clip(q, s));
+		return 0;
+	default:
+		if (!parse_number(s, &c->number))
+			return fail(x, "metric '%s' takes a number, not '%s'",
+				    c->metric, clip(q, s));
+		return 0;
+	}
+}
+
+static int parse_tolerance(const struct ctx *x, char *s, struct claim *c)
+{
+	char q[QUOTE_MAX + 4];
+	size_t len = strlen(s);
+	bool none = strcmp(s, "-") == 0;
+
+	if (c->cmp == CMP_APPROX && none)
+		return fail(x, "comparison 'approx' needs a tolerance (a number, or a percentage like 50%%), not '-'");
+	if (none)
+		return 0;
+	if (c->cmp == CMP_ONE_OF || c->cmp == CMP_IS || c->cmp == CMP_ORDER)
+		return fail(x, "comparison '%s' takes no tolerance: write '-', not '%s'",
+			    claim_cmp_name(c->cmp), clip(q, s));
+	if (len > 1 && s[len - 1] == '%') {
+		s[len - 1] = '\0';
+		c->tolerance_relative = true;
+	}
+	if (!parse_number(s, &c->tolerance)) {
+		if (c->tolerance_relative)
+			s[len - 1] = '%';	/* quote it as written */
+		return fail(x, "invalid tolerance '%s' (expected '-', a number, or a number followed by '%%')",
+			    clip(q, s));
+	}
+	c->has_tolerance = true;
+	return 0;
+}
+
+/* One claim line, already checked for length, bytes and UTF-8, and known
+ * not to be blank or a comment. */
+static int parse_claim(const struct ctx *x, char *line, struct claim *c,
+		       const struct claim *prev, size_t nprev)
+{
+	char q[QUOTE_MAX + 4];
+	char *field[NFIELDS];
+	const struct metric_def *md;
+	int bars = 0, cmp = -1;
+
+	for (const char *p = line; *p; p++)
+		bars += *p == '|';
+	if (bars < NFIELDS - 1)
+		return fail(x, "expected %d fields separated by '|', found %d",
+			    NFIELDS, bars + 1);
+	/* Only the first 7 bars separate: the text may contain '|'. */
+	for (int i = 0; i < NFIELDS - 1; i++) {
+		char *bar = strchr(line, '|');
+
+		*bar = '\0';
+		field[i] = line;
+		line = bar + 1;
+	}
+	field[NFIELDS - 1] = line;
+	for (int i = 0; i < NFIELDS; i++) {
+		field[i] = trim(field[i]);
+		if (!*field[i])
+			return fail(x, "empty %s", field_names[i]);
+	}
+
+	memset(c, 0, sizeof(*c));
+	c->line = x->line;
+	if (parse_id(x, field[0], c, prev, nprev) ||
+	    copy_text(x, "where", field[1], c->where, sizeof(c->where)))
+		return -1;
+
+	if (find_mechanism(field[2]) < 0)
+		return fail(x, "unknown mechanism '%s' (expected " MECHANISM_LIST ")",
+			    clip(q, field[2]));
+	strcpy(c->mechanism, field[2]);	/* fits: it is one of the names */
+
+	md = find_metric(field[3]);
+	if (!md)
+		return fail(x, "unknown metric '%s' (expected " METRIC_LIST ")",
+			    clip(q, field[3]));
+	strcpy(c->metric, md->name);
+	c->type = md->type;
+	/* A ranking names its mechanisms in the claimed value, so its own
+	 * mechanism is the set; anything else is about one mechanism. */
+	if (c->type == CLAIM_RANKING && strcmp(c->mechanism, "all") != 0)
+		return fail(x, "metric '%s' ranks mechanisms: its mechanism must be 'all', not '%s'",
+			    c->metric, c->mechanism);
+	if (c->type != CLAIM_RANKING && strcmp(c->mechanism, "all") == 0)
+		return fail(x, "mechanism 'all' is only for rankings: metric '%s' needs one mechanism",
+			    c->metric);
+
+	for (size_t i = 0; i < sizeof(cmp_names) / sizeof(cmp_names[0]); i++)
+		if (strcmp(field[4], cmp_names[i]) == 0)
+			cmp = (int)i;
+	if (cmp < 0)
+		return fail(x, "unknown comparison '%s' (expected " CMP_LIST ")",
+			    clip(q, field[4]));
+	c->cmp = (enum claim_cmp)cmp;
+	if (!cmp_allowed(c->type, c->cmp))
+		return fail(x, "comparison '%s' does not apply to metric '%s', which takes %s",
+			    field[4], c->metric, type_phrase(c->type));
+
+	if (parse_claimed(x, field[5], c) || parse_tolerance(x, field[6], c))
+		return -1;
+	return copy_text(x, "text", field[7], c->text, sizeof(c->text));
+}
+
+/* Bytes a text editor may leave that the format has no use for: control
+ * characters (a tab is a blank) and DEL. 0 if none, else the 1-based byte
+ * offset of the first. */
+static size_t control_char(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = s[i];
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return i + 1;
+	}
+	return 0;
+}
+
+int claims_parse(FILE *f, const char *name, struct claim **claims, size_t *n,
+		 char *err, size_t errlen)
+{
+	struct ctx x = { name, 0, err, errlen };
+	struct claim *arr = NULL;
+	size_t count = 0, cap = 0, linecap = 0;
+	char *buf = NULL;
+	ssize_t got;
+	int rc = -1;
+
+	if (err && errlen)
+		err[0] = '\0';
+	while ((got = getline(&buf, &linecap, f)) >= 0) {
+		size_t len = (size_t)got, bad;
+		char *line = buf;
+
+		x.line++;
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		/* files edited on Windows end lines with CRLF */
+		if (len > 0 && line[len - 1] == '\r')
+			line[--len] = '\0';
+		/* ... and may start with a byte order mark */
+		if (x.line == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
+			line += 3, len -= 3;
+		if (len > CLAIMS_MAX_LINE) {
+			fail(&x, "line is too long (%zu bytes, at most %d)", len,
+			     CLAIMS_MAX_LINE);
+			goto out;
+		}
+		bad = control_char(line, len);
+		if (bad) {
+			fail(&x, "control character 0x%02x at byte %zu",
+			     (unsigned char)line[bad - 1], bad);
+			goto out;
+		}
+		bad = utf8_error((const unsigned char *)line, len);
+		if (bad) {
+			fail(&x, "invalid UTF-8 at byte %zu", bad);
+			goto out;
+		}
+		{
+			const char *p = line;
+
+			while (is_blank(*p))
+				p++;
+			if (!*p || *p == '#')
+				continue;
+		}
+		if (count == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			struct claim *narr;
+
+			if (ncap > SIZE_MAX / sizeof(*arr) ||
+			    !(narr = realloc(arr, ncap * sizeof(*arr)))) {
+				fail(&x, "out of memory");
+				goto out;
+			}
+			arr = narr;
+			cap = ncap;
+		}
+		if (parse_claim(&x, line, &arr[count], arr, count))
+			goto out;
+		count++;
+	}
+	if (ferror(f)) {
+		/* errno is still getline's: nothing ran since it failed */
+		if (err && errlen)
+			snprintf(err, errlen, "cannot read %s: %s", name,
+				 strerror(errno ? errno : EIO));
+		goto out;
+	}
+	if (count == 0) {
+		/* No line to point at: the whole file is the problem. */
+		if (err && errlen)
+			snprintf(err, errlen, "%s: no claims (%s)", name,
+				 x.line ? "only comments and blank lines"
+					: "the file is empty");
+		goto out;
+	}
+	*claims = arr;
+	*n = count;
+	arr = NULL;
+	rc = 0;
+out:
+	free(buf);
+	free(arr);
+	return rc;
+}
+
+int claims_load(const char *path, struct claim **claims, size_t *n,
+		char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	int rc;
+
+	if (!f) {
+		if (err && errlen)
+			snprintf(err, errlen, "cannot read %s: %s", path,
+				 strerror(errno));
+		return -1;
+	}
+	rc = claims_parse(f, path, claims, n, err, errlen);
+	fclose(f);
+	return rc;
+}
+
+/* |v| without fabs(), so users of this file need no -lm. */
+static double absval(double v)
+{
+	return v < 0 ? -v : v;
+}
+
+bool claim_holds_number(const struct claim *c, double measured)
+{
+	double t = 0, incl, strict, d;
+
+	if (!c || c->type != CLAIM_NUMBER || isnan(measured))
+		return false;
+	d = measured - c->number;
+	if (c->cmp == CMP_ONE_OF) {
+		for (int i = 0; i < c->nlist && i < CLAIMS_MAX_LIST; i++)
+			if (measured == c->list[i])
+				return true;
+		return false;
+	}
+	if (c->has_tolerance)
+		t = c->tolerance_relative ? c->number * c->tolerance / 100
+					  : c->tolerance;
+	/* Decimal bounds such as 0.3 + 50% are not exact in binary; the
+	 * slack keeps a measurement on the bound on the side the claim
+	 * says: inside for inclusive comparisons, outside for strict ones.
+	 * With no tolerance it is 0 and the comparison exact. */
+	incl = t + t * 1e-9;
+	strict = t - t * 1e-9;
+	switch (c->cmp) {
+	case CMP_EQ:
+	case CMP_APPROX:
+		return absval(d) <= incl;
+	case CMP_LE:
+		return d <= incl;
+	case CMP_GE:
+		return -d <= incl;
+	case CMP_LT:
+		return d < strict;
+	case CMP_GT:
+		return -d < strict;
+	default:
+		return false;
+	}
+}
