@@ -324,13 +324,15 @@ int cmd_record(int argc, char **argv)
 		}
 	}
 	if (!o.command || o.verbose) {
-		size_t n = session_probes(s, &probes), attached = 0;
+		size_t n = session_probes(s, &probes), attached = 0, standby = 0;
 
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			attached += probes[i].attached;
+			standby += probes[i].standby;
+		}
 		/* tests wait for this line; users learn when to start their load */
 		fprintf(stderr, "ipcscope: tracing started (%zu of %zu probes attached), "
-			"Ctrl-C to stop\n", attached, n);
+			"Ctrl-C to stop\n", attached, n - standby);
 	}
 	start_ns = monotonic_ns();
 	iso_time(start_time, sizeof(start_time), time(NULL));
