@@ -418,7 +418,7 @@ static bool exact_integer(const char *ip, size_t ni, const char *fp,
 
 static struct jr_value *parse_number(struct parser *ps)
 {
-	const char *s = ps->p, *ip, *fp = NULL, *end = ps->end;
+	const char *s = ps->p, *ip, *fp = NULL;
 	size_t ni, nf = 0, len;
 	int64_t exp = 0;
 	bool neg = false;
@@ -707,15 +707,18 @@ static struct jr_value *parse(const char *text, size_t len,
 			      const char *prefix, char *err, size_t errlen)
 {
 	struct parser ps = {
-		.start = text, .p = text, .end = text + len,
 		.prefix = prefix, .err = err, .errlen = errlen,
 	};
 	struct jr_value *root;
 
 	if (err && errlen)
 		err[0] = '\0';
-	if (!text) /* only valid with len 0; reads as empty input */
-		ps.start = ps.p = ps.end = "";
+	/* NULL (only valid with len 0) reads as empty input; NULL + 0 would
+	 * itself be undefined behaviour. */
+	if (!text)
+		text = "";
+	ps.start = ps.p = text;
+	ps.end = text + len;
 	root = parse_value(&ps);
 	if (root) {
 		skip_ws(&ps);
@@ -763,6 +766,7 @@ struct jr_value *jr_parse_file(const char *path, char *err, size_t errlen)
 			buf = nbuf;
 			cap = ncap;
 		}
+		errno = 0;
 		len += fread(buf + len, 1, cap - len, f);
 		if (ferror(f)) {
 			e = errno ? errno : EIO;
