@@ -29,7 +29,7 @@ SKEL        := $(BUILD)/bpf/ipcscope.skel.h
 
 # pure C: unit-tested without root; session.c/record.c/ipcscope.c use libbpf
 PURE_SRCS   := user/util.c user/json.c user/hist.c user/model.c \
-	       user/options.c user/report.c user/jsonread.c
+	       user/options.c user/report.c user/jsonread.c user/claims.c
 TOOL_SRCS   := $(PURE_SRCS) user/session.c user/record.c user/ipcscope.c
 TOOL_OBJS   := $(patsubst user/%.c,$(BUILD)/user/%.o,$(TOOL_SRCS))
 UNIT_SRCS   := $(wildcard tests/unit/*.c)

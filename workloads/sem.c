@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -124,6 +125,7 @@ static volatile sig_atomic_t g_semid = -1;
 static volatile sig_atomic_t g_pshm_made;
 static volatile sig_atomic_t g_child_pid;	/* > 0 while unreaped */
 static volatile sig_atomic_t g_child_gone;	/* child has exited */
+static volatile sig_atomic_t g_child_failed;	/* ... and not with status 0 */
 static volatile sig_atomic_t g_in_loop;		/* parent may wait on the child */
 static volatile sig_atomic_t g_timer_armed;
 
@@ -204,9 +206,11 @@ static void print_help(void)
 "                       loops together, without a syscall: each sets a ready\n"
 "                       flag in the shared memory; the child keeps bumping\n"
 "                       its flag while it spins, and the parent spins until\n"
-"                       it has seen the child's flag change 1000 times (so\n"
-"                       both run at once, on two CPUs), then sets its flag\n"
-"                       to 2, which starts both loops.\n"
+"                       it has seen the child's flag change 1000 times back\n"
+"                       to back (so both run at once, on two CPUs), then\n"
+"                       sets its flag to 2, which starts both loops.  With\n"
+"                       one usable CPU, or after 2^25 spins of the parent,\n"
+"                       the child's flag being set is enough.\n"
 "                       Everything is removed by the parent once the child\n"
 "                       is done, on error and on SIGINT, SIGTERM or SIGHUP:\n"
 "                       shmdt and shmctl IPC_RMID, semctl IPC_RMID, munmap\n"
@@ -254,7 +258,13 @@ static void print_help(void)
 "  both processes touch.  semop fails with EINTR after SIGSTOP and SIGCONT\n"
 "  (semop(2)): counted here as for a tracer.  A syscall the kernel restarts\n"
 "  by itself (any signal while ptraced) is one call here but two for a\n"
-"  kernel tracer.\n"
+"  kernel tracer.  A process killed (SIGKILL) inside a call has made that\n"
+"  call but cannot count it: its counts are then one call short.\n"
+"\n"
+"If the child fails (exits non-zero or is killed), the parent stops its loop\n"
+"at the next iteration, or, blocked in semop or sem_wait, within 10 ms (a\n"
+"periodic SIGALRM, armed only then, interrupts the call: EINTR, counted).\n"
+"If the parent dies, even by SIGKILL, the child is killed (PR_SET_PDEATHSIG).\n"
 "\n"
 "Exit status: 0 success; 1 a call failed, the child failed, or (sysv,\n"
 "posix) the counter is not 2 * COUNT, or (prodcons) items were missing or\n"
@@ -432,12 +442,13 @@ static void on_term_signal(int sig)
 }
 
 /*
- * A child that died early can leave the parent blocked for good: in P() of
- * a semaphore the child held or was to post, or spinning for its ready
- * flag.  Then a periodic SIGALRM (no SA_RESTART) makes a blocked semop or
- * sem_wait fail with EINTR, and the loop sees g_child_gone.  A child that
- * exited 0 has done all its posts, so nothing can be waiting on it: a
- * normal run sees no SIGALRM at all.
+ * A child that failed (exit status not 0, or killed) makes the parent's
+ * loops stop (g_child_failed; the start spin watches g_child_gone).  But
+ * the parent may be blocked for good in P() of a semaphore the child held
+ * or was to post: then a periodic SIGALRM (no SA_RESTART) makes that semop
+ * or sem_wait fail with EINTR, and the loop gives up.  A child that exited
+ * 0 has done all its posts, so nothing can be waiting on it: a normal run
+ * sees no SIGALRM at all.
  */
 static void on_sigchld(int sig)
 {
@@ -454,8 +465,9 @@ static void on_sigchld(int sig)
 	    info.si_pid != child)
 		goto out;
 	g_child_gone = 1;
-	if (g_in_loop && !g_timer_armed &&
-	    !(info.si_code == CLD_EXITED && info.si_status == 0)) {
+	if (!(info.si_code == CLD_EXITED && info.si_status == 0))
+		g_child_failed = 1;
+	if (g_in_loop && !g_timer_armed && g_child_failed) {
 		struct itimerval it = {
 			.it_interval = { 0, KICK_US }, .it_value = { 0, KICK_US },
 		};
@@ -767,17 +779,24 @@ static void cpu_relax(void)
  * Both loops start together, with no syscall.  Each process sets its ready
  * flag to 1.  The child then keeps bumping its flag while it waits.  The
  * parent waits until it has seen the child's flag change START_BEATS times
- * (so both are running at that moment, on two CPUs: setting a flag and
- * being preempted right after would not do), then sets its flag to
- * START_GO and both start.  The parent gives up if the child dies first.
+ * back to back (so both are running at that moment, on two CPUs: setting
+ * a flag and being preempted right after would not do), then sets its flag
+ * to START_GO and both start.  With a single usable CPU (g_start_beats 0),
+ * or once the parent has spun START_SPINS times, the child's first flag is
+ * enough.  The parent gives up if the child dies first.
  */
 #define START_BEATS	1000
+#define START_GAP	10000		/* spins: far less than a time slice */
+#define START_SPINS	(1UL << 25)	/* well under a second of spinning */
 #define START_GO	2
+
+static unsigned int g_start_beats = START_BEATS;
 
 static int start_together(volatile unsigned int *ready, int me,
 			  const char *who)
 {
-	unsigned int last = 0, beats = 0;
+	unsigned int last = 0, beats = 0, idle = 0;
+	unsigned long spins = 0;
 
 	__atomic_store_n(&ready[me], 1, __ATOMIC_SEQ_CST);
 	if (me == CHILD) {
@@ -787,7 +806,7 @@ static int start_together(volatile unsigned int *ready, int me,
 					 __ATOMIC_SEQ_CST);
 		return 0;
 	}
-	while (beats < START_BEATS) {
+	for (;;) {
 		/* Read before the flag: gone and unchanged means it will
 		 * never change again. */
 		int gone = g_child_gone;
@@ -795,20 +814,34 @@ static int start_together(volatile unsigned int *ready, int me,
 						 __ATOMIC_SEQ_CST);
 
 		if (v != last) {
-			if (last != 0)
-				beats++;
+			/* A long gap means one of us was not running: the
+			 * changes must be seen back to back. */
+			beats = last != 0 && idle < START_GAP ? beats + 1 : 0;
 			last = v;
-			continue;
+			idle = 0;
+		} else {
+			if (gone) {
+				fprintf(stderr, "sem: %s: the child exited "
+					"before starting its loop\n", who);
+				return -1;
+			}
+			idle++;
+			spins++;
+			cpu_relax();
 		}
-		if (gone) {
-			fprintf(stderr, "sem: %s: the child exited before "
-				"starting its loop\n", who);
-			return -1;
-		}
-		cpu_relax();
+		if (last != 0 && (beats >= g_start_beats || spins >= START_SPINS))
+			break;
 	}
 	__atomic_store_n(&ready[PARENT], START_GO, __ATOMIC_SEQ_CST);
 	return 0;
+}
+
+/* The parent's loops stop when the child failed: the run is lost anyway. */
+static int child_failed(uint64_t done, uint64_t count)
+{
+	fprintf(stderr, "sem: parent: the child failed; stopping after %"
+		PRIu64 " of %" PRIu64 " iterations\n", done, count);
+	return -1;
 }
 
 /* The counter loops of sysv, posix and race, for either process. */
@@ -838,6 +871,9 @@ static int counter_run(const struct config *cfg, const struct objects *o,
 	for (uint64_t i = 0; i < cfg->count; i++) {
 		int v;
 
+		/* A failed child makes the result moot: stop early. */
+		if (me == PARENT && g_child_failed)
+			return child_failed(i, cfg->count);
 		if (cfg->mode == MODE_SYSV &&
 		    sem_op(o->semid, 0, -1, c, who) < 0)
 			return -1;
@@ -863,6 +899,8 @@ static int produce(const struct config *cfg, const struct objects *o,
 	uint64_t in = 0;
 
 	for (uint64_t i = 0; i < cfg->count; i++) {
+		if (g_child_failed)
+			return child_failed(i, cfg->count);
 		if (sem_op(o->semid, SEM_EMPTY, -1, c, "parent") < 0 ||
 		    sem_op(o->semid, SEM_MUTEX, -1, c, "parent") < 0)
 			return -1;
@@ -1154,6 +1192,15 @@ int main(int argc, char **argv)
 	install_handlers();
 	if (cfg.start_delay_ms && sleep_ms(cfg.start_delay_ms) < 0)
 		return 1;
+
+	/* One CPU: the two loops cannot run at once, so do not wait for it. */
+	{
+		cpu_set_t cpus;
+
+		if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0 &&
+		    CPU_COUNT(&cpus) < 2)
+			g_start_beats = 0;
+	}
 
 	if (create_objects(&cfg, &obj, &pc) < 0) {
 		release_memory(&cfg, &obj, &pc);
