@@ -27,10 +27,11 @@ BPF_SRCS    := $(wildcard bpf/*.bpf.c)
 BPF_OBJS    := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKEL        := $(BUILD)/bpf/ipcscope.skel.h
 
-# pure C: unit-tested without root; session.c/record.c/ipcscope.c use libbpf
+# pure C: unit-tested without root; the rest of user/ uses libbpf
 PURE_SRCS   := user/util.c user/json.c user/hist.c user/model.c \
 	       user/options.c user/report.c user/jsonread.c user/claims.c
-TOOL_SRCS   := $(PURE_SRCS) user/session.c user/record.c user/ipcscope.c
+TOOL_SRCS   := $(PURE_SRCS) user/session.c user/runner.c user/record.c \
+	       user/validate.c user/ipcscope.c
 TOOL_OBJS   := $(patsubst user/%.c,$(BUILD)/user/%.o,$(TOOL_SRCS))
 UNIT_SRCS   := $(wildcard tests/unit/*.c)
 UNIT_OBJS   := $(patsubst %.c,$(BUILD)/asan/%.o,$(PURE_SRCS) $(UNIT_SRCS))

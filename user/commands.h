@@ -5,5 +5,6 @@
 
 /* Each takes its own argv (argv[0] is the subcommand) and returns the exit status. */
 int cmd_record(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 
 #endif /* COMMANDS_H */

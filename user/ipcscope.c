@@ -14,6 +14,8 @@ static const struct command {
 } commands[] = {
 	{ "record", cmd_record,
 	  "trace the IPC of a command, processes or the whole system, then report" },
+	{ "validate", cmd_validate,
+	  "check a document's claims about IPC by measurement (first version)" },
 };
 
 static void usage(FILE *out)

@@ -20,64 +20,11 @@
 #include "commands.h"
 #include "options.h"
 #include "report.h"
+#include "runner.h"
 #include "session.h"
 #include "util.h"
 
 #define TICK_NS		(200 * 1000000ULL)
-#define CHILD_GRACE_NS	(2 * 1000000000ULL)
-
-/* The command we run, if any, and what became of it. */
-struct child {
-	pid_t pid;
-	bool running;
-	int exit_code;		/* -1 until it exits normally */
-	int signal;		/* terminating signal, 0 if none */
-};
-
-/* CapEff has CAP_SYS_ADMIN (21), or both CAP_PERFMON (38) and CAP_BPF (39). */
-static bool have_bpf_caps(void)
-{
-	unsigned long long eff = 0;
-	char line[256];
-	FILE *f = fopen("/proc/self/status", "r");
-	bool found = false;
-
-	if (!f)
-		return geteuid() == 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1) {
-			found = true;
-			break;
-		}
-	fclose(f);
-	if (!found)
-		return geteuid() == 0;
-	return (eff & (1ULL << 21)) || ((eff & (1ULL << 38)) && (eff & (1ULL << 39)));
-}
-
-/* Like execvp's search: is there something we can execute? */
-static int check_executable(const char *file)
-{
-	const char *path = getenv("PATH");
-	char buf[4096];
-
-	if (strchr(file, '/'))
-		return access(file, X_OK) ? -errno : 0;
-	if (!path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	while (*path) {
-		const char *end = strchrnul(path, ':');
-		struct stat st;
-
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)(end - path),
-			 end == path ? "." : path, file);
-		if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) &&
-		    access(buf, X_OK) == 0)
-			return 0;
-		path = *end ? end + 1 : end;
-	}
-	return -ENOENT;
-}
 
 static int check_pids(const struct record_opts *o)
 {
@@ -87,96 +34,6 @@ static int check_pids(const struct record_opts *o)
 			return -ESRCH;
 		}
 	return 0;
-}
-
-/*
- * Fork the command. The child makes itself a target (the map fd survives
- * fork) before it execs, so nothing it does after exec is missed; an exec
- * failure comes back through a close-on-exec pipe.
- */
-static int start_command(struct session *s, char **argv,
-			 const sigset_t *orig_mask, struct child *c)
-{
-	int errpipe[2], child_errno = 0;
-	ssize_t n;
-
-	if (pipe2(errpipe, O_CLOEXEC))
-		return -errno;
-	c->pid = fork();
-	if (c->pid < 0) {
-		int err = -errno;
-
-		close(errpipe[0]);
-		close(errpipe[1]);
-		return err;
-	}
-	if (c->pid == 0) {
-		__u32 self = getpid();
-		__u8 one = 1;
-		int err;
-
-		close(errpipe[0]);
-		sigprocmask(SIG_SETMASK, orig_mask, NULL);
-		if (bpf_map_update_elem(session_targets_fd(s), &self, &one, BPF_ANY))
-			err = errno;
-		else {
-			execvp(argv[0], argv);
-			err = errno;
-		}
-		if (write(errpipe[1], &err, sizeof(err)) < 0)
-			_exit(127);
-		_exit(127);
-	}
-	close(errpipe[1]);
-	do
-		n = read(errpipe[0], &child_errno, sizeof(child_errno));
-	while (n < 0 && errno == EINTR);
-	close(errpipe[0]);
-	c->running = true;
-	c->exit_code = -1;
-	if (n == sizeof(child_errno)) {
-		waitpid(c->pid, NULL, 0);
-		c->running = false;
-		errorf("cannot execute '%s': %s", argv[0], strerror(child_errno));
-		return -child_errno;
-	}
-	return 0;
-}
-
-static void reap(struct child *c, int options)
-{
-	int status;
-
-	if (!c->running || waitpid(c->pid, &status, options) != c->pid)
-		return;
-	if (WIFEXITED(status)) {
-		c->exit_code = WEXITSTATUS(status);
-		c->running = false;
-	} else if (WIFSIGNALED(status)) {
-		c->signal = WTERMSIG(status);
-		c->running = false;
-	}
-}
-
-/* A command still running when tracing stops gets SIGTERM, then SIGKILL. */
-static void stop_command(struct child *c)
-{
-	uint64_t deadline;
-
-	if (!c->running)
-		return;
-	kill(c->pid, SIGTERM);
-	deadline = monotonic_ns() + CHILD_GRACE_NS;
-	while (c->running && monotonic_ns() < deadline) {
-		struct timespec ts = { 0, 10 * 1000000 };
-
-		nanosleep(&ts, NULL);
-		reap(c, WNOHANG);
-	}
-	if (c->running) {
-		kill(c->pid, SIGKILL);
-		reap(c, 0);
-	}
 }
 
 static bool pids_gone(const struct session *s, const struct record_opts *o)

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * runner.h - running a command under tracing (see runner.c).
+ */
+#ifndef RUNNER_H
+#define RUNNER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include "session.h"
+
+/* The command we run, if any, and what became of it. */
+struct child {
+	pid_t pid;
+	bool running;
+	int exit_code;		/* -1 until it exits normally */
+	int signal;		/* terminating signal, 0 if none */
+};
+
+
+/* CapEff allows loading and attaching BPF (root, or CAP_BPF + CAP_PERFMON). */
+bool have_bpf_caps(void);
+/* Like execvp's search: 0 if file can be executed, else a negative errno. */
+int check_executable(const char *file);
+/*
+ * Fork argv[0]; the child adds itself to the targets before it execs, with
+ * orig_mask as its signal mask. Prints why and returns a negative errno if
+ * it cannot be executed.
+ */
+int start_command(struct session *s, char **argv, const sigset_t *orig_mask,
+		  struct child *c);
+/* waitpid with options (WNOHANG or 0); records how it ended. */
+void reap(struct child *c, int options);
+/* SIGTERM, then SIGKILL after a grace period; reaps it. */
+void stop_command(struct child *c);
+
+#endif /* RUNNER_H */

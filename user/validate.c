@@ -1,0 +1,675 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * validate.c - `ipcscope validate`: check a document's claims about IPC by
+ * measurement. The claims come from a data file (claims/reference.claims,
+ * format in docs/claims-format.md); each is matched to an experiment (a
+ * bundled workload run under tracing), measured, and given a verdict.
+ *
+ * This version measures what one traced run shows exactly: copies per
+ * byte, syscalls, mode switches, page faults and context switches to move
+ * 1 MiB, lost updates with and without a semaphore, merged signals, data
+ * carried by signals, selective receive. Timings and the other qualitative
+ * claims are listed as not checked yet, with the reason.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include "claims.h"
+#include "commands.h"
+#include "json.h"
+#include "jsonread.h"
+#include "runner.h"
+#include "session.h"
+#include "util.h"
+
+#define MIB 1048576
+
+/* An experiment: a workload, its arguments, and what it left behind. */
+struct experiment {
+	const char *name;
+	const char *workload;
+	const char *args[12];		/* NULL-terminated */
+	const char *quick_args[12];	/* with --quick, if different */
+	/* results */
+	bool ran;
+	char error[256];
+	struct snapshot snap;
+	struct jr_value *out;		/* the workload's own JSON */
+};
+
+#define EXP(n, w, ...) { .name = n, .workload = w, .args = { __VA_ARGS__ } }
+static struct experiment experiments[] = {
+	EXP("pipe-1mib", "pipe", "--size", "1048576", "--count", "1"),
+	EXP("msgq-1mib", "msgq", "--size", "8192", "--count", "128"),
+	EXP("shm-1mib", "shm", "--api", "sysv", "--size", "1048576"),
+	EXP("unix-1mib", "sock", "--type", "unix-stream", "--size", "1048576",
+	    "--count", "1"),
+	EXP("tcp-1mib", "sock", "--type", "tcp", "--size", "1048576", "--count", "1"),
+	{ .name = "race", .workload = "sem",
+	  .args = { "--mode", "race", "--count", "200000" },
+	  .quick_args = { "--mode", "race", "--count", "50000" } },
+	{ .name = "semaphore", .workload = "sem",
+	  .args = { "--mode", "sysv", "--count", "20000" },
+	  .quick_args = { "--mode", "sysv", "--count", "2000" } },
+	EXP("signal-burst", "signal", "--mode", "burst", "--count", "1000"),
+	EXP("signal-rt", "signal", "--mode", "rt", "--count", "100"),
+	EXP("msgq-bytype", "msgq", "--receive", "bytype", "--types", "5",
+	    "--count", "500"),
+};
+
+
+#define NEXP (sizeof(experiments) / sizeof(experiments[0]))
+
+static struct experiment *experiment(const char *name)
+{
+	for (size_t i = 0; i < NEXP; i++)
+		if (!strcmp(experiments[i].name, name))
+			return &experiments[i];
+	return NULL;
+}
+
+static const char validate_usage[] =
+"Usage: ipcscope validate [OPTIONS]\n"
+"\n"
+"Check a document's claims about IPC by measurement: each claim in the\n"
+"claims file is matched to a bundled workload, run under tracing, and gets\n"
+"a verdict: holds, does not hold, or not checked (with the reason).\n"
+"\n"
+"Options:\n"
+"      --claims FILE  the claims to check (default: claims/reference.claims\n"
+"                     next to the ipcscope build, the reference document's)\n"
+"      --json FILE    also write the results as JSON ('-': stdout only)\n"
+"      --quick        smaller runs where the size does not matter\n"
+"  -v, --verbose      say what runs\n"
+"  -h, --help         show this help\n"
+"\n"
+"Measured per claim from one traced run: copies per payload byte, syscalls,\n"
+"user/kernel mode switches (2 per syscall and per page fault), page faults\n"
+"and context switches to move 1 MiB; updates lost with and without a\n"
+"semaphore; standard signals merged while pending; data carried by signals;\n"
+"receive by message type. Not checked yet: wall-clock times and rankings,\n"
+"pipe capacity and blocking, message boundaries, direction.\n";
+
+/* <dir of /proc/self/exe>/rel, e.g. build/workloads/pipe */
+static int beside_exe(char *buf, size_t len, const char *rel)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n < 0)
+		return -errno;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	if ((size_t)snprintf(buf, len, "%s/%s", exe, rel) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* Run one experiment under a fresh session: its maps hold only this run. */
+static void run_experiment(struct experiment *e, bool quick, const char *tmpdir,
+			   const sigset_t *orig_mask)
+{
+	struct session_config cfg = { .all = false, .self = getpid() };
+	const char *const *args = quick && e->quick_args[0] ? e->quick_args : e->args;
+	char exe[PATH_MAX], out[PATH_MAX], err[256];
+	char *argv[20];
+	struct session *s = NULL;
+	struct child c = { .exit_code = -1 };
+	int n = 0;
+
+	if (beside_exe(exe, sizeof(exe), "workloads/") ||
+	    strlen(exe) + strlen(e->workload) >= sizeof(exe)) {
+		snprintf(e->error, sizeof(e->error), "cannot find the workloads");
+		return;
+	}
+	strcat(exe, e->workload);
+	snprintf(out, sizeof(out), "%s/%s.json", tmpdir, e->name);
+	argv[n++] = exe;
+	for (int i = 0; args[i] && n < 16; i++)
+		argv[n++] = (char *)args[i];
+	argv[n++] = "--out";
+	argv[n++] = out;
+	argv[n] = NULL;
+	debugf("validate: running %s:", e->name);
+	for (int i = 0; argv[i]; i++)
+		debugf(" %s", argv[i]);
+	debugf("\n");
+
+	if (session_open(&s, &cfg)) {
+		snprintf(e->error, sizeof(e->error), "cannot load the BPF programs");
+		return;
+	}
+	if (start_command(s, argv, orig_mask, &c)) {
+		snprintf(e->error, sizeof(e->error), "cannot run %s", exe);
+		session_close(s);
+		return;
+	}
+	reap(&c, 0);
+	if (session_read(s, &e->snap)) {
+		snprintf(e->error, sizeof(e->error), "cannot read the BPF maps");
+	} else if (c.exit_code != 0) {
+		snprintf(e->error, sizeof(e->error), "%s exited with status %d%s",
+			 e->workload, c.exit_code, c.signal ? " (killed)" : "");
+	} else {
+		e->out = jr_parse_file(out, err, sizeof(err));
+		if (e->out)
+			e->ran = true;
+		else
+			snprintf(e->error, sizeof(e->error), "%s", err);
+	}
+	unlink(out);
+	session_close(s);
+}
+
+/* Which kinds a claim's mechanism name covers. */
+static bool kind_in(uint32_t kind, const char *mech)
+{
+	if (!strcmp(mech, "pipe"))
+		return kind == IPC_KIND_PIPE || kind == IPC_KIND_FIFO;
+	if (!strcmp(mech, "msgq"))
+		return kind == IPC_KIND_SYSV_MSQ || kind == IPC_KIND_POSIX_MQ;
+	if (!strcmp(mech, "shm"))
+		return ipc_kind_mech(kind) == IPC_MECH_SHM;
+	if (!strcmp(mech, "unix"))
+		return kind >= IPC_KIND_UNIX_STREAM && kind <= IPC_KIND_UNIX_SEQPACKET;
+	if (!strcmp(mech, "tcp"))
+		return kind == IPC_KIND_TCP;
+	return false;
+}
+
+/* The experiment that moves 1 MiB through a mechanism. */
+static struct experiment *mib_experiment(const char *mech)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "%s-1mib", mech);
+	return experiment(name);
+}
+
+/*
+ * The shared memory the workload measures: in the shm experiment the SysV
+ * segment (its other shared mapping is the workload's own bookkeeping).
+ */
+static bool counts_for(const struct experiment *e, const struct ipc_obj_key *k,
+		       const char *mech)
+{
+	uint64_t id;
+
+	if (!kind_in(k->kind, mech))
+		return false;
+	if (!strcmp(mech, "shm") && !jr_u64(e->out, "segment.id", &id))
+		return k->kind == IPC_KIND_SYSV_SHM && k->ino == id;
+	return true;
+}
+
+static uint64_t ipc_syscalls(const struct experiment *e, const char *mech)
+{
+	uint64_t n = 0;
+
+	for (uint32_t slot = 0; slot < IPC_OP_SLOTS; slot++)
+		if (kind_in(slot / IPC_OP_MAX, mech))
+			n += e->snap.ops[slot].calls;
+	return n;
+}
+
+static uint64_t ipc_faults(const struct experiment *e, const char *mech)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < e->snap.nobjs; i++)
+		if (counts_for(e, &e->snap.objs[i].key, mech))
+			n += e->snap.objs[i].st.page_faults;
+	return n;
+}
+
+static uint64_t context_switches(const struct experiment *e)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < e->snap.nprocs; i++)
+		n += e->snap.procs[i].p.vol_switches + e->snap.procs[i].p.invol_switches;
+	return n;
+}
+
+enum verdict { V_HOLDS, V_FAILS, V_PARTLY, V_UNCHECKED };
+
+static const char *const verdict_names[] = {
+	[V_HOLDS] = "holds",
+	[V_FAILS] = "does not hold",
+	[V_PARTLY] = "holds in part",
+	[V_UNCHECKED] = "not checked",
+};
+
+struct result {
+	enum verdict verdict;
+	bool has_number, has_bool;
+	double number;
+	bool boolean;
+	char how[384];		/* what was measured, or why it was not */
+	const char *experiment;
+};
+
+static void unchecked(struct result *r, const char *why)
+{
+	r->verdict = V_UNCHECKED;
+	snprintf(r->how, sizeof(r->how), "%s", why);
+}
+
+/* Measure a number metric; false (with r->how) if this version cannot. */
+static bool measure_number(const struct claim *c, struct result *r)
+{
+	const char *m = c->metric;
+	struct experiment *e = NULL;
+	uint64_t u, total = 0;
+
+	if (!strcmp(m, "lost_updates_unsynchronised") ||
+	    !strcmp(m, "lost_updates_with_semaphore")) {
+		e = experiment(m[13] == 'u' ? "race" : "semaphore");
+		if (!e->ran || jr_u64(e->out, "counter.lost_updates", &u) ||
+		    jr_u64(e->out, "counter.expected", &total))
+			goto failed;
+		r->number = u;
+		snprintf(r->how, sizeof(r->how), "counter++ by 2 processes: %" PRIu64
+			 " of %" PRIu64 " updates lost", u, total);
+	} else if (!strcmp(m, "signals_lost")) {
+		e = experiment("signal-burst");
+		if (!e->ran)
+			goto failed;
+		r->number = 0;
+		for (size_t i = 0; i < e->snap.nsigs; i++)
+			if (e->snap.sigs[i].key.sig == 10 &&
+			    e->snap.sigs[i].key.event == IPC_SIG_ALREADY_PENDING)
+				r->number += e->snap.sigs[i].count;
+		snprintf(r->how, sizeof(r->how), "1000 SIGUSR1 sent while blocked: %.0f "
+			 "merged into the pending one (the kernel's already_pending)",
+			 r->number);
+	} else if (!strcmp(m, "bytes_carried")) {
+		bool in_order = false;
+
+		e = experiment("signal-rt");
+		if (!e->ran || jr_bool(e->out, "in_order", &in_order))
+			goto failed;
+		/* sigqueue's union sigval arrived intact: it carries 8 bytes */
+		r->number = in_order ? sizeof(union sigval) : 0;
+		snprintf(r->how, sizeof(r->how), "kill() carries only the number, but "
+			 "sigqueue() delivered a %zu-byte value with each signal%s",
+			 sizeof(union sigval), in_order ? " (checked in order)" : "");
+		r->verdict = in_order ? V_PARTLY : V_HOLDS;
+	} else if (!strcmp(m, "copies_per_byte") || !strcmp(m, "syscalls_1mb") ||
+		   !strcmp(m, "mode_switches_1mb") || !strcmp(m, "page_faults_1mb") ||
+		   !strcmp(m, "context_switches_1mb")) {
+		uint64_t calls, faults;
+
+		e = mib_experiment(c->mechanism);
+		if (!e) {
+			unchecked(r, "no 1 MiB experiment for this mechanism yet");
+			return false;
+		}
+		if (!e->ran)
+			goto failed;
+		calls = ipc_syscalls(e, c->mechanism);
+		faults = ipc_faults(e, c->mechanism);
+		if (!strcmp(m, "copies_per_byte")) {
+			struct ipc_copies cp;
+
+			snapshot_copies(&e->snap, ipc_kind_mech(
+				!strcmp(c->mechanism, "pipe") ? IPC_KIND_PIPE :
+				!strcmp(c->mechanism, "msgq") ? IPC_KIND_SYSV_MSQ :
+				!strcmp(c->mechanism, "shm") ? IPC_KIND_SYSV_SHM :
+				IPC_KIND_TCP), &cp);
+			/* shared memory: what crossed, per byte of the segment */
+			r->number = (double)(cp.user_to_kernel + cp.kernel_to_user) /
+				    (cp.payload ? cp.payload : MIB);
+			snprintf(r->how, sizeof(r->how), "%" PRIu64 " B user->kernel + %"
+				 PRIu64 " B kernel->user for %u B of payload",
+				 (uint64_t)cp.user_to_kernel, (uint64_t)cp.kernel_to_user,
+				 MIB);
+		} else if (!strcmp(m, "syscalls_1mb")) {
+			r->number = calls;
+			snprintf(r->how, sizeof(r->how), "%" PRIu64 " IPC syscalls to move 1 MiB", calls);
+		} else if (!strcmp(m, "mode_switches_1mb")) {
+			r->number = 2 * (calls + faults);
+			snprintf(r->how, sizeof(r->how), "%" PRIu64 " syscalls + %" PRIu64
+				 " page faults, each entering and leaving the kernel",
+				 calls, faults);
+		} else if (!strcmp(m, "page_faults_1mb")) {
+			r->number = faults;
+			snprintf(r->how, sizeof(r->how), "%" PRIu64 " page faults in the segment", faults);
+		} else {
+			r->number = context_switches(e);
+			snprintf(r->how, sizeof(r->how), "%.0f context switches of the 2 processes "
+				 "(whole run, start and exit included)", r->number);
+		}
+	} else if (!strcmp(m, "time_1mb_ms")) {
+		unchecked(r, "wall-clock timing (medians, CPU placement) is not measured yet");
+		return false;
+	} else {
+		unchecked(r, "no experiment measures this metric yet");
+		return false;
+	}
+	r->experiment = e->name;
+	r->has_number = true;
+	return true;
+failed:
+	snprintf(r->how, sizeof(r->how), "experiment %s failed: %s", e->name,
+		 e->error[0] ? e->error : "its output lacks the figure");
+	r->verdict = V_UNCHECKED;
+	return false;
+}
+
+static void judge(const struct claim *c, struct result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->verdict = V_HOLDS;
+	if (c->type == CLAIM_RANKING) {
+		unchecked(r, "rankings need wall-clock timings, not measured yet");
+		return;
+	}
+	if (c->type == CLAIM_BOOL) {
+		struct experiment *e = experiment("msgq-bytype");
+
+		if (strcmp(c->metric, "selective_receive_by_type") || strcmp(c->mechanism, "msgq")) {
+			unchecked(r, "no experiment measures this property yet");
+			return;
+		}
+		if (!e->ran) {
+			snprintf(r->how, sizeof(r->how), "experiment failed: %s", e->error);
+			r->verdict = V_UNCHECKED;
+			return;
+		}
+		/* each msgrcv asked for one type and got exactly that many of it */
+		r->boolean = e->snap.nmsgtypes > 0;
+		for (size_t i = 0; i < e->snap.nmsgtypes; i++) {
+			const struct ipc_msgtype_row *t = &e->snap.msgtypes[i];
+
+			if (t->key.mtype <= 0 || t->st.requested != t->st.received)
+				r->boolean = false;
+		}
+		r->has_bool = true;
+		r->experiment = e->name;
+		snprintf(r->how, sizeof(r->how), "msgrcv with msgtyp > 0 got only that type, "
+			 "per the kernel (%zu types)", e->snap.nmsgtypes);
+		r->verdict = r->boolean == c->boolean ? V_HOLDS : V_FAILS;
+		return;
+	}
+	if (!measure_number(c, r))
+		return;
+	if (r->verdict == V_PARTLY)
+		return;
+	r->verdict = claim_holds_number(c, r->number) ? V_HOLDS : V_FAILS;
+}
+
+static void claimed_text(char *buf, size_t len, const struct claim *c)
+{
+	int n = snprintf(buf, len, "%s ", claim_cmp_name(c->cmp));
+
+	if (c->type == CLAIM_BOOL) {
+		snprintf(buf + n, len - n, "%s", c->boolean ? "true" : "false");
+	} else if (c->type == CLAIM_RANKING) {
+		for (int i = 0; i < c->norder && n < (int)len; i++)
+			n += snprintf(buf + n, len - n, "%s%s", i ? "<" : "", c->order[i]);
+	} else if (c->cmp == CMP_ONE_OF) {
+		for (int i = 0; i < c->nlist && n < (int)len; i++)
+			n += snprintf(buf + n, len - n, "%s%g", i ? "," : "", c->list[i]);
+	} else {
+		n += snprintf(buf + n, len - n, "%g", c->number);
+		if (c->has_tolerance && n < (int)len)
+			snprintf(buf + n, len - n, " ±%g%s", c->tolerance,
+				 c->tolerance_relative ? "%" : "");
+	}
+}
+
+static void print_table(FILE *out, const struct claim *claims,
+			const struct result *res, size_t n)
+{
+	size_t count[4] = { 0 };
+
+	fprintf(out, "\n%-28s %-16s %-14s %-14s %s\n", "CLAIM", "METRIC", "CLAIMED",
+		"MEASURED", "VERDICT");
+	for (size_t i = 0; i < n; i++) {
+		char claimed[64], measured[32] = "-";
+
+		claimed_text(claimed, sizeof(claimed), &claims[i]);
+		if (res[i].has_number)
+			snprintf(measured, sizeof(measured), "%.4g", res[i].number);
+		else if (res[i].has_bool)
+			snprintf(measured, sizeof(measured), "%s", res[i].boolean ? "true" : "false");
+		fprintf(out, "%-28s %-16.16s %-14s %-14s %s\n", claims[i].id,
+			claims[i].metric, claimed, measured, verdict_names[res[i].verdict]);
+		fprintf(out, "    %s (%s: \"%s\")\n", res[i].how, claims[i].where,
+			claims[i].text);
+		count[res[i].verdict]++;
+	}
+	fprintf(out, "\n%zu claims: %zu hold, %zu do not hold, %zu hold in part, %zu not checked\n",
+		n, count[V_HOLDS], count[V_FAILS], count[V_PARTLY], count[V_UNCHECKED]);
+}
+
+static void cpu_model(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[256];
+
+	snprintf(buf, len, "unknown");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (!strncmp(line, "model name", 10) && colon) {
+			snprintf(buf, len, "%s", colon + 2);
+			buf[strcspn(buf, "\n")] = '\0';
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+static int write_json(FILE *f, const char *claims_path, bool quick,
+		      const struct claim *claims, const struct result *res, size_t n)
+{
+	struct json_writer *jw = jw_new(f, true);
+	struct utsname uts;
+	char cpu[128], date[32];
+	time_t now = time(NULL);
+
+	if (!jw)
+		return -1;
+	uname(&uts);
+	cpu_model(cpu, sizeof(cpu));
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	jw_object_begin(jw);
+	jw_kv_string(jw, "ipcscope_version", IPCSCOPE_VERSION);
+	jw_kv_string(jw, "kernel_release", uts.release);
+	jw_kv_string(jw, "cpu_model", cpu);
+	jw_kv_int(jw, "cores", sysconf(_SC_NPROCESSORS_ONLN));
+	jw_kv_string(jw, "date", date);
+	jw_kv_string(jw, "claims_file", claims_path);
+	jw_kv_bool(jw, "quick", quick);
+	jw_kv_uint(jw, "runs_per_figure", 1);
+	jw_key(jw, "experiments");
+	jw_array_begin(jw);
+	for (size_t i = 0; i < NEXP; i++) {
+		jw_object_begin(jw);
+		jw_kv_string(jw, "name", experiments[i].name);
+		jw_kv_string(jw, "workload", experiments[i].workload);
+		jw_kv_bool(jw, "ran", experiments[i].ran);
+		jw_key(jw, "error");
+		if (experiments[i].ran)
+			jw_null(jw);
+		else
+			jw_string(jw, experiments[i].error);
+		jw_object_end(jw);
+	}
+	jw_array_end(jw);
+	jw_key(jw, "claims");
+	jw_array_begin(jw);
+	for (size_t i = 0; i < n; i++) {
+		char claimed[64];
+
+		claimed_text(claimed, sizeof(claimed), &claims[i]);
+		jw_object_begin(jw);
+		jw_kv_string(jw, "id", claims[i].id);
+		jw_kv_string(jw, "where", claims[i].where);
+		jw_kv_string(jw, "mechanism", claims[i].mechanism);
+		jw_kv_string(jw, "metric", claims[i].metric);
+		jw_kv_string(jw, "claimed", claimed);
+		jw_key(jw, "measured");
+		if (res[i].has_number)
+			jw_double(jw, res[i].number);
+		else if (res[i].has_bool)
+			jw_bool(jw, res[i].boolean);
+		else
+			jw_null(jw);
+		jw_kv_string(jw, "verdict", verdict_names[res[i].verdict]);
+		jw_kv_string(jw, "how", res[i].how);
+		jw_key(jw, "experiment");
+		if (res[i].experiment)
+			jw_string(jw, res[i].experiment);
+		else
+			jw_null(jw);
+		jw_kv_string(jw, "text", claims[i].text);
+		jw_kv_int(jw, "line", claims[i].line);
+		jw_object_end(jw);
+	}
+	jw_array_end(jw);
+	jw_object_end(jw);
+	jw_free(jw);
+	return fflush(f) || ferror(f) ? -1 : 0;
+}
+
+int cmd_validate(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "claims", required_argument, NULL, 'c' },
+		{ "json", required_argument, NULL, 'J' },
+		{ "quick", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	char claims_path[PATH_MAX] = "", tmpdir[] = "/tmp/ipcscope-validate.XXXXXX";
+	const char *json_path = NULL;
+	struct claim *claims = NULL;
+	struct result *res = NULL;
+	sigset_t block, orig_mask;
+	FILE *json = NULL;
+	bool quick = false;
+	char err[512];
+	size_t n = 0;
+	int opt, ret = 1;
+
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:vh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			snprintf(claims_path, sizeof(claims_path), "%s", optarg);
+			break;
+		case 'J':
+			json_path = optarg;
+			break;
+		case 'q':
+			quick = true;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			fputs(validate_usage, stdout);
+			return 0;
+		case ':':
+			errorf("option '%s' needs a value", argv[optind - 1]);
+			return 2;
+		default:
+			if (optopt)
+				errorf("unknown option '-%c' (see 'ipcscope validate --help')", optopt);
+			else
+				errorf("unknown option '%s' (see 'ipcscope validate --help')",
+				       argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		errorf("unexpected argument '%s' (see 'ipcscope validate --help')", argv[optind]);
+		return 2;
+	}
+	if (!claims_path[0] &&
+	    beside_exe(claims_path, sizeof(claims_path), "../claims/reference.claims")) {
+		errorf("cannot find the claims file: give --claims FILE");
+		return 1;
+	}
+	if (claims_load(claims_path, &claims, &n, err, sizeof(err))) {
+		errorf("%s", err);
+		return 1;
+	}
+	if (!have_bpf_caps()) {
+		errorf("validating needs root (or CAP_BPF and CAP_PERFMON): run it with sudo");
+		goto out;
+	}
+	if (json_path && strcmp(json_path, "-")) {
+		json = fopen(json_path, "w");
+		if (!json) {
+			errorf("cannot write JSON to '%s': %s", json_path, strerror(errno));
+			goto out;
+		}
+	} else if (json_path) {
+		json = stdout;
+	}
+	if (!mkdtemp(tmpdir)) {
+		errorf("cannot make a temporary directory: %s", strerror(errno));
+		goto out;
+	}
+	/* the workloads are our children: SIGCHLD is for waitpid, not a handler */
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &orig_mask);
+	for (size_t i = 0; i < NEXP; i++) {
+		fprintf(stderr, "ipcscope: experiment %zu of %zu: %s\n", i + 1, NEXP,
+			experiments[i].name);
+		run_experiment(&experiments[i], quick, tmpdir, &orig_mask);
+		if (!experiments[i].ran)
+			errorf("warning: experiment %s: %s", experiments[i].name,
+			       experiments[i].error);
+	}
+	sigprocmask(SIG_SETMASK, &orig_mask, NULL);
+	rmdir(tmpdir);
+
+	res = calloc(n, sizeof(*res));
+	if (!res)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		judge(&claims[i], &res[i]);
+	if (json != stdout) {
+		printf("ipcscope %s validate: %zu claims from %s\n", IPCSCOPE_VERSION, n,
+		       claims_path);
+		print_table(stdout, claims, res, n);
+	}
+	ret = 0;
+	if (json && write_json(json, claims_path, quick, claims, res, n)) {
+		errorf("cannot write JSON to '%s': %s", json_path, strerror(errno));
+		ret = 1;
+	}
+out:
+	if (json && json != stdout)
+		fclose(json);
+	for (size_t i = 0; i < NEXP; i++) {
+		snapshot_free(&experiments[i].snap);
+		jr_free(experiments[i].out);
+		experiments[i].out = NULL;
+	}
+	free(res);
+	free(claims);
+	return ret;
+}
