@@ -35,7 +35,9 @@ TOOL_SRCS   := $(PURE_SRCS) user/session.c user/runner.c user/record.c \
 TOOL_OBJS   := $(patsubst user/%.c,$(BUILD)/user/%.o,$(TOOL_SRCS))
 UNIT_SRCS   := $(wildcard tests/unit/*.c)
 UNIT_OBJS   := $(patsubst %.c,$(BUILD)/asan/%.o,$(PURE_SRCS) $(UNIT_SRCS))
-WORKLOADS   := $(patsubst workloads/%.c,$(BUILD)/workloads/%,$(wildcard workloads/*.c))
+# common.c is the workloads' shared helpers, linked into each, not a workload
+WORKLOADS   := $(patsubst workloads/%.c,$(BUILD)/workloads/%,\
+		$(filter-out workloads/common.c,$(wildcard workloads/*.c)))
 
 DEPS_STAMP  := $(BUILD)/.deps-ok
 # Debian package -> a file it installs that the build needs
@@ -103,9 +105,9 @@ $(BUILD)/user/session.o: $(SKEL)
 $(BUILD)/ipcscope: $(TOOL_OBJS)
 	$(CC) $(CFLAGS) -pthread -o $@ $^ -lbpf -lelf -lz
 
-$(BUILD)/workloads/%: workloads/%.c | $(DEPS_STAMP)
+$(BUILD)/workloads/%: workloads/%.c workloads/common.c workloads/common.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $<
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $< workloads/common.c
 
 $(BUILD)/asan/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)

@@ -17,13 +17,11 @@
 #include <limits.h>
 #include <mqueue.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
-#include <sys/mman.h>
 #include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -31,8 +29,11 @@
 #include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "common.h"
+
+const char workload_name[] = "msgq";
 
 #define SIZE_MAX_BYTES	8192ULL		/* Linux's default msgmax/msgsize_max */
 #define COUNT_MAX	100000000ULL
@@ -41,7 +42,6 @@
 #define MQ_MAXMSG	10		/* Linux's default fs.mqueue.msg_max */
 #define FTOK_PROJ	'M'		/* first ftok() project id tried */
 #define FTOK_TRIES	16		/* project ids tried while keys collide */
-#define KICK_US		10000		/* SIGALRM period once the child died */
 
 enum api { API_SYSV, API_POSIX };
 enum receive { RECV_ANY, RECV_BYTYPE };
@@ -96,31 +96,6 @@ static volatile sig_atomic_t g_file_made;
 static volatile sig_atomic_t g_msq_made;
 static volatile sig_atomic_t g_msqid = -1;
 static volatile sig_atomic_t g_mq_made;
-static volatile sig_atomic_t g_child_pid;	/* > 0 while unreaped */
-static volatile sig_atomic_t g_child_gone;	/* child has exited */
-static volatile sig_atomic_t g_in_loop;		/* parent may wait on the child */
-static volatile sig_atomic_t g_timer_armed;
-
-static void usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
-
-static void usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("msgq: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
-}
-
-/* One line naming the process, the call and strerror(errno). */
-static void sys_error(const char *who, const char *call)
-{
-	fprintf(stderr, "msgq: %s: %s: %s\n", who, call, strerror(errno));
-}
 
 static void print_help(void)
 {
@@ -217,27 +192,6 @@ static void print_help(void)
 	      stdout);
 }
 
-/* Decimal digits only: no sign, no blanks, no base prefix, no junk. */
-static uint64_t parse_num(const char *opt, const char *s, uint64_t min,
-			  uint64_t max)
-{
-	unsigned long long v;
-	char *end;
-
-	if (*s == '\0')
-		usage_error("%s: empty value", opt);
-	if (*s < '0' || *s > '9')
-		usage_error("%s: '%s' is not a decimal number", opt, s);
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*end != '\0')
-		usage_error("%s: '%s' is not a decimal number", opt, s);
-	if (errno == ERANGE || v < min || v > max)
-		usage_error("%s: %s is out of range %" PRIu64 "..%" PRIu64,
-			    opt, s, min, max);
-	return v;
-}
-
 static void parse_args(int argc, char **argv, struct config *cfg)
 {
 	static const char *const opts[] = {
@@ -247,32 +201,11 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 	int receive_given = 0;
 
 	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i], *eq, *val, *name = NULL;
-		size_t len;
+		const char *val, *name;
 
-		if (strcmp(arg, "--help") == 0) {
-			print_help();
-			exit(0);
-		}
-		if (strncmp(arg, "--help=", 7) == 0)
-			usage_error("--help takes no value");
-		if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0')
-			usage_error("unexpected argument '%s' (try --help)", arg);
-		eq = strchr(arg, '=');
-		len = eq ? (size_t)(eq - arg) : strlen(arg);
-		for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++)
-			if (strlen(opts[k]) == len && !strncmp(arg, opts[k], len))
-				name = opts[k];
-		if (!name)
-			usage_error("unknown option '%.*s' (try --help)",
-				    (int)len, arg);
-		if (eq) {
-			val = eq + 1;
-		} else {
-			if (i + 1 >= argc)
-				usage_error("%s needs a value", name);
-			val = argv[++i];
-		}
+		name = next_option(argc, argv, &i, opts,
+				   sizeof(opts) / sizeof(opts[0]), print_help,
+				   &val);
 
 		if (!strcmp(name, "--api")) {
 			if (!strcmp(val, "sysv"))
@@ -299,9 +232,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		} else if (!strcmp(name, "--start-delay")) {
 			cfg->start_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
 		} else {
-			if (*val == '\0')
-				usage_error("--out: empty file name");
-			cfg->out_path = val;
+			cfg->out_path = parse_out_path(val);
 		}
 	}
 
@@ -325,25 +256,14 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 static void prepare_paths(const struct config *cfg)
 {
 	const char *base;
-	size_t len;
-	int n;
+	int len;
 
 	if (cfg->api == API_POSIX) {
 		snprintf(g_mq_name, sizeof(g_mq_name), "/ipcscope-mq-%ld",
 			 (long)getpid());
 		return;
 	}
-	base = getenv("TMPDIR");
-	if (!base || !*base)
-		base = "/tmp";
-	len = strlen(base);
-	while (len > 1 && base[len - 1] == '/')
-		len--;
-	if (len == 1 && base[0] == '/')
-		len = 0;
-	n = snprintf(g_dir, sizeof(g_dir), "%.*s/ipcscope-msgq.XXXXXX",
-		     (int)len, base);
-	if (n < 0 || (size_t)n >= sizeof(g_dir))
+	if (temp_dir_template(g_dir, sizeof(g_dir), NULL, &base, &len) < 0)
 		usage_error("$TMPDIR: path too long");
 }
 
@@ -389,14 +309,9 @@ static int remove_objects(int report)
 
 static void on_term_signal(int sig)
 {
-	pid_t child = g_child_pid;
-
 	/* The child first, so that it never sees its objects vanish (and
 	 * reaped, so it is gone by the time our exit is observed). */
-	if (child > 0) {
-		kill(child, SIGKILL);
-		waitpid(child, NULL, 0);
-	}
+	kill_and_reap_child();
 	remove_objects(0);
 	_exit(128 + sig);
 }
@@ -411,94 +326,16 @@ static void on_term_signal(int sig)
 static void on_sigchld(int sig)
 {
 	int saved = errno;
-	pid_t child = g_child_pid;
 	siginfo_t info;
 
 	(void)sig;
-	/* Only believe an exit we can see (a stray SIGCHLD could be sent by
-	 * anyone); WNOWAIT leaves the reaping to reap_child(). */
-	memset(&info, 0, sizeof(info));
-	if (child <= 0 || waitid(P_PID, (id_t)child, &info,
-				 WEXITED | WNOHANG | WNOWAIT) < 0 ||
-	    info.si_pid != child)
+	if (!child_exit_seen(&info))
 		goto out;
 	g_child_gone = 1;
-	if (g_in_loop && !g_timer_armed &&
-	    !(info.si_code == CLD_EXITED && info.si_status == 0)) {
-		struct itimerval it = {
-			.it_interval = { 0, KICK_US }, .it_value = { 0, KICK_US },
-		};
-
-		if (setitimer(ITIMER_REAL, &it, NULL) == 0)
-			g_timer_armed = 1;
-	}
+	if (!(info.si_code == CLD_EXITED && info.si_status == 0))
+		start_kicking();
 out:
 	errno = saved;
-}
-
-/* Its only job is to interrupt a blocked syscall. */
-static void on_sigalrm(int sig)
-{
-	(void)sig;
-}
-
-static void install_handlers(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sigaddset(&sa.sa_mask, SIGINT);
-	sigaddset(&sa.sa_mask, SIGTERM);
-	sigaddset(&sa.sa_mask, SIGHUP);
-	sigaddset(&sa.sa_mask, SIGCHLD);
-	sigaddset(&sa.sa_mask, SIGALRM);
-	sa.sa_handler = on_term_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-
-	/*
-	 * No SA_RESTART: a restarted syscall would show up twice in a tracer
-	 * but once here; without it we see (and count) every EINTR.
-	 */
-	sa.sa_handler = on_sigalrm;
-	sigaction(SIGALRM, &sa, NULL);
-	sa.sa_handler = on_sigchld;
-	sa.sa_flags = SA_NOCLDSTOP;
-	sigaction(SIGCHLD, &sa, NULL);
-
-	/* Writing the JSON to a closed pipe is an error we report. */
-	sa.sa_handler = SIG_IGN;
-	sa.sa_flags = 0;
-	sigaction(SIGPIPE, &sa, NULL);
-}
-
-/* SIGCHLD too: its handler needs g_child_pid, which is set after fork. */
-static void block_handled_signals(sigset_t *old)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &set, old);
-}
-
-/* Stops the SIGALRM kicks once the parent no longer waits on the child. */
-static void leave_loop(void)
-{
-	g_in_loop = 0;
-	/* From here on the handler arms nothing, so this read is final. */
-	if (g_timer_armed) {
-		struct itimerval off;
-
-		memset(&off, 0, sizeof(off));
-		setitimer(ITIMER_REAL, &off, NULL);
-		g_timer_armed = 0;
-	}
 }
 
 static void get_meta(int fd, struct queue_meta *m)
@@ -526,7 +363,7 @@ static int create_queue(const struct config *cfg, struct counts *c,
 	sigset_t old;
 	int ret = -1;
 
-	block_handled_signals(&old);
+	block_handled_signals(&old, 1);
 	if (cfg->api == API_POSIX) {
 		struct mq_attr attr;
 		mqd_t q;
@@ -770,43 +607,6 @@ static int parent_run(const struct config *cfg, struct sysv_msg *msg, int q,
 	return 0;
 }
 
-/* Waits without reaping first, so the handler can never kill a reused pid. */
-static int reap_child(pid_t pid, int *status)
-{
-	siginfo_t info;
-
-	while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0) {
-		if (errno != EINTR) {
-			sys_error("parent", "waitid");
-			return -1;
-		}
-	}
-	g_child_pid = 0;
-	while (waitpid(pid, status, 0) < 0) {
-		if (errno != EINTR) {
-			sys_error("parent", "waitpid");
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}
-
 static void json_counts(FILE *f, const struct counts *c)
 {
 	fprintf(f, "\"get_calls\": %" PRIu64 ", \"get_errors\": %" PRIu64
@@ -874,51 +674,7 @@ static int print_json(FILE *f, const struct config *cfg,
 	json_counts(f, &t);
 	fputs("}\n}\n", f);
 
-	if (fflush(f) == EOF || ferror(f)) {
-		sys_error("parent", "writing JSON");
-		return -1;
-	}
-	return 0;
-}
-
-/* Opened before any queue work, so a bad --out fails fast and cheaply. */
-static FILE *open_out(const char *path)
-{
-	struct stat st;
-	FILE *f;
-	int fd;
-
-	if (!path)
-		return stdout;
-	/* O_NONBLOCK: an existing FIFO without reader fails instead of
-	 * blocking; it has no effect on regular files. */
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC,
-		  0644);
-	if (fd < 0)
-		usage_error("--out: cannot open '%s': %s", path,
-			    strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-		usage_error("--out: '%s' is not a regular file", path);
-	f = fdopen(fd, "w");
-	if (!f)
-		usage_error("--out: fdopen: %s", strerror(errno));
-	return f;
-}
-
-static int sleep_ms(uint64_t ms)
-{
-	struct timespec ts = {
-		.tv_sec = (time_t)(ms / 1000),
-		.tv_nsec = (long)(ms % 1000) * 1000000L,
-	};
-
-	while (nanosleep(&ts, &ts) < 0) {
-		if (errno != EINTR) {
-			sys_error("parent", "nanosleep");
-			return -1;
-		}
-	}
-	return 0;
+	return finish_json(f);
 }
 
 int main(int argc, char **argv)
@@ -951,17 +707,13 @@ int main(int argc, char **argv)
 
 	/* The child's counters live here: no IPC syscall needed to report
 	 * them, and they survive even if the child dies half-way. */
-	r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
-		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (r == MAP_FAILED) {
-		sys_error("parent", "mmap");
+	r = map_shared_zeroed(sizeof(*r));
+	if (!r)
 		return 1;
-	}
-	memset(r, 0, sizeof(*r));
 	r->key = -1;
 	r->msqid = -1;
 
-	install_handlers();
+	install_common_handlers(on_term_signal, on_sigchld, on_sigalrm);
 	if (cfg.start_delay_ms && sleep_ms(cfg.start_delay_ms) < 0)
 		return 1;
 
@@ -975,7 +727,7 @@ int main(int argc, char **argv)
 	/* Blocked across fork: the child must never run the parent's
 	 * cleanup handler, and the parent must know the child's pid before
 	 * a handler can run. */
-	block_handled_signals(&old);
+	block_handled_signals(&old, 1);
 	g_in_loop = 1;
 	cpid = fork();
 	if (cpid < 0) {
@@ -986,11 +738,7 @@ int main(int argc, char **argv)
 	if (cpid == 0) {
 		int code;
 
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGCHLD, SIG_DFL);
-		signal(SIGALRM, SIG_DFL);
+		restore_default_handlers();
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		/* A receiver whose sender is gone would wait forever: if the
 		 * parent dies (even by SIGKILL), so does the child. */
@@ -1057,10 +805,8 @@ int main(int argc, char **argv)
 
 	if (print_json(out, &cfg, &meta, ppid, cpid, &pc, r, sent_by_type) < 0)
 		failed = 1;
-	if (out != stdout && fclose(out) == EOF) {
-		sys_error("parent", "close --out file");
+	if (close_out(out) < 0)
 		failed = 1;
-	}
 	free(sent_by_type);
 	free(msg);
 	return failed ? 1 : 0;

@@ -14,19 +14,20 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "common.h"
+
+const char workload_name[] = "pipe";
 
 #define SIZE_MAX_BYTES	16777216ULL
 #define COUNT_MAX	100000000ULL
@@ -76,31 +77,8 @@ static char g_dir[PATH_MAX - 8];
 static char g_fifo_path[2][PATH_MAX];
 static volatile sig_atomic_t g_dir_made;
 static volatile sig_atomic_t g_fifo_made[2];
-static volatile sig_atomic_t g_child_pid;	/* > 0 while unreaped */
-static volatile sig_atomic_t g_child_gone;	/* child has exited */
 static volatile sig_atomic_t g_opening = -1;	/* FIFO the parent is opening */
 static volatile sig_atomic_t g_unblock_fd = -1;
-
-static void usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
-
-static void usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("pipe: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
-}
-
-/* One line naming the process, the call and strerror(errno). */
-static void sys_error(const char *who, const char *call)
-{
-	fprintf(stderr, "pipe: %s: %s: %s\n", who, call, strerror(errno));
-}
 
 static void print_help(void)
 {
@@ -193,27 +171,6 @@ static void print_help(void)
 	      stdout);
 }
 
-/* Decimal digits only: no sign, no blanks, no base prefix, no junk. */
-static uint64_t parse_num(const char *opt, const char *s, uint64_t min,
-			  uint64_t max)
-{
-	unsigned long long v;
-	char *end;
-
-	if (*s == '\0')
-		usage_error("%s: empty value", opt);
-	if (*s < '0' || *s > '9')
-		usage_error("%s: '%s' is not a decimal number", opt, s);
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*end != '\0')
-		usage_error("%s: '%s' is not a decimal number", opt, s);
-	if (errno == ERANGE || v < min || v > max)
-		usage_error("%s: %s is out of range %" PRIu64 "..%" PRIu64,
-			    opt, s, min, max);
-	return v;
-}
-
 static void parse_args(int argc, char **argv, struct config *cfg)
 {
 	static const char *const opts[] = {
@@ -222,32 +179,11 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 	};
 
 	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i], *eq, *val, *name = NULL;
-		size_t len;
+		const char *val, *name;
 
-		if (strcmp(arg, "--help") == 0) {
-			print_help();
-			exit(0);
-		}
-		if (strncmp(arg, "--help=", 7) == 0)
-			usage_error("--help takes no value");
-		if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0')
-			usage_error("unexpected argument '%s' (try --help)", arg);
-		eq = strchr(arg, '=');
-		len = eq ? (size_t)(eq - arg) : strlen(arg);
-		for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++)
-			if (strlen(opts[k]) == len && !strncmp(arg, opts[k], len))
-				name = opts[k];
-		if (!name)
-			usage_error("unknown option '%.*s' (try --help)",
-				    (int)len, arg);
-		if (eq) {
-			val = eq + 1;
-		} else {
-			if (i + 1 >= argc)
-				usage_error("%s needs a value", name);
-			val = argv[++i];
-		}
+		name = next_option(argc, argv, &i, opts,
+				   sizeof(opts) / sizeof(opts[0]), print_help,
+				   &val);
 
 		if (!strcmp(name, "--mode")) {
 			if (!strcmp(val, "anon"))
@@ -291,9 +227,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		} else if (!strcmp(name, "--start-delay")) {
 			cfg->start_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
 		} else if (!strcmp(name, "--out")) {
-			if (*val == '\0')
-				usage_error("--out: empty file name");
-			cfg->out_path = val;
+			cfg->out_path = parse_out_path(val);
 		} else {
 			if (*val == '\0')
 				usage_error("--fifo-dir: empty directory name");
@@ -302,63 +236,17 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 	}
 }
 
-/* FIFO paths go into the JSON verbatim, so they must be valid UTF-8. */
-static int utf8_valid(const unsigned char *s)
-{
-	while (*s) {
-		uint32_t c = *s, min;
-		int n;
-
-		if (c < 0x80) {
-			s++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			n = 1, min = 0x80, c &= 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			n = 2, min = 0x800, c &= 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			n = 3, min = 0x10000, c &= 0x07;
-		} else {
-			return 0;
-		}
-		/* A NUL fails the continuation test, so this never overruns. */
-		for (int k = 1; k <= n; k++) {
-			if ((s[k] & 0xc0) != 0x80)
-				return 0;
-			c = (c << 6) | (s[k] & 0x3f);
-		}
-		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			return 0;
-		s += n + 1;
-	}
-	return 1;
-}
-
 /* Build the mkdtemp template and FIFO names up front so errors are exit 2. */
 static void prepare_fifo_paths(const struct config *cfg)
 {
-	const char *base = cfg->fifo_dir;
-	size_t len;
-	int n;
+	const char *base;
+	int len;
 
-	if (!base) {
-		base = getenv("TMPDIR");
-		if (!base || !*base)
-			base = "/tmp";
-	}
-	/* Drop trailing slashes so the paths in the JSON look canonical. */
-	len = strlen(base);
-	while (len > 1 && base[len - 1] == '/')
-		len--;
-	if (len == 1 && base[0] == '/')
-		len = 0;
-	n = snprintf(g_dir, sizeof(g_dir), "%.*s/ipcscope-pipe.XXXXXX",
-		     (int)len, base);
-	if (n < 0 || (size_t)n >= sizeof(g_dir))
+	if (temp_dir_template(g_dir, sizeof(g_dir), cfg->fifo_dir, &base,
+			      &len) < 0)
 		usage_error("--fifo-dir: path too long");
 	if (!utf8_valid((const unsigned char *)g_dir))
-		usage_error("--fifo-dir: '%.*s' is not valid UTF-8", (int)len,
-			    base);
+		usage_error("--fifo-dir: '%.*s' is not valid UTF-8", len, base);
 }
 
 /* Removes whatever FIFO paths exist; async-signal-safe (unlink, rmdir). */
@@ -378,14 +266,8 @@ static void remove_fifo_paths(void)
 
 static void on_term_signal(int sig)
 {
-	pid_t child = g_child_pid;
-
 	remove_fifo_paths();
-	if (child > 0) {
-		kill(child, SIGKILL);
-		/* Reap it so it is gone by the time our exit is observed. */
-		waitpid(child, NULL, 0);
-	}
+	kill_and_reap_child();
 	_exit(128 + sig);
 }
 
@@ -398,16 +280,10 @@ static void on_term_signal(int sig)
 static void on_sigchld(int sig)
 {
 	int saved = errno, idx = g_opening;
-	pid_t child = g_child_pid;
 	siginfo_t info;
 
 	(void)sig;
-	/* Only believe an exit we can see (a stray SIGCHLD could be sent by
-	 * anyone); WNOWAIT leaves the reaping to reap_child(). */
-	memset(&info, 0, sizeof(info));
-	if (child <= 0 || waitid(P_PID, (id_t)child, &info,
-				 WEXITED | WNOHANG | WNOWAIT) < 0 ||
-	    info.si_pid != child)
+	if (!child_exit_seen(&info))
 		goto out;
 	g_child_gone = 1;
 	if (idx >= 0 && g_unblock_fd < 0)
@@ -416,55 +292,13 @@ out:
 	errno = saved;
 }
 
-static void install_handlers(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sigaddset(&sa.sa_mask, SIGINT);
-	sigaddset(&sa.sa_mask, SIGTERM);
-	sigaddset(&sa.sa_mask, SIGHUP);
-	sigaddset(&sa.sa_mask, SIGCHLD);
-	sa.sa_handler = on_term_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-
-	/*
-	 * No SA_RESTART: a restarted syscall would show up twice in a tracer
-	 * but once here; without it we see (and count) every EINTR.
-	 */
-	sa.sa_handler = on_sigchld;
-	sa.sa_flags = SA_NOCLDSTOP;
-	sigaction(SIGCHLD, &sa, NULL);
-
-	/* A dead peer should be an EPIPE we report, not a silent death. */
-	sa.sa_handler = SIG_IGN;
-	sa.sa_flags = 0;
-	sigaction(SIGPIPE, &sa, NULL);
-}
-
-/* SIGCHLD too: its handler needs g_child_pid, which is set after fork. */
-static void block_handled_signals(sigset_t *old)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &set, old);
-}
-
 /* Signals are blocked so a handler never misses something just created. */
 static int make_fifos(int npipes)
 {
 	sigset_t old;
 	int ret = -1;
 
-	block_handled_signals(&old);
+	block_handled_signals(&old, 1);
 	if (!mkdtemp(g_dir)) {
 		sys_error("parent", "mkdtemp");
 		goto out;
@@ -797,43 +631,6 @@ out:
 	return ret;
 }
 
-/* Waits without reaping first, so the handler can never kill a reused pid. */
-static int reap_child(pid_t pid, int *status)
-{
-	siginfo_t info;
-
-	while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0) {
-		if (errno != EINTR) {
-			sys_error("parent", "waitid");
-			return -1;
-		}
-	}
-	g_child_pid = 0;
-	while (waitpid(pid, status, 0) < 0) {
-		if (errno != EINTR) {
-			sys_error("parent", "waitpid");
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}
-
 static void json_counts(FILE *f, const struct counts *c)
 {
 	fprintf(f, "\"write_calls\": %" PRIu64 ", \"bytes_written\": %" PRIu64
@@ -896,51 +693,7 @@ static int print_json(FILE *f, const struct config *cfg,
 	json_counts(f, &t);
 	fputs("}\n}\n", f);
 
-	if (fflush(f) == EOF || ferror(f)) {
-		sys_error("parent", "writing JSON");
-		return -1;
-	}
-	return 0;
-}
-
-/* Opened before any pipe work, so a bad --out fails fast and cheaply. */
-static FILE *open_out(const char *path)
-{
-	struct stat st;
-	FILE *f;
-	int fd;
-
-	if (!path)
-		return stdout;
-	/* O_NONBLOCK: an existing FIFO without reader fails instead of
-	 * blocking; it has no effect on regular files. */
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC,
-		  0644);
-	if (fd < 0)
-		usage_error("--out: cannot open '%s': %s", path,
-			    strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-		usage_error("--out: '%s' is not a regular file", path);
-	f = fdopen(fd, "w");
-	if (!f)
-		usage_error("--out: fdopen: %s", strerror(errno));
-	return f;
-}
-
-static int sleep_ms(uint64_t ms)
-{
-	struct timespec ts = {
-		.tv_sec = (time_t)(ms / 1000),
-		.tv_nsec = (long)(ms % 1000) * 1000000L,
-	};
-
-	while (nanosleep(&ts, &ts) < 0) {
-		if (errno != EINTR) {
-			sys_error("parent", "nanosleep");
-			return -1;
-		}
-	}
-	return 0;
+	return finish_json(f);
 }
 
 int main(int argc, char **argv)
@@ -984,15 +737,11 @@ int main(int argc, char **argv)
 
 	/* The child's counters live here: no IPC syscall needed to report
 	 * them, and they survive even if the child dies half-way. */
-	cc = mmap(NULL, sizeof(*cc), PROT_READ | PROT_WRITE,
-		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (cc == MAP_FAILED) {
-		sys_error("parent", "mmap");
+	cc = map_shared_zeroed(sizeof(*cc));
+	if (!cc)
 		return 1;
-	}
-	memset(cc, 0, sizeof(*cc));
 
-	install_handlers();
+	install_common_handlers(on_term_signal, on_sigchld, NULL);
 	if (cfg.start_delay_ms && sleep_ms(cfg.start_delay_ms) < 0)
 		return 1;
 
@@ -1015,7 +764,7 @@ int main(int argc, char **argv)
 	/* Blocked across fork: the child must never run the parent's
 	 * cleanup handler, and the parent must know the child's pid before
 	 * a handler can run. */
-	block_handled_signals(&old);
+	block_handled_signals(&old, 1);
 	cpid = fork();
 	if (cpid < 0) {
 		sys_error("parent", "fork");
@@ -1025,10 +774,7 @@ int main(int argc, char **argv)
 	if (cpid == 0) {
 		int code;
 
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGCHLD, SIG_DFL);
+		restore_default_handlers();
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		if (cfg.mode == MODE_ANON) {
 			close(afd[P2C][1]);
@@ -1085,10 +831,8 @@ int main(int argc, char **argv)
 
 	if (print_json(out, &cfg, meta, ppid, cpid, &pc, cc) < 0)
 		failed = 1;
-	if (out != stdout && fclose(out) == EOF) {
-		sys_error("parent", "close --out file");
+	if (close_out(out) < 0)
 		failed = 1;
-	}
 	free(buf);
 	return failed ? 1 : 0;
 }

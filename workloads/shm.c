@@ -17,7 +17,6 @@
 #include <limits.h>
 #include <setjmp.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +31,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "common.h"
+
+const char workload_name[] = "shm";
 
 #define SIZE_MAX_BYTES	1073741824ULL
 #define SIZE_DEFAULT	1048576ULL
@@ -94,30 +97,8 @@ static volatile sig_atomic_t g_dir_made;
 static volatile sig_atomic_t g_key_made;
 static volatile sig_atomic_t g_shm_named;	/* POSIX name exists */
 static volatile sig_atomic_t g_shmid = -1;	/* SysV segment exists */
-static volatile sig_atomic_t g_child_pid;	/* > 0 while unreaped */
 static volatile sig_atomic_t g_writing;		/* SIGBUS: jump back */
 static sigjmp_buf g_bus_jmp;
-
-static void usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
-
-static void usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("shm: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
-}
-
-/* One line naming the process, the call and strerror(errno). */
-static void sys_error(const char *who, const char *call)
-{
-	fprintf(stderr, "shm: %s: %s: %s\n", who, call, strerror(errno));
-}
 
 static void print_help(void)
 {
@@ -195,27 +176,6 @@ static void print_help(void)
 	      stdout);
 }
 
-/* Decimal digits only: no sign, no blanks, no base prefix, no junk. */
-static uint64_t parse_num(const char *opt, const char *s, uint64_t min,
-			  uint64_t max)
-{
-	unsigned long long v;
-	char *end;
-
-	if (*s == '\0')
-		usage_error("%s: empty value", opt);
-	if (*s < '0' || *s > '9')
-		usage_error("%s: '%s' is not a decimal number", opt, s);
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*end != '\0')
-		usage_error("%s: '%s' is not a decimal number", opt, s);
-	if (errno == ERANGE || v < min || v > max)
-		usage_error("%s: %s is out of range %" PRIu64 "..%" PRIu64,
-			    opt, s, min, max);
-	return v;
-}
-
 static void parse_args(int argc, char **argv, struct config *cfg)
 {
 	static const char *const opts[] = {
@@ -223,32 +183,11 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 	};
 
 	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i], *eq, *val, *name = NULL;
-		size_t len;
+		const char *val, *name;
 
-		if (strcmp(arg, "--help") == 0) {
-			print_help();
-			exit(0);
-		}
-		if (strncmp(arg, "--help=", 7) == 0)
-			usage_error("--help takes no value");
-		if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0')
-			usage_error("unexpected argument '%s' (try --help)", arg);
-		eq = strchr(arg, '=');
-		len = eq ? (size_t)(eq - arg) : strlen(arg);
-		for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++)
-			if (strlen(opts[k]) == len && !strncmp(arg, opts[k], len))
-				name = opts[k];
-		if (!name)
-			usage_error("unknown option '%.*s' (try --help)",
-				    (int)len, arg);
-		if (eq) {
-			val = eq + 1;
-		} else {
-			if (i + 1 >= argc)
-				usage_error("%s needs a value", name);
-			val = argv[++i];
-		}
+		name = next_option(argc, argv, &i, opts,
+				   sizeof(opts) / sizeof(opts[0]), print_help,
+				   &val);
 
 		if (!strcmp(name, "--api")) {
 			if (!strcmp(val, "sysv"))
@@ -272,9 +211,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		} else if (!strcmp(name, "--start-delay")) {
 			cfg->start_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
 		} else {
-			if (*val == '\0')
-				usage_error("--out: empty file name");
-			cfg->out_path = val;
+			cfg->out_path = parse_out_path(val);
 		}
 	}
 }
@@ -283,25 +220,14 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 static void prepare_names(const struct config *cfg)
 {
 	const char *base;
-	size_t len;
-	int n;
+	int len;
 
 	if (cfg->api == API_POSIX)
 		snprintf(g_shm_name, sizeof(g_shm_name), "/ipcscope-shm-%ld",
 			 (long)getpid());
 	if (cfg->api != API_SYSV)
 		return;
-	base = getenv("TMPDIR");
-	if (!base || !*base)
-		base = "/tmp";
-	len = strlen(base);
-	while (len > 1 && base[len - 1] == '/')
-		len--;
-	if (len == 1 && base[0] == '/')
-		len = 0;
-	n = snprintf(g_dir, sizeof(g_dir), "%.*s/ipcscope-shm.XXXXXX",
-		     (int)len, base);
-	if (n < 0 || (size_t)n >= sizeof(g_dir))
+	if (temp_dir_template(g_dir, sizeof(g_dir), NULL, &base, &len) < 0)
 		usage_error("$TMPDIR: path too long");
 }
 
@@ -333,14 +259,8 @@ static void remove_names(void)
 
 static void on_term_signal(int sig)
 {
-	pid_t child = g_child_pid;
-
 	remove_names();
-	if (child > 0) {
-		kill(child, SIGKILL);
-		/* Reap it so it is gone by the time our exit is observed. */
-		waitpid(child, NULL, 0);
-	}
+	kill_and_reap_child();
 	_exit(128 + sig);
 }
 
@@ -359,36 +279,19 @@ static void on_sigbus(int sig)
 	on_term_signal(sig);
 }
 
+/* SIGBUS as well, handled with the cleanup signals blocked like theirs. */
 static void install_handlers(void)
 {
 	struct sigaction sa;
 
+	install_common_handlers(on_term_signal, NULL, NULL);
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	sigaddset(&sa.sa_mask, SIGINT);
 	sigaddset(&sa.sa_mask, SIGTERM);
 	sigaddset(&sa.sa_mask, SIGHUP);
-	sa.sa_handler = on_term_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = on_sigbus;
 	sigaction(SIGBUS, &sa, NULL);
-
-	/* A closed stdout is a write error we report, not a silent death. */
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-}
-
-static void block_handled_signals(sigset_t *old)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, old);
 }
 
 /* SysV: a private file for ftok(), then a segment nobody else has. */
@@ -502,7 +405,7 @@ static int create_region(const struct config *cfg, struct segment *seg,
 	sigset_t old;
 	int ret = 0;
 
-	block_handled_signals(&old);
+	block_handled_signals(&old, 0);
 	switch (cfg->api) {
 	case API_SYSV:
 		ret = create_sysv(cfg, seg, base);
@@ -535,7 +438,7 @@ static int cleanup_region(const struct config *cfg, void *base, int fd)
 	sigset_t old;
 	int ret = 0;
 
-	block_handled_signals(&old);
+	block_handled_signals(&old, 0);
 
 	if (base && cfg->api == API_SYSV && shmdt(base) < 0) {
 		sys_error("parent", "shmdt");
@@ -689,43 +592,6 @@ static int child_run(const struct config *cfg, const unsigned char *base,
 	return 0;
 }
 
-/* Waits without reaping first, so the handler can never kill a reused pid. */
-static int reap_child(pid_t pid, int *status)
-{
-	siginfo_t info;
-
-	while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0) {
-		if (errno != EINTR) {
-			sys_error("parent", "waitid");
-			return -1;
-		}
-	}
-	g_child_pid = 0;
-	while (waitpid(pid, status, 0) < 0) {
-		if (errno != EINTR) {
-			sys_error("parent", "waitpid");
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}
-
 /* maps_path comes from the kernel; keep the JSON valid whatever it is. */
 static void json_ascii_string(FILE *f, const char *s)
 {
@@ -805,51 +671,7 @@ static int print_json(FILE *f, const struct config *cfg,
 	fprintf(f, "  ],\n  \"checksum_ok\": %s\n}\n",
 		checksum_ok ? "true" : "false");
 
-	if (fflush(f) == EOF || ferror(f)) {
-		sys_error("parent", "writing JSON");
-		return -1;
-	}
-	return 0;
-}
-
-/* Opened before any shared memory work, so a bad --out fails fast. */
-static FILE *open_out(const char *path)
-{
-	struct stat st;
-	FILE *f;
-	int fd;
-
-	if (!path)
-		return stdout;
-	/* O_NONBLOCK: an existing FIFO without reader fails instead of
-	 * blocking; it has no effect on regular files. */
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC,
-		  0644);
-	if (fd < 0)
-		usage_error("--out: cannot open '%s': %s", path,
-			    strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-		usage_error("--out: '%s' is not a regular file", path);
-	f = fdopen(fd, "w");
-	if (!f)
-		usage_error("--out: fdopen: %s", strerror(errno));
-	return f;
-}
-
-static int sleep_ms(uint64_t ms)
-{
-	struct timespec ts = {
-		.tv_sec = (time_t)(ms / 1000),
-		.tv_nsec = (long)(ms % 1000) * 1000000L,
-	};
-
-	while (nanosleep(&ts, &ts) < 0) {
-		if (errno != EINTR) {
-			sys_error("parent", "nanosleep");
-			return -1;
-		}
-	}
-	return 0;
+	return finish_json(f);
 }
 
 int main(int argc, char **argv)
@@ -883,13 +705,9 @@ int main(int argc, char **argv)
 
 	/* The child's counts and the ready flag live here, apart from the
 	 * measured region: no IPC syscall needed to report them. */
-	ctl = mmap(NULL, sizeof(*ctl), PROT_READ | PROT_WRITE,
-		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (ctl == MAP_FAILED) {
-		sys_error("parent", "mmap");
+	ctl = map_shared_zeroed(sizeof(*ctl));
+	if (!ctl)
 		return 1;
-	}
-	memset(ctl, 0, sizeof(*ctl));
 
 	install_handlers();
 	if (cfg.start_delay_ms && sleep_ms(cfg.start_delay_ms) < 0)
@@ -915,7 +733,7 @@ int main(int argc, char **argv)
 	/* Blocked across fork: the child must never run the parent's
 	 * cleanup handler, and the parent must know the child's pid before
 	 * a handler can run. */
-	block_handled_signals(&old);
+	block_handled_signals(&old, 0);
 	cpid = fork();
 	if (cpid < 0) {
 		sys_error("parent", "fork");
@@ -923,9 +741,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (cpid == 0) {
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
+		restore_default_handlers();
 		signal(SIGBUS, SIG_DFL);
 		/* Nobody would ever set the flag for an orphan. */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
@@ -980,9 +796,7 @@ int main(int argc, char **argv)
 
 	if (print_json(out, &cfg, &seg, ppid, cpid, &pc, &cc, checksum_ok) < 0)
 		failed = 1;
-	if (out != stdout && fclose(out) == EOF) {
-		sys_error("parent", "close --out file");
+	if (close_out(out) < 0)
 		failed = 1;
-	}
 	return failed ? 1 : 0;
 }

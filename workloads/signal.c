@@ -15,12 +15,10 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -28,6 +26,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "common.h"
+
+const char workload_name[] = "signal";
 
 #define COUNT_MAX	100000000ULL
 #define DELAY_MAX_MS	600000ULL
@@ -76,30 +78,7 @@ static volatile uint64_t g_out_of_order;
 static volatile sig_atomic_t g_peer_pid;	/* who may send to us */
 static volatile sig_atomic_t g_expect_code;	/* SI_USER or SI_QUEUE */
 static volatile sig_atomic_t g_check_seq;	/* rt: check sival_int */
-static volatile sig_atomic_t g_child_pid;	/* > 0 while unreaped */
-static volatile sig_atomic_t g_child_gone;	/* child has exited */
 static volatile sig_atomic_t g_sigchld_received;
-
-static void usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
-
-static void usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("signal: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
-}
-
-/* One line naming the process, the call and strerror(errno). */
-static void sys_error(const char *who, const char *call)
-{
-	fprintf(stderr, "signal: %s: %s: %s\n", who, call, strerror(errno));
-}
 
 static void print_help(void)
 {
@@ -180,27 +159,6 @@ static void print_help(void)
 	      stdout);
 }
 
-/* Decimal digits only: no sign, no blanks, no base prefix, no junk. */
-static uint64_t parse_num(const char *opt, const char *s, uint64_t min,
-			  uint64_t max)
-{
-	unsigned long long v;
-	char *end;
-
-	if (*s == '\0')
-		usage_error("%s: empty value", opt);
-	if (*s < '0' || *s > '9')
-		usage_error("%s: '%s' is not a decimal number", opt, s);
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*end != '\0')
-		usage_error("%s: '%s' is not a decimal number", opt, s);
-	if (errno == ERANGE || v < min || v > max)
-		usage_error("%s: %s is out of range %" PRIu64 "..%" PRIu64,
-			    opt, s, min, max);
-	return v;
-}
-
 static void parse_args(int argc, char **argv, struct config *cfg)
 {
 	static const char *const opts[] = {
@@ -208,32 +166,11 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 	};
 
 	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i], *eq, *val, *name = NULL;
-		size_t len;
+		const char *val, *name;
 
-		if (strcmp(arg, "--help") == 0) {
-			print_help();
-			exit(0);
-		}
-		if (strncmp(arg, "--help=", 7) == 0)
-			usage_error("--help takes no value");
-		if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0')
-			usage_error("unexpected argument '%s' (try --help)", arg);
-		eq = strchr(arg, '=');
-		len = eq ? (size_t)(eq - arg) : strlen(arg);
-		for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++)
-			if (strlen(opts[k]) == len && !strncmp(arg, opts[k], len))
-				name = opts[k];
-		if (!name)
-			usage_error("unknown option '%.*s' (try --help)",
-				    (int)len, arg);
-		if (eq) {
-			val = eq + 1;
-		} else {
-			if (i + 1 >= argc)
-				usage_error("%s needs a value", name);
-			val = argv[++i];
-		}
+		name = next_option(argc, argv, &i, opts,
+				   sizeof(opts) / sizeof(opts[0]), print_help,
+				   &val);
 
 		if (!strcmp(name, "--mode")) {
 			if (!strcmp(val, "pingpong"))
@@ -251,9 +188,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		} else if (!strcmp(name, "--start-delay")) {
 			cfg->start_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
 		} else {
-			if (*val == '\0')
-				usage_error("--out: empty file name");
-			cfg->out_path = val;
+			cfg->out_path = parse_out_path(val);
 		}
 	}
 	if (!cfg->count_given)
@@ -297,13 +232,7 @@ static void on_measured(int sig, siginfo_t *si, void *uctx)
 
 static void on_term_signal(int sig)
 {
-	pid_t child = g_child_pid;
-
-	if (child > 0) {
-		kill(child, SIGKILL);
-		/* Reap it so it is gone by the time our exit is observed. */
-		waitpid(child, NULL, 0);
-	}
+	kill_and_reap_child();
 	_exit(128 + sig);
 }
 
@@ -311,67 +240,30 @@ static void on_term_signal(int sig)
 static void on_sigchld(int sig)
 {
 	int saved = errno;
-	pid_t child = g_child_pid;
 	siginfo_t info;
 
 	(void)sig;
 	g_sigchld_received++;
-	/* WNOWAIT leaves the reaping to reap_child(). */
-	memset(&info, 0, sizeof(info));
-	if (child > 0 && waitid(P_PID, (id_t)child, &info,
-				WEXITED | WNOHANG | WNOWAIT) == 0 &&
-	    info.si_pid == child)
+	if (child_exit_seen(&info))
 		g_child_gone = 1;
 	errno = saved;
 }
 
+/* The common handlers, then the measured signal's. */
 static void install_handlers(const struct config *cfg)
 {
 	struct sigaction sa;
 
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sigaddset(&sa.sa_mask, SIGINT);
-	sigaddset(&sa.sa_mask, SIGTERM);
-	sigaddset(&sa.sa_mask, SIGHUP);
-	sigaddset(&sa.sa_mask, SIGCHLD);
-	sa.sa_handler = on_term_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-
-	/*
-	 * No SA_RESTART anywhere: a restarted syscall would show up twice in
-	 * a tracer.  SA_NOCLDSTOP: only the child's exit sends SIGCHLD.
-	 */
-	sa.sa_handler = on_sigchld;
-	sa.sa_flags = SA_NOCLDSTOP;
-	sigaction(SIGCHLD, &sa, NULL);
-
-	/* A closed stdout is a write error we report, not a silent death. */
-	sa.sa_handler = SIG_IGN;
-	sa.sa_flags = 0;
-	sigaction(SIGPIPE, &sa, NULL);
+	install_common_handlers(on_term_signal, on_sigchld, NULL);
 
 	/* The measured signal's handler runs with the signal itself blocked
-	 * (no SA_NODEFER): one invocation at a time. */
+	 * (no SA_NODEFER): one invocation at a time.  No SA_RESTART: a
+	 * restarted syscall would show up twice in a tracer. */
+	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	sa.sa_sigaction = on_measured;
 	sa.sa_flags = SA_SIGINFO;
 	sigaction(cfg->sig, &sa, NULL);
-}
-
-/* SIGCHLD too: its handler needs g_child_pid, which is set after fork. */
-static void block_handled_signals(sigset_t *old)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &set, old);
 }
 
 /* Short sleep between two looks at a shared flag; EINTR just ends it. */
@@ -508,27 +400,6 @@ static int parent_pingpong(const struct config *cfg, pid_t cpid,
 	return ret;
 }
 
-/* Waits without reaping first, so the handler can never kill a reused pid. */
-static int reap_child(pid_t pid, int *status)
-{
-	siginfo_t info;
-
-	while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0) {
-		if (errno != EINTR) {
-			sys_error("parent", "waitid");
-			return -1;
-		}
-	}
-	g_child_pid = 0;
-	while (waitpid(pid, status, 0) < 0) {
-		if (errno != EINTR) {
-			sys_error("parent", "waitpid");
-			return -1;
-		}
-	}
-	return 0;
-}
-
 static void json_counts(FILE *f, const struct counts *c)
 {
 	fprintf(f, "\"sent\": %" PRIu64 ", \"received\": %" PRIu64
@@ -561,51 +432,7 @@ static int print_json(FILE *f, const struct config *cfg, pid_t ppid,
 	fprintf(f, "},\n  \"in_order\": %s,\n  \"sigchld_expected\": 1,\n"
 		"  \"sigchld_received\": %d\n}\n", in_order, sigchld_received);
 
-	if (fflush(f) == EOF || ferror(f)) {
-		sys_error("parent", "writing JSON");
-		return -1;
-	}
-	return 0;
-}
-
-/* Opened before any signal work, so a bad --out fails fast and cheaply. */
-static FILE *open_out(const char *path)
-{
-	struct stat st;
-	FILE *f;
-	int fd;
-
-	if (!path)
-		return stdout;
-	/* O_NONBLOCK: an existing FIFO without reader fails instead of
-	 * blocking; it has no effect on regular files. */
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC,
-		  0644);
-	if (fd < 0)
-		usage_error("--out: cannot open '%s': %s", path,
-			    strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-		usage_error("--out: '%s' is not a regular file", path);
-	f = fdopen(fd, "w");
-	if (!f)
-		usage_error("--out: fdopen: %s", strerror(errno));
-	return f;
-}
-
-static int sleep_ms(uint64_t ms)
-{
-	struct timespec ts = {
-		.tv_sec = (time_t)(ms / 1000),
-		.tv_nsec = (long)(ms % 1000) * 1000000L,
-	};
-
-	while (nanosleep(&ts, &ts) < 0) {
-		if (errno != EINTR) {
-			sys_error("parent", "nanosleep");
-			return -1;
-		}
-	}
-	return 0;
+	return finish_json(f);
 }
 
 /* The counts each mode guarantees, when nothing failed. */
@@ -659,13 +486,9 @@ int main(int argc, char **argv)
 
 	/* The child's counters and the hand-shake flags live here: no IPC
 	 * and no extra signal needed to report them. */
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
-		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (sh == MAP_FAILED) {
-		sys_error("parent", "mmap");
+	sh = map_shared_zeroed(sizeof(*sh));
+	if (!sh)
 		return 1;
-	}
-	memset(sh, 0, sizeof(*sh));
 
 	/* Blocked from here on in both processes (the child inherits it),
 	 * so none can be delivered outside the places chosen for it. */
@@ -683,7 +506,7 @@ int main(int argc, char **argv)
 	/* Blocked across fork: the child must never run the parent's
 	 * cleanup handler, and the parent must know the child's pid before
 	 * a handler can run. */
-	block_handled_signals(&old);
+	block_handled_signals(&old, 1);
 	cpid = fork();
 	if (cpid < 0) {
 		sys_error("parent", "fork");
@@ -692,10 +515,7 @@ int main(int argc, char **argv)
 	if (cpid == 0) {
 		int code;
 
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGCHLD, SIG_DFL);
+		restore_default_handlers();
 		g_peer_pid = ppid;
 		/* Nobody would ever tell an orphan that its parent is gone. */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
@@ -761,9 +581,7 @@ int main(int argc, char **argv)
 	if (print_json(out, &cfg, ppid, cpid, &pc, &cc, in_order,
 		       g_sigchld_received) < 0)
 		failed = 1;
-	if (out != stdout && fclose(out) == EOF) {
-		sys_error("parent", "close --out file");
+	if (close_out(out) < 0)
 		failed = 1;
-	}
 	return failed ? 1 : 0;
 }
