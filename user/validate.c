@@ -8,8 +8,9 @@
  * This version measures what one traced run shows exactly: copies per
  * byte, syscalls, mode switches, page faults and context switches to move
  * 1 MiB, lost updates with and without a semaphore, merged signals, data
- * carried by signals, selective receive. Timings and the other qualitative
- * claims are listed as not checked yet, with the reason.
+ * carried by signals, selective receive, pipe capacity and blocking,
+ * message boundaries, a pipe's direction: each from the syscalls the
+ * kernel saw. Timings are listed as not checked yet, with the reason.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -64,6 +65,11 @@ static struct experiment experiments[] = {
 	EXP("signal-rt", "signal", "--mode", "rt", "--count", "100"),
 	EXP("msgq-bytype", "msgq", "--receive", "bytype", "--types", "5",
 	    "--count", "500"),
+	EXP("pipe-capacity", "props", "--prop", "pipe-capacity"),
+	EXP("pipe-blocking", "props", "--prop", "pipe-blocking"),
+	EXP("pipe-boundaries", "props", "--prop", "pipe-boundaries"),
+	EXP("msgq-boundaries", "props", "--prop", "msgq-boundaries"),
+	EXP("pipe-direction", "props", "--prop", "pipe-direction"),
 };
 
 
@@ -96,8 +102,9 @@ static const char validate_usage[] =
 "user/kernel mode switches (2 per syscall and per page fault), page faults\n"
 "and context switches to move 1 MiB; updates lost with and without a\n"
 "semaphore; standard signals merged while pending; data carried by signals;\n"
-"receive by message type. Not checked yet: wall-clock times and rankings,\n"
-"pipe capacity and blocking, message boundaries, direction.\n";
+"receive by message type; pipe capacity and a writer blocking on a full\n"
+"pipe; message boundaries on a pipe and a queue; a pipe's direction. Not\n"
+"checked yet: wall-clock times and rankings.\n";
 
 /* <dir of /proc/self/exe>/rel, e.g. build/workloads/pipe */
 static int beside_exe(char *buf, size_t len, const char *rel)
@@ -235,6 +242,23 @@ static uint64_t ipc_faults(const struct experiment *e, const char *mech)
 	return n;
 }
 
+static uint64_t errno_count(const struct experiment *e, uint32_t slot, int err)
+{
+	for (size_t i = 0; i < e->snap.nerrs; i++)
+		if (e->snap.errs[i].key.slot == slot && e->snap.errs[i].key.err == err)
+			return e->snap.errs[i].count;
+	return 0;
+}
+
+/* Lower bound of the slowest call's log2 latency slot, in ns. */
+static uint64_t slowest_call_ns(const struct ipc_op_stats *st)
+{
+	for (int i = IPC_HIST_SLOTS - 1; i >= 0; i--)
+		if (st->lat_slots[i])
+			return i ? 1ULL << i : 0;
+	return 0;
+}
+
 static uint64_t context_switches(const struct experiment *e)
 {
 	uint64_t n = 0;
@@ -353,6 +377,23 @@ static bool measure_number(const struct claim *c, struct result *r)
 			snprintf(r->how, sizeof(r->how), "%.0f context switches of the 2 processes "
 				 "(whole run, start and exit included)", r->number);
 		}
+	} else if (!strcmp(m, "pipe_capacity_bytes")) {
+		const struct ipc_op_stats *w;
+
+		e = experiment("pipe-capacity");
+		if (!e->ran)
+			goto failed;
+		w = &e->snap.ops[IPC_OP_SLOT(IPC_KIND_PIPE, IPC_OP_WRITE)];
+		/* non-blocking writes until the kernel said EAGAIN: full */
+		if (!errno_count(e, IPC_OP_SLOT(IPC_KIND_PIPE, IPC_OP_WRITE), 11)) {
+			snprintf(r->how, sizeof(r->how), "the pipe never filled");
+			r->verdict = V_UNCHECKED;
+			return false;
+		}
+		r->number = w->bytes;
+		snprintf(r->how, sizeof(r->how), "%" PRIu64 " B written in %" PRIu64
+			 " non-blocking writes before the kernel returned EAGAIN",
+			 (uint64_t)w->bytes, (uint64_t)w->calls);
 	} else if (!strcmp(m, "time_1mb_ms")) {
 		unchecked(r, "wall-clock timing (medians, CPU placement) is not measured yet");
 		return false;
@@ -370,6 +411,82 @@ failed:
 	return false;
 }
 
+/* Measure a boolean property from the syscalls the kernel saw. */
+static bool measure_bool(const struct claim *c, struct result *r)
+{
+	const char *m = c->metric, *mech = c->mechanism;
+	struct experiment *e = NULL;
+
+	if (!strcmp(m, "selective_receive_by_type") && !strcmp(mech, "msgq")) {
+		e = experiment("msgq-bytype");
+		if (!e->ran)
+			goto failed;
+		/* each msgrcv asked for one type and got exactly that many of it */
+		r->boolean = e->snap.nmsgtypes > 0;
+		for (size_t i = 0; i < e->snap.nmsgtypes; i++) {
+			const struct ipc_msgtype_row *t = &e->snap.msgtypes[i];
+
+			if (t->key.mtype <= 0 || t->st.requested != t->st.received)
+				r->boolean = false;
+		}
+		snprintf(r->how, sizeof(r->how), "msgrcv with msgtyp > 0 got only that type, "
+			 "per the kernel (%zu types)", e->snap.nmsgtypes);
+	} else if (!strcmp(m, "writer_blocks_when_full") && !strcmp(mech, "pipe")) {
+		uint64_t slow;
+
+		e = experiment("pipe-blocking");
+		if (!e->ran)
+			goto failed;
+		/* the reader sleeps 200 ms before reading: a blocked write waits */
+		slow = slowest_call_ns(&e->snap.ops[IPC_OP_SLOT(IPC_KIND_PIPE, IPC_OP_WRITE)]);
+		r->boolean = slow >= 50000000;
+		snprintf(r->how, sizeof(r->how), "with the pipe full and the reader asleep "
+			 "for 200 ms, the next write() took >= %.1f ms in the kernel",
+			 slow / 1e6);
+	} else if (!strcmp(m, "keeps_message_boundaries") &&
+		   (!strcmp(mech, "pipe") || !strcmp(mech, "msgq"))) {
+		bool pipe = !strcmp(mech, "pipe");
+		const struct ipc_op_stats *in, *out;
+		uint64_t reads;
+
+		e = experiment(pipe ? "pipe-boundaries" : "msgq-boundaries");
+		if (!e->ran)
+			goto failed;
+		in = &e->snap.ops[pipe ? IPC_OP_SLOT(IPC_KIND_PIPE, IPC_OP_WRITE) :
+				  IPC_OP_SLOT(IPC_KIND_SYSV_MSQ, IPC_OP_MSGSND)];
+		out = &e->snap.ops[pipe ? IPC_OP_SLOT(IPC_KIND_PIPE, IPC_OP_READ) :
+				   IPC_OP_SLOT(IPC_KIND_SYSV_MSQ, IPC_OP_MSGRCV)];
+		/* a pipe reader ends with a read that returns 0 at end of file */
+		reads = pipe && out->calls ? out->calls - 1 : out->calls;
+		r->boolean = reads == in->calls && out->bytes == in->bytes;
+		snprintf(r->how, sizeof(r->how), "%" PRIu64 " sends of %" PRIu64 " B in all "
+			 "were taken by %" PRIu64 " receive(s) with a 4 KiB buffer",
+			 (uint64_t)in->calls, (uint64_t)in->bytes, reads);
+	} else if (!strcmp(m, "one_way") && !strcmp(mech, "pipe")) {
+		uint32_t w = IPC_OP_SLOT(IPC_KIND_PIPE, IPC_OP_WRITE);
+		uint32_t rd = IPC_OP_SLOT(IPC_KIND_PIPE, IPC_OP_READ);
+
+		e = experiment("pipe-direction");
+		if (!e->ran)
+			goto failed;
+		/* write() on the read end and read() on the write end: EBADF (9) */
+		r->boolean = errno_count(e, w, 9) && errno_count(e, rd, 9);
+		snprintf(r->how, sizeof(r->how), "write() on the read end and read() on "
+			 "the write end failed with EBADF: %s",
+			 r->boolean ? "yes, each end goes one way" : "no");
+	} else {
+		unchecked(r, "no experiment measures this property yet");
+		return false;
+	}
+	r->has_bool = true;
+	r->experiment = e->name;
+	return true;
+failed:
+	snprintf(r->how, sizeof(r->how), "experiment %s failed: %s", e->name, e->error);
+	r->verdict = V_UNCHECKED;
+	return false;
+}
+
 static void judge(const struct claim *c, struct result *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -379,29 +496,8 @@ static void judge(const struct claim *c, struct result *r)
 		return;
 	}
 	if (c->type == CLAIM_BOOL) {
-		struct experiment *e = experiment("msgq-bytype");
-
-		if (strcmp(c->metric, "selective_receive_by_type") || strcmp(c->mechanism, "msgq")) {
-			unchecked(r, "no experiment measures this property yet");
+		if (!measure_bool(c, r))
 			return;
-		}
-		if (!e->ran) {
-			snprintf(r->how, sizeof(r->how), "experiment failed: %s", e->error);
-			r->verdict = V_UNCHECKED;
-			return;
-		}
-		/* each msgrcv asked for one type and got exactly that many of it */
-		r->boolean = e->snap.nmsgtypes > 0;
-		for (size_t i = 0; i < e->snap.nmsgtypes; i++) {
-			const struct ipc_msgtype_row *t = &e->snap.msgtypes[i];
-
-			if (t->key.mtype <= 0 || t->st.requested != t->st.received)
-				r->boolean = false;
-		}
-		r->has_bool = true;
-		r->experiment = e->name;
-		snprintf(r->how, sizeof(r->how), "msgrcv with msgtyp > 0 got only that type, "
-			 "per the kernel (%zu types)", e->snap.nmsgtypes);
 		r->verdict = r->boolean == c->boolean ? V_HOLDS : V_FAILS;
 		return;
 	}
@@ -444,7 +540,7 @@ static void print_table(FILE *out, const struct claim *claims,
 
 		claimed_text(claimed, sizeof(claimed), &claims[i]);
 		if (res[i].has_number)
-			snprintf(measured, sizeof(measured), "%.4g", res[i].number);
+			snprintf(measured, sizeof(measured), "%.10g", res[i].number);
 		else if (res[i].has_bool)
 			snprintf(measured, sizeof(measured), "%s", res[i].boolean ? "true" : "false");
 		fprintf(out, "%-28s %-16.16s %-14s %-14s %s\n", claims[i].id,

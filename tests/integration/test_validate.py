@@ -40,6 +40,12 @@ def test_quick_run_checks_every_claim():
     eq(measured("msgq-receive-by-type", "holds"), True, "selective receive")
     # 1 MiB through a 64 KiB pipe: one write, 16 full reads and the EOF read
     eq(measured("pipe-two-syscalls", "does not hold"), 18.0, "pipe syscalls for 1 MiB")
+    # properties seen in the syscalls: the kernel's answers, not the workload's
+    eq(measured("pipe-capacity-64k", "holds"), 65536.0, "bytes a pipe takes before EAGAIN")
+    eq(measured("pipe-blocks-when-full", "holds"), True, "a write into a full pipe blocks")
+    eq(measured("pipe-byte-stream", "holds"), False, "pipe keeps message boundaries")
+    eq(measured("msgq-message-boundaries", "holds"), True, "queue keeps message boundaries")
+    eq(measured("pipe-one-way", "holds"), True, "pipe ends go one way")
 
 
 def test_text_table_and_summary():
