@@ -249,6 +249,22 @@ int sleep_ms(uint64_t ms)
 	return 0;
 }
 
+uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t xfer_elapsed_ns(const struct xfer_time *t)
+{
+	if (!t->start_ns || !t->end_ns || t->end_ns < t->start_ns)
+		return 0;
+	return t->end_ns - t->start_ns;
+}
+
 /* Waits without reaping first, so the handler can never kill a reused pid. */
 int reap_child(pid_t pid, int *status)
 {

@@ -112,6 +112,27 @@ int child_exit_seen(siginfo_t *info);
  * Async-signal-safe. */
 void kill_and_reap_child(void);
 
+/* --- Transfer time ---------------------------------------------------- */
+
+/*
+ * The wall time of the measured transfer, as the JSON's "elapsed_ns".  It
+ * lives in the MAP_SHARED region each workload already has, so one process
+ * can stamp the start (just before its first send) and the other the end
+ * (just after its last receive) on one clock, CLOCK_MONOTONIC, which is
+ * the same for every process; the parent reads both after the child has
+ * been reaped.  clock_gettime() is a vDSO call: no syscall on any IPC
+ * object, no IPC.  0 means not stamped.
+ */
+struct xfer_time {
+	uint64_t start_ns, end_ns;
+};
+
+/* CLOCK_MONOTONIC in nanoseconds (never 0 in practice). */
+uint64_t mono_ns(void);
+
+/* end - start, or 0 if either was not stamped (the transfer failed). */
+uint64_t xfer_elapsed_ns(const struct xfer_time *t);
+
 /* --- Signal handlers ---------------------------------------------------- */
 
 /*

@@ -75,6 +75,7 @@ struct child_report {
 	int64_t key;			/* sysv: the child's own ftok() result */
 	int64_t msqid;			/* sysv: what the child's msgget returned */
 	uint64_t received_by_type[TYPES_MAX + 1];
+	struct xfer_time xfer;		/* parent: start; child: end */
 };
 
 struct queue_meta {
@@ -169,6 +170,7 @@ static void print_help(void)
 "              each type, every type listed\n"
 "  mismatches  messages the child got with a wrong type, order or text\n"
 "  totals      the counters summed over both processes\n"
+"  elapsed_ns  CLOCK_MONOTONIC ns from the first send to the last receive\n"
 "  Calls count every such syscall, including calls that returned -1 (also\n"
 "  counted in *_errors): an EINTR is counted, then retried.  bytes_sent adds\n"
 "  SIZE per successful send (they return 0); bytes_received adds the return\n"
@@ -537,6 +539,8 @@ static int child_run(const struct config *cfg, struct sysv_msg *msg,
 				return 1;
 			}
 		}
+		if (i + 1 == cfg->count)
+			r->xfer.end_ns = mono_ns();
 		c->bytes_received += (uint64_t)n;
 
 		if (cfg->api == API_SYSV) {
@@ -566,7 +570,8 @@ static int child_run(const struct config *cfg, struct sysv_msg *msg,
 
 /* Parent side: sends COUNT messages.  Returns 0, or -1 on failure. */
 static int parent_run(const struct config *cfg, struct sysv_msg *msg, int q,
-		      struct counts *c, uint64_t *sent_by_type)
+		      struct counts *c, uint64_t *sent_by_type,
+		      struct xfer_time *xt)
 {
 	size_t size = (size_t)cfg->size;
 
@@ -575,6 +580,8 @@ static int parent_run(const struct config *cfg, struct sysv_msg *msg, int q,
 
 		msg->mtype = (long)type;
 		fill_text(msg->mtext, size, i);
+		if (i == 0)
+			xt->start_ns = mono_ns();
 		for (;;) {
 			int r;
 
@@ -672,7 +679,8 @@ static int print_json(FILE *f, const struct config *cfg,
 	fprintf(f, "  \"mismatches\": %" PRIu64 ",\n  \"totals\": {",
 		r->mismatches);
 	json_counts(f, &t);
-	fputs("}\n}\n", f);
+	fprintf(f, "},\n  \"elapsed_ns\": %" PRIu64 "\n}\n",
+		xfer_elapsed_ns(&r->xfer));
 
 	return finish_json(f);
 }
@@ -751,7 +759,7 @@ int main(int argc, char **argv)
 	g_child_pid = cpid;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 
-	if (parent_run(&cfg, msg, q, &pc, sent_by_type) < 0) {
+	if (parent_run(&cfg, msg, q, &pc, sent_by_type, &r->xfer) < 0) {
 		failed = 1;
 		/* The child would wait for the missing messages forever. */
 		if (!g_child_gone) {

@@ -63,6 +63,13 @@ struct counts {
 	uint64_t read_calls, bytes_read, read_errors;
 };
 
+/* MAP_SHARED|MAP_ANONYMOUS, made before the fork: the child's counts and
+ * the transfer's start and end on the clock both processes share. */
+struct shared {
+	struct counts child;
+	struct xfer_time xfer;
+};
+
 struct pipe_meta {
 	uint64_t ino, dev;
 	unsigned int dev_major, dev_minor;
@@ -155,6 +162,7 @@ static void print_help(void)
 "  processes   parent, then child: pid, role, write_calls, bytes_written,\n"
 "              write_errors, read_calls, bytes_read, read_errors\n"
 "  totals      the same counters summed over both processes\n"
+"  elapsed_ns  CLOCK_MONOTONIC ns from the first write to the last byte read\n"
 "  write_* count syscalls of the write method, read_* of the read method\n"
 "  (so read_calls are splice() calls with --read-method splice); bytes are\n"
 "  the sum of the return values.  Calls count every such syscall on the\n"
@@ -472,9 +480,10 @@ static void get_meta(int fd, struct pipe_meta *m)
  * forever).  Counts go straight into the shared mapping.
  */
 static int child_run(const struct config *cfg, char *buf, int rfd, int wfd,
-		     struct counts *c)
+		     struct counts *c, struct xfer_time *xt)
 {
 	size_t size = (size_t)cfg->size;
+	uint64_t want = cfg->size * cfg->count;
 	int pingpong = cfg->pattern == PAT_PINGPONG;
 	const char *wname = write_method_name[cfg->write_method];
 	const char *rname = read_method_name[cfg->read_method];
@@ -504,6 +513,9 @@ static int child_run(const struct config *cfg, char *buf, int rfd, int wfd,
 			}
 			if (n == 0)
 				break;
+			/* Stream: the transfer ends with its last byte. */
+			if (c->bytes_read == want)
+				xt->end_ns = mono_ns();
 		}
 	} else {
 		for (uint64_t i = 0; i < cfg->count; i++) {
@@ -574,7 +586,8 @@ static int parent_open_fifo(int idx, int flags)
  * the child may be stuck in open() and has to be killed).
  */
 static int parent_run(const struct config *cfg, char *buf, int wfd, int rfd,
-		      struct counts *c, struct pipe_meta meta[2], int *opened)
+		      struct counts *c, struct pipe_meta meta[2], int *opened,
+		      struct xfer_time *xt)
 {
 	size_t size = (size_t)cfg->size;
 	int pingpong = cfg->pattern == PAT_PINGPONG;
@@ -597,6 +610,7 @@ static int parent_run(const struct config *cfg, char *buf, int wfd, int rfd,
 	}
 	*opened = 1;
 
+	xt->start_ns = mono_ns();
 	for (uint64_t i = 0; i < cfg->count; i++) {
 		if (write_all(cfg, wfd, buf, size, c) < 0) {
 			sys_error("parent", wname);
@@ -617,6 +631,9 @@ static int parent_run(const struct config *cfg, char *buf, int wfd, int rfd,
 			}
 		}
 	}
+	/* Pingpong: the transfer ends with the last reply. */
+	if (pingpong)
+		xt->end_ns = mono_ns();
 	ret = 0;
 out:
 	/* Closing is what lets the child see EOF (or EPIPE) and finish. */
@@ -659,7 +676,8 @@ static void json_pipe(FILE *f, const struct config *cfg,
 
 static int print_json(FILE *f, const struct config *cfg,
 		      const struct pipe_meta meta[2], pid_t ppid, pid_t cpid,
-		      const struct counts *pc, const struct counts *cc)
+		      const struct counts *pc, const struct counts *cc,
+		      uint64_t elapsed_ns)
 {
 	int pingpong = cfg->pattern == PAT_PINGPONG;
 	struct counts t = {
@@ -691,7 +709,7 @@ static int print_json(FILE *f, const struct config *cfg,
 	json_counts(f, cc);
 	fputs("}\n  ],\n  \"totals\": {", f);
 	json_counts(f, &t);
-	fputs("}\n}\n", f);
+	fprintf(f, "},\n  \"elapsed_ns\": %" PRIu64 "\n}\n", elapsed_ns);
 
 	return finish_json(f);
 }
@@ -705,6 +723,7 @@ int main(int argc, char **argv)
 	};
 	struct pipe_meta meta[2] = { { 0, 0, 0, 0 }, { 0, 0, 0, 0 } };
 	struct counts pc = { 0, 0, 0, 0, 0, 0 }, *cc;
+	struct shared *sh;
 	int npipes, afd[2][2] = { { -1, -1 }, { -1, -1 } };
 	int status = 0, opened, failed = 0;
 	pid_t ppid, cpid;
@@ -737,9 +756,10 @@ int main(int argc, char **argv)
 
 	/* The child's counters live here: no IPC syscall needed to report
 	 * them, and they survive even if the child dies half-way. */
-	cc = map_shared_zeroed(sizeof(*cc));
-	if (!cc)
+	sh = map_shared_zeroed(sizeof(*sh));
+	if (!sh)
 		return 1;
+	cc = &sh->child;
 
 	install_common_handlers(on_term_signal, on_sigchld, NULL);
 	if (cfg.start_delay_ms && sleep_ms(cfg.start_delay_ms) < 0)
@@ -781,7 +801,8 @@ int main(int argc, char **argv)
 			if (npipes == 2)
 				close(afd[C2P][0]);
 		}
-		code = child_run(&cfg, buf, afd[P2C][0], afd[C2P][1], cc);
+		code = child_run(&cfg, buf, afd[P2C][0], afd[C2P][1], cc,
+				 &sh->xfer);
 		/* _exit: no stdio flush, no atexit, no cleanup of the FIFOs. */
 		_exit(code);
 	}
@@ -794,7 +815,7 @@ int main(int argc, char **argv)
 			close(afd[C2P][1]);
 	}
 	if (parent_run(&cfg, buf, afd[P2C][1], afd[C2P][0], &pc, meta,
-		       &opened) < 0) {
+		       &opened, &sh->xfer) < 0) {
 		failed = 1;
 		/* With all our ends closed the child gets EOF or EPIPE; only
 		 * a child still waiting in open() of a FIFO needs a kill. */
@@ -829,7 +850,8 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (print_json(out, &cfg, meta, ppid, cpid, &pc, cc) < 0)
+	if (print_json(out, &cfg, meta, ppid, cpid, &pc, cc,
+		       xfer_elapsed_ns(&sh->xfer)) < 0)
 		failed = 1;
 	if (close_out(out) < 0)
 		failed = 1;

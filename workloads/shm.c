@@ -16,6 +16,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <setjmp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,7 +40,6 @@ const char workload_name[] = "shm";
 #define SIZE_MAX_BYTES	1073741824ULL
 #define SIZE_DEFAULT	1048576ULL
 #define DELAY_MAX_MS	600000ULL
-#define POLL_NS		1000000L	/* ready-flag poll interval: 1 ms */
 #define MEMFD_NAME	"ipcscope-shm"
 #define CHECKSUM_SEED	0xcbf29ce484222325ULL
 #define CHECKSUM_PRIME	0x100000001b3ULL
@@ -67,6 +67,7 @@ struct control {
 	uint64_t pages_read;	/* child's progress */
 	uint64_t checksum;	/* child: over every byte it read */
 	int child_done;		/* child read everything */
+	struct xfer_time xfer;	/* parent: start; child: end */
 };
 
 /* Where the measured region came from, for the JSON. */
@@ -109,8 +110,8 @@ static void print_help(void)
 "Ground-truth shared memory workload for ipcscope tests.  The parent creates\n"
 "a shared region of SIZE bytes and forks.  The parent writes every page of\n"
 "it once (one memset() per page, page by page, the byte 1 + page index mod\n"
-"251), then sets a ready flag; the child, which polls that flag every 1 ms\n"
-"with nanosleep(), then reads every byte of every page and computes a\n"
+"251), then sets a ready flag; the child, which polls that flag with\n"
+"sched_yield(), then reads every byte of every page and computes a\n"
 "checksum that the parent checks.  The payload never goes through a\n"
 "syscall: no read() or write() on any fd, only loads and stores through the\n"
 "mapping, so a kernel tracer sees it only as page faults.  The ready flag\n"
@@ -165,6 +166,7 @@ static void print_help(void)
 "              (always 0: no syscall moves the payload)\n"
 "  checksum_ok the child read every page and its checksum matches what the\n"
 "              parent wrote\n"
+"  elapsed_ns  CLOCK_MONOTONIC ns from the first page write to the last read\n"
 "\n"
 "Exit status: 0 success; 1 a syscall failed, the shared memory could not\n"
 "be backed (SIGBUS while writing), the child failed or the checksum is wrong\n"
@@ -549,7 +551,8 @@ static int expected_checksum(const struct config *cfg, uint64_t *sum)
 /* Parent: one memset per page.  Counted in a static so a longjmp keeps it. */
 static volatile uint64_t g_pages_written;
 
-static int write_region(const struct config *cfg, unsigned char *base)
+static int write_region(const struct config *cfg, unsigned char *base,
+			struct xfer_time *xt)
 {
 	uint64_t pages = cfg->size / cfg->page_size;
 
@@ -562,6 +565,7 @@ static int write_region(const struct config *cfg, unsigned char *base)
 		return -1;
 	}
 	g_writing = 1;
+	xt->start_ns = mono_ns();
 	for (uint64_t i = 0; i < pages; i++) {
 		memset(base + i * cfg->page_size, page_byte(i), cfg->page_size);
 		g_pages_written = i + 1;
@@ -575,18 +579,23 @@ static int child_run(const struct config *cfg, const unsigned char *base,
 		     struct control *ctl)
 {
 	uint64_t pages = cfg->size / cfg->page_size, h = CHECKSUM_SEED;
-	struct timespec ts = { .tv_sec = 0, .tv_nsec = POLL_NS };
 	int state;
 
+	/*
+	 * sched_yield, not a sleep: a sleeping reader would add its wake-up
+	 * delay (up to the sleep) to the transfer time, and on one CPU the
+	 * yield lets the writer run.
+	 */
 	while ((state = __atomic_load_n(&ctl->state, __ATOMIC_ACQUIRE)) ==
 	       STATE_WAIT)
-		nanosleep(&ts, NULL);
+		sched_yield();
 	if (state != STATE_READY)
 		return 1;	/* the parent failed and already said why */
 	for (uint64_t i = 0; i < pages; i++) {
 		h = checksum_page(h, base + i * cfg->page_size, cfg->page_size);
 		ctl->pages_read = i + 1;
 	}
+	ctl->xfer.end_ns = mono_ns();
 	ctl->checksum = h;
 	ctl->child_done = 1;
 	return 0;
@@ -621,7 +630,7 @@ static void json_process(FILE *f, pid_t pid, const char *role,
 static int print_json(FILE *f, const struct config *cfg,
 		      const struct segment *seg, pid_t ppid, pid_t cpid,
 		      const struct counts *pc, const struct counts *cc,
-		      int checksum_ok)
+		      int checksum_ok, uint64_t elapsed_ns)
 {
 	fprintf(f, "{\n  \"workload\": \"shm\",\n  \"api\": \"%s\",\n"
 		"  \"size\": %" PRIu64 ",\n  \"page_size\": %zu,\n"
@@ -668,8 +677,8 @@ static int print_json(FILE *f, const struct config *cfg,
 	fputs("},\n  \"processes\": [\n", f);
 	json_process(f, ppid, "parent", pc, 0);
 	json_process(f, cpid, "child", cc, 1);
-	fprintf(f, "  ],\n  \"checksum_ok\": %s\n}\n",
-		checksum_ok ? "true" : "false");
+	fprintf(f, "  ],\n  \"checksum_ok\": %s,\n  \"elapsed_ns\": %" PRIu64
+		"\n}\n", checksum_ok ? "true" : "false", elapsed_ns);
 
 	return finish_json(f);
 }
@@ -757,7 +766,7 @@ int main(int argc, char **argv)
 	g_child_pid = cpid;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 
-	if (write_region(&cfg, base) < 0) {
+	if (write_region(&cfg, base, &ctl->xfer) < 0) {
 		failed = 1;
 		__atomic_store_n(&ctl->state, STATE_ABORT, __ATOMIC_RELEASE);
 	} else {
@@ -794,7 +803,8 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (print_json(out, &cfg, &seg, ppid, cpid, &pc, &cc, checksum_ok) < 0)
+	if (print_json(out, &cfg, &seg, ppid, cpid, &pc, &cc, checksum_ok,
+		       xfer_elapsed_ns(&ctl->xfer)) < 0)
 		failed = 1;
 	if (close_out(out) < 0)
 		failed = 1;

@@ -105,6 +105,8 @@ struct shared {
 	int parent_connected;	/* unix-dgram path/abstract: parent connected back
 				   (until then the child must not send and exit:
 				   its socket must still exist to connect to) */
+	struct xfer_time xfer;	/* child: start (and pingpong end); parent:
+				   stream end */
 };
 
 /* A peer address, for udp: learned from the first datagram, then checked. */
@@ -265,6 +267,7 @@ static void print_help(void)
 "  processes   parent, then child: pid, role, send_calls, bytes_sent,\n"
 "              send_errors, recv_calls, bytes_received, recv_errors\n"
 "  totals      the same counters summed over both processes\n"
+"  elapsed_ns  CLOCK_MONOTONIC ns from the first send to the last receive\n"
 "  send_* count syscalls of the --io method's sending call, recv_* of its\n"
 "  receiving call (so send_calls are write() calls with --io write); bytes\n"
 "  are the sum of the return values.  Calls count every such syscall on the\n"
@@ -838,12 +841,17 @@ static int child_run(const struct config *cfg, char *buf, int fd,
 			       sh->window)
 				nap();
 		}
+		if (i == 0)
+			sh->xfer.start_ns = mono_ns();
 		if (send_msg(cfg, fd, buf, size, c, peer, "child") < 0)
 			goto out;
 		if (cfg->pattern == PAT_PINGPONG &&
 		    recv_msg(cfg, fd, buf, size, c, peer, "child", i) < 0)
 			goto out;
 	}
+	/* Pingpong: the transfer ends with the last reply. */
+	if (cfg->pattern == PAT_PINGPONG)
+		sh->xfer.end_ns = mono_ns();
 	ret = 0;
 out:
 	if (describe(fd, peer, &sh->child_sock, "child", ret == 0) < 0)
@@ -958,6 +966,7 @@ static int parent_run(const struct config *cfg, char *buf, int pfd,
 		      struct sock_desc *d)
 {
 	size_t size = (size_t)cfg->size;
+	uint64_t want = cfg->size * cfg->count;
 	struct peer child = { .known = 0 }, *peer = NULL;
 	union sockaddr_any a;
 	socklen_t alen;
@@ -1015,6 +1024,9 @@ static int parent_run(const struct config *cfg, char *buf, int pfd,
 				goto out;
 			if (n == 0)
 				break;
+			/* The transfer ends with its last byte, not EOF. */
+			if (c->bytes_received == want)
+				sh->xfer.end_ns = mono_ns();
 			if (!is_bytestream(cfg->type) && (size_t)n != size) {
 				if (!parent_quiet("parent"))
 					say("parent", "%s: got %zd bytes, "
@@ -1028,6 +1040,8 @@ static int parent_run(const struct config *cfg, char *buf, int pfd,
 			if (recv_msg(cfg, fd, buf, size, c, peer, "parent",
 				     i) < 0)
 				goto out;
+			if (cfg->pattern == PAT_STREAM && i + 1 == cfg->count)
+				sh->xfer.end_ns = mono_ns();
 			if (cfg->pattern == PAT_STREAM) {
 				__atomic_store_n(&sh->received, i + 1,
 						 __ATOMIC_RELEASE);
@@ -1113,7 +1127,8 @@ static int print_json(FILE *f, const struct config *cfg, pid_t ppid,
 	json_counts(f, cc);
 	fputs("}\n  ],\n  \"totals\": {", f);
 	json_counts(f, &t);
-	fputs("}\n}\n", f);
+	fprintf(f, "},\n  \"elapsed_ns\": %" PRIu64 "\n}\n",
+		xfer_elapsed_ns(&sh->xfer));
 
 	return finish_json(f);
 }

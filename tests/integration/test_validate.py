@@ -40,6 +40,15 @@ def test_quick_run_checks_every_claim():
     eq(measured("msgq-receive-by-type", "holds"), True, "selective receive")
     # 1 MiB through a 64 KiB pipe: one write, 16 full reads and the EOF read
     eq(measured("pipe-two-syscalls", "does not hold"), 18.0, "pipe syscalls for 1 MiB")
+    # times: a median of timed untraced runs, and the rankings from them
+    for mech in ("shm", "unix", "pipe", "msgq", "tcp"):
+        ms = rows[f"{mech}-time-1mb"]["measured"]
+        assert isinstance(ms, float) and ms > 0, f"{mech}: no time measured"
+        assert rows[f"{mech}-time-1mb"]["verdict"] in ("holds", "does not hold"), \
+            f"{mech} time not judged"
+    assert rows["rank-time-1mb"]["verdict"] in ("holds", "does not hold"), "ranking not judged"
+    timed = [e for e in doc["experiments"] if e["name"].endswith("-1mib")]
+    assert timed and all(e["timing_ms"]["runs"] == 3 for e in timed), "timed runs missing"
     # properties seen in the syscalls: the kernel's answers, not the workload's
     eq(measured("pipe-capacity-64k", "holds"), 65536.0, "bytes a pipe takes before EAGAIN")
     eq(measured("pipe-blocks-when-full", "holds"), True, "a write into a full pipe blocks")
