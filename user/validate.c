@@ -134,6 +134,28 @@ static int beside_exe(char *buf, size_t len, const char *rel)
 	return 0;
 }
 
+#define MAX_ARGV 20
+
+/* argv[] for an experiment's workload, its JSON going to out; -1 if the
+ * workloads are not found next to ipcscope. exe holds argv[0]. */
+static int workload_argv(const struct experiment *e, const char *const *args,
+			 char *out, char exe[PATH_MAX], char *argv[MAX_ARGV])
+{
+	int n = 0;
+
+	if (beside_exe(exe, PATH_MAX, "workloads/") ||
+	    strlen(exe) + strlen(e->workload) >= PATH_MAX)
+		return -1;
+	strcat(exe, e->workload);
+	argv[n++] = exe;
+	for (int i = 0; args[i] && n < MAX_ARGV - 3; i++)
+		argv[n++] = (char *)args[i];
+	argv[n++] = "--out";
+	argv[n++] = out;
+	argv[n] = NULL;
+	return 0;
+}
+
 /* Run one experiment under a fresh session: its maps hold only this run. */
 static void run_experiment(struct experiment *e, bool quick, const char *tmpdir,
 			   const sigset_t *orig_mask)
@@ -141,24 +163,15 @@ static void run_experiment(struct experiment *e, bool quick, const char *tmpdir,
 	struct session_config cfg = { .all = false, .self = getpid() };
 	const char *const *args = quick && e->quick_args[0] ? e->quick_args : e->args;
 	char exe[PATH_MAX], out[PATH_MAX], err[256];
-	char *argv[20];
+	char *argv[MAX_ARGV];
 	struct session *s = NULL;
 	struct child c = { .exit_code = -1 };
-	int n = 0;
 
-	if (beside_exe(exe, sizeof(exe), "workloads/") ||
-	    strlen(exe) + strlen(e->workload) >= sizeof(exe)) {
+	snprintf(out, sizeof(out), "%s/%s.json", tmpdir, e->name);
+	if (workload_argv(e, args, out, exe, argv)) {
 		snprintf(e->error, sizeof(e->error), "cannot find the workloads");
 		return;
 	}
-	strcat(exe, e->workload);
-	snprintf(out, sizeof(out), "%s/%s.json", tmpdir, e->name);
-	argv[n++] = exe;
-	for (int i = 0; args[i] && n < 16; i++)
-		argv[n++] = (char *)args[i];
-	argv[n++] = "--out";
-	argv[n++] = out;
-	argv[n] = NULL;
 	debugf("validate: running %s:", e->name);
 	for (int i = 0; argv[i]; i++)
 		debugf(" %s", argv[i]);
@@ -169,7 +182,7 @@ static void run_experiment(struct experiment *e, bool quick, const char *tmpdir,
 		return;
 	}
 	if (start_command(s, argv, orig_mask, &c)) {
-		snprintf(e->error, sizeof(e->error), "cannot run %s", exe);
+		snprintf(e->error, sizeof(e->error), "cannot run %.200s", exe);
 		session_close(s);
 		return;
 	}
@@ -219,20 +232,12 @@ static void time_experiment(struct experiment *e, int runs, const char *tmpdir,
 {
 	double ms[16];
 	char exe[PATH_MAX], out[PATH_MAX], err[256];
-	char *argv[20];
-	int n = 0, ok = 0;
+	char *argv[MAX_ARGV];
+	int ok = 0;
 
-	if (beside_exe(exe, sizeof(exe), "workloads/") ||
-	    strlen(exe) + strlen(e->workload) >= sizeof(exe))
-		return;
-	strcat(exe, e->workload);
 	snprintf(out, sizeof(out), "%s/%s-timed.json", tmpdir, e->name);
-	argv[n++] = exe;
-	for (int i = 0; e->args[i] && n < 16; i++)
-		argv[n++] = (char *)e->args[i];
-	argv[n++] = "--out";
-	argv[n++] = out;
-	argv[n] = NULL;
+	if (workload_argv(e, e->args, out, exe, argv))
+		return;
 	for (int r = 0; r < runs && r < 16; r++) {
 		struct jr_value *doc;
 		pid_t pid = fork();
