@@ -96,6 +96,7 @@ IPC_MAP(msg_types, BPF_MAP_TYPE_HASH, struct ipc_msgtype_key,
 	struct ipc_msgtype_stats, MAX_MSG_TYPES);
 IPC_MAP(sig_stats, BPF_MAP_TYPE_HASH, struct ipc_sig_key, __u64, MAX_SIGNAL_KEYS);
 IPC_MAP(sig_lat, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, struct ipc_sig_lat, IPC_NSIG);
+IPC_MAP(sys_counts, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, IPC_NR_SYSCALLS);
 
 /* A syscall between its enter and exit tracepoints (key: pid_tgid). */
 #define INFLIGHT_OBJS 2	/* splice() can have a pipe on both sides */

@@ -96,15 +96,21 @@ int ipc_switch(struct trace_event_raw_sched_switch *ctx)
 }
 
 SEC("tp/raw_syscalls/sys_enter")
-int ipc_sys_enter(void *ctx)
+int ipc_sys_enter(struct trace_event_raw_sys_enter *ctx)
 {
-	__u32 tgid = current_tgid();
+	__u32 tgid = current_tgid(), nr;
 	struct ipc_proc *p;
+	__u64 *n;
 
 	if (!is_target(tgid))
 		return 0;
 	p = proc_lookup(tgid);
 	if (p)
 		__sync_fetch_and_add(&p->syscalls, 1);
+	/* by number, per CPU: what a signal or a transfer costs in syscalls */
+	nr = ctx->id;
+	n = bpf_map_lookup_elem(&sys_counts, &nr);
+	if (n)
+		*n += 1;
 	return 0;
 }

@@ -216,6 +216,8 @@ enum ipc_sig_event {
 };
 
 #define IPC_NSIG 65
+/* Syscalls of the targets by number (the architecture's own numbering). */
+#define IPC_NR_SYSCALLS 512
 struct ipc_sig_key {
 	__u32 sender;		/* tgid that generated it (the kernel acts in
 				   some process's context); 0 for HANDLED */

@@ -108,6 +108,7 @@ struct snapshot {
 	struct ipc_msgtype_row *msgtypes;	/* sorted by queue, then type */
 	size_t nmsgtypes;
 	struct ipc_sig_lat sig_lat[IPC_NSIG];	/* merged across CPUs */
+	uint64_t sys_counts[IPC_NR_SYSCALLS];	/* targets' syscalls by number */
 	uint64_t drops[IPC_DROP_MAX];
 };
 

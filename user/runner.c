@@ -95,7 +95,8 @@ int start_command(struct session *s, char **argv,
 
 		close(errpipe[0]);
 		sigprocmask(SIG_SETMASK, orig_mask, NULL);
-		if (bpf_map_update_elem(session_targets_fd(s), &self, &one, BPF_ANY))
+		if (s && bpf_map_update_elem(session_targets_fd(s), &self, &one,
+					     BPF_ANY))
 			err = errno;
 		else {
 			execvp(argv[0], argv);

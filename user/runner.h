@@ -24,8 +24,8 @@ bool have_bpf_caps(void);
 /* Like execvp's search: 0 if file can be executed, else a negative errno. */
 int check_executable(const char *file);
 /*
- * Fork argv[0]; the child adds itself to the targets before it execs, with
- * orig_mask as its signal mask. Prints why and returns a negative errno if
+ * Fork argv[0]; the child adds itself to s's targets before it execs (with
+ * s NULL: untraced), with orig_mask as its signal mask. Prints why and returns a negative errno if
  * it cannot be executed.
  */
 int start_command(struct session *s, char **argv, const sigset_t *orig_mask,

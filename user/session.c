@@ -298,6 +298,69 @@ void session_close(struct session *s)
 	free(s);
 }
 
+/* Empty a hash map: delete its first key until there is none. */
+static int clear_hash(const struct bpf_map *map)
+{
+	char key[256];
+
+	if (bpf_map__key_size(map) > sizeof(key))
+		return -E2BIG;
+	while (!bpf_map__get_next_key(map, NULL, key, bpf_map__key_size(map)))
+		if (bpf_map__delete_elem(map, key, bpf_map__key_size(map), 0) &&
+		    errno != ENOENT)
+			return -errno;
+	return errno == ENOENT ? 0 : -errno;
+}
+
+/* Zero every entry of an array, on every CPU for a per-CPU one. */
+static int clear_array(const struct session *s, const struct bpf_map *map)
+{
+	bool percpu = bpf_map__type(map) == BPF_MAP_TYPE_PERCPU_ARRAY;
+	size_t size = bpf_map__value_size(map);
+	void *zero;
+	int err = 0;
+
+	if (percpu)
+		size = ((size + 7) & ~(size_t)7) * s->ncpus;
+	zero = calloc(1, size);
+	if (!zero)
+		return -ENOMEM;
+	for (__u32 i = 0; i < bpf_map__max_entries(map) && !err; i++)
+		if (bpf_map__update_elem(map, &i, sizeof(i), zero, size, BPF_ANY))
+			err = -errno;
+	free(zero);
+	return err;
+}
+
+int session_reset(struct session *s)
+{
+	struct bpf_map *map;
+	int err = 0;
+
+	bpf_object__for_each_map(map, s->skel->obj) {
+		if (bpf_map__is_internal(map))
+			continue;	/* settings and the drop counters */
+		switch (bpf_map__type(map)) {
+		case BPF_MAP_TYPE_HASH:
+			err = clear_hash(map);
+			break;
+		case BPF_MAP_TYPE_ARRAY:
+		case BPF_MAP_TYPE_PERCPU_ARRAY:
+			err = clear_array(s, map);
+			break;
+		default:
+			break;
+		}
+		if (err) {
+			errorf("cannot clear the BPF map %s: %s", bpf_map__name(map),
+			       strerror(-err));
+			return err;
+		}
+	}
+	memset((void *)s->skel->bss->drops, 0, sizeof(s->skel->bss->drops));
+	return 0;
+}
+
 int session_add_target(struct session *s, pid_t tgid)
 {
 	__u32 key = tgid;
@@ -325,26 +388,49 @@ bool session_proc_exited(const struct session *s, pid_t tgid)
 	return p.flags & IPC_PROC_EXITED;
 }
 
-static int read_op_stats(const struct session *s, struct snapshot *snap)
+/*
+ * Read a per-CPU array into dst[] (max_entries values of value_size),
+ * merging each CPU's copy with merge(). The kernel hands the copies out
+ * 8-byte aligned, one after another.
+ */
+typedef void (*percpu_merge)(void *dst, const void *src);
+
+static int read_percpu(const struct session *s, const struct bpf_map *map,
+		       void *dst, size_t value_size, percpu_merge merge)
 {
-	struct ipc_op_stats *percpu;
-	const struct bpf_map *map = s->skel->maps.op_stats;
+	size_t stride = (value_size + 7) & ~(size_t)7;
+	__u32 n = bpf_map__max_entries(map);
+	char *percpu = calloc(s->ncpus, stride);
 	int err = 0;
 
-	percpu = calloc(s->ncpus, sizeof(*percpu));
 	if (!percpu)
 		return -ENOMEM;
-	for (__u32 slot = 0; slot < IPC_OP_SLOTS; slot++) {
-		if (bpf_map__lookup_elem(map, &slot, sizeof(slot), percpu,
-					 s->ncpus * sizeof(*percpu), 0)) {
+	for (__u32 i = 0; i < n; i++) {
+		if (bpf_map__lookup_elem(map, &i, sizeof(i), percpu,
+					 s->ncpus * stride, 0)) {
 			err = -errno;
 			break;
 		}
 		for (int cpu = 0; cpu < s->ncpus; cpu++)
-			ipc_op_stats_add(&snap->ops[slot], &percpu[cpu]);
+			merge((char *)dst + i * value_size, percpu + cpu * stride);
 	}
 	free(percpu);
 	return err;
+}
+
+static void merge_ops(void *dst, const void *src)
+{
+	ipc_op_stats_add(dst, src);
+}
+
+static void merge_sig_lat(void *dst, const void *src)
+{
+	ipc_sig_lat_add(dst, src);
+}
+
+static void merge_u64(void *dst, const void *src)
+{
+	*(uint64_t *)dst += *(const uint64_t *)src;
 }
 
 /*
@@ -465,34 +551,19 @@ static void *add_sig(struct snapshot *snap, const void *key, const void *value)
 	return r;
 }
 
-static int read_sig_lat(const struct session *s, struct snapshot *snap)
-{
-	struct ipc_sig_lat *percpu = calloc(s->ncpus, sizeof(*percpu));
-	int err = 0;
-
-	if (!percpu)
-		return -ENOMEM;
-	for (__u32 sig = 0; sig < IPC_NSIG; sig++) {
-		if (bpf_map__lookup_elem(s->skel->maps.sig_lat, &sig, sizeof(sig),
-					 percpu, s->ncpus * sizeof(*percpu), 0)) {
-			err = -errno;
-			break;
-		}
-		for (int cpu = 0; cpu < s->ncpus; cpu++)
-			ipc_sig_lat_add(&snap->sig_lat[sig], &percpu[cpu]);
-	}
-	free(percpu);
-	return err;
-}
-
 int session_read(const struct session *s, struct snapshot *snap)
 {
 	int err;
 
 	memset(snap, 0, sizeof(*snap));
-	err = read_op_stats(s, snap);
+	err = read_percpu(s, s->skel->maps.op_stats, snap->ops,
+			  sizeof(snap->ops[0]), merge_ops);
 	if (!err)
-		err = read_sig_lat(s, snap);
+		err = read_percpu(s, s->skel->maps.sig_lat, snap->sig_lat,
+				  sizeof(snap->sig_lat[0]), merge_sig_lat);
+	if (!err)
+		err = read_percpu(s, s->skel->maps.sys_counts, snap->sys_counts,
+				  sizeof(snap->sys_counts[0]), merge_u64);
 	if (!err)
 		err = read_hash(s->skel->maps.obj_info, snap, add_info);
 	if (!err)

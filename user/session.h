@@ -24,6 +24,12 @@ int session_open(struct session **out, const struct session_config *cfg);
 /* Detaches everything; accepts NULL. */
 void session_close(struct session *s);
 
+/*
+ * Empty every map (targets, counts, drops) for the next run in the same
+ * session: nothing traced may be running. Prints what failed.
+ */
+int session_reset(struct session *s);
+
 int session_add_target(struct session *s, pid_t tgid);
 /* The targets map's fd, for a child that adds itself before exec. */
 int session_targets_fd(const struct session *s);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -36,11 +37,11 @@ const char workload_name[] = "props";
 
 enum prop {
 	P_NONE, P_PIPE_CAPACITY, P_PIPE_BLOCKING, P_PIPE_BOUNDARIES,
-	P_MSGQ_BOUNDARIES, P_PIPE_DIRECTION,
+	P_MSGQ_BOUNDARIES, P_PIPE_DIRECTION, P_MSGQ_DIRECTION,
 };
 static const char *const prop_name[] = {
 	"", "pipe-capacity", "pipe-blocking", "pipe-boundaries",
-	"msgq-boundaries", "pipe-direction",
+	"msgq-boundaries", "pipe-direction", "msgq-direction",
 };
 #define NPROPS	(sizeof(prop_name) / sizeof(prop_name[0]))
 
@@ -58,6 +59,10 @@ struct shared {
 	uint64_t read_calls, bytes_read;
 	uint64_t receive_calls;
 	int64_t receive_sizes[MESSAGES];
+	struct direction_counts {
+		uint64_t send_calls, receive_calls;
+		uint64_t bytes_sent, bytes_received;
+	} direction_child;		/* msgq-direction */
 };
 
 /* SysV message queue made by msgq-boundaries, for the cleanup handler. */
@@ -68,7 +73,8 @@ static void print_help(void)
 {
 	fputs(
 "Usage: props --prop pipe-capacity|pipe-blocking|pipe-boundaries|\n"
-"                    msgq-boundaries|pipe-direction [--out FILE] [--help]\n"
+"                    msgq-boundaries|pipe-direction|msgq-direction\n"
+"                    [--out FILE] [--help]\n"
 "\n"
 "Shows one qualitative property of pipes or SysV message queues with plain\n"
 "syscalls, so that a kernel tracer can confirm it from the syscalls it sees,\n"
@@ -100,6 +106,12 @@ static void print_help(void)
 "  pipe-direction   one process, pipe(): write() of 1 byte on the read end\n"
 "                   and read() of 1 byte on the write end, each fails with\n"
 "                   EBADF; both ends closed.\n"
+"  msgq-direction   msgget(IPC_PRIVATE, 0600), fork; one queue, both ways.\n"
+"                   10 times: the parent msgsnd()s 100 bytes of type 1;\n"
+"                   the child msgrcv()s type 1 (blocking) and msgsnd()s a\n"
+"                   100-byte reply of type 2; the parent msgrcv()s type 2.\n"
+"                   The parent removes the queue after the child has\n"
+"                   exited.\n"
 "\n"
 "Options:\n"
 "  --out FILE       write the JSON to FILE (a regular file, created or\n"
@@ -141,20 +153,26 @@ static enum prop parse_args(int argc, char **argv, const char **out_path)
 		if (prop == P_NONE)
 			usage_error("--prop: '%s' is not pipe-capacity, "
 				    "pipe-blocking, pipe-boundaries, "
-				    "msgq-boundaries or pipe-direction", val);
+				    "msgq-boundaries, pipe-direction or "
+				    "msgq-direction", val);
 	}
 	if (prop == P_NONE)
 		usage_error("--prop is required (try --help)");
 	return prop;
 }
 
-static void remove_queue(int report)
+/* Removes the queue made by make_queue(), if any; -1 if that failed. */
+static int remove_queue(int report)
 {
 	if (g_msq_made) {
 		g_msq_made = 0;
-		if (msgctl(g_msqid, IPC_RMID, NULL) < 0 && report)
-			sys_error("parent", "msgctl IPC_RMID");
+		if (msgctl(g_msqid, IPC_RMID, NULL) < 0) {
+			if (report)
+				sys_error("parent", "msgctl IPC_RMID");
+			return -1;
+		}
 	}
+	return 0;
 }
 
 static void on_term_signal(int sig)
@@ -505,6 +523,25 @@ struct msgbuf_recv {
 	char mtext[READ_BUF];
 };
 
+/* A private SysV queue the cleanup handler knows of; -1 on error. */
+static int make_queue(void)
+{
+	sigset_t old;
+	int id;
+
+	/* Blocked so the handler never misses a queue just made. */
+	block_handled_signals(&old, 0);
+	id = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	if (id >= 0) {
+		g_msqid = id;
+		g_msq_made = 1;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (id < 0)
+		sys_error("parent", "msgget");
+	return id;
+}
+
 static int msgq_child(int id, struct shared *sh, pid_t parent)
 {
 	static struct msgbuf_recv m;
@@ -535,25 +572,15 @@ static int prop_msgq_boundaries(FILE *f, struct shared *sh)
 	uint64_t send_calls = 0;
 	pid_t ppid = getpid(), cpid;
 	int id, failed = 0;
-	sigset_t old;
 
 	for (int i = 0; i < MESSAGES; i++)
 		sh->receive_sizes[i] = -1;
 	m.mtype = 1;
 	memset(m.mtext, 'q', sizeof(m.mtext));
 
-	/* Blocked so the handler never misses a queue just made. */
-	block_handled_signals(&old, 0);
-	id = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
-	if (id >= 0) {
-		g_msqid = id;
-		g_msq_made = 1;
-	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (id < 0) {
-		sys_error("parent", "msgget");
+	id = make_queue();
+	if (id < 0)
 		return -1;
-	}
 
 	cpid = start_child();
 	if (cpid < 0) {
@@ -578,13 +605,8 @@ static int prop_msgq_boundaries(FILE *f, struct shared *sh)
 	set_go(sh, failed ? GO_ABORT : GO_SENT);
 	if (finish_child(cpid) < 0)
 		failed = 1;
-	if (g_msq_made) {
-		g_msq_made = 0;
-		if (msgctl(id, IPC_RMID, NULL) < 0) {
-			sys_error("parent", "msgctl IPC_RMID");
-			failed = 1;
-		}
-	}
+	if (g_msq_made && remove_queue(1) < 0)
+		failed = 1;
 
 	fprintf(f, "{\n  \"prop\": \"msgq-boundaries\",\n  \"messages\": %d,\n"
 		"  \"message_size\": %d,\n  \"send_calls\": %" PRIu64 ",\n"
@@ -600,6 +622,113 @@ static int prop_msgq_boundaries(FILE *f, struct shared *sh)
 	}
 	fprintf(f, "],\n  \"msqid\": %d,\n  \"sender_pid\": %ld,\n"
 		"  \"receiver_pid\": %ld\n}\n", id, (long)ppid, (long)cpid);
+	return failed ? -1 : 0;
+}
+
+/* --- msgq-direction ---------------------------------------------------- */
+
+/* One msgsnd() or msgrcv() of a 100-byte message, retried on EINTR. */
+static int msg_send(int id, long type, uint64_t *calls)
+{
+	static struct msgbuf_send m;
+	int r;
+
+	m.mtype = type;
+	memset(m.mtext, 'd', sizeof(m.mtext));
+	do {
+		r = msgsnd(id, &m, sizeof(m.mtext), 0);
+		(*calls)++;
+	} while (r < 0 && errno == EINTR);
+	return r;
+}
+
+static ssize_t msg_receive(int id, long type, uint64_t *calls)
+{
+	static struct msgbuf_recv m;
+	ssize_t n;
+
+	do {
+		n = msgrcv(id, &m, sizeof(m.mtext), type, 0);
+		(*calls)++;
+	} while (n < 0 && errno == EINTR);
+	return n;
+}
+
+static int direction_child(int id, struct direction_counts *c)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	for (int i = 0; i < MESSAGES; i++) {
+		ssize_t n = msg_receive(id, 1, &c->receive_calls);
+
+		if (n < 0) {
+			sys_error("child", "msgrcv");
+			return 1;
+		}
+		c->bytes_received += n;
+		if (msg_send(id, 2, &c->send_calls) < 0) {
+			sys_error("child", "msgsnd");
+			return 1;
+		}
+		c->bytes_sent += MESSAGE_SIZE;
+	}
+	return 0;
+}
+
+static int prop_msgq_direction(FILE *f, struct shared *sh)
+{
+	struct direction_counts p = { 0 }, *c = &sh->direction_child;
+	pid_t ppid = getpid(), cpid;
+	int id, failed = 0;
+
+	id = make_queue();
+	if (id < 0)
+		return -1;
+	cpid = start_child();
+	if (cpid < 0) {
+		remove_queue(1);
+		return -1;
+	}
+	if (cpid == 0)
+		_exit(direction_child(id, c));
+
+	for (int i = 0; i < MESSAGES && !failed; i++) {
+		ssize_t n;
+
+		if (msg_send(id, 1, &p.send_calls) < 0) {
+			sys_error("parent", "msgsnd");
+			failed = 1;
+			break;
+		}
+		p.bytes_sent += MESSAGE_SIZE;
+		n = msg_receive(id, 2, &p.receive_calls);
+		if (n < 0) {
+			sys_error("parent", "msgrcv");
+			failed = 1;
+			break;
+		}
+		p.bytes_received += n;
+	}
+	if (failed)
+		kill_and_reap_child();
+	else if (finish_child(cpid) < 0)
+		failed = 1;
+	if (remove_queue(1) < 0)
+		failed = 1;
+
+	fprintf(f, "{\n  \"prop\": \"msgq-direction\",\n  \"messages\": %d,\n"
+		"  \"message_size\": %d,\n  \"msqid\": %d,\n", MESSAGES,
+		MESSAGE_SIZE, id);
+	for (int side = 0; side < 2; side++) {
+		const struct direction_counts *d = side ? c : &p;
+
+		fprintf(f, "  \"%s\": {\"pid\": %ld, \"send_calls\": %" PRIu64
+			", \"bytes_sent\": %" PRIu64 ", \"receive_calls\": %" PRIu64
+			", \"bytes_received\": %" PRIu64 "}%s\n",
+			side ? "child" : "parent", (long)(side ? cpid : ppid),
+			d->send_calls, d->bytes_sent, d->receive_calls,
+			d->bytes_received, side ? "" : ",");
+	}
+	fputs("}\n", f);
 	return failed ? -1 : 0;
 }
 
@@ -656,7 +785,7 @@ int main(int argc, char **argv)
 	out = open_out(out_path);
 
 	if (prop == P_PIPE_BLOCKING || prop == P_PIPE_BOUNDARIES ||
-	    prop == P_MSGQ_BOUNDARIES) {
+	    prop == P_MSGQ_BOUNDARIES || prop == P_MSGQ_DIRECTION) {
 		sh = map_shared_zeroed(sizeof(*sh));
 		if (!sh)
 			return 1;
@@ -678,6 +807,9 @@ int main(int argc, char **argv)
 		break;
 	case P_PIPE_DIRECTION:
 		failed = prop_pipe_direction(out) < 0;
+		break;
+	case P_MSGQ_DIRECTION:
+		failed = prop_msgq_direction(out, sh) < 0;
 		break;
 	case P_NONE:
 		break;

@@ -92,3 +92,35 @@ def test_ipcscope_sigkill_leaves_no_bpf():
     while bpf_programs_loaded() and time.monotonic() < deadline:
         time.sleep(0.1)
     eq(bpf_programs_loaded(), [], "BPF programs left loaded after SIGKILL")
+
+
+def validate_tmpdirs():
+    return {d for d in os.listdir("/tmp") if d.startswith("ipcscope-validate.")}
+
+
+def test_validate_interrupted_leaves_nothing():
+    """Ctrl-C (the whole process group) and a SIGTERM to ipcscope alone, in
+    the middle of the traced experiments: the workload running then cleans
+    up, and so does ipcscope (its temporary directory, its BPF programs)."""
+    for sig, group in ((signal.SIGINT, True), (signal.SIGTERM, False)):
+        before = (sysv_ids(), listing("/dev/shm"), validate_tmpdirs())
+        proc = spawn([IPCSCOPE, "validate", "--quick"], stdout=subprocess.DEVNULL,
+                     stderr=subprocess.PIPE, text=True, start_new_session=True)
+        while True:
+            line = proc.stderr.readline()
+            assert line, "validate ended before the experiment it was to be stopped in"
+            if "experiment 6 of" in line:   # the lost-update race: a SysV semaphore
+                break
+        time.sleep(0.2)
+        assert bpf_programs_loaded(), "no BPF program loaded while validating"
+        if group:
+            os.killpg(proc.pid, sig)
+        else:
+            proc.send_signal(sig)
+        eq(proc.wait(timeout=30), 128 + sig, f"exit status after {sig.name}")
+        deadline = time.monotonic() + 10
+        while bpf_programs_loaded() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        eq(bpf_programs_loaded(), [], f"BPF programs left loaded after {sig.name}")
+        after = (sysv_ids(), listing("/dev/shm"), validate_tmpdirs())
+        eq(after, before, f"SysV objects, /dev/shm or temporary files left after {sig.name}")

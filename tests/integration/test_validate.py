@@ -13,11 +13,26 @@ def claim_ids(path):
                 if line.strip() and not line.lstrip().startswith("#")]
 
 
+_run = {}
+
+
+def quick_run():
+    """One `validate --quick` with every output: text (not a terminal),
+    JSON and Markdown; shared by the tests that read them."""
+    if not _run:
+        out, md = tmp("validate.json"), tmp("validate.md")
+        proc = run_ipcscope(["validate", "--quick", "--json", out, "--markdown", md],
+                            timeout=300)
+        eq(proc.returncode, 0, f"exit status ({proc.stderr.strip()[-500:]})")
+        _run["proc"] = proc
+        _run["doc"] = read_json(out)
+        with open(md, encoding="utf-8") as f:
+            _run["md"] = f.read()
+    return _run
+
+
 def test_quick_run_checks_every_claim():
-    out = tmp("validate.json")
-    proc = run_ipcscope(["validate", "--quick", "--json", out], timeout=300)
-    eq(proc.returncode, 0, f"exit status ({proc.stderr.strip()[-500:]})")
-    doc = read_json(out)
+    doc = quick_run()["doc"]
     rows = {c["id"]: c for c in doc["claims"]}
     eq(sorted(rows), sorted(claim_ids(CLAIMS)), "claims with a row")
     for e in doc["experiments"]:
@@ -48,21 +63,107 @@ def test_quick_run_checks_every_claim():
             f"{mech} time not judged"
     assert rows["rank-time-1mb"]["verdict"] in ("holds", "does not hold"), "ranking not judged"
     timed = [e for e in doc["experiments"] if e["name"].endswith("-1mib")]
-    assert timed and all(e["timing_ms"]["runs"] == 3 for e in timed), "timed runs missing"
+    eq(len(timed), 5, "timed experiments")
+    for e in timed:
+        t = e["timing_ms"]
+        eq((t["untraced"]["runs"], t["traced"]["runs"]), (3, 3), f"{e['name']} timed runs")
+        assert t["untraced"]["min"] <= t["untraced"]["median"] <= t["untraced"]["max"], t
+        assert t["overhead"] > 0, f"{e['name']}: no tracing overhead figure"
+    eq(doc["runs_per_figure"], 3, "runs per figure")
     # properties seen in the syscalls: the kernel's answers, not the workload's
     eq(measured("pipe-capacity-64k", "holds"), 65536.0, "bytes a pipe takes before EAGAIN")
     eq(measured("pipe-blocks-when-full", "holds"), True, "a write into a full pipe blocks")
     eq(measured("pipe-byte-stream", "holds"), False, "pipe keeps message boundaries")
     eq(measured("msgq-message-boundaries", "holds"), True, "queue keeps message boundaries")
     eq(measured("pipe-one-way", "holds"), True, "pipe ends go one way")
+    eq(measured("msgq-two-way", "holds"), False, "one queue carries both ways")
+    # a handled signal in a ping-pong: kill + rt_sigsuspend + rt_sigreturn,
+    # each entering and leaving the kernel (the parent's one SIGCHLD adds a
+    # fraction of a syscall per signal)
+    eq(round(measured("signal-switches", "does not hold")), 6, "mode switches per signal")
 
 
 def test_text_table_and_summary():
-    proc = run_ipcscope(["validate", "--quick"], timeout=300)
-    eq(proc.returncode, 0, f"exit status ({proc.stderr.strip()[-500:]})")
-    assert "CLAIM" in proc.stdout and "VERDICT" in proc.stdout, "no table header"
+    out = quick_run()["proc"].stdout
+    for head in ("MOVING 1 MiB", "CLAIMS", "VERDICT", "kernel ", "timings: median of 3"):
+        assert head in out, f"no {head!r} in the text report"
     n = len(claim_ids(CLAIMS))
-    assert f"{n} claims: " in proc.stdout, "no summary line"
+    assert f"{n} claims: " in out, "no summary line"
+    for cid in claim_ids(CLAIMS):
+        assert f"  {cid} " in out, f"no row for {cid}"
+    assert "\033[" not in out, "colour codes in output that is not a terminal"
+
+
+def md_cells(line):
+    """The cells of a Markdown table row ('\\|' is a pipe inside a cell)."""
+    return [c.strip() for c in line.strip().strip("|").replace("\\|", "\0").split("|")]
+
+
+def test_markdown_report_is_a_document():
+    md = quick_run()["md"]
+    doc = quick_run()["doc"]
+    assert md.startswith("# "), "no title"
+    for section in ("## Moving 1 MiB, per mechanism", "## Claims",
+                    "## How each claim was measured", "## Experiments"):
+        assert f"\n{section}\n" in md, f"no section {section!r}"
+    for key in ("kernel_release", "date"):
+        assert doc[key] in md, f"provenance {key} not stated"
+    # every table: rows as wide as the header, the separator right after it
+    tables, cur = [], []
+    for line in md.splitlines() + [""]:
+        if line.startswith("|"):
+            cur.append(line)
+        elif cur:
+            tables.append(cur)
+            cur = []
+    eq(len(tables), 4, "tables (provenance, 1 MiB, claims, experiments)")
+    for t in tables:
+        width = len(md_cells(t[0]))
+        assert set(md_cells(t[1])) <= {"---", "---:"}, f"no separator under {t[0]}"
+        for row in t[2:]:
+            eq(len(md_cells(row)), width, f"cells in {row}")
+    claims = next(t for t in tables if t[0].startswith("| Claim |"))
+    ids = [md_cells(r)[0].replace("\\", "") for r in claims[2:]]
+    eq(ids, claim_ids(CLAIMS), "claim rows in the Markdown, in file order")
+    verdicts = {c["id"]: c["verdict"] for c in doc["claims"]}
+    for r in claims[2:]:
+        cells = md_cells(r)
+        eq(cells[-1], verdicts[cells[0].replace("\\", "")], f"verdict of {cells[0]}")
+
+
+def test_colours_only_on_a_terminal():
+    import pty
+    import subprocess
+    master, slave = pty.openpty()
+    env = dict(os.environ, TERM="xterm")
+    env.pop("NO_COLOR", None)
+    proc = subprocess.Popen([IPCSCOPE, "validate", "--quick"], stdout=slave,
+                            stderr=subprocess.DEVNULL, env=env)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    eq(proc.wait(timeout=300), 0, "exit status")
+    text = out.decode("utf-8", "replace")
+    assert "\033[32mholds\033[0m" in text, "no green verdict on a terminal"
+    assert "\033[31mdoes not hold\033[0m" in text, "no red verdict on a terminal"
+
+
+def test_bad_output_path_fails_before_running():
+    proc = run_ipcscope(["validate", "--quick", "--markdown", "/nonexistent/dir/r.md"])
+    eq(proc.returncode, 1, "exit status")
+    lines = proc.stderr.strip().splitlines()
+    eq(len(lines), 1, f"stderr lines ({proc.stderr.strip()})")
+    assert "cannot write Markdown to '/nonexistent/dir/r.md'" in lines[0], lines[0]
+    both = run_ipcscope(["validate", "--json", "-", "--markdown", "-"])
+    eq(both.returncode, 2, "exit status for two outputs on stdout")
 
 
 def test_malformed_claims_file_names_the_line():
