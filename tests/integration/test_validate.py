@@ -179,3 +179,45 @@ def test_malformed_claims_file_names_the_line():
     missing = run_ipcscope(["validate", "--claims", "/nonexistent.claims"])
     eq(missing.returncode, 1, "exit status for a missing file")
     assert "cannot read /nonexistent.claims" in missing.stderr, missing.stderr
+
+
+def documented_schema():
+    """Top-level keys and the keys of experiments[] and claims[] rows, as
+    docs/json-schema.md documents `validate --json`."""
+    import re
+    with open(os.path.join(ROOT, "docs", "json-schema.md"), encoding="utf-8") as f:
+        text = f.read().split("# `ipcscope validate --json` schema", 1)[1]
+    top, rows = set(), {}
+    for line in text.splitlines():
+        if not line.startswith("| `"):
+            continue
+        first, meaning = line.split(" | ", 1)
+        names = re.findall(r"`([a-z_]+)(\[\])?`", first)
+        for name, array in names:
+            top.add(name)
+            if array:
+                fields = re.search(r"`\{([^}]*)\}`", meaning).group(1)
+                rows[name] = {k.strip().rstrip("?") for k in fields.split(",")}
+    return top, rows
+
+
+def test_json_matches_its_documented_schema():
+    doc = quick_run()["doc"]
+    top, rows = documented_schema()
+    eq(sorted(rows), ["claims", "experiments"], "documented arrays")
+    eq(sorted(doc), sorted(top), "top-level keys against docs/json-schema.md")
+    for name, fields in rows.items():
+        for row in doc[name]:
+            optional = {"timing_ms"} if name == "experiments" else set()
+            assert fields - optional <= set(row) <= fields, \
+                f"{name}[] row keys {sorted(row)} against the documented {sorted(fields)}"
+    for e in doc["experiments"]:
+        if "timing_ms" in e:
+            t = e["timing_ms"]
+            eq(sorted(t), ["overhead", "traced", "untraced"], "timing_ms keys")
+            for side in ("untraced", "traced"):
+                eq(sorted(t[side]), ["max", "median", "min", "runs"], f"timing_ms.{side} keys")
+    types = {"holds", "does not hold", "holds in part", "not checked"}
+    for c in doc["claims"]:
+        assert c["verdict"] in types, c["verdict"]
+        assert c["measured"] is None or isinstance(c["measured"], (bool, int, float)), c
