@@ -419,8 +419,11 @@ static __always_inline void *lookup_or_init(void *map, const void *key,
 	return val;
 }
 
-/* The per-process record, created on first sight. */
-static __always_inline struct ipc_proc *proc_lookup(__u32 tgid)
+/*
+ * The per-process record, created on first sight. It is looked up on every
+ * syscall of a target: the initial values are made only when it is missing.
+ */
+static __noinline struct ipc_proc *proc_create(__u32 tgid)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct ipc_proc init = {};
@@ -429,6 +432,13 @@ static __always_inline struct ipc_proc *proc_lookup(__u32 tgid)
 	init.first_ns = bpf_ktime_get_ns();
 	BPF_CORE_READ_STR_INTO(&init.comm, task, group_leader, comm);
 	return lookup_or_init(&procs, &tgid, &init, IPC_DROP_PROC);
+}
+
+static __always_inline struct ipc_proc *proc_lookup(__u32 tgid)
+{
+	struct ipc_proc *p = bpf_map_lookup_elem(&procs, &tgid);
+
+	return p ? p : proc_create(tgid);
 }
 
 /* What the syscall moved, from its return value or its arguments. */
