@@ -164,12 +164,49 @@ def eq(actual, expected, what):
     assert actual == expected, f"{what}: expected {expected}, got {actual}"
 
 
+def _parent_pid(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def bpf_programs_loaded():
-    """Names of ipcscope's programs still loaded in the kernel."""
+    """Names of ipcscope's programs still loaded in the kernel: held by no
+    process (left behind) or by a process this test run started. Those of
+    an ipcscope that somebody else runs on the machine at the same time
+    are not ours to judge."""
     bpftool = shutil.which("bpftool") or "/usr/sbin/bpftool"
     out = subprocess.run([bpftool, "prog", "list", "-j"], stdout=subprocess.PIPE,
                          text=True, check=True).stdout
-    return [p.get("name", "") for p in json.loads(out) if p.get("name", "").startswith("ipc_")]
+    me = os.getpid()
+    holders = _prog_holders()
+
+    def ours(prog):
+        owners = holders.get(prog.get("id"), set())
+        return not owners or any(_parent_pid(pid) == me for pid in owners)
+    return [p.get("name", "") for p in json.loads(out)
+            if p.get("name", "").startswith("ipc_") and ours(p)]
+
+
+def _prog_holders():
+    """BPF program id -> pids holding it (a program or link fd), from fdinfo."""
+    holders = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fds = os.listdir(f"/proc/{pid}/fdinfo")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                with open(f"/proc/{pid}/fdinfo/{fd}") as f:
+                    for line in f:
+                        if line.startswith("prog_id:"):
+                            holders.setdefault(int(line.split()[1]), set()).add(int(pid))
+            except (OSError, ValueError):
+                continue
+    return holders
 
 
 def run_ipcscope(args, timeout=60, **kw):
