@@ -552,6 +552,29 @@ static bool unix_peers(const struct ipc_sock_info *a, const struct ipc_sock_info
 	       (b->peer_sk_id && b->peer_sk_id == a->sk_id);
 }
 
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+uint64_t ipc_channel_bytes(const struct snapshot *s, const struct ipc_channel *c)
+{
+	const struct ipc_obj_stats *a = &s->objs[c->a].st;
+	const struct ipc_obj_stats *b = c->b >= 0 ? &s->objs[c->b].st : NULL;
+
+	if (!b)
+		return a->bytes_in + a->bytes_out;
+	return max_u64(a->bytes_in, b->bytes_out) + max_u64(b->bytes_in, a->bytes_out);
+}
+
+static int cmp_channel(const void *pa, const void *pb)
+{
+	const struct ipc_channel *a = pa, *b = pb;
+	int c = cmp_u64_desc(a->bytes, b->bytes);
+
+	return c ? c : (a->a > b->a) - (a->a < b->a);
+}
+
 size_t snapshot_channels(const struct snapshot *s, struct ipc_channel **out)
 {
 	struct ipc_channel *ch = calloc(s->nobjs ? s->nobjs : 1, sizeof(*ch));
@@ -587,6 +610,10 @@ size_t snapshot_channels(const struct snapshot *s, struct ipc_channel **out)
 		n++;
 	}
 	free(used);
+	for (size_t i = 0; i < n; i++)
+		ch[i].bytes = ipc_channel_bytes(s, &ch[i]);
+	/* qsort is not stable: ties fall back on the object order */
+	qsort(ch, n, sizeof(*ch), cmp_channel);
 	return n;
 }
 

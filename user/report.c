@@ -344,7 +344,7 @@ static void print_channels(FILE *out, const struct snapshot *s)
 	size_t n = snapshot_channels(s, &ch);
 
 	if (n)
-		fprintf(out, "\nSOCKET CHANNELS (both ends paired; bytes sent from each end)\n");
+		fprintf(out, "\nSOCKET CHANNELS, by bytes (both ends paired; bytes sent from each end)\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct ipc_obj_row *a = &s->objs[ch[i].a];
 		const struct ipc_obj_row *b = ch[i].b >= 0 ? &s->objs[ch[i].b] : NULL;
