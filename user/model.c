@@ -21,7 +21,7 @@ _Static_assert(sizeof(struct ipc_sig_key) == 24, "sig_key");
 _Static_assert(sizeof(struct ipc_sock_info) == 64 + 2 * IPC_SOCK_PATH_LEN, "sock_info");
 _Static_assert(sizeof(struct ipc_sig_lat) == (2 + IPC_HIST_SLOTS) * 8, "sig_lat");
 _Static_assert(sizeof(struct ipc_ep_key) == 24, "ep_key");
-_Static_assert(sizeof(struct ipc_ep_stats) == 16, "ep_stats");
+_Static_assert(sizeof(struct ipc_ep_stats) == (3 + IPC_HIST_SLOTS) * 8, "ep_stats");
 _Static_assert(sizeof(struct ipc_proc) == 80, "proc");
 
 static const char *const kind_names[IPC_KIND_MAX] = {
