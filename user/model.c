@@ -375,6 +375,26 @@ const struct ipc_proc_row *snapshot_proc(const struct snapshot *s, uint32_t tgid
 	return NULL;
 }
 
+size_t snapshot_obj_eps(const struct snapshot *s, const struct ipc_obj_key *key,
+			size_t *first)
+{
+	size_t lo = 0, hi = s->neps, end;
+
+	/* the first row not before key (eps are sorted by cmp_ep) */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_obj_key(&s->eps[mid].key.obj, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < s->neps && ipc_obj_key_eq(&s->eps[end].key.obj, key); end++)
+		;
+	*first = lo;
+	return end - lo;
+}
+
 bool ipc_obj_key_eq(const struct ipc_obj_key *a, const struct ipc_obj_key *b)
 {
 	return a->kind == b->kind && a->dev == b->dev && a->ino == b->ino;

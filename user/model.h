@@ -125,6 +125,10 @@ void snapshot_sort(struct snapshot *s);
 void snapshot_free(struct snapshot *s);	/* frees rows; s itself is the caller's */
 
 const struct ipc_proc_row *snapshot_proc(const struct snapshot *s, uint32_t tgid);
+/* The endpoint rows of one object, by direction then pid: their count, the
+ * first at *first. s must be sorted (snapshot_sort). */
+size_t snapshot_obj_eps(const struct snapshot *s, const struct ipc_obj_key *key,
+			size_t *first);
 const struct ipc_obj_info *snapshot_info(const struct snapshot *s,
 					 const struct ipc_obj_key *key);
 const struct ipc_sock_info *snapshot_sock(const struct snapshot *s,
