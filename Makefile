@@ -30,7 +30,7 @@ SKEL        := $(BUILD)/bpf/ipcscope.skel.h
 # pure C: unit-tested without root; the rest of user/ uses libbpf
 PURE_SRCS   := user/util.c user/json.c user/hist.c user/model.c \
 	       user/options.c user/report.c user/jsonread.c user/claims.c \
-	       user/table.c
+	       user/table.c user/graph.c
 TOOL_SRCS   := $(PURE_SRCS) user/session.c user/runner.c user/record.c \
 	       user/validate.c user/ipcscope.c
 TOOL_OBJS   := $(patsubst user/%.c,$(BUILD)/user/%.o,$(TOOL_SRCS))
@@ -41,11 +41,14 @@ WORKLOADS   := $(patsubst workloads/%.c,$(BUILD)/workloads/%,\
 		$(filter-out workloads/common.c,$(wildcard workloads/*.c)))
 
 DEPS_STAMP  := $(BUILD)/.deps-ok
+TEST_DEPS_STAMP := $(BUILD)/.test-deps-ok
 # Debian package -> a file it installs that the build needs
 DEP_PKGS    := clang:/usr/bin/clang llvm:/usr/bin/llvm-strip \
 	       libbpf-dev:/usr/include/bpf/libbpf.h bpftool:/usr/sbin/bpftool \
 	       libelf-dev:/usr/include/libelf.h zlib1g-dev:/usr/include/zlib.h \
 	       python3:/usr/bin/python3 make:/usr/bin/make gcc:/usr/bin/gcc
+# ... and what only the tests need: dot draws and checks --graph output
+TEST_DEP_PKGS := graphviz:/usr/bin/dot
 
 .PHONY: all deps run test unit integration clean vmlinux help
 .DEFAULT_GOAL := all
@@ -56,18 +59,19 @@ help:
 	@echo "make deps   install missing build dependencies (apt-get, as root)"
 	@echo "make        build ipcscope, the workloads and the unit tests"
 	@echo "make run    build, then check the reference document's claims (as root)"
-	@echo "make test   build, then run the unit and integration tests"
+	@echo "make test   build, then run the unit and integration tests (installs"
+	@echo "            graphviz first if it is missing: the graph tests use dot)"
 	@echo "make clean  remove $(BUILD)/"
 
-# Installs only what is missing; without apt or root, says what to install.
-deps: $(DEPS_STAMP)
-$(DEPS_STAMP):
-	@missing=""; for pf in $(DEP_PKGS); do \
+# Installs only what is missing from a list of package:file; without apt or
+# root, says what to install. $(1): the list, $(2): what they are for.
+define install_missing
+	@missing=""; for pf in $(1); do \
 		f=$${pf#*:}; p=$${pf%%:*}; \
 		command -v $$(basename $$f) >/dev/null 2>&1 || [ -e $$f ] || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
-		echo "installing build dependencies:$$missing"; \
+		echo "installing $(2):$$missing"; \
 		if ! command -v apt-get >/dev/null; then \
 			echo "no apt-get here: install$$missing with your package manager" >&2; exit 1; fi; \
 		if [ "$$(id -u)" != 0 ]; then \
@@ -76,6 +80,14 @@ $(DEPS_STAMP):
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 	@mkdir -p $(@D) && touch $@
+endef
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP):
+	$(call install_missing,$(DEP_PKGS),build dependencies)
+
+$(TEST_DEPS_STAMP): | $(DEPS_STAMP)
+	$(call install_missing,$(TEST_DEP_PKGS),test dependencies)
 
 $(VMLINUX_H): | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -118,15 +130,13 @@ $(BUILD)/tests/unit: $(UNIT_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(SAN_FLAGS) -o $@ $^
 
-# the workload's own counts go to a file: printed to a pipe, they would be
-# one more pipe write in the report
 # The main job: check the reference document's claims by measurement
 run: all
 	$(BUILD)/ipcscope validate --markdown $(BUILD)/validate.md --json $(BUILD)/validate.json
 	@echo "the same as a Markdown report: $(BUILD)/validate.md; as JSON: $(BUILD)/validate.json"
 
 # One runner, one closing line: unit tests (ASan/UBSan) then integration tests
-test: all
+test: all $(TEST_DEPS_STAMP)
 	$(PYTHON) tests/run.py
 
 unit: $(BUILD)/tests/unit

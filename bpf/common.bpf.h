@@ -77,6 +77,9 @@ IPC_SETTING(__u32, self_tgid);		/* ipcscope itself, never counted */
 
 /* Drop counters, read by user space through the skeleton's .bss. */
 IPC_GLOBAL(__u64 drops[IPC_DROP_MAX]);
+/* Never written: the first value of an endpoint, too big for the stack.
+ * Static, so not in the skeleton. */
+static struct ipc_ep_stats ep_zero;
 
 /* Processes being traced (tgid -> 1); children are added on fork. */
 IPC_MAP(targets, BPF_MAP_TYPE_HASH, __u32, __u8, MAX_TARGETS);
@@ -451,13 +454,22 @@ static __always_inline __u64 op_bytes(const struct inflight_obj *o, long ret)
 	return 0;
 }
 
+/* dur: the syscall's duration, or NO_DURATION (page faults) */
+#define NO_DURATION	(~0ULL)
+
+static __always_inline __u32 lat_slot_of(__u64 dur)
+{
+	__u32 slot = log2_u64(dur);
+
+	return slot < IPC_HIST_SLOTS ? slot : IPC_HIST_SLOTS - 1;
+}
+
 static __always_inline void account_object(const struct inflight_obj *o,
-					   long ret, __u64 now)
+					   long ret, __u64 now, __u64 dur)
 {
 	__u32 dir = o->dir;
 	__u64 bytes = op_bytes(o, ret);
 	struct ipc_obj_stats obj_init = { .first_ns = now };
-	struct ipc_ep_stats ep_init = {};
 	struct ipc_ep_key ek = {};
 	struct ipc_obj_stats *os;
 	struct ipc_ep_stats *es;
@@ -481,18 +493,22 @@ static __always_inline void account_object(const struct inflight_obj *o,
 	ek.obj = o->key;
 	ek.tgid = current_tgid();
 	ek.dir = dir;
-	es = lookup_or_init(&endpoints, &ek, &ep_init, IPC_DROP_ENDPOINT);
+	es = lookup_or_init(&endpoints, &ek, &ep_zero, IPC_DROP_ENDPOINT);
 	if (!es)
 		return;
 	__sync_fetch_and_add(&es->calls, 1);
 	__sync_fetch_and_add(&es->bytes, bytes);
+	if (dur != NO_DURATION) {
+		__sync_fetch_and_add(&es->lat_sum_ns, dur);
+		__sync_fetch_and_add(&es->lat_slots[lat_slot_of(dur)], 1);
+	}
 }
 
 static __always_inline void account_op(const struct inflight_obj *o, long ret,
 				       __u64 dur)
 {
 	__u32 slot = IPC_OP_SLOT(o->key.kind, o->op);
-	__u32 lat_slot = log2_u64(dur);
+	__u32 lat_slot = lat_slot_of(dur);
 	struct ipc_op_stats *st;
 
 	if (o->key.kind >= IPC_KIND_MAX || o->op >= IPC_OP_MAX)
@@ -500,8 +516,6 @@ static __always_inline void account_op(const struct inflight_obj *o, long ret,
 	st = bpf_map_lookup_elem(&op_stats, &slot);
 	if (!st)
 		return;
-	if (lat_slot >= IPC_HIST_SLOTS)
-		lat_slot = IPC_HIST_SLOTS - 1;
 	/* per-CPU value: plain adds are safe, no other CPU writes this copy */
 	st->calls++;
 	st->lat_sum_ns += dur;
@@ -535,7 +549,7 @@ static __always_inline void inflight_finish(long ret)
 		if (i >= ent->nobjs)
 			break;
 		account_op(&ent->objs[i], ret, dur);
-		account_object(&ent->objs[i], ret, now);
+		account_object(&ent->objs[i], ret, now, dur);
 	}
 	bpf_map_delete_elem(&inflight, &id);
 }

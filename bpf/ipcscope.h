@@ -178,6 +178,10 @@ struct ipc_ep_key {
 struct ipc_ep_stats {
 	__u64 calls;
 	__u64 bytes;
+	/* syscall entry to exit, per process and object: the latency of one
+	   edge of the communication graph (page faults are not timed) */
+	__u64 lat_sum_ns;
+	__u64 lat_slots[IPC_HIST_SLOTS];	/* log2 of the duration, ns */
 };
 
 enum ipc_proc_flags {

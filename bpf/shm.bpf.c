@@ -98,7 +98,7 @@ int BPF_PROG(ipc_fault_vma, unsigned long address, struct pt_regs *regs,
 	if (fc.key.kind != IPC_KIND_SYSV_SHM && fc.key.kind != IPC_KIND_SHARED_ANON)
 		note_name(&fc.key, fc.dentry);
 	o.key = fc.key;
-	account_object(&o, 0, bpf_ktime_get_ns());
+	account_object(&o, 0, bpf_ktime_get_ns(), NO_DURATION);
 	return 0;
 }
 

@@ -63,7 +63,7 @@ static __always_inline int get_exit(long ret)
 		/* the latest *get names it: ids are reused after IPC_RMID */
 		if (bpf_map_update_elem(&obj_info, &o.key, &info, BPF_ANY))
 			count_drop(IPC_DROP_OBJ_INFO);
-		account_object(&o, 0, now);
+		account_object(&o, 0, now, now - pg->start_ns);
 	}
 	account_op(&o, ret, now - pg->start_ns);
 	bpf_map_delete_elem(&pending_gets, &id);

@@ -123,11 +123,9 @@ void jw_array_end(struct json_writer *jw)
 	jw_end(jw, JW_ARRAY, ']');
 }
 
-/* Length of the well-formed UTF-8 sequence at s (RFC 3629 table, so no
- * overlongs, surrogates or code points above U+10FFFF), or 0 if the lead
- * byte does not start one.  The NUL terminator is never a continuation byte,
- * so the look-ahead cannot run past the end of the string. */
-static size_t utf8_seq_len(const unsigned char *s)
+/* The NUL terminator is never a continuation byte, so the look-ahead cannot
+ * run past the end of the string. */
+size_t utf8_seq_len(const unsigned char *s)
 {
 	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
 	size_t n;

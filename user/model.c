@@ -21,7 +21,7 @@ _Static_assert(sizeof(struct ipc_sig_key) == 24, "sig_key");
 _Static_assert(sizeof(struct ipc_sock_info) == 64 + 2 * IPC_SOCK_PATH_LEN, "sock_info");
 _Static_assert(sizeof(struct ipc_sig_lat) == (2 + IPC_HIST_SLOTS) * 8, "sig_lat");
 _Static_assert(sizeof(struct ipc_ep_key) == 24, "ep_key");
-_Static_assert(sizeof(struct ipc_ep_stats) == 16, "ep_stats");
+_Static_assert(sizeof(struct ipc_ep_stats) == (3 + IPC_HIST_SLOTS) * 8, "ep_stats");
 _Static_assert(sizeof(struct ipc_proc) == 80, "proc");
 
 static const char *const kind_names[IPC_KIND_MAX] = {
@@ -375,6 +375,26 @@ const struct ipc_proc_row *snapshot_proc(const struct snapshot *s, uint32_t tgid
 	return NULL;
 }
 
+size_t snapshot_obj_eps(const struct snapshot *s, const struct ipc_obj_key *key,
+			size_t *first)
+{
+	size_t lo = 0, hi = s->neps, end;
+
+	/* the first row not before key (eps are sorted by cmp_ep) */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_obj_key(&s->eps[mid].key.obj, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < s->neps && ipc_obj_key_eq(&s->eps[end].key.obj, key); end++)
+		;
+	*first = lo;
+	return end - lo;
+}
+
 bool ipc_obj_key_eq(const struct ipc_obj_key *a, const struct ipc_obj_key *b)
 {
 	return a->kind == b->kind && a->dev == b->dev && a->ino == b->ino;
@@ -552,6 +572,29 @@ static bool unix_peers(const struct ipc_sock_info *a, const struct ipc_sock_info
 	       (b->peer_sk_id && b->peer_sk_id == a->sk_id);
 }
 
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+uint64_t ipc_channel_bytes(const struct snapshot *s, const struct ipc_channel *c)
+{
+	const struct ipc_obj_stats *a = &s->objs[c->a].st;
+	const struct ipc_obj_stats *b = c->b >= 0 ? &s->objs[c->b].st : NULL;
+
+	if (!b)
+		return a->bytes_in + a->bytes_out;
+	return max_u64(a->bytes_in, b->bytes_out) + max_u64(b->bytes_in, a->bytes_out);
+}
+
+static int cmp_channel(const void *pa, const void *pb)
+{
+	const struct ipc_channel *a = pa, *b = pb;
+	int c = cmp_u64_desc(a->bytes, b->bytes);
+
+	return c ? c : (a->a > b->a) - (a->a < b->a);
+}
+
 size_t snapshot_channels(const struct snapshot *s, struct ipc_channel **out)
 {
 	struct ipc_channel *ch = calloc(s->nobjs ? s->nobjs : 1, sizeof(*ch));
@@ -587,6 +630,10 @@ size_t snapshot_channels(const struct snapshot *s, struct ipc_channel **out)
 		n++;
 	}
 	free(used);
+	for (size_t i = 0; i < n; i++)
+		ch[i].bytes = ipc_channel_bytes(s, &ch[i]);
+	/* qsort is not stable: ties fall back on the object order */
+	qsort(ch, n, sizeof(*ch), cmp_channel);
 	return n;
 }
 

@@ -126,6 +126,10 @@ void snapshot_sort(struct snapshot *s);
 void snapshot_free(struct snapshot *s);	/* frees rows; s itself is the caller's */
 
 const struct ipc_proc_row *snapshot_proc(const struct snapshot *s, uint32_t tgid);
+/* The endpoint rows of one object, by direction then pid: their count, the
+ * first at *first. s must be sorted (snapshot_sort). */
+size_t snapshot_obj_eps(const struct snapshot *s, const struct ipc_obj_key *key,
+			size_t *first);
 const struct ipc_obj_info *snapshot_info(const struct snapshot *s,
 					 const struct ipc_obj_key *key);
 const struct ipc_sock_info *snapshot_sock(const struct snapshot *s,
@@ -147,9 +151,19 @@ bool ipc_sock_loopback(const struct ipc_sock_info *si);
  */
 struct ipc_channel {
 	ssize_t a, b;		/* indexes into snapshot.objs */
+	uint64_t bytes;		/* ipc_channel_bytes */
 };
-/* Pairs the socket objects of s; returns the count, *out malloc'd. */
+/*
+ * Pairs the socket objects of s; returns the count, *out malloc'd. Busiest
+ * first: by ipc_channel_bytes, descending (ties: in object order).
+ */
 size_t snapshot_channels(const struct snapshot *s, struct ipc_channel **out);
+/*
+ * Bytes that went through a channel, each direction counted once: per
+ * direction the larger of what one end sent and the other received (an end
+ * not traced counts as 0).
+ */
+uint64_t ipc_channel_bytes(const struct snapshot *s, const struct ipc_channel *c);
 bool ipc_obj_key_eq(const struct ipc_obj_key *a, const struct ipc_obj_key *b);
 /* Merging per-CPU signal latency values. */
 void ipc_sig_lat_add(struct ipc_sig_lat *dst, const struct ipc_sig_lat *src);

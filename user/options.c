@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include "graph.h"
 #include "options.h"
 #include "util.h"
 
@@ -31,6 +32,11 @@ const char record_usage[] =
 "      --json FILE       also write the report as JSON to FILE ('-' writes it\n"
 "                        to stdout instead of the text report); the schema is\n"
 "                        docs/json-schema.md\n"
+"      --graph FILE      also write who talks to whom as a graph: processes and\n"
+"                        IPC objects, edges labelled with calls, bytes and\n"
+"                        latency; the format is FILE's extension: .dot\n"
+"                        (Graphviz), .json (docs/json-schema.md), .svg or .png\n"
+"                        (drawn by Graphviz's dot: package graphviz)\n"
 "      --no-hist         leave the latency histograms out of the text report\n"
 "      --top N           list the N busiest IPC objects in the text report\n"
 "                        (default 25, 0 = all; the JSON always has all)\n"
@@ -43,6 +49,7 @@ const char record_usage[] =
 "\n"
 "Examples:\n"
 "  ipcscope record -- sh -c 'head -c 50M /dev/zero | cat > /dev/null'\n"
+"  ipcscope record --graph talk.svg -- make -j4\n"
 "  ipcscope record -p 1234 -d 10 --json out.json\n"
 "  ipcscope record -a -d 5\n";
 
@@ -64,6 +71,7 @@ enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv
 		{ "all", no_argument, NULL, 'a' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "json", required_argument, NULL, 'J' },
+		{ "graph", required_argument, NULL, 'G' },
 		{ "no-hist", no_argument, NULL, 'H' },
 		{ "top", required_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -107,6 +115,14 @@ enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv
 				return PARSE_ERROR;
 			}
 			o->json_path = optarg;
+			break;
+		case 'G':
+			o->graph_format = graph_format_of(optarg);
+			if (o->graph_format == GRAPH_FORMAT_NONE) {
+				set_err(err, errlen, "--graph '%s': unknown format: the file name must end in .dot, .json, .svg or .png", optarg);
+				return PARSE_ERROR;
+			}
+			o->graph_path = optarg;
 			break;
 		case 'H':
 			o->no_hist = true;

@@ -20,6 +20,8 @@ struct record_opts {
 	char **command;			/* after "--": argv of the command, NULL-terminated */
 	double duration_s;		/* -d; 0 = until the targets exit or Ctrl-C */
 	const char *json_path;		/* --json FILE, "-" = stdout */
+	const char *graph_path;		/* --graph FILE */
+	int graph_format;		/* enum graph_format, from FILE's extension */
 	bool no_hist;			/* --no-hist */
 	unsigned top;			/* --top: objects in the text report, 0 = all */
 	bool verbose;			/* -v */

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "commands.h"
+#include "graph.h"
 #include "options.h"
 #include "report.h"
 #include "runner.h"
@@ -87,6 +88,104 @@ static void iso_time(char *buf, size_t len, time_t t)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* "sh -c 'make -j4'" as the graph's caption: what was traced */
+static void graph_title(char *buf, size_t len, const struct record_opts *o)
+{
+	size_t used = snprintf(buf, len, "ipcscope record");
+
+	if (o->all)
+		used += snprintf(buf + used, used < len ? len - used : 0, " -a");
+	for (int i = 0; i < o->npids; i++)
+		used += snprintf(buf + used, used < len ? len - used : 0, " -p %d",
+				 (int)o->pids[i]);
+	if (o->command)
+		used += snprintf(buf + used, used < len ? len - used : 0, " --");
+	for (char **a = o->command; a && *a; a++)
+		used += snprintf(buf + used, used < len ? len - used : 0,
+				 strpbrk(*a, " \t'\"|&;<>()$`*?") ? " '%s'" : " %s", *a);
+}
+
+/* Graphviz's dot draws path from the DOT text in dot_path. */
+static int run_dot(const char *type, const char *dot_path, const char *path,
+		   const sigset_t *orig_mask)
+{
+	char tflag[16];
+	int status;
+	pid_t pid;
+
+	snprintf(tflag, sizeof(tflag), "-T%s", type);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		char *argv[] = { "dot", tflag, "-o", (char *)path, (char *)dot_path, NULL };
+
+		sigprocmask(SIG_SETMASK, orig_mask, NULL);
+		execvp("dot", argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+}
+
+/*
+ * The graph in its format: DOT or JSON straight into the file opened at the
+ * start; SVG or PNG through a temporary DOT file that dot renders.
+ */
+static int write_graph(const struct record_opts *o, const struct snapshot *snap,
+		       FILE *file, const sigset_t *orig_mask)
+{
+	const char *type = graph_render_type(o->graph_format);
+	char title[512], tmp[] = "/tmp/ipcscope-graph-XXXXXX";
+	struct graph g;
+	FILE *dot = file;
+	int fd = -1, err;
+
+	if (graph_build(&g, snap)) {
+		errorf("cannot build the graph: out of memory");
+		return -ENOMEM;
+	}
+	graph_title(title, sizeof(title), o);
+	if (type) {
+		fd = mkstemp(tmp);
+		dot = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (!dot) {
+			errorf("cannot write the graph: a temporary file in /tmp: %s",
+			       strerror(errno));
+			if (fd >= 0) {
+				close(fd);
+				unlink(tmp);
+			}
+			graph_free(&g);
+			return -EIO;
+		}
+	}
+	if (o->graph_format == GRAPH_FORMAT_JSON)
+		err = graph_write_json(dot, &g, snap);
+	else
+		err = graph_write_dot(dot, &g, snap, title);
+	graph_free(&g);
+	if (!type) {
+		if (err)
+			errorf("cannot write the graph to '%s': %s", o->graph_path,
+			       strerror(errno));
+		return err ? -EIO : 0;
+	}
+	if (fclose(dot) || err) {
+		errorf("cannot write the graph: a temporary file in /tmp: %s",
+		       strerror(errno));
+		unlink(tmp);
+		return -EIO;
+	}
+	err = run_dot(type, tmp, o->graph_path, orig_mask);
+	unlink(tmp);
+	if (err)
+		errorf("Graphviz's dot could not draw '%s' (its message is above, if any)",
+		       o->graph_path);
+	return err;
+}
+
 static int write_reports(const struct record_opts *o, const struct run_info *ri,
 			 const struct snapshot *snap, FILE *json)
 {
@@ -116,8 +215,8 @@ int cmd_record(int argc, char **argv)
 	struct utsname uts;
 	sigset_t stop_set, orig_mask;
 	char err[256], start_time[32];
-	bool json_created = false;
-	FILE *json = NULL;
+	bool json_created = false, graph_created = false;
+	FILE *json = NULL, *graph = NULL;
 	uint64_t start_ns;
 	int ret = 1;
 
@@ -148,12 +247,36 @@ int cmd_record(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (graph_render_type(o.graph_format) && check_executable("dot")) {
+		errorf("--graph '%s' is drawn by Graphviz's dot, which is not installed: "
+		       "install the package graphviz (apt-get install graphviz), or write .dot",
+		       o.graph_path);
+		return 1;
+	}
+	if (o.graph_path) {
+		graph_created = access(o.graph_path, F_OK) != 0;
+		graph = fopen(o.graph_path, "w");
+		if (!graph) {
+			errorf("cannot write the graph to '%s': %s", o.graph_path,
+			       strerror(errno));
+			return 1;
+		}
+		/* dot writes a drawing itself: the file only had to be writable */
+		if (graph_render_type(o.graph_format)) {
+			fclose(graph);
+			graph = NULL;
+		}
+	}
 	if (o.json_path && strcmp(o.json_path, "-") != 0) {
 		json_created = access(o.json_path, F_OK) != 0;
 		json = fopen(o.json_path, "w");
 		if (!json) {
 			errorf("cannot write JSON to '%s': %s", o.json_path,
 			       strerror(errno));
+			if (graph)
+				fclose(graph);
+			if (graph_created)
+				unlink(o.graph_path);
 			return 1;
 		}
 	} else if (o.json_path) {
@@ -217,7 +340,8 @@ int cmd_record(int argc, char **argv)
 	ri.probes = probes;
 	ri.no_hist = o.no_hist;
 	ri.top = o.top;
-	if (write_reports(&o, &ri, &snap, json) == 0)
+	if (write_reports(&o, &ri, &snap, json) == 0 &&
+	    (!o.graph_path || write_graph(&o, &snap, graph, &orig_mask) == 0))
 		ret = 0;
 out:
 	stop_command(&c);
@@ -232,6 +356,13 @@ out:
 		if (ret && json_created)
 			unlink(o.json_path);
 	}
+	if (graph && fclose(graph) && ret == 0) {
+		errorf("cannot write the graph to '%s': %s", o.graph_path,
+		       strerror(errno));
+		ret = 1;
+	}
+	if (ret && graph_created)
+		unlink(o.graph_path);
 	sigprocmask(SIG_SETMASK, &orig_mask, NULL);
 	return ret;
 }

@@ -9,6 +9,7 @@
 #include "hist.h"
 #include "json.h"
 #include "report.h"
+#include "util.h"
 
 #define SCHEMA_VERSION 1
 #define MAX_PEERS_SHOWN 3
@@ -31,19 +32,6 @@ static const char *errno_name(int err)
 	return NULL;
 }
 
-/* the unit is chosen after rounding: 999.6 ns is "1.0 us", not "1000 ns" */
-static void fmt_ns(char *buf, size_t len, double ns)
-{
-	if (ns < 999.5)
-		snprintf(buf, len, "%.0f ns", ns);
-	else if (ns < 999950)
-		snprintf(buf, len, "%.1f us", ns / 1e3);
-	else if (ns < 999995000)
-		snprintf(buf, len, "%.2f ms", ns / 1e6);
-	else
-		snprintf(buf, len, "%.2f s", ns / 1e9);
-}
-
 /*
  * The percentile's upper bound, or 0 when it falls in the last slot, which
  * is open-ended (everything from 2^39 ns up): no upper bound is known.
@@ -56,7 +44,7 @@ static uint64_t pct_upper(const __u64 *slots, double p)
 	return v >= lo ? 0 : v;
 }
 
-static void fmt_pct(char *buf, size_t len, const __u64 *slots, double p)
+void report_fmt_pct(char *buf, size_t len, const __u64 *slots, double p)
 {
 	uint64_t lo, hi, v = pct_upper(slots, p);
 
@@ -131,7 +119,7 @@ static void print_ops(FILE *out, const struct snapshot *s)
 			any = true;
 		}
 		fmt_ns(avg, sizeof(avg), (double)st->lat_sum_ns / st->calls);
-		fmt_pct(p99, sizeof(p99), st->lat_slots, 99);
+		report_fmt_pct(p99, sizeof(p99), st->lat_slots, 99);
 		fprintf(out, "  %-5s %-5s %-13s %10" PRIu64 " %8" PRIu64 " %14" PRIu64
 			" %10s %10s  %s\n",
 			ipc_mech_name(ipc_kind_mech(kind)), ipc_kind_name(kind),
@@ -344,7 +332,7 @@ static void print_channels(FILE *out, const struct snapshot *s)
 	size_t n = snapshot_channels(s, &ch);
 
 	if (n)
-		fprintf(out, "\nSOCKET CHANNELS (both ends paired; bytes sent from each end)\n");
+		fprintf(out, "\nSOCKET CHANNELS, by bytes (both ends paired; bytes sent from each end)\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct ipc_obj_row *a = &s->objs[ch[i].a];
 		const struct ipc_obj_row *b = ch[i].b >= 0 ? &s->objs[ch[i].b] : NULL;
@@ -513,6 +501,17 @@ static void json_hist(struct json_writer *jw, const __u64 *slots)
 	jw_array_end(jw);
 }
 
+void report_json_latency(struct json_writer *jw, uint64_t sum_ns,
+			 const __u64 *slots)
+{
+	jw_object_begin(jw);
+	jw_kv_uint(jw, "sum_ns", sum_ns);
+	json_pct(jw, "p50_ns_le", slots, 50);
+	json_pct(jw, "p99_ns_le", slots, 99);
+	json_hist(jw, slots);
+	jw_object_end(jw);
+}
+
 static void json_ops(struct json_writer *jw, const struct snapshot *s)
 {
 	jw_key(jw, "operations");
@@ -545,12 +544,7 @@ static void json_ops(struct json_writer *jw, const struct snapshot *s)
 		}
 		jw_object_end(jw);
 		jw_key(jw, "latency");
-		jw_object_begin(jw);
-		jw_kv_uint(jw, "sum_ns", st->lat_sum_ns);
-		json_pct(jw, "p50_ns_le", st->lat_slots, 50);
-		json_pct(jw, "p99_ns_le", st->lat_slots, 99);
-		json_hist(jw, st->lat_slots);
-		jw_object_end(jw);
+		report_json_latency(jw, st->lat_sum_ns, st->lat_slots);
 		jw_object_end(jw);
 	}
 	jw_array_end(jw);

@@ -31,7 +31,16 @@ struct run_info {
 	unsigned top;			/* objects listed in the text, 0 = all */
 };
 
+struct json_writer;
+
 void report_text(FILE *out, const struct run_info *ri, const struct snapshot *s);
+/* The p-th percentile of a log2 latency histogram (IPC_HIST_SLOTS) as text,
+ * its slot's upper bound: "16.4 us"; ">549.76 s" in the open-ended last slot. */
+void report_fmt_pct(char *buf, size_t len, const __u64 *slots, double p);
+/* A latency object, {sum_ns, p50_ns_le, p99_ns_le, log2_ns}, as every
+ * latency in the JSON documents is written (docs/json-schema.md). */
+void report_json_latency(struct json_writer *jw, uint64_t sum_ns,
+			 const __u64 *slots);
 /* Returns 0, or -1 if writing failed. */
 int report_json(FILE *out, const struct run_info *ri, const struct snapshot *s);
 

@@ -446,7 +446,7 @@ static int read_hash(const struct bpf_map *map, struct snapshot *snap,
 		     row_adder add)
 {
 	size_t ksz = bpf_map__key_size(map), vsz = bpf_map__value_size(map);
-	char key[64], next[64], value[256];
+	char key[64], next[64], value[512];
 	void *prev = NULL;
 	int fd = bpf_map__fd(map);
 

@@ -73,6 +73,37 @@ int parse_seconds(const char *s, double max, double *out)
 	return 0;
 }
 
+void fmt_ns(char *buf, size_t len, double ns)
+{
+	if (ns < 999.5)
+		snprintf(buf, len, "%.0f ns", ns);
+	else if (ns < 999950)
+		snprintf(buf, len, "%.1f us", ns / 1e3);
+	else if (ns < 999995000)
+		snprintf(buf, len, "%.2f ms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.2f s", ns / 1e9);
+}
+
+void fmt_bytes(char *buf, size_t len, uint64_t bytes)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v = (double)bytes;
+	size_t u = 0;
+
+	if (bytes < 1024) {
+		snprintf(buf, len, "%llu B", (unsigned long long)bytes);
+		return;
+	}
+	v /= 1024;
+	/* 1023.96 KiB would print as "1024.0 KiB": it is "1.0 MiB" */
+	while (v >= 1023.95 && u + 1 < ARRAY_SIZE(units)) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%.1f %s", v, units[u]);
+}
+
 uint64_t monotonic_ns(void)
 {
 	struct timespec ts;

@@ -7,6 +7,7 @@
 #define UTIL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -24,6 +25,12 @@ void debugf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* Seconds as a positive decimal ("2", "0.5"), at most max. */
 int parse_seconds(const char *s, double max, double *out);
+
+/* Human units, chosen after rounding (999.6 ns is "1.0 us", not "1000 ns"):
+ * "850 ns", "2.7 us", "1.25 ms", "3.10 s". */
+void fmt_ns(char *buf, size_t len, double ns);
+/* Binary units: "1000 B", "1.5 KiB", "50.0 MiB", up to EiB. */
+void fmt_bytes(char *buf, size_t len, uint64_t bytes);
 
 /* CLOCK_MONOTONIC in ns, the clock bpf_ktime_get_ns() uses. */
 uint64_t monotonic_ns(void);

@@ -75,6 +75,7 @@ class Record:
 
     def __init__(self, proc, out, err, json_path):
         self.returncode = proc.returncode
+        self.pid = getattr(proc, "pid", None)    # a Popen; run() keeps none
         self.stdout = out
         self.stderr = err
         self.json = read_json(json_path) if os.path.exists(json_path) and os.path.getsize(json_path) else None
@@ -190,6 +191,16 @@ def bpf_programs_loaded():
             if p.get("name", "").startswith("ipc_") and ours(p)]
 
 
+def no_bpf_left(what="BPF programs left loaded", timeout=10):
+    """Assert that none of our programs stays loaded. A program being torn
+    down after its process exited lingers for a moment: a leak does not
+    go away, so wait for it before judging."""
+    deadline = time.monotonic() + timeout
+    while bpf_programs_loaded() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    eq(bpf_programs_loaded(), [], what)
+
+
 def _prog_holders():
     """BPF program id -> pids holding it (a program or link fd), from fdinfo."""
     holders = {}
@@ -222,4 +233,4 @@ def one_error_line(proc, status, contains):
     eq(len(lines), 1, f"stderr lines ({proc.stderr.strip()})")
     assert lines[0].startswith("ipcscope: "), f"error line lacks the prefix: {lines[0]}"
     assert contains in lines[0], f"error line '{lines[0]}' does not say '{contains}'"
-    eq(bpf_programs_loaded(), [], "BPF programs left loaded")
+    no_bpf_left()

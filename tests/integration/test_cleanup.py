@@ -6,7 +6,7 @@ import signal
 import subprocess
 import time
 
-from harness import IPCSCOPE, bpf_programs_loaded, eq, spawn, tmp, workload
+from harness import IPCSCOPE, bpf_programs_loaded, eq, no_bpf_left, spawn, tmp, workload
 
 # long-running invocations: each is interrupted while it works
 LONG_RUNS = [
@@ -88,10 +88,7 @@ def test_ipcscope_sigkill_leaves_no_bpf():
     assert bpf_programs_loaded(), "no ipcscope BPF program loaded while tracing"
     proc.kill()
     proc.wait()
-    deadline = time.monotonic() + 10
-    while bpf_programs_loaded() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    eq(bpf_programs_loaded(), [], "BPF programs left loaded after SIGKILL")
+    no_bpf_left("BPF programs left loaded after SIGKILL")
 
 
 def validate_tmpdirs():
@@ -118,9 +115,6 @@ def test_validate_interrupted_leaves_nothing():
         else:
             proc.send_signal(sig)
         eq(proc.wait(timeout=30), 128 + sig, f"exit status after {sig.name}")
-        deadline = time.monotonic() + 10
-        while bpf_programs_loaded() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        eq(bpf_programs_loaded(), [], f"BPF programs left loaded after {sig.name}")
+        no_bpf_left(f"BPF programs left loaded after {sig.name}")
         after = (sysv_ids(), listing("/dev/shm"), validate_tmpdirs())
         eq(after, before, f"SysV objects, /dev/shm or temporary files left after {sig.name}")

@@ -4,7 +4,7 @@ import json
 import signal
 import subprocess
 
-from harness import (bpf_programs_loaded, eq, one_error_line, record, run_ipcscope,
+from harness import (bpf_programs_loaded, eq, no_bpf_left, one_error_line, record, run_ipcscope,
                      spawn, tmp)
 
 
@@ -66,7 +66,7 @@ def test_sigint_and_sigterm_stop_and_report():
         eq(rec.returncode, 0, f"exit status after {sig.name} ({rec.stderr.strip()})")
         assert rec.json is not None, f"no JSON after {sig.name}"
         assert "traced pid" in rec.stdout, f"no text report after {sig.name}"
-        eq(bpf_programs_loaded(), [], "BPF programs left loaded")
+        no_bpf_left()
         sleeper.kill()
 
 
@@ -86,7 +86,7 @@ def test_json_to_stdout_only():
     eq(doc["targets"]["command_exit"], 0, "command exit status")
     missing = [p["name"] for p in doc["probes"] if not (p["attached"] or p["standby"])]
     eq(missing, [], "probes neither attached nor standing by")
-    eq(bpf_programs_loaded(), [], "BPF programs left loaded")
+    no_bpf_left()
 
 
 def test_command_exit_status_reported():

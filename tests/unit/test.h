@@ -43,6 +43,19 @@ FILE *test_capture(void);
  * until the next write to that FILE or the end of the test. */
 const char *test_capture_text(FILE *f);
 
+/* Whether a program is on PATH (tests that need python3 or dot check). */
+bool test_have(const char *program);
+/* Write text to a new file /tmp/ipcscope-unit-XXXXXX; its name goes to path.
+ * The caller unlinks it. */
+bool test_write_temp(char *path, size_t len, const char *text);
+/*
+ * Run a python3 script on a JSON document: json.load() it (so invalid JSON
+ * fails) and return what the script printed, or NULL with *why set if it
+ * could not run or exited non-zero. The result lives in a static buffer.
+ */
+const char *test_python_on_json(const char *script, const char *json,
+				const char **why);
+
 #define TEST(name)                                                          \
 	static void test_fn_##name(void);                                   \
 	__attribute__((constructor)) static void test_reg_##name(void)      \

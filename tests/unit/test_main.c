@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #define MAX_TESTS 1024
 #define MAX_CAPTURES 16
@@ -143,6 +144,77 @@ static void release_captures(void)
 		free(captures[i].buf);
 	}
 	ncaptures = 0;
+}
+
+bool test_have(const char *program)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", program);
+	return system(cmd) == 0;
+}
+
+bool test_write_temp(char *path, size_t len, const char *text)
+{
+	FILE *f;
+	int fd;
+
+	snprintf(path, len, "/tmp/ipcscope-unit-XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return false;
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlink(path);
+		return false;
+	}
+	fputs(text, f);
+	if (fclose(f) != 0) {
+		unlink(path);
+		return false;
+	}
+	return true;
+}
+
+const char *test_python_on_json(const char *script, const char *json,
+				const char **why)
+{
+	static char out[8192];
+	char spath[64], jpath[64], cmd[256];
+	size_t n = 0;
+	FILE *p;
+	int status = -1;
+
+	*why = NULL;
+	if (!test_write_temp(spath, sizeof(spath), script)) {
+		*why = "cannot write the script";
+		return NULL;
+	}
+	if (!test_write_temp(jpath, sizeof(jpath), json)) {
+		unlink(spath);
+		*why = "cannot write the JSON";
+		return NULL;
+	}
+	snprintf(cmd, sizeof(cmd), "python3 %s %s", spath, jpath);
+	fflush(NULL);
+	p = popen(cmd, "r");
+	if (p) {
+		n = fread(out, 1, sizeof(out) - 1, p);
+		status = pclose(p);
+	}
+	out[n] = '\0';
+	unlink(spath);
+	unlink(jpath);
+	if (!p) {
+		*why = "popen failed";
+		return NULL;
+	}
+	if (status != 0) {
+		*why = "python3 failed (invalid JSON?), see its message above";
+		return NULL;
+	}
+	return out;
 }
 
 /* Source order: constructors run in an order that depends on the compiler

@@ -3,6 +3,7 @@
  * -d, --json, --no-hist, -v, --help, the error messages, and that the
  * parser can run many times in one process. */
 #include "test.h"
+#include "graph.h"
 #include "options.h"
 
 #include <stdlib.h>
@@ -309,6 +310,40 @@ TEST(options_json_empty_value_rejected)
 	ASSERT_STREQ(err, "--json needs a file name (or '-' for stdout)");
 	ASSERT_EQ_I64(PARSE(&o, "-a", "--json="), PARSE_ERROR);
 	ASSERT_STREQ(err, "--json needs a file name (or '-' for stdout)");
+}
+
+TEST(options_graph_format_from_extension)
+{
+	struct record_opts o;
+
+	ASSERT_EQ_I64(PARSE(&o, "-a"), PARSE_OK);
+	ASSERT_TRUE(o.graph_path == NULL);
+	ASSERT_EQ_I64(o.graph_format, GRAPH_FORMAT_NONE);
+	ASSERT_EQ_I64(PARSE(&o, "-a", "--graph", "talk.dot"), PARSE_OK);
+	ASSERT_STREQ(o.graph_path, "talk.dot");
+	ASSERT_EQ_I64(o.graph_format, GRAPH_FORMAT_DOT);
+	ASSERT_EQ_I64(PARSE(&o, "-a", "--graph=/tmp/g.json"), PARSE_OK);
+	ASSERT_EQ_I64(o.graph_format, GRAPH_FORMAT_JSON);
+	ASSERT_EQ_I64(PARSE(&o, "-a", "--graph", "g.SVG"), PARSE_OK);
+	ASSERT_EQ_I64(o.graph_format, GRAPH_FORMAT_SVG);
+	ASSERT_EQ_I64(PARSE(&o, "--graph", "g.png", "--", "true"), PARSE_OK);
+	ASSERT_EQ_I64(o.graph_format, GRAPH_FORMAT_PNG);
+	ASSERT_STREQ(o.command[0], "true");
+}
+
+TEST(options_graph_unknown_extension_rejected)
+{
+	struct record_opts o;
+
+	ASSERT_EQ_I64(PARSE(&o, "-a", "--graph", "g.txt"), PARSE_ERROR);
+	ASSERT_STREQ(err, "--graph 'g.txt': unknown format: the file name must end in "
+		     ".dot, .json, .svg or .png");
+	ASSERT_EQ_I64(PARSE(&o, "-a", "--graph", "graph"), PARSE_ERROR);
+	ASSERT_EQ_I64(PARSE(&o, "-a", "--graph", ""), PARSE_ERROR);
+	ASSERT_STREQ(err, "--graph '': unknown format: the file name must end in "
+		     ".dot, .json, .svg or .png");
+	ASSERT_EQ_I64(PARSE(&o, "-a", "--graph"), PARSE_ERROR);
+	ASSERT_STREQ(err, "option '--graph' needs a value");
 }
 
 TEST(options_no_hist_and_verbose)

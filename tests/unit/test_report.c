@@ -555,80 +555,6 @@ static const char *json_structure_error(const char *p)
 	return in_str ? "unterminated string" : "unbalanced braces";
 }
 
-static bool have_python3(void)
-{
-	return system("command -v python3 >/dev/null 2>&1") == 0;
-}
-
-/* Write text to a temporary file; its name goes to path. */
-static bool write_temp(char *path, size_t len, const char *text)
-{
-	FILE *f;
-	int fd;
-
-	snprintf(path, len, "/tmp/ipcscope-unit-XXXXXX");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return false;
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(path);
-		return false;
-	}
-	fputs(text, f);
-	if (fclose(f) != 0) {
-		unlink(path);
-		return false;
-	}
-	return true;
-}
-
-/*
- * Run a python3 script on a JSON document: json.load() it (so invalid JSON
- * fails) and return what the script printed, or NULL with *why set if it
- * could not run or exited non-zero. The result lives in a static buffer.
- */
-static const char *python_on_json(const char *script, const char *json,
-				  const char **why)
-{
-	static char out[8192];
-	char spath[64], jpath[64], cmd[256];
-	size_t n = 0;
-	FILE *p;
-	int status = -1;
-
-	*why = NULL;
-	if (!write_temp(spath, sizeof(spath), script)) {
-		*why = "cannot write the script";
-		return NULL;
-	}
-	if (!write_temp(jpath, sizeof(jpath), json)) {
-		unlink(spath);
-		*why = "cannot write the JSON";
-		return NULL;
-	}
-	snprintf(cmd, sizeof(cmd), "python3 %s %s", spath, jpath);
-	fflush(NULL);
-	p = popen(cmd, "r");
-	if (p) {
-		n = fread(out, 1, sizeof(out) - 1, p);
-		status = pclose(p);
-	}
-	out[n] = '\0';
-	unlink(spath);
-	unlink(jpath);
-	if (!p) {
-		*why = "popen failed";
-		return NULL;
-	}
-	if (status != 0) {
-		*why = "python3 failed (invalid JSON?), see its message above";
-		return NULL;
-	}
-	return out;
-}
-
 /* Prints the figures of the document, one group per line. */
 static const char summary_py[] =
 "import json, sys\n"
@@ -705,7 +631,7 @@ TEST(report_json_parses_with_python_and_has_every_figure)
 	const char *j, *out, *why;
 	int ret;
 
-	if (!have_python3()) {
+	if (!test_have("python3")) {
 		printf("note: no python3, JSON parse check skipped\n");
 		return;
 	}
@@ -713,7 +639,7 @@ TEST(report_json_parses_with_python_and_has_every_figure)
 	ri.nprobes = 2;
 	j = json_report(&ri, pipe_snapshot(), &ret);
 	ASSERT_EQ_I64(ret, 0);
-	out = python_on_json(summary_py, j, &why);
+	out = test_python_on_json(summary_py, j, &why);
 	if (!out)
 		test_fail(__FILE__, __LINE__, "%s; the JSON:\n%s", why, j);
 	ASSERT_TRUE(out != NULL);
@@ -817,11 +743,11 @@ TEST(report_json_strings_escaped)
 	if (why)
 		test_fail(__FILE__, __LINE__, "%s:\n%s", why, j);
 	ASSERT_TRUE(why == NULL);
-	if (!have_python3()) {
+	if (!test_have("python3")) {
 		printf("note: no python3, JSON parse check skipped\n");
 		return;
 	}
-	out = python_on_json(py, j, &why);
+	out = test_python_on_json(py, j, &why);
 	if (!out)
 		test_fail(__FILE__, __LINE__, "%s; the JSON:\n%s", why, j);
 	ASSERT_TRUE(out != NULL);

@@ -301,3 +301,43 @@ TEST(util_monotonic_ns_never_goes_back)
 	ASSERT_TRUE(b - a >= 1000000);
 	ASSERT_TRUE(c >= b);
 }
+
+static const char *bytes_text(uint64_t v)
+{
+	static char buf[32];
+
+	fmt_bytes(buf, sizeof(buf), v);
+	return buf;
+}
+
+TEST(util_fmt_bytes_binary_units_after_rounding)
+{
+	ASSERT_STREQ(bytes_text(0), "0 B");
+	ASSERT_STREQ(bytes_text(1023), "1023 B");
+	ASSERT_STREQ(bytes_text(1024), "1.0 KiB");
+	ASSERT_STREQ(bytes_text(1536), "1.5 KiB");
+	ASSERT_STREQ(bytes_text(52428800), "50.0 MiB");
+	/* 1023.99 KiB would round to "1024.0 KiB" */
+	ASSERT_STREQ(bytes_text(1048565), "1.0 MiB");
+	ASSERT_STREQ(bytes_text(1048575), "1.0 MiB");
+	ASSERT_STREQ(bytes_text(3ULL << 30), "3.0 GiB");
+	ASSERT_STREQ(bytes_text(UINT64_MAX), "16.0 EiB");
+}
+
+static const char *ns_text(double ns)
+{
+	static char buf[32];
+
+	fmt_ns(buf, sizeof(buf), ns);
+	return buf;
+}
+
+TEST(util_fmt_ns_units_after_rounding)
+{
+	ASSERT_STREQ(ns_text(0), "0 ns");
+	ASSERT_STREQ(ns_text(999.4), "999 ns");
+	ASSERT_STREQ(ns_text(999.6), "1.0 us");
+	ASSERT_STREQ(ns_text(2700), "2.7 us");
+	ASSERT_STREQ(ns_text(1.25e6), "1.25 ms");
+	ASSERT_STREQ(ns_text(3.1e9), "3.10 s");
+}
