@@ -49,6 +49,7 @@
 		__type(value, value_type);				\
 	} name SEC(".maps")
 #define IPC_SETTING(type, name)	const volatile type name = 0
+#define IPC_SETTING_ARRAY(type, name, n) const volatile type name[n] = {}
 #define IPC_GLOBAL(decl)	decl = {}
 #else
 #define IPC_MAP(name, map_type, key_type, value_type, entries)		\
@@ -59,6 +60,7 @@
 		__type(value, value_type);				\
 	} name SEC(".maps")
 #define IPC_SETTING(type, name)	extern const volatile type name
+#define IPC_SETTING_ARRAY(type, name, n) extern const volatile type name[n]
 #define IPC_GLOBAL(decl)	extern decl
 #endif
 
@@ -74,6 +76,11 @@
 /* Read-only settings, fixed before load. */
 IPC_SETTING(bool, targ_all);		/* -a: every process but ourselves */
 IPC_SETTING(__u32, self_tgid);		/* ipcscope itself, never counted */
+/* --comm: processes that exec a program of this name join the targets */
+IPC_SETTING(bool, targ_comm_set);
+IPC_SETTING_ARRAY(char, targ_comm, 16);
+/* --cgroup (v2): processes that exec or fork in it, or below it, join */
+IPC_SETTING(bool, targ_cgroup_set);
 
 /* Drop counters, read by user space through the skeleton's .bss. */
 IPC_GLOBAL(__u64 drops[IPC_DROP_MAX]);
@@ -100,6 +107,8 @@ IPC_MAP(msg_types, BPF_MAP_TYPE_HASH, struct ipc_msgtype_key,
 IPC_MAP(sig_stats, BPF_MAP_TYPE_HASH, struct ipc_sig_key, __u64, MAX_SIGNAL_KEYS);
 IPC_MAP(sig_lat, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, struct ipc_sig_lat, IPC_NSIG);
 IPC_MAP(sys_counts, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, IPC_NR_SYSCALLS);
+/* --cgroup: the cgroup, at index 0 */
+IPC_MAP(targ_cgroups, BPF_MAP_TYPE_CGROUP_ARRAY, __u32, __u32, 1);
 
 /* A syscall between its enter and exit tracepoints (key: pid_tgid). */
 #define INFLIGHT_OBJS 2	/* splice() can have a pipe on both sides */

@@ -9,6 +9,46 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+/*
+ * --comm and --cgroup: does the current process match? Called where a
+ * process becomes what it is (exec, fork), not on every event.
+ */
+static __always_inline bool matches_selector(void)
+{
+	if (targ_comm_set) {
+		char comm[16];
+		bool same = true;
+
+		bpf_get_current_comm(comm, sizeof(comm));
+		for (int i = 0; i < 16; i++) {
+			if (comm[i] != targ_comm[i]) {
+				same = false;
+				break;
+			}
+			if (!comm[i])
+				break;
+		}
+		if (same)
+			return true;
+	}
+	return targ_cgroup_set &&
+	       bpf_current_task_under_cgroup(&targ_cgroups, 0) == 1;
+}
+
+/* The current process joins the targets if it matches --comm or --cgroup. */
+static __always_inline bool join_if_selected(__u32 tgid)
+{
+	__u8 one = 1;
+
+	if (targ_all || (!targ_comm_set && !targ_cgroup_set) || !matches_selector())
+		return false;
+	if (bpf_map_update_elem(&targets, &tgid, &one, BPF_ANY)) {
+		count_drop(IPC_DROP_TARGET);
+		return false;
+	}
+	return true;
+}
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(ipc_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -16,8 +56,11 @@ int BPF_PROG(ipc_fork, struct task_struct *parent, struct task_struct *child)
 	struct ipc_proc init = {};
 	__u8 one = 1;
 
-	if (ptgid == ctgid || !is_target(ptgid))
-		return 0;	/* a new thread, or not ours */
+	if (ptgid == ctgid)
+		return 0;	/* a new thread */
+	/* a parent moved into the cgroup after we started, that never exec'd */
+	if (!is_target(ptgid) && !join_if_selected(ptgid))
+		return 0;	/* not ours */
 	if (!targ_all && bpf_map_update_elem(&targets, &ctgid, &one, BPF_ANY))
 		count_drop(IPC_DROP_TARGET);
 	init.ppid = ptgid;
@@ -35,7 +78,7 @@ int ipc_exec(void *ctx)
 	__u32 tgid = current_tgid();
 	struct ipc_proc *p;
 
-	if (!is_target(tgid))
+	if (!is_target(tgid) && !join_if_selected(tgid))
 		return 0;
 	p = proc_lookup(tgid);
 	if (!p)

@@ -10,7 +10,8 @@
 #include "util.h"
 
 const char record_usage[] =
-"Usage: ipcscope record [OPTIONS] (-p PID... | -a | -- COMMAND [ARGS...])\n"
+"Usage: ipcscope record [OPTIONS] (-p PID... | --comm NAME | --cgroup PATH |\n"
+"                                  -a | -- COMMAND [ARGS...])\n"
 "\n"
 "Trace inter-process communication in the kernel and print what was counted\n"
 "when tracing stops: per operation calls, errors, bytes and a log2 histogram of\n"
@@ -24,7 +25,17 @@ const char record_usage[] =
 "  -p, --pid PID         trace a running process and the children it forks\n"
 "                        from now on (repeatable, up to 64); tracing stops when\n"
 "                        all of them have exited\n"
+"      --comm NAME       trace the processes named NAME (as in ps -o comm, at\n"
+"                        most 15 characters): those running now and those that\n"
+"                        exec a program of that name later, and their children\n"
+"      --cgroup PATH     trace the processes of a cgroup and of the cgroups\n"
+"                        below it, e.g. a container or a systemd unit\n"
+"                        (/sys/fs/cgroup/system.slice/nginx.service): those in\n"
+"                        it now, and, on cgroup v2, those that fork or exec in\n"
+"                        it later; and their children\n"
 "  -a, --all             trace every process on the system except ipcscope\n"
+"  (-p, --comm, --cgroup and a command can be combined; with --comm or\n"
+"  --cgroup tracing runs until Ctrl-C or -d)\n"
 "\n"
 "Options:\n"
 "  -d, --duration SECS   stop after SECS seconds (decimals allowed); a command\n"
@@ -69,6 +80,8 @@ enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "comm", required_argument, NULL, 'C' },
+		{ "cgroup", required_argument, NULL, 'g' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "json", required_argument, NULL, 'J' },
 		{ "graph", required_argument, NULL, 'G' },
@@ -102,6 +115,22 @@ enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv
 			break;
 		case 'a':
 			o->all = true;
+			break;
+		case 'C':
+			if (!optarg[0] || strlen(optarg) >= COMM_LEN) {
+				set_err(err, errlen, "--comm '%s': a process name has 1 to %d characters "
+					"(the kernel keeps no more)", optarg, COMM_LEN - 1);
+				return PARSE_ERROR;
+			}
+			o->comm = optarg;
+			break;
+		case 'g':
+			if (!optarg[0]) {
+				set_err(err, errlen, "--cgroup needs a cgroup directory, e.g. "
+					"/sys/fs/cgroup/system.slice/cron.service");
+				return PARSE_ERROR;
+			}
+			o->cgroup = optarg;
 			break;
 		case 'd':
 			if (parse_seconds(optarg, 31536000.0, &o->duration_s)) {
@@ -153,12 +182,14 @@ enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv
 	}
 	if (optind < argc)
 		o->command = &argv[optind];
-	if (o->all && o->npids) {
-		set_err(err, errlen, "-a already traces every process: drop -p");
+	if (o->all && (o->npids || o->comm || o->cgroup)) {
+		set_err(err, errlen, "-a already traces every process: drop %s",
+			o->npids ? "-p" : o->comm ? "--comm" : "--cgroup");
 		return PARSE_ERROR;
 	}
-	if (!o->all && !o->npids && !o->command) {
-		set_err(err, errlen, "no target: give -p PID, -a, or -- COMMAND (see 'ipcscope record --help')");
+	if (!o->all && !o->npids && !o->command && !o->comm && !o->cgroup) {
+		set_err(err, errlen, "no target: give -p PID, --comm NAME, --cgroup PATH, -a, "
+			"or -- COMMAND (see 'ipcscope record --help')");
 		return PARSE_ERROR;
 	}
 	return PARSE_OK;

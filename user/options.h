@@ -11,12 +11,15 @@
 #include <sys/types.h>
 
 #define MAX_PIDS 64
+#define COMM_LEN 16			/* the kernel's TASK_COMM_LEN, with the NUL */
 #define DEFAULT_TOP 25
 
 struct record_opts {
 	pid_t pids[MAX_PIDS];		/* -p, repeatable */
 	int npids;
 	bool all;			/* -a */
+	const char *comm;		/* --comm NAME */
+	const char *cgroup;		/* --cgroup PATH */
 	char **command;			/* after "--": argv of the command, NULL-terminated */
 	double duration_s;		/* -d; 0 = until the targets exit or Ctrl-C */
 	const char *json_path;		/* --json FILE, "-" = stdout */

@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <limits.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -35,6 +38,96 @@ static int check_pids(const struct record_opts *o)
 			return -ESRCH;
 		}
 	return 0;
+}
+
+#define CGROUP_SUPER_MAGIC	0x27e0eb
+#define CGROUP2_SUPER_MAGIC	0x63677270
+
+/*
+ * --cgroup PATH must be a cgroup directory. *v2: on cgroup v2 the kernel
+ * can check the processes that join it later; on v1 only those in it at
+ * the start, and their children, are followed.
+ */
+static int check_cgroup(const char *path, bool *v2)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	if (stat(path, &st)) {
+		errorf("--cgroup '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode) || statfs(path, &sfs) ||
+	    (sfs.f_type != CGROUP2_SUPER_MAGIC && sfs.f_type != CGROUP_SUPER_MAGIC)) {
+		errorf("--cgroup '%s' is not a cgroup directory (one under /sys/fs/cgroup)",
+		       path);
+		return -1;
+	}
+	*v2 = sfs.f_type == CGROUP2_SUPER_MAGIC;
+	if (!*v2) {
+		debugf("--cgroup %s is a cgroup v1 directory: processes that join it "
+		       "later are not followed\n", path);
+	}
+	return 0;
+}
+
+/* Follow every process in the cgroup at path and in the cgroups below it. */
+static int add_cgroup_procs(struct session *s, const char *path, int depth)
+{
+	char file[PATH_MAX];
+	struct dirent *de;
+	int n = 0, pid;
+	FILE *f;
+	DIR *d;
+
+	snprintf(file, sizeof(file), "%s/cgroup.procs", path);
+	f = fopen(file, "r");
+	while (f && fscanf(f, "%d", &pid) == 1)
+		if (pid != getpid() && !session_add_target(s, pid))
+			n++;
+	if (f)
+		fclose(f);
+	d = depth < 64 ? opendir(path) : NULL;
+	while (d && (de = readdir(d))) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		if ((size_t)snprintf(file, sizeof(file), "%s/%s", path, de->d_name) <
+		    sizeof(file))
+			n += add_cgroup_procs(s, file, depth + 1);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* Follow every running process named comm. */
+static int add_comm_procs(struct session *s, const char *comm)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d))) {
+		char path[64], name[COMM_LEN + 1];
+		int pid = atoi(de->d_name);
+		FILE *f;
+
+		if (pid <= 0 || pid == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(name, sizeof(name), f)) {
+			name[strcspn(name, "\n")] = '\0';
+			if (!strcmp(name, comm) && !session_add_target(s, pid))
+				n++;
+		}
+		fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return n;
 }
 
 static bool pids_gone(const struct session *s, const struct record_opts *o)
@@ -73,7 +166,7 @@ static void wait_for_end(const struct session *s, const struct record_opts *o,
 			if (!c->running)
 				return;
 		}
-		if (!o->command && pids_gone(s, o)) {
+		if (!o->command && !o->comm && !o->cgroup && pids_gone(s, o)) {
 			debugf("every target process has exited\n");
 			return;
 		}
@@ -218,7 +311,8 @@ int cmd_record(int argc, char **argv)
 	bool json_created = false, graph_created = false;
 	FILE *json = NULL, *graph = NULL;
 	uint64_t start_ns;
-	int ret = 1;
+	int ret = 1, cgroup_fd = -1;
+	bool cgroup_v2 = false;
 
 	switch (record_opts_parse(&o, argc, argv, err, sizeof(err))) {
 	case PARSE_HELP:
@@ -238,6 +332,8 @@ int cmd_record(int argc, char **argv)
 		return 1;
 	}
 	if (check_pids(&o))
+		return 1;
+	if (o.cgroup && check_cgroup(o.cgroup, &cgroup_v2))
 		return 1;
 	if (o.command) {
 		int e = check_executable(o.command[0]);
@@ -293,8 +389,23 @@ int cmd_record(int argc, char **argv)
 
 	cfg.all = o.all;
 	cfg.self = getpid();
+	cfg.comm = o.comm;
+	if (cgroup_v2) {
+		cgroup_fd = open(o.cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (cgroup_fd < 0) {
+			errorf("--cgroup '%s': %s", o.cgroup, strerror(errno));
+			goto out;
+		}
+	}
+	cfg.cgroup_fd = cgroup_fd;
 	if (session_open(&s, &cfg))
 		goto out;
+	/* the running ones; the kernel adds those that exec or fork later */
+	if (o.comm)
+		debugf("--comm %s: %d running\n", o.comm, add_comm_procs(s, o.comm));
+	if (o.cgroup)
+		debugf("--cgroup %s: %d processes in it\n", o.cgroup,
+		       add_cgroup_procs(s, o.cgroup, 0));
 	for (int i = 0; i < o.npids; i++) {
 		int e = session_add_target(s, o.pids[i]);
 
@@ -330,6 +441,8 @@ int cmd_record(int argc, char **argv)
 	ri.start_time = start_time;
 	ri.duration_s = (monotonic_ns() - start_ns) / 1e9;
 	ri.all = o.all;
+	ri.comm = o.comm;
+	ri.cgroup = o.cgroup;
 	ri.pids = o.pids;
 	ri.npids = o.npids;
 	ri.command = o.command;
@@ -363,6 +476,8 @@ out:
 	}
 	if (ret && graph_created)
 		unlink(o.graph_path);
+	if (cgroup_fd >= 0)
+		close(cgroup_fd);
 	sigprocmask(SIG_SETMASK, &orig_mask, NULL);
 	return ret;
 }

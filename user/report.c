@@ -88,7 +88,15 @@ static void print_header(FILE *out, const struct run_info *ri,
 		}
 		for (int i = 0; i < ri->npids; i++, sep = ", ")
 			fprintf(out, "%spid %d", sep, (int)ri->pids[i]);
-		fputs(" and its children", out);
+		if (ri->comm) {
+			fprintf(out, "%sprocesses named %s", sep, ri->comm);
+			sep = ", ";
+		}
+		if (ri->cgroup)
+			fprintf(out, "%scgroup %s", sep, ri->cgroup);
+		/* one process: its children; several, or a selector: theirs */
+		fputs((ri->command ? 1 : 0) + ri->npids == 1 && !ri->comm && !ri->cgroup ?
+		      " and its children" : " and their children", out);
 	}
 	fprintf(out, " for %.2f s on Linux %s\n", ri->duration_s,
 		ri->kernel_release);
@@ -776,6 +784,16 @@ static void json_run(struct json_writer *jw, const struct run_info *ri)
 	jw_key(jw, "targets");
 	jw_object_begin(jw);
 	jw_kv_bool(jw, "all", ri->all);
+	jw_key(jw, "comm");
+	if (ri->comm)
+		jw_string(jw, ri->comm);
+	else
+		jw_null(jw);
+	jw_key(jw, "cgroup");
+	if (ri->cgroup)
+		jw_string(jw, ri->cgroup);
+	else
+		jw_null(jw);
 	jw_key(jw, "pids");
 	jw_array_begin(jw);
 	for (int i = 0; i < ri->npids; i++)

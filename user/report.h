@@ -19,6 +19,8 @@ struct run_info {
 	const char *start_time;		/* ISO 8601, UTC */
 	double duration_s;
 	bool all;			/* -a */
+	const char *comm;		/* --comm, or NULL */
+	const char *cgroup;		/* --cgroup, or NULL */
 	const pid_t *pids;		/* -p */
 	int npids;
 	char *const *command;		/* -- COMMAND, NULL-terminated, or NULL */

@@ -195,6 +195,12 @@ int session_open(struct session **out, const struct session_config *cfg)
 	}
 	s->skel->rodata->targ_all = cfg->all;
 	s->skel->rodata->self_tgid = cfg->self;
+	if (cfg->comm) {
+		s->skel->rodata->targ_comm_set = true;
+		strncpy((char *)s->skel->rodata->targ_comm, cfg->comm,
+			sizeof(s->skel->rodata->targ_comm) - 1);
+	}
+	s->skel->rodata->targ_cgroup_set = cfg->cgroup_fd >= 0;
 
 	vmlinux = btf__load_vmlinux_btf();
 	bpf_object__for_each_program(prog, s->skel->obj) {
@@ -229,6 +235,16 @@ int session_open(struct session **out, const struct session_config *cfg)
 			errorf("cannot load BPF programs: %s (the kernel refused them; "
 			       "run with -v for the verifier's log)", strerror(-err));
 		goto fail;
+	}
+	if (cfg->cgroup_fd >= 0) {
+		__u32 zero = 0, fd = cfg->cgroup_fd;
+
+		if (bpf_map__update_elem(s->skel->maps.targ_cgroups, &zero, sizeof(zero),
+					 &fd, sizeof(fd), BPF_ANY)) {
+			err = -errno;
+			errorf("cannot follow the cgroup: %s", strerror(errno));
+			goto fail;
+		}
 	}
 
 	size_t i = 0;

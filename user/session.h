@@ -17,6 +17,8 @@ struct session;
 struct session_config {
 	bool all;		/* trace every process but ourselves */
 	pid_t self;		/* never traced */
+	const char *comm;	/* --comm: processes that exec this name join */
+	int cgroup_fd;		/* --cgroup on cgroup v2: an fd of its directory; -1 */
 };
 
 /* Prints what went wrong (one line) and returns a negative errno on failure. */

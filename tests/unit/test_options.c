@@ -226,6 +226,31 @@ TEST(options_all_with_pid_is_error)
 	ASSERT_STREQ(err, "-a already traces every process: drop -p");
 }
 
+TEST(options_comm_and_cgroup)
+{
+	struct record_opts o;
+
+	ASSERT_EQ_I64(PARSE(&o, "--comm", "redis-server"), PARSE_OK);
+	ASSERT_STREQ(o.comm, "redis-server");
+	ASSERT_TRUE(o.cgroup == NULL && !o.all && o.npids == 0);
+	ASSERT_EQ_I64(PARSE(&o, "--cgroup", "/sys/fs/cgroup/x", "-p", "7"), PARSE_OK);
+	ASSERT_STREQ(o.cgroup, "/sys/fs/cgroup/x");
+	ASSERT_EQ_I64(o.npids, 1);
+	/* 15 characters is the most a process name has */
+	ASSERT_EQ_I64(PARSE(&o, "--comm", "abcdefghijklmno"), PARSE_OK);
+	ASSERT_EQ_I64(PARSE(&o, "--comm", "abcdefghijklmnop"), PARSE_ERROR);
+	ASSERT_STREQ(err, "--comm 'abcdefghijklmnop': a process name has 1 to 15 "
+		     "characters (the kernel keeps no more)");
+	ASSERT_EQ_I64(PARSE(&o, "--comm", ""), PARSE_ERROR);
+	ASSERT_EQ_I64(PARSE(&o, "--cgroup", ""), PARSE_ERROR);
+	ASSERT_STREQ(err, "--cgroup needs a cgroup directory, e.g. "
+		     "/sys/fs/cgroup/system.slice/cron.service");
+	ASSERT_EQ_I64(PARSE(&o, "-a", "--comm", "x"), PARSE_ERROR);
+	ASSERT_STREQ(err, "-a already traces every process: drop --comm");
+	ASSERT_EQ_I64(PARSE(&o, "--cgroup", "/c", "-a"), PARSE_ERROR);
+	ASSERT_STREQ(err, "-a already traces every process: drop --cgroup");
+}
+
 TEST(options_duration_values)
 {
 	struct record_opts o;
@@ -407,7 +432,7 @@ TEST(options_help_after_command_belongs_to_command)
 TEST(options_usage_text)
 {
 	static const char first[] = "Usage: ipcscope record [OPTIONS] "
-		"(-p PID... | -a | -- COMMAND [ARGS...])\n";
+		"(-p PID... | --comm NAME | --cgroup PATH |\n";
 
 	ASSERT_TRUE(strncmp(record_usage, first, strlen(first)) == 0);
 	ASSERT_TRUE(strstr(record_usage, "  -d, --duration SECS ") != NULL);
@@ -555,7 +580,7 @@ TEST(options_command_with_pid)
 	ASSERT_STREQ(o.command[0], "true");
 }
 
-#define NO_TARGET "no target: give -p PID, -a, or -- COMMAND" USAGE_HINT
+#define NO_TARGET "no target: give -p PID, --comm NAME, --cgroup PATH, -a, or -- COMMAND" USAGE_HINT
 
 TEST(options_no_target)
 {

@@ -463,7 +463,7 @@ TEST(report_text_header_pids)
 	};
 	const char *t = text_report(&ri, fresh_snapshot());
 
-	ASSERT_LINE(t, "ipcscope 0.1.0: traced pid 10, pid 20 and its children for 0.50 s on Linux 6.1.0-test");
+	ASSERT_LINE(t, "ipcscope 0.1.0: traced pid 10, pid 20 and their children for 0.50 s on Linux 6.1.0-test");
 	ASSERT_NO_SUBSTR(t, "command");
 }
 

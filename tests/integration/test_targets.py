@@ -1,0 +1,127 @@
+"""Targets by name (--comm) and by cgroup (--cgroup): processes running
+when tracing starts and those that exec (or join the cgroup) later are
+counted exactly; a twin outside the selection is not counted at all."""
+import os
+import signal
+import subprocess
+import time
+
+from harness import (Skip, eq, in_ci, one_error_line, read_json, record, run_ipcscope,
+                     spawn, tmp, workload)
+
+DELAY_MS = 4000     # the pre-existing workloads' sleep before they fork: tracing starts meanwhile
+
+
+def pipe_run(out, count, size, delay=None):
+    args = ["--count", count, "--size", size, "--out", out]
+    if delay:
+        args += ["--start-delay", delay]
+    return workload("pipe", *args)
+
+
+def check_pipe(rec, wl_json, what):
+    w = read_json(wl_json)
+    for p in w["pipes"]:
+        o = rec.object(p["ino"])
+        eq((o["bytes_in"], o["bytes_out"]), (p["bytes"], p["bytes"]), f"{what}: pipe bytes")
+        eq([x["pid"] for x in o["writers"]], [p["writer_pid"]], f"{what}: writer")
+        eq([x["pid"] for x in o["readers"]], [p["reader_pid"]], f"{what}: reader")
+
+
+def not_traced(rec, wl_json, what):
+    w = read_json(wl_json)
+    pids = {p["pid"] for p in w["processes"]}
+    seen = {p["pid"] for p in rec.json["processes"]} & pids
+    eq(sorted(seen), [], f"{what}: processes traced")
+    inos = {p["ino"] for p in w.get("pipes", [])}
+    eq([o["ino"] for o in rec.objects(None, "pipe") if o["ino"] in inos], [],
+       f"{what}: its pipe counted")
+
+
+def test_comm_running_and_exec_later():
+    before, later, other = tmp("before.json"), tmp("later.json"), tmp("other.json")
+    running = spawn(pipe_run(before, 100, 100, DELAY_MS), stdout=subprocess.DEVNULL)
+    started = time.monotonic()
+
+    def load(ipcscope):
+        assert time.monotonic() - started < DELAY_MS / 1000, "tracing started too late"
+        # a program named pipe exec'd now, and one by another name
+        subprocess.run(pipe_run(later, 7, 10), check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(workload("msgq", "--count", 50, "--out", other), check=True,
+                       stdout=subprocess.DEVNULL)
+        eq(running.wait(timeout=60), 0, "the running workload's exit status")
+        ipcscope.send_signal(signal.SIGINT)
+
+    rec = record(["--comm", "pipe"], ready=load)
+    eq(rec.returncode, 0, f"exit status ({rec.stderr.strip()})")
+    eq(rec.json["targets"]["comm"], "pipe", "targets.comm")
+    check_pipe(rec, before, "running before tracing")
+    check_pipe(rec, later, "exec'd while tracing")
+    eq(rec.objects(None, "msgq"), [], "message queues of a process by another name")
+    msgq_pids = {p["pid"] for p in read_json(other)["processes"]}
+    eq(sorted(msgq_pids & {p["pid"] for p in rec.json["processes"]}), [],
+       "processes by another name")
+
+
+def cgroup2_root():
+    with open("/proc/mounts") as f:
+        for line in f:
+            dev, path, fstype = line.split()[:3]
+            if fstype == "cgroup2":
+                return path
+    return None
+
+
+def test_cgroup_members_only():
+    root = cgroup2_root()
+    if not root:
+        if in_ci():
+            raise AssertionError("no cgroup2 mount on this machine")
+        raise Skip("no cgroup2 mount")
+    cg = os.path.join(root, f"ipcscope-test-{os.getpid()}")
+    os.mkdir(cg)
+    try:
+        inside, twin, joined = tmp("inside.json"), tmp("twin.json"), tmp("joined.json")
+        member = spawn(pipe_run(inside, 100, 100, DELAY_MS), stdout=subprocess.DEVNULL)
+        with open(os.path.join(cg, "cgroup.procs"), "w") as f:
+            f.write(str(member.pid))
+        outsider = spawn(pipe_run(twin, 100, 100, DELAY_MS), stdout=subprocess.DEVNULL)
+        started = time.monotonic()
+
+        def load(ipcscope):
+            assert time.monotonic() - started < DELAY_MS / 1000, "tracing started too late"
+            # a shell that moves itself into the cgroup, then execs the workload
+            cmd = " ".join(pipe_run(joined, 9, 10))
+            subprocess.run(["sh", "-c", f"echo $$ > {cg}/cgroup.procs && exec {cmd}"],
+                           check=True, stdout=subprocess.DEVNULL)
+            eq(member.wait(timeout=60), 0, "the member's exit status")
+            eq(outsider.wait(timeout=60), 0, "the outsider's exit status")
+            ipcscope.send_signal(signal.SIGINT)
+
+        rec = record(["--cgroup", cg], ready=load)
+        eq(rec.returncode, 0, f"exit status ({rec.stderr.strip()})")
+        eq(rec.json["targets"]["cgroup"], cg, "targets.cgroup")
+        check_pipe(rec, inside, "in the cgroup before tracing")
+        check_pipe(rec, joined, "joined the cgroup and exec'd while tracing")
+        not_traced(rec, twin, "the same workload outside the cgroup")
+    finally:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                os.rmdir(cg)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
+
+def test_bad_selectors():
+    one_error_line(run_ipcscope(["record", "--cgroup", "/nonexistent/cg"]), 1,
+                   "--cgroup '/nonexistent/cg': No such file or directory")
+    one_error_line(run_ipcscope(["record", "--cgroup", "/tmp"]), 1,
+                   "is not a cgroup directory")
+    one_error_line(run_ipcscope(["record", "--comm", "a-name-too-long-for-comm"]), 2,
+                   "a process name has 1 to 15 characters")
+    one_error_line(run_ipcscope(["record", "-a", "--comm", "x"]), 2,
+                   "-a already traces every process: drop --comm")
