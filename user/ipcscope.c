@@ -14,8 +14,10 @@ static const struct command {
 } commands[] = {
 	{ "record", cmd_record,
 	  "trace the IPC of a command, processes or the whole system, then report" },
+	{ "top", cmd_top,
+	  "a live view: the busiest processes and IPC objects, every second" },
 	{ "validate", cmd_validate,
-	  "check a document's claims about IPC by measurement (first version)" },
+	  "check a document's claims about IPC by measurement" },
 };
 
 static void usage(FILE *out)

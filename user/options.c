@@ -64,6 +64,27 @@ const char record_usage[] =
 "  ipcscope record -p 1234 -d 10 --json out.json\n"
 "  ipcscope record -a -d 5\n";
 
+const char top_usage[] =
+"Usage: ipcscope top [OPTIONS] [-p PID... | --comm NAME | --cgroup PATH |\n"
+"                               -a | -- COMMAND [ARGS...]]\n"
+"\n"
+"A live view of inter-process communication, refreshed every interval: the\n"
+"processes that did IPC (IPC syscalls and bytes per second, all their\n"
+"syscalls, context switches and page faults per second; '+' after a name:\n"
+"it has exited) and the IPC objects used (operations, bytes and page faults\n"
+"per second, processes), busiest first. Without a target: every process.\n"
+"On a terminal the screen is redrawn; piped, screens follow each other\n"
+"without escape codes.\n"
+"\n"
+"Options:\n"
+"  -i, --interval SECS   seconds between screens (default 1, decimals allowed)\n"
+"  -n, --count N         stop after N screens (default: until Ctrl-C)\n"
+"      --top N           rows per table (default 10, 0 = all)\n"
+"  -d, --duration SECS   stop after SECS seconds\n"
+"  -v, --verbose         print libbpf's messages and what was attached\n"
+"  -h, --help            show this help\n"
+"The targets are those of 'ipcscope record' (see its --help).\n";
+
 static void __attribute__((format(printf, 3, 4)))
 set_err(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -89,19 +110,46 @@ enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv
 		{ "top", required_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'n' },
 		{ 0 },
 	};
+	bool top_mode = argc > 0 && !strcmp(argv[0], "top");
 	uint64_t v;
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->top = DEFAULT_TOP;
+	o->top = top_mode ? 10 : DEFAULT_TOP;
+	o->top_mode = top_mode;
+	o->interval_s = 1;
 	err[0] = '\0';
 	optind = 0;	/* glibc: restart the scan (tests parse many times) */
 	opterr = 0;	/* our messages, not getopt's */
 	/* "+": stop at the first non-option, which starts the command */
-	while ((c = getopt_long(argc, argv, "+:p:ad:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, top_mode ? "+:p:ad:vhi:n:" : "+:p:ad:vh",
+				longopts, NULL)) != -1) {
+		/* record's outputs are not top's, top's pace is not record's */
+		if (top_mode ? (c == 'J' || c == 'G' || c == 'H') : (c == 'i' || c == 'n')) {
+			set_err(err, errlen, "%s is an option of 'ipcscope %s', not of this "
+				"command", c == 'J' ? "--json" : c == 'G' ? "--graph" :
+				c == 'H' ? "--no-hist" : c == 'i' ? "-i/--interval" : "-n/--count",
+				top_mode ? "record" : "top");
+			return PARSE_ERROR;
+		}
 		switch (c) {
+		case 'i':
+			if (parse_seconds(optarg, 3600.0, &o->interval_s) || o->interval_s < 0.1) {
+				set_err(err, errlen, "invalid interval '%s': expected seconds from 0.1 to 3600", optarg);
+				return PARSE_ERROR;
+			}
+			break;
+		case 'n':
+			if (parse_u64(optarg, 1, 1000000, &v)) {
+				set_err(err, errlen, "invalid count '%s': expected a number of screens >= 1", optarg);
+				return PARSE_ERROR;
+			}
+			o->count = v;
+			break;
 		case 'p':
 			if (parse_u64(optarg, 1, INT32_MAX, &v)) {
 				set_err(err, errlen, "invalid PID '%s': expected a positive integer", optarg);
@@ -174,9 +222,11 @@ enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv
 		default:
 			/* a short option inside a cluster (-xv): optind has not moved yet */
 			if (optopt)
-				set_err(err, errlen, "unknown option '-%c' (see 'ipcscope record --help')", optopt);
+				set_err(err, errlen, "unknown option '-%c' (see 'ipcscope %s --help')", optopt,
+					top_mode ? "top" : "record");
 			else
-				set_err(err, errlen, "unknown option '%s' (see 'ipcscope record --help')", argv[optind - 1]);
+				set_err(err, errlen, "unknown option '%s' (see 'ipcscope %s --help')", argv[optind - 1],
+					top_mode ? "top" : "record");
 			return PARSE_ERROR;
 		}
 	}
@@ -187,6 +237,8 @@ enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv
 			o->npids ? "-p" : o->comm ? "--comm" : "--cgroup");
 		return PARSE_ERROR;
 	}
+	if (top_mode && !o->all && !o->npids && !o->command && !o->comm && !o->cgroup)
+		o->all = true;	/* top: the whole system, unless told otherwise */
 	if (!o->all && !o->npids && !o->command && !o->comm && !o->cgroup) {
 		set_err(err, errlen, "no target: give -p PID, --comm NAME, --cgroup PATH, -a, "
 			"or -- COMMAND (see 'ipcscope record --help')");

@@ -28,6 +28,10 @@ struct record_opts {
 	bool no_hist;			/* --no-hist */
 	unsigned top;			/* --top: objects in the text report, 0 = all */
 	bool verbose;			/* -v */
+	/* `ipcscope top` (argv[0] "top"): the same targets, a screen per interval */
+	bool top_mode;
+	double interval_s;		/* -i, default 1 */
+	unsigned count;			/* -n: screens, 0 = until stopped */
 };
 
 enum parse_result {
@@ -36,9 +40,10 @@ enum parse_result {
 	PARSE_ERROR = -1,	/* err holds one line saying what is wrong */
 };
 
-/* argv[0] is "record". The command, if any, points into argv. */
+/* argv[0] is "record" or "top". The command, if any, points into argv. */
 enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv,
 				    char *err, size_t errlen);
 extern const char record_usage[];
+extern const char top_usage[];
 
 #endif /* OPTIONS_H */

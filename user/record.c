@@ -26,6 +26,7 @@
 #include "report.h"
 #include "runner.h"
 #include "session.h"
+#include "top.h"
 #include "util.h"
 
 #define TICK_NS		(200 * 1000000ULL)
@@ -140,37 +141,89 @@ static bool pids_gone(const struct session *s, const struct record_opts *o)
 }
 
 /* Wait until the targets are done, the duration is over, or a signal. */
-static void wait_for_end(const struct session *s, const struct record_opts *o,
-			 const sigset_t *stop_set, struct child *c,
-			 uint64_t start_ns)
+/*
+ * Wait until the monotonic time `until`: false then. True if tracing is to
+ * stop first: Ctrl-C, SIGTERM, SIGHUP, the command exited, or every -p
+ * process has.
+ */
+static bool wait_until(const struct session *s, const struct record_opts *o,
+		       const sigset_t *stop_set, struct child *c, uint64_t until)
 {
-	uint64_t deadline = o->duration_s > 0 ?
-		start_ns + (uint64_t)(o->duration_s * 1e9) : UINT64_MAX;
-
 	for (;;) {
 		uint64_t now = monotonic_ns(), wait = TICK_NS;
 		struct timespec ts;
 		int sig;
 
-		if (now >= deadline)
-			return;
-		if (deadline - now < wait)
-			wait = deadline - now;
+		if (now >= until)
+			return false;
+		if (until - now < wait)
+			wait = until - now;
 		ts.tv_sec = wait / 1000000000ULL;
 		ts.tv_nsec = wait % 1000000000ULL;
 		sig = sigtimedwait(stop_set, NULL, &ts);
 		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
-			return;
+			return true;
 		if (c->pid) {
 			reap(c, WNOHANG);
 			if (!c->running)
-				return;
+				return true;
 		}
 		if (!o->command && !o->comm && !o->cgroup && pids_gone(s, o)) {
 			debugf("every target process has exited\n");
-			return;
+			return true;
 		}
 	}
+}
+
+static uint64_t end_of_duration(const struct record_opts *o, uint64_t start_ns)
+{
+	return o->duration_s > 0 ? start_ns + (uint64_t)(o->duration_s * 1e9) : UINT64_MAX;
+}
+
+/*
+ * `ipcscope top`: a screen per interval, rates from the difference of two
+ * snapshots; a last screen for the part of an interval before a stop.
+ */
+static int top_loop(struct session *s, const struct record_opts *o,
+		    const sigset_t *stop_set, struct child *c, uint64_t start_ns)
+{
+	uint64_t end = end_of_duration(o, start_ns), last = start_ns;
+	uint64_t step = (uint64_t)(o->interval_s * 1e9);
+	struct snapshot prev = { 0 };
+	bool tty = isatty(STDOUT_FILENO), stop = false;
+	unsigned shown = 0;
+	int err = 0;
+
+	while (!stop && (!o->count || shown < o->count)) {
+		uint64_t until = last + step < end ? last + step : end, now;
+		struct snapshot cur;
+		struct top_view v;
+		char clock[16];
+		time_t t = time(NULL);
+
+		stop = wait_until(s, o, stop_set, c, until) || until == end;
+		now = monotonic_ns();
+		if (stop && now - last < step / 20)
+			break;		/* nothing worth a screen since the last */
+		err = session_read(s, &cur);
+		if (err)
+			break;
+		if (top_compute(&v, &prev, &cur, (now - last) / 1e9)) {
+			errorf("out of memory");
+			snapshot_free(&cur);
+			err = -ENOMEM;
+			break;
+		}
+		strftime(clock, sizeof(clock), "%H:%M:%S", localtime(&t));
+		top_print(stdout, &v, clock, o->top, tty);
+		top_free(&v);
+		snapshot_free(&prev);
+		prev = cur;
+		last = now;
+		shown++;
+	}
+	snapshot_free(&prev);
+	return err;
 }
 
 static void iso_time(char *buf, size_t len, time_t t)
@@ -316,7 +369,7 @@ int cmd_record(int argc, char **argv)
 
 	switch (record_opts_parse(&o, argc, argv, err, sizeof(err))) {
 	case PARSE_HELP:
-		fputs(record_usage, stdout);
+		fputs(o.top_mode ? top_usage : record_usage, stdout);
 		return 0;
 	case PARSE_ERROR:
 		errorf("%s", err);
@@ -430,7 +483,12 @@ int cmd_record(int argc, char **argv)
 	if (o.command && start_command(s, o.command, &orig_mask, &c))
 		goto out;
 
-	wait_for_end(s, &o, &stop_set, &c, start_ns);
+	if (o.top_mode) {
+		if (top_loop(s, &o, &stop_set, &c, start_ns) == 0)
+			ret = 0;
+		goto out;
+	}
+	wait_until(s, &o, &stop_set, &c, end_of_duration(&o, start_ns));
 	stop_command(&c);
 
 	if (session_read(s, &snap))
@@ -480,4 +538,9 @@ out:
 		close(cgroup_fd);
 	sigprocmask(SIG_SETMASK, &orig_mask, NULL);
 	return ret;
+}
+
+int cmd_top(int argc, char **argv)
+{
+	return cmd_record(argc, argv);
 }

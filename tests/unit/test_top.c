@@ -1,0 +1,125 @@
+/* test_top.c - unit tests for user/top.c: rates between two snapshots (new
+ * rows start at 0, idle rows are left out, processes counted once per
+ * object), busiest first, and the screen with and without a terminal. */
+#include "test.h"
+#include "top.h"
+
+#include <stdlib.h>
+
+static void proc(struct snapshot *s, uint32_t pid, const char *comm,
+		 uint64_t syscalls, uint64_t switches)
+{
+	struct ipc_proc_row *r = snapshot_add_proc(s);
+
+	r->tgid = pid;
+	snprintf(r->p.comm, sizeof(r->p.comm), "%s", comm);
+	r->p.syscalls = syscalls;
+	r->p.vol_switches = switches;
+}
+
+static void obj(struct snapshot *s, uint64_t ino, uint64_t ops_in, uint64_t bytes_in,
+		uint64_t ops_out, uint64_t bytes_out)
+{
+	struct ipc_obj_row *r = snapshot_add_obj(s);
+
+	r->key.kind = IPC_KIND_PIPE;
+	r->key.ino = ino;
+	r->st.ops_in = ops_in;
+	r->st.bytes_in = bytes_in;
+	r->st.ops_out = ops_out;
+	r->st.bytes_out = bytes_out;
+}
+
+static void ep(struct snapshot *s, uint64_t ino, uint32_t pid, uint32_t dir,
+	       uint64_t calls, uint64_t bytes)
+{
+	struct ipc_ep_row *r = snapshot_add_ep(s);
+
+	r->key.obj.kind = IPC_KIND_PIPE;
+	r->key.obj.ino = ino;
+	r->key.tgid = pid;
+	r->key.dir = dir;
+	r->st.calls = calls;
+	r->st.bytes = bytes;
+}
+
+/* prev: pipe 1 written by 10 and read by 11; cur: 2 s later, more on pipe
+ * 1, a new pipe 2 used by 12 alone (writes and reads), 13 idle. */
+static void two_snapshots(struct snapshot *prev, struct snapshot *cur)
+{
+	memset(prev, 0, sizeof(*prev));
+	memset(cur, 0, sizeof(*cur));
+	proc(prev, 10, "writer", 100, 10);
+	proc(prev, 11, "reader", 100, 10);
+	obj(prev, 1, 10, 1000, 10, 1000);
+	ep(prev, 1, 10, IPC_DIR_IN, 10, 1000);
+	ep(prev, 1, 11, IPC_DIR_OUT, 10, 1000);
+
+	proc(cur, 10, "writer", 300, 30);
+	proc(cur, 11, "reader", 140, 20);
+	proc(cur, 12, "self", 10, 0);
+	proc(cur, 13, "idle", 50, 4);
+	obj(cur, 1, 30, 5000, 30, 5000);
+	obj(cur, 2, 4, 8, 4, 8);
+	ep(cur, 1, 10, IPC_DIR_IN, 30, 5000);
+	ep(cur, 1, 11, IPC_DIR_OUT, 30, 5000);
+	ep(cur, 2, 12, IPC_DIR_IN, 4, 8);
+	ep(cur, 2, 12, IPC_DIR_OUT, 4, 8);
+}
+
+TEST(top_rates_between_snapshots)
+{
+	struct snapshot prev, cur;
+	struct top_view v;
+
+	two_snapshots(&prev, &cur);
+	ASSERT_EQ_I64(top_compute(&v, &prev, &cur, 2.0), 0);
+	snapshot_free(&prev);
+	snapshot_free(&cur);
+	ASSERT_EQ_U64(v.traced, 4);
+	ASSERT_EQ_U64(v.nprocs, 3);	/* 13 did no IPC */
+	/* busiest first: 10 and 11 moved 4000 B in 2 s each; 12 16 B */
+	ASSERT_EQ_U64(v.procs[0].pid, 10);
+	ASSERT_EQ_U64(v.procs[1].pid, 11);
+	ASSERT_EQ_U64(v.procs[2].pid, 12);
+	ASSERT_TRUE(v.procs[0].bytes == 2000 && v.procs[0].calls == 10);
+	ASSERT_TRUE(v.procs[0].syscalls == 100 && v.procs[0].switches == 10);
+	ASSERT_TRUE(v.procs[1].syscalls == 20 && v.procs[1].switches == 5);
+	/* a process new since prev: its counts from 0 */
+	ASSERT_TRUE(v.procs[2].calls == 4 && v.procs[2].bytes == 8);
+	ASSERT_EQ_U64(v.nobjs, 2);
+	ASSERT_EQ_U64(v.objs[0].key.ino, 1);
+	ASSERT_TRUE(v.objs[0].ops == 20 && v.objs[0].bytes == 4000);
+	ASSERT_EQ_U64(v.objs[0].procs, 2);
+	/* pid 12 wrote and read pipe 2: one process */
+	ASSERT_EQ_U64(v.objs[1].procs, 1);
+	ASSERT_TRUE(v.objs[1].ops == 4 && v.objs[1].bytes == 8);
+	top_free(&v);
+}
+
+TEST(top_screen_piped_and_on_a_terminal)
+{
+	struct snapshot prev, cur;
+	struct top_view v;
+	FILE *piped = test_capture(), *tty = test_capture();
+	const char *t;
+
+	two_snapshots(&prev, &cur);
+	ASSERT_EQ_I64(top_compute(&v, &prev, &cur, 2.0), 0);
+	snapshot_free(&prev);
+	snapshot_free(&cur);
+	top_print(piped, &v, "12:00:00", 2, false);
+	top_print(tty, &v, "12:00:00", 0, true);
+	top_free(&v);
+	t = test_capture_text(piped);
+	ASSERT_TRUE(strncmp(t, "ipcscope top  12:00:00  last 2.0 s  3 of 4 processes did IPC\n", 61) == 0);
+	ASSERT_TRUE(strstr(t, "PID  COMM    IPC CALLS/s") != NULL);
+	ASSERT_TRUE(strstr(t, " 10  writer         10.0    2.0 KiB/s         100   10.0") != NULL);
+	ASSERT_TRUE(strstr(t, "pipe:[2]  pipe  anon    4.0      8 B/s         0      1") != NULL);
+	ASSERT_TRUE(strstr(t, " 12  self") == NULL);	/* 2 rows only */
+	ASSERT_TRUE(strstr(t, "\033") == NULL);
+	ASSERT_TRUE(t[strlen(t) - 1] == '\n' && t[strlen(t) - 2] == '\n');
+	t = test_capture_text(tty);
+	ASSERT_TRUE(strncmp(t, "\033[H\033[2J", 7) == 0);
+	ASSERT_TRUE(strstr(t, " 12  self") != NULL);
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * top.h - `ipcscope top`: rates per second between two snapshots of the
+ * maps, the busiest processes and IPC objects first. Pure: unit-tested.
+ */
+#ifndef TOP_H
+#define TOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "model.h"
+
+struct top_proc {
+	uint32_t pid;
+	char comm[IPC_COMM_LEN];
+	bool exited;
+	double calls, bytes;		/* IPC syscalls and payload, per second */
+	double syscalls, switches, faults;
+};
+
+struct top_obj {
+	struct ipc_obj_key key;
+	char name[128];
+	double ops, bytes;		/* into and out of it, per second */
+	double faults;
+	unsigned procs;			/* processes that used it in the interval */
+};
+
+struct top_view {
+	double interval_s;
+	struct top_proc *procs;		/* active ones, busiest first */
+	size_t nprocs;
+	struct top_obj *objs;		/* active ones, busiest first */
+	size_t nobjs;
+	size_t traced;			/* processes seen in all */
+	uint64_t drops;			/* events dropped in the interval */
+};
+
+/* prev may be an empty snapshot (the first interval). -1: out of memory. */
+int top_compute(struct top_view *v, const struct snapshot *prev,
+		const struct snapshot *cur, double interval_s);
+void top_free(struct top_view *v);
+/*
+ * One screen: a header line, the processes, the objects; at most rows of
+ * each (0 = all). On a terminal the screen is cleared first; otherwise
+ * screens follow each other, a blank line between, without escape codes.
+ */
+void top_print(FILE *f, const struct top_view *v, const char *clock,
+	       unsigned rows, bool tty);
+
+#endif /* TOP_H */
