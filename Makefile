@@ -101,6 +101,11 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# shm.bpf.c takes a slot with an atomic fetch-and-add (BPF ISA v3, Linux
+# 5.12+) in programs loaded only with bpf_find_vma (5.17+); the rest of it
+# needs only what tp_btf (5.5+) does.
+$(BUILD)/bpf/shm.bpf.o: BPF_CFLAGS += -mcpu=v3
+
 # several .bpf.c files, one object, one skeleton: maps are shared, not copied
 $(BUILD)/bpf/ipcscope.bpf.o: $(BPF_OBJS)
 	$(BPFTOOL) gen object $@ $^

@@ -107,6 +107,24 @@ IPC_MAP(msg_types, BPF_MAP_TYPE_HASH, struct ipc_msgtype_key,
 IPC_MAP(sig_stats, BPF_MAP_TYPE_HASH, struct ipc_sig_key, __u64, MAX_SIGNAL_KEYS);
 IPC_MAP(sig_lat, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, struct ipc_sig_lat, IPC_NSIG);
 IPC_MAP(sys_counts, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, IPC_NR_SYSCALLS);
+/*
+ * Where a process has shared mappings, so that a page fault anywhere else
+ * is not looked up (bpf_find_vma costs microseconds at the fault
+ * tracepoint). Known from exec on: an exec'd process starts with none,
+ * records each shared mmap/mremap/shmat, and a child inherits its
+ * parent's. A process without an entry (running before tracing began) or
+ * with too many ranges, or one a lookup failed for, has every fault
+ * looked up.
+ */
+#define MAX_SHARED_RANGES 8
+struct shared_ranges {
+	__u32 n;
+	__u32 all;		/* not known: look at every fault */
+	__u64 start[MAX_SHARED_RANGES];
+	__u64 end[MAX_SHARED_RANGES];
+};
+IPC_MAP(shared_ranges, BPF_MAP_TYPE_HASH, __u32, struct shared_ranges, MAX_PROCS);
+
 /* --cgroup: the cgroup, at index 0 */
 IPC_MAP(targ_cgroups, BPF_MAP_TYPE_CGROUP_ARRAY, __u32, __u32, 1);
 

@@ -63,6 +63,15 @@ int BPF_PROG(ipc_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;	/* not ours */
 	if (!targ_all && bpf_map_update_elem(&targets, &ctgid, &one, BPF_ANY))
 		count_drop(IPC_DROP_TARGET);
+	/* the child has its parent's mappings, shared ones included */
+	{
+		struct shared_ranges *r = bpf_map_lookup_elem(&shared_ranges, &ptgid);
+
+		if (r)
+			bpf_map_update_elem(&shared_ranges, &ctgid, r, BPF_ANY);
+		else
+			bpf_map_delete_elem(&shared_ranges, &ctgid);
+	}
 	init.ppid = ptgid;
 	init.flags = IPC_PROC_FORKED;
 	init.first_ns = bpf_ktime_get_ns();
@@ -80,6 +89,12 @@ int ipc_exec(void *ctx)
 
 	if (!is_target(tgid) && !join_if_selected(tgid))
 		return 0;
+	{
+		/* a new address space: no shared mapping yet */
+		struct shared_ranges none = {};
+
+		bpf_map_update_elem(&shared_ranges, &tgid, &none, BPF_ANY);
+	}
 	p = proc_lookup(tgid);
 	if (!p)
 		return 0;
@@ -107,6 +122,7 @@ int BPF_PROG(ipc_exit, struct task_struct *task)
 		p->flags |= IPC_PROC_EXITED;
 		p->exit_ns = bpf_ktime_get_ns();
 	}
+	bpf_map_delete_elem(&shared_ranges, &tgid);
 	/* the record stays for the report; the pid may now be reused */
 	if (!targ_all)
 		bpf_map_delete_elem(&targets, &tgid);

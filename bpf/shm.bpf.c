@@ -78,6 +78,22 @@ static __always_inline struct ipc_proc *fault_proc(__u32 tgid)
 	return p;
 }
 
+/* Whether address may be in a shared mapping of the process. */
+static __always_inline bool maybe_shared(__u32 tgid, __u64 address)
+{
+	struct shared_ranges *r = bpf_map_lookup_elem(&shared_ranges, &tgid);
+
+	if (!r || r->all)
+		return true;
+	for (__u32 i = 0; i < MAX_SHARED_RANGES; i++) {
+		if (i >= r->n)
+			break;
+		if (address >= r->start[i] && address < r->end[i])
+			return true;
+	}
+	return false;
+}
+
 SEC("tp_btf/page_fault_user")
 int BPF_PROG(ipc_fault_vma, unsigned long address, struct pt_regs *regs,
 	     unsigned long error_code)
@@ -90,6 +106,8 @@ int BPF_PROG(ipc_fault_vma, unsigned long address, struct pt_regs *regs,
 	if (!is_target(tgid))
 		return 0;
 	p = fault_proc(tgid);
+	if (!maybe_shared(tgid, address))
+		return 0;	/* a private page: no segment to find */
 	bpf_find_vma(bpf_get_current_task_btf(), address, fault_vma, &fc, 0);
 	if (fc.key.kind == IPC_KIND_NONE)
 		return 0;
@@ -109,5 +127,75 @@ int ipc_fault_count(void *ctx)
 
 	if (is_target(tgid))
 		fault_proc(tgid);
+	return 0;
+}
+
+/* --- where the shared mappings are (see struct shared_ranges) ----------- */
+
+struct range_ctx {
+	__u64 start, end;
+	bool shared;
+};
+
+static long range_vma(struct task_struct *task, struct vm_area_struct *vma,
+		      void *data)
+{
+	struct range_ctx *rc = data;
+
+	rc->shared = BPF_CORE_READ(vma, vm_flags) & VM_SHARED;
+	rc->start = BPF_CORE_READ(vma, vm_start);
+	rc->end = BPF_CORE_READ(vma, vm_end);
+	return 0;
+}
+
+/* After a mapping syscall returned addr: record it if it is shared. */
+static __always_inline void note_range(long addr)
+{
+	struct range_ctx rc = {};
+	__u32 tgid = current_tgid(), i;
+	struct shared_ranges *r;
+
+	if (addr < 0 && addr > -4096)
+		return;		/* it failed */
+	if (!is_target(tgid))
+		return;
+	r = bpf_map_lookup_elem(&shared_ranges, &tgid);
+	if (!r || r->all)
+		return;		/* every fault is looked up anyway */
+	/* at syscall exit interrupts are on: find_vma needs no irq_work here */
+	if (bpf_find_vma(bpf_get_current_task_btf(), addr, range_vma, &rc, 0)) {
+		r->all = 1;	/* the lock was taken: play safe */
+		return;
+	}
+	if (!rc.shared)
+		return;
+	/* a slot of its own, even with another thread mapping at once */
+	i = __sync_fetch_and_add(&r->n, 1);
+	if (i >= MAX_SHARED_RANGES) {
+		r->all = 1;
+		return;
+	}
+	r->start[i] = rc.start;
+	r->end[i] = rc.end;
+}
+
+SEC("tp/syscalls/sys_exit_mmap")
+int ipc_range_mmap(struct trace_event_raw_sys_exit *ctx)
+{
+	note_range(ctx->ret);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_mremap")
+int ipc_range_mremap(struct trace_event_raw_sys_exit *ctx)
+{
+	note_range(ctx->ret);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_shmat")
+int ipc_range_shmat(struct trace_event_raw_sys_exit *ctx)
+{
+	note_range(ctx->ret);
 	return 0;
 }

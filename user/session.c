@@ -150,6 +150,24 @@ static void pick_fault_probe(struct session *s, const struct btf *vmlinux)
 		count_pi->standby = true;
 		snprintf(count_pi->reason, sizeof(count_pi->reason),
 			 "fallback for %s, not needed", vma_pi->name);
+		return;
+	}
+	/* where shared mappings are matters only to the per-segment probe */
+	{
+		struct bpf_program *prog;
+		size_t i = 0;
+
+		bpf_object__for_each_program(prog, s->skel->obj) {
+			if (i < s->nprobes &&
+			    !strncmp(bpf_program__name(prog), "ipc_range_", 10) &&
+			    bpf_program__autoload(prog)) {
+				bpf_program__set_autoload(prog, false);
+				s->probes[i].standby = true;
+				snprintf(s->probes[i].reason, sizeof(s->probes[i].reason),
+					 "only needed with %s", vma_pi->name);
+			}
+			i++;
+		}
 	}
 }
 
