@@ -47,8 +47,9 @@ DEP_PKGS    := clang:/usr/bin/clang llvm:/usr/bin/llvm-strip \
 	       libbpf-dev:/usr/include/bpf/libbpf.h bpftool:/usr/sbin/bpftool \
 	       libelf-dev:/usr/include/libelf.h zlib1g-dev:/usr/include/zlib.h \
 	       python3:/usr/bin/python3 make:/usr/bin/make gcc:/usr/bin/gcc
-# ... and what only the tests need: dot draws and checks --graph output
-TEST_DEP_PKGS := graphviz:/usr/bin/dot
+# ... and what only the tests need: dot draws and checks --graph output;
+# nginx and curl are the real programs the tests trace
+TEST_DEP_PKGS := graphviz:/usr/bin/dot nginx-light:/usr/sbin/nginx curl:/usr/bin/curl
 
 .PHONY: all deps run test unit integration clean vmlinux help
 .DEFAULT_GOAL := all
@@ -60,7 +61,7 @@ help:
 	@echo "make        build ipcscope, the workloads and the unit tests"
 	@echo "make run    build, then check the reference document's claims (as root)"
 	@echo "make test   build, then run the unit and integration tests (installs"
-	@echo "            graphviz first if it is missing: the graph tests use dot)"
+	@echo "            graphviz, nginx-light and curl first if they are missing)"
 	@echo "make clean  remove $(BUILD)/"
 
 # Installs only what is missing from a list of package:file; without apt or
@@ -86,7 +87,8 @@ deps: $(DEPS_STAMP)
 $(DEPS_STAMP):
 	$(call install_missing,$(DEP_PKGS),build dependencies)
 
-$(TEST_DEPS_STAMP): | $(DEPS_STAMP)
+# the list may grow: checked again when the Makefile changes
+$(TEST_DEPS_STAMP): Makefile | $(DEPS_STAMP)
 	$(call install_missing,$(TEST_DEP_PKGS),test dependencies)
 
 $(VMLINUX_H): | $(DEPS_STAMP)

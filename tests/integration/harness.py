@@ -2,6 +2,7 @@
 their JSON, compare exactly. Every test loads the real BPF programs."""
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -125,7 +126,8 @@ class Record:
 
 def record(args, command=None, timeout=120, ready=None, env=None):
     """Run ipcscope record with --json; command runs under it (after --).
-    ready: a callback run once ipcscope says on stderr that it is tracing.
+    ready: a callback run once ipcscope says on stderr that it is tracing;
+    with a command, at once (it must wait for the command to be ready).
     env: extra environment variables for ipcscope."""
     json_path = tmp(f"record-{time.monotonic_ns()}.json")
     argv = [IPCSCOPE, "record", "--json", json_path] + [str(a) for a in args]
@@ -137,7 +139,10 @@ def record(args, command=None, timeout=120, ready=None, env=None):
                               text=True, timeout=timeout, env=full_env)
         return Record(proc, proc.stdout, proc.stderr, json_path)
     proc = spawn(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=full_env)
-    wait_for_line(proc.stderr, "tracing started", timeout=30)
+    if not command:
+        wait_for_line(proc.stderr, "tracing started", timeout=30)
+    # with a command there is no such line: the command starts once tracing
+    # has, so ready() waits for the command itself
     ready(proc)
     out, err = proc.communicate(timeout=timeout)
     return Record(proc, out, err, json_path)
@@ -148,6 +153,9 @@ def wait_for_line(stream, text, timeout):
     deadline = time.monotonic() + timeout
     seen = []
     while time.monotonic() < deadline:
+        # never block past the deadline on a process that says nothing
+        if not select.select([stream], [], [], max(0, deadline - time.monotonic()))[0]:
+            break
         line = stream.readline()
         if not line:
             break
