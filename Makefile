@@ -46,7 +46,7 @@ DEP_PKGS    := clang:/usr/bin/clang llvm:/usr/bin/llvm-strip \
 	       libelf-dev:/usr/include/libelf.h zlib1g-dev:/usr/include/zlib.h \
 	       python3:/usr/bin/python3 make:/usr/bin/make gcc:/usr/bin/gcc
 
-.PHONY: all deps run test unit integration clean vmlinux help
+.PHONY: all deps run test unit integration clean vmlinux help bench
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/ipcscope $(WORKLOADS) $(BUILD)/tests/unit
@@ -56,6 +56,8 @@ help:
 	@echo "make        build ipcscope, the workloads and the unit tests"
 	@echo "make run    build, then trace the bundled pipe workload (as root)"
 	@echo "make test   build, then run the unit and integration tests"
+	@echo "make bench  measure ipcscope's overhead against other tracers (as root;"
+	@echo "            BENCH_INSTALL=1 installs them, BENCH_ARGS=--quick for a smoke run)"
 	@echo "make clean  remove $(BUILD)/"
 
 # Installs only what is missing; without apt or root, says what to install.
@@ -130,6 +132,28 @@ test: all
 
 unit: $(BUILD)/tests/unit
 	$(BUILD)/tests/unit
+
+# make bench: the overhead benchmark (bench/, not part of the tests). Each
+# workload runs untraced and under ipcscope, an empty-BPF floor and the other
+# tracers that are installed (BENCH_INSTALL=1: apt-get them first); writes
+# bench/RESULTS.md and bench/ratios.svg.
+BENCH_BINS  := $(BUILD)/bench/pingpong $(BUILD)/bench/launch $(BUILD)/bench/empty \
+	       $(BUILD)/bench/empty.bpf.o
+
+bench: all $(BENCH_BINS)
+	$(PYTHON) bench/bench.py $(if $(filter 1,$(BENCH_INSTALL)),--install) $(BENCH_ARGS)
+
+$(BUILD)/bench/empty.bpf.o: bench/empty.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/empty: bench/empty.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -pthread -o $@ $< -lbpf -lelf -lz
+
+$(BUILD)/bench/%: bench/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $<
 
 clean:
 	rm -rf $(BUILD)
