@@ -150,7 +150,11 @@ def wait4_timeout(pid, timeout):
     """wait4 with a deadline: (status, rusage) or None if still running."""
     deadline = time.monotonic() + timeout
     while True:
-        wpid, status, ru = os.wait4(pid, os.WNOHANG)
+        try:
+            wpid, status, ru = os.wait4(pid, os.WNOHANG)
+        except ChildProcessError:
+            RUNNING.discard(pid)
+            raise RuntimeError(f"process {pid} was reaped elsewhere") from None
         if wpid == pid:
             return status, ru
         if time.monotonic() > deadline:
@@ -202,12 +206,17 @@ def spawn(argv, outdir, env=None, name="run"):
     the launcher, start_ns, paths)."""
     paths = {k: os.path.join(outdir, f"{name}.{k}") for k in ("stdout", "stderr", "rss")}
     full_env = dict(os.environ, **(env or {}))
-    with open(paths["stdout"], "w") as fo, open(paths["stderr"], "w") as fe:
-        t0 = time.monotonic_ns()
-        p = subprocess.Popen([LAUNCH, paths["rss"], *argv], stdout=fo, stderr=fe,
-                             stdin=subprocess.DEVNULL, env=full_env)
-    RUNNING.add(p.pid)
-    return p.pid, t0, paths
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    # posix_spawn, not subprocess.Popen: a Popen dropped while its process
+    # runs is reaped by the next Popen, and our own wait4 would then fail
+    actions = [(os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+               (os.POSIX_SPAWN_OPEN, 1, paths["stdout"], flags, 0o644),
+               (os.POSIX_SPAWN_OPEN, 2, paths["stderr"], flags, 0o644)]
+    t0 = time.monotonic_ns()
+    pid = os.posix_spawn(LAUNCH, [LAUNCH, paths["rss"], *argv], full_env,
+                         file_actions=actions)
+    RUNNING.add(pid)
+    return pid, t0, paths
 
 
 def read_rss(paths):
@@ -340,8 +349,11 @@ def cleanup():
             os.kill(pid, signal.SIGINT)
         except ProcessLookupError:
             pass
-        if wait4_timeout(pid, 10) is None:
-            kill_and_reap(pid)
+        try:
+            if wait4_timeout(pid, 10) is None:
+                kill_and_reap(pid)
+        except RuntimeError:
+            pass
         RUNNING.discard(pid)
 
 
