@@ -51,7 +51,7 @@ DEP_PKGS    := clang:/usr/bin/clang llvm:/usr/bin/llvm-strip \
 # nginx and curl are the real programs the tests trace
 TEST_DEP_PKGS := graphviz:/usr/bin/dot nginx-light:/usr/sbin/nginx curl:/usr/bin/curl
 
-.PHONY: all deps run test unit integration clean vmlinux help
+.PHONY: all deps run test unit integration clean vmlinux help bench
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/ipcscope $(WORKLOADS) $(BUILD)/tests/unit
@@ -62,6 +62,8 @@ help:
 	@echo "make run    build, then check the reference document's claims (as root)"
 	@echo "make test   build, then run the unit and integration tests (installs"
 	@echo "            graphviz, nginx-light and curl first if they are missing)"
+	@echo "make bench  measure ipcscope's overhead against other tracers (as root;"
+	@echo "            BENCH_INSTALL=1 installs them, BENCH_ARGS=--quick for a smoke run)"
 	@echo "make clean  remove $(BUILD)/"
 
 # Installs only what is missing from a list of package:file; without apt or
@@ -148,6 +150,28 @@ test: all $(TEST_DEPS_STAMP)
 
 unit: $(BUILD)/tests/unit
 	$(BUILD)/tests/unit
+
+# make bench: the overhead benchmark (bench/, not part of the tests). Each
+# workload runs untraced and under ipcscope, an empty-BPF floor and the other
+# tracers that are installed (BENCH_INSTALL=1: apt-get them first); writes
+# bench/RESULTS.md and bench/ratios.svg.
+BENCH_BINS  := $(BUILD)/bench/pingpong $(BUILD)/bench/launch $(BUILD)/bench/empty \
+	       $(BUILD)/bench/empty.bpf.o
+
+bench: all $(BENCH_BINS)
+	$(PYTHON) bench/bench.py $(if $(filter 1,$(BENCH_INSTALL)),--install) $(BENCH_ARGS)
+
+$(BUILD)/bench/empty.bpf.o: bench/empty.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/empty: bench/empty.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -pthread -o $@ $< -lbpf -lelf -lz
+
+$(BUILD)/bench/%: bench/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $<
 
 clean:
 	rm -rf $(BUILD)

@@ -1,0 +1,1114 @@
+#!/usr/bin/env python3
+"""bench.py - how much ipcscope slows down the IPC it measures (`make bench`).
+
+For each workload of bench/pingpong.c (round trips between two processes
+pinned to one CPU), and for each tracer, it alternates an untraced run (A)
+and a traced run (B) of the same size, A B A B ..., and compares the
+workload's own timing: medians, min-max and the ratio traced/untraced.
+Tracers: ipcscope (following the command, and system-wide with -a), an
+empty BPF program on every hook ipcscope uses (the floor), and, when they
+are installed, a bpftrace counting script, syscount (libbpf-tools and bcc),
+perf trace -s and strace -f -c. It also measures each tracer's start-up
+time and peak RSS, and, with the kernel's BPF run-time statistics switched
+on, the cost per event of every ipcscope probe against the empty program on
+the same tracepoint. Writes bench/RESULTS.md and bench/ratios.svg.
+
+Needs root, python3 (stdlib only) and `make all` plus the bench binaries
+(`make bench` builds everything first). Run `bench/bench.py --help`.
+"""
+import argparse
+import ctypes
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+IPCSCOPE = os.path.join(BUILD, "ipcscope")
+PINGPONG = os.path.join(BUILD, "bench", "pingpong")
+EMPTY = os.path.join(BUILD, "bench", "empty")
+LAUNCH = os.path.join(BUILD, "bench", "launch")
+EMPTY_OBJ = os.path.join(BUILD, "bench", "empty.bpf.o")
+IPCSCOPE_OBJ = os.path.join(BUILD, "bpf", "ipcscope.bpf.o")
+COUNT_BT = os.path.join(ROOT, "bench", "count.bt")
+
+RUN_TIMEOUT_S = 600
+READY_TIMEOUT_S = 120
+STOP_TIMEOUT_S = 60
+
+# name, what it is, ipcscope's slowdown target (None: no stated target)
+WORKLOADS = [
+    ("pipe-1", "1-byte ping-pong through two pipes (write/read)", 1.3),
+    ("pipe-4k", "4 KiB ping-pong through two pipes (write/read)", 1.2),
+    ("unix", "1-byte ping-pong over a Unix stream socketpair (write/read)", 1.2),
+    ("tcp", "1-byte ping-pong over loopback TCP, TCP_NODELAY (send/recv)", None),
+    ("msgq", "1-byte ping-pong through one SysV message queue (msgsnd/msgrcv)", None),
+    ("bulk-1mib", "1 MiB written into a pipe, read in pieces, 1-byte reply", 1.05),
+]
+# round trips per run (pingpong's defaults: ~0.1-0.2 s untraced on one CPU)
+DEFAULT_COUNTS = {"pipe-1": 20000, "pipe-4k": 15000, "unix": 10000,
+                  "tcp": 5000, "msgq": 15000, "bulk-1mib": 300}
+STARTUP_TARGET_S = 0.1
+RSS_TARGET_KB = 30 * 1024
+
+# tracer processes that are running, for cleanup on any way out
+RUNNING = set()
+
+
+def log(msg):
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+# --- tracers ---------------------------------------------------------------
+
+class Tracer:
+    """One way of tracing a workload.
+
+    kind "wrap": the tracer runs the workload itself (argv ends with it);
+    start-up is launch until the workload's main() runs.
+    kind "attach": the tracer is started first and watches the whole
+    system; start-up is launch until it prints `ready` (a regex) on
+    `ready_stream`; it is stopped with SIGINT after the workload.
+    """
+
+    def __init__(self, key, label, kind, argv, ready=None, ready_stream=None,
+                 divisor=1, binary=None, package=None, env=None, is_ipcscope=False,
+                 note=""):
+        self.key, self.label, self.kind = key, label, kind
+        self.argv = argv            # function(workload argv, out dir) -> argv
+        self.ready = re.compile(ready) if ready else None
+        self.ready_stream = ready_stream
+        self.divisor = divisor      # slow tracers run smaller workloads
+        self.binary, self.package = binary, package
+        self.env = env or {}
+        self.is_ipcscope = is_ipcscope
+        self.note = note
+        self.failure = None         # why it could not run, if it could not
+
+    def missing(self):
+        """Why this tracer cannot run here, or None."""
+        if self.binary and not os.access(self.binary, os.X_OK):
+            return f"not installed ({self.binary}; Debian package {self.package})"
+        return None
+
+
+def make_tracers():
+    return [
+        Tracer("ipcscope", "ipcscope record -- CMD", "wrap",
+               lambda cmd, d: [IPCSCOPE, "record", "--", *cmd],
+               is_ipcscope=True,
+               note="follows the command and its children; every probe attached"),
+        Tracer("ipcscope-a", "ipcscope record -a", "attach",
+               lambda cmd, d: [IPCSCOPE, "record", "-a"],
+               ready=r"tracing started \((\d+) of (\d+) probes attached\)",
+               ready_stream="stderr", is_ipcscope=True,
+               note="every process on the machine"),
+        Tracer("floor", "empty BPF, same hooks", "attach",
+               lambda cmd, d: [EMPTY, EMPTY_OBJ],
+               ready=r"empty: attached (\d+) of (\d+) programs", ready_stream="stderr",
+               note="bench/empty.bpf.c: a program returning 0 on each of ipcscope's hooks"),
+        Tracer("bpftrace", "bpftrace count.bt", "wrap",
+               lambda cmd, d: ["bpftrace", "-c", " ".join(cmd), COUNT_BT],
+               binary=shutil.which("bpftrace") or "/usr/bin/bpftrace", package="bpftrace",
+               note="bench/count.bt: counts 14 IPC syscalls, one histogram; system-wide"),
+        Tracer("syscount", "syscount (libbpf-tools)", "attach",
+               lambda cmd, d: ["stdbuf", "-oL", "/usr/sbin/syscount"],
+               ready=r"Tracing syscalls", ready_stream="stdout",
+               binary="/usr/sbin/syscount", package="libbpf-tools",
+               note="counts every syscall, system-wide"),
+        Tracer("syscount-bcc", "syscount-bpfcc (bcc)", "attach",
+               lambda cmd, d: ["/usr/sbin/syscount-bpfcc"],
+               ready=r"Tracing syscalls", ready_stream="stdout",
+               binary="/usr/sbin/syscount-bpfcc", package="bpfcc-tools",
+               env={"PYTHONUNBUFFERED": "1"},
+               note="bcc's Python syscount, counting only"),
+        Tracer("perf-trace", "perf trace -s", "wrap",
+               lambda cmd, d: ["perf", "trace", "-s", "-o", os.path.join(d, "perf.out"),
+                               "--", *cmd],
+               divisor=4, binary=shutil.which("perf") or "/usr/bin/perf",
+               package="linux-perf", note="summary only"),
+        Tracer("strace", "strace -f -c", "wrap",
+               lambda cmd, d: ["strace", "-f", "-c", "-o", os.path.join(d, "strace.out"),
+                               "--", *cmd],
+               divisor=20, binary=shutil.which("strace") or "/usr/bin/strace",
+               package="strace", note="ptrace: every syscall stops the process"),
+    ]
+
+
+# --- processes ---------------------------------------------------------------
+
+def wait4_timeout(pid, timeout):
+    """wait4 with a deadline: (status, rusage) or None if still running."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            wpid, status, ru = os.wait4(pid, os.WNOHANG)
+        except ChildProcessError:
+            RUNNING.discard(pid)
+            raise RuntimeError(f"process {pid} was reaped elsewhere") from None
+        if wpid == pid:
+            return status, ru
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.005)
+
+
+def kill_and_reap(pid):
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.wait4(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
+    RUNNING.discard(pid)
+
+
+def exit_text(status):
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit status {os.WEXITSTATUS(status)}"
+
+
+def tail(path, n=3):
+    try:
+        with open(path, errors="replace") as f:
+            lines = [ln.strip() for ln in f if ln.strip()]
+    except OSError:
+        return ""
+    return " | ".join(lines[-n:])
+
+
+def why_failed(paths):
+    """One line from a tracer's output that says why it failed."""
+    for p in (paths["stderr"], paths["stdout"]):
+        try:
+            with open(p, errors="replace") as f:
+                text = f.read()
+        except OSError:
+            continue
+        if "Unable to find kernel headers" in text:
+            return ("bcc compiles its BPF C at start-up and this kernel has no "
+                    "headers (nor CONFIG_IKHEADERS)")
+    return tail(paths["stderr"], 1) or tail(paths["stdout"], 1)
+
+
+def spawn(argv, outdir, env=None, name="run"):
+    """Start argv through bench/launch (which passes signals on and writes
+    the command's own peak RSS), stdout/stderr in files; returns (pid of
+    the launcher, start_ns, paths)."""
+    paths = {k: os.path.join(outdir, f"{name}.{k}") for k in ("stdout", "stderr", "rss")}
+    full_env = dict(os.environ, **(env or {}))
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    # posix_spawn, not subprocess.Popen: a Popen dropped while its process
+    # runs is reaped by the next Popen, and our own wait4 would then fail
+    actions = [(os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+               (os.POSIX_SPAWN_OPEN, 1, paths["stdout"], flags, 0o644),
+               (os.POSIX_SPAWN_OPEN, 2, paths["stderr"], flags, 0o644)]
+    t0 = time.monotonic_ns()
+    pid = os.posix_spawn(LAUNCH, [LAUNCH, paths["rss"], *argv], full_env,
+                         file_actions=actions)
+    RUNNING.add(pid)
+    return pid, t0, paths
+
+
+def read_rss(paths):
+    """The command's ru_maxrss in KiB, as bench/launch wrote it."""
+    try:
+        with open(paths["rss"]) as f:
+            return int(f.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def read_workload_json(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def workload_argv(wl, count, cpu, out):
+    return [PINGPONG, "--mode", wl, "--count", str(count), "--cpu", str(cpu),
+            "--out", out]
+
+
+def run_untraced(wl, count, cpu, rundir):
+    out = os.path.join(rundir, "wl.json")
+    pid, t0, paths = spawn(workload_argv(wl, count, cpu, out), rundir)
+    res = wait4_timeout(pid, RUN_TIMEOUT_S)
+    RUNNING.discard(pid)
+    if res is None:
+        kill_and_reap(pid)
+        raise RuntimeError(f"untraced {wl} took over {RUN_TIMEOUT_S} s")
+    status, ru = res
+    if status != 0:
+        raise RuntimeError(f"untraced {wl}: {exit_text(status)}: {tail(paths['stderr'])}")
+    j = read_workload_json(out)
+    return {"ns_per_op": j["ns_per_op"], "elapsed_ns": j["elapsed_ns"],
+            "count": count, "startup_ns": j["start_ns"] - t0,
+            "maxrss_kb": read_rss(paths)}
+
+
+def wait_ready(tr, pid, paths):
+    """Poll the tracer's output until its ready line; (ok, when_ns, text)."""
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    path = paths[tr.ready_stream]
+    while time.monotonic() < deadline:
+        with open(path, errors="replace") as f:
+            text = f.read()
+        if tr.ready.search(text):
+            return True, time.monotonic_ns(), text
+        wpid, status, _ = os.wait4(pid, os.WNOHANG)
+        if wpid == pid:
+            RUNNING.discard(pid)
+            return False, 0, (f"exited before it was ready ({exit_text(status)}): "
+                              f"{why_failed(paths)}")
+        time.sleep(0.001)
+    return False, 0, f"not ready after {READY_TIMEOUT_S} s"
+
+
+def stop_tracer(pid):
+    """SIGINT, then wait; (status, rusage). SIGKILL if it will not stop."""
+    try:
+        os.kill(pid, signal.SIGINT)
+    except ProcessLookupError:
+        pass
+    res = wait4_timeout(pid, STOP_TIMEOUT_S)
+    if res is None:
+        kill_and_reap(pid)
+        raise RuntimeError(f"tracer did not stop within {STOP_TIMEOUT_S} s of SIGINT")
+    RUNNING.discard(pid)
+    return res
+
+
+def run_traced(tr, wl, count, cpu, rundir, between=None):
+    """One traced run. between = (before(pid), after(pid)), called around the
+    workload of an attach tracer: the probe-cost phase reads BPF stats."""
+    out = os.path.join(rundir, "wl.json")
+    cmd = workload_argv(wl, count, cpu, out)
+    argv = tr.argv(cmd, rundir)
+    pid, t0, paths = spawn(argv, rundir, tr.env, name="tracer")
+    extra = {}
+    if tr.kind == "attach":
+        ok, ready_ns, text = wait_ready(tr, pid, paths)
+        if not ok:
+            kill_and_reap(pid)
+            raise RuntimeError(text)
+        m = tr.ready.search(text)
+        if m and m.groups():
+            extra["attached"] = f"{m.group(1)} of {m.group(2)}"
+        startup = ready_ns - t0
+        tpid = launched_pid(pid) if between else None
+        before = between[0](tpid) if between else None
+        wpid, wt0, wpaths = spawn(cmd, rundir, name="workload")
+        res = wait4_timeout(wpid, RUN_TIMEOUT_S)
+        RUNNING.discard(wpid)
+        after = between[1](tpid) if between else None
+        if between:
+            # the same time again without the workload: what the rest of
+            # the machine made the probes do meanwhile
+            time.sleep((time.monotonic_ns() - wt0) / 1e9)
+            extra["idle"] = between[1](tpid)
+        status, ru = stop_tracer(pid)
+        if res is None:
+            kill_and_reap(wpid)
+            raise RuntimeError(f"workload took over {RUN_TIMEOUT_S} s")
+        if res[0] != 0:
+            raise RuntimeError(f"workload: {exit_text(res[0])}: {tail(wpaths['stderr'])}")
+        if status != 0 and not (os.WIFSIGNALED(status) and
+                                os.WTERMSIG(status) == signal.SIGINT):
+            raise RuntimeError(f"tracer: {exit_text(status)}: {why_failed(paths)}")
+        if between:
+            extra["stats"] = (before, after)
+        j = read_workload_json(out)
+    else:
+        res = wait4_timeout(pid, RUN_TIMEOUT_S)
+        if res is None:
+            kill_and_reap(pid)
+            raise RuntimeError(f"traced run took over {RUN_TIMEOUT_S} s")
+        RUNNING.discard(pid)
+        status, ru = res
+        if status != 0:
+            raise RuntimeError(f"{exit_text(status)}: {why_failed(paths)}")
+        j = read_workload_json(out)
+        startup = j["start_ns"] - t0
+    return dict({"ns_per_op": j["ns_per_op"], "elapsed_ns": j["elapsed_ns"],
+                 "count": count, "startup_ns": startup,
+                 "maxrss_kb": read_rss(paths)}, **extra)
+
+
+def cleanup():
+    for pid in list(RUNNING):
+        try:
+            os.kill(pid, signal.SIGINT)
+        except ProcessLookupError:
+            pass
+        try:
+            if wait4_timeout(pid, 10) is None:
+                kill_and_reap(pid)
+        except RuntimeError:
+            pass
+        RUNNING.discard(pid)
+
+
+# --- BPF statistics -----------------------------------------------------------
+
+class BpfStats:
+    """Switches the kernel's BPF run-time statistics on while open: the
+    BPF_ENABLE_STATS command (the same switch as kernel.bpf_stats_enabled,
+    but released by the kernel when the fd is closed, even if we crash);
+    the sysctl, restored afterwards, where that command is missing."""
+
+    SYS_BPF = {"x86_64": 321, "aarch64": 280, "riscv64": 280, "ppc64le": 361,
+               "s390x": 351}
+    SYSCTL = "/proc/sys/kernel/bpf_stats_enabled"
+
+    def __init__(self):
+        self.fd = -1
+        self.old_sysctl = None
+
+    def __enter__(self):
+        nr = self.SYS_BPF.get(platform.machine())
+        if nr is not None:
+            libc = ctypes.CDLL(None, use_errno=True)
+            attr = (ctypes.c_uint64 * 16)()     # enable_stats.type = BPF_STATS_RUN_TIME (0)
+            self.fd = libc.syscall(nr, 32, ctypes.byref(attr), ctypes.sizeof(attr))
+        if self.fd < 0:
+            with open(self.SYSCTL) as f:
+                self.old_sysctl = f.read().strip()
+            with open(self.SYSCTL, "w") as f:
+                f.write("1")
+        return self
+
+    def __exit__(self, *exc):
+        if self.fd >= 0:
+            os.close(self.fd)
+        elif self.old_sysctl is not None:
+            with open(self.SYSCTL, "w") as f:
+                f.write(self.old_sysctl)
+
+
+def launched_pid(launcher):
+    """The command bench/launch started (its only child)."""
+    with open(f"/proc/{launcher}/task/{launcher}/children") as f:
+        return int(f.read().split()[0])
+
+
+def prog_stats(pid):
+    """{prog_id: (run_time_ns, run_cnt)} for the BPF programs pid holds."""
+    stats = {}
+    fddir = f"/proc/{pid}/fd"
+    for fd in os.listdir(fddir):
+        try:
+            if os.readlink(os.path.join(fddir, fd)) != "anon_inode:bpf-prog":
+                continue
+            with open(f"/proc/{pid}/fdinfo/{fd}") as f:
+                info = dict(ln.split(":", 1) for ln in f if ":" in ln)
+        except OSError:
+            continue
+        stats[int(info["prog_id"])] = (int(info.get("run_time_ns", 0)),
+                                       int(info.get("run_cnt", 0)))
+    return stats
+
+
+def prog_names(ids):
+    """{prog_id: full name} from bpftool (names longer than 15 come from BTF)."""
+    bpftool = shutil.which("bpftool") or "/usr/sbin/bpftool"
+    out = subprocess.run([bpftool, "prog", "show", "-j"], capture_output=True,
+                         text=True, check=True).stdout
+    return {p["id"]: p.get("name", "?") for p in json.loads(out) if p["id"] in ids}
+
+
+def snap_before(pid):
+    """Names first (bpftool's own syscalls fall before the window), then stats."""
+    names = prog_names(set(prog_stats(pid)))
+    return prog_stats(pid), names
+
+
+def snap_after(pid):
+    """Stats only (reading /proc is cheap; bpftool would add events)."""
+    return prog_stats(pid), None
+
+
+def object_sections(obj):
+    """{program name: section} of a BPF object file, from llvm-objdump."""
+    tool = shutil.which("llvm-objdump") or shutil.which("llvm-objdump-14")
+    if not tool or not os.path.exists(obj):
+        return {}
+    out = subprocess.run([tool, "-t", obj], capture_output=True, text=True).stdout
+    secs = {}
+    for ln in out.splitlines():
+        parts = ln.split()
+        # "0000000000000000 g     F tp/sched/sched_switch	0000000000000360 ipc_switch"
+        if len(parts) >= 6 and parts[2] == "F" and "/" in parts[3]:
+            secs[parts[-1]] = parts[3]
+    return secs
+
+
+def hook_of(section):
+    """The event a section attaches to, for matching ipcscope with the floor."""
+    return section.split("/")[-1]
+
+
+# --- statistics -----------------------------------------------------------------
+
+def med(xs):
+    return statistics.median(xs) if xs else None
+
+
+def summarize(runs):
+    v = [r["ns_per_op"] for r in runs]
+    return {"n": len(v), "median": med(v), "min": min(v) if v else None,
+            "max": max(v) if v else None}
+
+
+# --- the run ----------------------------------------------------------------------
+
+def install_tracers(tracers):
+    pkgs = sorted({t.package for t in tracers if t.package and t.missing()})
+    if not pkgs:
+        log("every tracer is installed already")
+        return
+    if not shutil.which("apt-get"):
+        log(f"no apt-get: install {' '.join(pkgs)} by hand")
+        return
+    log(f"installing {' '.join(pkgs)} (apt-get)")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
+    r = subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends",
+                        *pkgs], env=env)
+    if r.returncode:
+        log("apt-get install failed: those tracers will show as not installed")
+
+
+def measure_slowdown(args, tracers, workloads, tmp):
+    """A B A B for each workload and tracer; returns {(wl, key): [runs]}."""
+    runs = {}
+    seq = 0
+    usable = [t for t in tracers if not t.failure]
+    if not usable:
+        return runs
+    for wl, _, _ in workloads:
+        base = max(1, int(DEFAULT_COUNTS[wl] * args.scale))
+        for rnd in range(args.rounds):
+            # rotate the order so no tracer always runs just after another
+            order = usable[rnd % len(usable):] + usable[:rnd % len(usable)]
+            for tr in order:
+                if tr.failure:
+                    continue
+                count = max(1, base // tr.divisor)
+                d = tempfile.mkdtemp(dir=tmp)
+                # the kernel frees the last tracer's programs and events after
+                # it exits: let that finish before either run
+                time.sleep(args.settle)
+                a = run_untraced(wl, count, args.cpu, d)
+                time.sleep(args.settle)
+                try:
+                    b = run_traced(tr, wl, count, args.cpu, d)
+                except RuntimeError as e:
+                    tr.failure = str(e).replace("|", "/")
+                    log(f"{tr.label}: {e}: left out from here on")
+                    continue
+                seq += 1
+                a["pair"] = b["pair"] = seq
+                runs.setdefault((wl, "none", count), []).append(a)
+                runs.setdefault((wl, tr.key, count), []).append(b)
+                log(f"{wl} round {rnd + 1}/{args.rounds} {tr.key}: "
+                    f"untraced {a['ns_per_op'] / 1000:.2f} us, traced "
+                    f"{b['ns_per_op'] / 1000:.2f} us ({b['ns_per_op'] / a['ns_per_op']:.2f}x)")
+    return runs
+
+
+def measure_probe_cost(args, tracers, workloads, tmp):
+    """Per-program run time and events during each workload, for ipcscope -a
+    and the floor, with the kernel's BPF statistics on."""
+    by_key = {t.key: t for t in tracers}
+    cost = {}     # (tracer key, wl) -> {name: [run_time_ns, run_cnt]}, plus counts
+    with BpfStats():
+        for wl, _, _ in workloads:
+            count = max(1, int(DEFAULT_COUNTS[wl] * args.scale))
+            for key in ("floor", "ipcscope-a"):
+                tr = by_key[key]
+                if tr.failure:
+                    continue
+                per = {}
+                total_ops = 0
+                for _ in range(args.cost_rounds):
+                    d = tempfile.mkdtemp(dir=tmp)
+                    try:
+                        r = run_traced(tr, wl, count, args.cpu, d,
+                                       between=(snap_before, snap_after))
+                    except RuntimeError as e:
+                        log(f"probe cost, {tr.label}, {wl}: {e}")
+                        break
+                    (before, names), (after, _) = r["stats"]
+                    idle = r["idle"][0]
+                    for pid_, (t1, c1) in after.items():
+                        t0, c0 = before.get(pid_, (0, 0))
+                        t2, c2 = idle.get(pid_, (t1, c1))
+                        # [time, events] with the workload, then in an
+                        # equally long window after it
+                        acc = per.setdefault(names.get(pid_, str(pid_)), [0, 0, 0, 0])
+                        acc[0] += t1 - t0
+                        acc[1] += c1 - c0
+                        acc[2] += t2 - t1
+                        acc[3] += c2 - c1
+                    total_ops += count
+                cost[(key, wl)] = {"progs": per, "round_trips": total_ops}
+                log(f"probe cost {wl} {key}: "
+                    f"{sum(v[0] - v[2] for v in per.values()) / max(total_ops, 1):.0f} ns "
+                    "of BPF per round trip, net of the background")
+    return cost
+
+
+# --- the report -------------------------------------------------------------------
+
+def sh(argv):
+    try:
+        return subprocess.run(argv, capture_output=True, text=True,
+                              timeout=20).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def machine_info():
+    model = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for ln in f:
+                if ln.startswith("model name"):
+                    model = ln.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    rev = sh(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]) or "?"
+    if sh(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"]):
+        rev += " (with uncommitted changes)"
+    return {"cpu": model, "cores": os.cpu_count(), "kernel": platform.release(),
+            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "revision": rev}
+
+
+def tool_versions():
+    def pkg(p):
+        return sh(["dpkg-query", "-W", "-f", "${Version}", p]) or "?"
+    return {
+        "bpftrace": sh(["bpftrace", "--version"]) if shutil.which("bpftrace") else "",
+        "perf": sh(["perf", "--version"]) if shutil.which("perf") else "",
+        "strace": (sh(["strace", "-V"]).splitlines() or [""])[0] if shutil.which("strace") else "",
+        "libbpf-tools": pkg("libbpf-tools"), "bpfcc-tools": pkg("bpfcc-tools"),
+    }
+
+
+def loadavg():
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "?"
+
+
+def us(ns):
+    return "-" if ns is None else f"{ns / 1000:.2f}"
+
+
+def fmt_ratio(x):
+    if x is None:
+        return "-"
+    return f"{x:.2f}x" if x < 10 else f"{x:.0f}x"
+
+
+def ratios(runs, wl, tr):
+    """(ratio of medians, min pair ratio, max pair ratio, traced, untraced, count)."""
+    for (w, key, count), b in runs.items():
+        if w != wl or key != tr.key:
+            continue
+        a = runs.get((wl, "none", count), [])
+        # each traced run with the untraced run made just before it
+        a_by = {r["pair"]: r for r in a}
+        pair_r = []
+        a_used = []
+        for r in b:
+            ar = a_by.get(r["pair"])
+            if ar:
+                a_used.append(ar)
+                pair_r.append(r["ns_per_op"] / ar["ns_per_op"])
+        sa, sb = summarize(a_used), summarize(b)
+        ratio = sb["median"] / sa["median"] if sa["median"] and sb["median"] else None
+        return ratio, min(pair_r, default=None), max(pair_r, default=None), sb, sa, count
+    return None
+
+
+def build_report(args, tracers, workloads, runs, cost, info, versions, load0, load1):
+    by_key = {t.key: t for t in tracers}
+    L = []
+    L.append("# ipcscope benchmark: what tracing costs the traced IPC")
+    L.append("")
+    L.append("Written by `make bench` (`bench/bench.py`); do not edit by hand.")
+    L.append("")
+    L.append(f"- Machine: {info['cpu']}, {info['cores']} cores; kernel {info['kernel']}")
+    L.append(f"- Date: {info['date']}; ipcscope revision {info['revision']}")
+    L.append(f"- Run: {'--quick (smoke run: few rounds, small workloads)' if args.quick else 'full'}; "
+             f"{args.rounds} rounds of A (untraced) B (traced) per tracer and workload; "
+             f"workload sizes x{args.scale:g}; both ends pinned to CPU {args.cpu}")
+    busy = any(float(x) > 0.5 for x in (load0.split()[:1] + load1.split()[:1])
+               if x != "?")
+    L.append(f"- Load average (1, 5, 15 min) at start {load0}, at end {load1}"
+             + (": the machine was busy, so these figures are noisy; rerun on a "
+                "quiet machine before quoting them" if busy else ""))
+    vs = "; ".join(f"{k} {v}" for k, v in versions.items() if v and v != "?")
+    if vs:
+        L.append(f"- Tracers: {vs}")
+    L.append("")
+
+    # targets summary first: what a reader wants
+    L.append("## Targets")
+    L.append("")
+    L.append("| Target | Measured | Met |")
+    L.append("|---|---|---|")
+    summary = []
+    comparators = [by_key[k] for k in ("bpftrace", "syscount", "syscount-bcc")
+                   if k in by_key and any(key == k for (_, key, _) in runs)]
+    ipcs = [k for k in ("ipcscope", "ipcscope-a") if k in by_key]
+    for wl, _, target in workloads:
+        for ipc in ipcs:
+            r = ratios(runs, wl, by_key[ipc])
+            if not r:
+                continue
+            ratio = r[0]
+            if target is not None:
+                met = ratio is not None and ratio <= target
+                summary.append((f"`{by_key[ipc].label}`, {wl}: <= {target}x untraced",
+                                fmt_ratio(ratio), "yes" if met else "**no**"))
+            for comp in comparators:
+                rc = ratios(runs, wl, comp)
+                if not rc or rc[0] is None:
+                    continue
+                met = ratio is not None and ratio < rc[0]
+                summary.append((f"`{by_key[ipc].label}`, {wl}: below {comp.label}",
+                                f"{fmt_ratio(ratio)} vs {fmt_ratio(rc[0])}",
+                                "yes" if met else "**no**"))
+    for ipc in ipcs:
+        st = [r["startup_ns"] for (w, k, c), rs in runs.items() if k == ipc for r in rs]
+        rss = [r["maxrss_kb"] for (w, k, c), rs in runs.items() if k == ipc for r in rs
+               if r["maxrss_kb"]]
+        if st:
+            m = med(st) / 1e9
+            summary.append((f"`{by_key[ipc].label}` start-up < {STARTUP_TARGET_S} s (median)",
+                            f"{m:.3f} s", "yes" if m < STARTUP_TARGET_S else "**no**"))
+        if rss:
+            summary.append((f"`{by_key[ipc].label}` peak RSS < {RSS_TARGET_KB // 1024} MB (max)",
+                            f"{max(rss) / 1024:.1f} MB",
+                            "yes" if max(rss) < RSS_TARGET_KB else "**no**"))
+    for row in summary:
+        L.append("| " + " | ".join(row) + " |")
+    L.append("")
+
+    L.append("## Slowdown per workload")
+    L.append("")
+    L.append("Each cell: the workload's own time per round trip (its timed loop, "
+             "set-up excluded), median of the runs and [min-max]. Ratio: median "
+             "traced / median untraced, over the untraced runs paired with that "
+             "tracer's runs (run just before each traced one, same size); pair "
+             "ratios: the smallest and largest traced/untraced of single pairs. "
+             "Slow tracers run smaller workloads (column N, round trips per run).")
+    L.append("")
+    for wl, what, target in workloads:
+        L.append(f"### {wl}: {what}")
+        L.append("")
+        L.append("| Tracer | N | Runs | Untraced us | Traced us | Ratio | Pair ratios | Target |")
+        L.append("|---|---|---|---|---|---|---|---|")
+        for tr in tracers:
+            r = ratios(runs, wl, tr)
+            if not r:
+                why = tr.failure or tr.missing() or "not run"
+                L.append(f"| {tr.label} | - | - | - | - | - | - | {why} |")
+                continue
+            ratio, pmin, pmax, sb, sa, count = r
+            tgt = ""
+            if tr.is_ipcscope and target is not None:
+                tgt = f"<= {target}x: " + ("met" if ratio is not None and ratio <= target
+                                            else "**not met**")
+            L.append(f"| {tr.label} | {count} | {sb['n']} | {us(sa['median'])} "
+                     f"[{us(sa['min'])}-{us(sa['max'])}] | {us(sb['median'])} "
+                     f"[{us(sb['min'])}-{us(sb['max'])}] | **{fmt_ratio(ratio)}** | "
+                     f"{fmt_ratio(pmin)}-{fmt_ratio(pmax)} | {tgt} |")
+        L.append("")
+
+    L.append("## Start-up and peak memory")
+    L.append("")
+    L.append("Start-up: for a tracer that runs the command (ipcscope -- CMD, bpftrace -c, "
+             "perf trace, strace), from its launch until the workload's main() runs "
+             "under tracing; for one that attaches system-wide, from its launch until "
+             "it says it is attached (ipcscope -a: `tracing started (N of M probes "
+             "attached)`, syscount: `Tracing syscalls`, the floor: `attached N of M`). "
+             "Peak RSS: `ru_maxrss` from wait4() of the tracer, which includes the "
+             "children it reaped (the workload, for the tracers that run it: "
+             f"about {workload_rss(runs)} MB untraced).")
+    L.append("")
+    L.append("| Tracer | Kind | Start-up s, median [min-max] | Peak RSS MB, median [max] | Runs | Notes |")
+    L.append("|---|---|---|---|---|---|")
+    base = [r["startup_ns"] for (w, k, c), rs in runs.items() if k == "none" for r in rs]
+    if base:
+        L.append(f"| untraced | launch to main() | {med(base) / 1e9:.4f} "
+                 f"[{min(base) / 1e9:.4f}-{max(base) / 1e9:.4f}] | - | {len(base)} | "
+                 "what launching the workload costs by itself |")
+    for tr in tracers:
+        st = [r["startup_ns"] for (w, k, c), rs in runs.items() if k == tr.key for r in rs]
+        rss = [r["maxrss_kb"] for (w, k, c), rs in runs.items() if k == tr.key for r in rs
+               if r["maxrss_kb"]]
+        if not st:
+            L.append(f"| {tr.label} | {tr.kind} | - | - | 0 | "
+                     f"{tr.failure or tr.missing() or 'not run'} |")
+            continue
+        mem = f"{med(rss) / 1024:.1f} [{max(rss) / 1024:.1f}]" if rss else "-"
+        L.append(f"| {tr.label} | {tr.kind} | {med(st) / 1e9:.3f} "
+                 f"[{min(st) / 1e9:.3f}-{max(st) / 1e9:.3f}] | {mem} | {len(st)} | "
+                 f"{tr.note} |")
+    L.append("")
+
+    L.extend(probe_cost_report(cost, workloads))
+
+    L.append("## How to read this, and what it does not say")
+    L.append("")
+    L.append("- The workload is `bench/pingpong.c`: a parent and a forked child, both "
+             "pinned to one CPU (placement dominates IPC times on these machines; see "
+             "the platform notes), warm-up round trips first, then a timed loop on "
+             "CLOCK_MONOTONIC. Tracer start and stop are outside the timed loop.")
+    L.append("- The ratio is only as good as the machine is quiet: a busy second "
+             "core or other processes on the pinned CPU widen the spread. Trust "
+             "ratios whose pair-ratio range is narrow.")
+    L.append("- System-wide tracers (ipcscope -a, the floor, syscount, bpftrace's "
+             "probes) also run for every other process on the machine; their cost "
+             "there is not in the workload's time unless it shares the CPU.")
+    L.append("- bcc's Python tools compile C at start-up and need kernel headers; "
+             "kernels without them (and without CONFIG_IKHEADERS) cannot run "
+             "syscount-bpfcc, and the table says so. libbpf-tools' syscount is the "
+             "same tool built with CO-RE.")
+    L.append("")
+    return "\n".join(L) + "\n"
+
+
+def workload_rss(runs):
+    v = [r["maxrss_kb"] for (w, k, c), rs in runs.items() if k == "none" for r in rs
+         if r["maxrss_kb"]]
+    if not v:
+        return "?"
+    return f"{min(v) / 1024:.1f}-{max(v) / 1024:.1f}"
+
+
+def probe_cost_report(cost, workloads):
+    L = ["## Cost of each probe", ""]
+    if not cost:
+        L += ["Not measured (--no-probe-cost, or the tracers could not run).", ""]
+        return L
+    L.append("With the kernel's BPF run-time statistics on (`kernel.bpf_stats_enabled`, "
+             "switched on for this phase only through the BPF_ENABLE_STATS command), "
+             "each program's `run_time_ns` and `run_cnt` are read from the tracer's "
+             "BPF fds just before and just after one workload run (summed over "
+             f"the runs), for `ipcscope record -a` and for the empty program on the same "
+             "hook (the floor: what any BPF program there costs to run, which no "
+             "probe can go below). Counts include every process on the machine during "
+             "those runs, not only the workload's (ns/event is over all of them). The "
+             "statistics themselves add two clock reads per event to both.")
+    L.append("")
+    ipc_secs = object_sections(IPCSCOPE_OBJ)
+    floor_secs = object_sections(EMPTY_OBJ)
+    floor_by_hook = {hook_of(s): n for n, s in floor_secs.items()}
+    ipc_hooks = {hook_of(s) for n, s in ipc_secs.items()
+                 if s != "tp/exceptions/page_fault_user"}
+    missing = sorted(ipc_hooks - set(floor_by_hook))
+    extra = sorted(set(floor_by_hook) - ipc_hooks)
+    if missing or extra:
+        L.append(f"**The floor does not cover the same hooks**: missing {missing}, "
+                 f"extra {extra}: update bench/empty.bpf.c.")
+        L.append("")
+
+    # BPF time per round trip, per workload
+    L.append("### BPF time per round trip")
+    L.append("")
+    L.append("Net of the background: the run time and events of an equally long "
+             "window right after each workload run (the rest of the machine alone) "
+             "are subtracted. Compare with the slowdown per round trip in the tables "
+             "above (traced - untraced us).")
+    L.append("")
+    L.append("| Workload | ipcscope: BPF ns per round trip | floor: BPF ns per round trip "
+             "| ipcscope events per round trip | background events in the same time |")
+    L.append("|---|---|---|---|---|")
+
+    def net(c):
+        n = max(c["round_trips"], 1)
+        vals = c["progs"].values()
+        return (sum(v[0] - v[2] for v in vals) / n, sum(v[1] - v[3] for v in vals) / n,
+                sum(v[3] for v in vals) / n)
+
+    for wl, _, _ in workloads:
+        ipc = cost.get(("ipcscope-a", wl))
+        flo = cost.get(("floor", wl))
+        if not ipc:
+            continue
+        it, ic, bg = net(ipc)
+        ft = net(flo)[0] if flo else None
+        L.append(f"| {wl} | {it:.0f} | {'-' if ft is None else f'{ft:.0f}'} | {ic:.1f} "
+                 f"| {bg:.1f} |")
+    L.append("")
+
+    # per probe, over all workloads
+    tot = {}
+    ftot = {}
+    for (key, wl), c in cost.items():
+        dst = tot if key == "ipcscope-a" else ftot
+        for name, (t, n, _, _) in c["progs"].items():
+            acc = dst.setdefault(name, [0, 0])
+            acc[0] += t
+            acc[1] += n
+    all_time = sum(v[0] for v in tot.values()) or 1
+    L.append("### Per probe, all workloads together")
+    L.append("")
+    L.append("| Probe | Hook | Events | ns/event | Floor ns/event | Above floor | Share of ipcscope's BPF time |")
+    L.append("|---|---|---|---|---|---|---|")
+    silent = sorted(name for name, (t, n) in tot.items() if not n)
+    for name, (t, n) in sorted(tot.items(), key=lambda kv: -kv[1][0]):
+        if not n:
+            continue
+        sec = ipc_secs.get(name, "?")
+        fname = floor_by_hook.get(hook_of(sec)) if sec != "?" else None
+        f = ftot.get(fname)
+        per = t / n if n else None
+        fper = f[0] / f[1] if f and f[1] else None
+        above = per - fper if per is not None and fper is not None else None
+        L.append(f"| {name} | {sec} | {n} | {'-' if per is None else f'{per:.0f}'} | "
+                 f"{'-' if fper is None else f'{fper:.0f}'} | "
+                 f"{'-' if above is None else f'{above:+.0f}'} | {100 * t / all_time:.1f}% |")
+    L.append("")
+    if silent:
+        L.append(f"Did not fire during these workloads: {', '.join(silent)}.")
+        L.append("")
+
+    # the probes that matter, per workload
+    L.append("### Per workload: the probes that fired most, ns/event (events)")
+    L.append("")
+    for wl, _, _ in workloads:
+        ipc = cost.get(("ipcscope-a", wl))
+        flo = cost.get(("floor", wl), {"progs": {}})
+        if not ipc:
+            continue
+        top = sorted(ipc["progs"].items(), key=lambda kv: -kv[1][0])[:6]
+        cells = []
+        for name, (t, n, _, _) in top:
+            if not n:
+                continue
+            sec = ipc_secs.get(name, "?")
+            f = flo["progs"].get(floor_by_hook.get(hook_of(sec), ""), [0, 0, 0, 0])
+            fl = f" (floor {f[0] / f[1]:.0f})" if f[1] else ""
+            cells.append(f"{name} {t / n:.0f} ns{fl} x{n}")
+        L.append(f"- **{wl}**: " + "; ".join(cells))
+    L.append("")
+    return L
+
+
+# --- the plot -------------------------------------------------------------------------
+
+COLORS = {"ipcscope": "#1f77b4", "ipcscope-a": "#6baed6", "floor": "#999999",
+          "bpftrace": "#ff7f0e", "syscount": "#2ca02c", "syscount-bcc": "#98df8a",
+          "perf-trace": "#9467bd", "strace": "#d62728"}
+
+
+def esc(s):
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def build_svg(tracers, workloads, runs, info):
+    import math
+    rows = []      # (wl, target, [(tracer, ratio)])
+    for wl, _, target in workloads:
+        bars = []
+        for tr in tracers:
+            r = ratios(runs, wl, tr)
+            if r and r[0] is not None:
+                bars.append((tr, r[0], r[1], r[2]))
+        rows.append((wl, target, bars))
+    allr = [b[1] for _, _, bars in rows for b in bars] + [b[3] for _, _, bars in rows
+                                                          for b in bars if b[3]]
+    lo, hi = 0.8, max([2.0] + allr) * 1.4
+    lo = min(lo, min(allr, default=1) * 0.9)
+    left, right, top, bar_h, gap = 190, 40, 78, 14, 18
+    width = 900
+    plot_w = width - left - right
+    height = top + sum(len(b) * bar_h + gap + 18 for _, _, b in rows) + 60
+
+    def x(v):
+        return left + plot_w * (math.log10(v) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
+
+    S = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+         f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">',
+         f'<rect width="{width}" height="{height}" fill="white"/>',
+         f'<text x="{left}" y="22" font-size="15" font-weight="bold">Slowdown of the '
+         f'traced IPC (median traced / untraced, log scale)</text>',
+         f'<text x="{left}" y="38" fill="#555">{esc(info["cpu"])}, {info["cores"]} cores, '
+         f'kernel {esc(info["kernel"])}, {esc(info["date"])}, ipcscope '
+         f'{esc(info["revision"])}</text>',
+         f'<text x="{left}" y="53" fill="#555">Whiskers: min-max of single A/B '
+         f'pairs. Red dashes: ipcscope\'s target. Workload pinned to one CPU.</text>']
+    # grid
+    ticks = [t for t in (0.5, 0.8, 1, 1.2, 1.5, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000)
+             if lo <= t <= hi]
+    y_end = height - 40
+    for t in ticks:
+        S.append(f'<line x1="{x(t):.1f}" y1="{top - 8}" x2="{x(t):.1f}" y2="{y_end}" '
+                 f'stroke="{"#333" if t == 1 else "#ddd"}" stroke-width="1"/>')
+        S.append(f'<text x="{x(t):.1f}" y="{y_end + 14}" text-anchor="middle" '
+                 f'fill="#333">{t:g}x</text>')
+    y = top
+    for wl, target, bars in rows:
+        S.append(f'<text x="10" y="{y + 10}" font-weight="bold">{esc(wl)}</text>')
+        y0 = y + 14
+        for i, (tr, r, pmin, pmax) in enumerate(bars):
+            yy = y0 + i * bar_h
+            col = COLORS.get(tr.key, "#444")
+            S.append(f'<text x="{left - 6}" y="{yy + bar_h - 4}" text-anchor="end" '
+                     f'fill="#333">{esc(tr.label)}</text>')
+            x0, x1 = sorted((x(1.0), x(max(r, lo))))
+            S.append(f'<rect x="{x0:.1f}" y="{yy + 2}" width="{max(x1 - x0, 1):.1f}" '
+                     f'height="{bar_h - 4}" fill="{col}"/>')
+            if pmin and pmax:
+                S.append(f'<line x1="{x(max(pmin, lo)):.1f}" y1="{yy + bar_h / 2}" '
+                         f'x2="{x(min(pmax, hi)):.1f}" y2="{yy + bar_h / 2}" stroke="#000" '
+                         f'stroke-width="1"/>')
+            S.append(f'<text x="{x(min(max(r, pmax or r, 1.0), hi)) + 4:.1f}" y="{yy + bar_h - 4}" '
+                     f'fill="#000">{fmt_ratio(r)}</text>')
+        band = len(bars) * bar_h
+        if target is not None:
+            S.append(f'<line x1="{x(target):.1f}" y1="{y0}" x2="{x(target):.1f}" '
+                     f'y2="{y0 + band}" stroke="#d00" stroke-width="2" stroke-dasharray="4,3"/>')
+            S.append(f'<text x="{x(target) + 3:.1f}" y="{y0 - 2}" fill="#d00">target '
+                     f'{target:g}x</text>')
+        y = y0 + band + gap
+    S.append("</svg>")
+    return "\n".join(S) + "\n"
+
+
+# --- main -------------------------------------------------------------------------------
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(
+        description="Measure how much tracing slows down IPC: ipcscope against "
+                    "an empty BPF program and other tracers.")
+    p.add_argument("--quick", action="store_true",
+                   help="smoke run: 2 rounds, workloads a fifth of the size")
+    p.add_argument("--rounds", type=int, help="A/B pairs per tracer and workload (default 7)")
+    p.add_argument("--scale", type=float, help="workload size factor (default 1)")
+    p.add_argument("--settle", type=float,
+                   help="seconds of rest before each run (default 0.3, --quick 0.2)")
+    p.add_argument("--cpu", type=int, default=0, help="CPU the workload is pinned to (default 0)")
+    p.add_argument("--workloads", help="comma-separated subset of: "
+                   + ",".join(w for w, _, _ in WORKLOADS))
+    p.add_argument("--tracers", help="comma-separated subset of: "
+                   + ",".join(t.key for t in make_tracers()))
+    p.add_argument("--install", action="store_true",
+                   help="apt-get install the missing tracers first")
+    p.add_argument("--no-probe-cost", action="store_true",
+                   help="skip the per-probe cost phase")
+    p.add_argument("--out", default=os.path.join(ROOT, "bench", "RESULTS.md"))
+    p.add_argument("--svg", default=os.path.join(ROOT, "bench", "ratios.svg"))
+    p.add_argument("--json", help="also write every run's raw figures here")
+    a = p.parse_args(argv)
+    if a.rounds is None:
+        a.rounds = 2 if a.quick else 7
+    if a.scale is None:
+        a.scale = 0.2 if a.quick else 1.0
+    a.cost_rounds = 1 if a.quick else 3
+    if a.settle is None:
+        a.settle = 0.2 if a.quick else 0.3
+    if a.rounds < 1 or a.scale <= 0:
+        p.error("--rounds must be >= 1 and --scale > 0")
+    return a
+
+
+def main(argv):
+    args = parse_args(argv)
+    if os.geteuid() != 0:
+        log("needs root (BPF, and the tracers it compares)")
+        return 1
+    for f in (IPCSCOPE, PINGPONG, LAUNCH, EMPTY, EMPTY_OBJ):
+        if not os.path.exists(f):
+            log(f"{f} is missing: run `make bench`, which builds it")
+            return 1
+    tracers = make_tracers()
+    if args.install:
+        install_tracers(tracers)
+    if args.tracers:
+        want = args.tracers.split(",")
+        unknown = set(want) - {t.key for t in tracers}
+        if unknown:
+            log(f"unknown tracer(s): {', '.join(sorted(unknown))}")
+            return 2
+        tracers = [t for t in tracers if t.key in want]
+    workloads = WORKLOADS
+    if args.workloads:
+        want = args.workloads.split(",")
+        unknown = set(want) - {w for w, _, _ in WORKLOADS}
+        if unknown:
+            log(f"unknown workload(s): {', '.join(sorted(unknown))}")
+            return 2
+        workloads = [w for w in WORKLOADS if w[0] in want]
+    for tr in tracers:
+        why = tr.missing()
+        if why:
+            tr.failure = why
+            log(f"{tr.label}: {why}"
+                + ("" if args.install else " (make bench BENCH_INSTALL=1 installs it)"))
+
+    info = machine_info()
+    versions = tool_versions()
+    load0 = loadavg()
+    tmp = tempfile.mkdtemp(prefix="ipcscope-bench.")
+    old = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
+
+    def on_signal(sig, frame):
+        raise KeyboardInterrupt
+
+    for s in old:
+        signal.signal(s, on_signal)
+    try:
+        t0 = time.monotonic()
+        runs = measure_slowdown(args, tracers, workloads, tmp)
+        cost = {} if args.no_probe_cost else measure_probe_cost(args, tracers, workloads, tmp)
+        log(f"measured in {time.monotonic() - t0:.0f} s")
+    except KeyboardInterrupt:
+        log("interrupted: stopping the tracers, no report")
+        return 130
+    finally:
+        cleanup()
+        shutil.rmtree(tmp, ignore_errors=True)
+        for s, h in old.items():
+            signal.signal(s, h)
+    load1 = loadavg()
+
+    md = build_report(args, tracers, workloads, runs, cost, info, versions, load0, load1)
+    with open(args.out, "w") as f:
+        f.write(md)
+    with open(args.svg, "w") as f:
+        f.write(build_svg(tracers, workloads, runs, info))
+    if args.json:
+        raw = {"machine": info, "versions": versions,
+               "runs": [{"workload": w, "tracer": k, "count": c, **{
+                   kk: vv for kk, vv in r.items() if kk != "stats"}}
+                   for (w, k, c), rs in runs.items() for r in rs],
+               "probe_cost": [{"tracer": k, "workload": w, **v}
+                              for (k, w), v in cost.items()],
+               "failures": {t.key: t.failure for t in tracers if t.failure}}
+        with open(args.json, "w") as f:
+            json.dump(raw, f, indent=1)
+    log(f"wrote {os.path.relpath(args.out, ROOT)} and {os.path.relpath(args.svg, ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * empty.c - loads a BPF object (the bench's empty.bpf.o), attaches every
+ * program whose hook this kernel has, says so on stderr, and keeps them
+ * attached until SIGINT or SIGTERM. The bench uses it as the floor: the
+ * slowdown and per-event cost of BPF programs that do nothing.
+ *
+ * Usage: empty OBJECT.bpf.o
+ * Prints "empty: attached N of M programs" on stderr once every program is
+ * attached, and exits 0 after detaching when told to stop.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#define MAX_PROGS 128
+
+static int quiet_print(enum libbpf_print_level level, const char *fmt,
+		       va_list ap)
+{
+	if (level == LIBBPF_WARN)
+		return vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+/* libbpf 1.1 looks in debugfs's tracing directory first, then tracefs */
+static const char *tracing_root(void)
+{
+	if (access("/sys/kernel/debug/tracing/events", F_OK) == 0)
+		return "/sys/kernel/debug/tracing";
+	return "/sys/kernel/tracing";
+}
+
+static int ensure_tracefs(void)
+{
+	if (access("/sys/kernel/tracing/events", F_OK) == 0 ||
+	    access("/sys/kernel/debug/tracing/events", F_OK) == 0)
+		return 0;
+	if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL)) {
+		fprintf(stderr, "empty: cannot mount tracefs: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int hook_exists(const char *sec, const struct btf *vmlinux)
+{
+	char path[256];
+
+	if (strncmp(sec, "tp/", 3) == 0) {
+		snprintf(path, sizeof(path), "%s/events/%s", tracing_root(), sec + 3);
+		return access(path, F_OK) == 0;
+	}
+	if (strncmp(sec, "tp_btf/", 7) == 0) {
+		snprintf(path, sizeof(path), "btf_trace_%s", sec + 7);
+		return vmlinux &&
+		       btf__find_by_name_kind(vmlinux, path, BTF_KIND_TYPEDEF) > 0;
+	}
+	return 1;
+}
+
+static void *destroy_link(void *link)
+{
+	bpf_link__destroy(link);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct bpf_link *links[MAX_PROGS] = { 0 };
+	pthread_t threads[MAX_PROGS];
+	int started[MAX_PROGS] = { 0 };
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	struct btf *vmlinux;
+	int n = 0, attached = 0, sig, err;
+	sigset_t set;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: empty OBJECT.bpf.o\n");
+		return 2;
+	}
+	libbpf_set_print(quiet_print);
+	/* stop requests are taken with sigwait, after everything is attached */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (ensure_tracefs())
+		return 1;
+
+	obj = bpf_object__open_file(argv[1], NULL);
+	if (!obj) {
+		fprintf(stderr, "empty: cannot open %s: %s\n", argv[1], strerror(errno));
+		return 1;
+	}
+	vmlinux = btf__load_vmlinux_btf();
+	bpf_object__for_each_program(prog, obj) {
+		const char *sec = bpf_program__section_name(prog);
+
+		if (n == MAX_PROGS || !hook_exists(sec, vmlinux)) {
+			fprintf(stderr, "empty: %s: no such hook here, skipped\n", sec);
+			bpf_program__set_autoload(prog, false);
+		}
+		n++;
+	}
+	btf__free(vmlinux);
+	err = bpf_object__load(obj);
+	if (err) {
+		fprintf(stderr, "empty: cannot load %s: %s\n", argv[1], strerror(-err));
+		bpf_object__close(obj);
+		return 1;
+	}
+	n = 0;
+	bpf_object__for_each_program(prog, obj) {
+		if (n < MAX_PROGS && bpf_program__autoload(prog)) {
+			links[n] = bpf_program__attach(prog);
+			if (links[n])
+				attached++;
+			else
+				fprintf(stderr, "empty: %s not attached: %s\n",
+					bpf_program__section_name(prog), strerror(errno));
+		}
+		n++;
+	}
+	fprintf(stderr, "empty: attached %d of %d programs\n", attached, n);
+
+	sigwait(&set, &sig);
+	/* each detach waits for an RCU grace period: let the waits overlap */
+	for (int i = 0; i < n && i < MAX_PROGS; i++)
+		if (links[i])
+			started[i] = !pthread_create(&threads[i], NULL, destroy_link,
+						     links[i]);
+	for (int i = 0; i < n && i < MAX_PROGS; i++) {
+		if (started[i])
+			pthread_join(threads[i], NULL);
+		else if (links[i])
+			bpf_link__destroy(links[i]);
+	}
+	bpf_object__close(obj);
+	return 0;
+}
