@@ -81,6 +81,12 @@ IPC_SETTING(bool, targ_comm_set);
 IPC_SETTING_ARRAY(char, targ_comm, 16);
 /* --cgroup (v2): processes that exec or fork in it, or below it, join */
 IPC_SETTING(bool, targ_cgroup_set);
+/* `ipcscope trace`: stream events of these kinds (1 << kind, and
+ * IPC_TRACE_SIGNALS) to the ring buffer. Off: one predictable branch. */
+IPC_SETTING(bool, trace_events);
+IPC_SETTING(__u32, trace_kinds);
+/* wake the reader once this much is waiting; below it, it polls */
+IPC_SETTING(__u64, trace_wakeup_bytes);
 
 /* Drop counters, read by user space through the skeleton's .bss. */
 IPC_GLOBAL(__u64 drops[IPC_DROP_MAX]);
@@ -128,6 +134,20 @@ IPC_MAP(shared_ranges, BPF_MAP_TYPE_HASH, __u32, struct shared_ranges, MAX_PROCS
 /* --cgroup: the cgroup, at index 0 */
 IPC_MAP(targ_cgroups, BPF_MAP_TYPE_CGROUP_ARRAY, __u32, __u32, 1);
 
+/* trace: struct ipc_event records. User space sets the size before load
+ * (a power of two of pages); one page when not tracing. */
+#ifdef IPCSCOPE_DEFINE_MAPS
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} events SEC(".maps");
+#else
+extern struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} events SEC(".maps");
+#endif
+
 /* A syscall between its enter and exit tracepoints (key: pid_tgid). */
 #define INFLIGHT_OBJS 2	/* splice() can have a pipe on both sides */
 /* How the bytes an operation moved are known. */
@@ -159,6 +179,53 @@ IPC_MAP(inflight, BPF_MAP_TYPE_HASH, __u64, struct inflight, MAX_INFLIGHT);
 static __always_inline void count_drop(enum ipc_drop why)
 {
 	__sync_fetch_and_add(&drops[why], 1);
+}
+
+/*
+ * Hand an event to user space. A wakeup per event would cost the traced
+ * process and the reader a context switch each: the reader is woken only
+ * when a batch is waiting, and otherwise polls every few milliseconds.
+ */
+static __always_inline void event_submit(struct ipc_event *e)
+{
+	__u64 waiting = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+
+	bpf_ringbuf_submit(e, waiting >= trace_wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+							   : BPF_RB_NO_WAKEUP);
+}
+
+/* Is an event of this kind (or IPC_TRACE_SIGNALS) to be streamed? */
+static __always_inline bool trace_wanted(__u32 kind_bit)
+{
+	return trace_events && (trace_kinds & kind_bit);
+}
+
+static __always_inline __u32 kind_bit(__u32 kind)
+{
+	return kind < IPC_KIND_MAX ? 1U << kind : 0;
+}
+
+/*
+ * A zeroed event for the current thread, or NULL when the ring buffer is
+ * full: that loss is counted, user space reports it.
+ */
+static __always_inline struct ipc_event *event_reserve(__u32 type, __u64 now)
+{
+	struct ipc_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	__u64 id;
+
+	if (!e) {
+		count_drop(IPC_DROP_TRACE);
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	id = bpf_get_current_pid_tgid();
+	e->ts_ns = now;
+	e->tgid = id >> 32;
+	e->pid = (__u32)id;
+	e->type = type;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	return e;
 }
 
 static __always_inline bool is_target(__u32 tgid)
@@ -561,6 +628,23 @@ static __always_inline void account_op(const struct inflight_obj *o, long ret,
 	}
 }
 
+/* trace: one event per object a syscall touched. */
+static __always_inline void trace_op(const struct inflight_obj *o, long ret,
+				     __u64 now, __u64 dur)
+{
+	struct ipc_event *e = event_reserve(IPC_EVENT_OP, now);
+
+	if (!e)
+		return;
+	e->dur_ns = dur;
+	e->bytes = ret < 0 ? 0 : op_bytes(o, ret);
+	e->ret = ret;
+	e->obj = o->key;
+	e->op = o->op;
+	e->dir = o->dir;
+	event_submit(e);
+}
+
 /* At sys_exit: account every object the syscall touched. */
 static __always_inline void inflight_finish(long ret)
 {
@@ -577,6 +661,8 @@ static __always_inline void inflight_finish(long ret)
 			break;
 		account_op(&ent->objs[i], ret, dur);
 		account_object(&ent->objs[i], ret, now, dur);
+		if (trace_wanted(kind_bit(ent->objs[i].key.kind)))
+			trace_op(&ent->objs[i], ret, now, dur);
 	}
 	bpf_map_delete_elem(&inflight, &id);
 }

@@ -86,6 +86,7 @@ enum ipc_drop {
 	IPC_DROP_OBJ_INFO,	/* obj_info map full: an object lacks its name/key */
 	IPC_DROP_SIGNAL,	/* signal maps full */
 	IPC_DROP_MSG_TYPE,	/* msg_types map full */
+	IPC_DROP_TRACE,		/* trace: ring buffer full, an event was lost */
 	IPC_DROP_MAX,
 };
 
@@ -237,6 +238,38 @@ struct ipc_sig_lat {
 	__u64 count;
 	__u64 sum_ns;
 	__u64 slots[IPC_HIST_SLOTS];
+};
+
+/*
+ * `ipcscope trace`: one record per IPC operation, through a ring buffer.
+ * Only written when the trace_events setting is on; trace_kinds selects
+ * which kinds (bit 1 << enum ipc_kind) and whether signals are streamed.
+ */
+enum ipc_event_type {
+	IPC_EVENT_OP = 0,	/* a syscall on an object, at its exit */
+	IPC_EVENT_FAULT = 1,	/* a user page fault inside shared memory */
+	IPC_EVENT_SIGNAL = 2,	/* a signal generated or delivered */
+};
+
+#define IPC_TRACE_SIGNALS	(1U << 31)	/* trace_kinds: stream signals */
+#define IPC_EVENT_NO_DURATION	(~0ULL)		/* dur_ns when there is none */
+
+struct ipc_event {
+	__u64 ts_ns;		/* bpf_ktime_get_ns (CLOCK_MONOTONIC) */
+	__u64 dur_ns;		/* OP: syscall entry to exit; SIGNAL delivered:
+				   since generation, if seen; else NO_DURATION */
+	__u64 bytes;		/* OP: payload moved */
+	__s64 ret;		/* OP: the syscall's return value (-errno) */
+	struct ipc_obj_key obj;	/* OP, FAULT: the object; zero for SIGNAL */
+	__u32 tgid;		/* the process it happened in */
+	__u32 pid;		/* its thread */
+	__u32 type;		/* enum ipc_event_type */
+	__u32 op;		/* OP: enum ipc_op; SIGNAL: enum ipc_sig_event */
+	__u32 dir;		/* OP: enum ipc_dir */
+	__u32 sig;		/* SIGNAL: the signal number */
+	__u32 sig_target;	/* SIGNAL: the tgid it was sent to */
+	__s32 sig_code;		/* SIGNAL: si_code */
+	char comm[IPC_COMM_LEN];/* the thread's name */
 };
 
 #endif /* IPCSCOPE_H */

@@ -102,6 +102,7 @@ int BPF_PROG(ipc_fault_vma, unsigned long address, struct pt_regs *regs,
 	struct inflight_obj o = { .dir = IPC_DIR_FAULT };
 	struct ipc_proc *p;
 	__u32 tgid = current_tgid();
+	__u64 now;
 
 	if (!is_target(tgid))
 		return 0;
@@ -116,7 +117,18 @@ int BPF_PROG(ipc_fault_vma, unsigned long address, struct pt_regs *regs,
 	if (fc.key.kind != IPC_KIND_SYSV_SHM && fc.key.kind != IPC_KIND_SHARED_ANON)
 		note_name(&fc.key, fc.dentry);
 	o.key = fc.key;
-	account_object(&o, 0, bpf_ktime_get_ns(), NO_DURATION);
+	now = bpf_ktime_get_ns();
+	account_object(&o, 0, now, NO_DURATION);
+	if (trace_wanted(kind_bit(o.key.kind))) {
+		struct ipc_event *e = event_reserve(IPC_EVENT_FAULT, now);
+
+		if (e) {
+			e->dur_ns = NO_DURATION;
+			e->obj = o.key;
+			e->dir = IPC_DIR_FAULT;
+			event_submit(e);
+		}
+	}
 	return 0;
 }
 

@@ -43,6 +43,22 @@ static __always_inline __s32 siginfo_code(struct kernel_siginfo *info)
 	return BPF_CORE_READ(info, si_code);
 }
 
+/* trace: a signal generated (event = the kernel's result) or delivered */
+static __always_inline void trace_signal(__u32 target, __u32 sig, __u32 event,
+					 __s32 code, __u64 dur)
+{
+	struct ipc_event *e = event_reserve(IPC_EVENT_SIGNAL, bpf_ktime_get_ns());
+
+	if (!e)
+		return;
+	e->dur_ns = dur;
+	e->op = event;
+	e->sig = sig;
+	e->sig_target = target;
+	e->sig_code = code;
+	event_submit(e);
+}
+
 SEC("tp_btf/signal_generate")
 int BPF_PROG(ipc_signal_generate, int sig, struct kernel_siginfo *info,
 	     struct task_struct *task, int group, int result)
@@ -54,6 +70,8 @@ int BPF_PROG(ipc_signal_generate, int sig, struct kernel_siginfo *info,
 	if (!is_target(sender) && !is_target(target))
 		return 0;
 	count_signal(sender, target, sig, result, siginfo_code(info));
+	if (trace_wanted(IPC_TRACE_SIGNALS))
+		trace_signal(target, sig, result, siginfo_code(info), NO_DURATION);
 	if (result != IPC_SIG_DELIVERED)
 		return 0;
 	/* the oldest pending instance is the one delivered first */
@@ -77,10 +95,16 @@ int BPF_PROG(ipc_signal_deliver, int sig, struct kernel_siginfo *info,
 		return 0;
 	count_signal(0, tgid, sig, IPC_SIG_HANDLED, siginfo_code(info));
 	gen = bpf_map_lookup_elem(&sig_pending, &pk);
-	if (!gen)
+	if (!gen) {
+		if (trace_wanted(IPC_TRACE_SIGNALS))
+			trace_signal(tgid, sig, IPC_SIG_HANDLED,
+				     siginfo_code(info), NO_DURATION);
 		return 0;
+	}
 	dur = bpf_ktime_get_ns() - *gen;
 	bpf_map_delete_elem(&sig_pending, &pk);
+	if (trace_wanted(IPC_TRACE_SIGNALS))
+		trace_signal(tgid, sig, IPC_SIG_HANDLED, siginfo_code(info), dur);
 	lat = bpf_map_lookup_elem(&sig_lat, &idx);
 	if (!lat)
 		return 0;

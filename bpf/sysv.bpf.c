@@ -66,6 +66,8 @@ static __always_inline int get_exit(long ret)
 		account_object(&o, 0, now, now - pg->start_ns);
 	}
 	account_op(&o, ret, now - pg->start_ns);
+	if (trace_wanted(kind_bit(o.key.kind)))
+		trace_op(&o, ret, now, now - pg->start_ns);
 	bpf_map_delete_elem(&pending_gets, &id);
 	return 0;
 }

@@ -16,6 +16,8 @@ static const struct command {
 	  "trace the IPC of a command, processes or the whole system, then report" },
 	{ "top", cmd_top,
 	  "a live view: the busiest processes and IPC objects, every second" },
+	{ "trace", cmd_trace,
+	  "print each IPC operation as it happens (text or NDJSON)" },
 	{ "validate", cmd_validate,
 	  "check a document's claims about IPC by measurement" },
 };

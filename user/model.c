@@ -23,6 +23,7 @@ _Static_assert(sizeof(struct ipc_sig_lat) == (2 + IPC_HIST_SLOTS) * 8, "sig_lat"
 _Static_assert(sizeof(struct ipc_ep_key) == 24, "ep_key");
 _Static_assert(sizeof(struct ipc_ep_stats) == (3 + IPC_HIST_SLOTS) * 8, "ep_stats");
 _Static_assert(sizeof(struct ipc_proc) == 80, "proc");
+_Static_assert(sizeof(struct ipc_event) == 96, "event");
 
 static const char *const kind_names[IPC_KIND_MAX] = {
 	[IPC_KIND_NONE] = "none",
@@ -120,6 +121,7 @@ static const char *const drop_names[IPC_DROP_MAX] = {
 	[IPC_DROP_OBJ_INFO] = "object_names",
 	[IPC_DROP_SIGNAL] = "signals",
 	[IPC_DROP_MSG_TYPE] = "msg_types",
+	[IPC_DROP_TRACE] = "trace_buffer",
 };
 
 const char *ipc_kind_name(uint32_t kind)
@@ -526,11 +528,16 @@ bool ipc_sock_loopback(const struct ipc_sock_info *si)
 void snapshot_obj_name(const struct snapshot *s, const struct ipc_obj_key *k,
 		       char *buf, size_t len)
 {
-	const struct ipc_sock_info *si = snapshot_sock(s, k);
+	ipc_obj_name(k, snapshot_info(s, k), snapshot_sock(s, k), buf, len);
+}
+
+void ipc_obj_name(const struct ipc_obj_key *k, const struct ipc_obj_info *info,
+		  const struct ipc_sock_info *si, char *buf, size_t len)
+{
 	char local[80], remote[80];
 
 	if (ipc_kind_mech(k->kind) != IPC_MECH_SOCKET || !si) {
-		obj_name(buf, len, k, snapshot_info(s, k));
+		obj_name(buf, len, k, info);
 		return;
 	}
 	ipc_sock_local(si, local, sizeof(local));

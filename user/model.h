@@ -138,6 +138,9 @@ const struct ipc_sock_info *snapshot_sock(const struct snapshot *s,
  * how the report calls an object */
 void snapshot_obj_name(const struct snapshot *s, const struct ipc_obj_key *key,
 		       char *buf, size_t len);
+/* The same from what names it (either may be NULL): for `ipcscope trace` */
+void ipc_obj_name(const struct ipc_obj_key *key, const struct ipc_obj_info *info,
+		  const struct ipc_sock_info *sock, char *buf, size_t len);
 /* "127.0.0.1:8080", "[::1]:53", "/run/x.sock", "@abstract", "unnamed" */
 void ipc_sock_local(const struct ipc_sock_info *si, char *buf, size_t len);
 void ipc_sock_remote(const struct ipc_sock_info *si, char *buf, size_t len);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include "events.h"
 #include "graph.h"
 #include "options.h"
 #include "util.h"
@@ -85,6 +86,83 @@ const char top_usage[] =
 "  -h, --help            show this help\n"
 "The targets are those of 'ipcscope record' (see its --help).\n";
 
+const char trace_usage[] =
+"Usage: ipcscope trace [OPTIONS] [-p PID... | --comm NAME | --cgroup PATH |\n"
+"                                 -a | -- COMMAND [ARGS...]]\n"
+"\n"
+"Print one line per IPC operation as it happens: the time (seconds since\n"
+"tracing started), the process and thread, its name, the mechanism, the\n"
+"operation, the bytes it moved, its duration (syscall entry to exit; for a\n"
+"delivered signal, the time since it was generated), its result (the return\n"
+"value, the errno name, or what became of a signal) and the object (as\n"
+"'ipcscope record' names it). Page faults in shared memory and signals are\n"
+"events too. Without a target: every process.\n"
+"\n"
+"Events go through a ring buffer. When it is full, events are lost: the\n"
+"count is printed on stderr at the end (and in the JSON summary), never\n"
+"hidden.\n"
+"\n"
+"Options:\n"
+"  -m, --mechanism LIST  only these mechanisms, comma-separated: pipe, msgq,\n"
+"                        shm, sem, socket, signal (default: all); filtered in\n"
+"                        the kernel, so the others cost no buffer space\n"
+"      --json FILE       also write the events as NDJSON to FILE, one object\n"
+"                        per line and a last {\"summary\": ...} line ('-'\n"
+"                        writes them to stdout instead of the text); the\n"
+"                        schema is docs/json-schema.md\n"
+"      --buffer-kb N     ring buffer size in KiB: a power of two, at least a\n"
+"                        page (4), at most 1048576 (default 8192)\n"
+"      --fail-on-drop    exit with status 3 if any event was lost\n"
+"  -d, --duration SECS   stop after SECS seconds\n"
+"  -v, --verbose         print libbpf's messages and what was attached\n"
+"  -h, --help            show this help\n"
+"The targets are those of 'ipcscope record' (see its --help).\n"
+"\n"
+"Exit status: 0; 1 on an error; 2 on a bad option; 3 with --fail-on-drop when\n"
+"events were lost.\n"
+"\n"
+"Examples:\n"
+"  ipcscope trace -- sh -c 'seq 3 | cat'\n"
+"  ipcscope trace -m msgq,signal -p 1234\n"
+"  ipcscope trace --json - -d 5 > events.ndjson\n";
+
+enum { CMD_RECORD = 1, CMD_TOP = 2, CMD_TRACE = 4 };
+
+/* The command an option belongs to, or NULL if cmd (CMD_*) has it too. */
+static const char *option_owner(int c, unsigned cmd)
+{
+	static const struct { int opt; unsigned cmds; } only[] = {
+		{ 'i', CMD_TOP }, { 'n', CMD_TOP },
+		{ 'J', CMD_RECORD | CMD_TRACE }, { 'G', CMD_RECORD },
+		{ 'H', CMD_RECORD }, { 'T', CMD_RECORD | CMD_TOP },
+		{ 'm', CMD_TRACE }, { 'B', CMD_TRACE }, { 'F', CMD_TRACE },
+	};
+
+	for (size_t i = 0; i < sizeof(only) / sizeof(only[0]); i++) {
+		if (only[i].opt != c || (only[i].cmds & cmd))
+			continue;
+		return only[i].cmds & CMD_RECORD ? "record" :
+		       only[i].cmds & CMD_TOP ? "top" : "trace";
+	}
+	return NULL;
+}
+
+static const char *option_text(int c)
+{
+	switch (c) {
+	case 'i': return "-i/--interval";
+	case 'n': return "-n/--count";
+	case 'J': return "--json";
+	case 'G': return "--graph";
+	case 'H': return "--no-hist";
+	case 'T': return "--top";
+	case 'm': return "-m/--mechanism";
+	case 'B': return "--buffer-kb";
+	case 'F': return "--fail-on-drop";
+	default: return "?";
+	}
+}
+
 static void __attribute__((format(printf, 3, 4)))
 set_err(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -112,31 +190,55 @@ enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv
 		{ "help", no_argument, NULL, 'h' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "count", required_argument, NULL, 'n' },
+		{ "mechanism", required_argument, NULL, 'm' },
+		{ "buffer-kb", required_argument, NULL, 'B' },
+		{ "fail-on-drop", no_argument, NULL, 'F' },
 		{ 0 },
 	};
 	bool top_mode = argc > 0 && !strcmp(argv[0], "top");
+	bool trace_mode = argc > 0 && !strcmp(argv[0], "trace");
+	const char *cmd = top_mode ? "top" : trace_mode ? "trace" : "record";
+	const char *owner;
 	uint64_t v;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->top = top_mode ? 10 : DEFAULT_TOP;
 	o->top_mode = top_mode;
+	o->trace_mode = trace_mode;
+	o->trace_kinds = trace_kinds_all();
+	o->buffer_kb = DEFAULT_BUFFER_KB;
 	o->interval_s = 1;
 	err[0] = '\0';
 	optind = 0;	/* glibc: restart the scan (tests parse many times) */
 	opterr = 0;	/* our messages, not getopt's */
 	/* "+": stop at the first non-option, which starts the command */
-	while ((c = getopt_long(argc, argv, top_mode ? "+:p:ad:vhi:n:" : "+:p:ad:vh",
+	while ((c = getopt_long(argc, argv, top_mode ? "+:p:ad:vhi:n:" :
+				trace_mode ? "+:p:ad:vhm:" : "+:p:ad:vh",
 				longopts, NULL)) != -1) {
-		/* record's outputs are not top's, top's pace is not record's */
-		if (top_mode ? (c == 'J' || c == 'G' || c == 'H') : (c == 'i' || c == 'n')) {
+		/* record's outputs are not top's, top's pace is not record's... */
+		owner = option_owner(c, top_mode ? CMD_TOP : trace_mode ? CMD_TRACE : CMD_RECORD);
+		if (owner) {
 			set_err(err, errlen, "%s is an option of 'ipcscope %s', not of this "
-				"command", c == 'J' ? "--json" : c == 'G' ? "--graph" :
-				c == 'H' ? "--no-hist" : c == 'i' ? "-i/--interval" : "-n/--count",
-				top_mode ? "record" : "top");
+				"command", option_text(c), owner);
 			return PARSE_ERROR;
 		}
 		switch (c) {
+		case 'm':
+			if (trace_kinds_parse(optarg, &o->trace_kinds, err, errlen))
+				return PARSE_ERROR;
+			break;
+		case 'B':
+			if (parse_u64(optarg, 4, MAX_BUFFER_KB, &v) || (v & (v - 1))) {
+				set_err(err, errlen, "invalid --buffer-kb '%s': expected a power of "
+					"two from 4 to %d (KiB)", optarg, MAX_BUFFER_KB);
+				return PARSE_ERROR;
+			}
+			o->buffer_kb = v;
+			break;
+		case 'F':
+			o->fail_on_drop = true;
+			break;
 		case 'i':
 			if (parse_seconds(optarg, 3600.0, &o->interval_s) || o->interval_s < 0.1) {
 				set_err(err, errlen, "invalid interval '%s': expected seconds from 0.1 to 3600", optarg);
@@ -223,10 +325,10 @@ enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv
 			/* a short option inside a cluster (-xv): optind has not moved yet */
 			if (optopt)
 				set_err(err, errlen, "unknown option '-%c' (see 'ipcscope %s --help')", optopt,
-					top_mode ? "top" : "record");
+					cmd);
 			else
 				set_err(err, errlen, "unknown option '%s' (see 'ipcscope %s --help')", argv[optind - 1],
-					top_mode ? "top" : "record");
+					cmd);
 			return PARSE_ERROR;
 		}
 	}
@@ -237,8 +339,9 @@ enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv
 			o->npids ? "-p" : o->comm ? "--comm" : "--cgroup");
 		return PARSE_ERROR;
 	}
-	if (top_mode && !o->all && !o->npids && !o->command && !o->comm && !o->cgroup)
-		o->all = true;	/* top: the whole system, unless told otherwise */
+	if ((top_mode || trace_mode) && !o->all && !o->npids && !o->command &&
+	    !o->comm && !o->cgroup)
+		o->all = true;	/* top, trace: the whole system, unless told otherwise */
 	if (!o->all && !o->npids && !o->command && !o->comm && !o->cgroup) {
 		set_err(err, errlen, "no target: give -p PID, --comm NAME, --cgroup PATH, -a, "
 			"or -- COMMAND (see 'ipcscope record --help')");

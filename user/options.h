@@ -8,11 +8,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define MAX_PIDS 64
 #define COMM_LEN 16			/* the kernel's TASK_COMM_LEN, with the NUL */
 #define DEFAULT_TOP 25
+#define DEFAULT_BUFFER_KB 8192		/* trace: the ring buffer, 8 MiB */
+#define MAX_BUFFER_KB (1024 * 1024)
 
 struct record_opts {
 	pid_t pids[MAX_PIDS];		/* -p, repeatable */
@@ -32,7 +35,15 @@ struct record_opts {
 	bool top_mode;
 	double interval_s;		/* -i, default 1 */
 	unsigned count;			/* -n: screens, 0 = until stopped */
+	/* `ipcscope trace` (argv[0] "trace"): an event per operation */
+	bool trace_mode;
+	uint32_t trace_kinds;		/* -m: the kernel's trace_kinds mask */
+	unsigned buffer_kb;		/* --buffer-kb: ring buffer size */
+	bool fail_on_drop;		/* --fail-on-drop: exit 3 if events were lost */
 };
+
+/* `ipcscope trace --fail-on-drop`: the exit status when events were lost */
+#define EXIT_EVENTS_LOST 3
 
 enum parse_result {
 	PARSE_OK = 0,
@@ -40,10 +51,11 @@ enum parse_result {
 	PARSE_ERROR = -1,	/* err holds one line saying what is wrong */
 };
 
-/* argv[0] is "record" or "top". The command, if any, points into argv. */
+/* argv[0] is "record", "top" or "trace". The command, if any, points into argv. */
 enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv,
 				    char *err, size_t errlen);
 extern const char record_usage[];
 extern const char top_usage[];
+extern const char trace_usage[];
 
 #endif /* OPTIONS_H */

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "commands.h"
+#include "events.h"
 #include "graph.h"
 #include "options.h"
 #include "report.h"
@@ -140,38 +142,46 @@ static bool pids_gone(const struct session *s, const struct record_opts *o)
 	return o->npids > 0;
 }
 
-/* Wait until the targets are done, the duration is over, or a signal. */
+/*
+ * Should tracing stop? Waits up to wait_ns for a stop signal: Ctrl-C,
+ * SIGTERM, SIGHUP; or the command exited, or every -p process has.
+ */
+static bool stop_check(const struct session *s, const struct record_opts *o,
+		       const sigset_t *stop_set, struct child *c, uint64_t wait_ns)
+{
+	struct timespec ts = { wait_ns / 1000000000ULL, wait_ns % 1000000000ULL };
+	int sig = sigtimedwait(stop_set, NULL, &ts);
+
+	if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
+		return true;
+	if (c->pid) {
+		reap(c, WNOHANG);
+		if (!c->running)
+			return true;
+	}
+	if (!o->command && !o->comm && !o->cgroup && pids_gone(s, o)) {
+		debugf("every target process has exited\n");
+		return true;
+	}
+	return false;
+}
+
 /*
  * Wait until the monotonic time `until`: false then. True if tracing is to
- * stop first: Ctrl-C, SIGTERM, SIGHUP, the command exited, or every -p
- * process has.
+ * stop first (stop_check).
  */
 static bool wait_until(const struct session *s, const struct record_opts *o,
 		       const sigset_t *stop_set, struct child *c, uint64_t until)
 {
 	for (;;) {
 		uint64_t now = monotonic_ns(), wait = TICK_NS;
-		struct timespec ts;
-		int sig;
 
 		if (now >= until)
 			return false;
 		if (until - now < wait)
 			wait = until - now;
-		ts.tv_sec = wait / 1000000000ULL;
-		ts.tv_nsec = wait % 1000000000ULL;
-		sig = sigtimedwait(stop_set, NULL, &ts);
-		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
+		if (stop_check(s, o, stop_set, c, wait))
 			return true;
-		if (c->pid) {
-			reap(c, WNOHANG);
-			if (!c->running)
-				return true;
-		}
-		if (!o->command && !o->comm && !o->cgroup && pids_gone(s, o)) {
-			debugf("every target process has exited\n");
-			return true;
-		}
 	}
 }
 
@@ -224,6 +234,108 @@ static int top_loop(struct session *s, const struct record_opts *o,
 	}
 	snapshot_free(&prev);
 	return err;
+}
+
+/* `ipcscope trace`: where the events go */
+struct trace_out {
+	struct event_printer text;	/* stdout, unless --json - */
+	struct event_printer json;	/* --json */
+	bool use_text, use_json;
+};
+
+static int on_event(void *ctx, const struct ipc_event *e)
+{
+	struct trace_out *t = ctx;
+
+	if (t->use_text)
+		event_print(&t->text, e);
+	if (t->use_json)
+		event_print(&t->json, e);
+	return 0;
+}
+
+static bool trace_out_failed(const struct trace_out *t)
+{
+	return (t->use_text && ferror(t->text.out)) || (t->use_json && ferror(t->json.out));
+}
+
+/* the kernel wakes us for a batch: below it, events wait up to this */
+#define TRACE_POLL_MS	10
+#define TRACE_CHECK_NS	(100 * 1000000ULL)
+
+/*
+ * `ipcscope trace`: hand the ring buffer's events to the printers until
+ * tracing stops; then detach, take the last events, and compare what
+ * arrived and what was lost with what the maps counted. Returns the exit
+ * status.
+ */
+static int trace_loop(struct session *s, const struct record_opts *o,
+		      const sigset_t *stop_set, struct child *c, uint64_t start_ns,
+		      struct trace_out *t)
+{
+	uint64_t end = end_of_duration(o, start_ns), next_check = 0;
+	uint64_t dropped, counted, events;
+	struct snapshot snap;
+	int n, status = 0;
+
+	if (t->use_text)
+		event_print_header(&t->text);
+	for (;;) {
+		uint64_t now;
+
+		n = session_poll_events(s, TRACE_POLL_MS);
+		if (n < 0 && n != -EINTR) {
+			errorf("cannot read the events' ring buffer: %s", strerror(-n));
+			status = 1;
+			break;
+		}
+		if (trace_out_failed(t))
+			break;
+		now = monotonic_ns();
+		if (now >= end)
+			break;
+		/* between bursts, not after each: a busy buffer comes first */
+		if (now >= next_check) {
+			if (stop_check(s, o, stop_set, c, 0))
+				break;
+			next_check = now + TRACE_CHECK_NS;
+		}
+	}
+	stop_command(c);
+	/* no event after this: what arrived and what was lost add up */
+	session_detach(s);
+	n = session_poll_events(s, 0);
+	if (n < 0 && !status) {
+		errorf("cannot read the events' ring buffer: %s", strerror(-n));
+		status = 1;
+	}
+	if (session_read(s, &snap))
+		return 1;
+	dropped = snap.drops[IPC_DROP_TRACE];
+	counted = events_counted(&snap, o->trace_kinds);
+	events = t->use_json ? t->json.events : t->text.events;
+	if (t->use_json)
+		event_print_summary(&t->json, dropped, counted);
+	if (t->use_text)
+		fflush(t->text.out);
+	if (t->use_json)
+		fflush(t->json.out);
+	if (trace_out_failed(t)) {
+		/* a reader that went away (| head) is not an error */
+		if (errno != EPIPE) {
+			errorf("cannot write the events: %s", strerror(errno));
+			status = 1;
+		}
+	}
+	trace_summary_text(stderr, events, dropped, counted, o->buffer_kb);
+	for (int i = 0; i < IPC_DROP_MAX; i++)
+		if (i != IPC_DROP_TRACE && snap.drops[i])
+			errorf("warning: %" PRIu64 " updates lost: the BPF map for %s was full",
+			       snap.drops[i], ipc_drop_name(i));
+	snapshot_free(&snap);
+	if (!status && dropped && o->fail_on_drop)
+		status = EXIT_EVENTS_LOST;
+	return status;
 }
 
 static void iso_time(char *buf, size_t len, time_t t)
@@ -355,7 +467,8 @@ int cmd_record(int argc, char **argv)
 	struct session *s = NULL;
 	struct snapshot snap = { 0 };
 	struct child c = { .exit_code = -1 };
-	struct session_config cfg;
+	struct session_config cfg = { 0 };
+	struct trace_out tout = { 0 };
 	const struct probe_info *probes;
 	struct run_info ri = { 0 };
 	struct utsname uts;
@@ -369,7 +482,8 @@ int cmd_record(int argc, char **argv)
 
 	switch (record_opts_parse(&o, argc, argv, err, sizeof(err))) {
 	case PARSE_HELP:
-		fputs(o.top_mode ? top_usage : record_usage, stdout);
+		fputs(o.top_mode ? top_usage : o.trace_mode ? trace_usage : record_usage,
+		      stdout);
 		return 0;
 	case PARSE_ERROR:
 		errorf("%s", err);
@@ -439,6 +553,14 @@ int cmd_record(int argc, char **argv)
 	sigaddset(&stop_set, SIGHUP);
 	sigaddset(&stop_set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &stop_set, &orig_mask);
+	if (o.trace_mode) {
+		/* a reader that goes away (| head) is a write error, then a clean stop */
+		sigset_t pipe_set;
+
+		sigemptyset(&pipe_set);
+		sigaddset(&pipe_set, SIGPIPE);
+		sigprocmask(SIG_BLOCK, &pipe_set, NULL);
+	}
 
 	cfg.all = o.all;
 	cfg.self = getpid();
@@ -451,8 +573,29 @@ int cmd_record(int argc, char **argv)
 		}
 	}
 	cfg.cgroup_fd = cgroup_fd;
+	if (o.trace_mode) {
+		static char stdout_buf[1 << 20];
+
+		/* events come by the million: write them in big blocks */
+		if (!isatty(STDOUT_FILENO))
+			setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
+		tout.use_json = json != NULL;
+		tout.use_text = json != stdout;
+		if ((tout.use_text && event_printer_init(&tout.text, stdout, false, 0,
+							 session_obj_names, NULL)) ||
+		    (tout.use_json && event_printer_init(&tout.json, json, true, 0,
+							 session_obj_names, NULL))) {
+			errorf("out of memory");
+			goto out;
+		}
+		cfg.on_event = on_event;
+		cfg.event_ctx = &tout;
+		cfg.trace_kinds = o.trace_kinds;
+		cfg.buffer_kb = o.buffer_kb;
+	}
 	if (session_open(&s, &cfg))
 		goto out;
+	tout.text.lookup_ctx = tout.json.lookup_ctx = s;
 	/* the running ones; the kernel adds those that exec or fork later */
 	if (o.comm)
 		debugf("--comm %s: %d running\n", o.comm, add_comm_procs(s, o.comm));
@@ -479,6 +622,9 @@ int cmd_record(int argc, char **argv)
 			"Ctrl-C to stop\n", attached, n - standby);
 	}
 	start_ns = monotonic_ns();
+	/* trace: times count from here; the probes attached first may have
+	   sent a few events already, with negative times */
+	tout.text.start_ns = tout.json.start_ns = start_ns;
 	iso_time(start_time, sizeof(start_time), time(NULL));
 	if (o.command && start_command(s, o.command, &orig_mask, &c))
 		goto out;
@@ -486,6 +632,10 @@ int cmd_record(int argc, char **argv)
 	if (o.top_mode) {
 		if (top_loop(s, &o, &stop_set, &c, start_ns) == 0)
 			ret = 0;
+		goto out;
+	}
+	if (o.trace_mode) {
+		ret = trace_loop(s, &o, &stop_set, &c, start_ns, &tout);
 		goto out;
 	}
 	wait_until(s, &o, &stop_set, &c, end_of_duration(&o, start_ns));
@@ -524,7 +674,8 @@ out:
 			       strerror(errno));
 			ret = 1;
 		}
-		if (ret && json_created)
+		/* events lost (--fail-on-drop) is a result to keep, not an error */
+		if (ret && ret != EXIT_EVENTS_LOST && json_created)
 			unlink(o.json_path);
 	}
 	if (graph && fclose(graph) && ret == 0) {
@@ -536,11 +687,28 @@ out:
 		unlink(o.graph_path);
 	if (cgroup_fd >= 0)
 		close(cgroup_fd);
+	event_printer_free(&tout.text);
+	event_printer_free(&tout.json);
+	if (o.trace_mode) {
+		/* a SIGPIPE that came while it was blocked must not kill us now */
+		sigset_t pipe_set;
+		struct timespec zero = { 0, 0 };
+
+		sigemptyset(&pipe_set);
+		sigaddset(&pipe_set, SIGPIPE);
+		while (sigtimedwait(&pipe_set, NULL, &zero) == SIGPIPE)
+			;
+	}
 	sigprocmask(SIG_SETMASK, &orig_mask, NULL);
 	return ret;
 }
 
 int cmd_top(int argc, char **argv)
+{
+	return cmd_record(argc, argv);
+}
+
+int cmd_trace(int argc, char **argv)
 {
 	return cmd_record(argc, argv);
 }

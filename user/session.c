@@ -18,6 +18,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "ipcscope.skel.h"
+#include "events.h"
 #include "session.h"
 #include "util.h"
 
@@ -29,6 +30,9 @@ struct session {
 	struct probe_info probes[MAX_PROBES];
 	size_t nprobes;
 	int ncpus;
+	struct ring_buffer *events;	/* trace only */
+	session_event_fn on_event;
+	void *event_ctx;
 };
 
 /* libbpf (1.1) uses debugfs's tracing directory when it exists, else tracefs. */
@@ -180,6 +184,49 @@ static int check_btf(void)
 	return -ENOENT;
 }
 
+static int ring_event(void *ctx, void *data, size_t size)
+{
+	struct session *s = ctx;
+
+	if (size < sizeof(struct ipc_event))
+		return 0;	/* not ours to judge: an older layout; skip it */
+	return s->on_event(s->event_ctx, data);
+}
+
+/*
+ * trace: the settings and the ring buffer's size, before load. Not
+ * tracing, the buffer shrinks to one page: it exists, but nothing uses it.
+ */
+static int setup_trace(struct session *s, const struct session_config *cfg)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t bytes = (size_t)cfg->buffer_kb * 1024;
+	int err;
+
+	if (!cfg->on_event) {
+		bytes = page;
+	} else if (bytes < (size_t)page || bytes % page) {
+		errorf("--buffer-kb %u is smaller than a page here (%ld KiB)",
+		       cfg->buffer_kb, page / 1024);
+		return -EINVAL;
+	}
+	err = bpf_map__set_max_entries(s->skel->maps.events, bytes);
+	if (err) {
+		errorf("cannot size the ring buffer to %zu KiB: %s", bytes / 1024,
+		       strerror(-err));
+		return err;
+	}
+	if (!cfg->on_event)
+		return 0;
+	s->on_event = cfg->on_event;
+	s->event_ctx = cfg->event_ctx;
+	s->skel->rodata->trace_events = true;
+	s->skel->rodata->trace_kinds = cfg->trace_kinds;
+	/* an eighth full: the reader has seven eighths of time to come */
+	s->skel->rodata->trace_wakeup_bytes = bytes / 8;
+	return 0;
+}
+
 int session_open(struct session **out, const struct session_config *cfg)
 {
 	struct session *s;
@@ -219,6 +266,9 @@ int session_open(struct session **out, const struct session_config *cfg)
 			sizeof(s->skel->rodata->targ_comm) - 1);
 	}
 	s->skel->rodata->targ_cgroup_set = cfg->cgroup_fd >= 0;
+	err = setup_trace(s, cfg);
+	if (err)
+		goto fail;
 
 	vmlinux = btf__load_vmlinux_btf();
 	bpf_object__for_each_program(prog, s->skel->obj) {
@@ -253,6 +303,15 @@ int session_open(struct session **out, const struct session_config *cfg)
 			errorf("cannot load BPF programs: %s (the kernel refused them; "
 			       "run with -v for the verifier's log)", strerror(-err));
 		goto fail;
+	}
+	if (cfg->on_event) {
+		s->events = ring_buffer__new(bpf_map__fd(s->skel->maps.events),
+					     ring_event, s, NULL);
+		if (!s->events) {
+			err = -errno;
+			errorf("cannot read the events' ring buffer: %s", strerror(errno));
+			goto fail;
+		}
 	}
 	if (cfg->cgroup_fd >= 0) {
 		__u32 zero = 0, fd = cfg->cgroup_fd;
@@ -323,13 +382,44 @@ static void destroy_links(struct session *s)
 	}
 }
 
+void session_detach(struct session *s)
+{
+	if (s)
+		destroy_links(s);
+}
+
 void session_close(struct session *s)
 {
 	if (!s)
 		return;
 	destroy_links(s);
+	ring_buffer__free(s->events);
 	ipcscope_bpf__destroy(s->skel);
 	free(s);
+}
+
+int session_poll_events(struct session *s, int timeout_ms)
+{
+	if (!s->events)
+		return -EINVAL;
+	if (timeout_ms == 0)
+		return ring_buffer__consume(s->events);
+	return ring_buffer__poll(s->events, timeout_ms);
+}
+
+int session_obj_names(void *ctx, const struct ipc_obj_key *key,
+		      struct ipc_obj_info *info, struct ipc_sock_info *sock)
+{
+	const struct session *s = ctx;
+	int found = 0;
+
+	if (!bpf_map__lookup_elem(s->skel->maps.obj_info, key, sizeof(*key), info,
+				  sizeof(*info), 0))
+		found |= EVENT_FOUND_INFO;
+	if (!bpf_map__lookup_elem(s->skel->maps.sock_info, key, sizeof(*key), sock,
+				  sizeof(*sock), 0))
+		found |= EVENT_FOUND_SOCK;
+	return found;
 }
 
 /* Empty a hash map: delete its first key until there is none. */

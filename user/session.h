@@ -9,22 +9,44 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include "model.h"
 
 struct session;
+
+/* trace: called for each event, in the thread that polls; non-zero stops the poll */
+typedef int (*session_event_fn)(void *ctx, const struct ipc_event *e);
 
 struct session_config {
 	bool all;		/* trace every process but ourselves */
 	pid_t self;		/* never traced */
 	const char *comm;	/* --comm: processes that exec this name join */
 	int cgroup_fd;		/* --cgroup on cgroup v2: an fd of its directory; -1 */
+	/* `ipcscope trace`: stream events of trace_kinds through a ring
+	   buffer of buffer_kb KiB to on_event; off when on_event is NULL */
+	session_event_fn on_event;
+	void *event_ctx;
+	uint32_t trace_kinds;
+	unsigned buffer_kb;
 };
 
 /* Prints what went wrong (one line) and returns a negative errno on failure. */
 int session_open(struct session **out, const struct session_config *cfg);
 /* Detaches everything; accepts NULL. */
 void session_close(struct session *s);
+/* Detaches the probes but keeps the maps, to read what they counted. */
+void session_detach(struct session *s);
+
+/*
+ * trace: hand the events waiting in the ring buffer to on_event, waiting up
+ * to timeout_ms for the first (0: do not wait, -1: forever). Returns how
+ * many, or a negative errno (-EINTR when a signal came).
+ */
+int session_poll_events(struct session *s, int timeout_ms);
+/* What names an object (an events.h event_lookup_fn; ctx: the session). */
+int session_obj_names(void *ctx, const struct ipc_obj_key *key,
+		      struct ipc_obj_info *info, struct ipc_sock_info *sock);
 
 /*
  * Empty every map (targets, counts, drops) for the next run in the same
