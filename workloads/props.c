@@ -542,6 +542,23 @@ static int make_queue(void)
 	return id;
 }
 
+/*
+ * A private queue in *id, then the child: its pid in the parent, 0 in the
+ * child, -1 on error (said on stderr; the queue is gone).
+ */
+static pid_t queue_and_child(int *id)
+{
+	pid_t cpid;
+
+	*id = make_queue();
+	if (*id < 0)
+		return -1;
+	cpid = start_child();
+	if (cpid < 0)
+		remove_queue(1);
+	return cpid;
+}
+
 static int msgq_child(int id, struct shared *sh, pid_t parent)
 {
 	static struct msgbuf_recv m;
@@ -578,15 +595,9 @@ static int prop_msgq_boundaries(FILE *f, struct shared *sh)
 	m.mtype = 1;
 	memset(m.mtext, 'q', sizeof(m.mtext));
 
-	id = make_queue();
-	if (id < 0)
+	cpid = queue_and_child(&id);
+	if (cpid < 0)
 		return -1;
-
-	cpid = start_child();
-	if (cpid < 0) {
-		remove_queue(1);
-		return -1;
-	}
 	if (cpid == 0)
 		_exit(msgq_child(id, sh, ppid));
 
@@ -680,14 +691,9 @@ static int prop_msgq_direction(FILE *f, struct shared *sh)
 	pid_t ppid = getpid(), cpid;
 	int id, failed = 0;
 
-	id = make_queue();
-	if (id < 0)
+	cpid = queue_and_child(&id);
+	if (cpid < 0)
 		return -1;
-	cpid = start_child();
-	if (cpid < 0) {
-		remove_queue(1);
-		return -1;
-	}
 	if (cpid == 0)
 		_exit(direction_child(id, c));
 

@@ -242,3 +242,27 @@ def one_error_line(proc, status, contains):
     assert lines[0].startswith("ipcscope: "), f"error line lacks the prefix: {lines[0]}"
     assert contains in lines[0], f"error line '{lines[0]}' does not say '{contains}'"
     no_bpf_left()
+
+
+def run_on_terminal(args, timeout=300):
+    """Run ipcscope with its stdout on a pseudo-terminal (TERM=xterm, no
+    NO_COLOR); return (exit status, what it wrote there, stderr)."""
+    import pty
+    master, slave = pty.openpty()
+    env = dict(os.environ, TERM="xterm")
+    env.pop("NO_COLOR", None)
+    proc = subprocess.Popen([IPCSCOPE] + [str(a) for a in args], stdout=slave,
+                            stderr=subprocess.PIPE, env=env)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:     # EIO: the other side is closed
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    status = proc.wait(timeout=timeout)
+    return status, out.decode("utf-8", "replace"), proc.stderr.read().decode()

@@ -1,11 +1,8 @@
 """ipcscope top: screens of rates while a workload runs; plain text when
 piped, redrawn on a terminal; stops with the command or after -n screens."""
-import os
-import pty
 import re
-import subprocess
 
-from harness import IPCSCOPE, eq, one_error_line, read_json, run_ipcscope, tmp, workload
+from harness import eq, one_error_line, read_json, run_ipcscope, run_on_terminal, tmp, workload
 
 HEADER = re.compile(r"^ipcscope top  \d\d:\d\d:\d\d  last [0-9.]+ s  \d+ of \d+ processes did IPC")
 
@@ -38,23 +35,9 @@ def test_screens_while_a_command_runs():
 
 def test_count_stops_and_terminal_redraws():
     out = tmp("long.json")
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([IPCSCOPE, "top", "-i", "0.2", "-n", "3", "--"]
-                            + pingpong(out, 100000000), stdout=slave,
-                            stderr=subprocess.PIPE, text=True)
-    os.close(slave)
-    data = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        data += chunk
-    os.close(master)
-    eq(proc.wait(timeout=60), 0, f"exit status ({proc.stderr.read().strip()})")
-    text = data.decode("utf-8", "replace")
+    status, text, err = run_on_terminal(["top", "-i", "0.2", "-n", "3", "--"]
+                                        + pingpong(out, 100000000), timeout=60)
+    eq(status, 0, f"exit status ({err.strip()})")
     eq(text.count("\033[H\033[2J"), 3, "screens redrawn on a terminal (-n 3)")
 
 

@@ -2,7 +2,7 @@
 figures that are exact by construction are asserted exactly."""
 import os
 
-from harness import IPCSCOPE, ROOT, eq, read_json, run_ipcscope, tmp
+from harness import ROOT, eq, read_json, run_ipcscope, run_on_terminal, tmp
 
 CLAIMS = os.path.join(ROOT, "claims", "reference.claims")
 
@@ -132,26 +132,8 @@ def test_markdown_report_is_a_document():
 
 
 def test_colours_only_on_a_terminal():
-    import pty
-    import subprocess
-    master, slave = pty.openpty()
-    env = dict(os.environ, TERM="xterm")
-    env.pop("NO_COLOR", None)
-    proc = subprocess.Popen([IPCSCOPE, "validate", "--quick"], stdout=slave,
-                            stderr=subprocess.DEVNULL, env=env)
-    os.close(slave)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(master)
-    eq(proc.wait(timeout=300), 0, "exit status")
-    text = out.decode("utf-8", "replace")
+    status, text, err = run_on_terminal(["validate", "--quick"])
+    eq(status, 0, f"exit status ({err.strip()[-300:]})")
     assert "\033[32mholds\033[0m" in text, "no green verdict on a terminal"
     assert "\033[31mdoes not hold\033[0m" in text, "no red verdict on a terminal"
 
