@@ -13,6 +13,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 IPCSCOPE = os.path.join(ROOT, "build", "ipcscope")
 WORKLOADS = os.path.join(ROOT, "build", "workloads")
 
+# A workload that tracing attaches to with -p sleeps this long before it
+# forks (--start-delay): longer than ipcscope takes to start on a busy
+# machine. attached_in_time() fails a test whose tracing started too late.
+START_DELAY_MS = 4000
+
 _tmpdir = None
 _procs = []
 
@@ -266,3 +271,11 @@ def run_on_terminal(args, timeout=300):
     os.close(master)
     status = proc.wait(timeout=timeout)
     return status, out.decode("utf-8", "replace"), proc.stderr.read().decode()
+
+
+def attached_in_time(started):
+    """A ready= callback's check: tracing began before the workload, started
+    at monotonic time `started` with --start-delay START_DELAY_MS, forked."""
+    late = time.monotonic() - started
+    assert late < START_DELAY_MS / 1000, \
+        f"tracing started {late:.1f} s after the workload: it had already forked"

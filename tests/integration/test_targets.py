@@ -6,10 +6,10 @@ import signal
 import subprocess
 import time
 
-from harness import (Skip, eq, in_ci, one_error_line, read_json, record, run_ipcscope,
+from harness import (START_DELAY_MS, Skip, eq, in_ci, one_error_line, read_json, record, run_ipcscope,
                      spawn, tmp, workload)
 
-DELAY_MS = 4000     # the pre-existing workloads' sleep before they fork: tracing starts meanwhile
+DELAY_MS = START_DELAY_MS   # the pre-existing workloads fork after it: tracing starts meanwhile
 
 
 def pipe_run(out, count, size, delay=None):
