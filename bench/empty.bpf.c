@@ -30,16 +30,16 @@ int BPF_PROG(floor_##event)						\
 	return 0;							\
 }
 
-/* a syscall's enter and exit tracepoints */
+/* a syscall's enter tracepoint (exits all go through tp_btf/sys_exit) */
 #define FLOOR_SYSCALL(sc)						\
-	FLOOR_TP("tp/syscalls/sys_enter_" #sc, enter_##sc)		\
-	FLOOR_TP("tp/syscalls/sys_exit_" #sc, exit_##sc)
+	FLOOR_TP("tp/syscalls/sys_enter_" #sc, enter_##sc)
 
 FLOOR_BTF(sched_process_fork)
 FLOOR_TP("tp/sched/sched_process_exec", exec)
 FLOOR_BTF(sched_process_exit)
 FLOOR_TP("tp/sched/sched_switch", switch)
 FLOOR_BTF(sys_enter)
+FLOOR_BTF(sys_exit)
 FLOOR_BTF(page_fault_user)
 FLOOR_BTF(signal_generate)
 FLOOR_BTF(signal_deliver)

@@ -667,13 +667,15 @@ static __always_inline void inflight_finish(long ret)
 	bpf_map_delete_elem(&inflight, &id);
 }
 
-/* One exit probe per syscall: a shared raw_syscalls exit would fire for all. */
-#define IPC_EXIT(name)							\
-SEC("tp/syscalls/sys_exit_" #name)					\
-int ipc_exit_##name(struct trace_event_raw_sys_exit *ctx)		\
-{									\
-	inflight_finish(ctx->ret);					\
-	return 0;							\
-}
+/*
+ * Syscall exits go through one program, ipc_sys_exit (core.bpf.c), on the
+ * BTF raw tracepoint sys_exit: it finds the syscall's in-flight record and
+ * finishes it. These exits have more to do first; each is a global
+ * function in its mechanism's file, verified once, not once per syscall.
+ */
+int exit_get(long ret);			/* msgget, semget, shmget: sysv.bpf.c */
+int exit_msg(long ret, int send);	/* msgsnd, msgrcv: sysv.bpf.c */
+int exit_shmat(long ret);		/* sysv.bpf.c */
+int exit_sock(long ret);		/* send*, recv*: sock.bpf.c */
 
 #endif /* COMMON_BPF_H */

@@ -177,3 +177,40 @@ int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 		*n += 1;
 	return 0;
 }
+
+/*
+ * Every syscall exit of every process passes here (a BTF raw tracepoint,
+ * called directly): a target's IPC syscall has an in-flight record from its
+ * enter probe, finished here; the others stop at the first lookup. One
+ * program instead of one per syscall: a perf-event tracepoint costs more to
+ * pass, and each program costs the verifier again at start-up.
+ */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(ipc_sys_exit, struct pt_regs *regs, long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct inflight *ent;
+
+	if (!is_target(id >> 32))
+		return 0;
+	ent = bpf_map_lookup_elem(&inflight, &id);
+	if (!ent)
+		return 0;
+	switch (ent->objs[0].op) {
+	case IPC_OP_GET:
+		return exit_get(ret);
+	case IPC_OP_MSGSND:
+		return exit_msg(ret, 1);
+	case IPC_OP_MSGRCV:
+		return exit_msg(ret, 0);
+	case IPC_OP_SHMAT:
+		return exit_shmat(ret);
+	case IPC_OP_SENDTO:
+	case IPC_OP_SENDMSG:
+	case IPC_OP_RECVFROM:
+	case IPC_OP_RECVMSG:
+		return exit_sock(ret);
+	}
+	inflight_finish(ret);
+	return 0;
+}

@@ -45,8 +45,3 @@ int ipc_enter_readv(struct trace_event_raw_sys_enter *ctx)
 {
 	return fdio_enter(ctx->args[0], IPC_OP_READV, false);
 }
-
-IPC_EXIT(write)
-IPC_EXIT(writev)
-IPC_EXIT(read)
-IPC_EXIT(readv)

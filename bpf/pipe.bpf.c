@@ -45,6 +45,3 @@ int ipc_enter_vmsplice(struct trace_event_raw_sys_enter *ctx)
 	inflight_start(&ent);
 	return 0;
 }
-
-IPC_EXIT(splice)
-IPC_EXIT(vmsplice)

@@ -118,7 +118,7 @@ int ipc_enter_recvmsg(struct trace_event_raw_sys_enter *ctx)
  * At exit: a receive has written the sender's address; a UDP send may have
  * bound the socket (autobind) and given it its local port. Then finish.
  */
-static __always_inline int sock_exit(long ret)
+__noinline int exit_sock(long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct inflight *ent = bpf_map_lookup_elem(&inflight, &id);
@@ -140,26 +140,6 @@ static __always_inline int sock_exit(long ret)
 	return 0;
 }
 
-SEC("tp/syscalls/sys_exit_sendto")
-int ipc_exit_sendto(struct trace_event_raw_sys_exit *ctx)
-{
-	return sock_exit(ctx->ret);
-}
 
-SEC("tp/syscalls/sys_exit_sendmsg")
-int ipc_exit_sendmsg(struct trace_event_raw_sys_exit *ctx)
-{
-	return sock_exit(ctx->ret);
-}
 
-SEC("tp/syscalls/sys_exit_recvfrom")
-int ipc_exit_recvfrom(struct trace_event_raw_sys_exit *ctx)
-{
-	return sock_exit(ctx->ret);
-}
 
-SEC("tp/syscalls/sys_exit_recvmsg")
-int ipc_exit_recvmsg(struct trace_event_raw_sys_exit *ctx)
-{
-	return sock_exit(ctx->ret);
-}

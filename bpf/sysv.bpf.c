@@ -41,16 +41,20 @@ static __always_inline int get_enter(__u32 kind, long key, __u64 size)
 	pg.start_ns = bpf_ktime_get_ns();
 	if (bpf_map_update_elem(&pending_gets, &id, &pg, BPF_ANY))
 		count_drop(IPC_DROP_INFLIGHT);
+	/* marks the syscall for ipc_sys_exit, which calls exit_get */
+	inflight_start_one(kind, 0, IPC_OP_GET, IPC_DIR_OTHER, BYTES_NONE, 0, 0);
 	return 0;
 }
 
-static __always_inline int get_exit(long ret)
+__noinline int exit_get(long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct pending_get *pg = bpf_map_lookup_elem(&pending_gets, &id);
 	struct inflight_obj o = { .op = IPC_OP_GET, .dir = IPC_DIR_OTHER };
 	__u64 now;
 
+	/* accounted here, with the key it returned: not by inflight_finish */
+	bpf_map_delete_elem(&inflight, &id);
 	if (!pg)
 		return 0;
 	now = bpf_ktime_get_ns();
@@ -78,34 +82,16 @@ int ipc_enter_msgget(struct trace_event_raw_sys_enter *ctx)
 	return get_enter(IPC_KIND_SYSV_MSQ, ctx->args[0], 0);
 }
 
-SEC("tp/syscalls/sys_exit_msgget")
-int ipc_exit_msgget(struct trace_event_raw_sys_exit *ctx)
-{
-	return get_exit(ctx->ret);
-}
-
 SEC("tp/syscalls/sys_enter_semget")
 int ipc_enter_semget(struct trace_event_raw_sys_enter *ctx)
 {
 	return get_enter(IPC_KIND_SYSV_SEM, ctx->args[0], 0);
 }
 
-SEC("tp/syscalls/sys_exit_semget")
-int ipc_exit_semget(struct trace_event_raw_sys_exit *ctx)
-{
-	return get_exit(ctx->ret);
-}
-
 SEC("tp/syscalls/sys_enter_shmget")
 int ipc_enter_shmget(struct trace_event_raw_sys_enter *ctx)
 {
 	return get_enter(IPC_KIND_SYSV_SHM, ctx->args[0], ctx->args[1]);
-}
-
-SEC("tp/syscalls/sys_exit_shmget")
-int ipc_exit_shmget(struct trace_event_raw_sys_exit *ctx)
-{
-	return get_exit(ctx->ret);
 }
 
 /* A message call between enter and exit: its buffer holds the type. */
@@ -168,7 +154,7 @@ int ipc_enter_msgrcv(struct trace_event_raw_sys_enter *ctx)
 }
 
 /* msgsnd: count the type if it was sent; msgrcv: read the type received */
-static __always_inline int msg_exit(long ret, bool send)
+__noinline int exit_msg(long ret, int send)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct pending_msg *pm = bpf_map_lookup_elem(&pending_msgs, &id);
@@ -186,17 +172,6 @@ static __always_inline int msg_exit(long ret, bool send)
 	return 0;
 }
 
-SEC("tp/syscalls/sys_exit_msgsnd")
-int ipc_exit_msgsnd(struct trace_event_raw_sys_exit *ctx)
-{
-	return msg_exit(ctx->ret, true);
-}
-
-SEC("tp/syscalls/sys_exit_msgrcv")
-int ipc_exit_msgrcv(struct trace_event_raw_sys_exit *ctx)
-{
-	return msg_exit(ctx->ret, false);
-}
 
 static __always_inline int mq_enter(long fd, __u32 op, __u32 dir,
 				    __u32 bytes_from, __u64 len)
@@ -257,20 +232,19 @@ int ipc_enter_shmat(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
-SEC("tp/syscalls/sys_exit_shmat")
-int ipc_exit_shmat(struct trace_event_raw_sys_exit *ctx)
+__noinline int exit_shmat(long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct inflight *ent = bpf_map_lookup_elem(&inflight, &id);
 
 	/* remember the address, so that shmdt(addr) finds the segment */
-	if (ent && ctx->ret > 0 && ent->nobjs) {
-		struct shm_attach_key k = { .tgid = id >> 32, .addr = ctx->ret };
+	if (ent && ret > 0 && ent->nobjs) {
+		struct shm_attach_key k = { .tgid = id >> 32, .addr = ret };
 		__u64 shmid = ent->objs[0].key.ino;
 
 		bpf_map_update_elem(&shm_attaches, &k, &shmid, BPF_ANY);
 	}
-	inflight_finish(ctx->ret);
+	inflight_finish(ret);
 	return 0;
 }
 
@@ -322,10 +296,3 @@ int ipc_enter_futex(struct trace_event_raw_sys_enter *ctx)
 			   BYTES_NONE, 0, 0);
 	return 0;
 }
-
-IPC_EXIT(mq_timedsend)
-IPC_EXIT(mq_timedreceive)
-IPC_EXIT(semop)
-IPC_EXIT(semtimedop)
-IPC_EXIT(shmdt)
-IPC_EXIT(futex)
