@@ -873,6 +873,12 @@ static void vs_claim(char *buf, size_t len, double measured,
 	snprintf(buf, len, "%s (%s)", m, cl);
 }
 
+/* A timed experiment's mechanism: "pipe" of "pipe-1mib". */
+static void exp_mech(char *buf, size_t len, const struct experiment *e)
+{
+	snprintf(buf, len, "%.*s", (int)strcspn(e->name, "-"), e->name);
+}
+
 static const char *const mib_headers[] = {
 	"MECHANISM", "TIME ms", "CLAIMED ms", "MIN-MAX ms", "TRACED",
 	"COPIES/B", "SYSCALLS", "MODE SWITCHES", "CTX SWITCHES*", "PAGE FAULTS",
@@ -899,8 +905,7 @@ static int mib_table(struct table *t, const struct claim *claims, size_t n)
 
 		if (!e->timed)
 			continue;
-		snprintf(mech, sizeof(mech), "%.*s", (int)(strchr(e->name, '-') - e->name),
-			 e->name);
+		exp_mech(mech, sizeof(mech), e);
 		for (int k = 0; k < 10; k++)
 			snprintf(cell[k], sizeof(cell[k]), "-");
 		snprintf(cell[0], sizeof(cell[0]), "%s", mech);
@@ -954,37 +959,35 @@ static const char mib_footnote[] =
 	"*Context switches: the whole run of both processes, start and exit "
 	"included. Claimed values in brackets.";
 
-/* The timed mechanisms, fastest first, by untraced median. */
-static size_t measured_order(struct experiment **order)
+struct ranked {
+	char mech[16];
+	double median;
+};
+
+static int cmp_ranked(const void *a, const void *b)
 {
-	size_t k = 0;
-
-	for (size_t i = 0; i < NEXP; i++)
-		if (experiments[i].timed && experiments[i].untraced.n)
-			order[k++] = &experiments[i];
-	for (size_t i = 1; i < k; i++)
-		for (size_t j = i; j > 0 && timing_stats(&order[j]->untraced).median <
-					    timing_stats(&order[j - 1]->untraced).median; j--) {
-			struct experiment *tmp = order[j];
-
-			order[j] = order[j - 1];
-			order[j - 1] = tmp;
-		}
-	return k;
+	return cmp_double(&((const struct ranked *)a)->median,
+			  &((const struct ranked *)b)->median);
 }
 
-/* "pipe 2.55 < unix 2.80 < ... ms" */
+/* "pipe 2.55 < unix 2.80 < ... ms": the timed mechanisms by untraced median */
 static void measured_ranking(char *buf, size_t len)
 {
-	struct experiment *order[NEXP];
-	size_t k = measured_order(order);
+	struct ranked r[NEXP];
+	size_t k = 0;
 	int n = 0;
 
+	for (size_t i = 0; i < NEXP; i++) {
+		if (!experiments[i].timed || !experiments[i].untraced.n)
+			continue;
+		exp_mech(r[k].mech, sizeof(r[k].mech), &experiments[i]);
+		r[k++].median = timing_stats(&experiments[i].untraced).median;
+	}
+	qsort(r, k, sizeof(r[0]), cmp_ranked);
 	buf[0] = '\0';
 	for (size_t i = 0; i < k && n < (int)len; i++)
-		n += snprintf(buf + n, len - n, "%s%.*s %.2f", i ? " < " : "",
-			      (int)(strchr(order[i]->name, '-') - order[i]->name),
-			      order[i]->name, timing_stats(&order[i]->untraced).median);
+		n += snprintf(buf + n, len - n, "%s%s %.2f", i ? " < " : "",
+			      r[i].mech, r[i].median);
 	if (k && n < (int)len)
 		snprintf(buf + n, len - n, " ms");
 }
