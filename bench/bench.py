@@ -534,8 +534,8 @@ def measure_probe_cost(args, tracers, workloads, tmp):
         for wl, _, _ in workloads:
             count = max(1, int(DEFAULT_COUNTS[wl] * args.scale))
             for key in ("floor", "ipcscope-a"):
-                tr = by_key[key]
-                if tr.failure:
+                tr = by_key.get(key)
+                if tr is None or tr.failure:   # not chosen with --tracers
                     continue
                 per = {}
                 total_ops = 0

@@ -30,10 +30,6 @@ int BPF_PROG(floor_##event)						\
 	return 0;							\
 }
 
-/* a syscall's enter tracepoint (exits all go through tp_btf/sys_exit) */
-#define FLOOR_SYSCALL(sc)						\
-	FLOOR_TP("tp/syscalls/sys_enter_" #sc, enter_##sc)
-
 FLOOR_BTF(sched_process_fork)
 FLOOR_TP("tp/sched/sched_process_exec", exec)
 FLOOR_BTF(sched_process_exit)
@@ -44,28 +40,7 @@ FLOOR_BTF(page_fault_user)
 FLOOR_BTF(signal_generate)
 FLOOR_BTF(signal_deliver)
 
-FLOOR_SYSCALL(write)
-FLOOR_SYSCALL(writev)
-FLOOR_SYSCALL(read)
-FLOOR_SYSCALL(readv)
-FLOOR_SYSCALL(splice)
-FLOOR_SYSCALL(vmsplice)
-FLOOR_SYSCALL(sendto)
-FLOOR_SYSCALL(sendmsg)
-FLOOR_SYSCALL(recvfrom)
-FLOOR_SYSCALL(recvmsg)
-FLOOR_SYSCALL(msgget)
-FLOOR_SYSCALL(msgsnd)
-FLOOR_SYSCALL(msgrcv)
-FLOOR_SYSCALL(semget)
-FLOOR_SYSCALL(semop)
-FLOOR_SYSCALL(semtimedop)
-FLOOR_SYSCALL(shmget)
-FLOOR_SYSCALL(shmat)
-FLOOR_SYSCALL(shmdt)
-FLOOR_SYSCALL(mq_timedsend)
-FLOOR_SYSCALL(mq_timedreceive)
-FLOOR_SYSCALL(futex)
+/* syscalls are dispatched from tp_btf/sys_enter and sys_exit */
 /* where each process's shared mappings are (ipc_range_*) */
 FLOOR_TP("tp/syscalls/sys_exit_mmap", range_mmap)
 FLOOR_TP("tp/syscalls/sys_exit_mremap", range_mremap)

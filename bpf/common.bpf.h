@@ -18,7 +18,7 @@
 #include "ipcscope.h"
 
 #define MAX_TARGETS	8192
-#define MAX_INFLIGHT	16384
+#define MAX_INFLIGHT	32768	/* threads of targets that made an IPC call */
 #define MAX_OBJECTS	16384
 #define MAX_ENDPOINTS	32768
 #define MAX_PROCS	16384
@@ -87,6 +87,8 @@ IPC_SETTING(bool, trace_events);
 IPC_SETTING(__u32, trace_kinds);
 /* wake the reader once this much is waiting; below it, it polls */
 IPC_SETTING(__u64, trace_wakeup_bytes);
+/* enum ipc_sys by syscall number: what ipc_sys_enter does for it */
+IPC_SETTING_ARRAY(__u8, sys_handler, IPC_NR_SYSCALLS);
 
 /* Drop counters, read by user space through the skeleton's .bss. */
 IPC_GLOBAL(__u64 drops[IPC_DROP_MAX]);
@@ -148,7 +150,12 @@ extern struct {
 } events SEC(".maps");
 #endif
 
-/* A syscall between its enter and exit tracepoints (key: pid_tgid). */
+/*
+ * A syscall between its enter and exit tracepoints (key: pid_tgid). Each
+ * thread keeps its entry, rewritten in place by its next IPC syscall and
+ * marked finished (nobjs = 0) at exit, until the thread exits: a hash
+ * update and delete per syscall cost more than the rest of the exit's work.
+ */
 #define INFLIGHT_OBJS 2	/* splice() can have a pipe on both sides */
 /* How the bytes an operation moved are known. */
 enum bytes_from {
@@ -451,12 +458,25 @@ static __always_inline bool file_writable(struct file *file)
 static __always_inline void inflight_start(struct inflight *ent)
 {
 	__u64 id = bpf_get_current_pid_tgid();
+	struct inflight *slot;
 
 	if (!ent->nobjs)
 		return;
 	ent->start_ns = bpf_ktime_get_ns();
-	if (bpf_map_update_elem(&inflight, &id, ent, BPF_ANY))
+	slot = bpf_map_lookup_elem(&inflight, &id);
+	if (slot)
+		*slot = *ent;	/* only this thread writes its entry */
+	else if (bpf_map_update_elem(&inflight, &id, ent, BPF_ANY))
 		count_drop(IPC_DROP_INFLIGHT);
+}
+
+/* The current thread's syscall in flight, or NULL. */
+static __always_inline struct inflight *inflight_current(void)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct inflight *ent = bpf_map_lookup_elem(&inflight, &id);
+
+	return ent && ent->nobjs ? ent : NULL;
 }
 
 /* Remember an operation on an object, to be finished at sys_exit. */
@@ -648,8 +668,7 @@ static __always_inline void trace_op(const struct inflight_obj *o, long ret,
 /* At sys_exit: account every object the syscall touched. */
 static __always_inline void inflight_finish(long ret)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct inflight *ent = bpf_map_lookup_elem(&inflight, &id);
+	struct inflight *ent = inflight_current();
 	__u64 now, dur;
 
 	if (!ent)
@@ -664,8 +683,27 @@ static __always_inline void inflight_finish(long ret)
 		if (trace_wanted(kind_bit(ent->objs[i].key.kind)))
 			trace_op(&ent->objs[i], ret, now, dur);
 	}
-	bpf_map_delete_elem(&inflight, &id);
+	ent->nobjs = 0;		/* finished; the entry stays for the next call */
 }
+
+/*
+ * Syscall entries go through one program, ipc_sys_enter (core.bpf.c), on
+ * the BTF raw tracepoint sys_enter: for a target's IPC syscall it calls
+ * one of these global functions with the syscall's arguments. Each is
+ * verified once, on its own, whatever calls it.
+ */
+int enter_fdio(long fd, __u32 op, int inbound);	/* fdio.bpf.c */
+int enter_splice(long fd_in, long fd_out);		/* pipe.bpf.c */
+int enter_vmsplice(long fd);				/* pipe.bpf.c */
+int enter_sock(long fd, __u32 op, __u64 uptr);		/* sock.bpf.c */
+int enter_get(__u32 kind, long key, __u64 size);	/* sysv.bpf.c */
+int enter_msgsnd(__u32 msqid, __u64 msgp, __u64 msgsz);
+int enter_msgrcv(__u32 msqid, __u64 msgp, long msgtyp);
+int enter_mq(long fd, __u32 op, __u64 len);
+int enter_semop(__u32 semid, __u32 nsops);
+int enter_shmat(__u32 shmid);
+int enter_shmdt(__u64 addr);
+int enter_futex(__u64 uaddr, __u32 futex_op);
 
 /*
  * Syscall exits go through one program, ipc_sys_exit (core.bpf.c), on the

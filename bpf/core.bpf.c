@@ -154,14 +154,41 @@ int ipc_switch(struct trace_event_raw_sched_switch *ctx)
 	return 0;
 }
 
+/* The n-th argument of the syscall being entered (1-based). */
+#define SYSARG(regs, n)	((__u64)PT_REGS_PARM##n##_SYSCALL(regs))
+
+#ifdef __TARGET_ARCH_x86
+#define TS_COMPAT	0x0002	/* x86 thread_info.status: a 32-bit syscall */
 /*
- * Every syscall of every process passes here: a BTF raw tracepoint, called
- * directly, costs less than the perf-event tracepoint raw_syscalls/sys_enter.
+ * A 32-bit process on a 64-bit kernel numbers its syscalls differently
+ * (i386 numbers): the table, made from the 64-bit numbers, would misread
+ * them. Such calls are counted, not dispatched, as the per-syscall
+ * tracepoints did (they ignore compat syscalls).
+ */
+static __always_inline bool compat_syscall(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	return BPF_CORE_READ(task, thread_info.status) & TS_COMPAT;
+}
+#else
+static __always_inline bool compat_syscall(void)
+{
+	return false;	/* not checked: see the x86 version */
+}
+#endif
+
+/*
+ * Every syscall of every process passes here (a BTF raw tracepoint, called
+ * directly: it costs less than a perf-event tracepoint, raw_syscalls's or
+ * a syscall's own). A target's syscall is counted, and an IPC syscall is
+ * handed to its mechanism's enter function, chosen by number from the
+ * table user space filled (setting sys_handler).
  */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 {
-	__u32 tgid = current_tgid(), nr;
+	__u32 tgid = current_tgid(), nr, h;
 	struct ipc_proc *p;
 	__u64 *n;
 
@@ -170,11 +197,60 @@ int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 	p = proc_lookup(tgid);
 	if (p)
 		__sync_fetch_and_add(&p->syscalls, 1);
+	if ((__u64)id >= IPC_NR_SYSCALLS)
+		return 0;
 	/* by number, per CPU: what a signal or a transfer costs in syscalls */
 	nr = id;
 	n = bpf_map_lookup_elem(&sys_counts, &nr);
 	if (n)
 		*n += 1;
+	h = sys_handler[nr];
+	if (h == IPC_SYS_NONE || compat_syscall())
+		return 0;
+	switch (h) {
+	case IPC_SYS_WRITE:
+		return enter_fdio(SYSARG(regs, 1), IPC_OP_WRITE, 1);
+	case IPC_SYS_WRITEV:
+		return enter_fdio(SYSARG(regs, 1), IPC_OP_WRITEV, 1);
+	case IPC_SYS_READ:
+		return enter_fdio(SYSARG(regs, 1), IPC_OP_READ, 0);
+	case IPC_SYS_READV:
+		return enter_fdio(SYSARG(regs, 1), IPC_OP_READV, 0);
+	case IPC_SYS_SPLICE:
+		return enter_splice(SYSARG(regs, 1), SYSARG(regs, 3));
+	case IPC_SYS_VMSPLICE:
+		return enter_vmsplice(SYSARG(regs, 1));
+	case IPC_SYS_SENDTO:
+		return enter_sock(SYSARG(regs, 1), IPC_OP_SENDTO, SYSARG(regs, 5));
+	case IPC_SYS_SENDMSG:
+		return enter_sock(SYSARG(regs, 1), IPC_OP_SENDMSG, SYSARG(regs, 2));
+	case IPC_SYS_RECVFROM:
+		return enter_sock(SYSARG(regs, 1), IPC_OP_RECVFROM, SYSARG(regs, 5));
+	case IPC_SYS_RECVMSG:
+		return enter_sock(SYSARG(regs, 1), IPC_OP_RECVMSG, SYSARG(regs, 2));
+	case IPC_SYS_MSGGET:
+		return enter_get(IPC_KIND_SYSV_MSQ, SYSARG(regs, 1), 0);
+	case IPC_SYS_SEMGET:
+		return enter_get(IPC_KIND_SYSV_SEM, SYSARG(regs, 1), 0);
+	case IPC_SYS_SHMGET:
+		return enter_get(IPC_KIND_SYSV_SHM, SYSARG(regs, 1), SYSARG(regs, 2));
+	case IPC_SYS_MSGSND:
+		return enter_msgsnd(SYSARG(regs, 1), SYSARG(regs, 2), SYSARG(regs, 3));
+	case IPC_SYS_MSGRCV:
+		return enter_msgrcv(SYSARG(regs, 1), SYSARG(regs, 2), SYSARG(regs, 4));
+	case IPC_SYS_MQ_TIMEDSEND:
+		return enter_mq(SYSARG(regs, 1), IPC_OP_MQ_SEND, SYSARG(regs, 3));
+	case IPC_SYS_MQ_TIMEDRECEIVE:
+		return enter_mq(SYSARG(regs, 1), IPC_OP_MQ_RECEIVE, 0);
+	case IPC_SYS_SEMOP:
+		return enter_semop(SYSARG(regs, 1), SYSARG(regs, 3));
+	case IPC_SYS_SHMAT:
+		return enter_shmat(SYSARG(regs, 1));
+	case IPC_SYS_SHMDT:
+		return enter_shmdt(SYSARG(regs, 1));
+	case IPC_SYS_FUTEX:
+		return enter_futex(SYSARG(regs, 1), SYSARG(regs, 2));
+	}
 	return 0;
 }
 
@@ -188,12 +264,11 @@ int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(ipc_sys_exit, struct pt_regs *regs, long ret)
 {
-	__u64 id = bpf_get_current_pid_tgid();
 	struct inflight *ent;
 
-	if (!is_target(id >> 32))
+	if (!is_target(current_tgid()))
 		return 0;
-	ent = bpf_map_lookup_elem(&inflight, &id);
+	ent = inflight_current();
 	if (!ent)
 		return 0;
 	switch (ent->objs[0].op) {

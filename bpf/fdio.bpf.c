@@ -4,44 +4,20 @@
  *
  * The same syscalls move data through pipes, FIFOs and (later) sockets, so
  * one probe per tracepoint identifies the object behind the fd and records
- * the operation for it; sys_exit accounts the result.
+ * the operation for it; sys_exit accounts the result. The one sys_enter
+ * program (core.bpf.c) calls it with the syscall's arguments.
  */
 #include "common.bpf.h"
 
-static __always_inline int fdio_enter(long fd, __u32 op, bool inbound)
+/* read, write, readv, writev: called by ipc_sys_enter for a target */
+__noinline int enter_fdio(long fd, __u32 op, int inbound)
 {
 	struct inflight ent = {};
 	struct ipc_obj_key key = {};
 
-	if (!is_target(current_tgid()))
-		return 0;
 	if (!is_stream_kind(file_object(fd_file(fd), &key)))
 		return 0;
 	inflight_add_io(&ent, &key, op, inbound);
 	inflight_start(&ent);
 	return 0;
-}
-
-SEC("tp/syscalls/sys_enter_write")
-int ipc_enter_write(struct trace_event_raw_sys_enter *ctx)
-{
-	return fdio_enter(ctx->args[0], IPC_OP_WRITE, true);
-}
-
-SEC("tp/syscalls/sys_enter_writev")
-int ipc_enter_writev(struct trace_event_raw_sys_enter *ctx)
-{
-	return fdio_enter(ctx->args[0], IPC_OP_WRITEV, true);
-}
-
-SEC("tp/syscalls/sys_enter_read")
-int ipc_enter_read(struct trace_event_raw_sys_enter *ctx)
-{
-	return fdio_enter(ctx->args[0], IPC_OP_READ, false);
-}
-
-SEC("tp/syscalls/sys_enter_readv")
-int ipc_enter_readv(struct trace_event_raw_sys_enter *ctx)
-{
-	return fdio_enter(ctx->args[0], IPC_OP_READV, false);
 }

@@ -223,6 +223,37 @@ enum ipc_sig_event {
 #define IPC_NSIG 65
 /* Syscalls of the targets by number (the architecture's own numbering). */
 #define IPC_NR_SYSCALLS 512
+
+/*
+ * What the one sys_enter program does for a syscall, by number: user space
+ * fills the table (setting sys_handler) from <sys/syscall.h>, so the BPF
+ * object holds no architecture's numbers. 0: nothing beyond counting.
+ */
+enum ipc_sys {
+	IPC_SYS_NONE = 0,
+	IPC_SYS_WRITE,
+	IPC_SYS_WRITEV,
+	IPC_SYS_READ,
+	IPC_SYS_READV,
+	IPC_SYS_SPLICE,
+	IPC_SYS_VMSPLICE,
+	IPC_SYS_SENDTO,
+	IPC_SYS_SENDMSG,
+	IPC_SYS_RECVFROM,
+	IPC_SYS_RECVMSG,
+	IPC_SYS_MSGGET,
+	IPC_SYS_SEMGET,
+	IPC_SYS_SHMGET,
+	IPC_SYS_MSGSND,
+	IPC_SYS_MSGRCV,
+	IPC_SYS_MQ_TIMEDSEND,
+	IPC_SYS_MQ_TIMEDRECEIVE,
+	IPC_SYS_SEMOP,		/* semop and semtimedop */
+	IPC_SYS_SHMAT,
+	IPC_SYS_SHMDT,
+	IPC_SYS_FUTEX,
+	IPC_SYS_MAX,
+};
 struct ipc_sig_key {
 	__u32 sender;		/* tgid that generated it (the kernel acts in
 				   some process's context); 0 for HANDLED */

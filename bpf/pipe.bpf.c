@@ -9,33 +9,27 @@
  */
 #include "common.bpf.h"
 
-SEC("tp/syscalls/sys_enter_splice")
-int ipc_enter_splice(struct trace_event_raw_sys_enter *ctx)
+/* splice(fd_in, off_in, fd_out, off_out, len, flags) */
+__noinline int enter_splice(long fd_in, long fd_out)
 {
-	/* splice(fd_in, off_in, fd_out, off_out, len, flags) */
 	struct inflight ent = {};
 	struct ipc_obj_key key = {};
 
-	if (!is_target(current_tgid()))
-		return 0;
-	if (is_pipe_kind(file_object(fd_file(ctx->args[0]), &key)))
+	if (is_pipe_kind(file_object(fd_file(fd_in), &key)))
 		inflight_add_io(&ent, &key, IPC_OP_SPLICE_OUT, false);
-	if (is_pipe_kind(file_object(fd_file(ctx->args[2]), &key)))
+	if (is_pipe_kind(file_object(fd_file(fd_out), &key)))
 		inflight_add_io(&ent, &key, IPC_OP_SPLICE_IN, true);
 	inflight_start(&ent);
 	return 0;
 }
 
-SEC("tp/syscalls/sys_enter_vmsplice")
-int ipc_enter_vmsplice(struct trace_event_raw_sys_enter *ctx)
+/* vmsplice(fd, iov, nr_segs, flags) */
+__noinline int enter_vmsplice(long fd)
 {
 	struct inflight ent = {};
 	struct ipc_obj_key key = {};
-	struct file *file;
+	struct file *file = fd_file(fd);
 
-	if (!is_target(current_tgid()))
-		return 0;
-	file = fd_file(ctx->args[0]);
 	if (!is_pipe_kind(file_object(file, &key)))
 		return 0;
 	if (file_writable(file))

@@ -55,62 +55,40 @@ static __always_inline const void *msghdr_name(const void *umsg)
 	return name;
 }
 
-static __always_inline int sock_enter(long fd, __u32 op, bool inbound,
-				      const void *uaddr)
-{
-	struct inflight ent = { .fd = fd };
-	struct ipc_obj_key key = {};
-
-	if (!is_target(current_tgid()))
-		return 0;
-	if (!is_socket_kind(file_object(fd_file(fd), &key)))
-		return 0;
-	if (key.kind == IPC_KIND_UDP && inbound)
-		note_remote(&key, uaddr);
-	inflight_add_io(&ent, &key, op, inbound);
-	inflight_start(&ent);
-	return 0;
-}
-
-static __always_inline void remember_recv_addr(__u64 uptr, bool is_msghdr)
+static __always_inline void remember_recv_addr(struct inflight *ent,
+					      __u64 uptr, bool is_msghdr)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct inflight *ent = bpf_map_lookup_elem(&inflight, &id);
 	struct recv_addr ra = { .uptr = uptr, .is_msghdr = is_msghdr };
 
-	if (uptr && ent && ent->nobjs && ent->objs[0].key.kind == IPC_KIND_UDP)
+	if (uptr && ent->objs[0].key.kind == IPC_KIND_UDP)
 		bpf_map_update_elem(&recv_addrs, &id, &ra, BPF_ANY);
 }
 
-SEC("tp/syscalls/sys_enter_sendto")
-int ipc_enter_sendto(struct trace_event_raw_sys_enter *ctx)
+/*
+ * sendto(fd, buf, len, flags, dest_addr, addrlen), sendmsg(fd, msg, flags),
+ * recvfrom(fd, buf, len, flags, src_addr, addrlen), recvmsg(fd, msg, flags):
+ * uptr is dest_addr or src_addr, or msg (whose msg_name is the address).
+ * Called by ipc_sys_enter for a target.
+ */
+__noinline int enter_sock(long fd, __u32 op, __u64 uptr)
 {
-	/* sendto(fd, buf, len, flags, dest_addr, addrlen) */
-	return sock_enter(ctx->args[0], IPC_OP_SENDTO, true, (void *)ctx->args[4]);
-}
+	bool inbound = op == IPC_OP_SENDTO || op == IPC_OP_SENDMSG;
+	bool is_msghdr = op == IPC_OP_SENDMSG || op == IPC_OP_RECVMSG;
+	struct inflight ent = { .fd = fd };
+	struct ipc_obj_key key = {};
 
-SEC("tp/syscalls/sys_enter_sendmsg")
-int ipc_enter_sendmsg(struct trace_event_raw_sys_enter *ctx)
-{
-	/* sendmsg(fd, msg, flags): the destination is msg->msg_name */
-	return sock_enter(ctx->args[0], IPC_OP_SENDMSG, true,
-			  msghdr_name((void *)ctx->args[1]));
-}
-
-SEC("tp/syscalls/sys_enter_recvfrom")
-int ipc_enter_recvfrom(struct trace_event_raw_sys_enter *ctx)
-{
-	/* recvfrom(fd, buf, len, flags, src_addr, addrlen) */
-	sock_enter(ctx->args[0], IPC_OP_RECVFROM, false, NULL);
-	remember_recv_addr(ctx->args[4], false);
-	return 0;
-}
-
-SEC("tp/syscalls/sys_enter_recvmsg")
-int ipc_enter_recvmsg(struct trace_event_raw_sys_enter *ctx)
-{
-	sock_enter(ctx->args[0], IPC_OP_RECVMSG, false, NULL);
-	remember_recv_addr(ctx->args[1], true);
+	if (!is_socket_kind(file_object(fd_file(fd), &key)))
+		return 0;
+	inflight_add_io(&ent, &key, op, inbound);
+	if (key.kind == IPC_KIND_UDP) {
+		if (inbound)
+			note_remote(&key, is_msghdr ? msghdr_name((void *)uptr)
+						    : (void *)uptr);
+		else
+			remember_recv_addr(&ent, uptr, is_msghdr);
+	}
+	inflight_start(&ent);
 	return 0;
 }
 
@@ -121,10 +99,10 @@ int ipc_enter_recvmsg(struct trace_event_raw_sys_enter *ctx)
 __noinline int exit_sock(long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct inflight *ent = bpf_map_lookup_elem(&inflight, &id);
+	struct inflight *ent = inflight_current();
 	struct recv_addr *ra = bpf_map_lookup_elem(&recv_addrs, &id);
 
-	if (ent && ent->nobjs && ent->objs[0].key.kind == IPC_KIND_UDP) {
+	if (ent && ent->objs[0].key.kind == IPC_KIND_UDP) {
 		struct ipc_obj_key key = {};
 
 		if (ra && ret >= 0)

@@ -31,13 +31,12 @@ struct shm_attach_key {
 };
 IPC_MAP_PRIVATE(shm_attaches, BPF_MAP_TYPE_HASH, struct shm_attach_key, __u64, 4096);
 
-static __always_inline int get_enter(__u32 kind, long key, __u64 size)
+/* msgget(key, flg), semget(key, n, flg), shmget(key, size, flg) */
+__noinline int enter_get(__u32 kind, long key, __u64 size)
 {
 	struct pending_get pg = { .kind = kind, .sysv_key = (int)key, .size = size };
 	__u64 id = bpf_get_current_pid_tgid();
 
-	if (!is_target(id >> 32))
-		return 0;
 	pg.start_ns = bpf_ktime_get_ns();
 	if (bpf_map_update_elem(&pending_gets, &id, &pg, BPF_ANY))
 		count_drop(IPC_DROP_INFLIGHT);
@@ -51,10 +50,12 @@ __noinline int exit_get(long ret)
 	__u64 id = bpf_get_current_pid_tgid();
 	struct pending_get *pg = bpf_map_lookup_elem(&pending_gets, &id);
 	struct inflight_obj o = { .op = IPC_OP_GET, .dir = IPC_DIR_OTHER };
+	struct inflight *ent = inflight_current();
 	__u64 now;
 
 	/* accounted here, with the key it returned: not by inflight_finish */
-	bpf_map_delete_elem(&inflight, &id);
+	if (ent)
+		ent->nobjs = 0;
 	if (!pg)
 		return 0;
 	now = bpf_ktime_get_ns();
@@ -74,24 +75,6 @@ __noinline int exit_get(long ret)
 		trace_op(&o, ret, now, now - pg->start_ns);
 	bpf_map_delete_elem(&pending_gets, &id);
 	return 0;
-}
-
-SEC("tp/syscalls/sys_enter_msgget")
-int ipc_enter_msgget(struct trace_event_raw_sys_enter *ctx)
-{
-	return get_enter(IPC_KIND_SYSV_MSQ, ctx->args[0], 0);
-}
-
-SEC("tp/syscalls/sys_enter_semget")
-int ipc_enter_semget(struct trace_event_raw_sys_enter *ctx)
-{
-	return get_enter(IPC_KIND_SYSV_SEM, ctx->args[0], 0);
-}
-
-SEC("tp/syscalls/sys_enter_shmget")
-int ipc_enter_shmget(struct trace_event_raw_sys_enter *ctx)
-{
-	return get_enter(IPC_KIND_SYSV_SHM, ctx->args[0], ctx->args[1]);
 }
 
 /* A message call between enter and exit: its buffer holds the type. */
@@ -121,34 +104,31 @@ static __always_inline void count_msg_type(__u32 msqid, __s64 mtype,
 		__sync_fetch_and_add(&st->requested, 1);
 }
 
-/* msgsnd returns 0: the bytes are its msgsz argument (the mtext size) */
-SEC("tp/syscalls/sys_enter_msgsnd")
-int ipc_enter_msgsnd(struct trace_event_raw_sys_enter *ctx)
+/*
+ * msgsnd(msqid, msgp, msgsz, msgflg) returns 0: the bytes are its msgsz
+ * argument (the mtext size)
+ */
+__noinline int enter_msgsnd(__u32 msqid, __u64 msgp, __u64 msgsz)
 {
-	struct pending_msg pm = { .msgp = ctx->args[1], .msqid = ctx->args[0] };
+	struct pending_msg pm = { .msgp = msgp, .msqid = msqid };
 	__u64 id = bpf_get_current_pid_tgid();
 
-	if (!is_target(id >> 32))
-		return 0;
-	inflight_start_one(IPC_KIND_SYSV_MSQ, (__u32)ctx->args[0], IPC_OP_MSGSND,
-			   IPC_DIR_IN, BYTES_ARG, ctx->args[2], 1);
+	inflight_start_one(IPC_KIND_SYSV_MSQ, msqid, IPC_OP_MSGSND,
+			   IPC_DIR_IN, BYTES_ARG, msgsz, 1);
 	if (!bpf_probe_read_user(&pm.mtype, sizeof(pm.mtype), (void *)pm.msgp))
 		bpf_map_update_elem(&pending_msgs, &id, &pm, BPF_ANY);
 	return 0;
 }
 
-SEC("tp/syscalls/sys_enter_msgrcv")
-int ipc_enter_msgrcv(struct trace_event_raw_sys_enter *ctx)
+/* msgrcv(msqid, msgp, msgsz, msgtyp, msgflg) */
+__noinline int enter_msgrcv(__u32 msqid, __u64 msgp, long msgtyp)
 {
-	/* msgrcv(msqid, msgp, msgsz, msgtyp, msgflg) */
-	struct pending_msg pm = { .msgp = ctx->args[1], .msqid = ctx->args[0] };
+	struct pending_msg pm = { .msgp = msgp, .msqid = msqid };
 	__u64 id = bpf_get_current_pid_tgid();
 
-	if (!is_target(id >> 32))
-		return 0;
-	inflight_start_one(IPC_KIND_SYSV_MSQ, (__u32)ctx->args[0], IPC_OP_MSGRCV,
+	inflight_start_one(IPC_KIND_SYSV_MSQ, msqid, IPC_OP_MSGRCV,
 			   IPC_DIR_OUT, BYTES_RET, 0, 1);
-	count_msg_type(pm.msqid, (long)ctx->args[3], 2);
+	count_msg_type(pm.msqid, msgtyp, 2);
 	bpf_map_update_elem(&pending_msgs, &id, &pm, BPF_ANY);
 	return 0;
 }
@@ -173,72 +153,51 @@ __noinline int exit_msg(long ret, int send)
 }
 
 
-static __always_inline int mq_enter(long fd, __u32 op, __u32 dir,
-				    __u32 bytes_from, __u64 len)
+/*
+ * mq_timedsend(fd, msg, len, prio, timeout): the bytes are len, it
+ * returns 0; mq_timedreceive(fd, msg, len, prio, timeout) returns them.
+ */
+__noinline int enter_mq(long fd, __u32 op, __u64 len)
 {
+	bool send = op == IPC_OP_MQ_SEND;
 	struct inflight ent = {};
 	struct ipc_obj_key key = {};
 
-	if (!is_target(current_tgid()))
-		return 0;
 	if (file_object(fd_file(fd), &key) != IPC_KIND_POSIX_MQ)
 		return 0;
-	inflight_add(&ent, &key, op, dir, bytes_from, len);
+	inflight_add(&ent, &key, op, send ? IPC_DIR_IN : IPC_DIR_OUT,
+		     send ? BYTES_ARG : BYTES_RET, send ? len : 0);
 	ent.objs[0].items = 1;	/* one message */
 	inflight_start(&ent);
 	return 0;
 }
 
-SEC("tp/syscalls/sys_enter_mq_timedsend")
-int ipc_enter_mq_timedsend(struct trace_event_raw_sys_enter *ctx)
+/*
+ * semop(semid, sops, nsops), semtimedop(semid, sops, nsops, timeout):
+ * nsops operations, applied all or none
+ */
+__noinline int enter_semop(__u32 semid, __u32 nsops)
 {
-	return mq_enter(ctx->args[0], IPC_OP_MQ_SEND, IPC_DIR_IN, BYTES_ARG,
-			ctx->args[2]);
-}
-
-SEC("tp/syscalls/sys_enter_mq_timedreceive")
-int ipc_enter_mq_timedreceive(struct trace_event_raw_sys_enter *ctx)
-{
-	return mq_enter(ctx->args[0], IPC_OP_MQ_RECEIVE, IPC_DIR_OUT, BYTES_RET, 0);
-}
-
-/* semop(semid, sops, nsops): nsops operations, applied all or none */
-static __always_inline int semop_enter(long semid, long nsops)
-{
-	if (is_target(current_tgid()))
-		inflight_start_one(IPC_KIND_SYSV_SEM, (__u32)semid, IPC_OP_SEMOP,
-				   IPC_DIR_OTHER, BYTES_NONE, 0, nsops);
+	inflight_start_one(IPC_KIND_SYSV_SEM, semid, IPC_OP_SEMOP,
+			   IPC_DIR_OTHER, BYTES_NONE, 0, nsops);
 	return 0;
 }
 
-SEC("tp/syscalls/sys_enter_semop")
-int ipc_enter_semop(struct trace_event_raw_sys_enter *ctx)
+/* shmat(shmid, addr, flg) */
+__noinline int enter_shmat(__u32 shmid)
 {
-	return semop_enter(ctx->args[0], ctx->args[2]);
-}
-
-SEC("tp/syscalls/sys_enter_semtimedop")
-int ipc_enter_semtimedop(struct trace_event_raw_sys_enter *ctx)
-{
-	return semop_enter(ctx->args[0], ctx->args[2]);
-}
-
-SEC("tp/syscalls/sys_enter_shmat")
-int ipc_enter_shmat(struct trace_event_raw_sys_enter *ctx)
-{
-	if (is_target(current_tgid()))
-		inflight_start_one(IPC_KIND_SYSV_SHM, (__u32)ctx->args[0],
-				   IPC_OP_SHMAT, IPC_DIR_OTHER, BYTES_NONE, 0, 0);
+	inflight_start_one(IPC_KIND_SYSV_SHM, shmid, IPC_OP_SHMAT,
+			   IPC_DIR_OTHER, BYTES_NONE, 0, 0);
 	return 0;
 }
 
 __noinline int exit_shmat(long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct inflight *ent = bpf_map_lookup_elem(&inflight, &id);
+	struct inflight *ent = inflight_current();
 
 	/* remember the address, so that shmdt(addr) finds the segment */
-	if (ent && ret > 0 && ent->nobjs) {
+	if (ent && ret > 0) {
 		struct shm_attach_key k = { .tgid = id >> 32, .addr = ret };
 		__u64 shmid = ent->objs[0].key.ino;
 
@@ -248,14 +207,12 @@ __noinline int exit_shmat(long ret)
 	return 0;
 }
 
-SEC("tp/syscalls/sys_enter_shmdt")
-int ipc_enter_shmdt(struct trace_event_raw_sys_enter *ctx)
+/* shmdt(addr) */
+__noinline int enter_shmdt(__u64 addr)
 {
-	struct shm_attach_key k = { .tgid = current_tgid(), .addr = ctx->args[0] };
+	struct shm_attach_key k = { .tgid = current_tgid(), .addr = addr };
 	__u64 *shmid;
 
-	if (!is_target(k.tgid))
-		return 0;
 	shmid = bpf_map_lookup_elem(&shm_attaches, &k);
 	inflight_start_one(IPC_KIND_SYSV_SHM, shmid ? *shmid : SHMDT_UNKNOWN,
 			   IPC_OP_SHMDT, IPC_DIR_OTHER, BYTES_NONE, 0, 0);
@@ -264,13 +221,11 @@ int ipc_enter_shmdt(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
-SEC("tp/syscalls/sys_enter_futex")
-int ipc_enter_futex(struct trace_event_raw_sys_enter *ctx)
+/* futex(uaddr, op, val, timeout, uaddr2, val3) */
+__noinline int enter_futex(__u64 uaddr, __u32 futex_op)
 {
-	__u32 cmd = ctx->args[1] & FUTEX_CMD_MASK, op;
+	__u32 cmd = futex_op & FUTEX_CMD_MASK, op;
 
-	if (!is_target(current_tgid()))
-		return 0;
 	switch (cmd) {
 	case 0:		/* FUTEX_WAIT */
 	case 6:		/* FUTEX_LOCK_PI */
@@ -292,7 +247,7 @@ int ipc_enter_futex(struct trace_event_raw_sys_enter *ctx)
 	default:
 		return 0;
 	}
-	inflight_start_one(IPC_KIND_FUTEX, ctx->args[0], op, IPC_DIR_OTHER,
+	inflight_start_one(IPC_KIND_FUTEX, uaddr, op, IPC_DIR_OTHER,
 			   BYTES_NONE, 0, 0);
 	return 0;
 }

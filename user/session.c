@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -170,6 +171,49 @@ static void pick_fault_probe(struct session *s)
 	}
 }
 
+/*
+ * The syscalls ipc_sys_enter hands to a mechanism, by this architecture's
+ * numbers (the BPF object has none of its own). A syscall this
+ * architecture lacks is simply absent.
+ */
+static const struct {
+	long nr;
+	enum ipc_sys handler;
+} sys_table[] = {
+	{ SYS_write, IPC_SYS_WRITE },
+	{ SYS_writev, IPC_SYS_WRITEV },
+	{ SYS_read, IPC_SYS_READ },
+	{ SYS_readv, IPC_SYS_READV },
+	{ SYS_splice, IPC_SYS_SPLICE },
+	{ SYS_vmsplice, IPC_SYS_VMSPLICE },
+	{ SYS_sendto, IPC_SYS_SENDTO },
+	{ SYS_sendmsg, IPC_SYS_SENDMSG },
+	{ SYS_recvfrom, IPC_SYS_RECVFROM },
+	{ SYS_recvmsg, IPC_SYS_RECVMSG },
+#ifdef SYS_msgget	/* the SysV calls: on i386, one ipc() before 5.1 */
+	{ SYS_msgget, IPC_SYS_MSGGET },
+	{ SYS_semget, IPC_SYS_SEMGET },
+	{ SYS_shmget, IPC_SYS_SHMGET },
+	{ SYS_msgsnd, IPC_SYS_MSGSND },
+	{ SYS_msgrcv, IPC_SYS_MSGRCV },
+	{ SYS_semop, IPC_SYS_SEMOP },
+	{ SYS_semtimedop, IPC_SYS_SEMOP },
+	{ SYS_shmat, IPC_SYS_SHMAT },
+	{ SYS_shmdt, IPC_SYS_SHMDT },
+#endif
+	{ SYS_mq_timedsend, IPC_SYS_MQ_TIMEDSEND },
+	{ SYS_mq_timedreceive, IPC_SYS_MQ_TIMEDRECEIVE },
+	{ SYS_futex, IPC_SYS_FUTEX },
+};
+
+static void fill_sys_handlers(volatile __u8 *handler)
+{
+	for (size_t i = 0; i < sizeof(sys_table) / sizeof(sys_table[0]); i++) {
+		if (sys_table[i].nr >= 0 && sys_table[i].nr < IPC_NR_SYSCALLS)
+			handler[sys_table[i].nr] = sys_table[i].handler;
+	}
+}
+
 static int check_btf(void)
 {
 	if (access("/sys/kernel/btf/vmlinux", R_OK) == 0)
@@ -260,6 +304,7 @@ int session_open(struct session **out, const struct session_config *cfg)
 			sizeof(s->skel->rodata->targ_comm) - 1);
 	}
 	s->skel->rodata->targ_cgroup_set = cfg->cgroup_fd >= 0;
+	fill_sys_handlers(s->skel->rodata->sys_handler);
 	err = setup_trace(s, cfg);
 	if (err)
 		goto fail;
