@@ -1,0 +1,38 @@
+"""Syscalls are dispatched by number from one sys_enter program, with the
+64-bit numbers: a 32-bit process on x86-64 numbers its syscalls otherwise
+(i386 getppid is x86-64 semget). Its syscalls are counted, and none is
+taken for an IPC operation it did not make."""
+import json
+import os
+import platform
+import subprocess
+
+from harness import ROOT, Skip, eq, record, tmp
+
+SOURCE = os.path.join(ROOT, "tests", "integration", "data", "compat32.c")
+
+
+def build_compat32():
+    if platform.machine() != "x86_64":
+        raise Skip(f"32-bit compat syscalls are checked on x86_64 only (this is {platform.machine()})")
+    exe = tmp("compat32")
+    # no 32-bit libc needed: -nostdlib, its own _start
+    subprocess.run(["gcc", "-m32", "-static", "-nostdlib", "-fno-pic", "-O1", "-Wall", "-Werror",
+                    "-o", exe, SOURCE], check=True)
+    return exe
+
+
+def test_32bit_process_is_counted_not_misread():
+    exe = build_compat32()
+    rec = record([], [exe])
+    eq(rec.returncode, 0, f"ipcscope exit status (stderr: {rec.stderr.strip()})")
+    # its own line among ipcscope's report, which shares the terminal
+    did = json.loads(next(line for line in rec.stdout.splitlines() if line.startswith('{"getppid"')))
+    eq(did, {"getppid": 5, "pipe_writes": 3, "pipe_reads": 3, "pipe_bytes": 3}, "what it did")
+    j = rec.json
+    # x86-64 semget is i386 getppid: misread, it would show 5 semget calls
+    eq(j["operations"], [], "operations attributed to the 32-bit process")
+    procs = [p for p in j["processes"] if p["comm"] == "compat32"]
+    eq(len(procs), 1, "the 32-bit process in the report")
+    # execve's return, 5 getppid, pipe, 6 pipe ops, the report's write, exit
+    eq(procs[0]["syscalls"], 1 + 5 + 1 + 6 + 1 + 1, "its syscalls, counted")
