@@ -693,6 +693,7 @@ static __always_inline void inflight_finish(long ret)
  * verified once, on its own, whatever calls it.
  */
 int enter_fdio(long fd, __u32 op, int inbound);	/* fdio.bpf.c */
+int enter_sendfile(long out_fd, long in_fd);		/* fdio.bpf.c */
 int enter_splice(long fd_in, long fd_out);		/* pipe.bpf.c */
 int enter_vmsplice(long fd);				/* pipe.bpf.c */
 int enter_sock(long fd, __u32 op, __u64 uptr);		/* sock.bpf.c */

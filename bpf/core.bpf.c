@@ -219,6 +219,8 @@ int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 		return enter_fdio(SYSARG(regs, 1), IPC_OP_READ, 0);
 	case IPC_SYS_READV:
 		return enter_fdio(SYSARG(regs, 1), IPC_OP_READV, 0);
+	case IPC_SYS_SENDFILE:
+		return enter_sendfile(SYSARG(regs, 1), SYSARG(regs, 2));
 	case IPC_SYS_SPLICE:
 		return enter_splice(SYSARG(regs, 1), SYSARG(regs, 3));
 	case IPC_SYS_VMSPLICE:

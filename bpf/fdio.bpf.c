@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * fdio.bpf.c - read(2), write(2), readv(2) and writev(2) on an IPC fd.
+ * fdio.bpf.c - read(2), write(2), readv(2), writev(2) and sendfile(2) on an
+ * IPC fd.
  *
  * The same syscalls move data through pipes, FIFOs and (later) sockets, so
  * one probe per tracepoint identifies the object behind the fd and records
@@ -18,6 +19,24 @@ __noinline int enter_fdio(long fd, __u32 op, int inbound)
 	if (!is_stream_kind(file_object(fd_file(fd), &key)))
 		return 0;
 	inflight_add_io(&ent, &key, op, inbound);
+	inflight_start(&ent);
+	return 0;
+}
+
+/*
+ * sendfile(out_fd, in_fd, offset, count): the kernel moves the bytes from
+ * one file to the other, through no user buffer. Either side may be a
+ * pipe or a socket (nginx sends files to its clients this way).
+ */
+__noinline int enter_sendfile(long out_fd, long in_fd)
+{
+	struct inflight ent = {};
+	struct ipc_obj_key key = {};
+
+	if (is_stream_kind(file_object(fd_file(in_fd), &key)))
+		inflight_add_io(&ent, &key, IPC_OP_SENDFILE_OUT, false);
+	if (is_stream_kind(file_object(fd_file(out_fd), &key)))
+		inflight_add_io(&ent, &key, IPC_OP_SENDFILE_IN, true);
 	inflight_start(&ent);
 	return 0;
 }

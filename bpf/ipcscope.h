@@ -60,6 +60,8 @@ enum ipc_op {
 	IPC_OP_SENDMSG,
 	IPC_OP_RECVFROM,	/* recvfrom, and recv() */
 	IPC_OP_RECVMSG,
+	IPC_OP_SENDFILE_IN,	/* sendfile() into the pipe or socket (out_fd) */
+	IPC_OP_SENDFILE_OUT,	/* sendfile() out of it (in_fd) */
 	IPC_OP_MAX,
 };
 
@@ -252,6 +254,7 @@ enum ipc_sys {
 	IPC_SYS_SHMAT,
 	IPC_SYS_SHMDT,
 	IPC_SYS_FUTEX,
+	IPC_SYS_SENDFILE,
 	IPC_SYS_MAX,
 };
 struct ipc_sig_key {

@@ -102,6 +102,9 @@ static const struct {
 	[IPC_OP_SENDMSG] = { "sendmsg", IPC_COPY_USER_TO_KERNEL, true },
 	[IPC_OP_RECVFROM] = { "recvfrom", IPC_COPY_KERNEL_TO_USER, false },
 	[IPC_OP_RECVMSG] = { "recvmsg", IPC_COPY_KERNEL_TO_USER, false },
+	/* sendfile moves bytes between two files in the kernel: no user copy */
+	[IPC_OP_SENDFILE_IN] = { "sendfile_in", IPC_COPY_ZERO, true },
+	[IPC_OP_SENDFILE_OUT] = { "sendfile_out", IPC_COPY_ZERO, false },
 };
 
 static const char *const copy_names[] = {

@@ -184,6 +184,7 @@ static const struct {
 	{ SYS_writev, IPC_SYS_WRITEV },
 	{ SYS_read, IPC_SYS_READ },
 	{ SYS_readv, IPC_SYS_READV },
+	{ SYS_sendfile, IPC_SYS_SENDFILE },
 	{ SYS_splice, IPC_SYS_SPLICE },
 	{ SYS_vmsplice, IPC_SYS_VMSPLICE },
 	{ SYS_sendto, IPC_SYS_SENDTO },

@@ -3,7 +3,7 @@
  *
  * A parent and a forked child move a known amount of data through anonymous
  * pipes or named FIFOs (one-way stream or two-way ping-pong) with one chosen
- * way of writing (write, writev or vmsplice) and one of reading (read, readv
+ * way of writing (write, writev, vmsplice or sendfile) and one of reading (read, readv
  * or splice to /dev/null).  Every one of those syscalls is counted, and the
  * parent prints the counts as JSON at the end, so a test can compare a
  * kernel tracer's numbers with them exactly.  Run with --help for details.
@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
@@ -35,9 +37,10 @@ const char workload_name[] = "pipe";
 
 enum mode { MODE_ANON, MODE_FIFO };
 enum pattern { PAT_STREAM, PAT_PINGPONG };
-enum write_method { WM_WRITE, WM_WRITEV, WM_VMSPLICE };
+enum write_method { WM_WRITE, WM_WRITEV, WM_VMSPLICE, WM_SENDFILE };
 enum read_method { RM_READ, RM_READV, RM_SPLICE };
-static const char *const write_method_name[] = { "write", "writev", "vmsplice" };
+static const char *const write_method_name[] = { "write", "writev", "vmsplice",
+						  "sendfile" };
 static const char *const read_method_name[] = { "read", "readv", "splice" };
 
 /* Pipe 0 carries parent -> child, pipe 1 (ping-pong only) child -> parent. */
@@ -55,6 +58,7 @@ struct config {
 	const char *out_path;	/* NULL: stdout */
 	const char *fifo_dir;	/* NULL: $TMPDIR or /tmp */
 	int null_fd;		/* /dev/null for --read-method splice, else -1 */
+	int src_fd;		/* a memfd holding one message, for sendfile */
 };
 
 /* What one process did on the measured pipes. */
@@ -91,7 +95,7 @@ static void print_help(void)
 {
 	fputs(
 "Usage: pipe [--mode anon|fifo] [--pattern stream|pingpong] [--size BYTES]\n"
-"            [--count N] [--write-method write|writev|vmsplice]\n"
+"            [--count N] [--write-method write|writev|vmsplice|sendfile]\n"
 "            [--read-method read|readv|splice] [--out FILE] [--fifo-dir DIR]\n"
 "            [--start-delay MS] [--help]\n"
 "\n"
@@ -117,7 +121,7 @@ static void print_help(void)
 "                       SIZE bytes.\n"
 "  --size BYTES         bytes per message, 1..16777216 (default 4096)\n"
 "  --count N            messages or round trips, 1..100000000 (default 1000)\n"
-"  --write-method write|writev|vmsplice\n"
+"  --write-method write|writev|vmsplice|sendfile\n"
 "                       how both processes write into the measured pipes;\n"
 "                       each loops over partial writes until the whole\n"
 "                       message is in.  write (default): write(2).  writev:\n"
@@ -127,6 +131,9 @@ static void print_help(void)
 "                       iovecs.  vmsplice: vmsplice(2) of the message buffer\n"
 "                       into the pipe's write end, one iovec, no flags (no\n"
 "                       SPLICE_F_GIFT): the pipe references the user pages.\n"
+"                       sendfile: sendfile(2) from a memfd that holds one\n"
+"                       message (made before the fork; writing it is not\n"
+"                       pipe traffic), at the offset of the rest.\n"
 "  --read-method read|readv|splice\n"
 "                       how both processes read from the measured pipes.\n"
 "                       read (default): read(2).  readv: readv(2) into the\n"
@@ -215,9 +222,11 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 				cfg->write_method = WM_WRITEV;
 			else if (!strcmp(val, "vmsplice"))
 				cfg->write_method = WM_VMSPLICE;
+			else if (!strcmp(val, "sendfile"))
+				cfg->write_method = WM_SENDFILE;
 			else
 				usage_error("--write-method: '%s' is not write, "
-					    "writev or vmsplice", val);
+					    "writev, vmsplice or sendfile", val);
 		} else if (!strcmp(name, "--read-method")) {
 			if (!strcmp(val, "read"))
 				cfg->read_method = RM_READ;
@@ -369,6 +378,11 @@ static ssize_t write_call(const struct config *cfg, int fd, const char *buf,
 		iov[0].iov_base = (char *)buf + done;
 		iov[0].iov_len = len - done;
 		return vmsplice(fd, iov, 1, 0);
+	case WM_SENDFILE: {
+		off_t off = (off_t)done;
+
+		return sendfile(fd, cfg->src_fd, &off, len - done);
+	}
 	case WM_WRITE:
 		break;
 	}
@@ -719,7 +733,7 @@ int main(int argc, char **argv)
 	struct config cfg = {
 		.mode = MODE_ANON, .pattern = PAT_STREAM,
 		.write_method = WM_WRITE, .read_method = RM_READ,
-		.size = 4096, .count = 1000, .null_fd = -1,
+		.size = 4096, .count = 1000, .null_fd = -1, .src_fd = -1,
 	};
 	struct pipe_meta meta[2] = { { 0, 0, 0, 0 }, { 0, 0, 0, 0 } };
 	struct counts pc = { 0, 0, 0, 0, 0, 0 }, *cc;
@@ -750,6 +764,16 @@ int main(int argc, char **argv)
 		cfg.null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 		if (cfg.null_fd < 0) {
 			sys_error("parent", "open /dev/null");
+			return 1;
+		}
+	}
+
+	/* What sendfile() sends: one message, in a file of its own. */
+	if (cfg.write_method == WM_SENDFILE) {
+		cfg.src_fd = memfd_create("ipcscope-pipe-message", MFD_CLOEXEC);
+		if (cfg.src_fd < 0 ||
+		    write(cfg.src_fd, buf, (size_t)cfg.size) != (ssize_t)cfg.size) {
+			sys_error("parent", "memfd for sendfile");
 			return 1;
 		}
 	}

@@ -20,11 +20,14 @@ def run_pipe(*wl_args, record_args=()):
 
 # ipcscope's operation for each of the workload's --write-method/--read-method:
 # the workload vmsplices into a pipe's write end and splices out of its read
-# end (into /dev/null, which is no pipe: no splice_in)
-WRITE_OPS = {"write": "write", "writev": "writev", "vmsplice": "vmsplice_in"}
+# end (into /dev/null, which is no pipe: no splice_in); it sendfiles into the
+# pipe from a memfd (no pipe: no sendfile_out)
+WRITE_OPS = {"write": "write", "writev": "writev", "vmsplice": "vmsplice_in",
+             "sendfile": "sendfile_in"}
 READ_OPS = {"read": "read", "readv": "readv", "splice": "splice_out"}
 # the copy each of those operations makes (docs/json-schema.md, copies[])
 OP_COPY = {"write": "user_to_kernel", "writev": "user_to_kernel", "vmsplice_in": "zero_copy",
+           "sendfile_in": "zero_copy",
            "read": "kernel_to_user", "readv": "kernel_to_user", "splice_out": "zero_copy"}
 
 

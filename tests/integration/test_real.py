@@ -1,5 +1,5 @@
 """A program we did not write: nginx (installed by make test) serving a
-file to curl over loopback TCP. The client-server edges carry exactly what
+file to curl over loopback TCP, by sendfile(2). The client-server edges carry exactly what
 curl itself reports it sent and received, and nginx's own IPC shows up:
 the socketpair channels from its master to its workers, the workers'
 SIGCHLD to the master, its shared memory zone."""
@@ -40,7 +40,7 @@ error_log {prefix}/logs/error.log;
 events {{ worker_connections 64; }}
 http {{
   access_log off;
-  sendfile off;   # sendfile(2) is not traced: the body goes through writev
+  sendfile on;    # the body goes by sendfile(2), the headers by writev
 {temp}
   server {{ listen 127.0.0.1:{port}; root {prefix}/www; }}
 }}
@@ -104,6 +104,10 @@ def test_nginx_and_curl_over_loopback():
         eq((server["bytes_sent"], server["bytes_received"]), (received, sent),
            f"nginx end of curl {pid}'s connection")
         assert mine[0]["paired"] and mine[0]["loopback"], mine[0]
+    # the bodies went by sendfile, into the workers' ends of the connections
+    body = rec.op("tcp", "sendfile_in", mech="socket")
+    eq(body["bytes"], SIZE * REQUESTS, "bytes nginx sent by sendfile")
+    eq(body["errors"], 0, "sendfile errors")
 
     # nginx's own IPC: the master tells each worker to stop over a socketpair
     channels = [c for c in rec.json["channels"] if c["kind"] == "unix_stream"
