@@ -345,10 +345,18 @@ static __always_inline void inet_addrs(struct sock *sk, struct ipc_sock_info *si
 	}
 }
 
-/* A socket's kind, and its addresses the first time it is seen. */
-static __always_inline __u32 socket_object(struct file *file,
-					   struct ipc_obj_key *key)
+/*
+ * A socket's kind (its object: dev, ino), and its addresses the first time
+ * it is seen. A global function, defined once (core.bpf.c): it is the
+ * larger part of identifying an fd's object, which every enter function
+ * does, and is verified once instead of in each of them. The file is
+ * passed as a number: only CO-RE reads go through it.
+ */
+#ifdef IPCSCOPE_DEFINE_MAPS
+__noinline int socket_kind(__u64 file_addr, __u32 dev, __u64 ino)
 {
+	struct file *file = (struct file *)file_addr;
+	struct ipc_obj_key k = { .dev = dev, .ino = ino }, *key = &k;
 	struct socket *sock = BPF_CORE_READ(file, private_data);
 	struct sock *sk = BPF_CORE_READ(sock, sk);
 	struct ipc_sock_info si = {}, *known;
@@ -400,6 +408,9 @@ static __always_inline __u32 socket_object(struct file *file,
 		count_drop(IPC_DROP_OBJ_INFO);
 	return key->kind;
 }
+#else
+int socket_kind(__u64 file_addr, __u32 dev, __u64 ino);
+#endif
 
 /*
  * Fill key with the IPC object behind file and return its kind: a pipe, a
@@ -421,8 +432,10 @@ static __always_inline __u32 file_object(struct file *file,
 	magic = BPF_CORE_READ(inode, i_sb, s_magic);
 	key->dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	key->ino = BPF_CORE_READ(inode, i_ino);
-	if ((mode & S_IFMT) == S_IFSOCK)
-		return socket_object(file, key);
+	if ((mode & S_IFMT) == S_IFSOCK) {
+		key->kind = socket_kind((__u64)file, key->dev, key->ino);
+		return key->kind;
+	}
 	if ((mode & S_IFMT) == S_IFIFO)
 		key->kind = magic == PIPEFS_MAGIC ? IPC_KIND_PIPE : IPC_KIND_FIFO;
 	else if (magic == MQUEUE_MAGIC)
