@@ -58,6 +58,8 @@ WORKLOADS = [
 DEFAULT_COUNTS = {"pipe-1": 20000, "pipe-4k": 15000, "unix": 10000,
                   "tcp": 5000, "msgq": 15000, "bulk-1mib": 300}
 STARTUP_TARGET_S = 0.1
+TRACE_TARGET_EPS = 1e6          # ipcscope trace: events per second, none lost
+FLOOD_COUNT = 1000000           # events per producer per trace-throughput run
 RSS_TARGET_KB = 30 * 1024
 
 # tracer processes that are running, for cleanup on any way out
@@ -569,6 +571,74 @@ def measure_probe_cost(args, tracers, workloads, tmp):
 
 # --- the report -------------------------------------------------------------------
 
+def measure_trace_throughput(args, tmp):
+    """ipcscope trace against pingpong's flood (one IPC syscall, one event,
+    per ~0.2 us untraced): one producer on the workload CPU, then one per
+    CPU. Rate: the producers' events over their timed loops. The trace
+    reader runs where the scheduler puts it; its text goes to /dev/null."""
+    ncpu = os.cpu_count() or 1
+    count = max(1000, int(FLOOD_COUNT * args.scale))
+    layouts = [("1 producer", [args.cpu])]
+    if ncpu > 1:
+        layouts.append((f"{ncpu} producers, one per CPU", list(range(ncpu))))
+    out = []
+    for label, cpus in layouts:
+        rows = []
+        for rnd in range(args.cost_rounds):
+            d = tempfile.mkdtemp(dir=tmp)
+            outs = [os.path.join(d, f"flood{i}.json") for i in range(len(cpus))]
+            cmd = " & ".join(f"{PINGPONG} --mode flood --count {count} --cpu {c} --out {o}"
+                             for c, o in zip(cpus, outs)) + "; wait"
+            err = os.path.join(d, "trace.err")
+            time.sleep(args.settle)
+            with open(err, "w") as ef, open(os.devnull, "w") as null:
+                st = subprocess.run([IPCSCOPE, "trace", "--", "sh", "-c", cmd],
+                                    stdout=null, stderr=ef, timeout=RUN_TIMEOUT_S)
+            text = open(err).read()
+            m = re.search(r"(\d+) events, (\d+) lost", text)
+            if st.returncode != 0 or not m or not all(os.path.exists(o) for o in outs):
+                log(f"trace throughput, {label}: failed: {text.strip()[-200:]}")
+                break
+            flood = [read_workload_json(o) for o in outs]
+            elapsed = max(f["elapsed_ns"] for f in flood)
+            rows.append({"events": int(m.group(1)), "lost": int(m.group(2)),
+                         "eps": count * len(cpus) / (elapsed / 1e9)})
+            log(f"trace throughput, {label}, round {rnd + 1}: "
+                f"{rows[-1]['eps'] / 1e6:.2f} M events/s, {rows[-1]['lost']} lost")
+        if rows:
+            out.append({"label": label, "count": count, "rows": rows})
+    base = []
+    for _ in range(args.cost_rounds):
+        d = tempfile.mkdtemp(dir=tmp)
+        o = os.path.join(d, "flood.json")
+        subprocess.run([PINGPONG, "--mode", "flood", "--count", str(count), "--cpu",
+                        str(args.cpu), "--out", o], check=True, timeout=RUN_TIMEOUT_S)
+        base.append(count / (read_workload_json(o)["elapsed_ns"] / 1e9))
+    return {"layouts": out, "untraced_eps": med(base)}
+
+
+def trace_throughput_report(tt):
+    if not tt or not tt["layouts"]:
+        return []
+    L = ["## trace: events per second", "",
+         "`ipcscope trace -- sh -c 'pingpong --mode flood ...'`: each producer "
+         "makes non-blocking reads of an empty pipe, each an IPC syscall that "
+         "fails at once, so each is one event. Rate: the producers' events over "
+         "their timed loops; lost: events the ring buffer (8 MiB, the default) "
+         "had no room for, as `trace` reports them. One producer untraced makes "
+         f"{tt['untraced_eps'] / 1e6:.2f} M syscalls/s: traced, the producer's own "
+         "probes, not the reader, set the pace.", "",
+         "| Producers | Events per producer per run | Runs | M events/s, median [min-max] | Lost, total |",
+         "|---|---|---|---|---|"]
+    for lay in tt["layouts"]:
+        eps = [r["eps"] for r in lay["rows"]]
+        L.append(f"| {lay['label']} | {lay['count']} | {len(eps)} | "
+                 f"{med(eps) / 1e6:.2f} [{min(eps) / 1e6:.2f}-{max(eps) / 1e6:.2f}] | "
+                 f"{sum(r['lost'] for r in lay['rows'])} |")
+    L.append("")
+    return L
+
+
 def sh(argv):
     try:
         return subprocess.run(argv, capture_output=True, text=True,
@@ -645,7 +715,7 @@ def ratios(runs, wl, tr):
     return None
 
 
-def build_report(args, tracers, workloads, runs, cost, info, versions, load0, load1):
+def build_report(args, tracers, workloads, runs, cost, info, versions, load0, load1, tt=None):
     by_key = {t.key: t for t in tracers}
     L = []
     L.append("# ipcscope benchmark: what tracing costs the traced IPC")
@@ -706,6 +776,13 @@ def build_report(args, tracers, workloads, runs, cost, info, versions, load0, lo
             summary.append((f"`{by_key[ipc].label}` peak RSS < {RSS_TARGET_KB // 1024} MB (max)",
                             f"{max(rss) / 1024:.1f} MB",
                             "yes" if max(rss) < RSS_TARGET_KB else "**no**"))
+    if tt and tt["layouts"]:
+        best = max(tt["layouts"], key=lambda lay: med([r["eps"] for r in lay["rows"]]))
+        eps = med([r["eps"] for r in best["rows"]])
+        lost = sum(r["lost"] for r in best["rows"])
+        summary.append((f"`ipcscope trace` >= {TRACE_TARGET_EPS / 1e6:g} M events/s, none lost "
+                        f"({best['label']})", f"{eps / 1e6:.2f} M/s, {lost} lost",
+                        "yes" if eps >= TRACE_TARGET_EPS and not lost else "**no**"))
     for row in summary:
         L.append("| " + " | ".join(row) + " |")
     L.append("")
@@ -773,6 +850,7 @@ def build_report(args, tracers, workloads, runs, cost, info, versions, load0, lo
                  f"{tr.note} |")
     L.append("")
 
+    L.extend(trace_throughput_report(tt))
     L.extend(probe_cost_report(cost, workloads))
 
     L.append("## How to read this, and what it does not say")
@@ -1080,6 +1158,8 @@ def main(argv):
         t0 = time.monotonic()
         runs = measure_slowdown(args, tracers, workloads, tmp)
         cost = {} if args.no_probe_cost else measure_probe_cost(args, tracers, workloads, tmp)
+        tt = (measure_trace_throughput(args, tmp)
+              if any(t.key == "ipcscope" and not t.failure for t in tracers) else None)
         log(f"measured in {time.monotonic() - t0:.0f} s")
     except KeyboardInterrupt:
         log("interrupted: stopping the tracers, no report")
@@ -1091,7 +1171,7 @@ def main(argv):
             signal.signal(s, h)
     load1 = loadavg()
 
-    md = build_report(args, tracers, workloads, runs, cost, info, versions, load0, load1)
+    md = build_report(args, tracers, workloads, runs, cost, info, versions, load0, load1, tt)
     with open(args.out, "w") as f:
         f.write(md)
     with open(args.svg, "w") as f:
@@ -1103,6 +1183,7 @@ def main(argv):
                    for (w, k, c), rs in runs.items() for r in rs],
                "probe_cost": [{"tracer": k, "workload": w, **v}
                               for (k, w), v in cost.items()],
+               "trace_throughput": tt,
                "failures": {t.key: t.failure for t in tracers if t.failure}}
         with open(args.json, "w") as f:
             json.dump(raw, f, indent=1)

@@ -9,6 +9,9 @@
  * TCP_NODELAY, send/recv), msgq (one SysV queue, two message types,
  * msgsnd/msgrcv) and bulk-1mib (1 MiB written into a pipe, read back in
  * whatever pieces the pipe gives, then a 1-byte reply on a second pipe).
+ * flood is no round trip: COUNT non-blocking reads of an empty pipe, each
+ * failing at once with EAGAIN, by one process: as many IPC syscalls (trace
+ * events) per second as one CPU makes, for `ipcscope trace`'s throughput.
  *
  * The timed loop excludes set-up, fork and warm-up; start_ns (CLOCK_MONOTONIC
  * at main's entry) lets a driver measure how long a tracer that launched
@@ -16,6 +19,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -39,7 +43,7 @@
 #define SIZE_MAX_BYTES	(16 * 1024 * 1024ULL)
 #define MSGQ_SIZE_MAX	8192ULL		/* the default msgmax */
 
-enum mode { M_PIPE_1, M_PIPE_4K, M_UNIX, M_TCP, M_MSGQ, M_BULK, M_COUNT };
+enum mode { M_PIPE_1, M_PIPE_4K, M_UNIX, M_TCP, M_MSGQ, M_BULK, M_FLOOD, M_COUNT };
 
 static const struct mode_info {
 	const char *name;
@@ -52,6 +56,7 @@ static const struct mode_info {
 	[M_TCP]     = { "tcp",       1,         5000 },
 	[M_MSGQ]    = { "msgq",      1,         15000 },
 	[M_BULK]    = { "bulk-1mib", BULK_SIZE, 300 },
+	[M_FLOOD]   = { "flood",     1,         1000000 },
 };
 
 struct config {
@@ -78,7 +83,7 @@ static void usage(FILE *f)
 	fputs(
 "Usage: pingpong --mode MODE [--count N] [--size BYTES] [--warmup N]\n"
 "                [--cpu N|none] [--out FILE]\n"
-"  --mode     pipe-1 | pipe-4k | unix | tcp | msgq | bulk-1mib\n"
+"  --mode     pipe-1 | pipe-4k | unix | tcp | msgq | bulk-1mib | flood\n"
 "  --count    round trips to time (default: per mode, ~0.1-0.2 s on one CPU)\n"
 "  --size     bytes each way per round trip (default: per mode; bulk-1mib:\n"
 "             bytes from parent to child, the reply is 1 byte)\n"
@@ -235,6 +240,7 @@ static void make_channel(const struct config *c, struct channel *ch)
 	case M_PIPE_1:
 	case M_PIPE_4K:
 	case M_BULK:
+	case M_FLOOD:
 		if (pipe(p2c) || pipe(c2p))
 			die("pipe");
 		ch->tx[0] = p2c[1];	/* parent writes p2c */
@@ -380,6 +386,19 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	pin(c.cpu);		/* the child inherits it */
 	make_channel(&c, &ch);
+	if (c.mode == M_FLOOD) {
+		/* nothing is ever written: every read fails at once */
+		if (fcntl(ch.rx[0], F_SETFL, O_NONBLOCK))
+			die("O_NONBLOCK");
+		for (uint64_t i = 0; i < c.warmup; i++)
+			(void)!read(ch.rx[0], m->mtext, 1);
+		t0 = mono_ns();
+		for (uint64_t i = 0; i < c.count; i++)
+			if (read(ch.rx[0], m->mtext, 1) >= 0 || errno != EAGAIN)
+				die("flood: a read that did not fail with EAGAIN");
+		t1 = mono_ns();
+		goto report;
+	}
 
 	pid = fork();
 	if (pid < 0)
@@ -408,6 +427,7 @@ int main(int argc, char **argv)
 	}
 	if (ch.msqid >= 0)
 		msgctl(ch.msqid, IPC_RMID, NULL);
+report:
 	getrusage(RUSAGE_SELF, &ru);
 	fprintf(out, "{\"mode\": \"%s\", \"size\": %" PRIu64 ", \"count\": %" PRIu64
 		", \"warmup\": %" PRIu64 ", \"cpu\": %d, \"elapsed_ns\": %" PRIu64
