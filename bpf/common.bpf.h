@@ -419,6 +419,7 @@ int socket_kind(__u64 file_addr, __u32 dev, __u64 ino);
 static __always_inline __u32 file_object(struct file *file,
 					 struct ipc_obj_key *key)
 {
+	struct super_block *sb;
 	struct inode *inode;
 	unsigned long magic;
 	__u32 mode;
@@ -429,8 +430,9 @@ static __always_inline __u32 file_object(struct file *file,
 	if (!inode)
 		return IPC_KIND_NONE;
 	mode = BPF_CORE_READ(inode, i_mode);
-	magic = BPF_CORE_READ(inode, i_sb, s_magic);
-	key->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	sb = BPF_CORE_READ(inode, i_sb);	/* once: each read is a helper call */
+	magic = BPF_CORE_READ(sb, s_magic);
+	key->dev = BPF_CORE_READ(sb, s_dev);
 	key->ino = BPF_CORE_READ(inode, i_ino);
 	if ((mode & S_IFMT) == S_IFSOCK) {
 		key->kind = socket_kind((__u64)file, key->dev, key->ino);
