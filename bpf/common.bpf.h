@@ -677,5 +677,7 @@ int exit_get(long ret);			/* msgget, semget, shmget: sysv.bpf.c */
 int exit_msg(long ret, int send);	/* msgsnd, msgrcv: sysv.bpf.c */
 int exit_shmat(long ret);		/* sysv.bpf.c */
 int exit_sock(long ret);		/* send*, recv*: sock.bpf.c */
+/* time in channel, for sends and receives: chan.bpf.c */
+int chan_exit(struct inflight *ent, long ret);
 
 #endif /* COMMON_BPF_H */

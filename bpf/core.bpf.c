@@ -196,6 +196,9 @@ int BPF_PROG(ipc_sys_exit, struct pt_regs *regs, long ret)
 	ent = bpf_map_lookup_elem(&inflight, &id);
 	if (!ent)
 		return 0;
+	/* data in or out: how long it waited in the channel (chan.bpf.c) */
+	if (ent->objs[0].dir <= IPC_DIR_OUT)
+		chan_exit(ent, ret);
 	switch (ent->objs[0].op) {
 	case IPC_OP_GET:
 		return exit_get(ret);

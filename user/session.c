@@ -656,6 +656,17 @@ static void *add_msgtype(struct snapshot *snap, const void *key, const void *val
 	return r;
 }
 
+static void *add_chan(struct snapshot *snap, const void *key, const void *value)
+{
+	struct ipc_chan_row *r = snapshot_add_chan(snap);
+
+	if (r) {
+		memcpy(&r->key, key, sizeof(r->key));
+		memcpy(&r->st, value, sizeof(r->st));
+	}
+	return r;
+}
+
 static void *add_sig(struct snapshot *snap, const void *key, const void *value)
 {
 	struct ipc_sig_row *r = snapshot_add_sig(snap);
@@ -688,6 +699,8 @@ int session_read(const struct session *s, struct snapshot *snap)
 		err = read_hash(s->skel->maps.sock_info, snap, add_sock);
 	if (!err)
 		err = read_hash(s->skel->maps.msg_types, snap, add_msgtype);
+	if (!err)
+		err = read_hash(s->skel->maps.chan_time, snap, add_chan);
 	if (!err)
 		err = read_hash(s->skel->maps.op_errors, snap, add_err);
 	if (!err)
