@@ -23,7 +23,9 @@ SAN_FLAGS   := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	       -MMD -MP -I$(dir $(VMLINUX_H)) -Ibpf
 
-BPF_SRCS    := $(wildcard bpf/*.bpf.c)
+# core.bpf.c defines the shared maps: it goes first, before any file that
+# uses them as externs (libbpf 1.1 cannot link an extern map seen first)
+BPF_SRCS    := bpf/core.bpf.c $(filter-out bpf/core.bpf.c,$(sort $(wildcard bpf/*.bpf.c)))
 BPF_OBJS    := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKEL        := $(BUILD)/bpf/ipcscope.skel.h
 
@@ -109,6 +111,11 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
 # 5.12+) in programs loaded only with bpf_find_vma (5.17+); the rest of it
 # needs only what tp_btf (5.5+) does.
 $(BUILD)/bpf/shm.bpf.o: BPF_CFLAGS += -mcpu=v3
+# core.bpf.c includes chan.bpf.h, which claims ring slots with fetch-and-add,
+# xchg and cmpxchg (5.12+); that code is reached only where user space
+# turns it on (chan_enabled), and the rest of core.bpf.c uses no atomic
+# whose result it reads, which v3 encodes as older kernels expect
+$(BUILD)/bpf/core.bpf.o: BPF_CFLAGS += -mcpu=v3
 
 # several .bpf.c files, one object, one skeleton: maps are shared, not copied
 $(BUILD)/bpf/ipcscope.bpf.o: $(BPF_OBJS)

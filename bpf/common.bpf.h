@@ -87,6 +87,8 @@ IPC_SETTING(bool, trace_events);
 IPC_SETTING(__u32, trace_kinds);
 /* wake the reader once this much is waiting; below it, it polls */
 IPC_SETTING(__u64, trace_wakeup_bytes);
+/* time in channel (chan.bpf.h): kernels with BPF atomics (5.12+) */
+IPC_SETTING(bool, chan_enabled);
 /* enum ipc_sys by syscall number: what ipc_sys_enter does for it */
 IPC_SETTING_ARRAY(__u8, sys_handler, IPC_NR_SYSCALLS);
 

@@ -6,6 +6,7 @@
  */
 #define IPCSCOPE_DEFINE_MAPS
 #include "common.bpf.h"
+#include "chan.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -276,6 +277,10 @@ int BPF_PROG(ipc_sys_exit, struct pt_regs *regs, long ret)
 	ent = inflight_current();
 	if (!ent)
 		return 0;
+	/* data in or out: how long it waited in the channel (chan.bpf.h);
+	 * off, the verifier never walks it */
+	if (chan_enabled && ent->objs[0].dir <= IPC_DIR_OUT)
+		chan_exit(ent, ret, regs);
 	switch (ent->objs[0].op) {
 	case IPC_OP_GET:
 		return exit_get(ret);

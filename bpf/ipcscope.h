@@ -89,6 +89,8 @@ enum ipc_drop {
 	IPC_DROP_SIGNAL,	/* signal maps full */
 	IPC_DROP_MSG_TYPE,	/* msg_types map full */
 	IPC_DROP_TRACE,		/* trace: ring buffer full, an event was lost */
+	IPC_DROP_CHAN,		/* time in channel: a channel's state or histogram
+				   could not be created (its map is full) */
 	IPC_DROP_MAX,
 };
 
@@ -161,6 +163,26 @@ struct ipc_msgtype_stats {
 	__u64 sent;
 	__u64 received;
 	__u64 requested;	/* msgrcv calls whose msgtyp was this value */
+};
+
+/*
+ * Time in channel: how long data waited in the kernel between the send that
+ * put it in and the receive that took it out (send syscall entry to receive
+ * syscall exit). One sample per receive: per message for queues and
+ * datagram sockets, by byte position for pipes and stream sockets (the
+ * receive's first byte). Keyed by the receiving object (chan_time map): the
+ * pipe or queue itself, a socket's receiving end.
+ */
+struct ipc_chan_stats {
+	__u64 samples;
+	__u64 sum_ns;
+	__u64 unmatched;	/* receives not timed: no traced send put the data
+				   in (sent before tracing, by an untraced
+				   process), or a receive that ended before its
+				   matched send began (positions resynchronised) */
+	__u64 overflow;		/* receives not timed: the bounded record of
+				   sends (or of early receives) was full */
+	__u64 slots[IPC_HIST_SLOTS];	/* log2 of the time, ns */
 };
 
 /* What names an object, written once when it is first seen (obj_info map). */

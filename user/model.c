@@ -23,6 +23,7 @@ _Static_assert(sizeof(struct ipc_sig_lat) == (2 + IPC_HIST_SLOTS) * 8, "sig_lat"
 _Static_assert(sizeof(struct ipc_ep_key) == 24, "ep_key");
 _Static_assert(sizeof(struct ipc_ep_stats) == (3 + IPC_HIST_SLOTS) * 8, "ep_stats");
 _Static_assert(sizeof(struct ipc_proc) == 80, "proc");
+_Static_assert(sizeof(struct ipc_chan_stats) == (4 + IPC_HIST_SLOTS) * 8, "chan_stats");
 _Static_assert(sizeof(struct ipc_event) == 96, "event");
 
 static const char *const kind_names[IPC_KIND_MAX] = {
@@ -125,6 +126,7 @@ static const char *const drop_names[IPC_DROP_MAX] = {
 	[IPC_DROP_SIGNAL] = "signals",
 	[IPC_DROP_MSG_TYPE] = "msg_types",
 	[IPC_DROP_TRACE] = "trace_buffer",
+	[IPC_DROP_CHAN] = "channels",
 };
 
 const char *ipc_kind_name(uint32_t kind)
@@ -243,6 +245,11 @@ struct ipc_msgtype_row *snapshot_add_msgtype(struct snapshot *s)
 	return grow((void **)&s->msgtypes, &s->nmsgtypes, sizeof(*s->msgtypes));
 }
 
+struct ipc_chan_row *snapshot_add_chan(struct snapshot *s)
+{
+	return grow((void **)&s->chans, &s->nchans, sizeof(*s->chans));
+}
+
 struct ipc_sock_row *snapshot_add_sock(struct snapshot *s)
 {
 	return grow((void **)&s->socks, &s->nsocks, sizeof(*s->socks));
@@ -359,6 +366,9 @@ void snapshot_free(struct snapshot *s)
 	free(s->sigs);
 	free(s->socks);
 	free(s->msgtypes);
+	free(s->chans);
+	s->chans = NULL;
+	s->nchans = 0;
 	s->socks = NULL;
 	s->nsocks = 0;
 	s->msgtypes = NULL;
@@ -412,6 +422,42 @@ const struct ipc_obj_info *snapshot_info(const struct snapshot *s,
 		if (ipc_obj_key_eq(&s->infos[i].key, key))
 			return &s->infos[i].info;
 	return NULL;
+}
+
+const struct ipc_chan_stats *snapshot_chan(const struct snapshot *s,
+					   const struct ipc_obj_key *key)
+{
+	for (size_t i = 0; i < s->nchans; i++)
+		if (ipc_obj_key_eq(&s->chans[i].key, key))
+			return &s->chans[i].st;
+	return NULL;
+}
+
+void ipc_chan_stats_add(struct ipc_chan_stats *dst, const struct ipc_chan_stats *src)
+{
+	dst->samples += src->samples;
+	dst->sum_ns += src->sum_ns;
+	dst->unmatched += src->unmatched;
+	dst->overflow += src->overflow;
+	for (int i = 0; i < IPC_HIST_SLOTS; i++)
+		dst->slots[i] += src->slots[i];
+}
+
+bool snapshot_chan_kind(const struct snapshot *s, uint32_t kind,
+			struct ipc_chan_stats *out)
+{
+	bool any = false;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < s->nchans; i++) {
+		const struct ipc_chan_stats *c = &s->chans[i].st;
+
+		if (s->chans[i].key.kind != kind)
+			continue;
+		ipc_chan_stats_add(out, c);
+		any |= c->samples || c->unmatched || c->overflow;
+	}
+	return any;
 }
 
 static void obj_name(char *buf, size_t len, const struct ipc_obj_key *k,

@@ -84,6 +84,12 @@ struct ipc_msgtype_row {
 	struct ipc_msgtype_stats st;
 };
 
+/* Time in channel, per receiving object (chan_time map). */
+struct ipc_chan_row {
+	struct ipc_obj_key key;
+	struct ipc_chan_stats st;
+};
+
 struct ipc_sig_row {
 	struct ipc_sig_key key;
 	uint64_t count;
@@ -107,6 +113,8 @@ struct snapshot {
 	size_t nsocks;
 	struct ipc_msgtype_row *msgtypes;	/* sorted by queue, then type */
 	size_t nmsgtypes;
+	struct ipc_chan_row *chans;		/* time in channel, any order */
+	size_t nchans;
 	struct ipc_sig_lat sig_lat[IPC_NSIG];	/* merged across CPUs */
 	uint64_t sys_counts[IPC_NR_SYSCALLS];	/* targets' syscalls by number */
 	uint64_t drops[IPC_DROP_MAX];
@@ -121,6 +129,7 @@ struct ipc_info_row *snapshot_add_info(struct snapshot *s);
 struct ipc_sig_row *snapshot_add_sig(struct snapshot *s);
 struct ipc_sock_row *snapshot_add_sock(struct snapshot *s);
 struct ipc_msgtype_row *snapshot_add_msgtype(struct snapshot *s);
+struct ipc_chan_row *snapshot_add_chan(struct snapshot *s);
 /* Sort rows into report order: objects by bytes, processes by pid, ... */
 void snapshot_sort(struct snapshot *s);
 void snapshot_free(struct snapshot *s);	/* frees rows; s itself is the caller's */
@@ -134,6 +143,15 @@ const struct ipc_obj_info *snapshot_info(const struct snapshot *s,
 					 const struct ipc_obj_key *key);
 const struct ipc_sock_info *snapshot_sock(const struct snapshot *s,
 					  const struct ipc_obj_key *key);
+/* An object's time in channel (it is the receiving end), or NULL. */
+const struct ipc_chan_stats *snapshot_chan(const struct snapshot *s,
+					   const struct ipc_obj_key *key);
+/* Add src into dst: counts, sums and slots. */
+void ipc_chan_stats_add(struct ipc_chan_stats *dst, const struct ipc_chan_stats *src);
+/* Time in channel of every object of one kind, summed into *out (zeroed
+ * first); false when there was neither a sample nor a miss. */
+bool snapshot_chan_kind(const struct snapshot *s, uint32_t kind,
+			struct ipc_chan_stats *out);
 /* "pipe:[123]", "fifo:x", "msq:5 (key 0x1234)", "tcp:127.0.0.1:80->...":
  * how the report calls an object */
 void snapshot_obj_name(const struct snapshot *s, const struct ipc_obj_key *key,

@@ -29,6 +29,7 @@ struct record_opts {
 	const char *graph_path;		/* --graph FILE */
 	int graph_format;		/* enum graph_format, from FILE's extension */
 	bool no_hist;			/* --no-hist */
+	bool time_in_channel;		/* --time-in-channel */
 	unsigned top;			/* --top: objects in the text report, 0 = all */
 	bool verbose;			/* -v */
 	/* `ipcscope top` (argv[0] "top"): the same targets, a screen per interval */

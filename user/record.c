@@ -565,6 +565,7 @@ int cmd_record(int argc, char **argv)
 	cfg.all = o.all;
 	cfg.self = getpid();
 	cfg.comm = o.comm;
+	cfg.time_in_channel = o.time_in_channel;
 	if (cgroup_v2) {
 		cgroup_fd = open(o.cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (cgroup_fd < 0) {

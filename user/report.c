@@ -364,6 +364,69 @@ static void print_channels(FILE *out, const struct snapshot *s)
 	free(ch);
 }
 
+/* "  pipe  anon        1000  12.0 us  16.4 us  32.8 us   0  0  pipe:[123]" */
+static void print_chan_row(FILE *out, const char *mech, const char *kind,
+			   const struct ipc_chan_stats *c, const char *name)
+{
+	char avg[24] = "-", p50[24] = "-", p99[24] = "-";
+
+	if (c->samples) {
+		fmt_ns(avg, sizeof(avg), (double)c->sum_ns / c->samples);
+		report_fmt_pct(p50, sizeof(p50), c->slots, 50);
+		report_fmt_pct(p99, sizeof(p99), c->slots, 99);
+	}
+	fprintf(out, "  %-6s %-14s %10" PRIu64 " %10s %10s %10s %10" PRIu64
+		" %9" PRIu64 "  %s\n", mech, kind, (uint64_t)c->samples, avg, p50,
+		p99, (uint64_t)c->unmatched, (uint64_t)c->overflow, name);
+}
+
+/*
+ * Time in channel: per kind of channel, then per channel (the receiving
+ * object), busiest first in object order.
+ */
+static void print_chan_time(FILE *out, const struct snapshot *s, unsigned top)
+{
+	struct ipc_chan_stats sum;
+	size_t shown = 0, rest = 0;
+
+	if (!s->nchans)
+		return;
+	fprintf(out, "\nTIME IN CHANNEL (data waiting in the kernel: send syscall entry "
+		"to receive exit; one sample per receive)\n");
+	fprintf(out, "  %-6s %-14s %10s %10s %10s %10s %10s %9s  %s\n", "MECH",
+		"KIND", "SAMPLES", "AVG", "P50<=", "P99<=", "UNMATCHED",
+		"OVERFLOW", "CHANNEL (receiving end)");
+	for (uint32_t kind = 0; kind < IPC_KIND_MAX; kind++)
+		if (snapshot_chan_kind(s, kind, &sum))
+			print_chan_row(out, ipc_mech_name(ipc_kind_mech(kind)),
+				       ipc_kind_name(kind), &sum, "(all)");
+	for (size_t i = 0; i < s->nobjs; i++) {
+		const struct ipc_chan_stats *c = snapshot_chan(s, &s->objs[i].key);
+		char name[96];
+
+		if (!c)
+			continue;
+		if (top && shown >= top) {
+			rest++;
+			continue;
+		}
+		obj_name(name, sizeof(name), s, &s->objs[i].key);
+		print_chan_row(out, ipc_mech_name(ipc_kind_mech(s->objs[i].key.kind)),
+			       ipc_kind_name(s->objs[i].key.kind), c, name);
+		shown++;
+	}
+	if (rest)
+		fprintf(out, "  ... %zu more channels (--top 0 lists all; --json has all)\n",
+			rest);
+	for (size_t i = 0; i < s->nchans; i++)
+		if (s->chans[i].st.unmatched || s->chans[i].st.overflow) {
+			fprintf(out, "  unmatched: the data was sent before tracing began, by an "
+				"untraced process, or the channel was resynchronised; "
+				"overflow: more sends waiting than the record keeps\n");
+			break;
+		}
+}
+
 static void print_signals(FILE *out, const struct snapshot *s)
 {
 	bool header = false, merged = false;
@@ -434,6 +497,20 @@ static void print_hists(FILE *out, const struct snapshot *s)
 	}
 }
 
+static void print_chan_hists(FILE *out, const struct snapshot *s)
+{
+	struct ipc_chan_stats sum;
+
+	for (uint32_t kind = 0; kind < IPC_KIND_MAX; kind++) {
+		if (!snapshot_chan_kind(s, kind, &sum) || !sum.samples)
+			continue;
+		fprintf(out, "\nTIME IN CHANNEL of %s %s, send entry to receive exit "
+			"(%" PRIu64 " samples)\n", ipc_kind_name(kind),
+			ipc_mech_name(ipc_kind_mech(kind)), (uint64_t)sum.samples);
+		hist_print(out, sum.slots, IPC_HIST_SLOTS, "nsecs");
+	}
+}
+
 static void print_signal_latency(FILE *out, const struct snapshot *s)
 {
 	for (uint32_t sig = 0; sig < IPC_NSIG; sig++) {
@@ -473,10 +550,12 @@ void report_text(FILE *out, const struct run_info *ri, const struct snapshot *s)
 	print_copies(out, s);
 	print_objects(out, s, ri->top);
 	print_channels(out, s);
+	print_chan_time(out, s, ri->top);
 	print_signals(out, s);
 	print_procs(out, s);
 	if (!ri->no_hist) {
 		print_hists(out, s);
+		print_chan_hists(out, s);
 		print_signal_latency(out, s);
 	}
 	print_problems(out, ri, s);
@@ -628,6 +707,44 @@ static void json_msgtypes(struct json_writer *jw, const struct snapshot *s,
 	jw_array_end(jw);
 }
 
+/* {samples, unmatched, overflow, latency}, or null */
+static void json_chan_stats(struct json_writer *jw, const struct ipc_chan_stats *c)
+{
+	if (!c) {
+		jw_null(jw);
+		return;
+	}
+	jw_object_begin(jw);
+	jw_kv_uint(jw, "samples", c->samples);
+	jw_kv_uint(jw, "unmatched", c->unmatched);
+	jw_kv_uint(jw, "overflow", c->overflow);
+	jw_key(jw, "latency");
+	report_json_latency(jw, c->sum_ns, c->slots);
+	jw_object_end(jw);
+}
+
+static void json_chan_time(struct json_writer *jw, const struct snapshot *s)
+{
+	struct ipc_chan_stats sum;
+
+	jw_key(jw, "time_in_channel");
+	jw_array_begin(jw);
+	for (uint32_t kind = 0; kind < IPC_KIND_MAX; kind++) {
+		if (!snapshot_chan_kind(s, kind, &sum))
+			continue;
+		jw_object_begin(jw);
+		jw_kv_string(jw, "mechanism", ipc_mech_name(ipc_kind_mech(kind)));
+		jw_kv_string(jw, "kind", ipc_kind_name(kind));
+		jw_kv_uint(jw, "samples", sum.samples);
+		jw_kv_uint(jw, "unmatched", sum.unmatched);
+		jw_kv_uint(jw, "overflow", sum.overflow);
+		jw_key(jw, "latency");
+		report_json_latency(jw, sum.sum_ns, sum.slots);
+		jw_object_end(jw);
+	}
+	jw_array_end(jw);
+}
+
 static void json_sock(struct json_writer *jw, const struct ipc_sock_info *si)
 {
 	char buf[128];
@@ -737,6 +854,8 @@ static void json_objects(struct json_writer *jw, const struct snapshot *s)
 			jw_null(jw);
 		json_sock(jw, snapshot_sock(s, &o->key));
 		json_msgtypes(jw, s, &o->key);
+		jw_key(jw, "time_in_channel");
+		json_chan_stats(jw, snapshot_chan(s, &o->key));
 		jw_key(jw, "writers");
 		json_peers(jw, s, &o->key, IPC_DIR_IN);
 		jw_key(jw, "readers");
@@ -895,6 +1014,7 @@ int report_json(FILE *out, const struct run_info *ri, const struct snapshot *s)
 	json_copies(jw, s);
 	json_objects(jw, s);
 	json_channels(jw, s);
+	json_chan_time(jw, s);
 	json_signals(jw, s);
 	json_procs(jw, s);
 	jw_object_end(jw);

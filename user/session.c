@@ -15,6 +15,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -31,6 +32,7 @@ struct session {
 	struct bpf_link *links[MAX_PROBES];
 	struct probe_info probes[MAX_PROBES];
 	size_t nprobes;
+	struct probe_info *chan_probe;	/* time in channel: see setup_chan */
 	int ncpus;
 	struct ring_buffer *events;	/* trace only */
 	session_event_fn on_event;
@@ -215,6 +217,51 @@ static void fill_sys_handlers(volatile __u8 *handler)
 	}
 }
 
+static bool kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+/*
+ * Time in channel (--time-in-channel) is code inside ipc_sys_exit, behind
+ * the setting chan_enabled, not a program of its own: it needs BPF atomics
+ * that return a value (Linux 5.12+), and turned off the verifier never
+ * walks it (it would add about 0.2 s of verification to start-up). It is
+ * listed as a probe so that the report says whether it ran.
+ * IPCSCOPE_DISABLE_PROBES=time_in_channel turns it off as on an older
+ * kernel (tests that fallback).
+ */
+static void setup_chan(struct session *s, const struct session_config *cfg)
+{
+	struct probe_info *pi;
+	bool on = true;
+
+	if (s->nprobes == MAX_PROBES)
+		return;
+	pi = s->chan_probe = &s->probes[s->nprobes++];
+	snprintf(pi->name, sizeof(pi->name), "tp_btf/sys_exit: time in channel");
+	if (!cfg->time_in_channel) {
+		on = false;
+		pi->standby = true;
+		snprintf(pi->reason, sizeof(pi->reason),
+			 "off (record --time-in-channel turns it on)");
+	} else if (disabled_by_env("time_in_channel")) {
+		on = false;
+		snprintf(pi->reason, sizeof(pi->reason),
+			 "disabled by IPCSCOPE_DISABLE_PROBES");
+	} else if (!kernel_at_least(5, 12)) {
+		on = false;
+		snprintf(pi->reason, sizeof(pi->reason),
+			 "needs BPF atomics that return a value (Linux 5.12+)");
+	}
+	s->skel->rodata->chan_enabled = on;
+}
+
 static int check_btf(void)
 {
 	if (access("/sys/kernel/btf/vmlinux", R_OK) == 0)
@@ -330,6 +377,7 @@ int session_open(struct session **out, const struct session_config *cfg)
 		}
 	}
 	pick_fault_probe(s);
+	setup_chan(s, cfg);
 
 	err = ipcscope_bpf__load(s->skel);
 	if (err) {
@@ -383,6 +431,25 @@ int session_open(struct session **out, const struct session_config *cfg)
 		if (!pi->attached && !pi->standby)
 			errorf("warning: %s not attached: %s", pi->name, pi->reason);
 		i++;
+	}
+	if (s->chan_probe) {
+		struct probe_info *pi = s->chan_probe;
+
+		struct bpf_program *exit_prog = s->skel->progs.ipc_sys_exit;
+		size_t k = 0;
+
+		/* it runs where ipc_sys_exit runs */
+		bpf_object__for_each_program(prog, s->skel->obj) {
+			if (prog == exit_prog && k < s->nprobes)
+				pi->attached = s->skel->rodata->chan_enabled &&
+					       s->probes[k].attached;
+			k++;
+		}
+		if (!pi->attached && !pi->reason[0])
+			snprintf(pi->reason, sizeof(pi->reason),
+				 "tp_btf/sys_exit is not attached");
+		if (!pi->attached && !pi->standby)
+			errorf("warning: %s not attached: %s", pi->name, pi->reason);
 	}
 	*out = s;
 	return 0;
@@ -702,6 +769,17 @@ static void *add_msgtype(struct snapshot *snap, const void *key, const void *val
 	return r;
 }
 
+static void *add_chan(struct snapshot *snap, const void *key, const void *value)
+{
+	struct ipc_chan_row *r = snapshot_add_chan(snap);
+
+	if (r) {
+		memcpy(&r->key, key, sizeof(r->key));
+		memcpy(&r->st, value, sizeof(r->st));
+	}
+	return r;
+}
+
 static void *add_sig(struct snapshot *snap, const void *key, const void *value)
 {
 	struct ipc_sig_row *r = snapshot_add_sig(snap);
@@ -734,6 +812,8 @@ int session_read(const struct session *s, struct snapshot *snap)
 		err = read_hash(s->skel->maps.sock_info, snap, add_sock);
 	if (!err)
 		err = read_hash(s->skel->maps.msg_types, snap, add_msgtype);
+	if (!err)
+		err = read_hash(s->skel->maps.chan_time, snap, add_chan);
 	if (!err)
 		err = read_hash(s->skel->maps.op_errors, snap, add_err);
 	if (!err)

@@ -22,6 +22,7 @@ struct session_config {
 	bool all;		/* trace every process but ourselves */
 	pid_t self;		/* never traced */
 	const char *comm;	/* --comm: processes that exec this name join */
+	bool time_in_channel;	/* --time-in-channel: see setup_chan */
 	int cgroup_fd;		/* --cgroup on cgroup v2: an fd of its directory; -1 */
 	/* `ipcscope trace`: stream events of trace_kinds through a ring
 	   buffer of buffer_kb KiB to on_event; off when on_event is NULL */

@@ -55,6 +55,8 @@ struct config {
 	uint64_t size;
 	uint64_t types;
 	uint64_t start_delay_ms;
+	uint64_t send_delay_ms;	/* --send-delay */
+	uint64_t recv_delay_ms;	/* --recv-delay */
 	const char *out_path;	/* NULL: stdout */
 };
 
@@ -102,7 +104,8 @@ static void print_help(void)
 {
 	fputs(
 "Usage: msgq [--api sysv|posix] [--count N] [--size BYTES] [--types N]\n"
-"            [--receive any|bytype] [--out FILE] [--start-delay MS] [--help]\n"
+"            [--receive any|bytype] [--out FILE] [--start-delay MS]\n"
+"            [--send-delay MS] [--recv-delay MS] [--help]\n"
 "\n"
 "Ground-truth message queue workload for ipcscope tests.  The parent sends\n"
 "COUNT messages of SIZE bytes through one message queue and a forked child\n"
@@ -146,6 +149,12 @@ static void print_help(void)
 "  --start-delay MS     sleep MS milliseconds (0..600000, default 0) before\n"
 "                       creating the queue or forking, so that a tracer can\n"
 "                       attach to the parent's PID and then see the fork\n"
+"  --send-delay MS      the parent (sender) sleeps MS milliseconds\n"
+"                       (0..600000, default 0) after each message it sent,\n"
+"                       so the data never waits for the receiver\n"
+"  --recv-delay MS      the child (receiver) sleeps MS milliseconds\n"
+"                       (0..600000, default 0) before each receive call, so\n"
+"                       each message waits at least MS ms in the kernel\n"
 "  --help               print this text and exit\n"
 "\n"
 "The text of message i is a pattern computed from i.  The child checks the\n"
@@ -198,7 +207,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 {
 	static const char *const opts[] = {
 		"--api", "--count", "--size", "--types", "--receive", "--out",
-		"--start-delay",
+		"--start-delay", "--send-delay", "--recv-delay",
 	};
 	int receive_given = 0;
 
@@ -233,6 +242,10 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 			cfg->types = parse_num(name, val, 1, TYPES_MAX);
 		} else if (!strcmp(name, "--start-delay")) {
 			cfg->start_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
+		} else if (!strcmp(name, "--send-delay")) {
+			cfg->send_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
+		} else if (!strcmp(name, "--recv-delay")) {
+			cfg->recv_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
 		} else {
 			cfg->out_path = parse_out_path(val);
 		}
@@ -520,6 +533,8 @@ static int child_run(const struct config *cfg, struct sysv_msg *msg,
 		ssize_t n;
 		int ok;
 
+		if (cfg->recv_delay_ms && sleep_ms(cfg->recv_delay_ms) < 0)
+			return 1;
 		for (;;) {
 			if (cfg->api == API_SYSV) {
 				long want = cfg->receive == RECV_BYTYPE ?
@@ -610,6 +625,8 @@ static int parent_run(const struct config *cfg, struct sysv_msg *msg, int q,
 		}
 		c->bytes_sent += size;
 		sent_by_type[type]++;
+		if (cfg->send_delay_ms && sleep_ms(cfg->send_delay_ms) < 0)
+			return -1;
 	}
 	return 0;
 }

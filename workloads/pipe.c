@@ -55,6 +55,8 @@ struct config {
 	uint64_t size;
 	uint64_t count;
 	uint64_t start_delay_ms;
+	uint64_t send_delay_ms;	/* --send-delay */
+	uint64_t recv_delay_ms;	/* --recv-delay */
 	const char *out_path;	/* NULL: stdout */
 	const char *fifo_dir;	/* NULL: $TMPDIR or /tmp */
 	int null_fd;		/* /dev/null for --read-method splice, else -1 */
@@ -97,7 +99,8 @@ static void print_help(void)
 "Usage: pipe [--mode anon|fifo] [--pattern stream|pingpong] [--size BYTES]\n"
 "            [--count N] [--write-method write|writev|vmsplice|sendfile]\n"
 "            [--read-method read|readv|splice] [--out FILE] [--fifo-dir DIR]\n"
-"            [--start-delay MS] [--help]\n"
+"            [--start-delay MS]\n"
+"            [--send-delay MS] [--recv-delay MS] [--help]\n"
 "\n"
 "Ground-truth pipe workload for ipcscope tests.  A parent and a forked child\n"
 "move a known amount of data through pipes, writing with one syscall and\n"
@@ -153,6 +156,12 @@ static void print_help(void)
 "  --start-delay MS     sleep MS milliseconds (0..600000, default 0) before\n"
 "                       creating any pipe or forking, so that a tracer can\n"
 "                       attach to the parent's PID and then see the fork\n"
+"  --send-delay MS      stream only: the sender sleeps MS milliseconds\n"
+"                       (0..600000, default 0) after each message it sent,\n"
+"                       so the data never waits for the receiver\n"
+"  --recv-delay MS      stream only: the receiver sleeps MS milliseconds\n"
+"                       (0..600000, default 0) before each receive call, so\n"
+"                       each message waits at least MS ms in the kernel\n"
 "  --help               print this text and exit\n"
 "\n"
 "Output: one JSON object, printed by the parent after the child has exited:\n"
@@ -190,7 +199,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 {
 	static const char *const opts[] = {
 		"--mode", "--pattern", "--size", "--count", "--out",
-		"--fifo-dir", "--start-delay", "--write-method", "--read-method",
+		"--fifo-dir", "--start-delay", "--send-delay", "--recv-delay", "--write-method", "--read-method",
 	};
 
 	for (int i = 1; i < argc; i++) {
@@ -243,6 +252,10 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 			cfg->count = parse_num(name, val, 1, COUNT_MAX);
 		} else if (!strcmp(name, "--start-delay")) {
 			cfg->start_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
+		} else if (!strcmp(name, "--send-delay")) {
+			cfg->send_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
+		} else if (!strcmp(name, "--recv-delay")) {
+			cfg->recv_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
 		} else if (!strcmp(name, "--out")) {
 			cfg->out_path = parse_out_path(val);
 		} else {
@@ -519,7 +532,11 @@ static int child_run(const struct config *cfg, char *buf, int rfd, int wfd,
 
 	if (!pingpong) {
 		for (;;) {
-			ssize_t n = read_once(cfg, rfd, buf, size, 0, c);
+			ssize_t n;
+
+			if (cfg->recv_delay_ms && sleep_ms(cfg->recv_delay_ms) < 0)
+				return 1;
+			n = read_once(cfg, rfd, buf, size, 0, c);
 
 			if (n < 0) {
 				sys_error("child", rname);
@@ -630,6 +647,8 @@ static int parent_run(const struct config *cfg, char *buf, int wfd, int rfd,
 			sys_error("parent", wname);
 			goto out;
 		}
+		if (cfg->send_delay_ms && sleep_ms(cfg->send_delay_ms) < 0)
+			goto out;
 		if (pingpong) {
 			int r = read_exact(cfg, rfd, buf, size, c);
 

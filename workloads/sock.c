@@ -72,6 +72,8 @@ struct config {
 	uint64_t size;
 	uint64_t count;
 	uint64_t start_delay_ms;
+	uint64_t send_delay_ms;	/* --send-delay */
+	uint64_t recv_delay_ms;	/* --recv-delay */
 	const char *out_path;	/* NULL: stdout */
 	int family_given, connect_given, size_given;
 };
@@ -175,7 +177,8 @@ static void print_help(void)
 "            [--family 4|6] [--pattern stream|pingpong] [--size BYTES]\n"
 "            [--count N] [--io send|write|sendmsg]\n"
 "            [--connect socketpair|path|abstract] [--out FILE]\n"
-"            [--start-delay MS] [--help]\n"
+"            [--start-delay MS]\n"
+"            [--send-delay MS] [--recv-delay MS] [--help]\n"
 "\n"
 "Ground-truth socket workload for ipcscope tests.  A parent and a forked\n"
 "child move a known amount of data through one socket connection with one\n"
@@ -241,6 +244,12 @@ static void print_help(void)
 "  --start-delay MS     sleep MS milliseconds (0..600000, default 0) before\n"
 "                       creating any socket or forking, so that a tracer can\n"
 "                       attach to the parent's PID and then see the fork\n"
+"  --send-delay MS      stream only: the sender sleeps MS milliseconds\n"
+"                       (0..600000, default 0) after each message it sent,\n"
+"                       so the data never waits for the receiver\n"
+"  --recv-delay MS      stream only: the receiver sleeps MS milliseconds\n"
+"                       (0..600000, default 0) before each receive call, so\n"
+"                       each message waits at least MS ms in the kernel\n"
 "  --help               print this text and exit\n"
 "\n"
 "The processes wait for each other by polling words in the shared mapping\n"
@@ -329,7 +338,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 {
 	static const char *const opts[] = {
 		"--type", "--family", "--pattern", "--size", "--count", "--io",
-		"--connect", "--out", "--start-delay",
+		"--connect", "--out", "--start-delay", "--send-delay", "--recv-delay",
 	};
 	static const char *const patterns[] = { "stream", "pingpong" };
 	uint64_t max;
@@ -370,6 +379,10 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 			cfg->count = parse_num(name, val, 1, COUNT_MAX);
 		} else if (!strcmp(name, "--start-delay")) {
 			cfg->start_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
+		} else if (!strcmp(name, "--send-delay")) {
+			cfg->send_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
+		} else if (!strcmp(name, "--recv-delay")) {
+			cfg->recv_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
 		} else {
 			cfg->out_path = parse_out_path(val);
 		}
@@ -845,6 +858,9 @@ static int child_run(const struct config *cfg, char *buf, int fd,
 			sh->xfer.start_ns = mono_ns();
 		if (send_msg(cfg, fd, buf, size, c, peer, "child") < 0)
 			goto out;
+		if (cfg->pattern == PAT_STREAM && cfg->send_delay_ms &&
+		    sleep_ms(cfg->send_delay_ms) < 0)
+			goto out;
 		if (cfg->pattern == PAT_PINGPONG &&
 		    recv_msg(cfg, fd, buf, size, c, peer, "child", i) < 0)
 			goto out;
@@ -1017,8 +1033,11 @@ static int parent_run(const struct config *cfg, char *buf, int pfd,
 	if (cfg->pattern == PAT_STREAM && has_eof(cfg->type)) {
 		/* Until EOF: the last call is the one that returns 0. */
 		for (;;) {
-			ssize_t n = recv_once(cfg, fd, buf, size, c, peer,
-					      "parent");
+			ssize_t n;
+
+			if (cfg->recv_delay_ms && sleep_ms(cfg->recv_delay_ms) < 0)
+				goto out;
+			n = recv_once(cfg, fd, buf, size, c, peer, "parent");
 
 			if (n < 0)
 				goto out;
@@ -1037,6 +1056,9 @@ static int parent_run(const struct config *cfg, char *buf, int pfd,
 		}
 	} else {
 		for (uint64_t i = 0; i < cfg->count; i++) {
+			if (cfg->pattern == PAT_STREAM && cfg->recv_delay_ms &&
+			    sleep_ms(cfg->recv_delay_ms) < 0)
+				goto out;
 			if (recv_msg(cfg, fd, buf, size, c, peer, "parent",
 				     i) < 0)
 				goto out;

@@ -760,3 +760,49 @@ TEST(model_channels_by_bytes)
 	ASSERT_EQ_U64(s->objs[ch[2].b].key.ino, 2);
 	ASSERT_EQ_U64(ch[2].bytes, 2);
 }
+
+TEST(model_chan_lookup_add_and_per_kind)
+{
+	struct snapshot s;
+	struct ipc_chan_stats sum;
+	struct ipc_obj_key pipe = { .kind = IPC_KIND_PIPE, .dev = 13, .ino = 7 };
+	struct ipc_obj_key other = { .kind = IPC_KIND_PIPE, .dev = 13, .ino = 8 };
+	struct ipc_obj_key fifo = { .kind = IPC_KIND_FIFO, .dev = 2, .ino = 7 };
+
+	memset(&s, 0, sizeof(s));
+	ASSERT_TRUE(snapshot_add_chan(&s) && snapshot_add_chan(&s) &&
+		    snapshot_add_chan(&s));
+	s.chans[0].key = pipe;
+	s.chans[0].st.samples = 2;
+	s.chans[0].st.sum_ns = 30;
+	s.chans[0].st.slots[3] = 1;
+	s.chans[0].st.slots[4] = 1;
+	s.chans[1].key = other;
+	s.chans[1].st.samples = 1;
+	s.chans[1].st.sum_ns = 5;
+	s.chans[1].st.slots[2] = 1;
+	s.chans[1].st.overflow = 3;
+	s.chans[2].key = fifo;		/* same ino, other kind and device */
+	s.chans[2].st.unmatched = 9;
+
+	ASSERT_TRUE(snapshot_chan(&s, &pipe) == &s.chans[0].st);
+	ASSERT_TRUE(snapshot_chan(&s, &fifo) == &s.chans[2].st);
+	ASSERT_TRUE(snapshot_chan(&s, &(struct ipc_obj_key){ .kind = IPC_KIND_PIPE,
+							     .dev = 13, .ino = 9 }) == NULL);
+	ASSERT_TRUE(snapshot_chan_kind(&s, IPC_KIND_PIPE, &sum));
+	ASSERT_EQ_U64(sum.samples, 3);
+	ASSERT_EQ_U64(sum.sum_ns, 35);
+	ASSERT_EQ_U64(sum.overflow, 3);
+	ASSERT_EQ_U64(sum.unmatched, 0);
+	ASSERT_EQ_U64(sum.slots[2], 1);
+	ASSERT_EQ_U64(sum.slots[3], 1);
+	ASSERT_EQ_U64(sum.slots[4], 1);
+	/* misses only still make a row; nothing at all does not */
+	ASSERT_TRUE(snapshot_chan_kind(&s, IPC_KIND_FIFO, &sum));
+	ASSERT_EQ_U64(sum.unmatched, 9);
+	ASSERT_EQ_U64(sum.samples, 0);
+	ASSERT_TRUE(!snapshot_chan_kind(&s, IPC_KIND_SYSV_MSQ, &sum));
+	ASSERT_EQ_U64(sum.samples + sum.unmatched + sum.overflow + sum.slots[2], 0);
+	snapshot_free(&s);
+	ASSERT_TRUE(s.chans == NULL && s.nchans == 0);
+}

@@ -772,3 +772,107 @@ TEST(report_json_write_error_returns_minus_one)
 	fclose(full);
 	ASSERT_EQ_I64(ret, -1);
 }
+
+/* ---- time in channel -------------------------------------------------- */
+
+/* The pipe of pipe_snapshot() as a receiving end: 3 samples (2 in slot 10,
+ * 1 in slot 20), 1 unmatched, 2 overflow; and a SysV queue with none timed. */
+static struct snapshot *chan_snapshot(void)
+{
+	struct snapshot *s = pipe_snapshot();
+	struct ipc_chan_row *c, *q;
+
+	/* each add may move the rows: fill them after the last */
+	if (!snapshot_add_chan(s) || !snapshot_add_chan(s))
+		abort();
+	c = &s->chans[0];
+	q = &s->chans[1];
+	c->key = (struct ipc_obj_key){ .kind = IPC_KIND_PIPE, .dev = PIPE_KDEV,
+				       .ino = PIPE_INO };
+	c->st.samples = 3;
+	c->st.sum_ns = 1024 + 1500 + 1048576;
+	c->st.slots[10] = 2;
+	c->st.slots[20] = 1;
+	c->st.unmatched = 1;
+	c->st.overflow = 2;
+	q->key = (struct ipc_obj_key){ .kind = IPC_KIND_SYSV_MSQ, .ino = 5 };
+	q->st.unmatched = 4;
+	return s;
+}
+
+TEST(report_text_time_in_channel_rows)
+{
+	struct run_info ri = command_run();
+	const char *t = text_report(&ri, chan_snapshot());
+
+	ASSERT_LINE(t, "TIME IN CHANNEL (data waiting in the kernel: send syscall entry "
+		    "to receive exit; one sample per receive)");
+	ASSERT_LINE(t, "  pipe   anon                    3   350.4 us     2.0 us    2.10 ms"
+		    "          1         2  (all)");
+	ASSERT_LINE(t, "  pipe   anon                    3   350.4 us     2.0 us    2.10 ms"
+		    "          1         2  pipe:[16155]");
+	/* a kind with misses only: a row, no averages */
+	ASSERT_LINE(t, "  msgq   sysv                    0          -          -          -"
+		    "          4         0  (all)");
+	ASSERT_TRUE(strstr(t, "  unmatched: the data was sent before tracing began") != NULL);
+}
+
+TEST(report_text_time_in_channel_histogram_only_with_samples)
+{
+	struct run_info ri = command_run();
+	const char *t = text_report(&ri, chan_snapshot());
+	const char *h = strstr(t, "\nTIME IN CHANNEL of anon pipe, send entry to receive exit "
+			       "(3 samples)\n");
+
+	ASSERT_TRUE(h != NULL);
+	ASSERT_LINE(h, "      1024 -> 2047       : 2        |****************************************|");
+	ASSERT_LINE(h, "   1048576 -> 2097151    : 1        |********************                    |");
+	ASSERT_NO_SUBSTR(t, "TIME IN CHANNEL of sysv msgq");
+	ri.no_hist = true;
+	t = text_report(&ri, chan_snapshot());
+	ASSERT_NO_SUBSTR(t, "TIME IN CHANNEL of ");
+	ASSERT_TRUE(strstr(t, "\nTIME IN CHANNEL (") != NULL);
+}
+
+TEST(report_text_no_time_in_channel_section_without_rows)
+{
+	struct run_info ri = command_run();
+	const char *t = text_report(&ri, pipe_snapshot());
+
+	ASSERT_NO_SUBSTR(t, "TIME IN CHANNEL");
+}
+
+static const char *chan_json_py =
+"import json, sys\n"
+"d = json.load(open(sys.argv[1]))\n"
+"for r in d['time_in_channel']:\n"
+"    print(r['mechanism'], r['kind'], r['samples'], r['unmatched'], r['overflow'],\n"
+"          r['latency']['sum_ns'], r['latency']['p50_ns_le'], r['latency']['log2_ns'])\n"
+"for o in d['objects']:\n"
+"    print(o['name'], o['time_in_channel'] and o['time_in_channel']['samples'])\n"
+"print(d['drops']['channels'])\n";
+
+TEST(report_json_time_in_channel)
+{
+	struct run_info ri = command_run();
+	const char *j, *out, *why;
+	int ret;
+
+	j = json_report(&ri, chan_snapshot(), &ret);
+	ASSERT_EQ_I64(ret, 0);
+	why = json_structure_error(j);
+	if (why)
+		test_fail(__FILE__, __LINE__, "%s:\n%s", why, j);
+	if (!test_have("python3")) {
+		printf("note: no python3, JSON parse check skipped\n");
+		return;
+	}
+	out = test_python_on_json(chan_json_py, j, &why);
+	if (!out)
+		test_fail(__FILE__, __LINE__, "%s", why);
+	ASSERT_STREQ(out,
+		     "pipe anon 3 1 2 1051100 2047 [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]\n"
+		     "msgq sysv 0 4 0 0 None []\n"
+		     "pipe:[16155] 3\n"
+		     "0\n");
+}
