@@ -493,13 +493,28 @@ int session_targets_fd(const struct session *s)
 	return bpf_map__fd(s->skel->maps.targets);
 }
 
+/*
+ * The procs map is keyed by (tgid, start): the first process to start with
+ * this pid is the one that was running when it was given to -p (a later
+ * one can only have got the pid after it exited).
+ */
 bool session_proc_exited(const struct session *s, pid_t tgid)
 {
+	int fd = bpf_map__fd(s->skel->maps.procs);
+	struct ipc_proc_key key, next, first = { 0 };
 	struct ipc_proc p;
-	__u32 key = tgid;
+	void *prev = NULL;
+	bool found = false;
 
-	if (bpf_map__lookup_elem(s->skel->maps.procs, &key, sizeof(key), &p,
-				 sizeof(p), 0))
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (key.tgid == (__u32)tgid && (!found || key.start < first.start)) {
+			first = key;
+			found = true;
+		}
+	}
+	if (!found || bpf_map_lookup_elem(fd, &first, &p))
 		return false;
 	return p.flags & IPC_PROC_EXITED;
 }
@@ -617,7 +632,11 @@ static void *add_proc(struct snapshot *snap, const void *key, const void *value)
 	struct ipc_proc_row *r = snapshot_add_proc(snap);
 
 	if (r) {
-		memcpy(&r->tgid, key, sizeof(r->tgid));
+		struct ipc_proc_key k;
+
+		memcpy(&k, key, sizeof(k));
+		r->tgid = k.tgid;
+		r->start = k.start;
 		memcpy(&r->p, value, sizeof(r->p));
 	}
 	return r;
