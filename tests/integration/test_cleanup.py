@@ -11,8 +11,8 @@ from harness import IPCSCOPE, bpf_programs_loaded, eq, no_bpf_left, spawn, tmp, 
 # long-running invocations: each is interrupted while it works
 LONG_RUNS = [
     ("pipe", ["--mode", "fifo", "--pattern", "pingpong", "--count", 100000000, "--size", 1]),
-    ("shm", ["--api", "sysv", "--size", 268435456]),
-    ("shm", ["--api", "posix", "--size", 268435456]),
+    ("shm", ["--api", "sysv", "--size", 1073741824]),
+    ("shm", ["--api", "posix", "--size", 1073741824]),
     ("signal", ["--mode", "pingpong", "--count", 100000000]),
     ("msgq", ["--api", "sysv", "--count", 100000000]),
     ("msgq", ["--api", "posix", "--count", 100000000]),
