@@ -87,6 +87,8 @@ IPC_SETTING(bool, trace_events);
 IPC_SETTING(__u32, trace_kinds);
 /* wake the reader once this much is waiting; below it, it polls */
 IPC_SETTING(__u64, trace_wakeup_bytes);
+/* tests: the code paths of kernels older than this one's (current_start) */
+IPC_SETTING(bool, old_kernel_paths);
 /* time in channel (chan.bpf.h): kernels with BPF atomics (5.12+) */
 IPC_SETTING(bool, chan_enabled);
 /* enum ipc_sys by syscall number: what ipc_sys_enter does for it */
@@ -100,7 +102,8 @@ static struct ipc_ep_stats ep_zero;
 
 /* Processes being traced (tgid -> 1); children are added on fork. */
 IPC_MAP(targets, BPF_MAP_TYPE_HASH, __u32, __u8, MAX_TARGETS);
-IPC_MAP(procs, BPF_MAP_TYPE_HASH, __u32, struct ipc_proc, MAX_PROCS);
+/* Every process seen, exited ones included: a reused pid gets a new record. */
+IPC_MAP(procs, BPF_MAP_TYPE_HASH, struct ipc_proc_key, struct ipc_proc, MAX_PROCS);
 IPC_MAP(op_stats, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, struct ipc_op_stats,
 	IPC_OP_SLOTS);
 IPC_MAP(op_errors, BPF_MAP_TYPE_HASH, struct ipc_err_key, __u64, MAX_ERRNOS);
@@ -247,6 +250,24 @@ static __always_inline bool is_target(__u32 tgid)
 static __always_inline __u32 current_tgid(void)
 {
 	return bpf_get_current_pid_tgid() >> 32;
+}
+
+/*
+ * When the current process started (struct ipc_proc_key): with its tgid it
+ * names one process, not whichever holds the pid now. Two loads through
+ * BTF pointers (CO-RE), no map lookup: cheap enough for every syscall.
+ * Kernels before 5.11 lack bpf_get_current_task_btf: the check is resolved
+ * against the kernel's BTF at load, so there the verifier sees only the
+ * two CO-RE reads (helper calls) instead. old_kernel_paths takes that path
+ * here too, for the tests.
+ */
+static __always_inline __u64 current_start(void)
+{
+	if (!old_kernel_paths &&
+	    bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf))
+		return bpf_get_current_task_btf()->group_leader->start_time;
+	return BPF_CORE_READ((struct task_struct *)bpf_get_current_task(),
+			     group_leader, start_time);
 }
 
 /* floor(log2(v)), 0 for 0: the histogram slot, as in libbpf-tools' bits.bpf.h */
@@ -557,7 +578,7 @@ static __always_inline void *lookup_or_init(void *map, const void *key,
  * The per-process record, created on first sight. It is looked up on every
  * syscall of a target: the initial values are made only when it is missing.
  */
-static __noinline struct ipc_proc *proc_create(__u32 tgid)
+static __noinline struct ipc_proc *proc_create(const struct ipc_proc_key *key)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct ipc_proc init = {};
@@ -565,14 +586,20 @@ static __noinline struct ipc_proc *proc_create(__u32 tgid)
 	init.ppid = BPF_CORE_READ(task, real_parent, tgid);
 	init.first_ns = bpf_ktime_get_ns();
 	BPF_CORE_READ_STR_INTO(&init.comm, task, group_leader, comm);
-	return lookup_or_init(&procs, &tgid, &init, IPC_DROP_PROC);
+	return lookup_or_init(&procs, key, &init, IPC_DROP_PROC);
 }
 
+/*
+ * The current process's record: tgid must be current_tgid() (every caller
+ * runs in the process it counts). The key is (tgid, current_start()), so
+ * a process that got an exited one's pid gets a record of its own.
+ */
 static __always_inline struct ipc_proc *proc_lookup(__u32 tgid)
 {
-	struct ipc_proc *p = bpf_map_lookup_elem(&procs, &tgid);
+	struct ipc_proc_key key = { .tgid = tgid, .start = current_start() };
+	struct ipc_proc *p = bpf_map_lookup_elem(&procs, &key);
 
-	return p ? p : proc_create(tgid);
+	return p ? p : proc_create(&key);
 }
 
 /* What the syscall moved, from its return value or its arguments. */
@@ -624,6 +651,7 @@ static __always_inline void account_object(const struct inflight_obj *o,
 	ek.obj = o->key;
 	ek.tgid = current_tgid();
 	ek.dir = dir;
+	ek.start = current_start();
 	es = lookup_or_init(&endpoints, &ek, &ep_zero, IPC_DROP_ENDPOINT);
 	if (!es)
 		return;

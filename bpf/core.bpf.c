@@ -54,6 +54,8 @@ SEC("tp_btf/sched_process_fork")
 int BPF_PROG(ipc_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptgid = parent->tgid, ctgid = child->tgid;
+	/* a new process leads its thread group: its own start is the key's */
+	struct ipc_proc_key key = { .tgid = ctgid, .start = child->start_time };
 	struct ipc_proc init = {};
 	__u8 one = 1;
 
@@ -77,7 +79,8 @@ int BPF_PROG(ipc_fork, struct task_struct *parent, struct task_struct *child)
 	init.flags = IPC_PROC_FORKED;
 	init.first_ns = bpf_ktime_get_ns();
 	bpf_probe_read_kernel_str(&init.comm, sizeof(init.comm), parent->comm);
-	if (bpf_map_update_elem(&procs, &ctgid, &init, BPF_ANY))
+	/* a reused pid: a new key, the exited process's record stays */
+	if (bpf_map_update_elem(&procs, &key, &init, BPF_ANY))
 		count_drop(IPC_DROP_PROC);
 	return 0;
 }

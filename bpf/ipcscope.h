@@ -198,6 +198,7 @@ struct ipc_ep_key {
 	struct ipc_obj_key obj;
 	__u32 tgid;
 	__u32 dir;		/* enum ipc_dir */
+	__u64 start;		/* the process's start: see struct ipc_proc_key */
 };
 
 struct ipc_ep_stats {
@@ -215,7 +216,21 @@ enum ipc_proc_flags {
 	IPC_PROC_FORKED = 1 << 2,	/* seen being forked while followed */
 };
 
-/* Per traced process (key: tgid). */
+/*
+ * Which process: its tgid and when it started. A pid can be reused within
+ * one run; the process that gets it again has another start, so the two
+ * stay apart here and in every key that names a process (endpoints,
+ * signals). start is the thread-group leader's task->start_time: ns of
+ * CLOCK_MONOTONIC, the clock of bpf_ktime_get_ns (an exec by another
+ * thread keeps it: de_thread() copies it to the new leader).
+ */
+struct ipc_proc_key {
+	__u32 tgid;
+	__u32 pad;
+	__u64 start;
+};
+
+/* Per traced process (key: struct ipc_proc_key). */
 struct ipc_proc {
 	__u32 ppid;
 	__u32 flags;		/* enum ipc_proc_flags */
@@ -287,6 +302,9 @@ struct ipc_sig_key {
 	__u32 event;		/* enum ipc_sig_event */
 	__s32 code;		/* si_code: SI_USER (kill), SI_TKILL, SI_QUEUE, > 0 kernel */
 	__u32 pad;
+	__u64 sender_start;	/* the sender's start (struct ipc_proc_key);
+				   0 for HANDLED */
+	__u64 target_start;	/* the target's */
 };
 
 /* generation to delivery latency, per signal number (per-CPU array) */

@@ -16,16 +16,21 @@
 struct sig_pend_key {
 	__u32 tgid;
 	__u32 sig;
+	__u64 start;	/* the target's start: not a later owner of its pid */
 };
 
 /* When the pending signal was generated, for the delivery latency. */
 IPC_MAP_PRIVATE(sig_pending, BPF_MAP_TYPE_HASH, struct sig_pend_key, __u64, 4096);
 
-static __always_inline void count_signal(__u32 sender, __u32 target, __u32 sig,
-					 __u32 event, __s32 code)
+/* sender_start, target_start: the processes' starts (struct ipc_proc_key) */
+static __always_inline void count_signal(__u32 sender, __u64 sender_start,
+					 __u32 target, __u64 target_start,
+					 __u32 sig, __u32 event, __s32 code)
 {
 	struct ipc_sig_key key = { .sender = sender, .target = target,
-				   .sig = sig, .event = event, .code = code };
+				   .sig = sig, .event = event, .code = code,
+				   .sender_start = sender_start,
+				   .target_start = target_start };
 	__u64 zero = 0, *cnt;
 
 	cnt = lookup_or_init(&sig_stats, &key, &zero, IPC_DROP_SIGNAL);
@@ -69,7 +74,9 @@ int BPF_PROG(ipc_signal_generate, int sig, struct kernel_siginfo *info,
 
 	if (!is_target(sender) && !is_target(target))
 		return 0;
-	count_signal(sender, target, sig, result, siginfo_code(info));
+	pk.start = BPF_CORE_READ(task, group_leader, start_time);
+	count_signal(sender, current_start(), target, pk.start, sig, result,
+		     siginfo_code(info));
 	if (trace_wanted(IPC_TRACE_SIGNALS))
 		trace_signal(target, sig, result, siginfo_code(info), NO_DURATION);
 	if (result != IPC_SIG_DELIVERED)
@@ -93,7 +100,8 @@ int BPF_PROG(ipc_signal_deliver, int sig, struct kernel_siginfo *info,
 
 	if (!is_target(tgid))
 		return 0;
-	count_signal(0, tgid, sig, IPC_SIG_HANDLED, siginfo_code(info));
+	pk.start = current_start();
+	count_signal(0, 0, tgid, pk.start, sig, IPC_SIG_HANDLED, siginfo_code(info));
 	gen = bpf_map_lookup_elem(&sig_pending, &pk);
 	if (!gen) {
 		if (trace_wanted(IPC_TRACE_SIGNALS))

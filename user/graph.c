@@ -78,20 +78,23 @@ static struct graph_node *add_node(struct builder *b)
 	return &rows[b->g->nnodes++];
 }
 
-static ssize_t proc_node(struct builder *b, uint32_t pid)
+/* The node of process (pid, start): a reused pid is two processes. */
+static ssize_t proc_node(struct builder *b, uint32_t pid, uint64_t start)
 {
 	const struct ipc_proc_row *p;
 	struct graph_node *n;
 
 	for (size_t i = 0; i < b->g->nnodes; i++)
-		if (b->g->nodes[i].type == GRAPH_NODE_PROCESS && b->g->nodes[i].pid == pid)
+		if (b->g->nodes[i].type == GRAPH_NODE_PROCESS && b->g->nodes[i].pid == pid &&
+		    b->g->nodes[i].start == start)
 			return i;
 	n = add_node(b);
 	if (!n)
 		return -1;
-	p = snapshot_proc(b->s, pid);
+	p = snapshot_proc(b->s, pid, start);
 	n->type = GRAPH_NODE_PROCESS;
 	n->pid = pid;
+	n->start = start;
 	n->traced = p != NULL;
 	snprintf(n->comm, sizeof(n->comm), "%s", p ? p->p.comm : "?");
 	return b->g->nnodes - 1;
@@ -158,35 +161,48 @@ static void obj_eps(const struct snapshot *s, const struct ipc_obj_key *key,
 	}
 }
 
+static bool same_proc(const struct ipc_ep_row *a, const struct ipc_ep_row *b)
+{
+	return a->key.tgid == b->key.tgid && a->key.start == b->key.start;
+}
+
 /* Distinct processes among an object's endpoints. */
 static size_t obj_procs(const struct obj_eps *eps)
 {
-	uint32_t seen[64];
+	const struct ipc_ep_row *seen[64];
 	size_t n = 0;
 
 	for (int d = 0; d <= IPC_DIR_FAULT; d++)
 		for (size_t i = 0; i < eps->n[d]; i++) {
-			uint32_t pid = eps->dir[d][i].key.tgid;
+			const struct ipc_ep_row *ep = &eps->dir[d][i];
 			size_t j;
 
-			for (j = 0; j < n && seen[j] != pid; j++)
+			for (j = 0; j < n && !same_proc(seen[j], ep); j++)
 				;
 			if (j == n) {
 				if (n == ARRAY_SIZE(seen))
 					return n;	/* many: the exact count is not needed */
-				seen[n++] = pid;
+				seen[n++] = ep;
 			}
 		}
 	return n;
 }
 
-static bool moves_data(const struct obj_eps *eps, uint32_t pid)
+static bool moves_data(const struct obj_eps *eps, const struct ipc_ep_row *who)
 {
 	for (uint32_t d = IPC_DIR_IN; d <= IPC_DIR_OUT; d++)
 		for (size_t i = 0; i < eps->n[d]; i++)
-			if (eps->dir[d][i].key.tgid == pid)
+			if (same_proc(&eps->dir[d][i], who))
 				return true;
 	return false;
+}
+
+/* endpoint rows of one object and direction are sorted by pid, then start */
+static int cmp_ep_proc(const struct ipc_ep_row *a, const struct ipc_ep_row *b)
+{
+	if (a->key.tgid != b->key.tgid)
+		return a->key.tgid < b->key.tgid ? -1 : 1;
+	return a->key.start < b->key.start ? -1 : a->key.start > b->key.start;
 }
 
 /* An object as a node: data in, data out, and use without data. */
@@ -196,7 +212,8 @@ static void object_edges(struct builder *b, const struct ipc_obj_key *key,
 	for (size_t i = 0; i < eps->n[IPC_DIR_IN]; i++) {
 		const struct ipc_ep_row *ep = &eps->dir[IPC_DIR_IN][i];
 		struct graph_edge *e = add_edge(b, GRAPH_EDGE_SEND,
-						proc_node(b, ep->key.tgid), node, key->kind);
+						proc_node(b, ep->key.tgid, ep->key.start),
+						node, key->kind);
 
 		if (e)
 			e->sent = ep;
@@ -204,7 +221,8 @@ static void object_edges(struct builder *b, const struct ipc_obj_key *key,
 	for (size_t i = 0; i < eps->n[IPC_DIR_OUT]; i++) {
 		const struct ipc_ep_row *ep = &eps->dir[IPC_DIR_OUT][i];
 		struct graph_edge *e = add_edge(b, GRAPH_EDGE_RECEIVE, node,
-						proc_node(b, ep->key.tgid), key->kind);
+						proc_node(b, ep->key.tgid, ep->key.start),
+						key->kind);
 
 		if (e)
 			e->received = ep;
@@ -215,21 +233,22 @@ static void object_edges(struct builder *b, const struct ipc_obj_key *key,
 					      &eps->dir[IPC_DIR_OTHER][i] : NULL;
 		const struct ipc_ep_row *fl = j < eps->n[IPC_DIR_FAULT] ?
 					      &eps->dir[IPC_DIR_FAULT][j] : NULL;
-		uint32_t pid;
+		const struct ipc_ep_row *who;
 		struct graph_edge *e;
 
-		if (op && fl && op->key.tgid != fl->key.tgid) {
-			if (op->key.tgid < fl->key.tgid)
+		if (op && fl && !same_proc(op, fl)) {
+			if (cmp_ep_proc(op, fl) < 0)
 				fl = NULL;
 			else
 				op = NULL;
 		}
-		pid = op ? op->key.tgid : fl->key.tgid;
-		e = add_edge(b, GRAPH_EDGE_USE, proc_node(b, pid), node, key->kind);
+		who = op ? op : fl;
+		e = add_edge(b, GRAPH_EDGE_USE, proc_node(b, who->key.tgid, who->key.start),
+			     node, key->kind);
 		if (e) {
 			e->ops = op;
 			e->faults = fl;
-			e->with_data = moves_data(eps, pid);
+			e->with_data = moves_data(eps, who);
 		}
 		i += op != NULL;
 		j += fl != NULL;
@@ -272,8 +291,9 @@ static void channel_edges(struct builder *b, const struct ipc_channel *c, bool *
 
 			if (!snd)
 				continue;
-			e = add_edge(b, GRAPH_EDGE_CHANNEL, proc_node(b, snd->key.tgid),
-				     proc_node(b, rcv->key.tgid), ka->kind);
+			e = add_edge(b, GRAPH_EDGE_CHANNEL,
+				     proc_node(b, snd->key.tgid, snd->key.start),
+				     proc_node(b, rcv->key.tgid, rcv->key.start), ka->kind);
 			if (e) {
 				e->via = via[d];
 				e->sent = snd;
@@ -301,8 +321,9 @@ static void pipe_or_object_edges(struct builder *b, const struct ipc_obj_key *ke
 	    eps.n[IPC_DIR_OUT] == 1 && !eps.n[IPC_DIR_OTHER] && !eps.n[IPC_DIR_FAULT]) {
 		const struct ipc_ep_row *w = eps.dir[IPC_DIR_IN], *r = eps.dir[IPC_DIR_OUT];
 		struct graph_edge *e = add_edge(b, GRAPH_EDGE_CHANNEL,
-						proc_node(b, w->key.tgid),
-						proc_node(b, r->key.tgid), key->kind);
+						proc_node(b, w->key.tgid, w->key.start),
+						proc_node(b, r->key.tgid, r->key.start),
+						key->kind);
 
 		if (e) {
 			e->via = key;
@@ -329,7 +350,8 @@ static enum graph_sig_result sig_result(uint32_t event)
 }
 
 /* One edge per (sender, target, signal): rows are sorted by target, signal,
- * sender, then si_code and event, so each edge's rows are consecutive. */
+ * sender, then si_code and event, so each edge's rows are consecutive (a
+ * process being a pid and its start). */
 static void signal_edges(struct builder *b)
 {
 	const struct snapshot *s = b->s;
@@ -344,13 +366,15 @@ static void signal_edges(struct builder *b)
 			i++;
 			continue;
 		}
-		e = add_edge(b, GRAPH_EDGE_SIGNAL, proc_node(b, k->sender),
-			     proc_node(b, k->target), 0);
+		e = add_edge(b, GRAPH_EDGE_SIGNAL, proc_node(b, k->sender, k->sender_start),
+			     proc_node(b, k->target, k->target_start), 0);
 		for (j = i; j < s->nsigs; j++) {
 			const struct ipc_sig_row *r = &s->sigs[j];
 
 			if (r->key.target != k->target || r->key.sig != k->sig ||
-			    r->key.sender != k->sender)
+			    r->key.sender != k->sender ||
+			    r->key.target_start != k->target_start ||
+			    r->key.sender_start != k->sender_start)
 				break;
 			if (!e || r->key.event == IPC_SIG_HANDLED)
 				continue;
@@ -416,7 +440,8 @@ struct node_order {
 	size_t old;
 };
 
-/* processes by pid, then objects in the order they were met (busiest first) */
+/* processes by pid (a reused one's first process first), then objects in
+ * the order they were met (busiest first) */
 static int cmp_node(const void *pa, const void *pb)
 {
 	const struct node_order *a = pa, *b = pb;
@@ -425,7 +450,24 @@ static int cmp_node(const void *pa, const void *pb)
 		return a->node.type == GRAPH_NODE_PROCESS ? -1 : 1;
 	if (a->node.type == GRAPH_NODE_PROCESS && a->node.pid != b->node.pid)
 		return a->node.pid < b->node.pid ? -1 : 1;
+	if (a->node.type == GRAPH_NODE_PROCESS && a->node.start != b->node.start)
+		return a->node.start < b->node.start ? -1 : 1;
 	return a->old < b->old ? -1 : a->old > b->old;
+}
+
+/* Processes that share a pid (sorted: next to each other) are numbered. */
+static void number_reused_pids(struct graph *g)
+{
+	for (size_t i = 0; i < g->nnodes && g->nodes[i].type == GRAPH_NODE_PROCESS;) {
+		size_t j = i + 1;
+
+		while (j < g->nnodes && g->nodes[j].type == GRAPH_NODE_PROCESS &&
+		       g->nodes[j].pid == g->nodes[i].pid)
+			j++;
+		for (size_t k = i; j - i > 1 && k < j; k++)
+			g->nodes[k].seq = k - i + 1;
+		i = j;
+	}
 }
 
 static int order_nodes(struct graph *g)
@@ -453,6 +495,7 @@ static int order_nodes(struct graph *g)
 	}
 	free(ord);
 	free(remap);
+	number_reused_pids(g);
 	return 0;
 }
 
@@ -588,23 +631,45 @@ static const char *obj_shape(enum ipc_mech m)
 	}
 }
 
+/* "7336", or "7336.2" for the second process of the graph with pid 7336 */
+static void pid_label(char *buf, size_t len, const struct graph_node *n)
+{
+	if (n->seq)
+		snprintf(buf, len, "%u.%u", n->pid, n->seq);
+	else
+		snprintf(buf, len, "%u", n->pid);
+}
+
+/* "p7336", "p7336.2" (a reused pid), "o12" */
+static void node_id_str(char *buf, size_t len, const struct graph *g, size_t i)
+{
+	char pid[32];
+
+	if (g->nodes[i].type == GRAPH_NODE_PROCESS) {
+		pid_label(pid, sizeof(pid), &g->nodes[i]);
+		snprintf(buf, len, "p%s", pid);
+	} else {
+		snprintf(buf, len, "o%zu", i);
+	}
+}
+
 static void node_id(FILE *out, const struct graph *g, size_t i)
 {
-	const struct graph_node *n = &g->nodes[i];
+	char id[48];
 
-	if (n->type == GRAPH_NODE_PROCESS)
-		fprintf(out, "p%u", n->pid);
-	else
-		fprintf(out, "o%zu", i);
+	node_id_str(id, sizeof(id), g, i);
+	fputs(id, out);
 }
 
 /* "head 11803" for tooltips */
 static void node_text(char *buf, size_t len, const struct graph *g, size_t i)
 {
 	const struct graph_node *n = &g->nodes[i];
+	char pid[32];
 
+	pid_label(pid, sizeof(pid), n);
 	if (n->type == GRAPH_NODE_PROCESS)
-		snprintf(buf, len, "%s %u", n->comm, n->pid);
+		snprintf(buf, len, "%s %s", n->comm, pid);
 	else
 		snprintf(buf, len, "%s", n->name);
 }
@@ -618,6 +683,8 @@ static void dot_node(FILE *out, const struct graph *g, size_t i)
 	fputs("\t\"", out);
 	node_id(out, g, i);
 	if (n->type == GRAPH_NODE_PROCESS) {
+		char pid[32];
+
 		fputs("\" [shape=ellipse, style=filled, fillcolor=\"#dbe8f8\", "
 		      "color=\"#3b6ea5\", label=\"", out);
 		if (n->pid == 0)
@@ -626,7 +693,8 @@ static void dot_node(FILE *out, const struct graph *g, size_t i)
 			graph_dot_escape(out, n->comm);
 		else
 			fputs("not traced", out);
-		fprintf(out, "\\npid %u\"];\n", n->pid);
+		pid_label(pid, sizeof(pid), n);
+		fprintf(out, "\\npid %s%s\"];\n", pid, n->seq ? " (pid reused)" : "");
 		return;
 	}
 	m = ipc_kind_mech(n->key->kind);
@@ -850,12 +918,9 @@ static const char *const edge_type_names[] = {
 
 static void json_node_id(struct json_writer *jw, const struct graph *g, size_t i)
 {
-	char id[32];
+	char id[48];
 
-	if (g->nodes[i].type == GRAPH_NODE_PROCESS)
-		snprintf(id, sizeof(id), "p%u", g->nodes[i].pid);
-	else
-		snprintf(id, sizeof(id), "o%zu", i);
+	node_id_str(id, sizeof(id), g, i);
 	jw_string(jw, id);
 }
 
@@ -869,6 +934,7 @@ static void json_side(struct json_writer *jw, const char *key, const struct ipc_
 	}
 	jw_object_begin(jw);
 	jw_kv_uint(jw, "pid", ep->key.tgid);
+	jw_kv_uint(jw, "start_ns", ep->key.start);
 	jw_kv_uint(jw, "calls", ep->st.calls);
 	jw_kv_uint(jw, "bytes", ep->st.bytes);
 	jw_key(jw, "latency");
@@ -951,6 +1017,7 @@ int graph_write_json(FILE *out, const struct graph *g, const struct snapshot *s)
 		if (n->type == GRAPH_NODE_PROCESS) {
 			jw_kv_string(jw, "type", "process");
 			jw_kv_uint(jw, "pid", n->pid);
+			jw_kv_uint(jw, "start_ns", n->start);
 			jw_key(jw, "comm");
 			if (n->traced)
 				jw_string(jw, n->comm);

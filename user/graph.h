@@ -39,6 +39,10 @@ enum graph_node_type {
 struct graph_node {
 	enum graph_node_type type;
 	uint32_t pid;			/* process */
+	uint64_t start;			/* process: with pid, which one */
+	unsigned seq;			/* process: 0, or N when N processes of
+					   the graph had this pid (1 started
+					   first): its id is pPID.N */
 	bool traced;			/* process: seen in the snapshot */
 	char comm[IPC_COMM_LEN];	/* process: "?" if not traced */
 	const struct ipc_obj_key *key;	/* object: points into the snapshot */
@@ -88,7 +92,7 @@ struct graph_edge {
 };
 
 struct graph {
-	struct graph_node *nodes;	/* processes by pid, then objects */
+	struct graph_node *nodes;	/* processes by pid and start, then objects */
 	size_t nnodes;
 	struct graph_edge *edges;	/* busiest first within each type */
 	size_t nedges;

@@ -17,10 +17,11 @@ _Static_assert(sizeof(struct ipc_err_key) == 8, "err_key");
 _Static_assert(sizeof(struct ipc_obj_key) == 16, "obj_key");
 _Static_assert(sizeof(struct ipc_obj_stats) == 64, "obj_stats");
 _Static_assert(sizeof(struct ipc_obj_info) == 16 + IPC_NAME_LEN, "obj_info");
-_Static_assert(sizeof(struct ipc_sig_key) == 24, "sig_key");
+_Static_assert(sizeof(struct ipc_sig_key) == 40, "sig_key");
 _Static_assert(sizeof(struct ipc_sock_info) == 64 + 2 * IPC_SOCK_PATH_LEN, "sock_info");
 _Static_assert(sizeof(struct ipc_sig_lat) == (2 + IPC_HIST_SLOTS) * 8, "sig_lat");
-_Static_assert(sizeof(struct ipc_ep_key) == 24, "ep_key");
+_Static_assert(sizeof(struct ipc_ep_key) == 32, "ep_key");
+_Static_assert(sizeof(struct ipc_proc_key) == 16, "proc_key");
 _Static_assert(sizeof(struct ipc_ep_stats) == (3 + IPC_HIST_SLOTS) * 8, "ep_stats");
 _Static_assert(sizeof(struct ipc_proc) == 80, "proc");
 _Static_assert(sizeof(struct ipc_chan_stats) == (4 + IPC_HIST_SLOTS) * 8, "chan_stats");
@@ -227,6 +228,7 @@ struct ipc_ep_row *snapshot_add_ep(struct snapshot *s)
 
 struct ipc_proc_row *snapshot_add_proc(struct snapshot *s)
 {
+	s->procs_sorted = false;
 	return grow((void **)&s->procs, &s->nprocs, sizeof(*s->procs));
 }
 
@@ -284,6 +286,14 @@ static int cmp_obj(const void *pa, const void *pb)
 	return c ? c : cmp_obj_key(&a->key, &b->key);
 }
 
+/* processes: by pid, a reused pid's first process first */
+static int cmp_pid(uint32_t ta, uint64_t sa, uint32_t tb, uint64_t sb)
+{
+	if (ta != tb)
+		return ta < tb ? -1 : 1;
+	return sa < sb ? -1 : sa > sb;
+}
+
 static int cmp_ep(const void *pa, const void *pb)
 {
 	const struct ipc_ep_row *a = pa, *b = pb;
@@ -293,14 +303,14 @@ static int cmp_ep(const void *pa, const void *pb)
 		return c;
 	if (a->key.dir != b->key.dir)
 		return a->key.dir < b->key.dir ? -1 : 1;
-	return a->key.tgid < b->key.tgid ? -1 : a->key.tgid > b->key.tgid;
+	return cmp_pid(a->key.tgid, a->key.start, b->key.tgid, b->key.start);
 }
 
 static int cmp_proc(const void *pa, const void *pb)
 {
 	const struct ipc_proc_row *a = pa, *b = pb;
 
-	return a->tgid < b->tgid ? -1 : a->tgid > b->tgid;
+	return cmp_pid(a->tgid, a->start, b->tgid, b->start);
 }
 
 static int cmp_err(const void *pa, const void *pb)
@@ -317,12 +327,15 @@ static int cmp_sig(const void *pa, const void *pb)
 	const struct ipc_sig_key *a = &((const struct ipc_sig_row *)pa)->key;
 	const struct ipc_sig_key *b = &((const struct ipc_sig_row *)pb)->key;
 
-	if (a->target != b->target)
-		return a->target < b->target ? -1 : 1;
+	int c = cmp_pid(a->target, a->target_start, b->target, b->target_start);
+
+	if (c)
+		return c;
 	if (a->sig != b->sig)
 		return a->sig < b->sig ? -1 : 1;
-	if (a->sender != b->sender)
-		return a->sender < b->sender ? -1 : 1;
+	c = cmp_pid(a->sender, a->sender_start, b->sender, b->sender_start);
+	if (c)
+		return c;
 	if (a->code != b->code)
 		return a->code < b->code ? -1 : 1;
 	return a->event < b->event ? -1 : a->event > b->event;
@@ -350,6 +363,7 @@ void snapshot_sort(struct snapshot *s)
 		qsort(s->eps, s->neps, sizeof(*s->eps), cmp_ep);
 	if (s->nprocs)
 		qsort(s->procs, s->nprocs, sizeof(*s->procs), cmp_proc);
+	s->procs_sorted = true;
 	if (s->nerrs)
 		qsort(s->errs, s->nerrs, sizeof(*s->errs), cmp_err);
 }
@@ -382,12 +396,80 @@ void snapshot_free(struct snapshot *s)
 	s->nerrs = s->nobjs = s->neps = s->nprocs = s->ninfos = s->nsigs = 0;
 }
 
-const struct ipc_proc_row *snapshot_proc(const struct snapshot *s, uint32_t tgid)
+/*
+ * The rows that may have pid tgid: [*first, end). Sorted, only theirs (a
+ * lookup per endpoint row must not walk every process); else all.
+ */
+static size_t pid_rows(const struct snapshot *s, uint32_t tgid, size_t *first)
 {
-	for (size_t i = 0; i < s->nprocs; i++)
-		if (s->procs[i].tgid == tgid)
+	size_t lo = 0, hi = s->nprocs, end;
+
+	if (!s->procs_sorted) {
+		*first = 0;
+		return s->nprocs;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->procs[mid].tgid < tgid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < s->nprocs && s->procs[end].tgid == tgid; end++)
+		;
+	*first = lo;
+	return end;
+}
+
+const struct ipc_proc_row *snapshot_proc(const struct snapshot *s, uint32_t tgid,
+					 uint64_t start)
+{
+	size_t i, end = pid_rows(s, tgid, &i);
+
+	for (; i < end; i++)
+		if (s->procs[i].tgid == tgid && s->procs[i].start == start)
 			return &s->procs[i];
 	return NULL;
+}
+
+unsigned snapshot_pid_seq(const struct snapshot *s, uint32_t tgid, uint64_t start)
+{
+	unsigned same = 0, before = 0;
+	bool found = false;
+	size_t i, end = pid_rows(s, tgid, &i);
+
+	for (; i < end; i++) {
+		if (s->procs[i].tgid != tgid)
+			continue;
+		same++;
+		before += s->procs[i].start < start;
+		found |= s->procs[i].start == start;
+	}
+	return same > 1 && found ? before + 1 : 0;
+}
+
+void snapshot_proc_label(const struct snapshot *s, uint32_t tgid, uint64_t start,
+			 char *buf, size_t len)
+{
+	unsigned seq = snapshot_pid_seq(s, tgid, start);
+
+	if (seq)
+		snprintf(buf, len, "%u.%u", tgid, seq);
+	else
+		snprintf(buf, len, "%u", tgid);
+}
+
+bool snapshot_pid_reused(const struct snapshot *s)
+{
+	for (size_t i = 0; i < s->nprocs; i++) {
+		size_t j, end = pid_rows(s, s->procs[i].tgid, &j);
+
+		for (; j < end; j++)
+			if (j != i && s->procs[j].tgid == s->procs[i].tgid)
+				return true;
+	}
+	return false;
 }
 
 size_t snapshot_obj_eps(const struct snapshot *s, const struct ipc_obj_key *key,

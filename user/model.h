@@ -64,8 +64,11 @@ struct ipc_ep_row {
 	struct ipc_ep_stats st;
 };
 
+/* A process is (tgid, start), as struct ipc_proc_key: a pid reused during
+ * the run is two rows. */
 struct ipc_proc_row {
 	uint32_t tgid;
+	uint64_t start;		/* when it started, ns (CLOCK_MONOTONIC) */
 	struct ipc_proc p;
 };
 
@@ -103,8 +106,9 @@ struct snapshot {
 	size_t nobjs;
 	struct ipc_ep_row *eps;
 	size_t neps;
-	struct ipc_proc_row *procs;
+	struct ipc_proc_row *procs;	/* by pid, then start, once sorted */
 	size_t nprocs;
+	bool procs_sorted;	/* by snapshot_sort: lookups halve the range */
 	struct ipc_info_row *infos;
 	size_t ninfos;
 	struct ipc_sig_row *sigs;
@@ -134,7 +138,21 @@ struct ipc_chan_row *snapshot_add_chan(struct snapshot *s);
 void snapshot_sort(struct snapshot *s);
 void snapshot_free(struct snapshot *s);	/* frees rows; s itself is the caller's */
 
-const struct ipc_proc_row *snapshot_proc(const struct snapshot *s, uint32_t tgid);
+/* The process (tgid, start), or NULL. */
+const struct ipc_proc_row *snapshot_proc(const struct snapshot *s, uint32_t tgid,
+					 uint64_t start);
+/*
+ * A pid that more than one process of s had (it was reused during the
+ * run): which of them (tgid, start) is, 1 for the first to start; 0 when
+ * the pid names one process only, or (tgid, start) is not in s.
+ */
+unsigned snapshot_pid_seq(const struct snapshot *s, uint32_t tgid, uint64_t start);
+/* How the text report, top and the graph name a process: "7336", or
+ * "7336.2" for the second of the processes that had pid 7336. */
+void snapshot_proc_label(const struct snapshot *s, uint32_t tgid, uint64_t start,
+			 char *buf, size_t len);
+/* Whether any pid of s was reused (snapshot_pid_seq is not 0 for some). */
+bool snapshot_pid_reused(const struct snapshot *s);
 /* The endpoint rows of one object, by direction then pid: their count, the
  * first at *first. s must be sorted (snapshot_sort). */
 size_t snapshot_obj_eps(const struct snapshot *s, const struct ipc_obj_key *key,

@@ -135,9 +135,10 @@ static int add_comm_procs(struct session *s, const char *comm)
 
 static bool pids_gone(const struct session *s, const struct record_opts *o)
 {
+	/* no such process is the cheaper answer: the map walk only if not */
 	for (int i = 0; i < o->npids; i++)
-		if (!session_proc_exited(s, o->pids[i]) &&
-		    !(kill(o->pids[i], 0) && errno == ESRCH))
+		if (!(kill(o->pids[i], 0) && errno == ESRCH) &&
+		    !session_proc_exited(s, o->pids[i]))
 			return false;
 	return o->npids > 0;
 }

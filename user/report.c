@@ -63,11 +63,22 @@ static void obj_name(char *buf, size_t len, const struct snapshot *s,
 	snapshot_obj_name(s, k, buf, len);
 }
 
-static const char *proc_comm(const struct snapshot *s, uint32_t tgid)
+static const char *proc_comm(const struct snapshot *s, uint32_t tgid,
+			     uint64_t start)
 {
-	const struct ipc_proc_row *p = snapshot_proc(s, tgid);
+	const struct ipc_proc_row *p = snapshot_proc(s, tgid, start);
 
 	return p ? p->p.comm : "?";
+}
+
+/* "7336 cat", or "7336.2 cat" for the second process that had pid 7336 */
+static void proc_text(char *buf, size_t len, const struct snapshot *s,
+		      uint32_t tgid, uint64_t start)
+{
+	char label[32];
+
+	snapshot_proc_label(s, tgid, start, label, sizeof(label));
+	snprintf(buf, len, "%s %s", label, proc_comm(s, tgid, start));
 }
 
 static void print_header(FILE *out, const struct run_info *ri,
@@ -219,6 +230,7 @@ static void print_peers(FILE *out, const struct snapshot *s,
 			const struct ipc_obj_key *k, uint32_t dir)
 {
 	int shown = 0, more = 0;
+	char who[64];
 
 	for (size_t i = 0; i < s->neps; i++) {
 		const struct ipc_ep_row *e = &s->eps[i];
@@ -231,8 +243,8 @@ static void print_peers(FILE *out, const struct snapshot *s,
 		}
 		if (!shown)
 			fprintf(out, "      %s:", role_labels[dir]);
-		fprintf(out, "%s %u %s (%" PRIu64 ")", shown ? "," : "",
-			e->key.tgid, proc_comm(s, e->key.tgid),
+		proc_text(who, sizeof(who), s, e->key.tgid, e->key.start);
+		fprintf(out, "%s %s (%" PRIu64 ")", shown ? "," : "", who,
 			(uint64_t)e->st.calls);
 		shown++;
 	}
@@ -312,23 +324,39 @@ static void print_objects(FILE *out, const struct snapshot *s, unsigned top)
 			"(--top 0 lists all; --json has all)\n", s->nobjs - shown, rest_ops);
 }
 
+/*
+ * Is eps[i] the first row of object k for its process? A process has a row
+ * per direction; the object's rows are consecutive (s is sorted).
+ */
+static bool first_ep_of_proc(const struct snapshot *s, const struct ipc_obj_key *k,
+			     size_t i)
+{
+	const struct ipc_ep_key *e = &s->eps[i].key;
+
+	if (!ipc_obj_key_eq(&e->obj, k))
+		return false;
+	for (size_t j = i; j-- > 0 && ipc_obj_key_eq(&s->eps[j].key.obj, k);)
+		if (s->eps[j].key.tgid == e->tgid && s->eps[j].key.start == e->start)
+			return false;
+	return true;
+}
+
 /* "1234 nginx, 1235 nginx" for the processes that used one socket */
 static void end_procs(char *buf, size_t len, const struct snapshot *s,
 		      const struct ipc_obj_key *k)
 {
 	size_t used = 0;
 	int shown = 0;
-	uint32_t last = 0;
+	char who[64];
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < s->neps && used < len; i++) {
 		const struct ipc_ep_row *e = &s->eps[i];
 
-		if (!ipc_obj_key_eq(&e->key.obj, k) || e->key.tgid == last)
+		if (!first_ep_of_proc(s, k, i))
 			continue;
-		last = e->key.tgid;
-		used += snprintf(buf + used, len - used, "%s%u %s", shown++ ? ", " : "",
-				 e->key.tgid, proc_comm(s, e->key.tgid));
+		proc_text(who, sizeof(who), s, e->key.tgid, e->key.start);
+		used += snprintf(buf + used, len - used, "%s%s", shown++ ? ", " : "", who);
 	}
 	if (!shown)
 		snprintf(buf, len, "-");
@@ -445,10 +473,9 @@ static void print_signals(FILE *out, const struct snapshot *s)
 		if (r->key.event == IPC_SIG_HANDLED)
 			snprintf(sender, sizeof(sender), "-");
 		else
-			snprintf(sender, sizeof(sender), "%u %s", r->key.sender,
-				 proc_comm(s, r->key.sender));
-		snprintf(target, sizeof(target), "%u %s", r->key.target,
-			 proc_comm(s, r->key.target));
+			proc_text(sender, sizeof(sender), s, r->key.sender,
+				  r->key.sender_start);
+		proc_text(target, sizeof(target), s, r->key.target, r->key.target_start);
 		if (name)
 			snprintf(sig, sizeof(sig), "%s", name);
 		else
@@ -472,14 +499,19 @@ static void print_procs(FILE *out, const struct snapshot *s)
 		"STATE");
 	for (size_t i = 0; i < s->nprocs; i++) {
 		const struct ipc_proc_row *p = &s->procs[i];
+		char pid[32];
 
-		fprintf(out, "  %7u %7u %-16.16s %10" PRIu64 " %9" PRIu64
-			" %9" PRIu64 " %9" PRIu64 " %9" PRIu64 "  %s\n", p->tgid,
+		snapshot_proc_label(s, p->tgid, p->start, pid, sizeof(pid));
+		fprintf(out, "  %7s %7u %-16.16s %10" PRIu64 " %9" PRIu64
+			" %9" PRIu64 " %9" PRIu64 " %9" PRIu64 "  %s\n", pid,
 			p->p.ppid, p->p.comm, (uint64_t)p->p.syscalls,
 			(uint64_t)p->p.vol_switches, (uint64_t)p->p.invol_switches,
 			(uint64_t)p->p.page_faults, (uint64_t)p->p.shm_faults,
 			p->p.flags & IPC_PROC_EXITED ? "exited" : "running");
 	}
+	if (snapshot_pid_reused(s))
+		fprintf(out, "  PID.N: a pid reused during the run, by N processes in turn "
+			"(1 started first); each is counted apart\n");
 }
 
 static void print_hists(FILE *out, const struct snapshot *s)
@@ -674,7 +706,8 @@ static void json_peers(struct json_writer *jw, const struct snapshot *s,
 			continue;
 		jw_object_begin(jw);
 		jw_kv_uint(jw, "pid", e->key.tgid);
-		jw_kv_string(jw, "comm", proc_comm(s, e->key.tgid));
+		jw_kv_uint(jw, "start_ns", e->key.start);
+		jw_kv_string(jw, "comm", proc_comm(s, e->key.tgid, e->key.start));
 		jw_kv_uint(jw, "calls", e->st.calls);
 		jw_kv_uint(jw, "bytes", e->st.bytes);
 		jw_object_end(jw);
@@ -801,9 +834,7 @@ static void json_channels(struct json_writer *jw, const struct snapshot *s)
 			jw_key(jw, "pids");
 			jw_array_begin(jw);
 			for (size_t k = 0; k < s->neps; k++)
-				if (ipc_obj_key_eq(&s->eps[k].key.obj, &o->key) &&
-				    (k == 0 || !ipc_obj_key_eq(&s->eps[k - 1].key.obj, &o->key) ||
-				     s->eps[k - 1].key.tgid != s->eps[k].key.tgid))
+				if (first_ep_of_proc(s, &o->key, k))
 					jw_uint(jw, s->eps[k].key.tgid);
 			jw_array_end(jw);
 			jw_object_end(jw);
@@ -878,6 +909,7 @@ static void json_procs(struct json_writer *jw, const struct snapshot *s)
 
 		jw_object_begin(jw);
 		jw_kv_uint(jw, "pid", p->tgid);
+		jw_kv_uint(jw, "start_ns", p->start);
 		jw_kv_uint(jw, "ppid", p->p.ppid);
 		jw_kv_string(jw, "comm", p->p.comm);
 		jw_kv_uint(jw, "syscalls", p->p.syscalls);
@@ -969,7 +1001,13 @@ static void json_signals(struct json_writer *jw, const struct snapshot *s)
 			jw_null(jw);
 		else
 			jw_uint(jw, r->key.sender);
+		jw_key(jw, "sender_start_ns");
+		if (delivered)
+			jw_null(jw);
+		else
+			jw_uint(jw, r->key.sender_start);
 		jw_kv_uint(jw, "target", r->key.target);
+		jw_kv_uint(jw, "target_start_ns", r->key.target_start);
 		jw_kv_uint(jw, "sig", r->key.sig);
 		jw_kv_string(jw, "signame", ipc_signal_name(r->key.sig));
 		jw_kv_int(jw, "si_code", r->key.code);

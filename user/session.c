@@ -353,6 +353,9 @@ int session_open(struct session **out, const struct session_config *cfg)
 	}
 	s->skel->rodata->targ_cgroup_set = cfg->cgroup_fd >= 0;
 	fill_sys_handlers(s->skel->rodata->sys_handler);
+	/* tests: what a kernel before 5.11 runs, where the BPF code has two
+	   ways (see current_start) */
+	s->skel->rodata->old_kernel_paths = getenv("IPCSCOPE_OLD_KERNEL_PATHS") != NULL;
 	err = setup_trace(s, cfg);
 	if (err)
 		goto fail;
@@ -606,13 +609,28 @@ int session_targets_fd(const struct session *s)
 	return bpf_map__fd(s->skel->maps.targets);
 }
 
+/*
+ * The procs map is keyed by (tgid, start): the first process to start with
+ * this pid is the one that was running when it was given to -p (a later
+ * one can only have got the pid after it exited).
+ */
 bool session_proc_exited(const struct session *s, pid_t tgid)
 {
+	int fd = bpf_map__fd(s->skel->maps.procs);
+	struct ipc_proc_key key, next, first = { 0 };
 	struct ipc_proc p;
-	__u32 key = tgid;
+	void *prev = NULL;
+	bool found = false;
 
-	if (bpf_map__lookup_elem(s->skel->maps.procs, &key, sizeof(key), &p,
-				 sizeof(p), 0))
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (key.tgid == (__u32)tgid && (!found || key.start < first.start)) {
+			first = key;
+			found = true;
+		}
+	}
+	if (!found || bpf_map_lookup_elem(fd, &first, &p))
 		return false;
 	return p.flags & IPC_PROC_EXITED;
 }
@@ -730,7 +748,11 @@ static void *add_proc(struct snapshot *snap, const void *key, const void *value)
 	struct ipc_proc_row *r = snapshot_add_proc(snap);
 
 	if (r) {
-		memcpy(&r->tgid, key, sizeof(r->tgid));
+		struct ipc_proc_key k;
+
+		memcpy(&k, key, sizeof(k));
+		r->tgid = k.tgid;
+		r->start = k.start;
 		memcpy(&r->p, value, sizeof(r->p));
 	}
 	return r;

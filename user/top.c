@@ -11,13 +11,6 @@
 #include "top.h"
 #include "util.h"
 
-static const struct ipc_proc_row *find_proc(const struct snapshot *s, uint32_t pid)
-{
-	for (size_t i = 0; i < s->nprocs; i++)
-		if (s->procs[i].tgid == pid)
-			return &s->procs[i];
-	return NULL;
-}
 
 static const struct ipc_obj_row *find_obj(const struct snapshot *s,
 					  const struct ipc_obj_key *k)
@@ -50,7 +43,9 @@ static int cmp_proc(const void *a, const void *b)
 		return x->bytes < y->bytes ? 1 : -1;
 	if (x->calls != y->calls)
 		return x->calls < y->calls ? 1 : -1;
-	return x->pid < y->pid ? -1 : x->pid > y->pid;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
 }
 
 static int cmp_obj(const void *a, const void *b)
@@ -81,12 +76,14 @@ int top_compute(struct top_view *v, const struct snapshot *prev,
 	}
 	for (size_t i = 0; i < cur->nprocs; i++) {
 		const struct ipc_proc_row *c = &cur->procs[i];
-		const struct ipc_proc_row *p = find_proc(prev, c->tgid);
+		const struct ipc_proc_row *p = snapshot_proc(prev, c->tgid, c->start);
 		struct ipc_proc zero = { 0 };
 		const struct ipc_proc *b = p ? &p->p : &zero;
 		struct top_proc *t = &v->procs[v->nprocs];
 
 		t->pid = c->tgid;
+		t->start = c->start;
+		snapshot_proc_label(cur, c->tgid, c->start, t->label, sizeof(t->label));
 		memcpy(t->comm, c->p.comm, sizeof(t->comm));
 		t->comm[sizeof(t->comm) - 1] = '\0';
 		t->exited = c->p.flags & IPC_PROC_EXITED;
@@ -97,7 +94,7 @@ int top_compute(struct top_view *v, const struct snapshot *prev,
 		for (size_t j = 0; j < cur->neps; j++) {
 			const struct ipc_ep_row *e = &cur->eps[j], *pe;
 
-			if (e->key.tgid != c->tgid)
+			if (e->key.tgid != c->tgid || e->key.start != c->start)
 				continue;
 			pe = find_ep(prev, &e->key);
 			t->calls += rate(e->st.calls, pe ? pe->st.calls : 0, dt);
@@ -136,7 +133,7 @@ int top_compute(struct top_view *v, const struct snapshot *prev,
 			for (size_t k = 0; k < j && !dup; k++) {
 				const struct ipc_ep_row *o = &cur->eps[k], *po;
 
-				if (o->key.tgid != e->key.tgid ||
+				if (o->key.tgid != e->key.tgid || o->key.start != e->key.start ||
 				    memcmp(&o->key.obj, &c->key, sizeof(c->key)))
 					continue;
 				po = find_ep(prev, &o->key);
@@ -195,16 +192,15 @@ void top_print(FILE *f, const struct top_view *v, const char *clock,
 	if (!table_init(&t, 7, ph, "rlrrrrr")) {
 		for (size_t i = 0; i < v->nprocs && (!rows || i < rows); i++) {
 			const struct top_proc *p = &v->procs[i];
-			char c[5][40], pid[16], comm[IPC_COMM_LEN + 4];
+			char c[5][40], comm[IPC_COMM_LEN + 4];
 
-			snprintf(pid, sizeof(pid), "%u", p->pid);
 			snprintf(comm, sizeof(comm), "%s%s", p->comm, p->exited ? " +" : "");
 			fmt_rate(c[0], sizeof(c[0]), p->calls);
 			fmt_byte_rate(c[1], sizeof(c[1]), p->bytes);
 			fmt_rate(c[2], sizeof(c[2]), p->syscalls);
 			fmt_rate(c[3], sizeof(c[3]), p->switches);
 			fmt_rate(c[4], sizeof(c[4]), p->faults);
-			table_add(&t, (const char *const[]){ pid, comm, c[0], c[1], c[2],
+			table_add(&t, (const char *const[]){ p->label, comm, c[0], c[1], c[2],
 							     c[3], c[4] });
 		}
 		table_print_text(&t, f, 0, false);

@@ -13,6 +13,8 @@
 
 struct top_proc {
 	uint32_t pid;
+	uint64_t start;			/* with pid, which process */
+	char label[24];			/* "7336", "7336.2": snapshot_proc_label */
 	char comm[IPC_COMM_LEN];
 	bool exited;
 	double calls, bytes;		/* IPC syscalls and payload, per second */

@@ -702,12 +702,14 @@ static bool measure_bool(const struct claim *c, struct result *r)
 		/* on one queue, which processes both sent and received */
 		for (size_t i = 0; i < e->snap.nprocs; i++) {
 			uint32_t pid = e->snap.procs[i].tgid;
+			uint64_t start = e->snap.procs[i].start;
 			bool in = false, out = false;
 
 			for (size_t j = 0; j < e->snap.neps; j++) {
 				const struct ipc_ep_row *ep = &e->snap.eps[j];
 
-				if (ep->key.tgid != pid || ep->key.obj.kind != IPC_KIND_SYSV_MSQ ||
+				if (ep->key.tgid != pid || ep->key.start != start ||
+				    ep->key.obj.kind != IPC_KIND_SYSV_MSQ ||
 				    !ep->st.bytes)
 					continue;
 				in |= ep->key.dir == IPC_DIR_IN;

@@ -450,3 +450,94 @@ TEST(graph_json_parses_with_python_and_has_the_figures)
 		"[('p100', 'p101', 'SIGUSR1', 'kill', 5, 3, 2, 0, 0), "
 		"('p101', 'p100', 'SIGCHLD', 'kernel', 1, 1, 0, 0, 0)]\n");
 }
+
+/*
+ * Pid 50 reused: "first" (started at 1000 ns) wrote 100 bytes into pipe 1,
+ * exited; "second" (started at 2000 ns) wrote 200 into pipe 2. Parent 40
+ * read both and got a SIGCHLD from each. Two nodes, two channels, two
+ * signal edges: nothing of one process is the other's.
+ */
+static struct snapshot *reused_pid(void)
+{
+	struct snapshot *s = fresh_snapshot();
+	struct ipc_obj_key p1 = key(IPC_KIND_PIPE, 1), p2 = key(IPC_KIND_PIPE, 2);
+	struct ipc_proc_row *r;
+
+	add_proc(s, 40, "parent");
+	add_proc(s, 50, "second");
+	add_proc(s, 50, "first");
+	s->procs[1].start = 2000;
+	s->procs[2].start = 1000;
+	add_obj(s, p1, 100, 100);
+	add_obj(s, p2, 200, 200);
+	add_ep(s, p1, 50, IPC_DIR_IN, 1, 100, 1000);
+	s->eps[s->neps - 1].key.start = 1000;
+	add_ep(s, p1, 40, IPC_DIR_OUT, 2, 100, 1000);
+	add_ep(s, p2, 50, IPC_DIR_IN, 1, 200, 1000);
+	s->eps[s->neps - 1].key.start = 2000;
+	add_ep(s, p2, 40, IPC_DIR_OUT, 2, 200, 1000);
+	add_sig(s, 50, 40, 17, IPC_SIG_IGNORED, 1, 1);
+	s->sigs[s->nsigs - 1].key.sender_start = 2000;
+	add_sig(s, 50, 40, 17, IPC_SIG_IGNORED, 1, 1);
+	s->sigs[s->nsigs - 1].key.sender_start = 1000;
+	r = snapshot_add_proc(s);	/* a pid of its own: no number */
+	if (!r)
+		abort();
+	r->tgid = 60;
+	snapshot_sort(s);
+	return s;
+}
+
+TEST(graph_reused_pid_is_two_nodes)
+{
+	const struct snapshot *s = reused_pid();
+
+	ASSERT_EQ_I64(graph_build(&graph, s), 0);
+	ASSERT_EQ_U64(graph.nnodes, 3);		/* 60 has no edge */
+	ASSERT_EQ_U64(graph.nodes[0].pid, 40);
+	ASSERT_EQ_U64(graph.nodes[0].seq, 0);
+	ASSERT_EQ_U64(graph.nodes[1].pid, 50);
+	ASSERT_EQ_U64(graph.nodes[1].start, 1000);
+	ASSERT_EQ_U64(graph.nodes[1].seq, 1);
+	ASSERT_STREQ(graph.nodes[1].comm, "first");
+	ASSERT_EQ_U64(graph.nodes[2].start, 2000);
+	ASSERT_EQ_U64(graph.nodes[2].seq, 2);
+	ASSERT_STREQ(graph.nodes[2].comm, "second");
+	ASSERT_EQ_U64(graph.nedges, 4);
+	for (size_t i = 0; i < graph.nedges; i++) {
+		const struct graph_edge *e = &graph.edges[i];
+		const struct graph_node *from = &graph.nodes[e->from];
+
+		ASSERT_EQ_U64(e->to, 0);
+		if (e->type == GRAPH_EDGE_CHANNEL) {
+			ASSERT_EQ_U64(e->sent->key.start, from->start);
+			ASSERT_EQ_U64(e->sent->st.bytes, from->start == 1000 ? 100 : 200);
+		} else {
+			ASSERT_EQ_I64(e->type, GRAPH_EDGE_SIGNAL);
+			ASSERT_EQ_U64(e->sig_results[GRAPH_SIG_IGNORED], 1);
+		}
+	}
+}
+
+TEST(graph_reused_pid_ids_in_dot_and_json)
+{
+	FILE *dot = test_capture(), *json = test_capture();
+	const char *d, *j;
+
+	ASSERT_EQ_I64(graph_build(&graph, reused_pid()), 0);
+	ASSERT_EQ_I64(graph_write_dot(dot, &graph, &snap, NULL), 0);
+	ASSERT_EQ_I64(graph_write_json(json, &graph, &snap), 0);
+	d = test_capture_text(dot);
+	j = test_capture_text(json);
+	ASSERT_TRUE(strstr(d, "\t\"p50.1\" [shape=ellipse, style=filled, fillcolor=\"#dbe8f8\", "
+			   "color=\"#3b6ea5\", label=\"first\\npid 50.1 (pid reused)\"];\n") != NULL);
+	ASSERT_TRUE(strstr(d, "label=\"second\\npid 50.2 (pid reused)\"") != NULL);
+	ASSERT_TRUE(strstr(d, "\t\"p40\" [") != NULL);
+	ASSERT_TRUE(strstr(d, "\t\"p50.2\" -> \"p40\" [color=") != NULL);
+	ASSERT_TRUE(strstr(d, "tooltip=\"first 50.1 -> parent 40 via pipe:[1]") != NULL);
+	ASSERT_TRUE(strstr(j, "\"id\": \"p50.1\",\n      \"type\": \"process\",\n"
+			   "      \"pid\": 50,\n      \"start_ns\": 1000,\n") != NULL);
+	ASSERT_TRUE(strstr(j, "\"id\": \"p50.2\"") != NULL);
+	ASSERT_TRUE(strstr(j, "\"from\": \"p50.2\"") != NULL);
+	ASSERT_TRUE(strstr(j, "\"id\": \"p50\"") == NULL);
+}

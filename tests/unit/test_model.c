@@ -546,12 +546,152 @@ TEST(model_snapshot_proc_lookup)
 		r->tgid = pid;
 		r->p.syscalls = pid * 2;
 	}
-	ASSERT_TRUE(snapshot_proc(s, 15) == &s->procs[5]);
-	ASSERT_EQ_U64(snapshot_proc(s, 19)->p.syscalls, 38);
-	ASSERT_TRUE(snapshot_proc(s, 9) == NULL);
-	ASSERT_TRUE(snapshot_proc(s, 20) == NULL);
+	ASSERT_TRUE(snapshot_proc(s, 15, 0) == &s->procs[5]);
+	ASSERT_EQ_U64(snapshot_proc(s, 19, 0)->p.syscalls, 38);
+	ASSERT_TRUE(snapshot_proc(s, 9, 0) == NULL);
+	ASSERT_TRUE(snapshot_proc(s, 20, 0) == NULL);
+	/* the pid alone is not the process */
+	ASSERT_TRUE(snapshot_proc(s, 15, 1) == NULL);
 	snapshot_free(s);
-	ASSERT_TRUE(snapshot_proc(s, 15) == NULL);
+	ASSERT_TRUE(snapshot_proc(s, 15, 0) == NULL);
+}
+
+/*
+ * A pid reused during the run: pid 50 was three processes (started at 900,
+ * 100 and 5000 ns), pid 7 and pid 60 one each. Unsorted and sorted, the
+ * lookups find each by (pid, start), and the labels number the three by
+ * when they started.
+ */
+static struct snapshot *reused_pid_snapshot(void)
+{
+	static const struct { uint32_t pid; uint64_t start; } in[] = {
+		{ 50, 900 }, { 60, 900 }, { 50, 100 }, { 7, 3 }, { 50, 5000 },
+	};
+	struct snapshot *s = fresh_snapshot();
+
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		struct ipc_proc_row *r = snapshot_add_proc(s);
+
+		if (!r)
+			abort();
+		r->tgid = in[i].pid;
+		r->start = in[i].start;
+		r->p.syscalls = in[i].pid * 10000 + in[i].start;	/* marker */
+	}
+	return s;
+}
+
+static void check_reused_pid_lookups(const struct snapshot *s)
+{
+	static const struct { uint32_t pid; uint64_t start; unsigned seq; const char *label; } want[] = {
+		{ 7, 3, 0, "7" }, { 50, 100, 1, "50.1" }, { 50, 900, 2, "50.2" },
+		{ 50, 5000, 3, "50.3" }, { 60, 900, 0, "60" },
+	};
+	char label[32];
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct ipc_proc_row *r = snapshot_proc(s, want[i].pid, want[i].start);
+
+		ASSERT_TRUE(r != NULL);
+		ASSERT_EQ_U64(r->p.syscalls, want[i].pid * 10000 + want[i].start);
+		ASSERT_EQ_U64(snapshot_pid_seq(s, want[i].pid, want[i].start), want[i].seq);
+		snapshot_proc_label(s, want[i].pid, want[i].start, label, sizeof(label));
+		ASSERT_STREQ(label, want[i].label);
+	}
+	/* a start that is not one of the pid's processes */
+	ASSERT_TRUE(snapshot_proc(s, 50, 901) == NULL);
+	ASSERT_EQ_U64(snapshot_pid_seq(s, 50, 901), 0);
+	ASSERT_TRUE(snapshot_proc(s, 60, 100) == NULL);
+	ASSERT_TRUE(snapshot_proc(s, 8, 3) == NULL);
+	ASSERT_TRUE(snapshot_pid_reused(s));
+}
+
+TEST(model_reused_pid_is_several_processes)
+{
+	struct snapshot *s = reused_pid_snapshot();
+
+	check_reused_pid_lookups(s);		/* unsorted: walks every row */
+	snapshot_sort(s);
+	ASSERT_TRUE(s->procs_sorted);
+	check_reused_pid_lookups(s);		/* sorted: a binary search */
+	/* by pid, a reused pid's first process first */
+	ASSERT_EQ_U64(s->procs[1].tgid, 50);
+	ASSERT_EQ_U64(s->procs[1].start, 100);
+	ASSERT_EQ_U64(s->procs[2].start, 900);
+	ASSERT_EQ_U64(s->procs[3].start, 5000);
+	ASSERT_EQ_U64(s->procs[4].tgid, 60);
+	/* a row added after sorting: lookups walk every row again */
+	snapshot_add_proc(s)->tgid = 1;
+	ASSERT_TRUE(!s->procs_sorted);
+	ASSERT_TRUE(snapshot_proc(s, 1, 0) == &s->procs[5]);
+	snapshot_free(s);
+}
+
+TEST(model_no_reused_pid)
+{
+	struct snapshot *s = fresh_snapshot();
+	char label[32];
+
+	ASSERT_TRUE(!snapshot_pid_reused(s));
+	for (uint32_t pid = 3; pid > 0; pid--) {
+		struct ipc_proc_row *r = snapshot_add_proc(s);
+
+		ASSERT_TRUE(r != NULL);
+		r->tgid = pid;
+		r->start = 77;		/* the same start: different processes */
+	}
+	ASSERT_TRUE(!snapshot_pid_reused(s));
+	snapshot_sort(s);
+	ASSERT_TRUE(!snapshot_pid_reused(s));
+	snapshot_proc_label(s, 2, 77, label, sizeof(label));
+	ASSERT_STREQ(label, "2");
+	/* a process not in the snapshot (a signal's sender) is its pid */
+	snapshot_proc_label(s, 4000000, 1, label, sizeof(label));
+	ASSERT_STREQ(label, "4000000");
+	snapshot_free(s);
+}
+
+TEST(model_snapshot_sort_eps_and_signals_by_start_within_pid)
+{
+	struct snapshot *s = fresh_snapshot();
+	static const uint64_t starts[] = { 30, 10, 20 };
+
+	for (size_t i = 0; i < 3; i++) {
+		struct ipc_ep_row *e = snapshot_add_ep(s);
+		struct ipc_sig_row *g = snapshot_add_sig(s);
+
+		ASSERT_TRUE(e != NULL && g != NULL);
+		e->key.obj.kind = IPC_KIND_PIPE;
+		e->key.tgid = 9;
+		e->key.start = starts[i];
+		g->key.target = 9;
+		g->key.target_start = starts[i];
+		g->key.sig = 10;
+		g->key.sender = 4;
+		g->key.sender_start = 100 - starts[i];
+	}
+	/* the same target process, two senders with one pid */
+	{
+		struct ipc_sig_row *g = snapshot_add_sig(s);
+
+		ASSERT_TRUE(g != NULL);
+		g->key.target = 9;
+		g->key.target_start = 10;
+		g->key.sig = 10;
+		g->key.sender = 4;
+		g->key.sender_start = 1;
+	}
+	snapshot_sort(s);
+	ASSERT_EQ_U64(s->eps[0].key.start, 10);
+	ASSERT_EQ_U64(s->eps[1].key.start, 20);
+	ASSERT_EQ_U64(s->eps[2].key.start, 30);
+	ASSERT_EQ_U64(s->sigs[0].key.target_start, 10);
+	ASSERT_EQ_U64(s->sigs[0].key.sender_start, 1);
+	ASSERT_EQ_U64(s->sigs[1].key.target_start, 10);
+	ASSERT_EQ_U64(s->sigs[1].key.sender_start, 90);
+	ASSERT_EQ_U64(s->sigs[2].key.target_start, 20);
+	ASSERT_EQ_U64(s->sigs[3].key.target_start, 30);
+	snapshot_free(s);
 }
 
 TEST(model_snapshot_drops_total)

@@ -123,3 +123,55 @@ TEST(top_screen_piped_and_on_a_terminal)
 	ASSERT_TRUE(strncmp(t, "\033[H\033[2J", 7) == 0);
 	ASSERT_TRUE(strstr(t, " 12  self") != NULL);
 }
+
+/*
+ * Pid 20 reused: "first" (start 1) wrote 10 times into pipe 3 before prev
+ * and 4 more since; "second" (start 5) is new, with 6 writes into pipe 3.
+ * Two rows, each with its own rate; pipe 3 had two processes.
+ */
+TEST(top_reused_pid_is_two_rows)
+{
+	struct snapshot prev = { 0 }, cur = { 0 };
+	struct top_view v;
+	FILE *f = test_capture();
+	const char *t;
+
+	proc(&prev, 20, "first", 10, 0);
+	prev.procs[0].start = 1;
+	obj(&prev, 3, 10, 100, 0, 0);
+	ep(&prev, 3, 20, IPC_DIR_IN, 10, 100);
+	prev.eps[0].key.start = 1;
+
+	proc(&cur, 20, "first", 14, 0);
+	cur.procs[0].start = 1;
+	proc(&cur, 20, "second", 6, 0);
+	cur.procs[1].start = 5;
+	obj(&cur, 3, 20, 200, 0, 0);
+	ep(&cur, 3, 20, IPC_DIR_IN, 14, 140);
+	cur.eps[0].key.start = 1;
+	ep(&cur, 3, 20, IPC_DIR_IN, 6, 60);
+	cur.eps[1].key.start = 5;
+	snapshot_sort(&prev);
+	snapshot_sort(&cur);
+
+	ASSERT_EQ_I64(top_compute(&v, &prev, &cur, 2.0), 0);
+	snapshot_free(&prev);
+	snapshot_free(&cur);
+	ASSERT_EQ_U64(v.nprocs, 2);
+	/* busiest first: second moved 60 B, first 40 B */
+	ASSERT_EQ_U64(v.procs[0].start, 5);
+	ASSERT_STREQ(v.procs[0].label, "20.2");
+	ASSERT_STREQ(v.procs[0].comm, "second");
+	ASSERT_TRUE(v.procs[0].calls == 3 && v.procs[0].bytes == 30);
+	ASSERT_TRUE(v.procs[0].syscalls == 3);
+	ASSERT_STREQ(v.procs[1].label, "20.1");
+	ASSERT_TRUE(v.procs[1].calls == 2 && v.procs[1].bytes == 20);
+	ASSERT_TRUE(v.procs[1].syscalls == 2);
+	ASSERT_EQ_U64(v.nobjs, 1);
+	ASSERT_EQ_U64(v.objs[0].procs, 2);
+	top_print(f, &v, "12:00:00", 0, false);
+	top_free(&v);
+	t = test_capture_text(f);
+	ASSERT_TRUE(strstr(t, "20.2  second") != NULL);
+	ASSERT_TRUE(strstr(t, "20.1  first") != NULL);
+}
