@@ -19,7 +19,7 @@
  *
  * Two shapes of channel:
  *
- * Byte streams (pipes, FIFOs, Unix stream sockets): per channel a write
+ * Byte streams (pipes, FIFOs, Unix stream and TCP sockets): per channel a write
  * cursor and a read cursor (bytes since the channel was first seen), and a
  * ring of the last CHAN_WRITES sends (start, end, entry time). A receive
  * that returns bytes from position r is timed by the send that covered r.
@@ -33,7 +33,8 @@
  * and the write cursor jumps to the read cursor.
  *
  * Messages (SysV queues per (queue, mtype); POSIX queues per (queue,
- * priority); Unix datagram and seqpacket sockets per receiving socket):
+ * priority); Unix datagram and seqpacket sockets per receiving socket,
+ * UDP per pair of addresses):
  * the n-th message sent is the n-th received (FIFO), so send n and receive
  * n meet in slot n % CHAN_MSGS of a ring; whichever exits second computes
  * the time. A receive that ended before its send began resynchronises the
@@ -388,16 +389,44 @@ static __always_inline struct chan_fifo *fifo_state(const struct chan_key *k)
 }
 
 /*
- * A Unix socket's channel: the receiving struct sock, as both ends know it;
- * and the receiving end's object (a sender knows it by its peer's inode).
+ * A socket's channel, the same at both ends. Unix: the receiving struct
+ * sock, and the receiving end's object (a sender knows it by its peer's
+ * inode). TCP: the receiver's address and port, then the sender's (IPv6
+ * addresses folded to 64 bits). UDP: the two ports only, since an
+ * unconnected socket bound to the wildcard address does not know the
+ * address its peer sees. The sender does not know the receiving socket's
+ * inode, so only a receive names the receiving end. An unconnected UDP
+ * socket's remote is its first peer: datagrams from others do not meet
+ * their sends, and are counted unmatched.
  */
 static __always_inline bool sock_chan(const struct ipc_obj_key *okey, bool send,
 				      struct chan_key *k, struct ipc_obj_key *rkey)
 {
 	struct ipc_sock_info *si = bpf_map_lookup_elem(&sock_info, okey);
-	__u64 sk;
+	__u64 sk, la[2], ra[2], l, r;
+	__u32 lp, rp;
 
-	if (!si || si->family != AF_UNIX)
+	if (!si)
+		return false;
+	if (si->family == AF_INET || si->family == AF_INET6) {
+		lp = si->local_port;
+		rp = si->remote_port;
+		if (!lp || !rp)
+			return false;
+		__builtin_memcpy(la, si->local_addr, sizeof(la));
+		__builtin_memcpy(ra, si->remote_addr, sizeof(ra));
+		l = la[0] ^ la[1];
+		r = ra[0] ^ ra[1];
+		k->a = (__u64)si->family << 32 | (send ? rp << 16 | lp : lp << 16 | rp);
+		if (okey->kind == IPC_KIND_TCP) {
+			k->b = send ? r : l;
+			k->c = send ? l : r;
+		}
+		if (send)
+			rkey->ino = 0;
+		return true;
+	}
+	if (si->family != AF_UNIX)
 		return false;
 	sk = send ? si->peer_sk_id : si->sk_id;
 	if (!sk)
@@ -440,7 +469,7 @@ static __always_inline void chan_obj(const struct inflight_obj *o, long ret,
 	if ((o->op == IPC_OP_RECVFROM && (syscall_arg(regs, 4) & MSG_PEEK)) ||
 	    (o->op == IPC_OP_RECVMSG && (syscall_arg(regs, 3) & MSG_PEEK)))
 		return;
-	if (is_pipe_kind(kind) || kind == IPC_KIND_UNIX_STREAM) {
+	if (is_pipe_kind(kind) || kind == IPC_KIND_UNIX_STREAM || kind == IPC_KIND_TCP) {
 		struct chan_stream *st;
 		__u64 n = op_bytes(o, ret);
 
@@ -489,11 +518,12 @@ static __always_inline void chan_obj(const struct inflight_obj *o, long ret,
 		k.a = o->key.dev;
 		k.b = o->key.ino;
 		k.c = prio;
-	} else if (kind == IPC_KIND_UNIX_DGRAM || kind == IPC_KIND_UNIX_SEQPACKET) {
+	} else if (kind == IPC_KIND_UNIX_DGRAM || kind == IPC_KIND_UNIX_SEQPACKET ||
+		   kind == IPC_KIND_UDP) {
 		if (!sock_chan(&o->key, send, &k, &rkey))
 			return;
 	} else {
-		return;		/* TCP, UDP: not yet */
+		return;
 	}
 	{
 		struct chan_fifo *f = fifo_state(&k);

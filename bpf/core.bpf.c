@@ -274,17 +274,23 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(ipc_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct inflight *ent;
+	__u32 op;
 
 	if (!is_target(current_tgid()))
 		return 0;
 	ent = inflight_current();
 	if (!ent)
 		return 0;
+	op = ent->objs[0].op;
+	/* a socket's addresses first: a UDP send may have bound it just now */
+	if (op == IPC_OP_SENDTO || op == IPC_OP_SENDMSG || op == IPC_OP_RECVFROM ||
+	    op == IPC_OP_RECVMSG)
+		exit_sock(ret);
 	/* data in or out: how long it waited in the channel (chan.bpf.h);
 	 * off, the verifier never walks it */
 	if (chan_enabled && ent->objs[0].dir <= IPC_DIR_OUT)
 		chan_exit(ent, ret, regs);
-	switch (ent->objs[0].op) {
+	switch (op) {
 	case IPC_OP_GET:
 		return exit_get(ret);
 	case IPC_OP_MSGSND:
@@ -293,11 +299,6 @@ int BPF_PROG(ipc_sys_exit, struct pt_regs *regs, long ret)
 		return exit_msg(ret, 0);
 	case IPC_OP_SHMAT:
 		return exit_shmat(ret);
-	case IPC_OP_SENDTO:
-	case IPC_OP_SENDMSG:
-	case IPC_OP_RECVFROM:
-	case IPC_OP_RECVMSG:
-		return exit_sock(ret);
 	}
 	inflight_finish(ret);
 	return 0;

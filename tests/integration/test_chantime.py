@@ -126,6 +126,18 @@ def test_unix_dgram_receiver_late():
     sock_test("receiver", "unix-dgram", "unix_dgram")
 
 
+def test_tcp_receiver_late():
+    sock_test("receiver", "tcp", "tcp")
+
+
+def test_tcp_sender_late():
+    sock_test("sender", "tcp", "tcp")
+
+
+def test_udp_receiver_late():
+    sock_test("receiver", "udp", "udp")
+
+
 def test_pingpong_every_message_timed():
     # a 1-byte ping-pong: the reader often takes the byte before the
     # writer's syscall returns; each of those must still be timed once
