@@ -553,6 +553,30 @@ static __always_inline void inflight_add_io(struct inflight *ent,
 		     BYTES_RET, 0);
 }
 
+/*
+ * A syscall that moves data from fd_in to fd_out inside the kernel
+ * (splice, sendfile): out of the object behind fd_in (op_out) and into the
+ * one behind fd_out (op_in), either of them a pipe (pipes_only) or also a
+ * socket.
+ */
+static __always_inline int inflight_start_fd_to_fd(long fd_in, long fd_out,
+						   __u32 op_out, __u32 op_in,
+						   bool pipes_only)
+{
+	struct inflight ent = {};
+	struct ipc_obj_key key = {};
+	__u32 kind;
+
+	kind = file_object(fd_file(fd_in), &key);
+	if (pipes_only ? is_pipe_kind(kind) : is_stream_kind(kind))
+		inflight_add_io(&ent, &key, op_out, false);
+	kind = file_object(fd_file(fd_out), &key);
+	if (pipes_only ? is_pipe_kind(kind) : is_stream_kind(kind))
+		inflight_add_io(&ent, &key, op_in, true);
+	inflight_start(&ent);
+	return 0;
+}
+
 /* An operation on an object named by an id (SysV) or an address (futex). */
 static __always_inline void inflight_start_one(__u32 kind, __u64 id, __u32 op,
 					       __u32 dir, __u32 bytes_from,

@@ -30,13 +30,6 @@ __noinline int enter_fdio(long fd, __u32 op, int inbound)
  */
 __noinline int enter_sendfile(long out_fd, long in_fd)
 {
-	struct inflight ent = {};
-	struct ipc_obj_key key = {};
-
-	if (is_stream_kind(file_object(fd_file(in_fd), &key)))
-		inflight_add_io(&ent, &key, IPC_OP_SENDFILE_OUT, false);
-	if (is_stream_kind(file_object(fd_file(out_fd), &key)))
-		inflight_add_io(&ent, &key, IPC_OP_SENDFILE_IN, true);
-	inflight_start(&ent);
-	return 0;
+	return inflight_start_fd_to_fd(in_fd, out_fd, IPC_OP_SENDFILE_OUT,
+				       IPC_OP_SENDFILE_IN, false);
 }

@@ -9,18 +9,11 @@
  */
 #include "common.bpf.h"
 
-/* splice(fd_in, off_in, fd_out, off_out, len, flags) */
+/* splice(fd_in, off_in, fd_out, off_out, len, flags): pipes on either side */
 __noinline int enter_splice(long fd_in, long fd_out)
 {
-	struct inflight ent = {};
-	struct ipc_obj_key key = {};
-
-	if (is_pipe_kind(file_object(fd_file(fd_in), &key)))
-		inflight_add_io(&ent, &key, IPC_OP_SPLICE_OUT, false);
-	if (is_pipe_kind(file_object(fd_file(fd_out), &key)))
-		inflight_add_io(&ent, &key, IPC_OP_SPLICE_IN, true);
-	inflight_start(&ent);
-	return 0;
+	return inflight_start_fd_to_fd(fd_in, fd_out, IPC_OP_SPLICE_OUT,
+				       IPC_OP_SPLICE_IN, true);
 }
 
 /* vmsplice(fd, iov, nr_segs, flags) */

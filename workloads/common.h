@@ -36,6 +36,15 @@ void sys_error(const char *who, const char *call);
 
 /* --- Command line ----------------------------------------------------- */
 
+/* --help text of --send-delay and --recv-delay, for the stream workloads */
+#define STREAM_DELAY_HELP \
+"  --send-delay MS      stream only: the sender sleeps MS milliseconds\n" \
+"                       (0..600000, default 0) after each message it sent,\n" \
+"                       so the data never waits for the receiver\n" \
+"  --recv-delay MS      stream only: the receiver sleeps MS milliseconds\n" \
+"                       (0..600000, default 0) before each receive call, so\n" \
+"                       each message waits at least MS ms in the kernel\n"
+
 /*
  * Reads the option at argv[*i], one of the nopts long options in opts.
  * "--help" prints help() and exits 0; anything that is not a known option

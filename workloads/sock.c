@@ -244,12 +244,7 @@ static void print_help(void)
 "  --start-delay MS     sleep MS milliseconds (0..600000, default 0) before\n"
 "                       creating any socket or forking, so that a tracer can\n"
 "                       attach to the parent's PID and then see the fork\n"
-"  --send-delay MS      stream only: the sender sleeps MS milliseconds\n"
-"                       (0..600000, default 0) after each message it sent,\n"
-"                       so the data never waits for the receiver\n"
-"  --recv-delay MS      stream only: the receiver sleeps MS milliseconds\n"
-"                       (0..600000, default 0) before each receive call, so\n"
-"                       each message waits at least MS ms in the kernel\n"
+STREAM_DELAY_HELP
 "  --help               print this text and exit\n"
 "\n"
 "The processes wait for each other by polling words in the shared mapping\n"

@@ -555,6 +555,35 @@ static const char *json_structure_error(const char *p)
 	return in_str ? "unterminated string" : "unbalanced braces";
 }
 
+/*
+ * The report as JSON, checked for structure, then given to a python script:
+ * what the script printed, or NULL when there is no python3 (that check is
+ * skipped, and says so). Fails the test on any error.
+ */
+static const char *json_through_python(const struct run_info *ri, struct snapshot *s,
+				       const char *py)
+{
+	const char *j, *out, *why;
+	int ret;
+
+	j = json_report(ri, s, &ret);
+	if (ret != 0) {
+		test_fail(__FILE__, __LINE__, "report_json returned %d", ret);
+		return NULL;
+	}
+	why = json_structure_error(j);
+	if (why)
+		test_fail(__FILE__, __LINE__, "%s:\n%s", why, j);
+	if (!test_have("python3")) {
+		printf("note: no python3, JSON parse check skipped\n");
+		return NULL;
+	}
+	out = test_python_on_json(py, j, &why);
+	if (!out)
+		test_fail(__FILE__, __LINE__, "%s; the JSON:\n%s", why, j);
+	return out;
+}
+
 /* Prints the figures of the document, one group per line. */
 static const char summary_py[] =
 "import json, sys\n"
@@ -729,28 +758,16 @@ TEST(report_json_strings_escaped)
 	};
 	struct run_info ri = command_run();
 	struct snapshot *s = pipe_snapshot();
-	const char *j, *why, *out;
-	int ret;
+	const char *out;
 
 	ri.command = cmd;
 	ri.probes = bad_probe;
 	ri.nprobes = 1;
 	/* a comm may hold any byte but NUL: quotes, controls, bad UTF-8 */
 	snprintf(s->procs[0].p.comm, IPC_COMM_LEN, "a\"b\\c\x01\xff");
-	j = json_report(&ri, s, &ret);
-	ASSERT_EQ_I64(ret, 0);
-	why = json_structure_error(j);
-	if (why)
-		test_fail(__FILE__, __LINE__, "%s:\n%s", why, j);
-	ASSERT_TRUE(why == NULL);
-	if (!test_have("python3")) {
-		printf("note: no python3, JSON parse check skipped\n");
-		return;
-	}
-	out = test_python_on_json(py, j, &why);
+	out = json_through_python(&ri, s, py);
 	if (!out)
-		test_fail(__FILE__, __LINE__, "%s; the JSON:\n%s", why, j);
-	ASSERT_TRUE(out != NULL);
+		return;
 	ASSERT_STREQ(out,
 		     "'echo \"hi\\\\\" | cat\\n'\n"
 		     "'a\"b\\\\c\\x01\\ufffd'\n"
@@ -855,21 +872,10 @@ static const char *chan_json_py =
 TEST(report_json_time_in_channel)
 {
 	struct run_info ri = command_run();
-	const char *j, *out, *why;
-	int ret;
+	const char *out = json_through_python(&ri, chan_snapshot(), chan_json_py);
 
-	j = json_report(&ri, chan_snapshot(), &ret);
-	ASSERT_EQ_I64(ret, 0);
-	why = json_structure_error(j);
-	if (why)
-		test_fail(__FILE__, __LINE__, "%s:\n%s", why, j);
-	if (!test_have("python3")) {
-		printf("note: no python3, JSON parse check skipped\n");
-		return;
-	}
-	out = test_python_on_json(chan_json_py, j, &why);
 	if (!out)
-		test_fail(__FILE__, __LINE__, "%s", why);
+		return;
 	ASSERT_STREQ(out,
 		     "pipe anon 3 1 2 1051100 2047 [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]\n"
 		     "msgq sysv 0 4 0 0 None []\n"
@@ -976,22 +982,10 @@ static const char reused_py[] =
 TEST(report_json_reused_pid_is_two_processes)
 {
 	struct run_info ri = command_run();
-	const char *j, *out, *why;
-	int ret;
+	const char *out = json_through_python(&ri, reused_pid_snapshot(), reused_py);
 
-	j = json_report(&ri, reused_pid_snapshot(), &ret);
-	ASSERT_EQ_I64(ret, 0);
-	why = json_structure_error(j);
-	if (why)
-		test_fail(__FILE__, __LINE__, "%s:\n%s", why, j);
-	if (!test_have("python3")) {
-		printf("note: no python3, JSON parse check skipped\n");
-		return;
-	}
-	out = test_python_on_json(reused_py, j, &why);
 	if (!out)
-		test_fail(__FILE__, __LINE__, "%s; the JSON:\n%s", why, j);
-	ASSERT_TRUE(out != NULL);
+		return;
 	ASSERT_STREQ(out,
 		"[(40, 10, 'parent', 1, True), (50, 1000, 'first', 40, False), "
 		"(50, 2000, 'second', 40, True)]\n"
