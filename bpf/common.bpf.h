@@ -91,6 +91,8 @@ IPC_SETTING(__u64, trace_wakeup_bytes);
 IPC_SETTING(bool, old_kernel_paths);
 /* time in channel (chan.bpf.h): kernels with BPF atomics (5.12+) */
 IPC_SETTING(bool, chan_enabled);
+/* count the targets' syscalls by number too (sys_counts: validate) */
+IPC_SETTING(bool, count_syscall_numbers);
 /* enum ipc_sys by syscall number: what ipc_sys_enter does for it */
 IPC_SETTING_ARRAY(__u8, sys_handler, IPC_NR_SYSCALLS);
 

@@ -28,6 +28,8 @@ struct shm_attach_key {
 	__u32 tgid;
 	__u32 pad;
 	__u64 addr;
+	__u64 start;	/* the process's start: a later owner of its pid that
+			   maps at the same address is not it */
 };
 IPC_MAP_PRIVATE(shm_attaches, BPF_MAP_TYPE_HASH, struct shm_attach_key, __u64, 4096);
 
@@ -198,7 +200,8 @@ __noinline int exit_shmat(long ret)
 
 	/* remember the address, so that shmdt(addr) finds the segment */
 	if (ent && ret > 0) {
-		struct shm_attach_key k = { .tgid = id >> 32, .addr = ret };
+		struct shm_attach_key k = { .tgid = id >> 32, .addr = ret,
+					    .start = current_start() };
 		__u64 shmid = ent->objs[0].key.ino;
 
 		bpf_map_update_elem(&shm_attaches, &k, &shmid, BPF_ANY);
@@ -210,7 +213,8 @@ __noinline int exit_shmat(long ret)
 /* shmdt(addr) */
 __noinline int enter_shmdt(__u64 addr)
 {
-	struct shm_attach_key k = { .tgid = current_tgid(), .addr = addr };
+	struct shm_attach_key k = { .tgid = current_tgid(), .addr = addr,
+				    .start = current_start() };
 	__u64 *shmid;
 
 	shmid = bpf_map_lookup_elem(&shm_attaches, &k);

@@ -427,6 +427,7 @@ int session_open(struct session **out, const struct session_config *cfg)
 	}
 	s->skel->rodata->targ_cgroup_set = cfg->cgroup_fd >= 0;
 	fill_sys_handlers(s->skel->rodata->sys_handler);
+	s->skel->rodata->count_syscall_numbers = cfg->syscall_numbers;
 	/* tests: what a kernel before 5.11 runs, where the BPF code has two
 	   ways (see current_start) */
 	s->skel->rodata->old_kernel_paths = getenv("IPCSCOPE_OLD_KERNEL_PATHS") != NULL;

@@ -23,6 +23,8 @@ struct session_config {
 	pid_t self;		/* never traced */
 	const char *comm;	/* --comm: processes that exec this name join */
 	bool time_in_channel;	/* --time-in-channel: see setup_chan */
+	bool syscall_numbers;	/* count the targets' syscalls by number
+				   (validate's mode switches; sys_counts) */
 	int cgroup_fd;		/* --cgroup on cgroup v2: an fd of its directory; -1 */
 	/* `ipcscope trace`: stream events of trace_kinds through a ring
 	   buffer of buffer_kb KiB to on_event; off when on_event is NULL */

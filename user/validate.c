@@ -1356,7 +1356,8 @@ static int close_output(FILE *f, const char *path, const char *what)
 static int run_all(bool quick, int runs, const char *tmpdir,
 		   const sigset_t *orig_mask)
 {
-	struct session_config cfg = { .all = false, .self = getpid(), .cgroup_fd = -1 };
+	struct session_config cfg = { .all = false, .self = getpid(), .cgroup_fd = -1,
+				      .syscall_numbers = true };
 	struct session *s = NULL;
 	cpu_set_t saved;
 	size_t ntimed = 0;
