@@ -715,19 +715,40 @@ static void dot_node(FILE *out, const struct graph *g, size_t i)
 	fprintf(out, "\\n%s\"];\n", kind_title(n->key->kind));
 }
 
-/* "avg 2.7 us, p99 <= 33 us" */
-static void side_latency(char *buf, size_t len, const struct ipc_ep_row *ep)
+/* "avg 2.7 us, p99 <= 33 us" of a log2 histogram */
+static void fmt_latency(char *buf, size_t len, uint64_t sum_ns, const __u64 *slots)
 {
-	uint64_t timed = hist_total(ep->st.lat_slots, IPC_HIST_SLOTS);
+	uint64_t timed = hist_total(slots, IPC_HIST_SLOTS);
 	char avg[24], p99[24];
 
 	if (!timed) {
 		snprintf(buf, len, "not timed");
 		return;
 	}
-	fmt_ns(avg, sizeof(avg), (double)ep->st.lat_sum_ns / timed);
-	report_fmt_pct(p99, sizeof(p99), ep->st.lat_slots, 99);
+	fmt_ns(avg, sizeof(avg), (double)sum_ns / timed);
+	report_fmt_pct(p99, sizeof(p99), slots, 99);
 	snprintf(buf, len, "avg %s, p99 %s%s", avg, p99[0] == '>' ? "" : "<=", p99);
+}
+
+static void side_latency(char *buf, size_t len, const struct ipc_ep_row *ep)
+{
+	fmt_latency(buf, len, ep->st.lat_sum_ns, ep->st.lat_slots);
+}
+
+/*
+ * Time in channel of the object a data edge's receiver took from (record
+ * --time-in-channel), or NULL: per receiving object, so an object read by
+ * several processes shows the same figure on each of their edges.
+ */
+static const struct ipc_chan_stats *edge_chan(const struct snapshot *s,
+					      const struct graph_edge *e)
+{
+	const struct ipc_chan_stats *c;
+
+	if (!e->received)
+		return NULL;
+	c = snapshot_chan(s, &e->received->key.obj);
+	return c && c->samples ? c : NULL;
 }
 
 /* pipes write and read; queues and sockets send and receive */
@@ -799,6 +820,12 @@ static void dot_data_edge(FILE *out, const struct graph *g, const struct graph_e
 	if (e->received) {
 		side_latency(lat, sizeof(lat), e->received);
 		fprintf(out, "\\n%" PRIu64 " %s, %s", (uint64_t)e->received->st.calls, vout, lat);
+	}
+	if (edge_chan(s, e)) {
+		const struct ipc_chan_stats *c = edge_chan(s, e);
+
+		fmt_latency(lat, sizeof(lat), c->sum_ns, c->slots);
+		fprintf(out, "\\nin channel: %s", lat);
 	}
 	/* the tooltip (SVG) has the exact figures and the object */
 	fputc('"', out);
@@ -995,6 +1022,8 @@ static void json_edge(struct json_writer *jw, const struct graph *g,
 	jw_kv_uint(jw, "bytes", graph_edge_bytes(e));
 	json_side(jw, "sent", e->sent);
 	json_side(jw, "received", e->received);
+	jw_key(jw, "time_in_channel");
+	report_json_chan(jw, edge_chan(s, e));
 	jw_object_end(jw);
 }
 

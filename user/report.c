@@ -740,8 +740,7 @@ static void json_msgtypes(struct json_writer *jw, const struct snapshot *s,
 	jw_array_end(jw);
 }
 
-/* {samples, unmatched, overflow, latency}, or null */
-static void json_chan_stats(struct json_writer *jw, const struct ipc_chan_stats *c)
+void report_json_chan(struct json_writer *jw, const struct ipc_chan_stats *c)
 {
 	if (!c) {
 		jw_null(jw);
@@ -886,7 +885,7 @@ static void json_objects(struct json_writer *jw, const struct snapshot *s)
 		json_sock(jw, snapshot_sock(s, &o->key));
 		json_msgtypes(jw, s, &o->key);
 		jw_key(jw, "time_in_channel");
-		json_chan_stats(jw, snapshot_chan(s, &o->key));
+		report_json_chan(jw, snapshot_chan(s, &o->key));
 		jw_key(jw, "writers");
 		json_peers(jw, s, &o->key, IPC_DIR_IN);
 		jw_key(jw, "readers");

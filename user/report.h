@@ -43,6 +43,8 @@ void report_fmt_pct(char *buf, size_t len, const __u64 *slots, double p);
  * latency in the JSON documents is written (docs/json-schema.md). */
 void report_json_latency(struct json_writer *jw, uint64_t sum_ns,
 			 const __u64 *slots);
+/* Time in channel, {samples, unmatched, overflow, latency}, or null. */
+void report_json_chan(struct json_writer *jw, const struct ipc_chan_stats *c);
 /* Returns 0, or -1 if writing failed. */
 int report_json(FILE *out, const struct run_info *ri, const struct snapshot *s);
 

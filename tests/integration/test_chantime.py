@@ -138,6 +138,24 @@ def test_udp_receiver_late():
     sock_test("receiver", "udp", "udp")
 
 
+def test_graph_edge_shows_time_in_channel():
+    graph = tmp("graph.json")
+    rec, wl = run("pipe", "--count", COUNT, "--size", 100, "--recv-delay", DELAY_MS,
+                  options=("--time-in-channel", "--graph", graph))
+    g = read_json(graph)
+    edges = [e for e in g["edges"] if e["type"] != "signal" and e.get("received")
+             and e["kind"] == "anon"]
+    eq(len(edges), 1, "pipe edges with a receiving side")
+    t = edges[0]["time_in_channel"]
+    eq((t["samples"], t["unmatched"], t["overflow"]), (COUNT, 0, 0), "the edge's time in channel")
+    assert t["latency"]["sum_ns"] / COUNT >= DELAY_MS * 1e6, t
+    dot = tmp("graph.dot")
+    run("pipe", "--count", COUNT, "--size", 100, "--recv-delay", DELAY_MS,
+        options=("--time-in-channel", "--graph", dot))
+    with open(dot) as f:
+        assert "in channel: avg " in f.read(), "the DOT label lacks time in channel"
+
+
 def test_pingpong_every_message_timed():
     # a 1-byte ping-pong: the reader often takes the byte before the
     # writer's syscall returns; each of those must still be timed once
