@@ -39,6 +39,7 @@
 #define S_IFIFO		0010000
 #define FMODE_WRITE	0x2
 #define E2BIG		7	/* errno values; vmlinux.h has no macros */
+#define EBUSY		16
 
 #ifdef IPCSCOPE_DEFINE_MAPS
 #define IPC_MAP(name, map_type, key_type, value_type, entries)		\

@@ -91,6 +91,9 @@ enum ipc_drop {
 	IPC_DROP_TRACE,		/* trace: ring buffer full, an event was lost */
 	IPC_DROP_CHAN,		/* time in channel: a channel's state or histogram
 				   could not be created (its map is full) */
+	IPC_DROP_FAULT_LOOKUP,	/* a page fault in a shared range whose mapping
+				   could not be looked up (bpf_find_vma busy):
+				   counted for the process, not the segment */
 	IPC_DROP_MAX,
 };
 

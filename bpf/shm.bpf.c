@@ -109,7 +109,12 @@ int BPF_PROG(ipc_fault_vma, unsigned long address, struct pt_regs *regs,
 	p = fault_proc(tgid);
 	if (!maybe_shared(tgid, address))
 		return 0;	/* a private page: no segment to find */
-	bpf_find_vma(bpf_get_current_task_btf(), address, fault_vma, &fc, 0);
+	/* busy: the lock or this CPU's irq_work that would release it is
+	 * taken; the fault is the process's, its segment unknown */
+	if (bpf_find_vma(bpf_get_current_task_btf(), address, fault_vma, &fc, 0) == -EBUSY) {
+		count_drop(IPC_DROP_FAULT_LOOKUP);
+		return 0;
+	}
 	if (fc.key.kind == IPC_KIND_NONE)
 		return 0;
 	if (p)

@@ -128,6 +128,7 @@ static const char *const drop_names[IPC_DROP_MAX] = {
 	[IPC_DROP_MSG_TYPE] = "msg_types",
 	[IPC_DROP_TRACE] = "trace_buffer",
 	[IPC_DROP_CHAN] = "channels",
+	[IPC_DROP_FAULT_LOOKUP] = "fault_lookups",
 };
 
 const char *ipc_kind_name(uint32_t kind)

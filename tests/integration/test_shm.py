@@ -24,7 +24,8 @@ def check_faults(rec, wl, parent, child, kind):
     seg = segment(rec, wl, kind)
     faults = {f["pid"]: f["calls"] for f in seg["faulters"]}
     assert faults.get(parent["pid"], 0) >= parent["pages_written"], \
-        f"writer faults {faults.get(parent['pid'])} < pages written {parent['pages_written']}"
+        (f"writer faults {faults.get(parent['pid'])} < pages written {parent['pages_written']} "
+         f"(drops: {rec.json['drops']})")
     assert faults.get(child["pid"], 0) >= 1, "reader faulted no page in"
     assert seg["page_faults"] >= wl["pages"], f"{seg['page_faults']} faults < {wl['pages']} pages"
     eq(seg["page_faults"], sum(faults.values()), "segment faults = sum over processes")
