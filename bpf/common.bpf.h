@@ -297,18 +297,57 @@ static __always_inline __u32 log2_u64(__u64 v)
 }
 
 /* The struct file behind fd in the current task, or NULL. */
-static __always_inline struct file *fd_file(long fd)
+#ifdef IPCSCOPE_DEFINE_MAPS
+/*
+ * Every IPC syscall on an fd starts here. Where the kernel has
+ * bpf_get_current_task_btf (5.11+, checked against its BTF at load), the
+ * walk to the fd table is plain loads through BTF pointers; before, CO-RE
+ * reads, a helper call each. Only the array slot is read with a helper
+ * (the verifier types fdt->fd as a number). A global function: the walks
+ * through task_struct's BTF cost the verifier once, not in every caller.
+ * The file is returned as a number.
+ */
+__noinline __u64 fd_file_addr(long fd)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct fdtable *fdt;
 	struct file **fds;
 	struct file *file = NULL;
+	unsigned int max;
 
-	if (fd < 0 || !fdt || (unsigned long)fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
+	if (fd < 0)
+		return 0;
+	if (!old_kernel_paths &&
+	    bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf)) {
+		struct files_struct *files = bpf_get_current_task_btf()->files;
+
+		if (!files)
+			return 0;
+		fdt = files->fdt;
+		if (!fdt)
+			return 0;
+		max = fdt->max_fds;
+		fds = fdt->fd;
+	} else {
+		struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+		fdt = BPF_CORE_READ(task, files, fdt);
+		if (!fdt)
+			return 0;
+		max = BPF_CORE_READ(fdt, max_fds);
+		fds = BPF_CORE_READ(fdt, fd);
+	}
+	if ((unsigned long)fd >= max)
+		return 0;
 	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
-	return file;
+	return (__u64)file;
+}
+#else
+__u64 fd_file_addr(long fd);
+#endif
+
+static __always_inline struct file *fd_file(long fd)
+{
+	return (struct file *)fd_file_addr(fd);
 }
 
 /* Record an object's name once, the first time it is seen. */
