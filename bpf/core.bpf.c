@@ -169,16 +169,20 @@ int ipc_switch(struct trace_event_raw_sched_switch *ctx)
  * them. Such calls are counted, not dispatched, as the per-syscall
  * tracepoints did (they ignore compat syscalls).
  */
-static __always_inline bool compat_syscall(void)
+__noinline int compat_syscall(void)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-
-	return BPF_CORE_READ(task, thread_info.status) & TS_COMPAT;
+	/* a load through BTF pointers where the kernel has the helper (5.11+;
+	 * global: the walk costs the verifier once), a CO-RE read before */
+	if (!old_kernel_paths &&
+	    bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf))
+		return (bpf_get_current_task_btf()->thread_info.status & TS_COMPAT) != 0;
+	return (BPF_CORE_READ((struct task_struct *)bpf_get_current_task(),
+			      thread_info.status) & TS_COMPAT) != 0;
 }
 #else
-static __always_inline bool compat_syscall(void)
+static __always_inline int compat_syscall(void)
 {
-	return false;	/* not checked: see the x86 version */
+	return 0;	/* not checked: see the x86 version */
 }
 #endif
 

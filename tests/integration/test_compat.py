@@ -23,8 +23,17 @@ def build_compat32():
 
 
 def test_32bit_process_is_counted_not_misread():
+    check_counted_not_misread()
+
+
+def test_32bit_process_on_kernels_before_5_11():
+    # the check made with a CO-RE read instead of through BTF pointers
+    check_counted_not_misread(env={"IPCSCOPE_OLD_KERNEL_PATHS": "1"})
+
+
+def check_counted_not_misread(env=None):
     exe = build_compat32()
-    rec = record([], [exe])
+    rec = record([], [exe], env=env)
     eq(rec.returncode, 0, f"ipcscope exit status (stderr: {rec.stderr.strip()})")
     # its own line among ipcscope's report, which shares the terminal
     did = json.loads(next(line for line in rec.stdout.splitlines() if line.startswith('{"getppid"')))
