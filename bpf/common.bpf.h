@@ -786,18 +786,14 @@ static __always_inline void trace_op(const struct inflight_obj *o, long ret,
 }
 
 /*
- * At sys_exit: account every object the syscall touched. A global
- * function, defined once (in core.bpf.c's copy of this file): the exits
- * that call it are verified without it, and it once on its own.
+ * At sys_exit: account every object the syscall touched, from the entry
+ * ipc_sys_exit found. Called there only, once per program: the verifier
+ * walks it once, and no exit looks the entry up again to finish it.
  */
-#ifdef IPCSCOPE_DEFINE_MAPS
-__noinline int inflight_finish(long ret)
+static __always_inline void inflight_finish(struct inflight *ent, long ret)
 {
-	struct inflight *ent = inflight_current();
 	__u64 now, dur;
 
-	if (!ent)
-		return 0;
 	now = bpf_ktime_get_ns();
 	dur = now - ent->start_ns;
 	for (__u32 i = 0; i < INFLIGHT_OBJS; i++) {
@@ -809,11 +805,7 @@ __noinline int inflight_finish(long ret)
 			trace_op(&ent->objs[i], ret, now, dur);
 	}
 	ent->nobjs = 0;		/* finished; the entry stays for the next call */
-	return 0;
 }
-#else
-int inflight_finish(long ret);
-#endif
 
 /*
  * Syscall entries go through one program, ipc_sys_enter (core.bpf.c), on

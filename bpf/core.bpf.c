@@ -289,9 +289,10 @@ int BPF_PROG(ipc_sys_exit, struct pt_regs *regs, long ret)
 	if (!ent)
 		return 0;
 	op = ent->objs[0].op;
-	/* a socket's addresses first: a UDP send may have bound it just now */
-	if (op == IPC_OP_SENDTO || op == IPC_OP_SENDMSG || op == IPC_OP_RECVFROM ||
-	    op == IPC_OP_RECVMSG)
+	/* a UDP socket's addresses first: a send may have bound it just now,
+	 * a receive learnt its peer (only UDP has anything for exit_sock) */
+	if ((op == IPC_OP_SENDTO || op == IPC_OP_SENDMSG || op == IPC_OP_RECVFROM ||
+	     op == IPC_OP_RECVMSG) && ent->objs[0].key.kind == IPC_KIND_UDP)
 		exit_sock(ret);
 	/* data in or out: how long it waited in the channel (chan.bpf.h);
 	 * off, the verifier never walks it */
@@ -299,14 +300,17 @@ int BPF_PROG(ipc_sys_exit, struct pt_regs *regs, long ret)
 		chan_exit(ent, ret, regs);
 	switch (op) {
 	case IPC_OP_GET:
-		return exit_get(ret);
+		return exit_get(ret);	/* accounted there, by the id it returned */
 	case IPC_OP_MSGSND:
-		return exit_msg(ret, 1);
+		exit_msg(ret, 1);
+		break;
 	case IPC_OP_MSGRCV:
-		return exit_msg(ret, 0);
+		exit_msg(ret, 0);
+		break;
 	case IPC_OP_SHMAT:
-		return exit_shmat(ret);
+		exit_shmat(ret);
+		break;
 	}
-	inflight_finish(ret);
+	inflight_finish(ent, ret);
 	return 0;
 }

@@ -150,8 +150,7 @@ __noinline int exit_msg(long ret, int send)
 			count_msg_type(pm->msqid, mtype, 1);
 		bpf_map_delete_elem(&pending_msgs, &id);
 	}
-	inflight_finish(ret);
-	return 0;
+	return 0;	/* ipc_sys_exit finishes the record */
 }
 
 
@@ -206,8 +205,7 @@ __noinline int exit_shmat(long ret)
 
 		bpf_map_update_elem(&shm_attaches, &k, &shmid, BPF_ANY);
 	}
-	inflight_finish(ret);
-	return 0;
+	return 0;	/* ipc_sys_exit finishes the record */
 }
 
 /* shmdt(addr) */
