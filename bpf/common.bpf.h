@@ -163,6 +163,8 @@ extern struct {
  * thread keeps its entry, rewritten in place by its next IPC syscall and
  * marked finished (nobjs = 0) at exit, until the thread exits: a hash
  * update and delete per syscall cost more than the rest of the exit's work.
+ * The entry also keeps, across the thread's calls, the objects behind the
+ * last inodes it used (struct obj_cache_ent).
  */
 #define INFLIGHT_OBJS 2	/* splice() can have a pipe on both sides */
 /* How the bytes an operation moved are known. */
@@ -182,14 +184,35 @@ struct inflight_obj {
 	__u32 pad;
 };
 
+/*
+ * What file_object found behind an inode: the same inode (its address, its
+ * number and its mode all equal) is the same object, so a thread that
+ * writes to the same pipe again skips the super block and socket reads and
+ * the socket's info lookup. A socket whose addresses may still change
+ * (unbound, or a Unix peer not yet accepted) is not kept.
+ */
+#define OBJ_CACHE	4	/* a power of two */
+struct obj_cache_ent {
+	__u64 inode;		/* struct inode *, as a number */
+	__u64 ino;
+	__u32 mode;
+	__u32 pad;
+	struct ipc_obj_key key;	/* kind IPC_KIND_NONE: not an IPC object */
+};
+
 struct inflight {
 	__u64 start_ns;
 	__u32 nobjs;
 	__s32 fd;		/* sockets: to look at the socket again at exit */
 	struct inflight_obj objs[INFLIGHT_OBJS];
+	__u32 cache_next;	/* the cache slot to replace next */
+	__u32 pad;
+	struct obj_cache_ent cache[OBJ_CACHE];
 };
 
 IPC_MAP(inflight, BPF_MAP_TYPE_HASH, __u64, struct inflight, MAX_INFLIGHT);
+/* Never written: a thread's first entry (like ep_zero) */
+static struct inflight inflight_zero;
 
 static __always_inline void count_drop(enum ipc_drop why)
 {
@@ -281,6 +304,22 @@ __noinline __u64 current_start(void)
 #else
 __u64 current_start(void);
 #endif
+
+/* Look a key up, creating it from init if missing; counts a drop if full. */
+static __always_inline void *lookup_or_init(void *map, const void *key,
+					    const void *init, enum ipc_drop why)
+{
+	void *val = bpf_map_lookup_elem(map, key);
+
+	if (val)
+		return val;
+	/* EEXIST means another CPU created it meanwhile: the lookup finds it */
+	bpf_map_update_elem(map, key, init, BPF_NOEXIST);
+	val = bpf_map_lookup_elem(map, key);
+	if (!val)
+		count_drop(why);
+	return val;
+}
 
 /* floor(log2(v)), 0 for 0: the histogram slot, as in libbpf-tools' bits.bpf.h */
 static __always_inline __u32 log2_u64(__u64 v)
@@ -419,9 +458,12 @@ static __always_inline void inet_addrs(struct sock *sk, struct ipc_sock_info *si
 	}
 }
 
+/* socket_kind: its addresses may still change (file_object keeps it not) */
+#define SOCK_INFO_PENDING	0x10000
+
 /*
  * A socket's kind (its object: dev, ino), and its addresses the first time
- * it is seen. A global function, defined once (core.bpf.c): it is the
+ * it is seen, with SOCK_INFO_PENDING while they may still change. A global function, defined once (core.bpf.c): it is the
  * larger part of identifying an fd's object, which every enter function
  * does, and is verified once instead of in each of them. The file is
  * passed as a number: only CO-RE reads go through it.
@@ -471,6 +513,9 @@ __noinline int socket_kind(__u64 file_addr, __u32 dev, __u64 ino)
 				__builtin_memcpy(known->remote_addr, si.remote_addr, 16);
 			}
 		}
+		/* what is looked at again while unknown: done once known */
+		if (si.family == AF_UNIX ? !known->peer_ino : !known->local_port)
+			return key->kind | SOCK_INFO_PENDING;
 		return key->kind;
 	}
 	if (si.family == AF_UNIX) {
@@ -480,6 +525,8 @@ __noinline int socket_kind(__u64 file_addr, __u32 dev, __u64 ino)
 	}
 	if (bpf_map_update_elem(&sock_info, key, &si, BPF_NOEXIST) == -E2BIG)
 		count_drop(IPC_DROP_OBJ_INFO);
+	if (si.family == AF_UNIX ? !si.peer_ino : !si.local_port)
+		return key->kind | SOCK_INFO_PENDING;
 	return key->kind;
 }
 #else
@@ -489,37 +536,63 @@ int socket_kind(__u64 file_addr, __u32 dev, __u64 ino);
 /*
  * Fill key with the IPC object behind file and return its kind: a pipe, a
  * FIFO, a POSIX message queue or a socket; IPC_KIND_NONE for anything else.
+ * With the thread's in-flight entry (ent), what an inode was found to be
+ * is kept there and found again with three reads instead of seven or more
+ * (a socket's also skip a map lookup); NULL: looked at afresh.
  */
 static __always_inline __u32 file_object(struct file *file,
-					 struct ipc_obj_key *key)
+					 struct ipc_obj_key *key,
+					 struct inflight *ent)
 {
+	struct obj_cache_ent *c;
 	struct super_block *sb;
 	struct inode *inode;
 	unsigned long magic;
-	__u32 mode;
+	__u32 mode, kind;
+	__u64 ino;
 
+	key->kind = IPC_KIND_NONE;
 	if (!file)
 		return IPC_KIND_NONE;
 	inode = BPF_CORE_READ(file, f_inode);
 	if (!inode)
 		return IPC_KIND_NONE;
 	mode = BPF_CORE_READ(inode, i_mode);
+	ino = BPF_CORE_READ(inode, i_ino);
+	if (ent) {
+		for (int i = 0; i < OBJ_CACHE; i++) {
+			c = &ent->cache[i];
+			if (c->inode == (__u64)inode && c->ino == ino && c->mode == mode) {
+				*key = c->key;
+				return key->kind;
+			}
+		}
+	}
 	sb = BPF_CORE_READ(inode, i_sb);	/* once: each read is a helper call */
 	magic = BPF_CORE_READ(sb, s_magic);
 	key->dev = BPF_CORE_READ(sb, s_dev);
-	key->ino = BPF_CORE_READ(inode, i_ino);
+	key->ino = ino;
 	if ((mode & S_IFMT) == S_IFSOCK) {
-		key->kind = socket_kind((__u64)file, key->dev, key->ino);
-		return key->kind;
-	}
-	if ((mode & S_IFMT) == S_IFIFO)
+		kind = socket_kind((__u64)file, key->dev, key->ino);
+		key->kind = kind & ~SOCK_INFO_PENDING;
+		if (kind & SOCK_INFO_PENDING)
+			return key->kind;	/* looked at again next time */
+	} else if ((mode & S_IFMT) == S_IFIFO) {
 		key->kind = magic == PIPEFS_MAGIC ? IPC_KIND_PIPE : IPC_KIND_FIFO;
-	else if (magic == MQUEUE_MAGIC)
+	} else if (magic == MQUEUE_MAGIC) {
 		key->kind = IPC_KIND_POSIX_MQ;
-	else
-		return IPC_KIND_NONE;
-	if (key->kind != IPC_KIND_PIPE)	/* anonymous pipes have no name */
+	}
+	/* named once, the first time: anonymous pipes have no name */
+	if (key->kind == IPC_KIND_FIFO || key->kind == IPC_KIND_POSIX_MQ)
 		note_name(key, BPF_CORE_READ(file, f_path.dentry));
+	if (ent) {
+		c = &ent->cache[ent->cache_next & (OBJ_CACHE - 1)];
+		c->inode = (__u64)inode;
+		c->ino = ino;
+		c->mode = mode;
+		c->key = *key;
+		ent->cache_next++;
+	}
 	return key->kind;
 }
 
@@ -544,19 +617,28 @@ static __always_inline bool file_writable(struct file *file)
 	return BPF_CORE_READ(file, f_mode) & FMODE_WRITE;
 }
 
-static __always_inline void inflight_start(struct inflight *ent)
+/*
+ * An IPC syscall's enter: the current thread's entry (made at its first),
+ * cleared of the last call, to be filled with inflight_add and started
+ * with inflight_commit. Only this thread writes its entry. NULL (counted)
+ * when the map is full.
+ */
+static __always_inline struct inflight *inflight_begin(void)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct inflight *slot;
+	struct inflight *ent = lookup_or_init(&inflight, &id, &inflight_zero,
+					      IPC_DROP_INFLIGHT);
 
-	if (!ent->nobjs)
-		return;
-	ent->start_ns = bpf_ktime_get_ns();
-	slot = bpf_map_lookup_elem(&inflight, &id);
-	if (slot)
-		*slot = *ent;	/* only this thread writes its entry */
-	else if (bpf_map_update_elem(&inflight, &id, ent, BPF_ANY))
-		count_drop(IPC_DROP_INFLIGHT);
+	if (ent)
+		ent->nobjs = 0;
+	return ent;
+}
+
+/* The objects are in: the syscall's time starts now (none: nothing to do). */
+static __always_inline void inflight_commit(struct inflight *ent)
+{
+	if (ent->nobjs)
+		ent->start_ns = bpf_ktime_get_ns();
 }
 
 /* The current thread's syscall in flight, or NULL. */
@@ -583,6 +665,7 @@ static __always_inline void inflight_add(struct inflight *ent,
 	ent->objs[i].dir = dir;
 	ent->objs[i].bytes_from = bytes_from;
 	ent->objs[i].arg_bytes = arg_bytes;
+	ent->objs[i].items = 0;	/* the entry held the thread's last call */
 	ent->nobjs = i + 1;
 }
 
@@ -605,17 +688,19 @@ static __always_inline int inflight_start_fd_to_fd(long fd_in, long fd_out,
 						   __u32 op_out, __u32 op_in,
 						   bool pipes_only)
 {
-	struct inflight ent = {};
+	struct inflight *ent = inflight_begin();
 	struct ipc_obj_key key = {};
 	__u32 kind;
 
-	kind = file_object(fd_file(fd_in), &key);
+	if (!ent)
+		return 0;
+	kind = file_object(fd_file(fd_in), &key, ent);
 	if (pipes_only ? is_pipe_kind(kind) : is_stream_kind(kind))
-		inflight_add_io(&ent, &key, op_out, false);
-	kind = file_object(fd_file(fd_out), &key);
+		inflight_add_io(ent, &key, op_out, false);
+	kind = file_object(fd_file(fd_out), &key, ent);
 	if (pipes_only ? is_pipe_kind(kind) : is_stream_kind(kind))
-		inflight_add_io(&ent, &key, op_in, true);
-	inflight_start(&ent);
+		inflight_add_io(ent, &key, op_in, true);
+	inflight_commit(ent);
 	return 0;
 }
 
@@ -624,30 +709,17 @@ static __always_inline void inflight_start_one(__u32 kind, __u64 id, __u32 op,
 					       __u32 dir, __u32 bytes_from,
 					       __u64 arg_bytes, __u32 items)
 {
-	struct inflight ent = {};
+	struct inflight *ent = inflight_begin();
 	struct ipc_obj_key key = { .kind = kind, .ino = id };
 
-	inflight_add(&ent, &key, op, dir, bytes_from, arg_bytes);
-	ent.objs[0].items = items;
-	inflight_start(&ent);
+	if (!ent)
+		return;
+	inflight_add(ent, &key, op, dir, bytes_from, arg_bytes);
+	ent->objs[0].items = items;
+	inflight_commit(ent);
 }
 
 
-/* Look a key up, creating it from init if missing; counts a drop if full. */
-static __always_inline void *lookup_or_init(void *map, const void *key,
-					    const void *init, enum ipc_drop why)
-{
-	void *val = bpf_map_lookup_elem(map, key);
-
-	if (val)
-		return val;
-	/* EEXIST means another CPU created it meanwhile: the lookup finds it */
-	bpf_map_update_elem(map, key, init, BPF_NOEXIST);
-	val = bpf_map_lookup_elem(map, key);
-	if (!val)
-		count_drop(why);
-	return val;
-}
 
 /*
  * The per-process record, created on first sight. It is looked up on every

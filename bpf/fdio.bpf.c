@@ -13,13 +13,13 @@
 /* read, write, readv, writev: called by ipc_sys_enter for a target */
 __noinline int enter_fdio(long fd, __u32 op, int inbound)
 {
-	struct inflight ent = {};
+	struct inflight *ent = inflight_begin();
 	struct ipc_obj_key key = {};
 
-	if (!is_stream_kind(file_object(fd_file(fd), &key)))
+	if (!ent || !is_stream_kind(file_object(fd_file(fd), &key, ent)))
 		return 0;
-	inflight_add_io(&ent, &key, op, inbound);
-	inflight_start(&ent);
+	inflight_add_io(ent, &key, op, inbound);
+	inflight_commit(ent);
 	return 0;
 }
 

@@ -19,16 +19,16 @@ __noinline int enter_splice(long fd_in, long fd_out)
 /* vmsplice(fd, iov, nr_segs, flags) */
 __noinline int enter_vmsplice(long fd)
 {
-	struct inflight ent = {};
+	struct inflight *ent = inflight_begin();
 	struct ipc_obj_key key = {};
 	struct file *file = fd_file(fd);
 
-	if (!is_pipe_kind(file_object(file, &key)))
+	if (!ent || !is_pipe_kind(file_object(file, &key, ent)))
 		return 0;
 	if (file_writable(file))
-		inflight_add_io(&ent, &key, IPC_OP_VMSPLICE_IN, true);
+		inflight_add_io(ent, &key, IPC_OP_VMSPLICE_IN, true);
 	else
-		inflight_add_io(&ent, &key, IPC_OP_VMSPLICE_OUT, false);
-	inflight_start(&ent);
+		inflight_add_io(ent, &key, IPC_OP_VMSPLICE_OUT, false);
+	inflight_commit(ent);
 	return 0;
 }

@@ -75,20 +75,21 @@ __noinline int enter_sock(long fd, __u32 op, __u64 uptr)
 {
 	bool inbound = op == IPC_OP_SENDTO || op == IPC_OP_SENDMSG;
 	bool is_msghdr = op == IPC_OP_SENDMSG || op == IPC_OP_RECVMSG;
-	struct inflight ent = { .fd = fd };
+	struct inflight *ent = inflight_begin();
 	struct ipc_obj_key key = {};
 
-	if (!is_socket_kind(file_object(fd_file(fd), &key)))
+	if (!ent || !is_socket_kind(file_object(fd_file(fd), &key, ent)))
 		return 0;
-	inflight_add_io(&ent, &key, op, inbound);
+	ent->fd = fd;
+	inflight_add_io(ent, &key, op, inbound);
 	if (key.kind == IPC_KIND_UDP) {
 		if (inbound)
 			note_remote(&key, is_msghdr ? msghdr_name((void *)uptr)
 						    : (void *)uptr);
 		else
-			remember_recv_addr(&ent, uptr, is_msghdr);
+			remember_recv_addr(ent, uptr, is_msghdr);
 	}
-	inflight_start(&ent);
+	inflight_commit(ent);
 	return 0;
 }
 
@@ -110,8 +111,9 @@ __noinline int exit_sock(long ret)
 			note_remote(&ent->objs[0].key,
 				    ra->is_msghdr ? msghdr_name((void *)ra->uptr) :
 						    (void *)ra->uptr);
-		/* looks at the socket again while its local port is unknown */
-		file_object(fd_file(ent->fd), &key);
+		/* looks at the socket again while its local port is unknown
+		 * (afresh: the thread's cache keeps only finished sockets) */
+		file_object(fd_file(ent->fd), &key, NULL);
 	}
 	if (ra)
 		bpf_map_delete_elem(&recv_addrs, &id);

@@ -238,3 +238,50 @@ def method_pair_test(write_method, read_method):
 for _w in WRITE_OPS:
     for _r in READ_OPS:
         globals()[f"test_methods_{_w}_{_r}"] = method_pair_test(_w, _r)
+
+
+# One thread, more pipes than a thread's object cache holds (bpf/common.bpf.h,
+# OBJ_CACHE = 4), with a regular file in between, then the same again on new
+# pipes (whose inodes may reuse the closed ones' memory): every figure per
+# pipe exact. Pipe j gets messages of j + 1 bytes, so a call counted against
+# the wrong pipe shows in its bytes.
+MANY_PIPES = r"""
+import json, os, sys
+out, scratch = sys.argv[1], sys.argv[2]
+f = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+pipes = []
+for rnd in range(2):
+    fds = [os.pipe() for _ in range(6)]
+    for i in range(60):
+        j = i % 6
+        r, w = fds[j]
+        os.write(w, b"x" * (j + 1))
+        os.write(f, b"y")
+        os.read(r, 64)
+    for j, (r, w) in enumerate(fds):
+        pipes.append({"ino": os.fstat(r).st_ino, "calls": 10, "bytes": 10 * (j + 1)})
+        os.close(r)
+        os.close(w)
+os.close(f)
+with open(out, "w") as o:
+    json.dump({"pid": os.getpid(), "pipes": pipes}, o)
+"""
+
+
+def test_one_thread_many_pipes_each_exact():
+    out, scratch = tmp("many-pipes.json"), tmp("many-pipes.scratch")
+    rec = record([], ["python3", "-c", MANY_PIPES, out, scratch])
+    eq(rec.returncode, 0, f"ipcscope exit status (stderr: {rec.stderr.strip()})")
+    wl = read_json(out)
+    eq(len({p["ino"] for p in wl["pipes"]}), 12, "distinct pipes made")
+    eq(sorted(o["ino"] for o in rec.objects("anon")), sorted(p["ino"] for p in wl["pipes"]),
+       "pipes seen")
+    for p in wl["pipes"]:
+        o = rec.object(p["ino"])
+        eq((o["ops_in"], o["bytes_in"], o["ops_out"], o["bytes_out"]),
+           (p["calls"], p["bytes"], p["calls"], p["bytes"]), f"pipe {p['ino']}")
+        eq([(w["pid"], w["calls"], w["bytes"]) for w in o["writers"]],
+           [(wl["pid"], p["calls"], p["bytes"])], f"writer of pipe {p['ino']}")
+    eq(rec.op("anon", "write")["calls"], 120, "pipe writes")
+    eq(rec.op("anon", "read")["calls"], 120, "pipe reads")
+    eq(rec.json["drops_total"], 0, "drops")
