@@ -163,7 +163,7 @@ unit: $(BUILD)/tests/unit
 # tracers that are installed (BENCH_INSTALL=1: apt-get them first); writes
 # bench/RESULTS.md and bench/ratios.svg.
 BENCH_BINS  := $(BUILD)/bench/pingpong $(BUILD)/bench/launch $(BUILD)/bench/empty \
-	       $(BUILD)/bench/empty.bpf.o
+	       $(BUILD)/bench/empty.bpf.o $(BUILD)/bench/timing.bpf.o
 
 bench: all $(BENCH_BINS)
 	$(PYTHON) bench/bench.py $(if $(filter 1,$(BENCH_INSTALL)),--install) $(BENCH_ARGS)
@@ -171,6 +171,11 @@ bench: all $(BENCH_BINS)
 $(BUILD)/bench/empty.bpf.o: bench/empty.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# the same hooks, timing every syscall: the floor of a latency tracer
+$(BUILD)/bench/timing.bpf.o: bench/empty.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -DFLOOR_TIMING -c $< -o $@
 
 $(BUILD)/bench/empty: bench/empty.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
