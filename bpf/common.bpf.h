@@ -110,8 +110,6 @@ IPC_MAP(procs, BPF_MAP_TYPE_HASH, struct ipc_proc_key, struct ipc_proc, MAX_PROC
 IPC_MAP(op_stats, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, struct ipc_op_stats,
 	IPC_OP_SLOTS);
 IPC_MAP(op_errors, BPF_MAP_TYPE_HASH, struct ipc_err_key, __u64, MAX_ERRNOS);
-IPC_MAP(objects, BPF_MAP_TYPE_HASH, struct ipc_obj_key, struct ipc_obj_stats,
-	MAX_OBJECTS);
 IPC_MAP(endpoints, BPF_MAP_TYPE_HASH, struct ipc_ep_key, struct ipc_ep_stats,
 	MAX_ENDPOINTS);
 IPC_MAP(obj_info, BPF_MAP_TYPE_HASH, struct ipc_obj_key, struct ipc_obj_info,
@@ -769,35 +767,22 @@ static __always_inline __u32 lat_slot_of(__u64 dur)
 	return slot < IPC_HIST_SLOTS ? slot : IPC_HIST_SLOTS - 1;
 }
 
+/*
+ * One operation (or page fault) on an object by the current process: its
+ * endpoint, (object, process, direction). An object's own totals are the
+ * sum of its endpoints, made in user space (snapshot_objects_from_eps): a
+ * second map updated on every call cost a lookup and two atomic adds more.
+ */
 static __always_inline void account_object(const struct inflight_obj *o,
-					   long ret, __u64 now, __u64 dur)
+					   long ret, __u64 dur)
 {
-	__u32 dir = o->dir;
 	__u64 bytes = op_bytes(o, ret);
-	struct ipc_obj_stats obj_init = { .first_ns = now };
 	struct ipc_ep_key ek = {};
-	struct ipc_obj_stats *os;
 	struct ipc_ep_stats *es;
-
-	os = lookup_or_init(&objects, &o->key, &obj_init, IPC_DROP_OBJECT);
-	if (!os)
-		return;
-	if (dir == IPC_DIR_IN) {
-		__sync_fetch_and_add(&os->ops_in, 1);
-		__sync_fetch_and_add(&os->bytes_in, bytes);
-	} else if (dir == IPC_DIR_OUT) {
-		__sync_fetch_and_add(&os->ops_out, 1);
-		__sync_fetch_and_add(&os->bytes_out, bytes);
-	} else if (dir == IPC_DIR_FAULT) {
-		__sync_fetch_and_add(&os->page_faults, 1);
-	} else {
-		__sync_fetch_and_add(&os->ops_other, 1);
-	}
-	os->last_ns = now;
 
 	ek.obj = o->key;
 	ek.tgid = current_tgid();
-	ek.dir = dir;
+	ek.dir = o->dir;
 	ek.start = current_start();
 	es = lookup_or_init(&endpoints, &ek, &ep_zero, IPC_DROP_ENDPOINT);
 	if (!es)
@@ -862,7 +847,7 @@ static __always_inline void finish_obj(const struct inflight_obj *o, long ret,
 				       __u64 now, __u64 dur)
 {
 	account_op(o, ret, dur);
-	account_object(o, ret, now, dur);
+	account_object(o, ret, dur);
 	if (trace_wanted(kind_bit(o->key.kind)))
 		trace_op(o, ret, now, dur);
 }

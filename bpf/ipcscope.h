@@ -80,7 +80,6 @@ enum ipc_dir {
 /* Why the kernel side could not record something. Reported, never silent. */
 enum ipc_drop {
 	IPC_DROP_INFLIGHT = 0,	/* in-flight syscall table full */
-	IPC_DROP_OBJECT,	/* objects map full */
 	IPC_DROP_ENDPOINT,	/* endpoints map full */
 	IPC_DROP_PROC,		/* procs map full */
 	IPC_DROP_TARGET,	/* targets map full: a child could not be followed */
@@ -141,17 +140,6 @@ struct ipc_obj_key {
 	__u32 kind;		/* enum ipc_kind */
 	__u32 dev;		/* kernel dev_t of the inode's super block */
 	__u64 ino;
-};
-
-struct ipc_obj_stats {
-	__u64 ops_in;
-	__u64 bytes_in;
-	__u64 ops_out;
-	__u64 bytes_out;
-	__u64 ops_other;	/* neither in nor out: get, shmat, semop, futex */
-	__u64 page_faults;	/* shared memory: user page faults inside it */
-	__u64 first_ns;		/* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
-	__u64 last_ns;
 };
 
 /* SysV message types, per queue: what was sent and received, and what

@@ -123,7 +123,7 @@ int BPF_PROG(ipc_fault_vma, unsigned long address, struct pt_regs *regs,
 		note_name(&fc.key, fc.dentry);
 	o.key = fc.key;
 	now = bpf_ktime_get_ns();
-	account_object(&o, 0, now, NO_DURATION);
+	account_object(&o, 0, NO_DURATION);
 	if (trace_wanted(kind_bit(o.key.kind))) {
 		struct ipc_event *e = event_reserve(IPC_EVENT_FAULT, now);
 

@@ -70,7 +70,7 @@ __noinline int exit_get(long ret)
 		/* the latest *get names it: ids are reused after IPC_RMID */
 		if (bpf_map_update_elem(&obj_info, &o.key, &info, BPF_ANY))
 			count_drop(IPC_DROP_OBJ_INFO);
-		account_object(&o, 0, now, now - pg->start_ns);
+		account_object(&o, 0, now - pg->start_ns);
 	}
 	account_op(&o, ret, now - pg->start_ns);
 	if (trace_wanted(kind_bit(o.key.kind)))

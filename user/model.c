@@ -4,6 +4,7 @@
  * Policy lives here, not in BPF: the kernel side only counts.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,6 @@ _Static_assert(sizeof(struct ipc_msgtype_key) == 16, "msgtype_key");
 _Static_assert(sizeof(struct ipc_msgtype_stats) == 24, "msgtype_stats");
 _Static_assert(sizeof(struct ipc_err_key) == 8, "err_key");
 _Static_assert(sizeof(struct ipc_obj_key) == 16, "obj_key");
-_Static_assert(sizeof(struct ipc_obj_stats) == 64, "obj_stats");
 _Static_assert(sizeof(struct ipc_obj_info) == 16 + IPC_NAME_LEN, "obj_info");
 _Static_assert(sizeof(struct ipc_sig_key) == 40, "sig_key");
 _Static_assert(sizeof(struct ipc_sock_info) == 64 + 2 * IPC_SOCK_PATH_LEN, "sock_info");
@@ -118,7 +118,6 @@ static const char *const copy_names[] = {
 
 static const char *const drop_names[IPC_DROP_MAX] = {
 	[IPC_DROP_INFLIGHT] = "inflight",
-	[IPC_DROP_OBJECT] = "objects",
 	[IPC_DROP_ENDPOINT] = "endpoints",
 	[IPC_DROP_PROC] = "processes",
 	[IPC_DROP_TARGET] = "targets",
@@ -350,6 +349,43 @@ static int cmp_msgtype(const void *pa, const void *pb)
 	if (a->msqid != b->msqid)
 		return a->msqid < b->msqid ? -1 : 1;
 	return a->mtype < b->mtype ? -1 : a->mtype > b->mtype;
+}
+
+int snapshot_objects_from_eps(struct snapshot *s)
+{
+	struct ipc_obj_row *o = NULL;
+
+	free(s->objs);
+	s->objs = NULL;
+	s->nobjs = 0;
+	if (s->neps)
+		qsort(s->eps, s->neps, sizeof(*s->eps), cmp_ep);	/* by object */
+	for (size_t i = 0; i < s->neps; i++) {
+		const struct ipc_ep_row *e = &s->eps[i];
+
+		if (!o || cmp_obj_key(&o->key, &e->key.obj)) {
+			o = snapshot_add_obj(s);
+			if (!o)
+				return -ENOMEM;
+			o->key = e->key.obj;
+		}
+		switch (e->key.dir) {
+		case IPC_DIR_IN:
+			o->st.ops_in += e->st.calls;
+			o->st.bytes_in += e->st.bytes;
+			break;
+		case IPC_DIR_OUT:
+			o->st.ops_out += e->st.calls;
+			o->st.bytes_out += e->st.bytes;
+			break;
+		case IPC_DIR_FAULT:
+			o->st.page_faults += e->st.calls;
+			break;
+		default:
+			o->st.ops_other += e->st.calls;
+		}
+	}
+	return 0;
 }
 
 void snapshot_sort(struct snapshot *s)

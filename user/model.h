@@ -54,6 +54,16 @@ struct ipc_err_row {
 	uint64_t count;
 };
 
+/* An object's totals: the sum of its endpoints (snapshot_objects_from_eps) */
+struct ipc_obj_stats {
+	uint64_t ops_in;
+	uint64_t bytes_in;
+	uint64_t ops_out;
+	uint64_t bytes_out;
+	uint64_t ops_other;	/* neither in nor out: get, shmat, semop, futex */
+	uint64_t page_faults;	/* shared memory: user page faults inside it */
+};
+
 struct ipc_obj_row {
 	struct ipc_obj_key key;
 	struct ipc_obj_stats st;
@@ -134,6 +144,12 @@ struct ipc_sig_row *snapshot_add_sig(struct snapshot *s);
 struct ipc_sock_row *snapshot_add_sock(struct snapshot *s);
 struct ipc_msgtype_row *snapshot_add_msgtype(struct snapshot *s);
 struct ipc_chan_row *snapshot_add_chan(struct snapshot *s);
+/*
+ * One object row per object its endpoints name, with their sums (the
+ * kernel keeps only the endpoints). Replaces any object rows; sorts the
+ * endpoints by object. -ENOMEM when out of memory.
+ */
+int snapshot_objects_from_eps(struct snapshot *s);
 /* Sort rows into report order: objects by bytes, processes by pid, ... */
 void snapshot_sort(struct snapshot *s);
 void snapshot_free(struct snapshot *s);	/* frees rows; s itself is the caller's */

@@ -796,17 +796,6 @@ static void *add_err(struct snapshot *snap, const void *key, const void *value)
 	return r;
 }
 
-static void *add_obj(struct snapshot *snap, const void *key, const void *value)
-{
-	struct ipc_obj_row *r = snapshot_add_obj(snap);
-
-	if (r) {
-		memcpy(&r->key, key, sizeof(r->key));
-		memcpy(&r->st, value, sizeof(r->st));
-	}
-	return r;
-}
-
 static void *add_ep(struct snapshot *snap, const void *key, const void *value)
 {
 	struct ipc_ep_row *r = snapshot_add_ep(snap);
@@ -914,9 +903,9 @@ int session_read(const struct session *s, struct snapshot *snap)
 	if (!err)
 		err = read_hash(s->skel->maps.op_errors, snap, add_err);
 	if (!err)
-		err = read_hash(s->skel->maps.objects, snap, add_obj);
-	if (!err)
 		err = read_hash(s->skel->maps.endpoints, snap, add_ep);
+	if (!err)
+		err = snapshot_objects_from_eps(snap);
 	if (!err)
 		err = read_hash(s->skel->maps.procs, snap, add_proc);
 	memcpy(snap->drops, (const void *)s->skel->bss->drops, sizeof(snap->drops));

@@ -95,7 +95,6 @@ TEST(model_op_inbound)
 TEST(model_drop_names)
 {
 	ASSERT_STREQ(ipc_drop_name(IPC_DROP_INFLIGHT), "inflight");
-	ASSERT_STREQ(ipc_drop_name(IPC_DROP_OBJECT), "objects");
 	ASSERT_STREQ(ipc_drop_name(IPC_DROP_ENDPOINT), "endpoints");
 	ASSERT_STREQ(ipc_drop_name(IPC_DROP_PROC), "processes");
 	ASSERT_STREQ(ipc_drop_name(IPC_DROP_TARGET), "targets");
@@ -266,12 +265,12 @@ TEST(model_snapshot_add_obj_grows)
 		ASSERT_TRUE(all_zero(r, sizeof(*r)));
 		r->key.ino = i;
 		r->key.dev = i * 3;
-		r->st.last_ns = UINT64_MAX - i;
+		r->st.page_faults = UINT64_MAX - i;
 	}
 	for (unsigned i = 0; i < MANY; i++) {
 		ASSERT_EQ_U64(s->objs[i].key.ino, i);
 		ASSERT_EQ_U64(s->objs[i].key.dev, i * 3);
-		ASSERT_EQ_U64(s->objs[i].st.last_ns, UINT64_MAX - i);
+		ASSERT_EQ_U64(s->objs[i].st.page_faults, UINT64_MAX - i);
 	}
 	snapshot_free(s);
 }
@@ -404,21 +403,68 @@ static void add_obj(struct snapshot *s, uint32_t kind, uint32_t dev,
 	r->key.ino = ino;
 	r->st.bytes_in = in;
 	r->st.bytes_out = out;
-	r->st.first_ns = ino;	/* a marker that must travel with the row */
+}
+
+static void add_ep_sum(struct snapshot *s, uint32_t kind, uint64_t ino, uint32_t tgid,
+		       uint32_t dir, uint64_t calls, uint64_t bytes)
+{
+	struct ipc_ep_row *r = snapshot_add_ep(s);
+
+	if (!r)
+		return;
+	r->key.obj.kind = kind;
+	r->key.obj.dev = 5;
+	r->key.obj.ino = ino;
+	r->key.tgid = tgid;
+	r->key.dir = dir;
+	r->st.calls = calls;
+	r->st.bytes = bytes;
+}
+
+/* the kernel keeps endpoints only: an object's row is the sum of its own */
+TEST(model_objects_are_their_endpoints_summed)
+{
+	struct snapshot *s = fresh_snapshot();
+
+	add_ep_sum(s, IPC_KIND_PIPE, 7, 100, IPC_DIR_IN, 3, 30);
+	add_ep_sum(s, IPC_KIND_SYSV_SHM, 9, 100, IPC_DIR_FAULT, 512, 0);
+	add_ep_sum(s, IPC_KIND_PIPE, 7, 200, IPC_DIR_OUT, 2, 25);
+	add_ep_sum(s, IPC_KIND_PIPE, 7, 300, IPC_DIR_IN, 1, 10);
+	add_ep_sum(s, IPC_KIND_SYSV_SHM, 9, 200, IPC_DIR_OTHER, 2, 0);
+	add_ep_sum(s, IPC_KIND_SYSV_SHM, 9, 100, IPC_DIR_OTHER, 1, 0);
+	add_obj(s, IPC_KIND_FIFO, 0, 1, 100, 0);	/* replaced, not kept */
+	ASSERT_EQ_I64(snapshot_objects_from_eps(s), 0);
+	ASSERT_EQ_U64(s->nobjs, 2);
+	snapshot_sort(s);
+	/* the pipe has more bytes: first */
+	ASSERT_EQ_U64(s->objs[0].key.ino, 7);
+	ASSERT_EQ_U64(s->objs[0].key.dev, 5);
+	ASSERT_EQ_U64(s->objs[0].st.ops_in, 4);
+	ASSERT_EQ_U64(s->objs[0].st.bytes_in, 40);
+	ASSERT_EQ_U64(s->objs[0].st.ops_out, 2);
+	ASSERT_EQ_U64(s->objs[0].st.bytes_out, 25);
+	ASSERT_EQ_U64(s->objs[0].st.ops_other + s->objs[0].st.page_faults, 0);
+	ASSERT_EQ_U64(s->objs[1].key.kind, IPC_KIND_SYSV_SHM);
+	ASSERT_EQ_U64(s->objs[1].st.page_faults, 512);
+	ASSERT_EQ_U64(s->objs[1].st.ops_other, 3);
+	ASSERT_EQ_U64(s->objs[1].st.ops_in + s->objs[1].st.ops_out, 0);
+	ASSERT_EQ_U64(s->neps, 6);	/* the endpoints stay */
+	snapshot_free(s);
 }
 
 TEST(model_snapshot_sort_objects_by_bytes_then_key)
 {
 	struct snapshot *s = fresh_snapshot();
 	/* expected order of (kind, dev, ino) */
-	static const struct { uint32_t kind, dev; uint64_t ino; } want[] = {
-		{ IPC_KIND_PIPE, 1, 11 },	/* 2^33 bytes: beyond 32 bits */
-		{ IPC_KIND_PIPE, 1, 12 },	/* 5000 */
-		{ IPC_KIND_PIPE, 2, 50 },	/* 100: ties by kind, dev, ino */
-		{ IPC_KIND_PIPE, 9, 3 },	/* 100 */
-		{ IPC_KIND_PIPE, 9, 7 },	/* 100 = 60 in + 40 out */
-		{ IPC_KIND_FIFO, 0, 1 },	/* 100 */
-		{ IPC_KIND_PIPE, 0, 0 },	/* 0 */
+	/* and the bytes in that must travel with each row */
+	static const struct { uint32_t kind, dev; uint64_t ino, in; } want[] = {
+		{ IPC_KIND_PIPE, 1, 11, UINT64_C(1) << 33 },	/* beyond 32 bits */
+		{ IPC_KIND_PIPE, 1, 12, 2500 },	/* 5000 */
+		{ IPC_KIND_PIPE, 2, 50, 100 },	/* 100: ties by kind, dev, ino */
+		{ IPC_KIND_PIPE, 9, 3, 0 },	/* 100 */
+		{ IPC_KIND_PIPE, 9, 7, 60 },	/* 100 = 60 in + 40 out */
+		{ IPC_KIND_FIFO, 0, 1, 100 },	/* 100 */
+		{ IPC_KIND_PIPE, 0, 0, 0 },	/* 0 */
 	};
 
 	add_obj(s, IPC_KIND_FIFO, 0, 1, 100, 0);
@@ -434,7 +480,7 @@ TEST(model_snapshot_sort_objects_by_bytes_then_key)
 		const struct ipc_obj_row *r = &s->objs[i];
 
 		if (r->key.kind != want[i].kind || r->key.dev != want[i].dev ||
-		    r->key.ino != want[i].ino || r->st.first_ns != want[i].ino)
+		    r->key.ino != want[i].ino || r->st.bytes_in != want[i].in)
 			test_fail(__FILE__, __LINE__, "row %zu: got %u/%u/%" PRIu64,
 				  i, r->key.kind, r->key.dev, (uint64_t)r->key.ino);
 	}

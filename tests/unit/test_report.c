@@ -594,7 +594,7 @@ static const char summary_py[] =
 "print(t['all'], t['pids'], t['command'], t['command_pid'],\n"
 "      t['command_exit'], t['command_signal'])\n"
 "print([(p['name'], p['attached'], p.get('reason')) for p in d['probes']])\n"
-"print(d['drops_total'], [d['drops'][k] for k in ('inflight', 'objects',\n"
+"print(d['drops_total'], [d['drops'][k] for k in ('inflight',\n"
 "      'endpoints', 'processes', 'targets', 'errnos')])\n"
 "for o in d['operations']:\n"
 "    l = o['latency']\n"
@@ -677,7 +677,7 @@ TEST(report_json_parses_with_python_and_has_every_figure)
 		"False [] ['pipe', '--count', '3'] 7336 0 0\n"
 		"[('tp/syscalls/sys_enter_write', True, None), "
 		"('tp/syscalls/sys_enter_vmsplice', False, 'tracepoint not found')]\n"
-		"0 [0, 0, 0, 0, 0, 0]\n"
+		"0 [0, 0, 0, 0, 0]\n"
 		/* p50: the 2nd of 4 calls; p99: the 4th */
 		"pipe anon write user_to_kernel 4 1 12288 {'EPIPE': 1} 16000 2047 16383 "
 		"[0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 1]\n"
