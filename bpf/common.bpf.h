@@ -203,6 +203,11 @@ struct inflight {
 	__u32 nobjs;
 	__s32 fd;		/* sockets: to look at the socket again at exit */
 	struct inflight_obj objs[INFLIGHT_OBJS];
+	/* what an exit needs of its call's arguments, set by its enter */
+	__u64 uptr;		/* msgsnd, msgrcv: msgp; recvfrom: src_addr;
+				   recvmsg: msg; 0: none */
+	__s64 arg;		/* msgsnd: the type sent; *get: the key;
+				   recvfrom, recvmsg: 1 when uptr is a msghdr */
 	__u32 cache_next;	/* the cache slot to replace next */
 	__u32 pad;
 	struct obj_cache_ent cache[OBJ_CACHE];
@@ -702,19 +707,23 @@ static __always_inline int inflight_start_fd_to_fd(long fd_in, long fd_out,
 	return 0;
 }
 
-/* An operation on an object named by an id (SysV) or an address (futex). */
-static __always_inline void inflight_start_one(__u32 kind, __u64 id, __u32 op,
-					       __u32 dir, __u32 bytes_from,
-					       __u64 arg_bytes, __u32 items)
+/*
+ * An operation on an object named by an id (SysV) or an address (futex).
+ * The thread's entry, for what else its exit needs (uptr, arg), or NULL.
+ */
+static __always_inline struct inflight *
+inflight_start_one(__u32 kind, __u64 id, __u32 op, __u32 dir, __u32 bytes_from,
+		   __u64 arg_bytes, __u32 items)
 {
 	struct inflight *ent = inflight_begin();
 	struct ipc_obj_key key = { .kind = kind, .ino = id };
 
 	if (!ent)
-		return;
+		return NULL;
 	inflight_add(ent, &key, op, dir, bytes_from, arg_bytes);
 	ent->objs[0].items = items;
 	inflight_commit(ent);
+	return ent;
 }
 
 

@@ -17,15 +17,6 @@ struct sockaddr_any {
 	__u8 v6[16];		/* sin6_addr */
 };
 
-/* Where a receive call will write the sender's address, read at exit. */
-struct recv_addr {
-	__u64 uptr;		/* sockaddr (recvfrom) or user_msghdr (recvmsg) */
-	__u32 is_msghdr;
-	__u32 pad;
-};
-
-IPC_MAP_PRIVATE(recv_addrs, BPF_MAP_TYPE_HASH, __u64, struct recv_addr, 4096);
-
 static __always_inline void note_remote(const struct ipc_obj_key *key,
 					const void *uaddr)
 {
@@ -55,16 +46,6 @@ static __always_inline const void *msghdr_name(const void *umsg)
 	return name;
 }
 
-static __always_inline void remember_recv_addr(struct inflight *ent,
-					      __u64 uptr, bool is_msghdr)
-{
-	__u64 id = bpf_get_current_pid_tgid();
-	struct recv_addr ra = { .uptr = uptr, .is_msghdr = is_msghdr };
-
-	if (uptr && ent->objs[0].key.kind == IPC_KIND_UDP)
-		bpf_map_update_elem(&recv_addrs, &id, &ra, BPF_ANY);
-}
-
 /*
  * sendto(fd, buf, len, flags, dest_addr, addrlen), sendmsg(fd, msg, flags),
  * recvfrom(fd, buf, len, flags, src_addr, addrlen), recvmsg(fd, msg, flags):
@@ -81,13 +62,17 @@ __noinline int enter_sock(long fd, __u32 op, __u64 uptr)
 	if (!ent || !is_socket_kind(file_object(fd_file(fd), &key, ent)))
 		return 0;
 	ent->fd = fd;
+	ent->uptr = 0;
 	inflight_add_io(ent, &key, op, inbound);
 	if (key.kind == IPC_KIND_UDP) {
-		if (inbound)
+		if (inbound) {
 			note_remote(&key, is_msghdr ? msghdr_name((void *)uptr)
 						    : (void *)uptr);
-		else
-			remember_recv_addr(ent, uptr, is_msghdr);
+		} else {
+			/* where the receive will write the sender's address */
+			ent->uptr = uptr;
+			ent->arg = is_msghdr;
+		}
 	}
 	inflight_commit(ent);
 	return 0;
@@ -100,23 +85,19 @@ __noinline int enter_sock(long fd, __u32 op, __u64 uptr)
  */
 __noinline int exit_sock(long ret)
 {
-	__u64 id = bpf_get_current_pid_tgid();
 	struct inflight *ent = inflight_current();
-	struct recv_addr *ra = bpf_map_lookup_elem(&recv_addrs, &id);
 
 	if (ent && ent->objs[0].key.kind == IPC_KIND_UDP) {
 		struct ipc_obj_key key = {};
 
-		if (ra && ret >= 0)
+		if (ent->uptr && ret >= 0)
 			note_remote(&ent->objs[0].key,
-				    ra->is_msghdr ? msghdr_name((void *)ra->uptr) :
-						    (void *)ra->uptr);
+				    ent->arg ? msghdr_name((void *)ent->uptr) :
+					       (void *)ent->uptr);
 		/* looks at the socket again while its local port is unknown
 		 * (afresh: the thread's cache keeps only finished sockets) */
 		file_object(fd_file(ent->fd), &key, NULL);
 	}
-	if (ra)
-		bpf_map_delete_elem(&recv_addrs, &id);
 	return 0;	/* ipc_sys_exit finishes the record */
 }
 

@@ -13,16 +13,6 @@
 #define FUTEX_CMD_MASK	(~(128 | 256))	/* without PRIVATE and CLOCK_REALTIME */
 #define SHMDT_UNKNOWN	0xffffffffULL	/* shmdt of an attach we did not see */
 
-/* A *get call between enter and exit: the id is its return value. */
-struct pending_get {
-	__u64 start_ns;
-	__s64 sysv_key;
-	__u64 size;
-	__u32 kind;
-	__u32 pad;
-};
-
-IPC_MAP_PRIVATE(pending_gets, BPF_MAP_TYPE_HASH, __u64, struct pending_get, 4096);
 /* where each process attached which segment, for shmdt(addr) */
 struct shm_attach_key {
 	__u32 tgid;
@@ -33,61 +23,49 @@ struct shm_attach_key {
 };
 IPC_MAP_PRIVATE(shm_attaches, BPF_MAP_TYPE_HASH, struct shm_attach_key, __u64, 4096);
 
-/* msgget(key, flg), semget(key, n, flg), shmget(key, size, flg) */
+/*
+ * msgget(key, flg), semget(key, n, flg), shmget(key, size, flg): the id is
+ * the return value, so the object is known only at exit (exit_get). The
+ * size rides in arg_bytes (bytes_from is BYTES_NONE: no payload).
+ */
 __noinline int enter_get(__u32 kind, long key, __u64 size)
 {
-	struct pending_get pg = { .kind = kind, .sysv_key = (int)key, .size = size };
-	__u64 id = bpf_get_current_pid_tgid();
+	struct inflight *ent = inflight_start_one(kind, 0, IPC_OP_GET, IPC_DIR_OTHER,
+						  BYTES_NONE, size, 0);
 
-	pg.start_ns = bpf_ktime_get_ns();
-	if (bpf_map_update_elem(&pending_gets, &id, &pg, BPF_ANY))
-		count_drop(IPC_DROP_INFLIGHT);
-	/* marks the syscall for ipc_sys_exit, which calls exit_get */
-	inflight_start_one(kind, 0, IPC_OP_GET, IPC_DIR_OTHER, BYTES_NONE, 0, 0);
+	if (ent)
+		ent->arg = (int)key;
 	return 0;
 }
 
 __noinline int exit_get(long ret)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct pending_get *pg = bpf_map_lookup_elem(&pending_gets, &id);
-	struct inflight_obj o = { .op = IPC_OP_GET, .dir = IPC_DIR_OTHER };
 	struct inflight *ent = inflight_current();
-	__u64 now;
+	struct inflight_obj o;
+	__u64 now, dur;
 
-	/* accounted here, with the key it returned: not by inflight_finish */
-	if (ent)
-		ent->nobjs = 0;
-	if (!pg)
+	if (!ent)
 		return 0;
 	now = bpf_ktime_get_ns();
-	o.key.kind = pg->kind;
+	dur = now - ent->start_ns;
+	o = ent->objs[0];
+	/* accounted here, with the id it returned: not by inflight_finish */
+	ent->nobjs = 0;
 	if (ret >= 0) {
-		struct ipc_obj_info info = { .sysv_key = pg->sysv_key,
-					     .size = pg->size };
+		struct ipc_obj_info info = { .sysv_key = ent->arg,
+					     .size = o.arg_bytes };
 
 		o.key.ino = ret;
 		/* the latest *get names it: ids are reused after IPC_RMID */
 		if (bpf_map_update_elem(&obj_info, &o.key, &info, BPF_ANY))
 			count_drop(IPC_DROP_OBJ_INFO);
-		account_object(&o, 0, now - pg->start_ns);
+		account_object(&o, 0, dur);
 	}
-	account_op(&o, ret, now - pg->start_ns);
+	account_op(&o, ret, dur);
 	if (trace_wanted(kind_bit(o.key.kind)))
-		trace_op(&o, ret, now, now - pg->start_ns);
-	bpf_map_delete_elem(&pending_gets, &id);
+		trace_op(&o, ret, now, dur);
 	return 0;
 }
-
-/* A message call between enter and exit: its buffer holds the type. */
-struct pending_msg {
-	__u64 msgp;		/* struct msgbuf *: mtype is its first long */
-	__s64 mtype;		/* msgsnd: the type sent */
-	__u32 msqid;
-	__u32 pad;
-};
-
-IPC_MAP_PRIVATE(pending_msgs, BPF_MAP_TYPE_HASH, __u64, struct pending_msg, 4096);
 
 static __always_inline void count_msg_type(__u32 msqid, __s64 mtype,
 					   __u32 which)
@@ -112,44 +90,51 @@ static __always_inline void count_msg_type(__u32 msqid, __s64 mtype,
  */
 __noinline int enter_msgsnd(__u32 msqid, __u64 msgp, __u64 msgsz)
 {
-	struct pending_msg pm = { .msgp = msgp, .msqid = msqid };
-	__u64 id = bpf_get_current_pid_tgid();
+	struct inflight *ent = inflight_start_one(IPC_KIND_SYSV_MSQ, msqid,
+						  IPC_OP_MSGSND, IPC_DIR_IN,
+						  BYTES_ARG, msgsz, 1);
+	__s64 mtype;
 
-	inflight_start_one(IPC_KIND_SYSV_MSQ, msqid, IPC_OP_MSGSND,
-			   IPC_DIR_IN, BYTES_ARG, msgsz, 1);
-	if (!bpf_probe_read_user(&pm.mtype, sizeof(pm.mtype), (void *)pm.msgp))
-		bpf_map_update_elem(&pending_msgs, &id, &pm, BPF_ANY);
+	if (!ent)
+		return 0;
+	/* the type sent (struct msgbuf: mtype is its first long); counted
+	 * at exit if the message went */
+	ent->uptr = 0;
+	if (!bpf_probe_read_user(&mtype, sizeof(mtype), (void *)msgp)) {
+		ent->uptr = msgp;
+		ent->arg = mtype;
+	}
 	return 0;
 }
 
 /* msgrcv(msqid, msgp, msgsz, msgtyp, msgflg) */
 __noinline int enter_msgrcv(__u32 msqid, __u64 msgp, long msgtyp)
 {
-	struct pending_msg pm = { .msgp = msgp, .msqid = msqid };
-	__u64 id = bpf_get_current_pid_tgid();
+	struct inflight *ent = inflight_start_one(IPC_KIND_SYSV_MSQ, msqid,
+						  IPC_OP_MSGRCV, IPC_DIR_OUT,
+						  BYTES_RET, 0, 1);
 
-	inflight_start_one(IPC_KIND_SYSV_MSQ, msqid, IPC_OP_MSGRCV,
-			   IPC_DIR_OUT, BYTES_RET, 0, 1);
-	count_msg_type(pm.msqid, msgtyp, 2);
-	bpf_map_update_elem(&pending_msgs, &id, &pm, BPF_ANY);
+	count_msg_type(msqid, msgtyp, 2);
+	if (ent)
+		ent->uptr = msgp;	/* the type received is read there at exit */
 	return 0;
 }
 
 /* msgsnd: count the type if it was sent; msgrcv: read the type received */
 __noinline int exit_msg(long ret, int send)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct pending_msg *pm = bpf_map_lookup_elem(&pending_msgs, &id);
+	struct inflight *ent = inflight_current();
+	__u32 msqid;
 	__s64 mtype;
 
-	if (pm) {
-		if (send && ret == 0)
-			count_msg_type(pm->msqid, pm->mtype, 0);
-		else if (!send && ret >= 0 &&
-			 !bpf_probe_read_user(&mtype, sizeof(mtype), (void *)pm->msgp))
-			count_msg_type(pm->msqid, mtype, 1);
-		bpf_map_delete_elem(&pending_msgs, &id);
-	}
+	if (!ent || !ent->uptr)
+		return 0;
+	msqid = ent->objs[0].key.ino;
+	if (send && ret == 0)
+		count_msg_type(msqid, ent->arg, 0);
+	else if (!send && ret >= 0 &&
+		 !bpf_probe_read_user(&mtype, sizeof(mtype), (void *)ent->uptr))
+		count_msg_type(msqid, mtype, 1);
 	return 0;	/* ipc_sys_exit finishes the record */
 }
 
