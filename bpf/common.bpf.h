@@ -199,6 +199,7 @@ struct obj_cache_ent {
 };
 
 struct inflight {
+	struct ipc_thread_counts counts;	/* first: user space reads it */
 	__u64 start_ns;
 	__u32 nobjs;
 	__s32 fd;		/* sockets: to look at the socket again at exit */
@@ -621,16 +622,66 @@ static __always_inline bool file_writable(struct file *file)
 }
 
 /*
- * An IPC syscall's enter: the current thread's entry (made at its first),
- * cleared of the last call, to be filled with inflight_add and started
- * with inflight_commit. Only this thread writes its entry. NULL (counted)
- * when the map is full.
+ * The per-process record, created on first sight. It is looked up on every
+ * syscall of a target: the initial values are made only when it is missing.
+ */
+static __noinline struct ipc_proc *proc_create(const struct ipc_proc_key *key)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct ipc_proc init = {};
+
+	init.ppid = BPF_CORE_READ(task, real_parent, tgid);
+	init.first_ns = bpf_ktime_get_ns();
+	BPF_CORE_READ_STR_INTO(&init.comm, task, group_leader, comm);
+	return lookup_or_init(&procs, key, &init, IPC_DROP_PROC);
+}
+
+/*
+ * The current process's record: tgid must be current_tgid() (every caller
+ * runs in the process it counts). The key is (tgid, current_start()), so
+ * a process that got an exited one's pid gets a record of its own.
+ */
+static __always_inline struct ipc_proc *proc_lookup(__u32 tgid)
+{
+	struct ipc_proc_key key = { .tgid = tgid, .start = current_start() };
+	struct ipc_proc *p = bpf_map_lookup_elem(&procs, &key);
+
+	return p ? p : proc_create(&key);
+}
+
+/*
+ * The current thread's entry, made at its first syscall seen (a target's:
+ * ipc_sys_enter); NULL, counted, when the map is full. Only this thread
+ * writes it, and ipc_exit removes it when the thread exits.
+ */
+static __always_inline struct inflight *thread_entry(void)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct inflight *ent = bpf_map_lookup_elem(&inflight, &id);
+
+	if (ent)
+		return ent;
+	bpf_map_update_elem(&inflight, &id, &inflight_zero, BPF_NOEXIST);
+	ent = bpf_map_lookup_elem(&inflight, &id);
+	if (!ent) {
+		count_drop(IPC_DROP_INFLIGHT);
+		return NULL;
+	}
+	ent->counts.tgid = id >> 32;
+	ent->counts.start = current_start();
+	/* the process's record, which the counts are added to, exists from
+	 * its first thread's first syscall on */
+	proc_lookup(ent->counts.tgid);
+	return ent;
+}
+
+/*
+ * An IPC syscall's enter: the current thread's entry, cleared of the last
+ * call, to be filled with inflight_add and started with inflight_commit.
  */
 static __always_inline struct inflight *inflight_begin(void)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct inflight *ent = lookup_or_init(&inflight, &id, &inflight_zero,
-					      IPC_DROP_INFLIGHT);
+	struct inflight *ent = thread_entry();
 
 	if (ent)
 		ent->nobjs = 0;
@@ -682,6 +733,24 @@ static __always_inline void inflight_add_io(struct inflight *ent,
 }
 
 /*
+ * read, write, readv, writev: the IPC syscalls a ping-pong is made of.
+ * Inline in ipc_sys_enter, with the thread's entry it already has: the
+ * other enter functions are global and look the entry up again.
+ */
+static __always_inline int inflight_start_fdio(struct inflight *ent, long fd,
+					       __u32 op, int inbound)
+{
+	struct ipc_obj_key key = {};
+
+	ent->nobjs = 0;
+	if (!is_stream_kind(file_object(fd_file(fd), &key, ent)))
+		return 0;
+	inflight_add_io(ent, &key, op, inbound);
+	inflight_commit(ent);
+	return 0;
+}
+
+/*
  * A syscall that moves data from fd_in to fd_out inside the kernel
  * (splice, sendfile): out of the object behind fd_in (op_out) and into the
  * one behind fd_out (op_in), either of them a pipe (pipes_only) or also a
@@ -728,33 +797,6 @@ inflight_start_one(__u32 kind, __u64 id, __u32 op, __u32 dir, __u32 bytes_from,
 
 
 
-/*
- * The per-process record, created on first sight. It is looked up on every
- * syscall of a target: the initial values are made only when it is missing.
- */
-static __noinline struct ipc_proc *proc_create(const struct ipc_proc_key *key)
-{
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct ipc_proc init = {};
-
-	init.ppid = BPF_CORE_READ(task, real_parent, tgid);
-	init.first_ns = bpf_ktime_get_ns();
-	BPF_CORE_READ_STR_INTO(&init.comm, task, group_leader, comm);
-	return lookup_or_init(&procs, key, &init, IPC_DROP_PROC);
-}
-
-/*
- * The current process's record: tgid must be current_tgid() (every caller
- * runs in the process it counts). The key is (tgid, current_start()), so
- * a process that got an exited one's pid gets a record of its own.
- */
-static __always_inline struct ipc_proc *proc_lookup(__u32 tgid)
-{
-	struct ipc_proc_key key = { .tgid = tgid, .start = current_start() };
-	struct ipc_proc *p = bpf_map_lookup_elem(&procs, &key);
-
-	return p ? p : proc_create(&key);
-}
 
 /* What the syscall moved, from its return value or its arguments. */
 static __always_inline __u64 op_bytes(const struct inflight_obj *o, long ret)
@@ -892,7 +934,6 @@ static __always_inline void inflight_finish(struct inflight *ent, long ret)
  * one of these global functions with the syscall's arguments. Each is
  * verified once, on its own, whatever calls it.
  */
-int enter_fdio(long fd, __u32 op, int inbound);	/* fdio.bpf.c */
 int enter_sendfile(long out_fd, long in_fd);		/* fdio.bpf.c */
 int enter_splice(long fd_in, long fd_out);		/* pipe.bpf.c */
 int enter_vmsplice(long fd);				/* pipe.bpf.c */

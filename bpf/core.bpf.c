@@ -112,12 +112,29 @@ int BPF_PROG(ipc_exit, struct task_struct *task)
 {
 	__u32 tgid = task->tgid;
 	__u64 id = (__u64)tgid << 32 | task->pid;
+	struct inflight *ent;
 	struct ipc_proc *p;
 
 	if (!is_target(tgid))
 		return 0;
-	/* a thread killed inside a syscall never reaches its sys_exit */
-	bpf_map_delete_elem(&inflight, &id);
+	/*
+	 * The thread's entry goes (a thread killed inside a syscall never
+	 * reaches its sys_exit) and its counts go to its process: removed
+	 * first, so that user space, which reads procs before inflight, may
+	 * miss them for one reading but never counts them twice.
+	 */
+	ent = bpf_map_lookup_elem(&inflight, &id);
+	if (ent) {
+		struct ipc_thread_counts c = ent->counts;
+
+		bpf_map_delete_elem(&inflight, &id);
+		p = proc_lookup(tgid);
+		if (p) {
+			__sync_fetch_and_add(&p->syscalls, c.syscalls);
+			__sync_fetch_and_add(&p->vol_switches, c.vol_switches);
+			__sync_fetch_and_add(&p->invol_switches, c.invol_switches);
+		}
+	}
 	/* the whole process is gone when its last thread exits */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
@@ -137,21 +154,33 @@ SEC("tp/sched/sched_switch")
 int ipc_switch(struct trace_event_raw_sched_switch *ctx)
 {
 	/* current is still the task being switched out */
-	__u32 tgid = current_tgid();
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32;
+	struct inflight *ent;
 	struct ipc_proc *p;
-	long state;
+	bool vol;
 
 	if (!is_target(tgid))
-		return 0;
-	p = proc_lookup(tgid);
-	if (!p)
 		return 0;
 	/*
 	 * A preempted task reports TASK_REPORT_MAX (0x100) or is still
 	 * running (0): involuntary. Any sleep state bit: it gave up the CPU.
 	 */
-	state = BPF_CORE_READ(ctx, prev_state);
-	if (state & 0xff)
+	vol = BPF_CORE_READ(ctx, prev_state) & 0xff;
+	/* the thread's own count (only it runs here), else its process's:
+	 * a thread with no syscall seen yet, or past its exit */
+	ent = bpf_map_lookup_elem(&inflight, &id);
+	if (ent) {
+		if (vol)
+			ent->counts.vol_switches++;
+		else
+			ent->counts.invol_switches++;
+		return 0;
+	}
+	p = proc_lookup(tgid);
+	if (!p)
+		return 0;
+	if (vol)
 		__sync_fetch_and_add(&p->vol_switches, 1);
 	else
 		__sync_fetch_and_add(&p->invol_switches, 1);
@@ -197,14 +226,22 @@ SEC("tp_btf/sys_enter")
 int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 {
 	__u32 tgid = current_tgid(), nr, h;
+	struct inflight *ent;
 	struct ipc_proc *p;
 	__u64 *n;
 
 	if (!is_target(tgid))
 		return 0;
-	p = proc_lookup(tgid);
-	if (p)
-		__sync_fetch_and_add(&p->syscalls, 1);
+	/* counted in the thread's entry, which an IPC syscall needs anyway;
+	 * in its process's record if the entry could not be made */
+	ent = thread_entry();
+	if (ent) {
+		ent->counts.syscalls++;
+	} else {
+		p = proc_lookup(tgid);
+		if (p)
+			__sync_fetch_and_add(&p->syscalls, 1);
+	}
 	if ((__u64)id >= IPC_NR_SYSCALLS)
 		return 0;
 	/* by number, per CPU: what a signal or a transfer costs in syscalls
@@ -221,15 +258,16 @@ int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 	h = sys_handler[id & (IPC_NR_SYSCALLS - 1)];
 	if (h == IPC_SYS_NONE || compat_syscall())
 		return 0;
+	if (h <= IPC_SYS_READV) {	/* write, writev, read, readv */
+		if (!ent)
+			return 0;
+		return inflight_start_fdio(ent, SYSARG(regs, 1),
+			h == IPC_SYS_WRITE ? IPC_OP_WRITE :
+			h == IPC_SYS_WRITEV ? IPC_OP_WRITEV :
+			h == IPC_SYS_READ ? IPC_OP_READ : IPC_OP_READV,
+			h <= IPC_SYS_WRITEV);
+	}
 	switch (h) {
-	case IPC_SYS_WRITE:
-		return enter_fdio(SYSARG(regs, 1), IPC_OP_WRITE, 1);
-	case IPC_SYS_WRITEV:
-		return enter_fdio(SYSARG(regs, 1), IPC_OP_WRITEV, 1);
-	case IPC_SYS_READ:
-		return enter_fdio(SYSARG(regs, 1), IPC_OP_READ, 0);
-	case IPC_SYS_READV:
-		return enter_fdio(SYSARG(regs, 1), IPC_OP_READV, 0);
 	case IPC_SYS_SENDFILE:
 		return enter_sendfile(SYSARG(regs, 1), SYSARG(regs, 2));
 	case IPC_SYS_SPLICE:

@@ -10,19 +10,6 @@
  */
 #include "common.bpf.h"
 
-/* read, write, readv, writev: called by ipc_sys_enter for a target */
-__noinline int enter_fdio(long fd, __u32 op, int inbound)
-{
-	struct inflight *ent = inflight_begin();
-	struct ipc_obj_key key = {};
-
-	if (!ent || !is_stream_kind(file_object(fd_file(fd), &key, ent)))
-		return 0;
-	inflight_add_io(ent, &key, op, inbound);
-	inflight_commit(ent);
-	return 0;
-}
-
 /*
  * sendfile(out_fd, in_fd, offset, count): the kernel moves the bytes from
  * one file to the other, through no user buffer. Either side may be a

@@ -222,6 +222,21 @@ struct ipc_proc_key {
 };
 
 /* Per traced process (key: struct ipc_proc_key). */
+/*
+ * A target thread's own counts, kept at the head of its in-flight entry
+ * (the inflight map, key pid_tgid: only the thread writes them, no atomic
+ * add, no lookup of its process) and added to its process's record when
+ * it exits. While it lives, user space adds them to the process's.
+ */
+struct ipc_thread_counts {
+	__u32 tgid;
+	__u32 pad;
+	__u64 start;		/* its process's start (struct ipc_proc_key) */
+	__u64 syscalls;
+	__u64 vol_switches;
+	__u64 invol_switches;
+};
+
 struct ipc_proc {
 	__u32 ppid;
 	__u32 flags;		/* enum ipc_proc_flags */

@@ -24,6 +24,7 @@ _Static_assert(sizeof(struct ipc_ep_key) == 32, "ep_key");
 _Static_assert(sizeof(struct ipc_proc_key) == 16, "proc_key");
 _Static_assert(sizeof(struct ipc_ep_stats) == (3 + IPC_HIST_SLOTS) * 8, "ep_stats");
 _Static_assert(sizeof(struct ipc_proc) == 80, "proc");
+_Static_assert(sizeof(struct ipc_thread_counts) == 40, "thread_counts");
 _Static_assert(sizeof(struct ipc_chan_stats) == (4 + IPC_HIST_SLOTS) * 8, "chan_stats");
 _Static_assert(sizeof(struct ipc_event) == 96, "event");
 
@@ -468,6 +469,23 @@ const struct ipc_proc_row *snapshot_proc(const struct snapshot *s, uint32_t tgid
 		if (s->procs[i].tgid == tgid && s->procs[i].start == start)
 			return &s->procs[i];
 	return NULL;
+}
+
+bool snapshot_add_thread_counts(struct snapshot *s, const struct ipc_thread_counts *t)
+{
+	size_t i, end = pid_rows(s, t->tgid, &i);
+
+	for (; i < end; i++) {
+		struct ipc_proc *p = &s->procs[i].p;
+
+		if (s->procs[i].tgid != t->tgid || s->procs[i].start != t->start)
+			continue;
+		p->syscalls += t->syscalls;
+		p->vol_switches += t->vol_switches;
+		p->invol_switches += t->invol_switches;
+		return true;
+	}
+	return false;
 }
 
 unsigned snapshot_pid_seq(const struct snapshot *s, uint32_t tgid, uint64_t start)

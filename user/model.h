@@ -154,6 +154,12 @@ int snapshot_objects_from_eps(struct snapshot *s);
 void snapshot_sort(struct snapshot *s);
 void snapshot_free(struct snapshot *s);	/* frees rows; s itself is the caller's */
 
+/*
+ * A live thread's own counts (the head of its in-flight entry) added to
+ * its process's row; false when s has no such process (its record could
+ * not be made: a drop, reported).
+ */
+bool snapshot_add_thread_counts(struct snapshot *s, const struct ipc_thread_counts *t);
 /* The process (tgid, start), or NULL. */
 const struct ipc_proc_row *snapshot_proc(const struct snapshot *s, uint32_t tgid,
 					 uint64_t start);

@@ -807,6 +807,17 @@ static void *add_ep(struct snapshot *snap, const void *key, const void *value)
 	return r;
 }
 
+/* inflight: a live thread's entry starts with its counts */
+static void *add_thread(struct snapshot *snap, const void *key, const void *value)
+{
+	struct ipc_thread_counts t;
+
+	(void)key;
+	memcpy(&t, value, sizeof(t));
+	snapshot_add_thread_counts(snap, &t);
+	return snap;	/* a thread of no known process is no error */
+}
+
 static void *add_proc(struct snapshot *snap, const void *key, const void *value)
 {
 	struct ipc_proc_row *r = snapshot_add_proc(snap);
@@ -915,6 +926,13 @@ int session_read(const struct session *s, struct snapshot *snap)
 		return err;
 	}
 	snapshot_sort(snap);
+	/* after procs (see ipc_exit): live threads' own counts */
+	err = read_hash(s->skel->maps.inflight, snap, add_thread);
+	if (err) {
+		errorf("cannot read the BPF maps: %s", strerror(-err));
+		snapshot_free(snap);
+		return err;
+	}
 	return 0;
 }
 

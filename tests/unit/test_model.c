@@ -422,6 +422,34 @@ static void add_ep_sum(struct snapshot *s, uint32_t kind, uint64_t ino, uint32_t
 }
 
 /* the kernel keeps endpoints only: an object's row is the sum of its own */
+/* a live thread's own counts go to its process: (tgid, start), not tgid */
+TEST(model_thread_counts_added_to_their_process)
+{
+	struct snapshot *s = fresh_snapshot();
+	struct ipc_thread_counts t = { .tgid = 42, .start = 2000, .syscalls = 7,
+				       .vol_switches = 3, .invol_switches = 1 };
+	struct ipc_proc_row *a = snapshot_add_proc(s), *b;
+
+	a->tgid = 42;
+	a->start = 1000;	/* an earlier process with the same pid */
+	a->p.syscalls = 100;
+	b = snapshot_add_proc(s);
+	b->tgid = 42;
+	b->start = 2000;
+	b->p.syscalls = 10;
+	snapshot_sort(s);
+	ASSERT_TRUE(snapshot_add_thread_counts(s, &t));
+	ASSERT_TRUE(snapshot_add_thread_counts(s, &t));	/* a second thread */
+	ASSERT_EQ_U64(snapshot_proc(s, 42, 2000)->p.syscalls, 24);
+	ASSERT_EQ_U64(snapshot_proc(s, 42, 2000)->p.vol_switches, 6);
+	ASSERT_EQ_U64(snapshot_proc(s, 42, 2000)->p.invol_switches, 2);
+	ASSERT_EQ_U64(snapshot_proc(s, 42, 1000)->p.syscalls, 100);
+	t.start = 3000;		/* no such process: nothing changes */
+	ASSERT_TRUE(!snapshot_add_thread_counts(s, &t));
+	ASSERT_EQ_U64(snapshot_proc(s, 42, 2000)->p.syscalls, 24);
+	snapshot_free(s);
+}
+
 TEST(model_objects_are_their_endpoints_summed)
 {
 	struct snapshot *s = fresh_snapshot();

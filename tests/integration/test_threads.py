@@ -1,0 +1,73 @@
+"""A thread's syscalls and context switches are counted in its own in-flight
+entry and added to its process's record when it exits; while it lives,
+ipcscope adds them to its process when it reports. Both ways, the process's
+figures are whole: exactly, for a program whose every syscall is known."""
+import os
+import platform
+import subprocess
+
+from harness import ROOT, Skip, eq, record, spawn, stop, tmp, wait_for_line
+
+LIVE_SOURCE = os.path.join(ROOT, "tests", "integration", "data", "live64.c")
+
+THREADS = r"""
+import os, sys, threading
+sys.stdin.read(1)                       # the go: tracing has started
+def work():
+    for _ in range(500):
+        os.getppid()
+ts = [threading.Thread(target=work) for _ in range(4)]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join()                            # these threads are gone: folded
+for _ in range(1000):
+    os.getppid()                        # this one lives on: read live
+print("done", flush=True)
+sys.stdin.read()
+"""
+
+
+def attach_and_report(argv, go="g"):
+    """Start argv, attach ipcscope to it (-p), let it work, and report
+    while it still runs. Returns (record, pid)."""
+    proc = spawn(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        def ready(rec_proc):
+            proc.stdin.write(go)
+            proc.stdin.flush()
+            wait_for_line(proc.stdout, "done", timeout=30)
+            stop(rec_proc)
+
+        rec = record(["-p", proc.pid], ready=ready)
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+    eq(rec.returncode, 0, f"ipcscope exit status (stderr: {rec.stderr.strip()})")
+    return rec, proc.pid
+
+
+def test_live_process_counts_exact():
+    if platform.machine() != "x86_64":
+        raise Skip(f"the syscall-exact program is x86_64 assembly (this is {platform.machine()})")
+    exe = tmp("live64")
+    subprocess.run(["gcc", "-static", "-nostdlib", "-O1", "-Wall", "-Werror", "-o", exe,
+                    LIVE_SOURCE], check=True)
+    rec, pid = attach_and_report([exe])
+    p = rec.process(pid)
+    assert p is not None, "the live process is missing from the report"
+    assert not p["exited"], "the process had not exited"
+    # its read for the go began before tracing: 1000 getppid, the write
+    # of "done" and the read that waits for stdin to close
+    eq(p["syscalls"], 1000 + 1 + 1, "syscalls of the live process")
+    assert p["voluntary_switches"] >= 1, "its blocking read gave up the CPU: no voluntary switch"
+
+
+def test_exited_threads_and_live_thread_add_up():
+    rec, pid = attach_and_report(["python3", "-c", THREADS])
+    p = rec.process(pid)
+    assert p is not None, "the process is missing from the report"
+    # 4 x 500 getppid in threads that exited, 1000 in the live main thread;
+    # thread start and exit, the print and the read add a few dozen
+    assert 3000 <= p["syscalls"] <= 3300, f"syscalls {p['syscalls']}: not 3000 plus a few"
+    assert p["voluntary_switches"] >= 1, "no voluntary switch counted"
