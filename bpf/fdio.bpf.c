@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * fdio.bpf.c - read(2), write(2), readv(2), writev(2) and sendfile(2) on an
- * IPC fd.
- *
- * The same syscalls move data through pipes, FIFOs and (later) sockets, so
- * one probe per tracepoint identifies the object behind the fd and records
- * the operation for it; sys_exit accounts the result. The one sys_enter
- * program (core.bpf.c) calls it with the syscall's arguments.
+ * fdio.bpf.c - sendfile(2) on an IPC fd. read(2), write(2), readv(2) and
+ * writev(2), the same on pipes, FIFOs and sockets, are inline in the one
+ * sys_enter program (core.bpf.c: inflight_start_fdio in common.bpf.h),
+ * which has the thread's entry at hand; sys_exit accounts them all.
  */
 #include "common.bpf.h"
 
