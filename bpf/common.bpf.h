@@ -651,8 +651,10 @@ static __always_inline struct ipc_proc *proc_lookup(__u32 tgid)
 
 /*
  * The current thread's entry, made at its first syscall seen (a target's:
- * ipc_sys_enter); NULL, counted, when the map is full. Only this thread
- * writes it, and ipc_exit removes it when the thread exits.
+ * ipc_sys_enter); NULL when the map is full. That is a drop only when it
+ * loses an IPC operation (inflight_add counts it): a syscall is counted for
+ * its process anyway. Only this thread writes its entry; ipc_exit removes
+ * it when the thread exits.
  */
 static __always_inline struct inflight *thread_entry(void)
 {
@@ -663,10 +665,8 @@ static __always_inline struct inflight *thread_entry(void)
 		return ent;
 	bpf_map_update_elem(&inflight, &id, &inflight_zero, BPF_NOEXIST);
 	ent = bpf_map_lookup_elem(&inflight, &id);
-	if (!ent) {
-		count_drop(IPC_DROP_INFLIGHT);
+	if (!ent)
 		return NULL;
-	}
 	ent->counts.tgid = id >> 32;
 	ent->counts.start = current_start();
 	/* the process's record, which the counts are added to, exists from
@@ -677,7 +677,8 @@ static __always_inline struct inflight *thread_entry(void)
 
 /*
  * An IPC syscall's enter: the current thread's entry, cleared of the last
- * call, to be filled with inflight_add and started with inflight_commit.
+ * call, to be filled with inflight_add and started with inflight_commit
+ * (both take NULL: the map was full).
  */
 static __always_inline struct inflight *inflight_begin(void)
 {
@@ -691,7 +692,7 @@ static __always_inline struct inflight *inflight_begin(void)
 /* The objects are in: the syscall's time starts now (none: nothing to do). */
 static __always_inline void inflight_commit(struct inflight *ent)
 {
-	if (ent->nobjs)
+	if (ent && ent->nobjs)
 		ent->start_ns = bpf_ktime_get_ns();
 }
 
@@ -710,8 +711,13 @@ static __always_inline void inflight_add(struct inflight *ent,
 					 __u32 dir, __u32 bytes_from,
 					 __u64 arg_bytes)
 {
-	__u32 i = ent->nobjs;
+	__u32 i;
 
+	if (!ent) {
+		count_drop(IPC_DROP_INFLIGHT);	/* an operation lost */
+		return;
+	}
+	i = ent->nobjs;
 	if (i >= INFLIGHT_OBJS)
 		return;
 	ent->objs[i].key = *key;
@@ -742,7 +748,8 @@ static __always_inline int inflight_start_fdio(struct inflight *ent, long fd,
 {
 	struct ipc_obj_key key = {};
 
-	ent->nobjs = 0;
+	if (ent)
+		ent->nobjs = 0;
 	if (!is_stream_kind(file_object(fd_file(fd), &key, ent)))
 		return 0;
 	inflight_add_io(ent, &key, op, inbound);
@@ -764,8 +771,6 @@ static __always_inline int inflight_start_fd_to_fd(long fd_in, long fd_out,
 	struct ipc_obj_key key = {};
 	__u32 kind;
 
-	if (!ent)
-		return 0;
 	kind = file_object(fd_file(fd_in), &key, ent);
 	if (pipes_only ? is_pipe_kind(kind) : is_stream_kind(kind))
 		inflight_add_io(ent, &key, op_out, false);
@@ -787,9 +792,9 @@ inflight_start_one(__u32 kind, __u64 id, __u32 op, __u32 dir, __u32 bytes_from,
 	struct inflight *ent = inflight_begin();
 	struct ipc_obj_key key = { .kind = kind, .ino = id };
 
+	inflight_add(ent, &key, op, dir, bytes_from, arg_bytes);
 	if (!ent)
 		return NULL;
-	inflight_add(ent, &key, op, dir, bytes_from, arg_bytes);
 	ent->objs[0].items = items;
 	inflight_commit(ent);
 	return ent;

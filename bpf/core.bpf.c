@@ -258,15 +258,12 @@ int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 	h = sys_handler[id & (IPC_NR_SYSCALLS - 1)];
 	if (h == IPC_SYS_NONE || compat_syscall())
 		return 0;
-	if (h <= IPC_SYS_READV) {	/* write, writev, read, readv */
-		if (!ent)
-			return 0;
+	if (h <= IPC_SYS_READV)	/* write, writev, read, readv */
 		return inflight_start_fdio(ent, SYSARG(regs, 1),
 			h == IPC_SYS_WRITE ? IPC_OP_WRITE :
 			h == IPC_SYS_WRITEV ? IPC_OP_WRITEV :
 			h == IPC_SYS_READ ? IPC_OP_READ : IPC_OP_READV,
 			h <= IPC_SYS_WRITEV);
-	}
 	switch (h) {
 	case IPC_SYS_SENDFILE:
 		return enter_sendfile(SYSARG(regs, 1), SYSARG(regs, 2));

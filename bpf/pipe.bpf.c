@@ -23,7 +23,7 @@ __noinline int enter_vmsplice(long fd)
 	struct ipc_obj_key key = {};
 	struct file *file = fd_file(fd);
 
-	if (!ent || !is_pipe_kind(file_object(file, &key, ent)))
+	if (!is_pipe_kind(file_object(file, &key, ent)))
 		return 0;
 	if (file_writable(file))
 		inflight_add_io(ent, &key, IPC_OP_VMSPLICE_IN, true);

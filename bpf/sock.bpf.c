@@ -59,11 +59,13 @@ __noinline int enter_sock(long fd, __u32 op, __u64 uptr)
 	struct inflight *ent = inflight_begin();
 	struct ipc_obj_key key = {};
 
-	if (!ent || !is_socket_kind(file_object(fd_file(fd), &key, ent)))
+	if (!is_socket_kind(file_object(fd_file(fd), &key, ent)))
+		return 0;
+	inflight_add_io(ent, &key, op, inbound);
+	if (!ent)
 		return 0;
 	ent->fd = fd;
 	ent->uptr = 0;
-	inflight_add_io(ent, &key, op, inbound);
 	if (key.kind == IPC_KIND_UDP) {
 		if (inbound) {
 			note_remote(&key, is_msghdr ? msghdr_name((void *)uptr)

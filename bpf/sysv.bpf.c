@@ -149,10 +149,12 @@ __noinline int enter_mq(long fd, __u32 op, __u64 len)
 	struct inflight *ent = inflight_begin();
 	struct ipc_obj_key key = {};
 
-	if (!ent || file_object(fd_file(fd), &key, ent) != IPC_KIND_POSIX_MQ)
+	if (file_object(fd_file(fd), &key, ent) != IPC_KIND_POSIX_MQ)
 		return 0;
 	inflight_add(ent, &key, op, send ? IPC_DIR_IN : IPC_DIR_OUT,
 		     send ? BYTES_ARG : BYTES_RET, send ? len : 0);
+	if (!ent)
+		return 0;
 	ent->objs[0].items = 1;	/* one message */
 	inflight_commit(ent);
 	return 0;
