@@ -157,12 +157,13 @@ extern struct {
 #endif
 
 /*
- * A syscall between its enter and exit tracepoints (key: pid_tgid). Each
- * thread keeps its entry, rewritten in place by its next IPC syscall and
- * marked finished (nobjs = 0) at exit, until the thread exits: a hash
- * update and delete per syscall cost more than the rest of the exit's work.
- * The entry also keeps, across the thread's calls, the objects behind the
- * last inodes it used (struct obj_cache_ent).
+ * A traced thread's entry (key: pid_tgid), made at its first syscall seen
+ * and removed when it exits (ipc_exit). It holds the thread's own counts
+ * (struct ipc_thread_counts); the IPC syscall in flight between its enter
+ * and exit tracepoints, rewritten in place by the next one and marked
+ * finished (nobjs = 0) at exit (a hash update and delete per syscall cost
+ * more than the rest of the exit's work); and the objects behind the last
+ * inodes the thread used (struct obj_cache_ent).
  */
 #define INFLIGHT_OBJS 2	/* splice() can have a pipe on both sides */
 /* How the bytes an operation moved are known. */
