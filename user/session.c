@@ -920,14 +920,12 @@ int session_read(const struct session *s, struct snapshot *snap)
 	if (!err)
 		err = read_hash(s->skel->maps.procs, snap, add_proc);
 	memcpy(snap->drops, (const void *)s->skel->bss->drops, sizeof(snap->drops));
-	if (err) {
-		errorf("cannot read the BPF maps: %s", strerror(-err));
-		snapshot_free(snap);
-		return err;
+	if (!err) {
+		snapshot_sort(snap);
+		/* after procs (see ipc_exit), into the sorted rows: live
+		 * threads' own counts */
+		err = read_hash(s->skel->maps.inflight, snap, add_thread);
 	}
-	snapshot_sort(snap);
-	/* after procs (see ipc_exit): live threads' own counts */
-	err = read_hash(s->skel->maps.inflight, snap, add_thread);
 	if (err) {
 		errorf("cannot read the BPF maps: %s", strerror(-err));
 		snapshot_free(snap);
