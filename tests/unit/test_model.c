@@ -405,8 +405,9 @@ static void add_obj(struct snapshot *s, uint32_t kind, uint32_t dev,
 	r->st.bytes_out = out;
 }
 
-static void add_ep_sum(struct snapshot *s, uint32_t kind, uint64_t ino, uint32_t tgid,
-		       uint32_t dir, uint64_t calls, uint64_t bytes)
+/* an endpoint row: (object kind, ino on dev 5, direction, process), counts */
+static void add_ep(struct snapshot *s, uint32_t kind, uint64_t ino, uint32_t dir,
+		   uint32_t tgid, uint64_t calls, uint64_t bytes)
 {
 	struct ipc_ep_row *r = snapshot_add_ep(s);
 
@@ -454,12 +455,12 @@ TEST(model_objects_are_their_endpoints_summed)
 {
 	struct snapshot *s = fresh_snapshot();
 
-	add_ep_sum(s, IPC_KIND_PIPE, 7, 100, IPC_DIR_IN, 3, 30);
-	add_ep_sum(s, IPC_KIND_SYSV_SHM, 9, 100, IPC_DIR_FAULT, 512, 0);
-	add_ep_sum(s, IPC_KIND_PIPE, 7, 200, IPC_DIR_OUT, 2, 25);
-	add_ep_sum(s, IPC_KIND_PIPE, 7, 300, IPC_DIR_IN, 1, 10);
-	add_ep_sum(s, IPC_KIND_SYSV_SHM, 9, 200, IPC_DIR_OTHER, 2, 0);
-	add_ep_sum(s, IPC_KIND_SYSV_SHM, 9, 100, IPC_DIR_OTHER, 1, 0);
+	add_ep(s, IPC_KIND_PIPE, 7, IPC_DIR_IN, 100, 3, 30);
+	add_ep(s, IPC_KIND_SYSV_SHM, 9, IPC_DIR_FAULT, 100, 512, 0);
+	add_ep(s, IPC_KIND_PIPE, 7, IPC_DIR_OUT, 200, 2, 25);
+	add_ep(s, IPC_KIND_PIPE, 7, IPC_DIR_IN, 300, 1, 10);
+	add_ep(s, IPC_KIND_SYSV_SHM, 9, IPC_DIR_OTHER, 200, 2, 0);
+	add_ep(s, IPC_KIND_SYSV_SHM, 9, IPC_DIR_OTHER, 100, 1, 0);
 	add_obj(s, IPC_KIND_FIFO, 0, 1, 100, 0);	/* replaced, not kept */
 	ASSERT_EQ_I64(snapshot_objects_from_eps(s), 0);
 	ASSERT_EQ_U64(s->nobjs, 2);
@@ -515,20 +516,6 @@ TEST(model_snapshot_sort_objects_by_bytes_then_key)
 	snapshot_free(s);
 }
 
-static void add_ep(struct snapshot *s, uint32_t kind, uint64_t ino,
-		   uint32_t dir, uint32_t tgid)
-{
-	struct ipc_ep_row *r = snapshot_add_ep(s);
-
-	if (!r)
-		return;
-	r->key.obj.kind = kind;
-	r->key.obj.ino = ino;
-	r->key.dir = dir;
-	r->key.tgid = tgid;
-	r->st.calls = tgid * 10 + dir;
-}
-
 TEST(model_snapshot_sort_endpoints_by_object_dir_pid)
 {
 	struct snapshot *s = fresh_snapshot();
@@ -541,12 +528,12 @@ TEST(model_snapshot_sort_endpoints_by_object_dir_pid)
 		{ IPC_KIND_FIFO, 1, IPC_DIR_OUT, 1 },
 	};
 
-	add_ep(s, IPC_KIND_FIFO, 1, IPC_DIR_OUT, 1);
-	add_ep(s, IPC_KIND_PIPE, 5, IPC_DIR_OUT, 100);
-	add_ep(s, IPC_KIND_PIPE, 6, IPC_DIR_IN, 1);
-	add_ep(s, IPC_KIND_PIPE, 5, IPC_DIR_IN, 40);
-	add_ep(s, IPC_KIND_PIPE, 5, IPC_DIR_OUT, 2);
-	add_ep(s, IPC_KIND_PIPE, 5, IPC_DIR_IN, 3);
+	add_ep(s, IPC_KIND_FIFO, 1, IPC_DIR_OUT, 1, 1 * 10 + IPC_DIR_OUT, 0);
+	add_ep(s, IPC_KIND_PIPE, 5, IPC_DIR_OUT, 100, 100 * 10 + IPC_DIR_OUT, 0);
+	add_ep(s, IPC_KIND_PIPE, 6, IPC_DIR_IN, 1, 1 * 10 + IPC_DIR_IN, 0);
+	add_ep(s, IPC_KIND_PIPE, 5, IPC_DIR_IN, 40, 40 * 10 + IPC_DIR_IN, 0);
+	add_ep(s, IPC_KIND_PIPE, 5, IPC_DIR_OUT, 2, 2 * 10 + IPC_DIR_OUT, 0);
+	add_ep(s, IPC_KIND_PIPE, 5, IPC_DIR_IN, 3, 3 * 10 + IPC_DIR_IN, 0);
 	snapshot_sort(s);
 	ASSERT_EQ_U64(s->neps, 6);
 	for (size_t i = 0; i < s->neps; i++) {
