@@ -468,10 +468,11 @@ static __always_inline void inet_addrs(struct sock *sk, struct ipc_sock_info *si
 
 /*
  * A socket's kind (its object: dev, ino), and its addresses the first time
- * it is seen, with SOCK_INFO_PENDING while they may still change. A global function, defined once (core.bpf.c): it is the
- * larger part of identifying an fd's object, which every enter function
- * does, and is verified once instead of in each of them. The file is
- * passed as a number: only CO-RE reads go through it.
+ * it is seen, with SOCK_INFO_PENDING while they may still change. A global
+ * function, defined once (core.bpf.c): it is the larger part of
+ * identifying an fd's object, which every enter function does, and is
+ * verified once instead of in each of them. The file is passed as a
+ * number: only CO-RE reads go through it.
  */
 #ifdef IPCSCOPE_DEFINE_MAPS
 __noinline int socket_kind(__u64 file_addr, __u32 dev, __u64 ino)
