@@ -702,7 +702,12 @@ def fmt_ratio(x):
 
 
 def ratios(runs, wl, tr):
-    """(ratio of medians, min pair ratio, max pair ratio, traced, untraced, count)."""
+    """(median pair ratio, min pair ratio, max pair ratio, traced, untraced, count).
+
+    A pair is a traced run and the untraced run made just before it: the
+    median of their ratios, not the ratio of the two medians, because this
+    machine's speed drifts between pairs more than within one (the ratio of
+    medians put the empty programs above ipcscope on one run)."""
     for (w, key, count), b in runs.items():
         if w != wl or key != tr.key:
             continue
@@ -717,7 +722,7 @@ def ratios(runs, wl, tr):
                 a_used.append(ar)
                 pair_r.append(r["ns_per_op"] / ar["ns_per_op"])
         sa, sb = summarize(a_used), summarize(b)
-        ratio = sb["median"] / sa["median"] if sa["median"] and sb["median"] else None
+        ratio = statistics.median(pair_r) if pair_r else None
         return ratio, min(pair_r, default=None), max(pair_r, default=None), sb, sa, count
     return None
 
@@ -817,11 +822,12 @@ def build_report(args, tracers, workloads, runs, cost, info, versions, load0, lo
     L.append("## Slowdown per workload")
     L.append("")
     L.append("Each cell: the workload's own time per round trip (its timed loop, "
-             "set-up excluded), median of the runs and [min-max]. Ratio: median "
-             "traced / median untraced, over the untraced runs paired with that "
-             "tracer's runs (run just before each traced one, same size); pair "
-             "ratios: the smallest and largest traced/untraced of single pairs. "
-             "Slow tracers run smaller workloads (column N, round trips per run).")
+             "set-up excluded), median of the runs and [min-max]. A pair is a traced "
+             "run and the untraced run made just before it (same size). Ratio: the "
+             "median of the pairs' traced/untraced ratios (not the ratio of the two "
+             "medians: the machine's speed drifts between pairs more than within "
+             "one); pair ratios: the smallest and largest of them. Slow tracers run "
+             "smaller workloads (column N, round trips per run).")
     L.append("")
     for wl, what, target in workloads:
         L.append(f"### {wl}: {what}")
@@ -1056,7 +1062,7 @@ def build_svg(tracers, workloads, runs, info):
          f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">',
          f'<rect width="{width}" height="{height}" fill="white"/>',
          f'<text x="{left}" y="22" font-size="15" font-weight="bold">Slowdown of the '
-         f'traced IPC (median traced / untraced, log scale)</text>',
+         f'traced IPC (median of pair ratios, traced / untraced, log scale)</text>',
          f'<text x="{left}" y="38" fill="#555">{esc(info["cpu"])}, {info["cores"]} cores, '
          f'kernel {esc(info["kernel"])}, {esc(info["date"])}, ipcscope '
          f'{esc(info["revision"])}</text>',
