@@ -310,9 +310,9 @@ __noinline __u64 current_start(void)
 __u64 current_start(void);
 #endif
 
-/* Look a key up, creating it from init if missing; counts a drop if full. */
-static __always_inline void *lookup_or_init(void *map, const void *key,
-					    const void *init, enum ipc_drop why)
+/* Look a key up, creating it from init if missing; NULL if the map is full. */
+static __always_inline void *lookup_or_create(void *map, const void *key,
+					      const void *init)
 {
 	void *val = bpf_map_lookup_elem(map, key);
 
@@ -320,7 +320,15 @@ static __always_inline void *lookup_or_init(void *map, const void *key,
 		return val;
 	/* EEXIST means another CPU created it meanwhile: the lookup finds it */
 	bpf_map_update_elem(map, key, init, BPF_NOEXIST);
-	val = bpf_map_lookup_elem(map, key);
+	return bpf_map_lookup_elem(map, key);
+}
+
+/* lookup_or_create, counting a drop if the map is full. */
+static __always_inline void *lookup_or_init(void *map, const void *key,
+					    const void *init, enum ipc_drop why)
+{
+	void *val = lookup_or_create(map, key, init);
+
 	if (!val)
 		count_drop(why);
 	return val;
@@ -661,19 +669,16 @@ static __always_inline struct ipc_proc *proc_lookup(__u32 tgid)
 static __always_inline struct inflight *thread_entry(void)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct inflight *ent = bpf_map_lookup_elem(&inflight, &id);
+	struct inflight *ent = lookup_or_create(&inflight, &id, &inflight_zero);
 
-	if (ent)
-		return ent;
-	bpf_map_update_elem(&inflight, &id, &inflight_zero, BPF_NOEXIST);
-	ent = bpf_map_lookup_elem(&inflight, &id);
-	if (!ent)
-		return NULL;
-	ent->counts.tgid = id >> 32;
-	ent->counts.start = current_start();
-	/* the process's record, which the counts are added to, exists from
-	 * its first thread's first syscall on */
-	proc_lookup(ent->counts.tgid);
+	/* made just now (a target's tgid is never 0) */
+	if (ent && !ent->counts.tgid) {
+		ent->counts.tgid = id >> 32;
+		ent->counts.start = current_start();
+		/* the process's record, which the counts are added to, exists
+		 * from its first thread's first syscall on */
+		proc_lookup(ent->counts.tgid);
+	}
 	return ent;
 }
 
