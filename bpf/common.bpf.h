@@ -159,7 +159,8 @@ extern struct {
 /*
  * A traced thread's entry (key: pid_tgid), made at its first syscall seen
  * and removed when it exits (ipc_exit). It holds the thread's own counts
- * (struct ipc_thread_counts); the IPC syscall in flight between its enter
+ * (struct ipc_thread_counts: its syscalls, switches, and what its calls
+ * added to its last two endpoints); the IPC syscall in flight between its enter
  * and exit tracepoints, rewritten in place by the next one and marked
  * finished (nobjs = 0) at exit (a hash update and delete per syscall cost
  * more than the rest of the exit's work); and the objects behind the last
@@ -211,7 +212,7 @@ struct inflight {
 	__s64 arg;		/* msgsnd: the type sent; *get: the key;
 				   recvfrom, recvmsg: 1 when uptr is a msghdr */
 	__u32 cache_next;	/* the cache slot to replace next */
-	__u32 pad;
+	__u32 ep_last;		/* the counts.eps slot used last */
 	struct obj_cache_ent cache[OBJ_CACHE];
 };
 
@@ -831,10 +832,12 @@ static __always_inline __u32 lat_slot_of(__u64 dur)
 }
 
 /*
- * One operation (or page fault) on an object by the current process: its
- * endpoint, (object, process, direction). An object's own totals are the
- * sum of its endpoints, made in user space (snapshot_objects_from_eps): a
- * second map updated on every call cost a lookup and two atomic adds more.
+ * One operation (or page fault) on an object by the current process,
+ * straight into its endpoint, (object, process, direction): page faults
+ * and the *get calls; a syscall's own objects are tallied in the thread's
+ * entry first (tally_endpoint). An object's own totals are the sum of its
+ * endpoints, made in user space (snapshot_objects_from_eps): a second map
+ * updated on every call cost a lookup and two atomic adds more.
  */
 static __always_inline void account_object(const struct inflight_obj *o,
 					   long ret, __u64 dur)
@@ -856,6 +859,51 @@ static __always_inline void account_object(const struct inflight_obj *o,
 		__sync_fetch_and_add(&es->lat_sum_ns, dur);
 		__sync_fetch_and_add(&es->lat_slots[lat_slot_of(dur)], 1);
 	}
+}
+
+/*
+ * Adds a thread's tally for one endpoint (counts.eps[i]) to the endpoints
+ * map and zeroes it: at thread exit, when another endpoint takes the slot,
+ * and every IPC_THREAD_EP_FLUSH calls. A global function (core.bpf.c) that
+ * finds the current thread's entry again: it runs rarely, and its loop is
+ * verified once.
+ */
+int flush_thread_ep(__u32 i);
+
+/*
+ * At sys_exit: one operation on an object by the current thread, tallied
+ * in its entry with plain adds (struct ipc_thread_ep); the endpoints map,
+ * a 32-byte hash key and four atomic adds, is updated only when the slot
+ * is flushed. Two slots: the one not used last is taken by a new endpoint.
+ */
+static __always_inline void tally_endpoint(struct inflight *ent,
+					   const struct inflight_obj *o,
+					   long ret, __u64 dur)
+{
+	struct ipc_thread_ep *t;
+	__u32 i;
+
+	_Static_assert(IPC_THREAD_EPS == 2, "the slot not used last is ep_last ^ 1");
+	for (i = 0; i < IPC_THREAD_EPS; i++) {
+		t = &ent->counts.eps[i];
+		if (t->obj.ino == o->key.ino && t->obj.dev == o->key.dev &&
+		    t->obj.kind == o->key.kind && t->dir == o->dir)
+			break;
+	}
+	if (i == IPC_THREAD_EPS) {
+		i = (ent->ep_last ^ 1) & 1;
+		flush_thread_ep(i);
+		t = &ent->counts.eps[i];
+		t->obj = o->key;
+		t->dir = o->dir;
+	}
+	ent->ep_last = i;
+	t->calls++;
+	t->bytes += op_bytes(o, ret);
+	t->lat_sum_ns += dur;
+	t->lat_slots[lat_slot_of(dur)]++;
+	if (t->calls >= IPC_THREAD_EP_FLUSH)
+		flush_thread_ep(i);
 }
 
 static __always_inline void account_op(const struct inflight_obj *o, long ret,
@@ -905,12 +953,13 @@ static __always_inline void trace_op(const struct inflight_obj *o, long ret,
 	event_submit(e);
 }
 
-/* At sys_exit: account one object the syscall touched. */
-static __always_inline void finish_obj(const struct inflight_obj *o, long ret,
+/* At sys_exit: account one object the thread's syscall touched. */
+static __always_inline void finish_obj(struct inflight *ent,
+				       const struct inflight_obj *o, long ret,
 				       __u64 now, __u64 dur)
 {
 	account_op(o, ret, dur);
-	account_object(o, ret, dur);
+	tally_endpoint(ent, o, ret, dur);
 	if (trace_wanted(kind_bit(o->key.kind)))
 		trace_op(o, ret, now, dur);
 }
@@ -934,7 +983,7 @@ static __always_inline void inflight_finish(struct inflight *ent, long ret)
 
 	now = bpf_ktime_get_ns();
 	dur = now - ent->start_ns;
-	finish_obj(&ent->objs[0], ret, now, dur);
+	finish_obj(ent, &ent->objs[0], ret, now, dur);
 	if (ent->nobjs > 1)
 		finish_second(ret, now, dur);
 	ent->nobjs = 0;		/* finished; the entry stays for the next call */

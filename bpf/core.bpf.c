@@ -119,20 +119,26 @@ int BPF_PROG(ipc_exit, struct task_struct *task)
 		return 0;
 	/*
 	 * The thread's entry goes (a thread killed inside a syscall never
-	 * reaches its sys_exit) and its counts go to its process: removed
-	 * first, so that user space, which reads procs before inflight, may
-	 * miss them for one reading but never counts them twice.
+	 * reaches its sys_exit) and its counts go to its process and its
+	 * endpoints: removed first, so that user space, which reads procs and
+	 * endpoints before inflight, may miss them for one reading but never
+	 * counts them twice. The exiting task is current: flush_thread_ep
+	 * finds its entry.
 	 */
 	ent = bpf_map_lookup_elem(&inflight, &id);
 	if (ent) {
-		struct ipc_thread_counts c = ent->counts;
+		__u64 syscalls = ent->counts.syscalls;
+		__u64 vol = ent->counts.vol_switches;
+		__u64 invol = ent->counts.invol_switches;
 
+		flush_thread_ep(0);
+		flush_thread_ep(1);
 		bpf_map_delete_elem(&inflight, &id);
 		p = proc_lookup(tgid);
 		if (p) {
-			__sync_fetch_and_add(&p->syscalls, c.syscalls);
-			__sync_fetch_and_add(&p->vol_switches, c.vol_switches);
-			__sync_fetch_and_add(&p->invol_switches, c.invol_switches);
+			__sync_fetch_and_add(&p->syscalls, syscalls);
+			__sync_fetch_and_add(&p->vol_switches, vol);
+			__sync_fetch_and_add(&p->invol_switches, invol);
 		}
 	}
 	/* the whole process is gone when its last thread exits */
@@ -311,7 +317,58 @@ __noinline int finish_second(long ret, __u64 now, __u64 dur)
 	struct inflight *ent = inflight_current();
 
 	if (ent && ent->nobjs > 1)
-		finish_obj(&ent->objs[1], ret, now, dur);
+		finish_obj(ent, &ent->objs[1], ret, now, dur);
+	return 0;
+}
+
+/*
+ * see common.bpf.h. Each figure leaves the thread's slot before it reaches
+ * the map, as ipc_exit does with the thread's counts: user space, reading
+ * endpoints before inflight, may miss it for one reading, never count it
+ * twice. The slot keeps its endpoint, for the thread's next call on it.
+ */
+__noinline int flush_thread_ep(__u32 i)
+{
+	__u64 id = bpf_get_current_pid_tgid(), v;
+	struct inflight *ent = bpf_map_lookup_elem(&inflight, &id);
+	struct ipc_ep_key ek = {};
+	struct ipc_thread_ep *t;
+	struct ipc_ep_stats *es;
+
+	if (!ent || i >= IPC_THREAD_EPS)
+		return 0;
+	t = &ent->counts.eps[i];
+	if (!t->calls)
+		return 0;
+	ek.obj = t->obj;
+	ek.tgid = ent->counts.tgid;
+	ek.dir = t->dir;
+	ek.start = ent->counts.start;
+	es = lookup_or_create(&endpoints, &ek, &ep_zero);
+	v = t->calls;
+	t->calls = 0;
+	if (!es) {
+		/* the map is full: these operations are lost, and counted */
+		__sync_fetch_and_add(&drops[IPC_DROP_ENDPOINT], v);
+		t->bytes = 0;
+		t->lat_sum_ns = 0;
+		__builtin_memset(t->lat_slots, 0, sizeof(t->lat_slots));
+		return 0;
+	}
+	__sync_fetch_and_add(&es->calls, v);
+	v = t->bytes;
+	t->bytes = 0;
+	__sync_fetch_and_add(&es->bytes, v);
+	v = t->lat_sum_ns;
+	t->lat_sum_ns = 0;
+	__sync_fetch_and_add(&es->lat_sum_ns, v);
+	for (int s = 0; s < IPC_HIST_SLOTS; s++) {
+		v = t->lat_slots[s];
+		if (!v)
+			continue;
+		t->lat_slots[s] = 0;
+		__sync_fetch_and_add(&es->lat_slots[s], v);
+	}
 	return 0;
 }
 

@@ -221,12 +221,31 @@ struct ipc_proc_key {
 	__u64 start;
 };
 
-/* Per traced process (key: struct ipc_proc_key). */
+/*
+ * What a thread's calls on one endpoint (object, direction) added since
+ * they last went to the endpoints map: a thread that alternates between two
+ * endpoints (a ping-pong writes one pipe and reads another) tallies them
+ * in its own entry with plain adds, and the endpoints map is updated only
+ * when another endpoint takes the slot, when the thread exits, or before a
+ * histogram slot could overflow (IPC_THREAD_EP_FLUSH calls).
+ */
+#define IPC_THREAD_EPS		2
+#define IPC_THREAD_EP_FLUSH	0xffff	/* lat_slots are 16 bits */
+struct ipc_thread_ep {
+	struct ipc_obj_key obj;	/* the last endpoint in this slot */
+	__u32 dir;		/* enum ipc_dir */
+	__u32 calls;		/* 0: nothing to add */
+	__u64 bytes;
+	__u64 lat_sum_ns;
+	__u16 lat_slots[IPC_HIST_SLOTS];
+};
+
 /*
  * A target thread's own counts, kept at the head of its in-flight entry
  * (the inflight map, key pid_tgid: only the thread writes them, no atomic
- * add, no lookup of its process) and added to its process's record when
- * it exits. While it lives, user space adds them to the process's.
+ * add, no lookup of its process or endpoint) and added to its process's
+ * record and its endpoints when it exits. While it lives, user space adds
+ * them to those.
  */
 struct ipc_thread_counts {
 	__u32 tgid;
@@ -235,8 +254,10 @@ struct ipc_thread_counts {
 	__u64 syscalls;
 	__u64 vol_switches;
 	__u64 invol_switches;
+	struct ipc_thread_ep eps[IPC_THREAD_EPS];
 };
 
+/* Per traced process (key: struct ipc_proc_key). */
 struct ipc_proc {
 	__u32 ppid;
 	__u32 flags;		/* enum ipc_proc_flags */

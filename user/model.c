@@ -24,7 +24,9 @@ _Static_assert(sizeof(struct ipc_ep_key) == 32, "ep_key");
 _Static_assert(sizeof(struct ipc_proc_key) == 16, "proc_key");
 _Static_assert(sizeof(struct ipc_ep_stats) == (3 + IPC_HIST_SLOTS) * 8, "ep_stats");
 _Static_assert(sizeof(struct ipc_proc) == 80, "proc");
-_Static_assert(sizeof(struct ipc_thread_counts) == 40, "thread_counts");
+_Static_assert(sizeof(struct ipc_thread_ep) == 40 + 2 * IPC_HIST_SLOTS, "thread_ep");
+_Static_assert(sizeof(struct ipc_thread_counts) ==
+	       40 + IPC_THREAD_EPS * sizeof(struct ipc_thread_ep), "thread_counts");
 _Static_assert(sizeof(struct ipc_chan_stats) == (4 + IPC_HIST_SLOTS) * 8, "chan_stats");
 _Static_assert(sizeof(struct ipc_event) == 96, "event");
 
@@ -352,6 +354,32 @@ static int cmp_msgtype(const void *pa, const void *pb)
 	return a->mtype < b->mtype ? -1 : a->mtype > b->mtype;
 }
 
+static void ep_stats_add(struct ipc_ep_stats *dst, const struct ipc_ep_stats *src)
+{
+	dst->calls += src->calls;
+	dst->bytes += src->bytes;
+	dst->lat_sum_ns += src->lat_sum_ns;
+	for (int i = 0; i < IPC_HIST_SLOTS; i++)
+		dst->lat_slots[i] += src->lat_slots[i];
+}
+
+/* Sort the endpoints by object and make one row of each key's rows. */
+static void merge_eps(struct snapshot *s)
+{
+	size_t n = 0;
+
+	if (!s->neps)
+		return;
+	qsort(s->eps, s->neps, sizeof(*s->eps), cmp_ep);
+	for (size_t i = 1; i < s->neps; i++) {
+		if (!cmp_ep(&s->eps[n], &s->eps[i]))
+			ep_stats_add(&s->eps[n].st, &s->eps[i].st);
+		else
+			s->eps[++n] = s->eps[i];
+	}
+	s->neps = n + 1;
+}
+
 int snapshot_objects_from_eps(struct snapshot *s)
 {
 	struct ipc_obj_row *o = NULL;
@@ -359,8 +387,7 @@ int snapshot_objects_from_eps(struct snapshot *s)
 	free(s->objs);
 	s->objs = NULL;
 	s->nobjs = 0;
-	if (s->neps)
-		qsort(s->eps, s->neps, sizeof(*s->eps), cmp_ep);	/* by object */
+	merge_eps(s);
 	for (size_t i = 0; i < s->neps; i++) {
 		const struct ipc_ep_row *e = &s->eps[i];
 
@@ -486,6 +513,30 @@ bool snapshot_add_thread_counts(struct snapshot *s, const struct ipc_thread_coun
 		return true;
 	}
 	return false;
+}
+
+int snapshot_add_thread_eps(struct snapshot *s, const struct ipc_thread_counts *t)
+{
+	for (int i = 0; i < IPC_THREAD_EPS; i++) {
+		const struct ipc_thread_ep *te = &t->eps[i];
+		struct ipc_ep_row *r;
+
+		if (!te->calls)
+			continue;
+		r = snapshot_add_ep(s);
+		if (!r)
+			return -ENOMEM;
+		r->key.obj = te->obj;
+		r->key.tgid = t->tgid;
+		r->key.dir = te->dir;
+		r->key.start = t->start;
+		r->st.calls = te->calls;
+		r->st.bytes = te->bytes;
+		r->st.lat_sum_ns = te->lat_sum_ns;
+		for (int j = 0; j < IPC_HIST_SLOTS; j++)
+			r->st.lat_slots[j] = te->lat_slots[j];
+	}
+	return 0;
 }
 
 unsigned snapshot_pid_seq(const struct snapshot *s, uint32_t tgid, uint64_t start)

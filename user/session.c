@@ -768,7 +768,7 @@ static int read_hash(const struct bpf_map *map, struct snapshot *snap,
 		     row_adder add)
 {
 	size_t ksz = bpf_map__key_size(map), vsz = bpf_map__value_size(map);
-	char key[64], next[64], value[512];
+	char key[64], next[64], value[1024];
 	void *prev = NULL;
 	int fd = bpf_map__fd(map);
 
@@ -814,8 +814,9 @@ static void *add_thread(struct snapshot *snap, const void *key, const void *valu
 
 	(void)key;
 	memcpy(&t, value, sizeof(t));
+	/* a thread of no known process is no error */
 	snapshot_add_thread_counts(snap, &t);
-	return snap;	/* a thread of no known process is no error */
+	return snapshot_add_thread_eps(snap, &t) ? NULL : snap;
 }
 
 static void *add_proc(struct snapshot *snap, const void *key, const void *value)
@@ -916,15 +917,18 @@ int session_read(const struct session *s, struct snapshot *snap)
 	if (!err)
 		err = read_hash(s->skel->maps.endpoints, snap, add_ep);
 	if (!err)
-		err = snapshot_objects_from_eps(snap);
-	if (!err)
 		err = read_hash(s->skel->maps.procs, snap, add_proc);
 	memcpy(snap->drops, (const void *)s->skel->bss->drops, sizeof(snap->drops));
 	if (!err) {
 		snapshot_sort(snap);
-		/* after procs (see ipc_exit), into the sorted rows: live
-		 * threads' own counts */
+		/* after procs and endpoints (see ipc_exit), into the sorted
+		 * rows: live threads' own counts and endpoint tallies */
 		err = read_hash(s->skel->maps.inflight, snap, add_thread);
+	}
+	if (!err) {
+		/* the tallies join the map's rows; objects are their sums */
+		err = snapshot_objects_from_eps(snap);
+		snapshot_sort(snap);
 	}
 	if (err) {
 		errorf("cannot read the BPF maps: %s", strerror(-err));

@@ -241,7 +241,8 @@ for _w in WRITE_OPS:
 
 
 # One thread, more pipes than a thread's object cache holds (bpf/common.bpf.h,
-# OBJ_CACHE = 4), with a regular file in between, then the same again on new
+# OBJ_CACHE = 4) and than it has endpoint slots for (bpf/ipcscope.h,
+# IPC_THREAD_EPS = 2), with a regular file in between, then the same again on new
 # pipes (whose inodes may reuse the closed ones' memory): every figure per
 # pipe exact. Pipe j gets messages of j + 1 bytes, so a call counted against
 # the wrong pipe shows in its bytes.
@@ -285,3 +286,22 @@ def test_one_thread_many_pipes_each_exact():
     eq(rec.op("anon", "write")["calls"], 120, "pipe writes")
     eq(rec.op("anon", "read")["calls"], 120, "pipe reads")
     eq(rec.json["drops_total"], 0, "drops")
+
+
+# A thread's tally for one endpoint goes to the endpoints map every
+# IPC_THREAD_EP_FLUSH = 65535 calls (bpf/ipcscope.h: its histogram slots are
+# 16 bits wide). 200000 one-byte writes, most of them as fast as each other
+# (one histogram slot gets more than 65535 of them): every figure exact, and
+# the edge's latency histograms count each call once.
+def test_more_calls_than_a_thread_tally_holds_exact():
+    path = tmp("flush-graph.json")
+    rec, wl = run_pipe("--pattern", "stream", "--count", 200000, "--size", 1,
+                       record_args=["--graph", path])
+    check_exact(rec, wl, "anon")
+    t = wl["totals"]
+    eq(t["write_calls"], 200000, "the workload's writes")
+    edges = [e for e in read_json(path)["edges"] if e["type"] == "channel"]
+    eq(len(edges), 1, "channel edges")
+    for side, calls in (("sent", t["write_calls"]), ("received", t["read_calls"])):
+        eq((edges[0][side]["calls"], sum(edges[0][side]["latency"]["log2_ns"])), (calls, calls),
+           f"{side}: calls and their latency samples")

@@ -1,7 +1,8 @@
-"""A thread's syscalls and context switches are counted in its own in-flight
-entry and added to its process's record when it exits; while it lives,
-ipcscope adds them to its process when it reports. Both ways, the process's
-figures are whole: exactly, for a program whose every syscall is known."""
+"""A thread's syscalls, context switches and what its calls added to its last
+two endpoints are counted in its own in-flight entry, and added to its
+process's record and endpoints when it exits; while it lives, ipcscope adds
+them when it reports. Both ways, the figures are whole: exactly, for a
+program whose every syscall is known."""
 import os
 import platform
 import subprocess
@@ -57,10 +58,18 @@ def test_live_process_counts_exact():
     p = rec.process(pid)
     assert p is not None, "the live process is missing from the report"
     assert not p["exited"], "the process had not exited"
-    # its read for the go began before tracing: 1000 getppid, the write
-    # of "done" and the read that waits for stdin to close
-    eq(p["syscalls"], 1000 + 1 + 1, "syscalls of the live process")
+    # its read for the go began before tracing: 1000 getppid, pipe2, 300
+    # writes and 300 reads, the write of "done" and the read that waits
+    # for stdin to close
+    eq(p["syscalls"], 1000 + 1 + 600 + 1 + 1, "syscalls of the live process")
     assert p["voluntary_switches"] >= 1, "its blocking read gave up the CPU: no voluntary switch"
+    # the pipe's write end went to the endpoints map when "done" took its
+    # slot; its read end and stdout are in the live thread's entry only
+    mine = [o for o in rec.objects("anon")
+            if any(e["pid"] == pid for e in o["writers"] + o["readers"])]
+    eq(sorted((o["ops_in"], o["bytes_in"], o["ops_out"], o["bytes_out"]) for o in mine),
+       [(1, 5, 0, 0), (300, 900, 300, 900)], "the live process's pipes: its own and stdout")
+    # the other end's read (ipcscope's own) is not counted: not a target
 
 
 def test_exited_threads_and_live_thread_add_up():

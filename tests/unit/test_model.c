@@ -422,7 +422,6 @@ static void add_ep(struct snapshot *s, uint32_t kind, uint64_t ino, uint32_t dir
 	r->st.bytes = bytes;
 }
 
-/* the kernel keeps endpoints only: an object's row is the sum of its own */
 /* a live thread's own counts go to its process: (tgid, start), not tgid */
 TEST(model_thread_counts_added_to_their_process)
 {
@@ -451,6 +450,7 @@ TEST(model_thread_counts_added_to_their_process)
 	snapshot_free(s);
 }
 
+/* the kernel keeps endpoints only: an object's row is the sum of its own */
 TEST(model_objects_are_their_endpoints_summed)
 {
 	struct snapshot *s = fresh_snapshot();
@@ -478,6 +478,56 @@ TEST(model_objects_are_their_endpoints_summed)
 	ASSERT_EQ_U64(s->objs[1].st.ops_other, 3);
 	ASSERT_EQ_U64(s->objs[1].st.ops_in + s->objs[1].st.ops_out, 0);
 	ASSERT_EQ_U64(s->neps, 6);	/* the endpoints stay */
+	snapshot_free(s);
+}
+
+/*
+ * A live thread's endpoint tallies join the map's row with the same key
+ * (object, direction, process), or make their own; an empty slot adds
+ * nothing, and the object's totals include them.
+ */
+TEST(model_thread_tallies_join_their_endpoints)
+{
+	struct snapshot *s = fresh_snapshot();
+	struct ipc_thread_counts t = { .tgid = 100 };
+	struct ipc_thread_ep *a = &t.eps[0], *b = &t.eps[1];
+
+	add_ep(s, IPC_KIND_PIPE, 7, IPC_DIR_IN, 100, 3, 30);
+	s->eps[0].st.lat_slots[4] = 3;
+	a->obj = s->eps[0].key.obj;
+	a->dir = IPC_DIR_IN;
+	a->calls = 2;
+	a->bytes = 20;
+	a->lat_sum_ns = 40;
+	a->lat_slots[4] = 1;
+	a->lat_slots[IPC_HIST_SLOTS - 1] = 1;
+	b->obj = a->obj;
+	b->dir = IPC_DIR_OUT;	/* the other end: a row of its own */
+	b->calls = 5;
+	b->bytes = 50;
+	ASSERT_EQ_I64(snapshot_add_thread_eps(s, &t), 0);
+	t.tgid = 200;		/* another process: its own rows */
+	b->calls = 0;		/* an empty slot: no row */
+	ASSERT_EQ_I64(snapshot_add_thread_eps(s, &t), 0);
+	ASSERT_EQ_U64(s->neps, 4);
+	ASSERT_EQ_I64(snapshot_objects_from_eps(s), 0);
+	ASSERT_EQ_U64(s->neps, 3);
+	/* by object, direction, process */
+	ASSERT_EQ_U64(s->eps[0].key.tgid, 100);
+	ASSERT_EQ_U64(s->eps[0].key.dir, IPC_DIR_IN);
+	ASSERT_EQ_U64(s->eps[0].st.calls, 5);
+	ASSERT_EQ_U64(s->eps[0].st.bytes, 50);
+	ASSERT_EQ_U64(s->eps[0].st.lat_sum_ns, 40);
+	ASSERT_EQ_U64(s->eps[0].st.lat_slots[4], 4);
+	ASSERT_EQ_U64(s->eps[0].st.lat_slots[IPC_HIST_SLOTS - 1], 1);
+	ASSERT_EQ_U64(s->eps[1].key.tgid, 200);
+	ASSERT_EQ_U64(s->eps[1].st.calls, 2);
+	ASSERT_EQ_U64(s->eps[2].key.dir, IPC_DIR_OUT);
+	ASSERT_EQ_U64(s->eps[2].st.calls, 5);
+	ASSERT_EQ_U64(s->nobjs, 1);
+	ASSERT_EQ_U64(s->objs[0].st.ops_in, 7);
+	ASSERT_EQ_U64(s->objs[0].st.bytes_in, 70);
+	ASSERT_EQ_U64(s->objs[0].st.ops_out, 5);
 	snapshot_free(s);
 }
 
