@@ -213,6 +213,8 @@ struct inflight {
 				   recvfrom, recvmsg: 1 when uptr is a msghdr */
 	__u32 cache_next;	/* the cache slot to replace next */
 	__u32 ep_last;		/* the counts.eps slot used last */
+	__u32 msgtype_last;	/* the counts.msgtypes slot used last */
+	__u32 pad;
 	struct obj_cache_ent cache[OBJ_CACHE];
 };
 
@@ -747,20 +749,54 @@ static __always_inline void inflight_add_io(struct inflight *ent,
 }
 
 /*
- * read, write, readv, writev: the IPC syscalls a ping-pong is made of.
- * Inline in ipc_sys_enter, with the thread's entry it already has: the
- * other enter functions are global and look the entry up again.
+ * A UDP socket's send or receive, from inflight_start_fdio once the
+ * socket is in the thread's entry (sock.bpf.c): the address a send names
+ * (uptr: sendto's dest_addr, or sendmsg's msghdr) becomes the socket's
+ * remote; a receive's (recvfrom's src_addr, or recvmsg's msghdr) is kept
+ * for its exit.
  */
-static __always_inline int inflight_start_fdio(struct inflight *ent, long fd,
-					       __u32 op, int inbound)
-{
-	struct ipc_obj_key key = {};
+int enter_udp(__u32 op, __u64 uptr);
 
+/*
+ * read, write, readv, writev on a pipe or a socket; sendto, sendmsg,
+ * recvfrom, recvmsg on a socket: the IPC syscalls a ping-pong is made of.
+ * Inline in ipc_sys_enter, with the thread's entry it already has (one call
+ * site: the object walk is verified once); most other enter functions are
+ * global and look the entry up again. uptr: see enter_udp.
+ */
+static __always_inline int inflight_start_fdio(struct inflight *ent, __u32 h,
+					       long fd, __u64 uptr)
+{
+	bool sock_op = h >= IPC_SYS_SENDTO && h <= IPC_SYS_RECVMSG;
+	bool inbound = h == IPC_SYS_WRITE || h == IPC_SYS_WRITEV ||
+		       h == IPC_SYS_SENDTO || h == IPC_SYS_SENDMSG;
+	struct ipc_obj_key key = {};
+	__u32 op, kind;
+
+	switch (h) {
+	case IPC_SYS_WRITE:	op = IPC_OP_WRITE; break;
+	case IPC_SYS_WRITEV:	op = IPC_OP_WRITEV; break;
+	case IPC_SYS_READ:	op = IPC_OP_READ; break;
+	case IPC_SYS_READV:	op = IPC_OP_READV; break;
+	case IPC_SYS_SENDTO:	op = IPC_OP_SENDTO; break;
+	case IPC_SYS_SENDMSG:	op = IPC_OP_SENDMSG; break;
+	case IPC_SYS_RECVFROM:	op = IPC_OP_RECVFROM; break;
+	default:		op = IPC_OP_RECVMSG; break;
+	}
 	if (ent)
 		ent->nobjs = 0;
-	if (!is_stream_kind(file_object(fd_file(fd), &key, ent)))
+	kind = file_object(fd_file(fd), &key, ent);
+	if (sock_op ? !is_socket_kind(kind) : !is_stream_kind(kind))
 		return 0;
 	inflight_add_io(ent, &key, op, inbound);
+	if (!ent)
+		return 0;
+	if (sock_op) {
+		ent->fd = fd;
+		ent->uptr = 0;
+		if (kind == IPC_KIND_UDP)
+			enter_udp(op, uptr);
+	}
 	inflight_commit(ent);
 	return 0;
 }
@@ -790,22 +826,33 @@ static __always_inline int inflight_start_fd_to_fd(long fd_in, long fd_out,
 }
 
 /*
- * An operation on an object named by an id (SysV) or an address (futex).
- * The thread's entry, for what else its exit needs (uptr, arg), or NULL.
+ * An operation on an object named by an id (SysV) or an address (futex),
+ * in the thread's entry ent (NULL: the map was full). Returns ent, for
+ * what else its exit needs (uptr, arg).
  */
 static __always_inline struct inflight *
-inflight_start_one(__u32 kind, __u64 id, __u32 op, __u32 dir, __u32 bytes_from,
-		   __u64 arg_bytes, __u32 items)
+inflight_start_obj(struct inflight *ent, __u32 kind, __u64 id, __u32 op,
+		   __u32 dir, __u32 bytes_from, __u64 arg_bytes, __u32 items)
 {
-	struct inflight *ent = inflight_begin();
 	struct ipc_obj_key key = { .kind = kind, .ino = id };
 
+	if (ent)
+		ent->nobjs = 0;
 	inflight_add(ent, &key, op, dir, bytes_from, arg_bytes);
 	if (!ent)
 		return NULL;
 	ent->objs[0].items = items;
 	inflight_commit(ent);
 	return ent;
+}
+
+/* The same, for an enter function that has not the entry at hand. */
+static __always_inline struct inflight *
+inflight_start_one(__u32 kind, __u64 id, __u32 op, __u32 dir, __u32 bytes_from,
+		   __u64 arg_bytes, __u32 items)
+{
+	return inflight_start_obj(thread_entry(), kind, id, op, dir, bytes_from,
+				  arg_bytes, items);
 }
 
 
@@ -998,10 +1045,7 @@ static __always_inline void inflight_finish(struct inflight *ent, long ret)
 int enter_sendfile(long out_fd, long in_fd);		/* fdio.bpf.c */
 int enter_splice(long fd_in, long fd_out);		/* pipe.bpf.c */
 int enter_vmsplice(long fd);				/* pipe.bpf.c */
-int enter_sock(long fd, __u32 op, __u64 uptr);		/* sock.bpf.c */
 int enter_get(__u32 kind, long key, __u64 size);	/* sysv.bpf.c */
-int enter_msgsnd(__u32 msqid, __u64 msgp, __u64 msgsz);
-int enter_msgrcv(__u32 msqid, __u64 msgp, long msgtyp);
 int enter_mq(long fd, __u32 op, __u64 len);
 int enter_semop(__u32 semid, __u32 nsops);
 int enter_shmat(__u32 shmid);
@@ -1015,7 +1059,6 @@ int enter_futex(__u64 uaddr, __u32 futex_op);
  * function in its mechanism's file, verified once, not once per syscall.
  */
 int exit_get(long ret);			/* msgget, semget, shmget: sysv.bpf.c */
-int exit_msg(long ret, int send);	/* msgsnd, msgrcv: sysv.bpf.c */
 int exit_shmat(long ret);		/* sysv.bpf.c */
 int exit_sock(long ret);		/* send*, recv*: sock.bpf.c */
 

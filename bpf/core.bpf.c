@@ -7,6 +7,7 @@
 #define IPCSCOPE_DEFINE_MAPS
 #include "common.bpf.h"
 #include "chan.bpf.h"
+#include "msgq.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -119,11 +120,11 @@ int BPF_PROG(ipc_exit, struct task_struct *task)
 		return 0;
 	/*
 	 * The thread's entry goes (a thread killed inside a syscall never
-	 * reaches its sys_exit) and its counts go to its process and its
-	 * endpoints: removed first, so that user space, which reads procs and
-	 * endpoints before inflight, may miss them for one reading but never
-	 * counts them twice. The exiting task is current: flush_thread_ep
-	 * finds its entry.
+	 * reaches its sys_exit) and its counts go to its process, its
+	 * endpoints and msg_types: removed first, so that user space, which
+	 * reads those maps before inflight, may miss them for one reading but
+	 * never counts them twice. The exiting task is current: the flush
+	 * functions find its entry.
 	 */
 	ent = bpf_map_lookup_elem(&inflight, &id);
 	if (ent) {
@@ -133,6 +134,8 @@ int BPF_PROG(ipc_exit, struct task_struct *task)
 
 		flush_thread_ep(0);
 		flush_thread_ep(1);
+		flush_thread_msgtype(0);
+		flush_thread_msgtype(1);
 		bpf_map_delete_elem(&inflight, &id);
 		p = proc_lookup(tgid);
 		if (p) {
@@ -264,12 +267,12 @@ int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 	h = sys_handler[id & (IPC_NR_SYSCALLS - 1)];
 	if (h == IPC_SYS_NONE || compat_syscall())
 		return 0;
-	if (h <= IPC_SYS_READV)	/* write, writev, read, readv */
-		return inflight_start_fdio(ent, SYSARG(regs, 1),
-			h == IPC_SYS_WRITE ? IPC_OP_WRITE :
-			h == IPC_SYS_WRITEV ? IPC_OP_WRITEV :
-			h == IPC_SYS_READ ? IPC_OP_READ : IPC_OP_READV,
-			h <= IPC_SYS_WRITEV);
+	/* write, writev, read, readv; sendto, sendmsg, recvfrom, recvmsg
+	 * (their address, or their msghdr's) */
+	if (h <= IPC_SYS_READV || (h >= IPC_SYS_SENDTO && h <= IPC_SYS_RECVMSG))
+		return inflight_start_fdio(ent, h, SYSARG(regs, 1),
+			h == IPC_SYS_SENDTO || h == IPC_SYS_RECVFROM ?
+			SYSARG(regs, 5) : SYSARG(regs, 2));
 	switch (h) {
 	case IPC_SYS_SENDFILE:
 		return enter_sendfile(SYSARG(regs, 1), SYSARG(regs, 2));
@@ -277,14 +280,6 @@ int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 		return enter_splice(SYSARG(regs, 1), SYSARG(regs, 3));
 	case IPC_SYS_VMSPLICE:
 		return enter_vmsplice(SYSARG(regs, 1));
-	case IPC_SYS_SENDTO:
-		return enter_sock(SYSARG(regs, 1), IPC_OP_SENDTO, SYSARG(regs, 5));
-	case IPC_SYS_SENDMSG:
-		return enter_sock(SYSARG(regs, 1), IPC_OP_SENDMSG, SYSARG(regs, 2));
-	case IPC_SYS_RECVFROM:
-		return enter_sock(SYSARG(regs, 1), IPC_OP_RECVFROM, SYSARG(regs, 5));
-	case IPC_SYS_RECVMSG:
-		return enter_sock(SYSARG(regs, 1), IPC_OP_RECVMSG, SYSARG(regs, 2));
 	case IPC_SYS_MSGGET:
 		return enter_get(IPC_KIND_SYSV_MSQ, SYSARG(regs, 1), 0);
 	case IPC_SYS_SEMGET:
@@ -292,9 +287,9 @@ int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 	case IPC_SYS_SHMGET:
 		return enter_get(IPC_KIND_SYSV_SHM, SYSARG(regs, 1), SYSARG(regs, 2));
 	case IPC_SYS_MSGSND:
-		return enter_msgsnd(SYSARG(regs, 1), SYSARG(regs, 2), SYSARG(regs, 3));
+		return enter_msgsnd(ent, SYSARG(regs, 1), SYSARG(regs, 2), SYSARG(regs, 3));
 	case IPC_SYS_MSGRCV:
-		return enter_msgrcv(SYSARG(regs, 1), SYSARG(regs, 2), SYSARG(regs, 4));
+		return enter_msgrcv(ent, SYSARG(regs, 1), SYSARG(regs, 2), SYSARG(regs, 4));
 	case IPC_SYS_MQ_TIMEDSEND:
 		return enter_mq(SYSARG(regs, 1), IPC_OP_MQ_SEND, SYSARG(regs, 3));
 	case IPC_SYS_MQ_TIMEDRECEIVE:
@@ -404,10 +399,10 @@ int BPF_PROG(ipc_sys_exit, struct pt_regs *regs, long ret)
 	case IPC_OP_GET:
 		return exit_get(ret);	/* accounted there, by the id it returned */
 	case IPC_OP_MSGSND:
-		exit_msg(ret, 1);
+		exit_msg(ent, ret, true);
 		break;
 	case IPC_OP_MSGRCV:
-		exit_msg(ret, 0);
+		exit_msg(ent, ret, false);
 		break;
 	case IPC_OP_SHMAT:
 		exit_shmat(ret);

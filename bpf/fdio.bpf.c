@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * fdio.bpf.c - sendfile(2) on an IPC fd. read(2), write(2), readv(2) and
- * writev(2), the same on pipes, FIFOs and sockets, are inline in the one
- * sys_enter program (core.bpf.c: inflight_start_fdio in common.bpf.h),
- * which has the thread's entry at hand; sys_exit accounts them all.
+ * writev(2) on pipes, FIFOs and sockets, and the sockets' send and receive
+ * calls, are inline in the one sys_enter program (core.bpf.c:
+ * inflight_start_fdio in common.bpf.h), which has the thread's entry at
+ * hand; sys_exit accounts them all.
  */
 #include "common.bpf.h"
 

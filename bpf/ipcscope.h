@@ -241,11 +241,23 @@ struct ipc_thread_ep {
 };
 
 /*
+ * The same for SysV message types: what a thread's calls sent, received
+ * and asked for of one (queue, type), flushed to msg_types when another
+ * (queue, type) takes the slot or the thread exits. A ping-pong thread
+ * sends one type and receives another: two slots.
+ */
+#define IPC_THREAD_MSGTYPES	2
+struct ipc_thread_msgtype {
+	struct ipc_msgtype_key key;	/* the last (queue, type) in this slot */
+	struct ipc_msgtype_stats st;	/* all 0: nothing to add */
+};
+
+/*
  * A target thread's own counts, kept at the head of its in-flight entry
  * (the inflight map, key pid_tgid: only the thread writes them, no atomic
- * add, no lookup of its process or endpoint) and added to its process's
- * record and its endpoints when it exits. While it lives, user space adds
- * them to those.
+ * add, no lookup of its process, endpoint or message type) and added to
+ * its process's record, its endpoints and msg_types when it exits. While
+ * it lives, user space adds them to those.
  */
 struct ipc_thread_counts {
 	__u32 tgid;
@@ -255,6 +267,7 @@ struct ipc_thread_counts {
 	__u64 vol_switches;
 	__u64 invol_switches;
 	struct ipc_thread_ep eps[IPC_THREAD_EPS];
+	struct ipc_thread_msgtype msgtypes[IPC_THREAD_MSGTYPES];
 };
 
 /* Per traced process (key: struct ipc_proc_key). */

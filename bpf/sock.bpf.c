@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * sock.bpf.c - sendto/sendmsg/recvfrom/recvmsg on Unix, TCP and UDP
- * sockets (read/write on sockets are in fdio.bpf.c). send() and recv() are
- * sendto() and recvfrom() in libc.
+ * sock.bpf.c - what UDP sockets need beyond inflight_start_fdio
+ * (common.bpf.h), which handles send*, recv*, read and write on Unix, TCP
+ * and UDP sockets. send() and recv() are sendto() and recvfrom() in libc.
  *
  * An unconnected UDP socket has no remote address in the kernel: the
  * address given to sendto()/sendmsg(), or returned by recvfrom()/recvmsg(),
@@ -48,35 +48,27 @@ static __always_inline const void *msghdr_name(const void *umsg)
 
 /*
  * sendto(fd, buf, len, flags, dest_addr, addrlen), sendmsg(fd, msg, flags),
- * recvfrom(fd, buf, len, flags, src_addr, addrlen), recvmsg(fd, msg, flags):
- * uptr is dest_addr or src_addr, or msg (whose msg_name is the address).
- * Called by ipc_sys_enter for a target.
+ * recvfrom(fd, buf, len, flags, src_addr, addrlen), recvmsg(fd, msg, flags)
+ * on a UDP socket, which inflight_start_fdio (common.bpf.h) has put in the
+ * thread's entry: uptr is dest_addr or src_addr, or msg (whose msg_name is
+ * the address).
  */
-__noinline int enter_sock(long fd, __u32 op, __u64 uptr)
+__noinline int enter_udp(__u32 op, __u64 uptr)
 {
 	bool inbound = op == IPC_OP_SENDTO || op == IPC_OP_SENDMSG;
 	bool is_msghdr = op == IPC_OP_SENDMSG || op == IPC_OP_RECVMSG;
-	struct inflight *ent = inflight_begin();
-	struct ipc_obj_key key = {};
+	struct inflight *ent = inflight_current();
 
-	if (!is_socket_kind(file_object(fd_file(fd), &key, ent)))
-		return 0;
-	inflight_add_io(ent, &key, op, inbound);
 	if (!ent)
 		return 0;
-	ent->fd = fd;
-	ent->uptr = 0;
-	if (key.kind == IPC_KIND_UDP) {
-		if (inbound) {
-			note_remote(&key, is_msghdr ? msghdr_name((void *)uptr)
-						    : (void *)uptr);
-		} else {
-			/* where the receive will write the sender's address */
-			ent->uptr = uptr;
-			ent->arg = is_msghdr;
-		}
+	if (inbound) {
+		note_remote(&ent->objs[0].key,
+			    is_msghdr ? msghdr_name((void *)uptr) : (void *)uptr);
+	} else {
+		/* where the receive will write the sender's address */
+		ent->uptr = uptr;
+		ent->arg = is_msghdr;
 	}
-	inflight_commit(ent);
 	return 0;
 }
 

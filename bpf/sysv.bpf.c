@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * sysv.bpf.c - message queues (SysV msgsnd/msgrcv, POSIX mq_timedsend/
- * mq_timedreceive), SysV semaphores (semop/semtimedop), SysV shared memory
+ * sysv.bpf.c - POSIX message queues (mq_timedsend/mq_timedreceive; SysV
+ * msgsnd/msgrcv are in msgq.bpf.h), SysV semaphores (semop/semtimedop), SysV shared memory
  * attach/detach (shmat/shmdt), futexes, and the *get calls that name SysV
  * objects (msgget, semget, shmget: their key and size go to obj_info).
  *
@@ -66,78 +66,6 @@ __noinline int exit_get(long ret)
 		trace_op(&o, ret, now, dur);
 	return 0;
 }
-
-static __always_inline void count_msg_type(__u32 msqid, __s64 mtype,
-					   __u32 which)
-{
-	struct ipc_msgtype_key k = { .msqid = msqid, .mtype = mtype };
-	struct ipc_msgtype_stats zero = {}, *st;
-
-	st = lookup_or_init(&msg_types, &k, &zero, IPC_DROP_MSG_TYPE);
-	if (!st)
-		return;
-	if (which == 0)
-		__sync_fetch_and_add(&st->sent, 1);
-	else if (which == 1)
-		__sync_fetch_and_add(&st->received, 1);
-	else
-		__sync_fetch_and_add(&st->requested, 1);
-}
-
-/*
- * msgsnd(msqid, msgp, msgsz, msgflg) returns 0: the bytes are its msgsz
- * argument (the mtext size)
- */
-__noinline int enter_msgsnd(__u32 msqid, __u64 msgp, __u64 msgsz)
-{
-	struct inflight *ent = inflight_start_one(IPC_KIND_SYSV_MSQ, msqid,
-						  IPC_OP_MSGSND, IPC_DIR_IN,
-						  BYTES_ARG, msgsz, 1);
-	__s64 mtype;
-
-	if (!ent)
-		return 0;
-	/* the type sent (struct msgbuf: mtype is its first long); counted
-	 * at exit if the message went */
-	ent->uptr = 0;
-	if (!bpf_probe_read_user(&mtype, sizeof(mtype), (void *)msgp)) {
-		ent->uptr = msgp;
-		ent->arg = mtype;
-	}
-	return 0;
-}
-
-/* msgrcv(msqid, msgp, msgsz, msgtyp, msgflg) */
-__noinline int enter_msgrcv(__u32 msqid, __u64 msgp, long msgtyp)
-{
-	struct inflight *ent = inflight_start_one(IPC_KIND_SYSV_MSQ, msqid,
-						  IPC_OP_MSGRCV, IPC_DIR_OUT,
-						  BYTES_RET, 0, 1);
-
-	count_msg_type(msqid, msgtyp, 2);
-	if (ent)
-		ent->uptr = msgp;	/* the type received is read there at exit */
-	return 0;
-}
-
-/* msgsnd: count the type if it was sent; msgrcv: read the type received */
-__noinline int exit_msg(long ret, int send)
-{
-	struct inflight *ent = inflight_current();
-	__u32 msqid;
-	__s64 mtype;
-
-	if (!ent || !ent->uptr)
-		return 0;
-	msqid = ent->objs[0].key.ino;
-	if (send && ret == 0)
-		count_msg_type(msqid, ent->arg, 0);
-	else if (!send && ret >= 0 &&
-		 !bpf_probe_read_user(&mtype, sizeof(mtype), (void *)ent->uptr))
-		count_msg_type(msqid, mtype, 1);
-	return 0;	/* ipc_sys_exit finishes the record */
-}
-
 
 /*
  * mq_timedsend(fd, msg, len, prio, timeout): the bytes are len, it

@@ -25,8 +25,10 @@ _Static_assert(sizeof(struct ipc_proc_key) == 16, "proc_key");
 _Static_assert(sizeof(struct ipc_ep_stats) == (3 + IPC_HIST_SLOTS) * 8, "ep_stats");
 _Static_assert(sizeof(struct ipc_proc) == 80, "proc");
 _Static_assert(sizeof(struct ipc_thread_ep) == 40 + 2 * IPC_HIST_SLOTS, "thread_ep");
+_Static_assert(sizeof(struct ipc_thread_msgtype) == 40, "thread_msgtype");
 _Static_assert(sizeof(struct ipc_thread_counts) ==
-	       40 + IPC_THREAD_EPS * sizeof(struct ipc_thread_ep), "thread_counts");
+	       40 + IPC_THREAD_EPS * sizeof(struct ipc_thread_ep) +
+	       IPC_THREAD_MSGTYPES * sizeof(struct ipc_thread_msgtype), "thread_counts");
 _Static_assert(sizeof(struct ipc_chan_stats) == (4 + IPC_HIST_SLOTS) * 8, "chan_stats");
 _Static_assert(sizeof(struct ipc_event) == 96, "event");
 
@@ -354,30 +356,49 @@ static int cmp_msgtype(const void *pa, const void *pb)
 	return a->mtype < b->mtype ? -1 : a->mtype > b->mtype;
 }
 
-static void ep_stats_add(struct ipc_ep_stats *dst, const struct ipc_ep_stats *src)
+static void ep_row_add(void *dst, const void *src)
 {
-	dst->calls += src->calls;
-	dst->bytes += src->bytes;
-	dst->lat_sum_ns += src->lat_sum_ns;
+	struct ipc_ep_stats *d = &((struct ipc_ep_row *)dst)->st;
+	const struct ipc_ep_stats *a = &((const struct ipc_ep_row *)src)->st;
+
+	d->calls += a->calls;
+	d->bytes += a->bytes;
+	d->lat_sum_ns += a->lat_sum_ns;
 	for (int i = 0; i < IPC_HIST_SLOTS; i++)
-		dst->lat_slots[i] += src->lat_slots[i];
+		d->lat_slots[i] += a->lat_slots[i];
 }
 
-/* Sort the endpoints by object and make one row of each key's rows. */
-static void merge_eps(struct snapshot *s)
+static void msgtype_row_add(void *dst, const void *src)
 {
-	size_t n = 0;
+	struct ipc_msgtype_stats *d = &((struct ipc_msgtype_row *)dst)->st;
+	const struct ipc_msgtype_stats *a = &((const struct ipc_msgtype_row *)src)->st;
 
-	if (!s->neps)
-		return;
-	qsort(s->eps, s->neps, sizeof(*s->eps), cmp_ep);
-	for (size_t i = 1; i < s->neps; i++) {
-		if (!cmp_ep(&s->eps[n], &s->eps[i]))
-			ep_stats_add(&s->eps[n].st, &s->eps[i].st);
-		else
-			s->eps[++n] = s->eps[i];
+	d->sent += a->sent;
+	d->received += a->received;
+	d->requested += a->requested;
+}
+
+/*
+ * Sort n rows of size bytes by cmp; rows with the same key become the
+ * first of them, add() summing the others into it. Returns the rows left.
+ */
+static size_t sort_merge(void *rows, size_t n, size_t size,
+			 int (*cmp)(const void *, const void *),
+			 void (*add)(void *dst, const void *src))
+{
+	char *r = rows;
+	size_t out = 0;
+
+	if (!n)
+		return 0;
+	qsort(rows, n, size, cmp);
+	for (size_t i = 1; i < n; i++) {
+		if (!cmp(r + out * size, r + i * size))
+			add(r + out * size, r + i * size);
+		else if (++out != i)
+			memcpy(r + out * size, r + i * size, size);
 	}
-	s->neps = n + 1;
+	return out + 1;
 }
 
 int snapshot_objects_from_eps(struct snapshot *s)
@@ -387,7 +408,8 @@ int snapshot_objects_from_eps(struct snapshot *s)
 	free(s->objs);
 	s->objs = NULL;
 	s->nobjs = 0;
-	merge_eps(s);
+	if (s->neps)
+		qsort(s->eps, s->neps, sizeof(*s->eps), cmp_ep);	/* by object */
 	for (size_t i = 0; i < s->neps; i++) {
 		const struct ipc_ep_row *e = &s->eps[i];
 
@@ -418,14 +440,13 @@ int snapshot_objects_from_eps(struct snapshot *s)
 
 void snapshot_sort(struct snapshot *s)
 {
-	if (s->nmsgtypes)
-		qsort(s->msgtypes, s->nmsgtypes, sizeof(*s->msgtypes), cmp_msgtype);
+	s->nmsgtypes = sort_merge(s->msgtypes, s->nmsgtypes, sizeof(*s->msgtypes),
+				  cmp_msgtype, msgtype_row_add);
 	if (s->nsigs)
 		qsort(s->sigs, s->nsigs, sizeof(*s->sigs), cmp_sig);
 	if (s->nobjs)
 		qsort(s->objs, s->nobjs, sizeof(*s->objs), cmp_obj);
-	if (s->neps)
-		qsort(s->eps, s->neps, sizeof(*s->eps), cmp_ep);
+	s->neps = sort_merge(s->eps, s->neps, sizeof(*s->eps), cmp_ep, ep_row_add);
 	if (s->nprocs)
 		qsort(s->procs, s->nprocs, sizeof(*s->procs), cmp_proc);
 	s->procs_sorted = true;
@@ -515,8 +536,20 @@ bool snapshot_add_thread_counts(struct snapshot *s, const struct ipc_thread_coun
 	return false;
 }
 
-int snapshot_add_thread_eps(struct snapshot *s, const struct ipc_thread_counts *t)
+int snapshot_add_thread_tallies(struct snapshot *s, const struct ipc_thread_counts *t)
 {
+	for (int i = 0; i < IPC_THREAD_MSGTYPES; i++) {
+		const struct ipc_thread_msgtype *tm = &t->msgtypes[i];
+		struct ipc_msgtype_row *r;
+
+		if (!(tm->st.sent | tm->st.received | tm->st.requested))
+			continue;
+		r = snapshot_add_msgtype(s);
+		if (!r)
+			return -ENOMEM;
+		r->key = tm->key;
+		r->st = tm->st;
+	}
 	for (int i = 0; i < IPC_THREAD_EPS; i++) {
 		const struct ipc_thread_ep *te = &t->eps[i];
 		struct ipc_ep_row *r;

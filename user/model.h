@@ -147,11 +147,14 @@ struct ipc_chan_row *snapshot_add_chan(struct snapshot *s);
 /*
  * One object row per object its endpoints name, with their sums (the
  * kernel keeps only the endpoints). Replaces any object rows; sorts the
- * endpoints by object and makes one row of rows with the same key (a live
- * thread's tally and the map's). -ENOMEM when out of memory.
+ * endpoints by object. -ENOMEM when out of memory.
  */
 int snapshot_objects_from_eps(struct snapshot *s);
-/* Sort rows into report order: objects by bytes, processes by pid, ... */
+/*
+ * Sort rows into report order: objects by bytes, processes by pid, ...
+ * Endpoint and message-type rows with the same key (a live thread's
+ * tallies beside the map's) become one.
+ */
 void snapshot_sort(struct snapshot *s);
 void snapshot_free(struct snapshot *s);	/* frees rows; s itself is the caller's */
 
@@ -162,11 +165,11 @@ void snapshot_free(struct snapshot *s);	/* frees rows; s itself is the caller's 
  */
 bool snapshot_add_thread_counts(struct snapshot *s, const struct ipc_thread_counts *t);
 /*
- * A live thread's endpoint tallies (not yet in the endpoints map), each
- * appended as an endpoint row: snapshot_objects_from_eps adds them to the
- * map's. 0, or -ENOMEM.
+ * A live thread's endpoint and message-type tallies (not yet in their
+ * maps), each appended as a row: snapshot_sort adds them to the map's.
+ * 0, or -ENOMEM.
  */
-int snapshot_add_thread_eps(struct snapshot *s, const struct ipc_thread_counts *t);
+int snapshot_add_thread_tallies(struct snapshot *s, const struct ipc_thread_counts *t);
 /* The process (tgid, start), or NULL. */
 const struct ipc_proc_row *snapshot_proc(const struct snapshot *s, uint32_t tgid,
 					 uint64_t start);

@@ -816,7 +816,7 @@ static void *add_thread(struct snapshot *snap, const void *key, const void *valu
 	memcpy(&t, value, sizeof(t));
 	/* a thread of no known process is no error */
 	snapshot_add_thread_counts(snap, &t);
-	return snapshot_add_thread_eps(snap, &t) ? NULL : snap;
+	return snapshot_add_thread_tallies(snap, &t) ? NULL : snap;
 }
 
 static void *add_proc(struct snapshot *snap, const void *key, const void *value)
@@ -921,12 +921,13 @@ int session_read(const struct session *s, struct snapshot *snap)
 	memcpy(snap->drops, (const void *)s->skel->bss->drops, sizeof(snap->drops));
 	if (!err) {
 		snapshot_sort(snap);
-		/* after procs and endpoints (see ipc_exit), into the sorted
-		 * rows: live threads' own counts and endpoint tallies */
+		/* after procs, endpoints and msg_types (see ipc_exit), into
+		 * the sorted rows: live threads' own counts and tallies */
 		err = read_hash(s->skel->maps.inflight, snap, add_thread);
 	}
 	if (!err) {
-		/* the tallies join the map's rows; objects are their sums */
+		/* objects are their endpoints' sums; sorting merges the
+		 * tallies with the maps' rows */
 		err = snapshot_objects_from_eps(snap);
 		snapshot_sort(snap);
 	}

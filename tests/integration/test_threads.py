@@ -80,3 +80,48 @@ def test_exited_threads_and_live_thread_add_up():
     # thread start and exit, the print and the read add a few dozen
     assert 3000 <= p["syscalls"] <= 3300, f"syscalls {p['syscalls']}: not 3000 plus a few"
     assert p["voluntary_switches"] >= 1, "no voluntary switch counted"
+
+
+# SysV message types: a thread's tallies for its last two (queue, type)
+# pairs live in its entry. The main thread sends and receives one message of
+# type 5, three of type 7, one of type 8 (which takes type 5's slot: type 5
+# is in the map, types 7 and 8 only in the live thread's entry); a second
+# thread is blocked in msgrcv for type 9, which nobody sends, when ipcscope
+# reports: asked for, not received. The queue goes when stdin closes.
+MSG_TYPES = r"""
+import ctypes, sys, threading, time
+libc = ctypes.CDLL(None, use_errno=True)
+libc.msgrcv.restype = ctypes.c_ssize_t
+class Msg(ctypes.Structure):
+    _fields_ = [("mtype", ctypes.c_long), ("text", ctypes.c_char * 16)]
+q = libc.msgget(0, 0o1600)              # IPC_PRIVATE, IPC_CREAT | 0600
+assert q >= 0, ctypes.get_errno()
+try:
+    sys.stdin.read(1)                   # the go: tracing has started
+    m = Msg()
+    for t in (5, 7, 7, 7, 8):
+        m.mtype = t
+        assert libc.msgsnd(q, ctypes.byref(m), 16, 0) == 0
+        assert libc.msgrcv(q, ctypes.byref(m), 16, t, 0) == 16
+    waiter = threading.Thread(target=lambda: libc.msgrcv(q, ctypes.byref(Msg()), 16, 9, 0))
+    waiter.start()
+    wchan = f"/proc/self/task/{waiter.native_id}/wchan"
+    for _ in range(1000):               # until it sleeps in msgrcv
+        if "msgrcv" in open(wchan).read():
+            break
+        time.sleep(0.01)
+    print("done", flush=True)
+    sys.stdin.read()
+finally:
+    libc.msgctl(q, 0, None)             # IPC_RMID: the waiter returns EIDRM
+"""
+
+
+def test_live_threads_message_types():
+    rec, pid = attach_and_report(["python3", "-c", MSG_TYPES])
+    queues = rec.objects(kind="sysv", mech="msgq")
+    eq(len(queues), 1, "queues seen")
+    types = {t["type"]: (t["sent"], t["received"], t["requested"])
+             for t in queues[0]["msg_types"]}
+    eq(types, {5: (1, 1, 1), 7: (3, 3, 3), 8: (1, 1, 1), 9: (0, 0, 1)},
+       "sent, received, asked for, by type")

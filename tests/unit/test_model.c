@@ -450,6 +450,36 @@ TEST(model_thread_counts_added_to_their_process)
 	snapshot_free(s);
 }
 
+/* a live thread's message-type tallies join the map's rows when sorted */
+TEST(model_thread_msgtype_tallies_join_their_rows)
+{
+	struct snapshot *s = fresh_snapshot();
+	struct ipc_thread_counts t = { .tgid = 100 };
+	struct ipc_msgtype_row *r = snapshot_add_msgtype(s);
+
+	r->key.msqid = 3;
+	r->key.mtype = 7;
+	r->st.sent = 10;
+	t.msgtypes[0].key = r->key;
+	t.msgtypes[0].st.sent = 2;
+	t.msgtypes[0].st.requested = 1;
+	t.msgtypes[1].key.msqid = 3;	/* an empty slot: no row */
+	t.msgtypes[1].key.mtype = 9;
+	ASSERT_EQ_I64(snapshot_add_thread_tallies(s, &t), 0);
+	t.msgtypes[0].key.mtype = 1;	/* a type the map has not */
+	ASSERT_EQ_I64(snapshot_add_thread_tallies(s, &t), 0);
+	ASSERT_EQ_U64(s->nmsgtypes, 3);
+	snapshot_sort(s);
+	ASSERT_EQ_U64(s->nmsgtypes, 2);
+	ASSERT_EQ_I64(s->msgtypes[0].key.mtype, 1);
+	ASSERT_EQ_U64(s->msgtypes[0].st.sent, 2);
+	ASSERT_EQ_I64(s->msgtypes[1].key.mtype, 7);
+	ASSERT_EQ_U64(s->msgtypes[1].st.sent, 12);
+	ASSERT_EQ_U64(s->msgtypes[1].st.requested, 1);
+	ASSERT_EQ_U64(s->msgtypes[1].st.received, 0);
+	snapshot_free(s);
+}
+
 /* the kernel keeps endpoints only: an object's row is the sum of its own */
 TEST(model_objects_are_their_endpoints_summed)
 {
@@ -483,8 +513,8 @@ TEST(model_objects_are_their_endpoints_summed)
 
 /*
  * A live thread's endpoint tallies join the map's row with the same key
- * (object, direction, process), or make their own; an empty slot adds
- * nothing, and the object's totals include them.
+ * (object, direction, process) when sorted, or make their own; an empty
+ * slot adds nothing, and the object's totals include them.
  */
 TEST(model_thread_tallies_join_their_endpoints)
 {
@@ -505,12 +535,13 @@ TEST(model_thread_tallies_join_their_endpoints)
 	b->dir = IPC_DIR_OUT;	/* the other end: a row of its own */
 	b->calls = 5;
 	b->bytes = 50;
-	ASSERT_EQ_I64(snapshot_add_thread_eps(s, &t), 0);
+	ASSERT_EQ_I64(snapshot_add_thread_tallies(s, &t), 0);
 	t.tgid = 200;		/* another process: its own rows */
 	b->calls = 0;		/* an empty slot: no row */
-	ASSERT_EQ_I64(snapshot_add_thread_eps(s, &t), 0);
+	ASSERT_EQ_I64(snapshot_add_thread_tallies(s, &t), 0);
 	ASSERT_EQ_U64(s->neps, 4);
 	ASSERT_EQ_I64(snapshot_objects_from_eps(s), 0);
+	snapshot_sort(s);
 	ASSERT_EQ_U64(s->neps, 3);
 	/* by object, direction, process */
 	ASSERT_EQ_U64(s->eps[0].key.tgid, 100);

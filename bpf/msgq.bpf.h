@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * msgq.bpf.h - SysV message queues: msgsnd and msgrcv, with the message
+ * types per queue (sent, received, and what msgrcv asked for). Included by
+ * core.bpf.c only: ipc_sys_enter and ipc_sys_exit inline these with the
+ * thread's entry they already have, instead of a global function that
+ * looks it up again (a ping-pong message is four calls).
+ *
+ * SysV queues are identified by their id (ino = id, dev = 0). A thread's
+ * message types are tallied in its entry (struct ipc_thread_msgtype) and
+ * go to the msg_types map when another type takes the slot or the thread
+ * exits, as its endpoints do.
+ */
+#ifndef MSGQ_BPF_H
+#define MSGQ_BPF_H
+#include "common.bpf.h"
+
+enum msgtype_count { MSGTYPE_SENT, MSGTYPE_RECEIVED, MSGTYPE_REQUESTED };
+
+/* Straight into msg_types: a thread without an entry (the map was full). */
+static __always_inline void count_msg_type(__u32 msqid, __s64 mtype,
+					   enum msgtype_count which)
+{
+	struct ipc_msgtype_key k = { .msqid = msqid, .mtype = mtype };
+	struct ipc_msgtype_stats zero = {}, *st;
+
+	st = lookup_or_init(&msg_types, &k, &zero, IPC_DROP_MSG_TYPE);
+	if (!st)
+		return;
+	if (which == MSGTYPE_SENT)
+		__sync_fetch_and_add(&st->sent, 1);
+	else if (which == MSGTYPE_RECEIVED)
+		__sync_fetch_and_add(&st->received, 1);
+	else
+		__sync_fetch_and_add(&st->requested, 1);
+}
+
+/*
+ * Adds a thread's tally for one message type (counts.msgtypes[i]) to
+ * msg_types and zeroes it, each figure leaving the slot before it reaches
+ * the map (see flush_thread_ep). Global: it runs rarely, at thread exit and
+ * when another type takes the slot; the slot keeps its key.
+ */
+__noinline int flush_thread_msgtype(__u32 i)
+{
+	__u64 id = bpf_get_current_pid_tgid(), sent, received, requested;
+	struct inflight *ent = bpf_map_lookup_elem(&inflight, &id);
+	struct ipc_msgtype_stats zero = {}, *st;
+	struct ipc_thread_msgtype *t;
+
+	if (!ent || i >= IPC_THREAD_MSGTYPES)
+		return 0;
+	t = &ent->counts.msgtypes[i];
+	sent = t->st.sent;
+	received = t->st.received;
+	requested = t->st.requested;
+	if (!(sent | received | requested))
+		return 0;
+	t->st.sent = t->st.received = t->st.requested = 0;
+	st = lookup_or_create(&msg_types, &t->key, &zero);
+	if (!st) {
+		/* the map is full: these counts are lost, and counted */
+		__sync_fetch_and_add(&drops[IPC_DROP_MSG_TYPE], sent + received + requested);
+		return 0;
+	}
+	__sync_fetch_and_add(&st->sent, sent);
+	__sync_fetch_and_add(&st->received, received);
+	__sync_fetch_and_add(&st->requested, requested);
+	return 0;
+}
+
+/* One message of (msqid, mtype) sent, received or asked for by the thread. */
+static __always_inline void tally_msgtype(struct inflight *ent, __u32 msqid,
+					  __s64 mtype, enum msgtype_count which)
+{
+	struct ipc_thread_msgtype *t;
+	__u32 i;
+
+	if (!ent) {
+		count_msg_type(msqid, mtype, which);
+		return;
+	}
+	_Static_assert(IPC_THREAD_MSGTYPES == 2, "the slot not used last is msgtype_last ^ 1");
+	for (i = 0; i < IPC_THREAD_MSGTYPES; i++) {
+		t = &ent->counts.msgtypes[i];
+		if (t->key.msqid == msqid && t->key.mtype == mtype)
+			break;
+	}
+	if (i == IPC_THREAD_MSGTYPES) {
+		i = (ent->msgtype_last ^ 1) & 1;
+		flush_thread_msgtype(i);
+		t = &ent->counts.msgtypes[i];
+		t->key.msqid = msqid;
+		t->key.mtype = mtype;
+	}
+	ent->msgtype_last = i;
+	if (which == MSGTYPE_SENT)
+		t->st.sent++;
+	else if (which == MSGTYPE_RECEIVED)
+		t->st.received++;
+	else
+		t->st.requested++;
+}
+
+/*
+ * msgsnd(msqid, msgp, msgsz, msgflg) returns 0: the bytes are its msgsz
+ * argument (the mtext size)
+ */
+static __always_inline int enter_msgsnd(struct inflight *ent, __u32 msqid,
+					__u64 msgp, __u64 msgsz)
+{
+	__s64 mtype;
+
+	ent = inflight_start_obj(ent, IPC_KIND_SYSV_MSQ, msqid, IPC_OP_MSGSND,
+				 IPC_DIR_IN, BYTES_ARG, msgsz, 1);
+	if (!ent)
+		return 0;
+	/* the type sent (struct msgbuf: mtype is its first long); counted
+	 * at exit if the message went */
+	ent->uptr = 0;
+	if (!bpf_probe_read_user(&mtype, sizeof(mtype), (void *)msgp)) {
+		ent->uptr = msgp;
+		ent->arg = mtype;
+	}
+	return 0;
+}
+
+/* msgrcv(msqid, msgp, msgsz, msgtyp, msgflg) */
+static __always_inline int enter_msgrcv(struct inflight *ent, __u32 msqid,
+					__u64 msgp, long msgtyp)
+{
+	/* asked for now: a receiver still waiting shows what it waits for */
+	tally_msgtype(ent, msqid, msgtyp, MSGTYPE_REQUESTED);
+	ent = inflight_start_obj(ent, IPC_KIND_SYSV_MSQ, msqid, IPC_OP_MSGRCV,
+				 IPC_DIR_OUT, BYTES_RET, 0, 1);
+	if (ent)
+		ent->uptr = msgp;	/* the type received is read there at exit */
+	return 0;
+}
+
+/* msgsnd: count the type if it was sent; msgrcv: read the type received */
+static __always_inline void exit_msg(struct inflight *ent, long ret, bool send)
+{
+	__u32 msqid = ent->objs[0].key.ino;
+	__s64 mtype;
+
+	if (!ent->uptr)
+		return;
+	if (send && ret == 0)
+		tally_msgtype(ent, msqid, ent->arg, MSGTYPE_SENT);
+	else if (!send && ret >= 0 &&
+		 !bpf_probe_read_user(&mtype, sizeof(mtype), (void *)ent->uptr))
+		tally_msgtype(ent, msqid, mtype, MSGTYPE_RECEIVED);
+}
+
+#endif /* MSGQ_BPF_H */
