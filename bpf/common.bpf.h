@@ -663,6 +663,26 @@ static __always_inline struct ipc_proc *proc_lookup(__u32 tgid)
 }
 
 /*
+ * The entry of thread id (a pid_tgid) goes to its process (counts) and to
+ * the maps (tallies), and is removed: when the thread exits (ipc_exit), or
+ * when it exec'd from a non-leader and took the leader's thread id
+ * (ipc_exec). A global function in core.bpf.c.
+ */
+int retire_thread(__u64 id);
+
+/*
+ * The current thread's entry (key id, its pid_tgid) if it is a target's:
+ * entries are made for targets' threads only and go when the thread exits
+ * or changes its id (retire_thread), so finding one answers is_target
+ * without the targets lookup: the hot path of every traced syscall and
+ * context switch.
+ */
+static __always_inline struct inflight *target_entry(__u64 id)
+{
+	return bpf_map_lookup_elem(&inflight, &id);
+}
+
+/*
  * The current thread's entry, made at its first syscall seen (a target's:
  * ipc_sys_enter); NULL when the map is full. That is a drop only when it
  * loses an IPC operation (inflight_add counts it): a syscall is counted for
@@ -909,13 +929,13 @@ static __always_inline void account_object(const struct inflight_obj *o,
 }
 
 /*
- * Adds a thread's tally for one endpoint (counts.eps[i]) to the endpoints
- * map and zeroes it: at thread exit, when another endpoint takes the slot,
- * and every IPC_THREAD_EP_FLUSH calls. A global function (core.bpf.c) that
- * finds the current thread's entry again: it runs rarely, and its loop is
- * verified once.
+ * Adds the tally for one endpoint (counts.eps[i]) of thread id (a
+ * pid_tgid) to the endpoints map and zeroes it: when the thread's entry is
+ * retired, when another endpoint takes the slot, and every
+ * IPC_THREAD_EP_FLUSH calls. A global function (core.bpf.c) that finds the
+ * entry again: it runs rarely, and its loop is verified once.
  */
-int flush_thread_ep(__u32 i);
+int flush_thread_ep(__u64 id, __u32 i);
 
 /*
  * At sys_exit: one operation on an object by the current thread, tallied
@@ -939,7 +959,7 @@ static __always_inline void tally_endpoint(struct inflight *ent,
 	}
 	if (i == IPC_THREAD_EPS) {
 		i = (ent->ep_last ^ 1) & 1;
-		flush_thread_ep(i);
+		flush_thread_ep(bpf_get_current_pid_tgid(), i);
 		t = &ent->counts.eps[i];
 		t->obj = o->key;
 		t->dir = o->dir;
@@ -950,7 +970,7 @@ static __always_inline void tally_endpoint(struct inflight *ent,
 	t->lat_sum_ns += dur;
 	t->lat_slots[lat_slot_of(dur)]++;
 	if (t->calls >= IPC_THREAD_EP_FLUSH)
-		flush_thread_ep(i);
+		flush_thread_ep(bpf_get_current_pid_tgid(), i);
 }
 
 static __always_inline void account_op(const struct inflight_obj *o, long ret,

@@ -87,13 +87,22 @@ int BPF_PROG(ipc_fork, struct task_struct *parent, struct task_struct *child)
 }
 
 SEC("tp/sched/sched_process_exec")
-int ipc_exec(void *ctx)
+int ipc_exec(struct trace_event_raw_sched_process_exec *ctx)
 {
-	__u32 tgid = current_tgid();
+	__u32 tgid = current_tgid(), old_tid;
 	struct ipc_proc *p;
 
 	if (!is_target(tgid) && !join_if_selected(tgid))
 		return 0;
+	/*
+	 * A thread other than the leader exec'd: it is the leader now, with
+	 * the leader's thread id. Its entry, under its old id, would never be
+	 * removed (its exit comes under the new id): its figures go to the
+	 * process now, and its next syscall makes a new entry.
+	 */
+	old_tid = BPF_CORE_READ(ctx, old_pid);
+	if (old_tid != tgid)
+		retire_thread((__u64)tgid << 32 | old_tid);
 	{
 		/* a new address space: no shared mapping yet */
 		struct shared_ranges none = {};
@@ -112,38 +121,13 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(ipc_exit, struct task_struct *task)
 {
 	__u32 tgid = task->tgid;
-	__u64 id = (__u64)tgid << 32 | task->pid;
-	struct inflight *ent;
 	struct ipc_proc *p;
 
 	if (!is_target(tgid))
 		return 0;
-	/*
-	 * The thread's entry goes (a thread killed inside a syscall never
-	 * reaches its sys_exit) and its counts go to its process, its
-	 * endpoints and msg_types: removed first, so that user space, which
-	 * reads those maps before inflight, may miss them for one reading but
-	 * never counts them twice. The exiting task is current: the flush
-	 * functions find its entry.
-	 */
-	ent = bpf_map_lookup_elem(&inflight, &id);
-	if (ent) {
-		__u64 syscalls = ent->counts.syscalls;
-		__u64 vol = ent->counts.vol_switches;
-		__u64 invol = ent->counts.invol_switches;
-
-		flush_thread_ep(0);
-		flush_thread_ep(1);
-		flush_thread_msgtype(0);
-		flush_thread_msgtype(1);
-		bpf_map_delete_elem(&inflight, &id);
-		p = proc_lookup(tgid);
-		if (p) {
-			__sync_fetch_and_add(&p->syscalls, syscalls);
-			__sync_fetch_and_add(&p->vol_switches, vol);
-			__sync_fetch_and_add(&p->invol_switches, invol);
-		}
-	}
+	/* the thread's entry goes (a thread killed inside a syscall never
+	 * reaches its sys_exit), its counts to its process */
+	retire_thread((__u64)tgid << 32 | task->pid);
 	/* the whole process is gone when its last thread exits */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
@@ -164,21 +148,16 @@ int ipc_switch(struct trace_event_raw_sched_switch *ctx)
 {
 	/* current is still the task being switched out */
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tgid = id >> 32;
 	struct inflight *ent;
 	struct ipc_proc *p;
-	bool vol;
-
-	if (!is_target(tgid))
-		return 0;
 	/*
 	 * A preempted task reports TASK_REPORT_MAX (0x100) or is still
 	 * running (0): involuntary. Any sleep state bit: it gave up the CPU.
 	 */
-	vol = BPF_CORE_READ(ctx, prev_state) & 0xff;
-	/* the thread's own count (only it runs here), else its process's:
-	 * a thread with no syscall seen yet, or past its exit */
-	ent = bpf_map_lookup_elem(&inflight, &id);
+	bool vol = BPF_CORE_READ(ctx, prev_state) & 0xff;
+
+	/* a target's thread: its own count (only it runs here) */
+	ent = target_entry(id);
 	if (ent) {
 		if (vol)
 			ent->counts.vol_switches++;
@@ -186,7 +165,11 @@ int ipc_switch(struct trace_event_raw_sched_switch *ctx)
 			ent->counts.invol_switches++;
 		return 0;
 	}
-	p = proc_lookup(tgid);
+	/* else its process's: a thread with no syscall seen yet, or past its
+	 * exit */
+	if (!is_target(id >> 32))
+		return 0;
+	p = proc_lookup(id >> 32);
 	if (!p)
 		return 0;
 	if (vol)
@@ -234,20 +217,25 @@ static __always_inline int compat_syscall(void)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 {
-	__u32 tgid = current_tgid(), nr, h;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct inflight *ent;
 	struct ipc_proc *p;
+	__u32 nr, h;
 	__u64 *n;
 
-	if (!is_target(tgid))
-		return 0;
-	/* counted in the thread's entry, which an IPC syscall needs anyway;
-	 * in its process's record if the entry could not be made */
-	ent = thread_entry();
+	/* counted in the thread's entry, which an IPC syscall needs anyway
+	 * (a target's thread has one from its first syscall on); in its
+	 * process's record if the entry could not be made */
+	ent = target_entry(pid_tgid);
+	if (!ent) {
+		if (!is_target(pid_tgid >> 32))
+			return 0;
+		ent = thread_entry();
+	}
 	if (ent) {
 		ent->counts.syscalls++;
 	} else {
-		p = proc_lookup(tgid);
+		p = proc_lookup(pid_tgid >> 32);
 		if (p)
 			__sync_fetch_and_add(&p->syscalls, 1);
 	}
@@ -306,6 +294,40 @@ int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
+/*
+ * see common.bpf.h. The entry is removed first, its figures added after,
+ * so that user space, which reads procs, endpoints and msg_types before
+ * inflight, may miss them for one reading but never counts them twice.
+ * The process is the entry's own (tgid, start), not whichever has the pid.
+ */
+__noinline int retire_thread(__u64 id)
+{
+	__u64 syscalls, vol, invol;
+	struct inflight *ent = bpf_map_lookup_elem(&inflight, &id);
+	struct ipc_proc_key key = {};
+	struct ipc_proc *p;
+
+	if (!ent)
+		return 0;
+	key.tgid = ent->counts.tgid;
+	key.start = ent->counts.start;
+	syscalls = ent->counts.syscalls;
+	vol = ent->counts.vol_switches;
+	invol = ent->counts.invol_switches;
+	flush_thread_ep(id, 0);
+	flush_thread_ep(id, 1);
+	flush_thread_msgtype(id, 0);
+	flush_thread_msgtype(id, 1);
+	bpf_map_delete_elem(&inflight, &id);
+	p = bpf_map_lookup_elem(&procs, &key);
+	if (p) {
+		__sync_fetch_and_add(&p->syscalls, syscalls);
+		__sync_fetch_and_add(&p->vol_switches, vol);
+		__sync_fetch_and_add(&p->invol_switches, invol);
+	}
+	return 0;
+}
+
 /* see common.bpf.h: verified once, on its own */
 __noinline int finish_second(long ret, __u64 now, __u64 dur)
 {
@@ -322,9 +344,9 @@ __noinline int finish_second(long ret, __u64 now, __u64 dur)
  * endpoints before inflight, may miss it for one reading, never count it
  * twice. The slot keeps its endpoint, for the thread's next call on it.
  */
-__noinline int flush_thread_ep(__u32 i)
+__noinline int flush_thread_ep(__u64 id, __u32 i)
 {
-	__u64 id = bpf_get_current_pid_tgid(), v;
+	__u64 v;
 	struct inflight *ent = bpf_map_lookup_elem(&inflight, &id);
 	struct ipc_ep_key ek = {};
 	struct ipc_thread_ep *t;

@@ -36,14 +36,15 @@ static __always_inline void count_msg_type(__u32 msqid, __s64 mtype,
 }
 
 /*
- * Adds a thread's tally for one message type (counts.msgtypes[i]) to
- * msg_types and zeroes it, each figure leaving the slot before it reaches
- * the map (see flush_thread_ep). Global: it runs rarely, at thread exit and
- * when another type takes the slot; the slot keeps its key.
+ * Adds the tally for one message type (counts.msgtypes[i]) of thread id
+ * (a pid_tgid) to msg_types and zeroes it, each figure leaving the slot
+ * before it reaches the map (see flush_thread_ep). Global: it runs rarely,
+ * when the entry is retired and when another type takes the slot; the slot
+ * keeps its key.
  */
-__noinline int flush_thread_msgtype(__u32 i)
+__noinline int flush_thread_msgtype(__u64 id, __u32 i)
 {
-	__u64 id = bpf_get_current_pid_tgid(), sent, received, requested;
+	__u64 sent, received, requested;
 	struct inflight *ent = bpf_map_lookup_elem(&inflight, &id);
 	struct ipc_msgtype_stats zero = {}, *st;
 	struct ipc_thread_msgtype *t;
@@ -88,7 +89,7 @@ static __always_inline void tally_msgtype(struct inflight *ent, __u32 msqid,
 	}
 	if (i == IPC_THREAD_MSGTYPES) {
 		i = (ent->msgtype_last ^ 1) & 1;
-		flush_thread_msgtype(i);
+		flush_thread_msgtype(bpf_get_current_pid_tgid(), i);
 		t = &ent->counts.msgtypes[i];
 		t->key.msqid = msqid;
 		t->key.mtype = mtype;

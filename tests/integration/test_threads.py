@@ -125,3 +125,30 @@ def test_live_threads_message_types():
              for t in queues[0]["msg_types"]}
     eq(types, {5: (1, 1, 1), 7: (3, 3, 3), 8: (1, 1, 1), 9: (0, 0, 1)},
        "sent, received, asked for, by type")
+
+
+# A thread other than the leader execs: it becomes the leader, with the
+# leader's thread id, and its entry under its old id goes to the process
+# (ipc_exec). Its 100 writes into a pipe before the exec count once, exactly;
+# the program it runs then writes "done" into stdout.
+NON_LEADER_EXEC = r"""
+import os, sys, threading
+r, w = os.pipe()
+sys.stdin.read(1)                       # the go: tracing has started
+def run():
+    for _ in range(100):
+        os.write(w, b"abc")
+    os.execv("/bin/sh", ["sh", "-c", "echo done; cat > /dev/null"])
+threading.Thread(target=run).start()
+threading.Event().wait()
+"""
+
+
+def test_exec_from_a_thread_counts_once():
+    rec, pid = attach_and_report(["python3", "-c", NON_LEADER_EXEC])
+    p = rec.process(pid)
+    assert p is not None, "the process is missing from the report"
+    mine = sorted((e["calls"], e["bytes"]) for o in rec.objects("anon")
+                  for e in o["writers"] if e["pid"] == pid)
+    eq(mine, [(1, 5), (100, 300)], "the process's writes: its pipe, then stdout")
+    assert p["syscalls"] >= 100 + 1, f"syscalls {p['syscalls']}: fewer than its writes"
