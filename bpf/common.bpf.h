@@ -158,13 +158,14 @@ extern struct {
 
 /*
  * A traced thread's entry (key: pid_tgid), made at its first syscall seen
- * and removed when it exits (ipc_exit). It holds the thread's own counts
- * (struct ipc_thread_counts: its syscalls, switches, and what its calls
- * added to its last two endpoints); the IPC syscall in flight between its enter
- * and exit tracepoints, rewritten in place by the next one and marked
- * finished (nobjs = 0) at exit (a hash update and delete per syscall cost
- * more than the rest of the exit's work); and the objects behind the last
- * inodes the thread used (struct obj_cache_ent).
+ * and removed when it exits (retire_thread). It holds the thread's own
+ * counts (struct ipc_thread_counts: its syscalls, switches, and what its
+ * calls added to its last two endpoints and message types); the IPC
+ * syscall in flight between its enter and exit tracepoints, rewritten in
+ * place by the next one and marked finished (nobjs = 0) at exit (a hash
+ * update and delete per syscall cost more than the rest of the exit's
+ * work); and the objects behind the last inodes the thread used (struct
+ * obj_cache_ent).
  */
 #define INFLIGHT_OBJS 2	/* splice() can have a pipe on both sides */
 /* How the bytes an operation moved are known. */

@@ -295,9 +295,10 @@ int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 }
 
 /*
- * see common.bpf.h. The entry is removed first, its figures added after,
- * so that user space, which reads procs, endpoints and msg_types before
- * inflight, may miss them for one reading but never counts them twice.
+ * see common.bpf.h. Every figure leaves the entry before it reaches a map
+ * (the tallies are flushed, then the entry is removed and its counts are
+ * added), so that user space, which reads procs, endpoints and msg_types
+ * before inflight, may miss one for a reading but never counts it twice.
  * The process is the entry's own (tgid, start), not whichever has the pid.
  */
 __noinline int retire_thread(__u64 id)
@@ -340,9 +341,8 @@ __noinline int finish_second(long ret, __u64 now, __u64 dur)
 
 /*
  * see common.bpf.h. Each figure leaves the thread's slot before it reaches
- * the map, as ipc_exit does with the thread's counts: user space, reading
- * endpoints before inflight, may miss it for one reading, never count it
- * twice. The slot keeps its endpoint, for the thread's next call on it.
+ * the map (see retire_thread). The slot keeps its endpoint, for the
+ * thread's next call on it.
  */
 __noinline int flush_thread_ep(__u64 id, __u32 i)
 {
