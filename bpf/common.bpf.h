@@ -38,7 +38,7 @@
 #define S_IFMT		00170000
 #define S_IFIFO		0010000
 #define FMODE_WRITE	0x2
-#define E2BIG		7	/* errno values; vmlinux.h has no macros */
+#define EEXIST		17	/* errno values; vmlinux.h has no macros */
 #define EBUSY		16
 
 #ifdef IPCSCOPE_DEFINE_MAPS
@@ -226,6 +226,16 @@ static struct inflight inflight_zero;
 static __always_inline void count_drop(enum ipc_drop why)
 {
 	__sync_fetch_and_add(&drops[why], 1);
+}
+
+/*
+ * A BPF_NOEXIST update failed for want of room (the map is full, or, not
+ * preallocated, no memory: see setup_map_alloc in session.c), not because
+ * another CPU added the key first.
+ */
+static __always_inline bool no_room(long err)
+{
+	return err && err != -EEXIST;
 }
 
 /*
@@ -417,7 +427,7 @@ static __always_inline void note_name(const struct ipc_obj_key *key,
 		return;
 	name = BPF_CORE_READ(dentry, d_name.name);
 	bpf_probe_read_kernel_str(info.name, sizeof(info.name), name);
-	if (bpf_map_update_elem(&obj_info, key, &info, BPF_NOEXIST) == -E2BIG)
+	if (no_room(bpf_map_update_elem(&obj_info, key, &info, BPF_NOEXIST)))
 		count_drop(IPC_DROP_OBJ_INFO);
 }
 
@@ -541,7 +551,7 @@ __noinline int socket_kind(__u64 file_addr, __u32 dev, __u64 ino)
 	} else {
 		inet_addrs(sk, &si);
 	}
-	if (bpf_map_update_elem(&sock_info, key, &si, BPF_NOEXIST) == -E2BIG)
+	if (no_room(bpf_map_update_elem(&sock_info, key, &si, BPF_NOEXIST)))
 		count_drop(IPC_DROP_OBJ_INFO);
 	if (si.family == AF_UNIX ? !si.peer_ino : !si.local_port)
 		return key->kind | SOCK_INFO_PENDING;

@@ -83,7 +83,7 @@ int BPF_PROG(ipc_signal_generate, int sig, struct kernel_siginfo *info,
 		return 0;
 	/* the oldest pending instance is the one delivered first */
 	now = bpf_ktime_get_ns();
-	if (bpf_map_update_elem(&sig_pending, &pk, &now, BPF_NOEXIST) == -E2BIG)
+	if (no_room(bpf_map_update_elem(&sig_pending, &pk, &now, BPF_NOEXIST)))
 		count_drop(IPC_DROP_SIGNAL);
 	return 0;
 }

@@ -336,6 +336,30 @@ static void setup_chan(struct session *s, const struct session_config *cfg)
 	}
 }
 
+/*
+ * Hash maps are preallocated by default: every entry's memory is allocated
+ * and cleared when the map is made, which took 10-15 ms of start-up here
+ * (the inflight and endpoints maps alone are 30 MB). From Linux 6.1 on, BPF
+ * has an allocator that is safe in any context, tracepoints that run under
+ * the runqueue lock included (bpf_mem_alloc), and a map made with
+ * BPF_F_NO_PREALLOC allocates an entry when it is first added (a thread's,
+ * at its first syscall; an endpoint's, when it is first flushed). Before
+ * 6.1 that was unsafe in tracing programs: there, and with
+ * IPCSCOPE_OLD_KERNEL_PATHS (the tests of that path), maps are
+ * preallocated. A full map is a drop either way.
+ */
+static void setup_map_alloc(struct session *s, bool old_paths)
+{
+	struct bpf_map *map;
+
+	if (old_paths || !kernel_at_least(6, 1))
+		return;
+	bpf_object__for_each_map(map, s->skel->obj)
+		if (bpf_map__type(map) == BPF_MAP_TYPE_HASH)
+			bpf_map__set_map_flags(map, bpf_map__map_flags(map) |
+						    BPF_F_NO_PREALLOC);
+}
+
 static int check_btf(void)
 {
 	if (access("/sys/kernel/btf/vmlinux", R_OK) == 0)
@@ -431,6 +455,7 @@ int session_open(struct session **out, const struct session_config *cfg)
 	/* tests: what a kernel before 5.11 runs, where the BPF code has two
 	   ways (see current_start) */
 	s->skel->rodata->old_kernel_paths = getenv("IPCSCOPE_OLD_KERNEL_PATHS") != NULL;
+	setup_map_alloc(s, s->skel->rodata->old_kernel_paths);
 	err = setup_trace(s, cfg);
 	if (err)
 		goto fail;
