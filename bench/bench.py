@@ -931,6 +931,10 @@ def build_report(args, tracers, workloads, runs, cost, info, versions, load0, lo
     L.append("- The ratio is only as good as the machine is quiet: a busy second "
              "core or other processes on the pinned CPU widen the spread. Trust "
              "ratios whose pair-ratio range is narrow.")
+    L.append("- A run's fastest stretch is what tracing costs per operation when "
+             "nothing else interferes. A tracer whose own cost came in bursts would "
+             "look cheaper that way: strace and perf trace are judged by whole runs, "
+             "and the Whole runs column gives every tracer's.")
     L.append("- System-wide tracers (ipcscope -a, the floor, syscount, bpftrace's "
              "probes) also run for every other process on the machine; their cost "
              "there is not in the workload's time unless it shares the CPU.")
