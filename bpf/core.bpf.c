@@ -365,7 +365,7 @@ __noinline int flush_thread_ep(__u64 id, __u32 i)
 	v = t->calls;
 	t->calls = 0;
 	if (!es) {
-		/* the map is full: these operations are lost, and counted */
+		/* no room (see no_room): these operations are lost, and counted */
 		__sync_fetch_and_add(&drops[IPC_DROP_ENDPOINT], v);
 		t->bytes = 0;
 		t->lat_sum_ns = 0;

@@ -60,7 +60,7 @@ __noinline int flush_thread_msgtype(__u64 id, __u32 i)
 	t->st.sent = t->st.received = t->st.requested = 0;
 	st = lookup_or_create(&msg_types, &t->key, &zero);
 	if (!st) {
-		/* the map is full: these counts are lost, and counted */
+		/* no room (see no_room): these counts are lost, and counted */
 		__sync_fetch_and_add(&drops[IPC_DROP_MSG_TYPE], sent + received + requested);
 		return 0;
 	}

@@ -453,7 +453,8 @@ int session_open(struct session **out, const struct session_config *cfg)
 	fill_sys_handlers(s->skel->rodata->sys_handler);
 	s->skel->rodata->count_syscall_numbers = cfg->syscall_numbers;
 	/* tests: what a kernel before 5.11 runs, where the BPF code has two
-	   ways (see current_start) */
+	   ways (see current_start), with its maps preallocated as before 6.1
+	   (setup_map_alloc) */
 	s->skel->rodata->old_kernel_paths = getenv("IPCSCOPE_OLD_KERNEL_PATHS") != NULL;
 	setup_map_alloc(s, s->skel->rodata->old_kernel_paths);
 	err = setup_trace(s, cfg);
