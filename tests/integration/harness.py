@@ -2,11 +2,11 @@
 their JSON, compare exactly. Every test loads the real BPF programs."""
 import json
 import os
-import select
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -154,18 +154,23 @@ def record(args, command=None, timeout=120, ready=None, env=None):
 
 
 def wait_for_line(stream, text, timeout):
-    """Read stream until a line containing text; fail after timeout."""
+    """Read stream until a line containing text; fail after timeout.
+
+    Each readline runs in a thread joined with the time left, so that no
+    read blocks past the deadline on a process that says nothing. (select()
+    on the stream would not do: lines that arrived together with one already
+    read wait in the stream's buffer, where select cannot see them.)"""
     deadline = time.monotonic() + timeout
     seen = []
     while time.monotonic() < deadline:
-        # never block past the deadline on a process that says nothing
-        if not select.select([stream], [], [], max(0, deadline - time.monotonic()))[0]:
-            break
-        line = stream.readline()
-        if not line:
-            break
-        seen.append(line)
-        if text in line:
+        got = []
+        reader = threading.Thread(target=lambda: got.append(stream.readline()), daemon=True)
+        reader.start()
+        reader.join(max(0, deadline - time.monotonic()))
+        if not got or not got[0]:
+            break               # the deadline, or the end of the stream
+        seen.append(got[0])
+        if text in got[0]:
             return
     raise AssertionError(f"never saw '{text}'; got: {''.join(seen)[-500:]}")
 
