@@ -150,25 +150,26 @@ int ipc_switch(struct trace_event_raw_sched_switch *ctx)
 	__u64 id = bpf_get_current_pid_tgid();
 	struct inflight *ent;
 	struct ipc_proc *p;
+	bool vol;
+
+	/* a target's thread has its entry; one without (no syscall seen yet,
+	 * or past its exit) counts in its process's record */
+	ent = target_entry(id);
+	if (!ent && !is_target(id >> 32))
+		return 0;
 	/*
 	 * A preempted task reports TASK_REPORT_MAX (0x100) or is still
 	 * running (0): involuntary. Any sleep state bit: it gave up the CPU.
 	 */
-	bool vol = BPF_CORE_READ(ctx, prev_state) & 0xff;
-
-	/* a target's thread: its own count (only it runs here) */
-	ent = target_entry(id);
+	vol = BPF_CORE_READ(ctx, prev_state) & 0xff;
 	if (ent) {
+		/* its own count: only it runs here */
 		if (vol)
 			ent->counts.vol_switches++;
 		else
 			ent->counts.invol_switches++;
 		return 0;
 	}
-	/* else its process's: a thread with no syscall seen yet, or past its
-	 * exit */
-	if (!is_target(id >> 32))
-		return 0;
 	p = proc_lookup(id >> 32);
 	if (!p)
 		return 0;
