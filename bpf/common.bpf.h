@@ -717,17 +717,21 @@ static __always_inline struct inflight *thread_entry(void)
 }
 
 /*
- * An IPC syscall's enter: the current thread's entry, cleared of the last
+ * An IPC syscall's enter: the thread's entry ent, cleared of the last
  * call, to be filled with inflight_add and started with inflight_commit
- * (both take NULL: the map was full).
+ * (all three take NULL: the map was full). Returns ent.
  */
-static __always_inline struct inflight *inflight_begin(void)
+static __always_inline struct inflight *inflight_clear(struct inflight *ent)
 {
-	struct inflight *ent = thread_entry();
-
 	if (ent)
 		ent->nobjs = 0;
 	return ent;
+}
+
+/* The same, for an enter function that has not the entry at hand. */
+static __always_inline struct inflight *inflight_begin(void)
+{
+	return inflight_clear(thread_entry());
 }
 
 /* The objects are in: the syscall's time starts now (none: nothing to do). */
@@ -814,8 +818,7 @@ static __always_inline int inflight_start_fdio(struct inflight *ent, __u32 h,
 	case IPC_SYS_RECVFROM:	op = IPC_OP_RECVFROM; break;
 	default:		op = IPC_OP_RECVMSG; break;
 	}
-	if (ent)
-		ent->nobjs = 0;
+	inflight_clear(ent);
 	kind = file_object(fd_file(fd), &key, ent);
 	if (sock_op ? !is_socket_kind(kind) : !is_stream_kind(kind))
 		return 0;
@@ -867,9 +870,7 @@ inflight_start_obj(struct inflight *ent, __u32 kind, __u64 id, __u32 op,
 {
 	struct ipc_obj_key key = { .kind = kind, .ino = id };
 
-	if (ent)
-		ent->nobjs = 0;
-	inflight_add(ent, &key, op, dir, bytes_from, arg_bytes);
+	inflight_add(inflight_clear(ent), &key, op, dir, bytes_from, arg_bytes);
 	if (!ent)
 		return NULL;
 	ent->objs[0].items = items;
@@ -877,7 +878,7 @@ inflight_start_obj(struct inflight *ent, __u32 kind, __u64 id, __u32 op,
 	return ent;
 }
 
-/* The same, for an enter function that has not the entry at hand. */
+/* inflight_start_obj, for an enter function that has not the entry at hand. */
 static __always_inline struct inflight *
 inflight_start_one(__u32 kind, __u64 id, __u32 op, __u32 dir, __u32 bytes_from,
 		   __u64 arg_bytes, __u32 items)
