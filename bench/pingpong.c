@@ -96,6 +96,20 @@ static void usage(FILE *f)
 "start_ns (CLOCK_MONOTONIC at main's entry), maxrss_kb of the parent.\n", f);
 }
 
+static void die(const char *what)
+{
+	fprintf(stderr, "pingpong: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 /*
  * The timed loop in STRETCHES equal stretches: the fastest one's time per
  * operation. Interference (another process or VM on the CPU, an interrupt)
@@ -115,8 +129,6 @@ static void stretches_start(struct stretches *st, uint64_t count, uint64_t now)
 	st->best = UINT64_MAX;
 }
 
-static uint64_t mono_ns(void);
-
 /* after operation i (0-based) of the timed loop */
 static void stretches_step(struct stretches *st, uint64_t i)
 {
@@ -128,20 +140,6 @@ static void stretches_step(struct stretches *st, uint64_t i)
 	if (now - st->mark < st->best)
 		st->best = now - st->mark;
 	st->mark = now;
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "pingpong: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 static uint64_t parse_u64(const char *opt, const char *s, uint64_t min,
