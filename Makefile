@@ -32,9 +32,9 @@ SKEL        := $(BUILD)/bpf/ipcscope.skel.h
 # pure C: unit-tested without root; the rest of user/ uses libbpf
 PURE_SRCS   := user/util.c user/json.c user/hist.c user/model.c \
 	       user/options.c user/report.c user/jsonread.c user/claims.c \
-	       user/table.c user/graph.c user/top.c user/events.c
+	       user/table.c user/graph.c user/top.c user/events.c user/verifier.c
 TOOL_SRCS   := $(PURE_SRCS) user/session.c user/runner.c user/record.c \
-	       user/validate.c user/ipcscope.c
+	       user/validate.c user/check.c user/ipcscope.c
 TOOL_OBJS   := $(patsubst user/%.c,$(BUILD)/user/%.o,$(TOOL_SRCS))
 UNIT_SRCS   := $(wildcard tests/unit/*.c)
 UNIT_OBJS   := $(patsubst %.c,$(BUILD)/asan/%.o,$(PURE_SRCS) $(UNIT_SRCS))
@@ -112,9 +112,9 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
 # needs only what tp_btf (5.5+) does.
 $(BUILD)/bpf/shm.bpf.o: BPF_CFLAGS += -mcpu=v3
 # core.bpf.c includes chan.bpf.h, which claims ring slots with fetch-and-add,
-# xchg and cmpxchg (5.12+); that code is reached only where user space
-# turns it on (chan_enabled), and the rest of core.bpf.c uses no atomic
-# whose result it reads, which v3 encodes as older kernels expect
+# xchg and cmpxchg (5.12+); only the program ipc_sys_exit_chan calls it,
+# loaded only where the kernel takes them, and the rest of core.bpf.c uses
+# no atomic whose result it reads, which v3 encodes as older kernels expect
 $(BUILD)/bpf/core.bpf.o: BPF_CFLAGS += -mcpu=v3
 
 # several .bpf.c files, one object, one skeleton: maps are shared, not copied

@@ -3,11 +3,11 @@
 /*
  * chan.bpf.h - time in channel: how long data waits in the kernel between
  * the send that put it in and the receive that took it out. Included by
- * core.bpf.c only: chan_exit is a static function that ipc_sys_exit calls
- * when the setting chan_enabled is on, so that on a kernel without what it
- * needs the verifier never walks it (a global function it would verify).
+ * core.bpf.c only: chan_exit is a static function that only the program
+ * ipc_sys_exit_chan calls, so that a kernel without what it needs never
+ * sees its instructions (5.10 refuses them even where unreachable).
  *
- * Everything happens at syscall exit (ipc_sys_exit calls chan_exit before
+ * Everything happens at syscall exit (ipc_sys_exit_chan calls chan_exit before
  * the syscall's in-flight record is finished): the send's time is its
  * syscall ENTRY (struct inflight.start_ns), the receive's its EXIT. The
  * entry, because data can leave before the send returns: a reader on
@@ -49,7 +49,7 @@
  * reader's samples are then matched to older writes.
  *
  * Needs BPF atomics with fetch/xchg/cmpxchg (Linux 5.12+, -mcpu=v3): user
- * space turns chan_enabled on only there.
+ * space loads ipc_sys_exit_chan only there.
  */
 #ifndef CHAN_BPF_H
 #define CHAN_BPF_H

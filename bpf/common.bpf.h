@@ -90,8 +90,6 @@ IPC_SETTING(__u32, trace_kinds);
 IPC_SETTING(__u64, trace_wakeup_bytes);
 /* tests: the code paths of kernels older than this one's (current_start) */
 IPC_SETTING(bool, old_kernel_paths);
-/* time in channel (chan.bpf.h): kernels with BPF atomics (5.12+) */
-IPC_SETTING(bool, chan_enabled);
 /* count the targets' syscalls by number too (sys_counts: validate) */
 IPC_SETTING(bool, count_syscall_numbers);
 /* enum ipc_sys by syscall number: what ipc_sys_enter does for it */
@@ -349,9 +347,11 @@ static __always_inline void *lookup_or_init(void *map, const void *key,
 }
 
 /* floor(log2(v)), 0 for 0: the histogram slot, as in libbpf-tools' bits.bpf.h */
-static __always_inline __u32 log2_u64(__u64 v)
+static __always_inline __u64 log2_u64(__u64 v)
 {
-	__u32 r = 0, shift;
+	/* 64-bit throughout: 6.1's verifier loses the upper half's zeros
+	   across 32-bit ORs, and with them the histogram index's bound */
+	__u64 r = 0, shift;
 
 	shift = (v > 0xFFFFFFFFULL) << 5; v >>= shift; r |= shift;
 	shift = (v > 0xFFFF) << 4; v >>= shift; r |= shift;
@@ -472,16 +472,26 @@ static __always_inline void unix_info(struct sock *sk, struct ipc_sock_info *si)
 	unix_addr(peer, si->peer_path);
 }
 
+/*
+ * An inet socket's addresses: its own always (bound since, it has them
+ * now), the remote's only while si has none (sock.bpf.c fills an
+ * unconnected UDP socket's remote from sendto).
+ */
 static __always_inline void inet_addrs(struct sock *sk, struct ipc_sock_info *si)
 {
+	bool remote = !si->remote_port;
+
 	si->local_port = BPF_CORE_READ(sk, __sk_common.skc_num);
-	si->remote_port = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	if (remote)
+		si->remote_port = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	if (si->family == AF_INET) {
 		bpf_core_read(si->local_addr, 4, &sk->__sk_common.skc_rcv_saddr);
-		bpf_core_read(si->remote_addr, 4, &sk->__sk_common.skc_daddr);
+		if (remote)
+			bpf_core_read(si->remote_addr, 4, &sk->__sk_common.skc_daddr);
 	} else {
 		bpf_core_read(si->local_addr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
-		bpf_core_read(si->remote_addr, 16, &sk->__sk_common.skc_v6_daddr);
+		if (remote)
+			bpf_core_read(si->remote_addr, 16, &sk->__sk_common.skc_v6_daddr);
 	}
 }
 
@@ -495,26 +505,33 @@ static __always_inline void inet_addrs(struct sock *sk, struct ipc_sock_info *si
  * identifying an fd's object, which every enter function does, and is
  * verified once instead of in each of them. The file is passed as a
  * number: only CO-RE reads go through it.
+ *
+ * The addresses are written into the map's entry in place, made zeroed
+ * first: a struct ipc_sock_info on the stack (200 bytes) put the chain
+ * ipc_sys_enter -> enter_sendfile -> socket_kind over the 512 bytes of
+ * stack most kernels give.
  */
 #ifdef IPCSCOPE_DEFINE_MAPS
+static struct ipc_sock_info sock_info_zero;	/* never written */
+
 __noinline int socket_kind(__u64 file_addr, __u32 dev, __u64 ino)
 {
 	struct file *file = (struct file *)file_addr;
 	struct ipc_obj_key k = { .dev = dev, .ino = ino }, *key = &k;
 	struct socket *sock = BPF_CORE_READ(file, private_data);
 	struct sock *sk = BPF_CORE_READ(sock, sk);
-	struct ipc_sock_info si = {}, *known;
-	__u16 type = BPF_CORE_READ(sock, type);
+	__u16 type = BPF_CORE_READ(sock, type), family;
+	struct ipc_sock_info *si;
 
 	if (!sk)
 		return IPC_KIND_NONE;
-	si.family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	if (si.family == AF_UNIX)
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family == AF_UNIX)
 		key->kind = type == SOCK_STREAM ? IPC_KIND_UNIX_STREAM :
 			    type == SOCK_DGRAM ? IPC_KIND_UNIX_DGRAM :
 			    type == SOCK_SEQPACKET ? IPC_KIND_UNIX_SEQPACKET :
 			    IPC_KIND_NONE;
-	else if (si.family == AF_INET || si.family == AF_INET6)
+	else if (family == AF_INET || family == AF_INET6)
 		key->kind = type == SOCK_STREAM ? IPC_KIND_TCP :
 			    type == SOCK_DGRAM ? IPC_KIND_UDP : IPC_KIND_NONE;
 	else
@@ -522,38 +539,28 @@ __noinline int socket_kind(__u64 file_addr, __u32 dev, __u64 ino)
 	if (key->kind == IPC_KIND_NONE)
 		return IPC_KIND_NONE;
 	/*
-	 * Written once, at first sight; but an inet socket seen before it was
-	 * bound (UDP binds on its first sendto) gets its addresses again, and
-	 * sock.bpf.c fills an unconnected UDP socket's remote from sendto.
+	 * Written once, at first sight; but a socket whose addresses may
+	 * still change (an inet socket not yet bound: UDP binds on its first
+	 * sendto; a Unix peer not yet accepted) is looked at again.
 	 */
-	known = bpf_map_lookup_elem(&sock_info, key);
-	if (known) {
-		if (si.family == AF_UNIX && !known->peer_ino)
-			unix_info(sk, known);
-		else if (si.family != AF_UNIX && !known->local_port) {
-			__u16 rport = known->remote_port;
-
-			inet_addrs(sk, &si);
-			known->local_port = si.local_port;
-			__builtin_memcpy(known->local_addr, si.local_addr, 16);
-			if (!rport && si.remote_port) {
-				known->remote_port = si.remote_port;
-				__builtin_memcpy(known->remote_addr, si.remote_addr, 16);
-			}
-		}
-		/* what is looked at again while unknown: done once known */
-		if (si.family == AF_UNIX ? !known->peer_ino : !known->local_port)
-			return key->kind | SOCK_INFO_PENDING;
-		return key->kind;
+	si = bpf_map_lookup_elem(&sock_info, key);
+	if (!si) {
+		if (no_room(bpf_map_update_elem(&sock_info, key, &sock_info_zero,
+						BPF_NOEXIST)))
+			count_drop(IPC_DROP_OBJ_INFO);
+		si = bpf_map_lookup_elem(&sock_info, key);
+		if (!si)
+			return key->kind;	/* no room: known by kind only */
+		si->family = family;
 	}
-	if (si.family == AF_UNIX) {
-		unix_info(sk, &si);
-	} else {
-		inet_addrs(sk, &si);
+	if (family == AF_UNIX) {
+		if (!si->peer_ino)
+			unix_info(sk, si);
+	} else if (!si->local_port) {
+		inet_addrs(sk, si);
 	}
-	if (no_room(bpf_map_update_elem(&sock_info, key, &si, BPF_NOEXIST)))
-		count_drop(IPC_DROP_OBJ_INFO);
-	if (si.family == AF_UNIX ? !si.peer_ino : !si.local_port)
+	/* what is looked at again while unknown: done once known */
+	if (family == AF_UNIX ? !si->peer_ino : !si->local_port)
 		return key->kind | SOCK_INFO_PENDING;
 	return key->kind;
 }
@@ -903,11 +910,20 @@ static __always_inline __u64 op_bytes(const struct inflight_obj *o, long ret)
 /* dur: the syscall's duration, or NO_DURATION (page faults) */
 #define NO_DURATION	(~0ULL)
 
-static __always_inline __u32 lat_slot_of(__u64 dur)
+/*
+ * The histogram slot of a duration, bounded where the verifier sees it:
+ * Linux 6.1's loses a bound checked on a copy of the register that
+ * indexes ("R1 unbounded memory access"), so the clamp is a 64-bit value
+ * the compiler cannot copy past (barrier_var), called where it is used.
+ */
+static __always_inline __u64 lat_slot_of(__u64 dur)
 {
-	__u32 slot = log2_u64(dur);
+	__u64 slot = log2_u64(dur);
 
-	return slot < IPC_HIST_SLOTS ? slot : IPC_HIST_SLOTS - 1;
+	if (slot > IPC_HIST_SLOTS - 1)
+		slot = IPC_HIST_SLOTS - 1;
+	barrier_var(slot);
+	return slot;
 }
 
 /*
@@ -989,7 +1005,6 @@ static __always_inline void account_op(const struct inflight_obj *o, long ret,
 				       __u64 dur)
 {
 	__u32 slot = IPC_OP_SLOT(o->key.kind, o->op);
-	__u32 lat_slot = lat_slot_of(dur);
 	struct ipc_op_stats *st;
 
 	if (o->key.kind >= IPC_KIND_MAX || o->op >= IPC_OP_MAX)
@@ -1000,7 +1015,7 @@ static __always_inline void account_op(const struct inflight_obj *o, long ret,
 	/* per-CPU value: plain adds are safe, no other CPU writes this copy */
 	st->calls++;
 	st->lat_sum_ns += dur;
-	st->lat_slots[lat_slot]++;
+	st->lat_slots[lat_slot_of(dur)]++;
 	if (ret < 0) {
 		struct ipc_err_key ek = { .slot = slot, .err = -ret };
 		__u64 zero = 0, *cnt;

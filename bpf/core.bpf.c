@@ -396,9 +396,13 @@ __noinline int flush_thread_ep(__u64 id, __u32 i)
  * enter probe, finished here; the others stop at the first lookup. One
  * program instead of one per syscall: a perf-event tracepoint costs more to
  * pass, and each program costs the verifier again at start-up.
+ *
+ * Two programs share this body: ipc_sys_exit, and ipc_sys_exit_chan, which
+ * also times data in its channel (chan.bpf.h). User space loads one. The
+ * second holds atomics that return a value (Linux 5.12+), which older
+ * verifiers refuse wherever they are, even in code a setting turns off.
  */
-SEC("tp_btf/sys_exit")
-int BPF_PROG(ipc_sys_exit, struct pt_regs *regs, long ret)
+static __always_inline int sys_exit(struct pt_regs *regs, long ret, bool chan)
 {
 	struct inflight *ent;
 	__u32 op;
@@ -414,9 +418,8 @@ int BPF_PROG(ipc_sys_exit, struct pt_regs *regs, long ret)
 	if ((op == IPC_OP_SENDTO || op == IPC_OP_SENDMSG || op == IPC_OP_RECVFROM ||
 	     op == IPC_OP_RECVMSG) && ent->objs[0].key.kind == IPC_KIND_UDP)
 		exit_sock(ret);
-	/* data in or out: how long it waited in the channel (chan.bpf.h);
-	 * off, the verifier never walks it */
-	if (chan_enabled && ent->objs[0].dir <= IPC_DIR_OUT)
+	/* data in or out: how long it waited in the channel */
+	if (chan && ent->objs[0].dir <= IPC_DIR_OUT)
 		chan_exit(ent, ret, regs);
 	switch (op) {
 	case IPC_OP_GET:
@@ -433,4 +436,17 @@ int BPF_PROG(ipc_sys_exit, struct pt_regs *regs, long ret)
 	}
 	inflight_finish(ent, ret);
 	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(ipc_sys_exit, struct pt_regs *regs, long ret)
+{
+	return sys_exit(regs, ret, false);
+}
+
+/* --time-in-channel, on kernels with value-returning atomics */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(ipc_sys_exit_chan, struct pt_regs *regs, long ret)
+{
+	return sys_exit(regs, ret, true);
 }

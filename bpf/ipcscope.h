@@ -93,6 +93,9 @@ enum ipc_drop {
 	IPC_DROP_FAULT_LOOKUP,	/* a page fault in a shared range whose mapping
 				   could not be looked up (bpf_find_vma busy):
 				   counted for the process, not the segment */
+	IPC_DROP_SKIPPED_RUNS,	/* runs of our programs the kernel skipped (their
+				   recursion_misses, read by user space: the BPF
+				   side never counts this one) */
 	IPC_DROP_MAX,
 };
 

@@ -8,7 +8,11 @@ exact counts). Ends with one line: `N passed, N failed` (`, N skipped`).
 Integration tests need root. Without root they are skipped with a reason,
 except in CI (CI=true), where a test that cannot load BPF fails.
 
-Usage: tests/run.py [SUBSTRING]   run only the tests whose name contains it
+Usage: tests/run.py [SUBSTRING]     run only the tests whose name contains it
+       tests/run.py --list FILE    run the tests FILE names, one per line
+                                   (`file.test`; `#` starts a comment), and
+                                   the unit tests; a name that matches no
+                                   test is a failure (tests/kernels/suite.txt)
 """
 import importlib.util
 import os
@@ -60,14 +64,41 @@ def integration_tests():
     return [(n, f) for n, f, _ in tests]
 
 
+def read_list(path):
+    """Test names from a --list file: one per line, # comments."""
+    names = []
+    with open(path) as f:
+        for line in f:
+            line = line.split("#", 1)[0].strip()
+            if line:
+                names.append(line)
+    return names
+
+
 def main():
-    pattern = sys.argv[1] if len(sys.argv) > 1 else ""
+    args = sys.argv[1:]
+    wanted = None
+    if args[:1] == ["--list"]:
+        if len(args) != 2:
+            print("usage: tests/run.py --list FILE", file=sys.stderr)
+            return 2
+        wanted = read_list(args[1])
+        args = []
+    pattern = args[0] if args else ""
     passed, failed = run_unit(pattern)
     skipped = 0
+    if wanted is not None:
+        known = {name for name, _ in integration_tests()}
+        for name in wanted:
+            if name not in known:
+                print(f"FAIL {name}: no such test (named in {sys.argv[2]})")
+                failed += 1
 
     reason = harness.cannot_trace_reason()
     for name, fn in integration_tests():
         if pattern and pattern not in name:
+            continue
+        if wanted is not None and name not in wanted:
             continue
         if reason:
             if harness.in_ci():
@@ -83,6 +114,9 @@ def main():
         except harness.Skip as e:
             print(f"SKIP {name}: {e}")
             skipped += 1
+        except harness.Fallback as e:
+            print(f"PASS {name} (fallback: {e}) ({time.monotonic() - start:.1f} s)")
+            passed += 1
         except AssertionError as e:
             print(f"FAIL {name}: {e}")
             failed += 1

@@ -20,6 +20,8 @@ static const struct command {
 	  "print each IPC operation as it happens (text or NDJSON)" },
 	{ "validate", cmd_validate,
 	  "check a document's claims about IPC by measurement" },
+	{ "check", cmd_check,
+	  "will it run here? load every BPF program, show what the kernel said" },
 };
 
 static void usage(FILE *out)

@@ -133,6 +133,23 @@ static const char *const drop_names[IPC_DROP_MAX] = {
 	[IPC_DROP_TRACE] = "trace_buffer",
 	[IPC_DROP_CHAN] = "channels",
 	[IPC_DROP_FAULT_LOOKUP] = "fault_lookups",
+	[IPC_DROP_SKIPPED_RUNS] = "skipped_runs",
+};
+
+static const char *const drop_whys[IPC_DROP_MAX] = {
+	[IPC_DROP_INFLIGHT] = "inflight map full",
+	[IPC_DROP_ENDPOINT] = "endpoints map full",
+	[IPC_DROP_PROC] = "processes map full",
+	[IPC_DROP_TARGET] = "targets map full",
+	[IPC_DROP_ERRNO] = "errnos map full",
+	[IPC_DROP_OBJ_INFO] = "object_names map full",
+	[IPC_DROP_SIGNAL] = "signals map full",
+	[IPC_DROP_MSG_TYPE] = "msg_types map full",
+	[IPC_DROP_TRACE] = "trace ring buffer full",
+	[IPC_DROP_CHAN] = "channels map full",
+	[IPC_DROP_FAULT_LOOKUP] = "shared mapping not looked up: bpf_find_vma busy",
+	[IPC_DROP_SKIPPED_RUNS] = "runs of ipcscope's programs the kernel skipped: "
+				  "one was already running on that CPU",
 };
 
 const char *ipc_kind_name(uint32_t kind)
@@ -173,6 +190,11 @@ bool ipc_op_inbound(uint32_t op)
 const char *ipc_drop_name(uint32_t drop)
 {
 	return drop < IPC_DROP_MAX ? drop_names[drop] : "?";
+}
+
+const char *ipc_drop_why(uint32_t drop)
+{
+	return drop < IPC_DROP_MAX ? drop_whys[drop] : "?";
 }
 
 uint64_t ipc_dev_to_user(uint32_t kdev)

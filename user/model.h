@@ -43,6 +43,8 @@ enum ipc_copy ipc_op_copy(uint32_t op);
 const char *ipc_copy_name(enum ipc_copy copy);
 bool ipc_op_inbound(uint32_t op);		/* data goes into the object */
 const char *ipc_drop_name(uint32_t drop);
+/* What lost it, for a sentence: "endpoints map full" */
+const char *ipc_drop_why(uint32_t drop);
 /* Kernel dev_t (MAJOR << 20 | MINOR) to the st_dev encoding stat(2) uses. */
 uint64_t ipc_dev_to_user(uint32_t kdev);
 

@@ -331,11 +331,12 @@ static int trace_loop(struct session *s, const struct record_opts *o,
 	trace_summary_text(stderr, events, dropped, counted, o->buffer_kb);
 	for (int i = 0; i < IPC_DROP_MAX; i++)
 		if (i != IPC_DROP_TRACE && snap.drops[i])
-			errorf("warning: %" PRIu64 " updates lost: the BPF map for %s was full",
-			       snap.drops[i], ipc_drop_name(i));
-	snapshot_free(&snap);
-	if (!status && dropped && o->fail_on_drop)
+			errorf("warning: %" PRIu64 " updates lost (%s)", snap.drops[i],
+			       ipc_drop_why(i));
+	/* lost to a full ring buffer, or never made: a run the kernel skipped */
+	if (!status && (dropped || snap.drops[IPC_DROP_SKIPPED_RUNS]) && o->fail_on_drop)
 		status = EXIT_EVENTS_LOST;
+	snapshot_free(&snap);
 	return status;
 }
 

@@ -570,9 +570,9 @@ static void print_problems(FILE *out, const struct run_info *ri,
 				ri->probes[i].name, ri->probes[i].reason);
 	for (int i = 0; i < IPC_DROP_MAX; i++)
 		if (s->drops[i])
-			fprintf(out, "\nDROPPED: %" PRIu64 " events (%s map full): "
+			fprintf(out, "\nDROPPED: %" PRIu64 " events (%s): "
 				"figures are incomplete\n", s->drops[i],
-				ipc_drop_name(i));
+				ipc_drop_why(i));
 }
 
 void report_text(FILE *out, const struct run_info *ri, const struct snapshot *s)

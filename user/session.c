@@ -23,19 +23,26 @@
 #include "events.h"
 #include "session.h"
 #include "util.h"
+#include "verifier.h"
 
 #define MAX_PROBES 64
+/* Each program's verifier log at BPF_LOG_STATS: a few lines, and the
+ * refusal when there is one (a full trace is asked for only with -v) */
+#define PROG_LOG_SIZE (64 * 1024)
 
 struct session {
 	struct ipcscope_bpf *skel;
 	struct bpf_link *links[MAX_PROBES];
 	struct probe_info probes[MAX_PROBES];
 	size_t nprobes;
-	struct probe_info *chan_probe;	/* time in channel: see setup_chan */
 	int ncpus;
 	struct ring_buffer *events;	/* trace only */
 	session_event_fn on_event;
 	void *event_ctx;
+	char *logs[MAX_PROBES];		/* by program, as probes[] */
+	uint64_t skipped_base;		/* skipped_runs() at the last reset */
+	struct prog_check checks[MAX_PROBES];
+	size_t nchecks;
 };
 
 /* libbpf (1.1) uses debugfs's tracing directory when it exists, else tracefs. */
@@ -296,24 +303,88 @@ static bool kernel_at_least(int major, int minor)
 }
 
 /*
- * Time in channel (--time-in-channel) is code inside ipc_sys_exit, behind
- * the setting chan_enabled, not a program of its own: it needs BPF atomics
- * that return a value (Linux 5.12+), and turned off the verifier never
- * walks it (it would add about 0.2 s of verification to start-up). It is
- * listed as a probe so that the report says whether it ran.
- * IPCSCOPE_DISABLE_PROBES=time_in_channel turns it off as on an older
- * kernel (tests that fallback).
+ * Does the verifier take an atomic add that returns the old value (BPF
+ * ISA v3, Linux 5.12+)? A four-instruction socket filter says.
+ */
+static bool probe_fetch_atomics(void)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 0 },
+		{ .code = BPF_STX | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_10,
+		  .src_reg = BPF_REG_1, .off = -8 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 1 },
+		{ .code = BPF_STX | BPF_ATOMIC | BPF_DW, .dst_reg = BPF_REG_10,
+		  .src_reg = BPF_REG_1, .off = -8, .imm = BPF_ADD | BPF_FETCH },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, NULL, "GPL", insns,
+			       ARRAY_SIZE(insns), NULL);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+void session_features(struct kernel_features *f)
+{
+	static struct kernel_features known;
+	static bool probed;
+
+	if (!probed) {
+		known.btf = access("/sys/kernel/btf/vmlinux", R_OK) == 0;
+		known.task_btf = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACING,
+				BPF_FUNC_get_current_task_btf, NULL) == 1 ||
+			libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT,
+				BPF_FUNC_get_current_task_btf, NULL) == 1;
+		known.atomics = probe_fetch_atomics();
+		known.find_vma = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT,
+				BPF_FUNC_find_vma, NULL) == 1;
+		/* a matter of safety, not of acceptance: by version */
+		known.no_prealloc = kernel_at_least(6, 1);
+		probed = true;
+	}
+	*f = known;
+}
+
+/* The probe_info of a program (same order as the object's programs). */
+static struct probe_info *probe_of(struct session *s, const struct bpf_program *p)
+{
+	struct bpf_program *prog;
+	size_t i = 0;
+
+	bpf_object__for_each_program(prog, s->skel->obj) {
+		if (prog == p)
+			return i < s->nprobes ? &s->probes[i] : NULL;
+		i++;
+	}
+	return NULL;
+}
+
+/*
+ * Time in channel (--time-in-channel) is a second program on sys_exit,
+ * ipc_sys_exit_chan: ipc_sys_exit's work and the timing. It needs BPF
+ * atomics that return a value (Linux 5.12+), which older kernels refuse
+ * wherever they appear, and it adds about 0.2 s of verification: exactly
+ * one of the two is loaded. IPCSCOPE_DISABLE_PROBES=time_in_channel turns
+ * it off as on an older kernel (tests of that fallback).
  */
 static void setup_chan(struct session *s, const struct session_config *cfg)
 {
-	struct probe_info *pi;
+	struct bpf_program *plain = s->skel->progs.ipc_sys_exit;
+	struct bpf_program *chan = s->skel->progs.ipc_sys_exit_chan;
+	struct probe_info *plain_pi = probe_of(s, plain), *pi = probe_of(s, chan);
+	struct kernel_features kf;
 	bool on = true;
 
-	if (s->nprobes == MAX_PROBES)
+	if (!pi || !plain_pi)
 		return;
-	pi = s->chan_probe = &s->probes[s->nprobes++];
+	session_features(&kf);
 	snprintf(pi->name, sizeof(pi->name), "tp_btf/sys_exit: time in channel");
-	if (!cfg->time_in_channel) {
+	if (!bpf_program__autoload(chan)) {
+		on = false;	/* the hook is missing: its reason is set */
+	} else if (!cfg->time_in_channel) {
 		on = false;
 		pi->standby = true;
 		snprintf(pi->reason, sizeof(pi->reason),
@@ -322,13 +393,20 @@ static void setup_chan(struct session *s, const struct session_config *cfg)
 		on = false;
 		snprintf(pi->reason, sizeof(pi->reason),
 			 "disabled by IPCSCOPE_DISABLE_PROBES");
-	} else if (!kernel_at_least(5, 12)) {
+	} else if (!kf.atomics) {
 		on = false;
 		snprintf(pi->reason, sizeof(pi->reason),
 			 "needs BPF atomics that return a value (Linux 5.12+)");
 	}
-	s->skel->rodata->chan_enabled = on;
+	/* check loads both, to see both verified */
+	if (on && bpf_program__autoload(plain) && !cfg->load_only) {
+		bpf_program__set_autoload(plain, false);
+		plain_pi->standby = true;
+		snprintf(plain_pi->reason, sizeof(plain_pi->reason),
+			 "its work is done by %s", pi->name);
+	}
 	if (!on) {
+		bpf_program__set_autoload(chan, false);
 		/* unused: one entry each instead of megabytes preallocated */
 		bpf_map__set_max_entries(s->skel->maps.chan_streams, 1);
 		bpf_map__set_max_entries(s->skel->maps.chan_fifos, 1);
@@ -352,7 +430,10 @@ static void setup_map_alloc(struct session *s, bool old_paths)
 {
 	struct bpf_map *map;
 
-	if (old_paths || !kernel_at_least(6, 1))
+	struct kernel_features kf;
+
+	session_features(&kf);
+	if (old_paths || !kf.no_prealloc)
 		return;
 	bpf_object__for_each_map(map, s->skel->obj)
 		if (bpf_map__type(map) == BPF_MAP_TYPE_HASH)
@@ -410,6 +491,133 @@ static int setup_trace(struct session *s, const struct session_config *cfg)
 	/* an eighth full: the reader has seven eighths of time to come */
 	s->skel->rodata->trace_wakeup_bytes = bytes / 8;
 	return 0;
+}
+
+/*
+ * Each program the kernel will see gets its own verifier log at
+ * BPF_LOG_STATS (its stack depths, and its refusal): small, so a log
+ * never fills (a full log fails the load on kernels before 6.4). With -v
+ * libbpf keeps its own way: a full trace, printed when a load fails.
+ */
+static int setup_logs(struct session *s)
+{
+	struct bpf_program *prog;
+	size_t i = 0;
+
+	if (verbose)
+		return 0;
+	bpf_object__for_each_program(prog, s->skel->obj) {
+		if (i == MAX_PROBES)
+			break;
+		if (bpf_program__autoload(prog)) {
+			s->logs[i] = calloc(1, PROG_LOG_SIZE);
+			if (!s->logs[i]) {
+				errorf("cannot allocate a verifier log: %s", strerror(errno));
+				return -ENOMEM;
+			}
+			bpf_program__set_log_buf(prog, s->logs[i], PROG_LOG_SIZE);
+			bpf_program__set_log_level(prog, 4);	/* BPF_LOG_STATS */
+		}
+		i++;
+	}
+	return 0;
+}
+
+/*
+ * After a load, whether it worked or not: what the verifier said of each.
+ * libbpf loads the programs in order and stops at the first refusal, then
+ * unloads them all: the refused one is the last whose log has anything,
+ * those before it were accepted, those after it never tried.
+ */
+static void fill_checks(struct session *s, int load_err)
+{
+	struct bpf_program *prog;
+	size_t i = 0, refused = MAX_PROBES;
+
+	if (load_err) {
+		for (size_t k = 0; k < MAX_PROBES; k++)
+			if (s->logs[k] && s->logs[k][0])
+				refused = k;
+	}
+	bpf_object__for_each_program(prog, s->skel->obj) {
+		struct prog_check *c;
+		struct verifier_stats st;
+		const char *log;
+
+		if (i == MAX_PROBES)
+			break;
+		c = &s->checks[s->nchecks++];
+		log = s->logs[i];
+		snprintf(c->name, sizeof(c->name), "%s", bpf_program__name(prog));
+		snprintf(c->section, sizeof(c->section), "%s",
+			 bpf_program__section_name(prog));
+		c->wanted = bpf_program__autoload(prog);
+		if (!load_err)
+			c->loaded = c->wanted && bpf_program__fd(prog) >= 0;
+		else
+			c->loaded = c->wanted && log && log[0] && i < refused;
+		c->tried = c->wanted && (!load_err || i <= refused);
+		verifier_parse_stats(log, &st);
+		c->insns = st.insns_processed;
+		c->nfuncs = st.nfuncs;
+		for (int f = 0; f < st.nfuncs && f < (int)ARRAY_SIZE(c->depth); f++)
+			c->depth[f] = st.depth[f];
+		c->chain_bytes = -1;
+		if (st.nfuncs > 0 && bpf_program__insns(prog)) {
+			_Static_assert(sizeof(struct verifier_insn) == sizeof(struct bpf_insn),
+				       "verifier_insn is laid out as bpf_insn");
+			c->chain_bytes = verifier_deepest_chain(
+				(const struct verifier_insn *)bpf_program__insns(prog),
+				bpf_program__insn_cnt(prog), st.depth, st.nfuncs,
+				NULL, &c->chain_len, &c->chain_exact);
+		}
+		if (!c->wanted) {
+			snprintf(c->reason, sizeof(c->reason), "%s",
+				 i < s->nprobes ? s->probes[i].reason : "not loaded");
+		} else if (!c->loaded && i == refused &&
+			   verifier_reason(log, c->reason, sizeof(c->reason))) {
+			c->missing = verifier_missing_feature(c->reason);
+		} else if (!c->loaded) {
+			snprintf(c->reason, sizeof(c->reason), "%s",
+				 !c->tried ? "not tried: an earlier program was refused"
+					   : "refused (run with -v for the verifier's log)");
+		}
+		i++;
+	}
+}
+
+/*
+ * The load failed: name the program the verifier refused, its last word,
+ * and the kernel feature that is missing when that is the cause.
+ */
+static void report_refusal(const struct session *s, int err)
+{
+	for (size_t i = 0; i < s->nchecks; i++) {
+		const struct prog_check *c = &s->checks[i];
+
+		if (!c->wanted || c->loaded || !c->reason[0])
+			continue;
+		if (verbose)
+			break;	/* libbpf printed the whole log above */
+		if (c->missing)
+			errorf("cannot load BPF program %s (%s): the kernel's verifier "
+			       "refused it: \"%s\": %s",
+			       c->name, c->section, c->reason, c->missing);
+		else
+			errorf("cannot load BPF program %s (%s): the kernel's verifier "
+			       "refused it: \"%s\" (run with -v for its whole log; "
+			       "'ipcscope check' lists every program)",
+			       c->name, c->section, c->reason);
+		return;
+	}
+	errorf("cannot load BPF programs: %s (the kernel refused them; "
+	       "run with -v for the verifier's log)", strerror(-err));
+}
+
+size_t session_checks(const struct session *s, const struct prog_check **out)
+{
+	*out = s->checks;
+	return s->nchecks;
 }
 
 int session_open(struct session **out, const struct session_config *cfg)
@@ -482,17 +690,28 @@ int session_open(struct session **out, const struct session_config *cfg)
 	}
 	pick_fault_probe(s);
 	setup_chan(s, cfg);
+	err = setup_logs(s);
+	if (err)
+		goto fail;
 
 	err = ipcscope_bpf__load(s->skel);
+	fill_checks(s, err);
+	if (err && cfg->load_only) {
+		*out = s;	/* session_checks says what was refused */
+		return 0;
+	}
 	if (err) {
 		/* EACCES is the verifier refusing a program, not a privilege */
 		if (err == -EPERM)
 			errorf("cannot load BPF programs: %s (run as root, or with "
 			       "CAP_BPF and CAP_PERFMON)", strerror(-err));
 		else
-			errorf("cannot load BPF programs: %s (the kernel refused them; "
-			       "run with -v for the verifier's log)", strerror(-err));
+			report_refusal(s, err);
 		goto fail;
+	}
+	if (cfg->load_only) {
+		*out = s;
+		return 0;
 	}
 	if (cfg->on_event) {
 		s->events = ring_buffer__new(bpf_map__fd(s->skel->maps.events),
@@ -535,25 +754,6 @@ int session_open(struct session **out, const struct session_config *cfg)
 		if (!pi->attached && !pi->standby)
 			errorf("warning: %s not attached: %s", pi->name, pi->reason);
 		i++;
-	}
-	if (s->chan_probe) {
-		struct probe_info *pi = s->chan_probe;
-
-		struct bpf_program *exit_prog = s->skel->progs.ipc_sys_exit;
-		size_t k = 0;
-
-		/* it runs where ipc_sys_exit runs */
-		bpf_object__for_each_program(prog, s->skel->obj) {
-			if (prog == exit_prog && k < s->nprobes)
-				pi->attached = s->skel->rodata->chan_enabled &&
-					       s->probes[k].attached;
-			k++;
-		}
-		if (!pi->attached && !pi->reason[0])
-			snprintf(pi->reason, sizeof(pi->reason),
-				 "tp_btf/sys_exit is not attached");
-		if (!pi->attached && !pi->standby)
-			errorf("warning: %s not attached: %s", pi->name, pi->reason);
 	}
 	*out = s;
 	return 0;
@@ -604,6 +804,8 @@ void session_close(struct session *s)
 	destroy_links(s);
 	ring_buffer__free(s->events);
 	ipcscope_bpf__destroy(s->skel);
+	for (size_t i = 0; i < MAX_PROBES; i++)
+		free(s->logs[i]);
 	free(s);
 }
 
@@ -665,6 +867,31 @@ static int clear_array(const struct session *s, const struct bpf_map *map)
 	return err;
 }
 
+/*
+ * Runs of our programs the kernel skipped, all programs together: each
+ * program's recursion_misses (Linux 5.12+; 0 before, where the field is
+ * not filled). A run is skipped when the program is already running on
+ * that CPU: on kernels whose syscall tracepoints may be preempted (6.13+?
+ * see the README), another task's syscall on the same CPU finds it so.
+ * What such a run would have counted is missing, and reported as drops.
+ */
+static uint64_t skipped_runs(const struct session *s)
+{
+	struct bpf_program *prog;
+	uint64_t n = 0;
+
+	bpf_object__for_each_program(prog, s->skel->obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		memset(&info, 0, sizeof(info));
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			n += info.recursion_misses;
+	}
+	return n;
+}
+
 int session_reset(struct session *s)
 {
 	struct bpf_map *map;
@@ -691,6 +918,7 @@ int session_reset(struct session *s)
 		}
 	}
 	memset((void *)s->skel->bss->drops, 0, sizeof(s->skel->bss->drops));
+	s->skipped_base = skipped_runs(s);
 	return 0;
 }
 
@@ -945,6 +1173,7 @@ int session_read(const struct session *s, struct snapshot *snap)
 	if (!err)
 		err = read_hash(s->skel->maps.procs, snap, add_proc);
 	memcpy(snap->drops, (const void *)s->skel->bss->drops, sizeof(snap->drops));
+	snap->drops[IPC_DROP_SKIPPED_RUNS] = skipped_runs(s) - s->skipped_base;
 	if (!err) {
 		snapshot_sort(snap);
 		/* after procs, endpoints and msg_types (see ipc_exit), into

@@ -32,6 +32,27 @@ struct session_config {
 	void *event_ctx;
 	uint32_t trace_kinds;
 	unsigned buffer_kb;
+	/* `ipcscope check`: load the programs, attach none; a refusal is
+	   reported by session_checks, not an error of session_open */
+	bool load_only;
+};
+
+/* What loading one program gave (session_checks). */
+struct prog_check {
+	char name[64];		/* the program: "ipc_sys_enter" */
+	char section[64];	/* its hook: "tp_btf/sys_enter" */
+	bool wanted;		/* loaded on this kernel (not a missing hook, a
+				   fallback not needed, or turned off) */
+	bool tried;		/* handed to the verifier (libbpf stops at a refusal) */
+	bool loaded;		/* the verifier accepted it */
+	long insns;		/* instructions the verifier processed; -1: unknown */
+	int nfuncs;		/* functions in it, and each one's stack bytes */
+	int depth[16];
+	int chain_bytes;	/* its deepest call chain's stack; -1: unknown */
+	int chain_len;		/* functions on that chain */
+	bool chain_exact;	/* false: a bound (see verifier_deepest_chain) */
+	char reason[200];	/* why it was refused, or why it is not wanted */
+	const char *missing;	/* the kernel feature that explains a refusal */
 };
 
 /* Prints what went wrong (one line) and returns a negative errno on failure. */
@@ -65,7 +86,19 @@ int session_targets_fd(const struct session *s);
 bool session_proc_exited(const struct session *s, pid_t tgid);
 
 int session_read(const struct session *s, struct snapshot *snap);
+/* Every program of the object, after session_open, as the verifier saw it. */
+size_t session_checks(const struct session *s, const struct prog_check **out);
 size_t session_probes(const struct session *s, const struct probe_info **out);
+
+/* What this kernel offers BPF, found by asking it (probes), not by version. */
+struct kernel_features {
+	bool btf;		/* /sys/kernel/btf/vmlinux: CO-RE, tp_btf */
+	bool task_btf;		/* bpf_get_current_task_btf (5.11+) */
+	bool atomics;		/* atomics that return a value (5.12+) */
+	bool find_vma;		/* bpf_find_vma (5.17+) */
+	bool no_prealloc;	/* hash maps safely not preallocated (6.1+) */
+};
+void session_features(struct kernel_features *f);
 
 /* tracefs must be mounted for libbpf to attach tracepoints: mount it if not. */
 int ensure_tracefs(void);

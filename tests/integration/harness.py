@@ -26,6 +26,31 @@ class Skip(Exception):
     """Raised by a test that cannot run here (never in CI for BPF reasons)."""
 
 
+class Fallback(Exception):
+    """Raised by a test on a kernel that lacks what it measures, once it has
+    asserted the fallback that kernel gets instead (a pass: say which)."""
+
+
+_features = None
+
+
+def kernel_has(feature):
+    """Does this kernel have a feature `ipcscope check` looks for? feature:
+    "find_vma", "atomics", "task_btf". Asked once per run."""
+    global _features
+    if _features is None:
+        proc = subprocess.run([IPCSCOPE, "check"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, timeout=300)
+        _features = {}
+        for key, label in (("find_vma", "bpf_find_vma"), ("atomics", "atomics that return"),
+                           ("task_btf", "bpf_get_current_task_btf")):
+            for line in proc.stdout.splitlines():
+                if line.strip().startswith(label):
+                    _features[key] = line.split()[-1] == "yes"
+        assert len(_features) == 3, f"ipcscope check lists no features:\n{proc.stdout}{proc.stderr}"
+    return _features[feature]
+
+
 def in_ci():
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

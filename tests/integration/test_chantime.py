@@ -9,7 +9,7 @@ the kernel cannot (IPCSCOPE_DISABLE_PROBES=time_in_channel takes that
 path), everything else is counted as before and the report says why."""
 import os
 
-from harness import eq, read_json, record, tmp, workload
+from harness import Fallback, eq, kernel_has, read_json, record, tmp, workload
 
 DELAY_MS = 50
 # log2 slot of DELAY_MS: [2^25, 2^26) ns = [33.5 ms, 67.1 ms)
@@ -22,6 +22,14 @@ def run(name, *wl_args, options=("--time-in-channel",), env=None):
     rec = record(["--top", "0", *options], workload(name, *wl_args, "--out", wl_json), env=env)
     eq(rec.returncode, 0, f"ipcscope exit status (stderr: {rec.stderr.strip()})")
     assert rec.json is not None, "ipcscope wrote no JSON"
+    if "--time-in-channel" in options and not env and not kernel_has("atomics"):
+        # a kernel before 5.12: nothing timed, everything else counted, and why
+        eq(rec.json["time_in_channel"], [], "time_in_channel rows")
+        p = chan_probe(rec)
+        eq((p["attached"], p["standby"]), (False, False), "probe state when unavailable")
+        assert "5.12" in p["reason"], p["reason"]
+        assert "time in channel not attached" in rec.stderr, rec.stderr
+        raise Fallback("no value-returning atomics: time in channel off, and said why")
     return rec, read_json(wl_json)
 
 

@@ -112,6 +112,8 @@ TEST(model_every_in_range_value_named)
 		ASSERT_TRUE(ipc_op_name(op) && strcmp(ipc_op_name(op), "?"));
 	for (uint32_t d = 0; d < IPC_DROP_MAX; d++)
 		ASSERT_TRUE(ipc_drop_name(d) && strcmp(ipc_drop_name(d), "?"));
+	for (uint32_t d = 0; d < IPC_DROP_MAX; d++)
+		ASSERT_TRUE(ipc_drop_why(d) && strcmp(ipc_drop_why(d), "?"));
 	for (int m = 0; m < IPC_MECH_MAX; m++)
 		ASSERT_TRUE(ipc_mech_name(m) && strcmp(ipc_mech_name(m), "?"));
 }

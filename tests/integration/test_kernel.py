@@ -1,0 +1,104 @@
+"""Will ipcscope run on this kernel? `ipcscope check` loads every program and
+says what the verifier made of each: a refusal names the program, the
+verifier's reason and the feature missing; every program's deepest call
+chain stays within the 512 bytes of stack every kernel gives, whatever this
+host accepts (some kernels run tracing programs on private stacks and take
+more; others of the same version refuse)."""
+import os
+import re
+import shutil
+import subprocess
+
+from harness import IPCSCOPE, ROOT, eq, run_ipcscope, tmp
+
+BUDGET = 512
+PROGRAM_LINE = re.compile(r"^  (ipc_\w+)\s+(\S+)\s+(.*)$")
+
+
+def check_rows(out):
+    """{program: (section, what)} from `ipcscope check`'s output."""
+    rows = {}
+    for line in out.splitlines():
+        m = PROGRAM_LINE.match(line)
+        if m:
+            rows[m.group(1)] = (m.group(2), m.group(3))
+    return rows
+
+
+def stack_of(what):
+    m = re.search(r"stack (?:at most )?(\d+) \(", what)
+    return int(m.group(1)) if m else None
+
+
+def test_every_program_loads_within_the_stack_budget():
+    proc = run_ipcscope(["check"])
+    eq(proc.returncode, 0, f"check's exit status (output:\n{proc.stdout}{proc.stderr})")
+    rows = check_rows(proc.stdout)
+    # the programs every kernel of the matrix loads
+    for name in ("ipc_fork", "ipc_exec", "ipc_exit", "ipc_switch", "ipc_sys_enter",
+                 "ipc_sys_exit", "ipc_signal_generate", "ipc_signal_deliver"):
+        assert name in rows, f"{name} not in check's output:\n{proc.stdout}"
+    loaded = {n: w for n, (_, w) in rows.items() if w.startswith("loaded:")}
+    refused = {n: w for n, (_, w) in rows.items() if w.startswith(("REFUSED", "not tried"))}
+    eq(refused, {}, "programs refused")
+    for name, what in loaded.items():
+        depth = stack_of(what)
+        assert depth is not None, f"{name}: no stack measured: {what}"
+        assert depth <= BUDGET, f"{name}: its deepest call chain takes {depth} bytes: {what}"
+    assert re.search(r"^\d+ loaded, 0 refused, 0 not tried, \d+ not needed here; "
+                     r"0 over the 512-byte stack budget$", proc.stdout, re.M), proc.stdout
+
+
+def build_mutant():
+    """ipcscope built from a copy of the tree where ipc_sys_enter has a
+    300-byte local: its chain through socket_kind goes over 512 bytes."""
+    src = tmp("mutant")
+    os.makedirs(src)
+    for d in ("bpf", "user", "vmlinux"):
+        shutil.copytree(os.path.join(ROOT, d), os.path.join(src, d))
+    shutil.copy(os.path.join(ROOT, "Makefile"), src)
+    core = os.path.join(src, "bpf", "core.bpf.c")
+    with open(core) as f:
+        text = f.read()
+    head = "int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)\n{\n"
+    assert head in text, "ipc_sys_enter's definition moved: update the mutation"
+    text = text.replace(head, head + "\tchar mutant[300];\n\n"
+                        "\tbpf_get_current_comm(mutant, sizeof(mutant));\n"
+                        "\tif (mutant[299] == 1)\n\t\treturn 1;\n", 1)
+    with open(core, "w") as f:
+        f.write(text)
+    subprocess.run(["make", "-s", "-C", src, "-j2", "build/ipcscope"], check=True,
+                   stdout=subprocess.DEVNULL, timeout=300)
+    return os.path.join(src, "build", "ipcscope")
+
+
+def test_a_chain_over_512_bytes_fails_check_and_names_the_program():
+    exe = build_mutant()
+    proc = subprocess.run([exe, "check"], capture_output=True, text=True, timeout=120)
+    eq(proc.returncode, 1, f"the mutant's check exit status:\n{proc.stdout}{proc.stderr}")
+    section, what = check_rows(proc.stdout)["ipc_sys_enter"]
+    eq(section, "tp_btf/sys_enter", "its hook")
+    if what.startswith("REFUSED"):
+        # a kernel without private stacks: the verifier's reason, explained
+        assert "combined stack size" in what and "512 bytes" in what, what
+        rec = subprocess.run([exe, "record", "--", "true"], capture_output=True,
+                             text=True, timeout=120)
+        eq(rec.returncode, 1, "record's exit status with a program refused")
+        lines = rec.stderr.strip().splitlines()
+        eq(len(lines), 1, f"one error line: {rec.stderr}")
+        assert "ipc_sys_enter" in lines[0] and "combined stack size" in lines[0], lines[0]
+    else:
+        # this kernel took it (private stacks): check must not
+        assert what.startswith("loaded:") and "OVER BUDGET" in what, what
+        assert stack_of(what) > BUDGET, what
+    assert re.search(r" 1 over the 512-byte| 1 refused", proc.stdout), proc.stdout
+
+
+def test_check_usage_errors():
+    proc = run_ipcscope(["check", "--bogus"])
+    eq(proc.returncode, 2, "exit status for an unknown option")
+    assert "unknown option" in proc.stderr, proc.stderr
+    proc = run_ipcscope(["check", "--help"])
+    eq(proc.returncode, 0, "--help")
+    assert "512" in proc.stdout and "Exit status" in proc.stdout, proc.stdout
+    assert os.path.exists(IPCSCOPE)
