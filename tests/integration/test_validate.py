@@ -50,7 +50,16 @@ def test_quick_run_checks_every_claim():
     eq(measured("msgq-copies", "holds"), 2.0, "message queue copies per byte")
     eq(measured("shm-copies", "holds"), 0.0, "shared memory copies per byte")
     eq(measured("counter-race-semaphore", "holds"), 0.0, "updates lost with the semaphore")
-    assert measured("counter-race-unsynchronised", "holds") > 0, "no update lost without it"
+    # a race can only be seen, never ruled out: under qemu's TCG (the kernel
+    # matrix) it never happens, a load and a store in one translated block
+    # never interleave
+    race = rows["counter-race-unsynchronised"]
+    if race["verdict"] == "holds":
+        assert race["measured"] > 0, race
+    else:
+        eq(race["verdict"], "inconclusive", f"race verdict ({race['how']})")
+        eq(race["measured"], 0.0, "updates lost when none was seen")
+        assert "no update lost in 6 trials" in race["how"], race["how"]
     eq(measured("signal-may-be-lost", "holds"), 999.0, "SIGUSR1 merged out of 1000")
     eq(measured("msgq-receive-by-type", "holds"), True, "selective receive")
     # 1 MiB through a 64 KiB pipe: one write, 16 full reads and the EOF read
@@ -199,7 +208,7 @@ def test_json_matches_its_documented_schema():
             eq(sorted(t), ["overhead", "traced", "untraced"], "timing_ms keys")
             for side in ("untraced", "traced"):
                 eq(sorted(t[side]), ["max", "median", "min", "runs"], f"timing_ms.{side} keys")
-    types = {"holds", "does not hold", "holds in part", "not checked"}
+    types = {"holds", "does not hold", "holds in part", "not checked", "inconclusive"}
     for c in doc["claims"]:
         assert c["verdict"] in types, c["verdict"]
         assert c["measured"] is None or isinstance(c["measured"], (bool, int, float)), c
