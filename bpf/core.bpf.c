@@ -180,8 +180,13 @@ int ipc_switch(struct trace_event_raw_sched_switch *ctx)
 	return 0;
 }
 
-/* The n-th argument of the syscall being entered (1-based). */
-#define SYSARG(regs, n)	((__u64)PT_REGS_PARM##n##_SYSCALL(regs))
+/*
+ * The n-th argument (1-based) of the syscall being entered: from the user
+ * registers tp_btf hands over, or from the classic tracepoint's record,
+ * copied out of ctx first (the verifier takes only constant-offset loads
+ * from ctx itself, and the compiler would compute its args' address).
+ */
+#define SYSARG(n)	(args ? args[(n) - 1] : (__u64)PT_REGS_PARM##n##_SYSCALL(regs))
 
 #ifdef __TARGET_ARCH_x86
 #define TS_COMPAT	0x0002	/* x86 thread_info.status: a 32-bit syscall */
@@ -214,9 +219,19 @@ static __always_inline int compat_syscall(void)
  * a syscall's own). A target's syscall is counted, and an IPC syscall is
  * handed to its mechanism's enter function, chosen by number from the
  * table user space filled (setting sys_handler).
+ *
+ * Two programs share this body, and user space loads one pair (enter and
+ * exit): ipc_sys_enter on tp_btf/sys_enter (regs, args NULL), and
+ * ipc_sys_enter_tp on the classic tracepoint raw_syscalls:sys_enter
+ * (args, regs NULL). The kernel runs a BPF program once per CPU at a
+ * time and skips a run that finds it running (a recursion miss). Where
+ * the BTF raw tracepoint's programs run preemptible (Linux 7.x: migration
+ * disabled, preemption not), a task preempted inside ipc_sys_enter makes
+ * every other task's syscall on that CPU skip it, a target's included:
+ * there the classic tracepoint, which runs with preemption disabled, is
+ * used instead (see pick_syscall_hook in session.c).
  */
-SEC("tp_btf/sys_enter")
-int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
+static __always_inline int sys_enter(struct pt_regs *regs, const __u64 *args, long id)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct inflight *ent;
@@ -259,40 +274,60 @@ int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 	/* write, writev, read, readv; sendto, sendmsg, recvfrom, recvmsg
 	 * (their address, or their msghdr's) */
 	if (h <= IPC_SYS_READV || (h >= IPC_SYS_SENDTO && h <= IPC_SYS_RECVMSG))
-		return inflight_start_fdio(ent, h, SYSARG(regs, 1),
+		return inflight_start_fdio(ent, h, SYSARG(1),
 			h == IPC_SYS_SENDTO || h == IPC_SYS_RECVFROM ?
-			SYSARG(regs, 5) : SYSARG(regs, 2));
+			SYSARG(5) : SYSARG(2));
 	switch (h) {
 	case IPC_SYS_SENDFILE:
-		return enter_sendfile(SYSARG(regs, 1), SYSARG(regs, 2));
+		return enter_sendfile(SYSARG(1), SYSARG(2));
 	case IPC_SYS_SPLICE:
-		return enter_splice(SYSARG(regs, 1), SYSARG(regs, 3));
+		return enter_splice(SYSARG(1), SYSARG(3));
 	case IPC_SYS_VMSPLICE:
-		return enter_vmsplice(SYSARG(regs, 1));
+		return enter_vmsplice(SYSARG(1));
 	case IPC_SYS_MSGGET:
-		return enter_get(IPC_KIND_SYSV_MSQ, SYSARG(regs, 1), 0);
+		return enter_get(IPC_KIND_SYSV_MSQ, SYSARG(1), 0);
 	case IPC_SYS_SEMGET:
-		return enter_get(IPC_KIND_SYSV_SEM, SYSARG(regs, 1), 0);
+		return enter_get(IPC_KIND_SYSV_SEM, SYSARG(1), 0);
 	case IPC_SYS_SHMGET:
-		return enter_get(IPC_KIND_SYSV_SHM, SYSARG(regs, 1), SYSARG(regs, 2));
+		return enter_get(IPC_KIND_SYSV_SHM, SYSARG(1), SYSARG(2));
 	case IPC_SYS_MSGSND:
-		return enter_msgsnd(ent, SYSARG(regs, 1), SYSARG(regs, 2), SYSARG(regs, 3));
+		return enter_msgsnd(ent, SYSARG(1), SYSARG(2), SYSARG(3));
 	case IPC_SYS_MSGRCV:
-		return enter_msgrcv(ent, SYSARG(regs, 1), SYSARG(regs, 2), SYSARG(regs, 4));
+		return enter_msgrcv(ent, SYSARG(1), SYSARG(2), SYSARG(4));
 	case IPC_SYS_MQ_TIMEDSEND:
-		return enter_mq(SYSARG(regs, 1), IPC_OP_MQ_SEND, SYSARG(regs, 3));
+		return enter_mq(SYSARG(1), IPC_OP_MQ_SEND, SYSARG(3));
 	case IPC_SYS_MQ_TIMEDRECEIVE:
-		return enter_mq(SYSARG(regs, 1), IPC_OP_MQ_RECEIVE, 0);
+		return enter_mq(SYSARG(1), IPC_OP_MQ_RECEIVE, 0);
 	case IPC_SYS_SEMOP:
-		return enter_semop(SYSARG(regs, 1), SYSARG(regs, 3));
+		return enter_semop(SYSARG(1), SYSARG(3));
 	case IPC_SYS_SHMAT:
-		return enter_shmat(SYSARG(regs, 1));
+		return enter_shmat(SYSARG(1));
 	case IPC_SYS_SHMDT:
-		return enter_shmdt(SYSARG(regs, 1));
+		return enter_shmdt(SYSARG(1));
 	case IPC_SYS_FUTEX:
-		return enter_futex(SYSARG(regs, 1), SYSARG(regs, 2));
+		return enter_futex(SYSARG(1), SYSARG(2));
 	}
 	return 0;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
+{
+	return sys_enter(regs, NULL, id);
+}
+
+SEC("tp/raw_syscalls/sys_enter")
+int ipc_sys_enter_tp(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 args[6];
+
+	args[0] = ctx->args[0];
+	args[1] = ctx->args[1];
+	args[2] = ctx->args[2];
+	args[3] = ctx->args[3];
+	args[4] = ctx->args[4];
+	args[5] = ctx->args[5];
+	return sys_enter(NULL, args, ctx->id);
 }
 
 /*
@@ -449,4 +484,20 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(ipc_sys_exit_chan, struct pt_regs *regs, long ret)
 {
 	return sys_exit(regs, ret, true);
+}
+
+/* The same two on raw_syscalls:sys_exit (see sys_enter) */
+SEC("tp/raw_syscalls/sys_exit")
+int ipc_sys_exit_tp(struct trace_event_raw_sys_exit *ctx)
+{
+	return sys_exit(NULL, ctx->ret, false);
+}
+
+/* the user registers, for the arguments time in channel reads at exit,
+ * come from the task (bpf_task_pt_regs: Linux 5.15+) */
+SEC("tp/raw_syscalls/sys_exit")
+int ipc_sys_exit_chan_tp(struct trace_event_raw_sys_exit *ctx)
+{
+	return sys_exit((struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()),
+			ctx->ret, true);
 }

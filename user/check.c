@@ -55,8 +55,14 @@ static void print_features(void)
 	printf("  %-48s %s\n", "BTF (/sys/kernel/btf/vmlinux)", yes(f.btf));
 	printf("  %-48s %s\n", "bpf_get_current_task_btf (5.11+)", yes(f.task_btf));
 	printf("  %-48s %s\n", "atomics that return a value (5.12+)", yes(f.atomics));
+	printf("  %-48s %s\n", "bpf_task_pt_regs (5.15+)", yes(f.task_pt_regs));
 	printf("  %-48s %s\n", "bpf_find_vma (5.17+)", yes(f.find_vma));
 	printf("  %-48s %s\n", "hash maps allocated on demand (6.1+)", yes(f.no_prealloc));
+	printf("  %-48s %s\n", "BTF tracepoint programs run preemptible (7.x)",
+	       yes(f.preemptible_tp_btf));
+	printf("syscall hook: %s\n", f.preemptible_tp_btf ?
+	       "tp/raw_syscalls (BTF tracepoint programs would be skipped here)" :
+	       "tp_btf (raw_syscalls standing by)");
 }
 
 int cmd_check(int argc, char **argv)

@@ -20,6 +20,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "ipcscope.skel.h"
+#include "preempt_probe.skel.h"
 #include "events.h"
 #include "session.h"
 #include "util.h"
@@ -327,6 +328,52 @@ static bool probe_fetch_atomics(void)
 	return true;
 }
 
+/*
+ * Does a tp_btf/sys_enter program run preemptible here? One program of its
+ * own object, attached for one syscall of ours: it reads whether its task
+ * has migration disabled, which the kernel does instead of disabling
+ * preemption where the program may be preempted (Linux 7.x). On an error,
+ * false: what was the rule before.
+ */
+static void *destroy_probe(void *p)
+{
+	preempt_probe_bpf__destroy(p);
+	return NULL;
+}
+
+static bool probe_preemptible_tp_btf(void)
+{
+	struct preempt_probe_bpf *p = preempt_probe_bpf__open();
+	bool yes = false;
+
+	if (!p)
+		return false;
+	p->rodata->probe_tgid = getpid();
+	if (!preempt_probe_bpf__load(p) && !preempt_probe_bpf__attach(p)) {
+		/* a syscall of ours, after which the program has run */
+		(void)syscall(SYS_getppid);
+		yes = p->bss->seen && p->bss->migration_disabled;
+		debugf("preempt probe: ran %u, migration disabled %u\n",
+		       p->bss->seen, p->bss->migration_disabled);
+	}
+	/* detaching waits for RCU grace periods (tens of ms): not at start-up;
+	   a thread does it, or process exit does */
+	{
+		pthread_t t;
+		pthread_attr_t attr;
+
+		if (pthread_attr_init(&attr) == 0 &&
+		    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
+		    pthread_create(&t, &attr, destroy_probe, p) == 0) {
+			pthread_attr_destroy(&attr);
+			return yes;
+		}
+		pthread_attr_destroy(&attr);
+	}
+	preempt_probe_bpf__destroy(p);
+	return yes;
+}
+
 void session_features(struct kernel_features *f)
 {
 	static struct kernel_features known;
@@ -341,6 +388,24 @@ void session_features(struct kernel_features *f)
 		known.atomics = probe_fetch_atomics();
 		known.find_vma = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT,
 				BPF_FUNC_find_vma, NULL) == 1;
+		known.task_pt_regs = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT,
+				BPF_FUNC_task_pt_regs, NULL) == 1;
+		/*
+		 * Syscall tracepoints may fault from 6.13, but BPF programs on
+		 * them ran with preemption disabled until 7.0 (read from
+		 * Debian's 6.12 and 7.2 kernels, and seen on our 6.18): the
+		 * probe, which costs about 50 ms of start-up (libbpf parses the
+		 * kernel's BTF once more for its object), runs from 7.0 on
+		 */
+		{
+			uint64_t t0 = monotonic_ns();
+
+			known.preemptible_tp_btf = known.task_btf &&
+						   kernel_at_least(7, 0) &&
+						   probe_preemptible_tp_btf();
+			debugf("kernel features probed in %.1f ms\n",
+			       (monotonic_ns() - t0) / 1e6);
+		}
 		/* a matter of safety, not of acceptance: by version */
 		known.no_prealloc = kernel_at_least(6, 1);
 		probed = true;
@@ -362,29 +427,90 @@ static struct probe_info *probe_of(struct session *s, const struct bpf_program *
 	return NULL;
 }
 
-/*
- * Time in channel (--time-in-channel) is a second program on sys_exit,
- * ipc_sys_exit_chan: ipc_sys_exit's work and the timing. It needs BPF
- * atomics that return a value (Linux 5.12+), which older kernels refuse
- * wherever they appear, and it adds about 0.2 s of verification: exactly
- * one of the two is loaded. IPCSCOPE_DISABLE_PROBES=time_in_channel turns
- * it off as on an older kernel (tests of that fallback).
- */
-static void setup_chan(struct session *s, const struct session_config *cfg)
+/* Switch a program off, standing by (not needed here), saying why. */
+static void stand_by(struct session *s, struct bpf_program *prog, const char *why)
 {
-	struct bpf_program *plain = s->skel->progs.ipc_sys_exit;
-	struct bpf_program *chan = s->skel->progs.ipc_sys_exit_chan;
-	struct probe_info *plain_pi = probe_of(s, plain), *pi = probe_of(s, chan);
+	struct probe_info *pi = probe_of(s, prog);
+
+	if (!bpf_program__autoload(prog))
+		return;		/* off already (its hook is missing: said) */
+	bpf_program__set_autoload(prog, false);
+	if (pi) {
+		pi->standby = true;
+		snprintf(pi->reason, sizeof(pi->reason), "%s", why);
+	}
+}
+
+/*
+ * The syscall programs come in two pairs with one body (core.bpf.c): on
+ * the BTF raw tracepoints sys_enter and sys_exit (cheaper to pass), or on
+ * the classic tracepoints raw_syscalls:sys_enter and sys_exit, where the
+ * BTF ones run preemptible and the kernel would skip their runs for every
+ * task on a CPU where one was preempted inside them (Linux 7.x; probed:
+ * session_features). IPCSCOPE_SYSCALL_HOOK=raw_syscalls or tp_btf picks
+ * one (tests of both on every kernel). Returns true for raw_syscalls.
+ */
+static bool pick_syscall_hook(struct session *s, bool load_only)
+{
+	const char *env = getenv("IPCSCOPE_SYSCALL_HOOK");
+	struct ipcscope_bpf *k = s->skel;
+	struct kernel_features kf;
+	bool classic;
+
+	session_features(&kf);
+	if (env && !strcmp(env, "raw_syscalls"))
+		classic = true;
+	else if (env && !strcmp(env, "tp_btf"))
+		classic = false;
+	else
+		classic = kf.preemptible_tp_btf;
+	if (load_only)
+		return classic;	/* check verifies both */
+	if (classic) {
+		const char *why = env ? "IPCSCOPE_SYSCALL_HOOK=raw_syscalls" :
+			"BTF tracepoint programs on syscalls run preemptible here, and "
+			"the kernel would skip runs: tp/raw_syscalls is used instead";
+
+		stand_by(s, k->progs.ipc_sys_enter, why);
+		stand_by(s, k->progs.ipc_sys_exit, why);
+		stand_by(s, k->progs.ipc_sys_exit_chan, why);
+	} else {
+		const char *why = "fallback for kernels whose BTF tracepoint programs "
+				  "on syscalls run preemptible (7.x), not needed";
+
+		stand_by(s, k->progs.ipc_sys_enter_tp, why);
+		stand_by(s, k->progs.ipc_sys_exit_tp, why);
+		stand_by(s, k->progs.ipc_sys_exit_chan_tp, why);
+	}
+	return classic;
+}
+
+/*
+ * Time in channel (--time-in-channel) is a second program on sys_exit
+ * (of each pair: ipc_sys_exit_chan, ipc_sys_exit_chan_tp), with the first
+ * one's work and the timing. It needs BPF atomics that return a value
+ * (Linux 5.12+), which older kernels refuse wherever they appear, and it
+ * adds about 0.2 s of verification: exactly one of the two is loaded. The
+ * classic tracepoint's also needs bpf_task_pt_regs (5.15) for the
+ * arguments. IPCSCOPE_DISABLE_PROBES=time_in_channel turns it off as on an
+ * older kernel (tests of that fallback).
+ */
+static void setup_chan_pair(struct session *s, const struct session_config *cfg,
+			    struct bpf_program *plain, struct bpf_program *chan,
+			    bool needs_task_pt_regs, bool in_use)
+{
+	struct probe_info *pi = probe_of(s, chan);
 	struct kernel_features kf;
 	bool on = true;
 
-	if (!pi || !plain_pi)
+	if (!pi)
 		return;
 	session_features(&kf);
-	snprintf(pi->name, sizeof(pi->name), "tp_btf/sys_exit: time in channel");
+	snprintf(pi->name, sizeof(pi->name), "%s: time in channel",
+		 bpf_program__section_name(chan));
 	if (!bpf_program__autoload(chan)) {
-		on = false;	/* the hook is missing: its reason is set */
-	} else if (!cfg->time_in_channel) {
+		on = false;	/* the hook is missing, or the other pair is used: said */
+	} else if (!cfg->time_in_channel && !cfg->load_only) {
 		on = false;
 		pi->standby = true;
 		snprintf(pi->reason, sizeof(pi->reason),
@@ -397,20 +523,37 @@ static void setup_chan(struct session *s, const struct session_config *cfg)
 		on = false;
 		snprintf(pi->reason, sizeof(pi->reason),
 			 "needs BPF atomics that return a value (Linux 5.12+)");
+	} else if (needs_task_pt_regs && !(kf.task_pt_regs && kf.task_btf)) {
+		on = false;
+		snprintf(pi->reason, sizeof(pi->reason),
+			 "needs bpf_task_pt_regs (Linux 5.15+) on tp/raw_syscalls");
 	}
 	/* check loads both, to see both verified */
-	if (on && bpf_program__autoload(plain) && !cfg->load_only) {
-		bpf_program__set_autoload(plain, false);
-		plain_pi->standby = true;
-		snprintf(plain_pi->reason, sizeof(plain_pi->reason),
-			 "its work is done by %s", pi->name);
-	}
+	if (on && !cfg->load_only)
+		stand_by(s, plain, "its work is done by the time-in-channel program");
 	if (!on) {
 		bpf_program__set_autoload(chan, false);
+		/* the pair not used: standing by whatever it would have needed */
+		if (!in_use && !cfg->load_only)
+			pi->standby = true;
+	}
+}
+
+static void setup_chan(struct session *s, const struct session_config *cfg,
+		       bool classic)
+{
+	struct ipcscope_bpf *k = s->skel;
+
+	setup_chan_pair(s, cfg, k->progs.ipc_sys_exit, k->progs.ipc_sys_exit_chan,
+			false, !classic);
+	setup_chan_pair(s, cfg, k->progs.ipc_sys_exit_tp, k->progs.ipc_sys_exit_chan_tp,
+			true, classic);
+	if (!bpf_program__autoload(k->progs.ipc_sys_exit_chan) &&
+	    !bpf_program__autoload(k->progs.ipc_sys_exit_chan_tp)) {
 		/* unused: one entry each instead of megabytes preallocated */
-		bpf_map__set_max_entries(s->skel->maps.chan_streams, 1);
-		bpf_map__set_max_entries(s->skel->maps.chan_fifos, 1);
-		bpf_map__set_max_entries(s->skel->maps.chan_time, 1);
+		bpf_map__set_max_entries(k->maps.chan_streams, 1);
+		bpf_map__set_max_entries(k->maps.chan_fifos, 1);
+		bpf_map__set_max_entries(k->maps.chan_time, 1);
 	}
 }
 
@@ -689,7 +832,7 @@ int session_open(struct session **out, const struct session_config *cfg)
 		}
 	}
 	pick_fault_probe(s);
-	setup_chan(s, cfg);
+	setup_chan(s, cfg, pick_syscall_hook(s, cfg->load_only));
 	err = setup_logs(s);
 	if (err)
 		goto fail;

@@ -96,7 +96,11 @@ struct kernel_features {
 	bool task_btf;		/* bpf_get_current_task_btf (5.11+) */
 	bool atomics;		/* atomics that return a value (5.12+) */
 	bool find_vma;		/* bpf_find_vma (5.17+) */
+	bool task_pt_regs;	/* bpf_task_pt_regs (5.15+) */
 	bool no_prealloc;	/* hash maps safely not preallocated (6.1+) */
+	/* tp_btf programs on sys_enter run preemptible (7.x): see
+	   pick_syscall_hook; asked only from 7.0 on, where it may be so */
+	bool preemptible_tp_btf;
 };
 void session_features(struct kernel_features *f);
 

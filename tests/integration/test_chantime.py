@@ -194,9 +194,14 @@ def test_schema_documents_time_in_channel():
 
 
 def chan_probe(rec):
+    """The time-in-channel program of the syscall hook in use (tp_btf, or
+    raw_syscalls where tp_btf's programs run preemptible)."""
+    hook = "tp_btf" if rec.probe("tp_btf/sys_enter")["attached"] else "tp/raw_syscalls"
     rows = [p for p in rec.json["probes"] if p["name"].endswith("time in channel")]
-    eq(len(rows), 1, "the time-in-channel probe in the JSON")
-    return rows[0]
+    eq(len(rows), 2, "time-in-channel probes in the JSON, one per syscall hook")
+    mine = [p for p in rows if p["name"] == f"{hook}/sys_exit: time in channel"]
+    eq(len(mine), 1, f"the time-in-channel probe of {hook}")
+    return mine[0]
 
 
 def check_untimed(rec, wl, what):

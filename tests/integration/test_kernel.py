@@ -9,7 +9,7 @@ import re
 import shutil
 import subprocess
 
-from harness import IPCSCOPE, ROOT, eq, run_ipcscope, tmp
+from harness import IPCSCOPE, ROOT, eq, record, run_ipcscope, tmp
 
 BUDGET = 512
 PROGRAM_LINE = re.compile(r"^  (ipc_\w+)\s+(\S+)\s+(.*)$")
@@ -50,8 +50,9 @@ def test_every_program_loads_within_the_stack_budget():
 
 
 def build_mutant():
-    """ipcscope built from a copy of the tree where ipc_sys_enter has a
-    300-byte local: its chain through socket_kind goes over 512 bytes."""
+    """ipcscope built from a copy of the tree where ipc_sys_enter (the body
+    it shares with ipc_sys_enter_tp) has a 300-byte local: its chain
+    through socket_kind goes over 512 bytes."""
     src = tmp("mutant")
     os.makedirs(src)
     for d in ("bpf", "user", "vmlinux"):
@@ -60,7 +61,7 @@ def build_mutant():
     core = os.path.join(src, "bpf", "core.bpf.c")
     with open(core) as f:
         text = f.read()
-    head = "int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)\n{\n"
+    head = "static __always_inline int sys_enter(struct pt_regs *regs, const __u64 *args, long id)\n{\n"
     assert head in text, "ipc_sys_enter's definition moved: update the mutation"
     text = text.replace(head, head + "\tchar mutant[300];\n\n"
                         "\tbpf_get_current_comm(mutant, sizeof(mutant));\n"
@@ -92,6 +93,22 @@ def test_a_chain_over_512_bytes_fails_check_and_names_the_program():
         assert what.startswith("loaded:") and "OVER BUDGET" in what, what
         assert stack_of(what) > BUDGET, what
     assert re.search(r" 1 over the 512-byte| 1 refused", proc.stdout), proc.stdout
+
+
+def test_syscall_hook_matches_the_kernel():
+    # BTF tracepoints where their programs run with preemption disabled;
+    # raw_syscalls where they run preemptible (7.x), as check found
+    proc = run_ipcscope(["check"])
+    line = [l for l in proc.stdout.splitlines() if "run preemptible" in l]
+    eq(len(line), 1, f"check's line for preemptible BTF tracepoints:\n{proc.stdout}")
+    preemptible = line[0].split()[-1] == "yes"
+    rec = record([], ["true"], env={"IPCSCOPE_SYSCALL_HOOK": ""})   # ipcscope's own choice
+    eq(rec.returncode, 0, f"record: {rec.stderr}")
+    used, other = ("tp/raw_syscalls", "tp_btf") if preemptible else ("tp_btf", "tp/raw_syscalls")
+    for hook in ("sys_enter", "sys_exit"):
+        eq(rec.probe(f"{used}/{hook}")["attached"], True, f"{used}/{hook} attached")
+        p = rec.probe(f"{other}/{hook}")
+        eq((p["attached"], p["standby"]), (False, True), f"{other}/{hook} standing by")
 
 
 def test_check_usage_errors():
