@@ -121,35 +121,25 @@ static const char *const copy_names[] = {
 	[IPC_COPY_ZERO] = "zero_copy",
 };
 
-static const char *const drop_names[IPC_DROP_MAX] = {
-	[IPC_DROP_INFLIGHT] = "inflight",
-	[IPC_DROP_ENDPOINT] = "endpoints",
-	[IPC_DROP_PROC] = "processes",
-	[IPC_DROP_TARGET] = "targets",
-	[IPC_DROP_ERRNO] = "errnos",
-	[IPC_DROP_OBJ_INFO] = "object_names",
-	[IPC_DROP_SIGNAL] = "signals",
-	[IPC_DROP_MSG_TYPE] = "msg_types",
-	[IPC_DROP_TRACE] = "trace_buffer",
-	[IPC_DROP_CHAN] = "channels",
-	[IPC_DROP_FAULT_LOOKUP] = "fault_lookups",
-	[IPC_DROP_SKIPPED_RUNS] = "skipped_runs",
-};
-
-static const char *const drop_whys[IPC_DROP_MAX] = {
-	[IPC_DROP_INFLIGHT] = "inflight map full",
-	[IPC_DROP_ENDPOINT] = "endpoints map full",
-	[IPC_DROP_PROC] = "processes map full",
-	[IPC_DROP_TARGET] = "targets map full",
-	[IPC_DROP_ERRNO] = "errnos map full",
-	[IPC_DROP_OBJ_INFO] = "object_names map full",
-	[IPC_DROP_SIGNAL] = "signals map full",
-	[IPC_DROP_MSG_TYPE] = "msg_types map full",
-	[IPC_DROP_TRACE] = "trace ring buffer full",
-	[IPC_DROP_CHAN] = "channels map full",
-	[IPC_DROP_FAULT_LOOKUP] = "shared mapping not looked up: bpf_find_vma busy",
-	[IPC_DROP_SKIPPED_RUNS] = "runs of ipcscope's programs the kernel skipped: "
-				  "one was already running on that CPU",
+/* Each drop counter's name (the JSON's key) and what lost its events. */
+static const struct {
+	const char *name, *why;
+} drops[IPC_DROP_MAX] = {
+	[IPC_DROP_INFLIGHT] = { "inflight", "inflight map full" },
+	[IPC_DROP_ENDPOINT] = { "endpoints", "endpoints map full" },
+	[IPC_DROP_PROC] = { "processes", "processes map full" },
+	[IPC_DROP_TARGET] = { "targets", "targets map full" },
+	[IPC_DROP_ERRNO] = { "errnos", "errnos map full" },
+	[IPC_DROP_OBJ_INFO] = { "object_names", "object_names map full" },
+	[IPC_DROP_SIGNAL] = { "signals", "signals map full" },
+	[IPC_DROP_MSG_TYPE] = { "msg_types", "msg_types map full" },
+	[IPC_DROP_TRACE] = { "trace_buffer", "trace ring buffer full" },
+	[IPC_DROP_CHAN] = { "channels", "channels map full" },
+	[IPC_DROP_FAULT_LOOKUP] = { "fault_lookups",
+		"shared mapping not looked up: bpf_find_vma busy" },
+	[IPC_DROP_SKIPPED_RUNS] = { "skipped_runs",
+		"runs of ipcscope's programs the kernel skipped: one was already "
+		"running on that CPU" },
 };
 
 const char *ipc_kind_name(uint32_t kind)
@@ -189,12 +179,12 @@ bool ipc_op_inbound(uint32_t op)
 
 const char *ipc_drop_name(uint32_t drop)
 {
-	return drop < IPC_DROP_MAX ? drop_names[drop] : "?";
+	return drop < IPC_DROP_MAX ? drops[drop].name : "?";
 }
 
 const char *ipc_drop_why(uint32_t drop)
 {
-	return drop < IPC_DROP_MAX ? drop_whys[drop] : "?";
+	return drop < IPC_DROP_MAX ? drops[drop].why : "?";
 }
 
 uint64_t ipc_dev_to_user(uint32_t kdev)

@@ -644,6 +644,13 @@ int cmd_record(int argc, char **argv)
 	wait_until(s, &o, &stop_set, &c, end_of_duration(&o, start_ns));
 	stop_command(&c);
 
+	/*
+	 * Detached before the maps are read: the report is of the run, and
+	 * our own reads must not make the kernel skip programs (on 7.x, a
+	 * bpf() call preempted while it copies a map value blocks the
+	 * classic tracepoints' programs on its CPU: skipped runs, counted)
+	 */
+	session_detach(s);
 	if (session_read(s, &snap))
 		goto out;
 	uname(&uts);
