@@ -25,9 +25,12 @@ BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 
 # core.bpf.c defines the shared maps: it goes first, before any file that
 # uses them as externs (libbpf 1.1 cannot link an extern map seen first)
-BPF_SRCS    := bpf/core.bpf.c $(filter-out bpf/core.bpf.c,$(sort $(wildcard bpf/*.bpf.c)))
+# (preempt_probe.bpf.c is an object of its own, loaded once at start-up)
+BPF_SRCS    := bpf/core.bpf.c $(filter-out bpf/core.bpf.c bpf/preempt_probe.bpf.c,\
+		$(sort $(wildcard bpf/*.bpf.c)))
 BPF_OBJS    := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKEL        := $(BUILD)/bpf/ipcscope.skel.h
+PROBE_SKEL  := $(BUILD)/bpf/preempt_probe.skel.h
 
 # pure C: unit-tested without root; the rest of user/ uses libbpf
 PURE_SRCS   := user/util.c user/json.c user/hist.c user/model.c \
@@ -53,7 +56,7 @@ DEP_PKGS    := clang:/usr/bin/clang llvm:/usr/bin/llvm-strip \
 # nginx and curl are the real programs the tests trace
 TEST_DEP_PKGS := graphviz:/usr/bin/dot nginx-light:/usr/sbin/nginx curl:/usr/bin/curl
 
-.PHONY: all deps run test unit integration clean vmlinux help bench
+.PHONY: all deps run test test-kernels unit integration clean vmlinux help bench
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/ipcscope $(WORKLOADS) $(BUILD)/tests/unit
@@ -64,6 +67,9 @@ help:
 	@echo "make run    build, then check the reference document's claims (as root)"
 	@echo "make test   build, then run the unit and integration tests (installs"
 	@echo "            graphviz, nginx-light and curl first if they are missing)"
+	@echo "make test-kernels  the kernel matrix: tests/kernels/suite.txt on this"
+	@echo "            kernel and, under qemu, on Debian 11, 12, 13 and sid's stock"
+	@echo "            kernels (as root; fetches them once; KERNELS=\"bookworm sid\")"
 	@echo "make bench  measure ipcscope's overhead against other tracers (as root;"
 	@echo "            BENCH_INSTALL=1 installs them, BENCH_ARGS=--quick for a smoke run)"
 	@echo "make clean  remove $(BUILD)/"
@@ -124,12 +130,15 @@ $(BUILD)/bpf/ipcscope.bpf.o: $(BPF_OBJS)
 $(SKEL): $(BUILD)/bpf/ipcscope.bpf.o
 	$(BPFTOOL) gen skeleton $< name ipcscope_bpf > $@.tmp && mv $@.tmp $@
 
+$(PROBE_SKEL): $(BUILD)/bpf/preempt_probe.bpf.o
+	$(BPFTOOL) gen skeleton $< name preempt_probe_bpf > $@.tmp && mv $@.tmp $@
+
 $(BUILD)/user/%.o: user/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -c $< -o $@
 
-# session.c includes the skeleton
-$(BUILD)/user/session.o: $(SKEL)
+# session.c includes the skeletons
+$(BUILD)/user/session.o: $(SKEL) $(PROBE_SKEL)
 
 $(BUILD)/ipcscope: $(TOOL_OBJS)
 	$(CC) $(CFLAGS) -pthread -o $@ $^ -lbpf -lelf -lz
@@ -154,6 +163,11 @@ run: all
 # One runner, one closing line: unit tests (ASan/UBSan) then integration tests
 test: all $(TEST_DEPS_STAMP)
 	$(PYTHON) tests/run.py
+
+# The kernel matrix (tests/kernels/run.sh): the suite on the host's kernel
+# and in qemu on Debian's stock kernels; KERNELS picks some of them
+test-kernels: all $(TEST_DEPS_STAMP)
+	tests/kernels/run.sh --no-build $(KERNELS)
 
 unit: $(BUILD)/tests/unit
 	$(BUILD)/tests/unit

@@ -144,10 +144,9 @@ int cmd_check(int argc, char **argv)
 			       c[i].chain_bytes > VERIFIER_STACK_BUDGET ? ": OVER BUDGET" : "");
 			continue;
 		}
-		if (!c[i].tried) {
+		if (!c[i].refused) {
 			untried++;
-			printf("  %-20s %-30s not tried: an earlier program was refused\n",
-			       c[i].name, c[i].section);
+			printf("  %-20s %-30s %s\n", c[i].name, c[i].section, c[i].reason);
 			continue;
 		}
 		refused++;

@@ -571,9 +571,8 @@ static void setup_chan(struct session *s, const struct session_config *cfg,
  */
 static void setup_map_alloc(struct session *s, bool old_paths)
 {
-	struct bpf_map *map;
-
 	struct kernel_features kf;
+	struct bpf_map *map;
 
 	session_features(&kf);
 	if (old_paths || !kf.no_prealloc)
@@ -699,7 +698,7 @@ static void fill_checks(struct session *s, int load_err)
 			c->loaded = c->wanted && bpf_program__fd(prog) >= 0;
 		else
 			c->loaded = c->wanted && log && log[0] && i < refused;
-		c->tried = c->wanted && (!load_err || i <= refused);
+		c->refused = false;
 		verifier_parse_stats(log, &st);
 		c->insns = st.insns_processed;
 		c->nfuncs = st.nfuncs;
@@ -719,11 +718,16 @@ static void fill_checks(struct session *s, int load_err)
 				 i < s->nprobes ? s->probes[i].reason : "not loaded");
 		} else if (!c->loaded && i == refused &&
 			   verifier_reason(log, c->reason, sizeof(c->reason))) {
+			c->refused = true;
 			c->missing = verifier_missing_feature(c->reason);
 		} else if (!c->loaded) {
+			/* after the refused one (libbpf stops there); or the
+			   object failed before any program was verified (a
+			   map, BTF; or -v, where no log of ours is kept) */
 			snprintf(c->reason, sizeof(c->reason), "%s",
-				 !c->tried ? "not tried: an earlier program was refused"
-					   : "refused (run with -v for the verifier's log)");
+				 refused < MAX_PROBES ? "not tried: an earlier program was refused"
+				 : "not tried: the object failed before its programs were "
+				   "verified (run with -v for libbpf's messages)");
 		}
 		i++;
 	}
@@ -738,7 +742,7 @@ static void report_refusal(const struct session *s, int err)
 	for (size_t i = 0; i < s->nchecks; i++) {
 		const struct prog_check *c = &s->checks[i];
 
-		if (!c->wanted || c->loaded || !c->reason[0])
+		if (!c->refused)
 			continue;
 		if (verbose)
 			break;	/* libbpf printed the whole log above */

@@ -43,8 +43,8 @@ struct prog_check {
 	char section[64];	/* its hook: "tp_btf/sys_enter" */
 	bool wanted;		/* loaded on this kernel (not a missing hook, a
 				   fallback not needed, or turned off) */
-	bool tried;		/* handed to the verifier (libbpf stops at a refusal) */
 	bool loaded;		/* the verifier accepted it */
+	bool refused;		/* the verifier refused it: reason says why */
 	long insns;		/* instructions the verifier processed; -1: unknown */
 	int nfuncs;		/* functions in it, and each one's stack bytes */
 	int depth[16];
