@@ -351,7 +351,7 @@ static void put_json_str(struct line *l, const char *str, size_t max)
 
 static const char *errno_name(int err, char *buf, size_t len)
 {
-	const char *name = err == 512 ? "ERESTARTSYS" : strerrorname_np(err);
+	const char *name = ipc_errno_name(err);
 
 	if (name)
 		return name;

@@ -3,6 +3,7 @@
  * model.c - names, meaning and derived figures for what the kernel counted.
  * Policy lives here, not in BPF: the kernel side only counts.
  */
+#define _GNU_SOURCE	/* strerrorname_np */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -946,6 +947,19 @@ const char *ipc_signal_name(uint32_t sig)
 	};
 
 	return sig < sizeof(names) / sizeof(names[0]) ? names[sig] : NULL;
+}
+
+const char *ipc_errno_name(int err)
+{
+	/* the kernel's own, which a syscall can return to a tracer at its
+	   exit (include/linux/errno.h), then the C library's */
+	switch (err) {
+	case 512: return "ERESTARTSYS";
+	case 513: return "ERESTARTNOINTR";
+	case 514: return "ERESTARTNOHAND";
+	case 516: return "ERESTART_RESTARTBLOCK";
+	}
+	return err > 0 ? strerrorname_np(err) : NULL;
 }
 
 const char *ipc_sig_origin(int32_t code)

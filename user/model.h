@@ -241,6 +241,7 @@ bool ipc_obj_key_eq(const struct ipc_obj_key *a, const struct ipc_obj_key *b);
 /* Merging per-CPU signal latency values. */
 void ipc_sig_lat_add(struct ipc_sig_lat *dst, const struct ipc_sig_lat *src);
 const char *ipc_signal_name(uint32_t sig);	/* "SIGUSR1"; NULL if unknown */
+const char *ipc_errno_name(int err);		/* "ENOTCONN"; NULL if unknown */
 /* kill, tkill, sigqueue, kernel, ...: who generated a signal, from si_code */
 const char *ipc_sig_origin(int32_t code);
 const char *ipc_sig_event_name(uint32_t event);

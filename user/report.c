@@ -14,24 +14,6 @@
 #define SCHEMA_VERSION 1
 #define MAX_PEERS_SHOWN 3
 
-static const char *errno_name(int err)
-{
-	/* the ones pipe and socket syscalls return; others print as numbers */
-	static const struct { int err; const char *name; } names[] = {
-		{ 1, "EPERM" }, { 2, "ENOENT" }, { 4, "EINTR" }, { 5, "EIO" },
-		{ 9, "EBADF" }, { 11, "EAGAIN" }, { 12, "ENOMEM" },
-		{ 13, "EACCES" }, { 14, "EFAULT" }, { 22, "EINVAL" },
-		{ 28, "ENOSPC" }, { 32, "EPIPE" }, { 42, "ENOMSG" },
-		{ 43, "EIDRM" }, { 104, "ECONNRESET" }, { 110, "ETIMEDOUT" },
-		{ 111, "ECONNREFUSED" }, { 512, "ERESTARTSYS" },
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].err == err)
-			return names[i].name;
-	return NULL;
-}
-
 /*
  * The percentile's upper bound, or 0 when it falls in the last slot, which
  * is open-ended (everything from 2^39 ns up): no upper bound is known.
@@ -151,7 +133,7 @@ static void print_ops(FILE *out, const struct snapshot *s)
 	}
 	for (size_t i = 0; i < s->nerrs; i++) {
 		const struct ipc_err_row *e = &s->errs[i];
-		const char *name = errno_name(e->key.err);
+		const char *name = ipc_errno_name(e->key.err);
 
 		if (i == 0)
 			fprintf(out, "  errors:");
@@ -654,7 +636,7 @@ static void json_ops(struct json_writer *jw, const struct snapshot *s)
 		jw_object_begin(jw);
 		for (size_t i = 0; i < s->nerrs; i++) {
 			char num[16];
-			const char *name = errno_name(s->errs[i].key.err);
+			const char *name = ipc_errno_name(s->errs[i].key.err);
 
 			if (s->errs[i].key.slot != slot)
 				continue;

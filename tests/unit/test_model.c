@@ -103,6 +103,18 @@ TEST(model_drop_names)
 	ASSERT_STREQ(ipc_drop_name(UINT32_MAX), "?");
 }
 
+/* One errno name everywhere: record and trace once disagreed on 107. */
+TEST(model_errno_names)
+{
+	ASSERT_STREQ(ipc_errno_name(107), "ENOTCONN");
+	ASSERT_STREQ(ipc_errno_name(11), "EAGAIN");
+	ASSERT_STREQ(ipc_errno_name(512), "ERESTARTSYS");
+	ASSERT_STREQ(ipc_errno_name(516), "ERESTART_RESTARTBLOCK");
+	ASSERT_TRUE(ipc_errno_name(0) == NULL);
+	ASSERT_TRUE(ipc_errno_name(-4) == NULL);
+	ASSERT_TRUE(ipc_errno_name(99999) == NULL);
+}
+
 /* Every name of every in-range value is a real name, never NULL or "?". */
 TEST(model_every_in_range_value_named)
 {

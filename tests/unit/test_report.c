@@ -243,9 +243,9 @@ TEST(report_text_errors_line_several_and_unnamed)
 	add_call(&OPS(s, IPC_KIND_FIFO, IPC_OP_READ), 100, -11);
 	add_err(s, IPC_KIND_PIPE, IPC_OP_WRITE, 32, 1);
 	add_err(s, IPC_KIND_FIFO, IPC_OP_READ, 11, 3);
-	add_err(s, IPC_KIND_FIFO, IPC_OP_READ, 99, 2);
+	add_err(s, IPC_KIND_FIFO, IPC_OP_READ, 600, 2);	/* no name */
 	t = text_report(&ri, s);
-	ASSERT_LINE(t, "  errors: anon write EPIPE x1; fifo read EAGAIN x3; fifo read errno 99 x2");
+	ASSERT_LINE(t, "  errors: anon write EPIPE x1; fifo read EAGAIN x3; fifo read errno 600 x2");
 }
 
 TEST(report_text_copy_counts_row)
