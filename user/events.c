@@ -299,14 +299,10 @@ static char *dur_str(char *buf, uint64_t ns)
  * blanks (columns are split on spaces) */
 static void text_comm(char *dst, const char *comm)
 {
-	size_t i;
-
-	for (i = 0; i < IPC_COMM_LEN - 1 && comm[i]; i++) {
-		unsigned char c = comm[i];
-
-		dst[i] = c == ' ' ? '_' : (c < 0x20 || c == 0x7f) ? '?' : c;
-	}
-	dst[i] = '\0';
+	text_clean(dst, IPC_COMM_LEN, comm, IPC_COMM_LEN);
+	for (char *c = dst; *c; c++)
+		if (*c == ' ')
+			*c = '_';
 }
 
 /* A JSON string, escaped as json.c's writer does: valid UTF-8 as it is,

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "model.h"
+#include "util.h"
 
 /* The contract: these must match what the BPF side was compiled with. */
 _Static_assert(sizeof(struct ipc_op_stats) == (5 + IPC_HIST_SLOTS) * 8, "op_stats");
@@ -694,6 +695,9 @@ bool snapshot_chan_kind(const struct snapshot *s, uint32_t kind,
 	return any;
 }
 
+static void obj_name_raw(const struct ipc_obj_key *k, const struct ipc_obj_info *info,
+			 const struct ipc_sock_info *si, char *buf, size_t len);
+
 static void obj_name(char *buf, size_t len, const struct ipc_obj_key *k,
 		     const struct ipc_obj_info *info)
 {
@@ -814,8 +818,20 @@ void snapshot_obj_name(const struct snapshot *s, const struct ipc_obj_key *k,
 	ipc_obj_name(k, snapshot_info(s, k), snapshot_sock(s, k), buf, len);
 }
 
+/*
+ * An object's name for display: paths, queue and socket names come from
+ * the traced system, so it is made safe for a terminal here, once, for
+ * every output (text_clean); JSON has the raw names in their own fields.
+ */
 void ipc_obj_name(const struct ipc_obj_key *k, const struct ipc_obj_info *info,
 		  const struct ipc_sock_info *si, char *buf, size_t len)
+{
+	obj_name_raw(k, info, si, buf, len);
+	text_clean_inplace(buf, len);
+}
+
+static void obj_name_raw(const struct ipc_obj_key *k, const struct ipc_obj_info *info,
+			 const struct ipc_sock_info *si, char *buf, size_t len)
 {
 	char local[80], remote[80];
 

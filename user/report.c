@@ -57,10 +57,20 @@ static const char *proc_comm(const struct snapshot *s, uint32_t tgid,
 static void proc_text(char *buf, size_t len, const struct snapshot *s,
 		      uint32_t tgid, uint64_t start)
 {
-	char label[32];
+	char label[32], comm[IPC_COMM_LEN];
 
 	snapshot_proc_label(s, tgid, start, label, sizeof(label));
-	snprintf(buf, len, "%s %s", label, proc_comm(s, tgid, start));
+	text_clean(comm, sizeof(comm), proc_comm(s, tgid, start), IPC_COMM_LEN);
+	snprintf(buf, len, "%s %s", label, comm);
+}
+
+/* A string of the request (an argument, --comm, --cgroup), for the text */
+static void put_clean(FILE *out, const char *prefix, const char *s)
+{
+	char buf[256];
+
+	text_clean(buf, sizeof(buf), s, strlen(s));
+	fprintf(out, "%s%s", prefix, buf);
 }
 
 static void print_header(FILE *out, const struct run_info *ri,
@@ -75,18 +85,21 @@ static void print_header(FILE *out, const struct run_info *ri,
 		if (ri->command) {
 			fputs("'", out);
 			for (char *const *a = ri->command; *a; a++)
-				fprintf(out, "%s%s", a == ri->command ? "" : " ", *a);
+				put_clean(out, a == ri->command ? "" : " ", *a);
 			fprintf(out, "' (pid %d)", (int)ri->command_pid);
 			sep = ", ";
 		}
 		for (int i = 0; i < ri->npids; i++, sep = ", ")
 			fprintf(out, "%spid %d", sep, (int)ri->pids[i]);
 		if (ri->comm) {
-			fprintf(out, "%sprocesses named %s", sep, ri->comm);
+			fprintf(out, "%sprocesses named ", sep);
+			put_clean(out, "", ri->comm);
 			sep = ", ";
 		}
-		if (ri->cgroup)
-			fprintf(out, "%scgroup %s", sep, ri->cgroup);
+		if (ri->cgroup) {
+			fprintf(out, "%scgroup ", sep);
+			put_clean(out, "", ri->cgroup);
+		}
 		/* one process: its children; several, or a selector: theirs */
 		fputs((ri->command ? 1 : 0) + ri->npids == 1 && !ri->comm && !ri->cgroup ?
 		      " and its children" : " and their children", out);
@@ -481,12 +494,13 @@ static void print_procs(FILE *out, const struct snapshot *s)
 		"STATE");
 	for (size_t i = 0; i < s->nprocs; i++) {
 		const struct ipc_proc_row *p = &s->procs[i];
-		char pid[32];
+		char pid[32], comm[IPC_COMM_LEN];
 
 		snapshot_proc_label(s, p->tgid, p->start, pid, sizeof(pid));
+		text_clean(comm, sizeof(comm), p->p.comm, IPC_COMM_LEN);
 		fprintf(out, "  %7s %7u %-16.16s %10" PRIu64 " %9" PRIu64
 			" %9" PRIu64 " %9" PRIu64 " %9" PRIu64 "  %s\n", pid,
-			p->p.ppid, p->p.comm, (uint64_t)p->p.syscalls,
+			p->p.ppid, comm, (uint64_t)p->p.syscalls,
 			(uint64_t)p->p.vol_switches, (uint64_t)p->p.invol_switches,
 			(uint64_t)p->p.page_faults, (uint64_t)p->p.shm_faults,
 			p->p.flags & IPC_PROC_EXITED ? "exited" : "running");

@@ -194,7 +194,9 @@ void top_print(FILE *f, const struct top_view *v, const char *clock,
 			const struct top_proc *p = &v->procs[i];
 			char c[5][40], comm[IPC_COMM_LEN + 4];
 
-			snprintf(comm, sizeof(comm), "%s%s", p->comm, p->exited ? " +" : "");
+			text_clean(comm, IPC_COMM_LEN, p->comm, IPC_COMM_LEN);
+			if (p->exited)
+				strcat(comm, " +");
 			fmt_rate(c[0], sizeof(c[0]), p->calls);
 			fmt_byte_rate(c[1], sizeof(c[1]), p->bytes);
 			fmt_rate(c[2], sizeof(c[2]), p->syscalls);

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include "util.h"
 
@@ -110,4 +111,60 @@ uint64_t monotonic_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Bytes of the valid UTF-8 sequence at s (at most n), 0 if there is none. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t want;
+	uint32_t cp;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	want = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (want > n)
+		return 0;
+	cp = s[0] & (0x3f >> (want - 1));
+	for (size_t i = 1; i < want; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* overlong, surrogates, beyond U+10FFFF, and C1 controls */
+	if ((want == 3 && cp < 0x800) || (want == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff || cp < 0xa0)
+		return 0;
+	return want;
+}
+
+void text_clean(char *dst, size_t len, const char *src, size_t srclen)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i = 0, j = 0, n = 0;
+
+	if (!len)
+		return;
+	while (n < srclen && s[n])
+		n++;
+	while (i < n && j + 1 < len) {
+		size_t k = s[i] >= 0x80 ? utf8_len(s + i, n - i) : 0;
+
+		if (k) {
+			if (j + k >= len)
+				break;	/* not half a character */
+			memmove(dst + j, s + i, k);
+			i += k;
+			j += k;
+			continue;
+		}
+		dst[j++] = s[i] >= 0x20 && s[i] < 0x7f ? (char)s[i] : '?';
+		i++;
+	}
+	dst[j] = '\0';
+}
+
+void text_clean_inplace(char *s, size_t len)
+{
+	/* never longer than its source: '?' replaces one byte with one */
+	text_clean(s, len, s, len);
 }

@@ -32,6 +32,18 @@ void fmt_ns(char *buf, size_t len, double ns);
 /* Binary units: "1000 B", "1.5 KiB", "50.0 MiB", up to EiB. */
 void fmt_bytes(char *buf, size_t len, uint64_t bytes);
 
+/*
+ * A name from the traced system (a process's comm, a path, a socket's
+ * name) made safe for a terminal: at most srclen bytes of src (up to a
+ * NUL) into dst (len bytes, always terminated), with '?' for every byte a
+ * terminal could interpret: C0 controls (ESC, BEL, ...), DEL, C1 controls
+ * (U+0080-U+009F) and bytes of invalid UTF-8. Valid UTF-8 text stays.
+ * The one sanitiser of every text output; JSON escapes instead.
+ */
+void text_clean(char *dst, size_t len, const char *src, size_t srclen);
+/* text_clean in place */
+void text_clean_inplace(char *s, size_t len);
+
 /* CLOCK_MONOTONIC in ns, the clock bpf_ktime_get_ns() uses. */
 uint64_t monotonic_ns(void);
 

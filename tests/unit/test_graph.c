@@ -106,7 +106,8 @@ static void add_unix_end(struct snapshot *s, uint64_t ino, uint64_t sk, uint64_t
  * 100 writer -> pipe -> 101 reader: 1 MiB in 256 writes of 2 us, 300 reads
  * of 5 us. 100 sends 10 messages into msq 7, 102 receives them; both
  * msgget it. 101 and 102 semop set 9. 100 attaches shm 11 and both fault
- * in it. FIFO "a\"b\nc": 100 writes, 101 and 102 read. A Unix socket pair:
+ * in it. FIFO "a\"b\nc" (shown "a\"b?c": names are made safe for a terminal,
+ * a quote stays for DOT to escape): 100 writes, 101 and 102 read. A Unix socket pair:
  * 101 <-> 102, 3000 bytes one way, 40 back. Futex 0x10 used by 100 alone,
  * 0x20 by 101 and 102. Signals: 100 -> 101 SIGUSR1 5 times, 2 merged;
  * 101 -> 100 SIGCHLD from the kernel.
@@ -246,7 +247,7 @@ TEST(graph_nodes_processes_then_objects)
 	ASSERT_EQ_U64(graph.nodes[2].pid, OTHER);
 	/* objects in the snapshot's order: by bytes, then by kind */
 	ASSERT_STREQ(graph.nodes[3].name, "msq:7");
-	ASSERT_STREQ(graph.nodes[4].name, "fifo:a\"b\nc");
+	ASSERT_STREQ(graph.nodes[4].name, "fifo:a\"b?c");
 	ASSERT_STREQ(graph.nodes[5].name, "shm:11");
 	ASSERT_STREQ(graph.nodes[6].name, "sem:9");
 	ASSERT_STREQ(graph.nodes[7].name, "futex:0x20");
@@ -287,9 +288,9 @@ TEST(graph_edges_from_a_snapshot)
 	e = find_edge(&graph, GRAPH_EDGE_USE, WRITER, -1, "msq:7");
 	ASSERT_TRUE(e != NULL && e->ops->st.calls == 1 && e->with_data && !e->faults);
 	/* the FIFO: a node, since two processes read it */
-	ASSERT_TRUE(find_edge(&graph, GRAPH_EDGE_SEND, WRITER, -1, "fifo:a\"b\nc") != NULL);
-	ASSERT_TRUE(find_edge(&graph, GRAPH_EDGE_RECEIVE, -1, READER, "fifo:a\"b\nc") != NULL);
-	ASSERT_TRUE(find_edge(&graph, GRAPH_EDGE_RECEIVE, -1, OTHER, "fifo:a\"b\nc") != NULL);
+	ASSERT_TRUE(find_edge(&graph, GRAPH_EDGE_SEND, WRITER, -1, "fifo:a\"b?c") != NULL);
+	ASSERT_TRUE(find_edge(&graph, GRAPH_EDGE_RECEIVE, -1, READER, "fifo:a\"b?c") != NULL);
+	ASSERT_TRUE(find_edge(&graph, GRAPH_EDGE_RECEIVE, -1, OTHER, "fifo:a\"b?c") != NULL);
 	/* shared memory: the writer's shmat and faults on one edge */
 	e = find_edge(&graph, GRAPH_EDGE_USE, WRITER, -1, "shm:11");
 	ASSERT_TRUE(e != NULL);
@@ -366,7 +367,7 @@ TEST(graph_dot_text)
 	ASSERT_TRUE(strstr(dot, "\t\"p100\" [shape=ellipse, style=filled, fillcolor=\"#dbe8f8\", "
 			   "color=\"#3b6ea5\", label=\"writer\\npid 100\"];\n") != NULL);
 	/* the FIFO's name: the quote escaped, the newline a line break */
-	ASSERT_TRUE(strstr(dot, "label=\"fifo:a\\\"b\\nc\\nFIFO (named pipe)\"") != NULL);
+	ASSERT_TRUE(strstr(dot, "label=\"fifo:a\\\"b?c\\nFIFO (named pipe)\"") != NULL);
 	ASSERT_TRUE(strstr(dot, "label=\"msq:7\\nSysV message queue\"") != NULL);
 	/* the pipe: 1 MiB, the writes and reads with their latency */
 	ASSERT_TRUE(strstr(dot, "\t\"p100\" -> \"p101\" [color=\"#1f77b4\", fontcolor=\"#1f77b4\", "

@@ -341,3 +341,47 @@ TEST(util_fmt_ns_units_after_rounding)
 	ASSERT_STREQ(ns_text(1.25e6), "1.25 ms");
 	ASSERT_STREQ(ns_text(3.1e9), "3.10 s");
 }
+
+/* text_clean: what a terminal would interpret becomes '?', text stays */
+static const char *clean(const char *s, size_t srclen, size_t len)
+{
+	static char buf[128];
+
+	text_clean(buf, len, s, srclen);
+	return buf;
+}
+
+TEST(util_text_clean_controls)
+{
+	ASSERT_STREQ(clean("\x1b]0;PWNED\a\x1b[2J", 64, 64), "?]0;PWNED??[2J");
+	ASSERT_STREQ(clean("a\tb\nc\rd\x7f", 64, 64), "a?b?c?d?");
+	ASSERT_STREQ(clean("plain name", 64, 64), "plain name");
+}
+
+TEST(util_text_clean_utf8)
+{
+	/* valid text stays; C1 controls (U+009B is a CSI), invalid bytes,
+	   overlong forms and surrogates do not */
+	ASSERT_STREQ(clean("caf\xc3\xa9 \xe7\xae\xa1\xe9\x81\x93", 64, 64),
+		     "caf\xc3\xa9 \xe7\xae\xa1\xe9\x81\x93");
+	ASSERT_STREQ(clean("\xc2\x9b" "2J", 64, 64), "??2J");
+	ASSERT_STREQ(clean("\xff\xfe", 64, 64), "??");
+	ASSERT_STREQ(clean("\xc0\xaf", 64, 64), "??");
+	ASSERT_STREQ(clean("\xed\xa0\x80", 64, 64), "???");
+	ASSERT_STREQ(clean("\xe7\xae", 64, 64), "??");	/* cut short */
+}
+
+TEST(util_text_clean_bounds)
+{
+	/* srclen bounds the read (a comm of 16 bytes has no NUL to rely on) */
+	ASSERT_STREQ(clean("abcdef", 3, 64), "abc");
+	/* len bounds the write, never half a character */
+	ASSERT_STREQ(clean("abcdef", 64, 4), "abc");
+	ASSERT_STREQ(clean("ab\xc3\xa9", 64, 4), "ab");
+	{
+		char s[8] = "a\x1b" "b";
+
+		text_clean_inplace(s, sizeof(s));
+		ASSERT_STREQ(s, "a?b");
+	}
+}
