@@ -49,6 +49,11 @@ const char record_usage[] =
 "                        latency; the format is FILE's extension: .dot\n"
 "                        (Graphviz), .json (docs/json-schema.md), .svg or .png\n"
 "                        (drawn by Graphviz's dot: package graphviz)\n"
+"                        Output files are written whole or not at all: into a\n"
+"                        new file beside FILE, renamed over it at the end; a\n"
+"                        failed run leaves an earlier FILE as it was\n"
+"      --force           write over a FILE that is a symbolic link (the link\n"
+"                        is replaced, never followed; refused without it)\n"
 "      --no-hist         leave the latency histograms out of the text report\n"
 "      --time-in-channel also measure how long data waits in the kernel between\n"
 "                        send and receive (per message for queues and datagram\n"
@@ -116,6 +121,8 @@ const char trace_usage[] =
 "                        per line and a last {\"summary\": ...} line ('-'\n"
 "                        writes them to stdout instead of the text); the\n"
 "                        schema is docs/json-schema.md\n"
+"      --force           write over a FILE that is a symbolic link (the link\n"
+"                        is replaced, never followed; refused without it)\n"
 "      --buffer-kb N     ring buffer size in KiB: a power of two, at least a\n"
 "                        page (4), at most 1048576 (default 8192)\n"
 "      --fail-on-drop    exit with status 3 if any event was lost\n"
@@ -142,6 +149,7 @@ static const char *option_owner(int c, unsigned cmd)
 		{ 'J', CMD_RECORD | CMD_TRACE }, { 'G', CMD_RECORD },
 		{ 'H', CMD_RECORD }, { 'T', CMD_RECORD | CMD_TOP }, { 'W', CMD_RECORD },
 		{ 'm', CMD_TRACE }, { 'B', CMD_TRACE }, { 'F', CMD_TRACE },
+		{ 'f', CMD_RECORD | CMD_TRACE },
 	};
 
 	for (size_t i = 0; i < sizeof(only) / sizeof(only[0]); i++) {
@@ -166,6 +174,7 @@ static const char *option_text(int c)
 	case 'm': return "-m/--mechanism";
 	case 'B': return "--buffer-kb";
 	case 'F': return "--fail-on-drop";
+	case 'f': return "--force";
 	default: return "?";
 	}
 }
@@ -201,6 +210,7 @@ enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv
 		{ "mechanism", required_argument, NULL, 'm' },
 		{ "buffer-kb", required_argument, NULL, 'B' },
 		{ "fail-on-drop", no_argument, NULL, 'F' },
+		{ "force", no_argument, NULL, 'f' },
 		{ 0 },
 	};
 	bool top_mode = argc > 0 && !strcmp(argv[0], "top");
@@ -246,6 +256,9 @@ enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv
 			break;
 		case 'F':
 			o->fail_on_drop = true;
+			break;
+		case 'f':
+			o->force = true;
 			break;
 		case 'i':
 			if (parse_seconds(optarg, 3600.0, &o->interval_s) || o->interval_s < 0.1) {

@@ -41,6 +41,7 @@ struct record_opts {
 	uint32_t trace_kinds;		/* -m: the kernel's trace_kinds mask */
 	unsigned buffer_kb;		/* --buffer-kb: ring buffer size */
 	bool fail_on_drop;		/* --fail-on-drop: exit 3 if events were lost */
+	bool force;			/* --force: replace an output that is a link */
 };
 
 /* `ipcscope trace --fail-on-drop`: the exit status when events were lost */

@@ -25,6 +25,7 @@
 #include "events.h"
 #include "graph.h"
 #include "options.h"
+#include "outfile.h"
 #include "report.h"
 #include "runner.h"
 #include "session.h"
@@ -228,6 +229,13 @@ static int top_loop(struct session *s, const struct record_opts *o,
 		strftime(clock, sizeof(clock), "%H:%M:%S", localtime(&t));
 		top_print(stdout, &v, clock, o->top, tty);
 		top_free(&v);
+		if (fflush(stdout) || ferror(stdout)) {
+			errorf("cannot write to standard output: %s",
+			       strerror(errno ? errno : EIO));
+			snapshot_free(&cur);
+			err = -EIO;
+			break;
+		}
 		snapshot_free(&prev);
 		prev = cur;
 		last = now;
@@ -390,16 +398,17 @@ static int run_dot(const char *type, const char *dot_path, const char *path,
 }
 
 /*
- * The graph in its format: DOT or JSON straight into the file opened at the
- * start; SVG or PNG through a temporary DOT file that dot renders.
+ * The graph in its format: DOT or JSON straight into its output file; SVG
+ * or PNG through a temporary DOT file that dot renders into the output's
+ * temporary file (renamed into place with the rest, when all went well).
  */
 static int write_graph(const struct record_opts *o, const struct snapshot *snap,
-		       FILE *file, const sigset_t *orig_mask)
+		       struct outfile *out, const sigset_t *orig_mask)
 {
 	const char *type = graph_render_type(o->graph_format);
 	char title[512], tmp[] = "/tmp/ipcscope-graph-XXXXXX";
 	struct graph g;
-	FILE *dot = file;
+	FILE *dot = out->f;
 	int fd = -1, err;
 
 	if (graph_build(&g, snap)) {
@@ -426,19 +435,15 @@ static int write_graph(const struct record_opts *o, const struct snapshot *snap,
 	else
 		err = graph_write_dot(dot, &g, snap, title);
 	graph_free(&g);
-	if (!type) {
-		if (err)
-			errorf("cannot write the graph to '%s': %s", o->graph_path,
-			       strerror(errno));
-		return err ? -EIO : 0;
-	}
+	if (!type)
+		return err ? -EIO : 0;	/* outfile_commit says what failed */
 	if (fclose(dot) || err) {
 		errorf("cannot write the graph: a temporary file in /tmp: %s",
 		       strerror(errno));
 		unlink(tmp);
 		return -EIO;
 	}
-	err = run_dot(type, tmp, o->graph_path, orig_mask);
+	err = run_dot(type, tmp, out->tmp, orig_mask);
 	unlink(tmp);
 	if (err)
 		errorf("Graphviz's dot could not draw '%s' (its message is above, if any)",
@@ -446,18 +451,23 @@ static int write_graph(const struct record_opts *o, const struct snapshot *snap,
 	return err;
 }
 
+/* The text report on stdout (unless the JSON goes there), and the JSON. */
 static int write_reports(const struct record_opts *o, const struct run_info *ri,
-			 const struct snapshot *snap, FILE *json)
+			 const struct snapshot *snap, struct outfile *json)
 {
-	bool json_stdout = o->json_path && strcmp(o->json_path, "-") == 0;
+	bool json_stdout = json->f && outfile_is_stdout(json);
 
 	if (!json_stdout) {
 		report_text(stdout, ri, snap);
-		fflush(stdout);
+		if (fflush(stdout) || ferror(stdout)) {
+			errorf("cannot write the report to standard output: %s",
+			       strerror(errno ? errno : EIO));
+			return -EIO;
+		}
 	}
-	if (json && report_json(json, ri, snap)) {
+	if (json->f && report_json(json->f, ri, snap)) {
 		errorf("cannot write JSON to '%s': %s", o->json_path,
-		       strerror(errno));
+		       strerror(errno ? errno : EIO));
 		return -EIO;
 	}
 	return 0;
@@ -476,8 +486,7 @@ int cmd_record(int argc, char **argv)
 	struct utsname uts;
 	sigset_t stop_set, orig_mask;
 	char err[256], start_time[32];
-	bool json_created = false, graph_created = false;
-	FILE *json = NULL, *graph = NULL;
+	struct outfile json = { 0 }, graph = { 0 };
 	uint64_t start_ns;
 	int ret = 1, cgroup_fd = -1;
 	bool cgroup_v2 = false;
@@ -518,34 +527,13 @@ int cmd_record(int argc, char **argv)
 		       o.graph_path);
 		return 1;
 	}
-	if (o.graph_path) {
-		graph_created = access(o.graph_path, F_OK) != 0;
-		graph = fopen(o.graph_path, "w");
-		if (!graph) {
-			errorf("cannot write the graph to '%s': %s", o.graph_path,
-			       strerror(errno));
-			return 1;
-		}
-		/* dot writes a drawing itself: the file only had to be writable */
-		if (graph_render_type(o.graph_format)) {
-			fclose(graph);
-			graph = NULL;
-		}
-	}
-	if (o.json_path && strcmp(o.json_path, "-") != 0) {
-		json_created = access(o.json_path, F_OK) != 0;
-		json = fopen(o.json_path, "w");
-		if (!json) {
-			errorf("cannot write JSON to '%s': %s", o.json_path,
-			       strerror(errno));
-			if (graph)
-				fclose(graph);
-			if (graph_created)
-				unlink(o.graph_path);
-			return 1;
-		}
-	} else if (o.json_path) {
-		json = stdout;
+	/* outputs are made (as temporary files beside them) before anything
+	   runs, and put in place only at the end, if all went well */
+	if (o.graph_path && outfile_open(&graph, o.graph_path, "the graph", o.force))
+		return 1;
+	if (o.json_path && outfile_open(&json, o.json_path, "JSON", o.force)) {
+		outfile_abort(&graph);
+		return 1;
 	}
 
 	/* stop requests are taken synchronously, with sigtimedwait */
@@ -582,11 +570,11 @@ int cmd_record(int argc, char **argv)
 		/* events come by the million: write them in big blocks */
 		if (!isatty(STDOUT_FILENO))
 			setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
-		tout.use_json = json != NULL;
-		tout.use_text = json != stdout;
+		tout.use_json = json.f != NULL;
+		tout.use_text = !json.f || !outfile_is_stdout(&json);
 		if ((tout.use_text && event_printer_init(&tout.text, stdout, false, 0,
 							 session_obj_names, NULL)) ||
-		    (tout.use_json && event_printer_init(&tout.json, json, true, 0,
+		    (tout.use_json && event_printer_init(&tout.json, json.f, true, 0,
 							 session_obj_names, NULL))) {
 			errorf("out of memory");
 			goto out;
@@ -671,30 +659,22 @@ int cmd_record(int argc, char **argv)
 	ri.probes = probes;
 	ri.no_hist = o.no_hist;
 	ri.top = o.top;
-	if (write_reports(&o, &ri, &snap, json) == 0 &&
-	    (!o.graph_path || write_graph(&o, &snap, graph, &orig_mask) == 0))
+	if (write_reports(&o, &ri, &snap, &json) == 0 &&
+	    (!o.graph_path || write_graph(&o, &snap, &graph, &orig_mask) == 0))
 		ret = 0;
 out:
 	stop_command(&c);
 	session_close(s);
 	snapshot_free(&snap);
-	if (json && json != stdout) {
-		if (fclose(json) && ret == 0) {
-			errorf("cannot write JSON to '%s': %s", o.json_path,
-			       strerror(errno));
+	/* events lost (--fail-on-drop) is a result to keep, not an error */
+	if (ret == 0 || ret == EXIT_EVENTS_LOST) {
+		if (outfile_commit(&json))
 			ret = 1;
-		}
-		/* events lost (--fail-on-drop) is a result to keep, not an error */
-		if (ret && ret != EXIT_EVENTS_LOST && json_created)
-			unlink(o.json_path);
+		if (outfile_commit(&graph))
+			ret = 1;
 	}
-	if (graph && fclose(graph) && ret == 0) {
-		errorf("cannot write the graph to '%s': %s", o.graph_path,
-		       strerror(errno));
-		ret = 1;
-	}
-	if (ret && graph_created)
-		unlink(o.graph_path);
+	outfile_abort(&json);	/* what was not committed: an earlier file stays */
+	outfile_abort(&graph);
 	if (cgroup_fd >= 0)
 		close(cgroup_fd);
 	event_printer_free(&tout.text);

@@ -32,6 +32,7 @@
 #include "commands.h"
 #include "json.h"
 #include "jsonread.h"
+#include "outfile.h"
 #include "runner.h"
 #include "session.h"
 #include "table.h"
@@ -128,6 +129,10 @@ static const char validate_usage[] =
 "                       next to the ipcscope build, the reference document's)\n"
 "      --json FILE      also write the results as JSON ('-': stdout only)\n"
 "      --markdown FILE  also write a Markdown report ('-': stdout only)\n"
+"                       (each file is written whole or not at all: into a\n"
+"                       new file beside it, renamed over it at the end)\n"
+"      --force          write over a FILE that is a symbolic link (the link\n"
+"                       is replaced, never followed; refused without it)\n"
 "      --quick          3 timed runs instead of 7 and smaller counts, for a\n"
 "                       first look and CI (a few seconds)\n"
 "  -v, --verbose        say what runs\n"
@@ -195,6 +200,7 @@ static int workload_argv(const struct experiment *e, const char *const *args,
  */
 static volatile pid_t g_child;
 static char g_out[PATH_MAX], g_tmpdir[PATH_MAX];
+static char g_out_tmp[2][PATH_MAX];	/* --json's and --markdown's, unfinished */
 
 static void on_stop_signal(int sig)
 {
@@ -208,6 +214,9 @@ static void on_stop_signal(int sig)
 		unlink(g_out);
 	if (g_tmpdir[0])
 		rmdir(g_tmpdir);
+	for (int i = 0; i < 2; i++)
+		if (g_out_tmp[i][0])
+			unlink(g_out_tmp[i]);
 	_exit(128 + sig);
 }
 
@@ -1394,30 +1403,6 @@ static int write_json(FILE *f, const struct report *rp)
 	return fflush(f) || ferror(f) ? -1 : 0;
 }
 
-/* An output file named on the command line: '-' is stdout. */
-static FILE *open_output(const char *path, const char *what)
-{
-	FILE *f;
-
-	if (!strcmp(path, "-"))
-		return stdout;
-	f = fopen(path, "w");
-	if (!f)
-		errorf("cannot write %s to '%s': %s", what, path, strerror(errno));
-	return f;
-}
-
-static int close_output(FILE *f, const char *path, const char *what)
-{
-	int bad = fflush(f) || ferror(f);
-
-	if (f != stdout && fclose(f))
-		bad = 1;
-	if (bad)
-		errorf("cannot write %s to '%s': %s", what, path, strerror(errno));
-	return bad ? -1 : 0;
-}
-
 /*
  * Every experiment: the 1 MiB ones timed untraced first (half the runs),
  * then each traced once in one session (its maps emptied before each), the
@@ -1484,6 +1469,7 @@ int cmd_validate(int argc, char **argv)
 		{ "json", required_argument, NULL, 'J' },
 		{ "markdown", required_argument, NULL, 'M' },
 		{ "quick", no_argument, NULL, 'q' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -1494,8 +1480,8 @@ int cmd_validate(int argc, char **argv)
 	struct claim *claims = NULL;
 	struct result *res = NULL;
 	sigset_t block, orig_mask;
-	FILE *json = NULL, *md = NULL;
-	bool quick = false;
+	struct outfile json = { 0 }, md = { 0 };
+	bool quick = false, force = false;
 	char err[512];
 	size_t n = 0;
 	int opt, ret = 1, runs;
@@ -1515,6 +1501,9 @@ int cmd_validate(int argc, char **argv)
 			break;
 		case 'q':
 			quick = true;
+			break;
+		case 'f':
+			force = true;
 			break;
 		case 'v':
 			verbose = true;
@@ -1560,10 +1549,12 @@ int cmd_validate(int argc, char **argv)
 		goto out;
 	}
 	/* open the outputs first: a bad path fails before minutes of runs */
-	if (json_path && !(json = open_output(json_path, "JSON")))
+	if (json_path && outfile_open(&json, json_path, "JSON", force))
 		goto out;
-	if (md_path && !(md = open_output(md_path, "Markdown")))
+	if (md_path && outfile_open(&md, md_path, "Markdown", force))
 		goto out;
+	snprintf(g_out_tmp[0], sizeof(g_out_tmp[0]), "%s", json.tmp);
+	snprintf(g_out_tmp[1], sizeof(g_out_tmp[1]), "%s", md.tmp);
 	if (!mkdtemp(tmpdir)) {
 		errorf("cannot make a temporary directory: %s", strerror(errno));
 		goto out;
@@ -1593,30 +1584,24 @@ int cmd_validate(int argc, char **argv)
 		judge(&claims[i], &res[i]);
 		rp.count[res[i].verdict]++;
 	}
-	if (json != stdout && md != stdout)
+	if (!(json.f && outfile_is_stdout(&json)) && !(md.f && outfile_is_stdout(&md))) {
 		print_text(stdout, &rp);
-	ret = 0;
-	if (json) {
-		bool bad = write_json(json, &rp) != 0;
-
-		if (close_output(json, json_path, "JSON"))
-			ret = 1;
-		else if (bad)
-			errorf("cannot write JSON to '%s': out of memory", json_path);
-		ret |= bad;
-		json = NULL;
+		if (fflush(stdout) || ferror(stdout)) {
+			errorf("cannot write the results to standard output: %s",
+			       strerror(errno ? errno : EIO));
+			goto out;
+		}
 	}
-	if (md) {
-		print_markdown(md, &rp);
-		if (close_output(md, md_path, "Markdown"))
-			ret = 1;
-		md = NULL;
+	if (json.f && write_json(json.f, &rp)) {
+		errorf("cannot write JSON to '%s': out of memory", json_path);
+		goto out;
 	}
+	if (md.f)
+		print_markdown(md.f, &rp);
+	ret = outfile_commit(&json) || outfile_commit(&md) ? 1 : 0;
 out:
-	if (json && json != stdout)
-		fclose(json);
-	if (md && md != stdout)
-		fclose(md);
+	outfile_abort(&json);	/* not committed: an earlier file stays */
+	outfile_abort(&md);
 	for (size_t i = 0; i < NEXP; i++) {
 		snapshot_free(&experiments[i].snap);
 		jr_free(experiments[i].out);
