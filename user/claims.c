@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "claims.h"
 
 #define NFIELDS 8
@@ -522,23 +523,55 @@ static size_t control_char(const char *s, size_t len)
 	return 0;
 }
 
+/* Room for a line: the longest allowed, a byte order mark, CR, LF, NUL */
+#define LINE_ROOM (CLAIMS_MAX_LINE + 6)
+
+/*
+ * The next line, its newline included, into buf (LINE_ROOM bytes): its
+ * length, or -1 at the end. A line that does not fit stops the read
+ * there (*cut): the file is not read past what the limit allows, whatever
+ * it is (a /dev/zero never ends).
+ */
+static ssize_t read_line(FILE *f, char *buf, bool *cut)
+{
+	size_t n = 0;
+	int c = EOF;
+
+	*cut = false;
+	while (n < LINE_ROOM - 1 && (c = getc(f)) != EOF) {
+		buf[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	buf[n] = '\0';
+	if (n == LINE_ROOM - 1 && c != '\n')
+		*cut = true;
+	return n || c != EOF ? (ssize_t)n : -1;
+}
+
 int claims_parse(FILE *f, const char *name, struct claim **claims, size_t *n,
 		 char *err, size_t errlen)
 {
 	struct ctx x = { name, 0, err, errlen };
 	struct claim *arr = NULL;
-	size_t count = 0, cap = 0, linecap = 0;
-	char *buf = NULL;
+	size_t count = 0, cap = 0;
+	char buf[LINE_ROOM];
 	ssize_t got;
+	bool cut;
 	int rc = -1;
 
 	if (err && errlen)
 		err[0] = '\0';
-	while ((got = getline(&buf, &linecap, f)) >= 0) {
+	while ((got = read_line(f, buf, &cut)) >= 0) {
 		size_t len = (size_t)got, bad;
 		char *line = buf;
 
 		x.line++;
+		if (cut) {
+			fail(&x, "line is too long (more than %d bytes, at most %d)",
+			     LINE_ROOM - 1, CLAIMS_MAX_LINE);
+			goto out;
+		}
 		if (len > 0 && line[len - 1] == '\n')
 			line[--len] = '\0';
 		/* files edited on Windows end lines with CRLF */
@@ -588,7 +621,7 @@ int claims_parse(FILE *f, const char *name, struct claim **claims, size_t *n,
 		count++;
 	}
 	if (ferror(f)) {
-		/* errno is still getline's: nothing ran since it failed */
+		/* errno is still getc's: nothing ran since it failed */
 		if (err && errlen)
 			snprintf(err, errlen, "cannot read %s: %s", name,
 				 strerror(errno ? errno : EIO));
@@ -607,7 +640,6 @@ int claims_parse(FILE *f, const char *name, struct claim **claims, size_t *n,
 	arr = NULL;
 	rc = 0;
 out:
-	free(buf);
 	free(arr);
 	return rc;
 }
@@ -616,12 +648,24 @@ int claims_load(const char *path, struct claim **claims, size_t *n,
 		char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
+	struct stat st;
 	int rc;
 
 	if (!f) {
 		if (err && errlen)
 			snprintf(err, errlen, "cannot read %s: %s", path,
 				 strerror(errno));
+		return -1;
+	}
+	/* a file, and not an endless one: a device or a FIFO is refused */
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) ||
+	    st.st_size > CLAIMS_MAX_FILE) {
+		if (err && errlen)
+			snprintf(err, errlen, "cannot read %s: %s", path,
+				 S_ISDIR(st.st_mode) ? strerror(EISDIR) :
+				 !S_ISREG(st.st_mode) ? "not a regular file" :
+				 "larger than 1 MiB, the most a claims file may be");
+		fclose(f);
 		return -1;
 	}
 	rc = claims_parse(f, path, claims, n, err, errlen);

@@ -18,6 +18,7 @@
 /* Lines longer than this many bytes (without the line ending) are an
  * error: the fields' own limits make a longer valid line impossible. */
 #define CLAIMS_MAX_LINE 4095
+#define CLAIMS_MAX_FILE (1 << 20)	/* bytes: a claims file is text */
 /* At most this many numbers after one_of and mechanisms in an order. */
 #define CLAIMS_MAX_LIST 8
 

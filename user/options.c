@@ -305,7 +305,8 @@ enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv
 			break;
 		case 'd':
 			if (parse_seconds(optarg, 31536000.0, &o->duration_s)) {
-				set_err(err, errlen, "invalid duration '%s': expected seconds > 0, e.g. 5 or 0.5", optarg);
+				set_err(err, errlen, "invalid duration '%s': expected seconds above 0 "
+					"and at most 31536000 (a year), e.g. 5 or 0.5", optarg);
 				return PARSE_ERROR;
 			}
 			break;

@@ -49,8 +49,14 @@ int check_executable(const char *file)
 	const char *path = getenv("PATH");
 	char buf[4096];
 
-	if (strchr(file, '/'))
-		return access(file, X_OK) ? -errno : 0;
+	if (strchr(file, '/')) {
+		struct stat st;
+
+		if (access(file, X_OK))
+			return -errno;
+		/* a directory has its x bit too: execve would say EACCES */
+		return stat(file, &st) == 0 && S_ISDIR(st.st_mode) ? -EISDIR : 0;
+	}
 	if (!path)
 		path = "/usr/local/bin:/usr/bin:/bin";
 	while (*path) {

@@ -46,6 +46,8 @@ def test_command_cannot_execute():
     plain = tmp("not-executable")
     open(plain, "w").close()
     one_error_line(run_ipcscope(["record", "--", plain]), 1, "Permission denied")
+    # a directory passes access(X_OK): it is refused before anything loads
+    one_error_line(run_ipcscope(["record", "--", tmp("")]), 1, "Is a directory")
 
 
 def test_unwritable_json():

@@ -2,7 +2,7 @@
 figures that are exact by construction are asserted exactly."""
 import os
 
-from harness import ROOT, eq, read_json, run_ipcscope, run_on_terminal, tmp
+from harness import ROOT, eq, one_error_line, read_json, run_ipcscope, run_on_terminal, tmp
 
 CLAIMS = os.path.join(ROOT, "claims", "reference.claims")
 
@@ -212,3 +212,15 @@ def test_json_matches_its_documented_schema():
     for c in doc["claims"]:
         assert c["verdict"] in types, c["verdict"]
         assert c["measured"] is None or isinstance(c["measured"], (bool, int, float)), c
+
+
+def test_claims_file_reads_are_bounded():
+    # /dev/zero once grew validate to 2.4 GB in 10 s; now it is refused
+    # before a byte is read, and an endless line stops at the limit
+    one_error_line(run_ipcscope(["validate", "--claims", "/dev/zero"], timeout=20), 1,
+                   "cannot read /dev/zero: not a regular file")
+    long_line = tmp("long.claims")
+    with open(long_line, "w") as f:
+        f.write("x" * 100000)
+    one_error_line(run_ipcscope(["validate", "--claims", long_line], timeout=20), 1,
+                   "line is too long (more than 4100 bytes, at most 4095)")

@@ -6,6 +6,7 @@
  * claims/reference.claims. */
 #include "test.h"
 #include "claims.h"
+#include <unistd.h>
 
 #include <locale.h>
 #include <math.h>
@@ -757,9 +758,48 @@ TEST(claims_load_errors)
 
 	ASSERT_EQ_I64(claims_load("/nonexistent/x.claims", &c, &n, e, sizeof(e)), -1);
 	ASSERT_STREQ(e, "cannot read /nonexistent/x.claims: No such file or directory");
-	/* fopen() opens a directory for reading; the read fails */
+	/* fopen() opens a directory for reading: refused before reading */
 	ASSERT_EQ_I64(claims_load("/", &c, &n, e, sizeof(e)), -1);
 	ASSERT_STREQ(e, "cannot read /: Is a directory");
+	ASSERT_TRUE(c == NULL);
+}
+
+/* validate --claims /dev/zero once grew to 2.4 GB: every read is bounded */
+TEST(claims_load_bounded)
+{
+	struct claim *c = NULL;
+	size_t n = 0;
+	char e[256], path[64];
+	FILE *f;
+
+	ASSERT_EQ_I64(claims_load("/dev/zero", &c, &n, e, sizeof(e)), -1);
+	ASSERT_STREQ(e, "cannot read /dev/zero: not a regular file");
+	/* a file over 1 MiB, refused by its size */
+	ASSERT_TRUE(test_write_temp(path, sizeof(path), ""));
+	f = fopen(path, "w");
+	ASSERT_TRUE(f != NULL);
+	for (int i = 0; i < (1 << 20) + 1; i++)
+		fputc('#', f);
+	fclose(f);
+	ASSERT_EQ_I64(claims_load(path, &c, &n, e, sizeof(e)), -1);
+	ASSERT_TRUE(strstr(e, "larger than 1 MiB") != NULL);
+	unlink(path);
+	ASSERT_TRUE(c == NULL);
+}
+
+/* A line with no end is read no further than the limit allows: from an
+ * endless stream, the parser returns (before, it read until memory ran out) */
+TEST(claims_endless_line_stops_at_the_limit)
+{
+	FILE *f = fopen("/dev/zero", "r");
+	struct claim *c = NULL;
+	size_t n = 0;
+	char e[256];
+
+	ASSERT_TRUE(f != NULL);
+	ASSERT_EQ_I64(claims_parse(f, "zero", &c, &n, e, sizeof(e)), -1);
+	fclose(f);
+	ASSERT_STREQ(e, "zero:1: line is too long (more than 4100 bytes, at most 4095)");
 	ASSERT_TRUE(c == NULL);
 }
 

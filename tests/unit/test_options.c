@@ -46,7 +46,8 @@ static enum parse_result parse_copy(struct record_opts *o, char **argv)
 
 #define USAGE_HINT " (see 'ipcscope record --help')"
 #define BAD_DURATION(s) \
-	"invalid duration '" s "': expected seconds > 0, e.g. 5 or 0.5"
+	"invalid duration '" s "': expected seconds above 0 and at most 31536000 " \
+	"(a year), e.g. 5 or 0.5"
 #define BAD_PID(s) "invalid PID '" s "': expected a positive integer"
 
 /* Everything but the fields a test sets is at its default. */
