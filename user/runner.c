@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -82,6 +83,7 @@ int start_command(struct session *s, char **argv,
 			 const sigset_t *orig_mask, struct child *c)
 {
 	int errpipe[2], child_errno = 0;
+	pid_t parent = getpid();
 	ssize_t n;
 
 	if (pipe2(errpipe, O_CLOEXEC))
@@ -101,6 +103,14 @@ int start_command(struct session *s, char **argv,
 
 		close(errpipe[0]);
 		sigprocmask(SIG_SETMASK, orig_mask, NULL);
+		/*
+		 * It dies with us: killed (SIGKILL leaves no time to stop
+		 * it), ipcscope would leave it running, reparented to init.
+		 * SIGTERM, as stop_command sends, so that it can clean up.
+		 * (If we died before this line, getppid() says so.)
+		 */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent)
+			_exit(127);
 		if (s && bpf_map_update_elem(session_targets_fd(s), &self, &one,
 					     BPF_ANY))
 			err = errno;

@@ -91,6 +91,40 @@ def test_ipcscope_sigkill_leaves_no_bpf():
     no_bpf_left("BPF programs left loaded after SIGKILL")
 
 
+def test_command_dies_with_a_killed_ipcscope():
+    # SIGKILL leaves ipcscope no time to stop its command: the kernel does
+    # (PR_SET_PDEATHSIG), so it is not left running, reparented to init
+    marker = tmp("started")
+    proc = spawn([IPCSCOPE, "record", "--", "sh", "-c", f"touch {marker}; exec sleep 100"],
+                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not os.path.exists(marker):
+        assert time.monotonic() < deadline, "the command did not start"
+        time.sleep(0.05)
+    kids = children(proc.pid)
+    eq(len(kids), 1, "ipcscope's command")
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{kids[0]}") and not zombie(kids[0]):
+        assert time.monotonic() < deadline, \
+            f"the command {kids[0]} outlived a SIGKILLed ipcscope"
+        time.sleep(0.05)
+
+
+def children(pid):
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        return [int(c) for c in f.read().split()]
+
+
+def zombie(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
 def validate_tmpdirs():
     return {d for d in os.listdir("/tmp") if d.startswith("ipcscope-validate.")}
 
