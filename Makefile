@@ -35,10 +35,11 @@ PROBE_SKEL  := $(BUILD)/bpf/preempt_probe.skel.h
 # pure C: unit-tested without root; the rest of user/ uses libbpf
 PURE_SRCS   := user/util.c user/json.c user/hist.c user/model.c \
 	       user/options.c user/report.c user/jsonread.c user/claims.c \
-	       user/table.c user/graph.c user/top.c user/events.c user/verifier.c \
+	       user/table.c user/graph.c user/topview.c user/events.c user/verifier.c \
 	       user/outfile.c
-TOOL_SRCS   := $(PURE_SRCS) user/session.c user/runner.c user/record.c \
-	       user/validate.c user/check.c user/ipcscope.c
+TOOL_SRCS   := $(PURE_SRCS) user/session.c user/runner.c user/targets.c \
+	       user/record.c user/top.c user/trace.c user/validate.c user/check.c \
+	       user/ipcscope.c
 TOOL_OBJS   := $(patsubst user/%.c,$(BUILD)/user/%.o,$(TOOL_SRCS))
 UNIT_SRCS   := $(wildcard tests/unit/*.c)
 UNIT_OBJS   := $(patsubst %.c,$(BUILD)/asan/%.o,$(PURE_SRCS) $(UNIT_SRCS))

@@ -5,8 +5,8 @@
 
 /* Each takes its own argv (argv[0] is the subcommand) and returns the exit status. */
 int cmd_record(int argc, char **argv);
-int cmd_top(int argc, char **argv);	/* cmd_record with argv[0] "top" */
-int cmd_trace(int argc, char **argv);	/* cmd_record with argv[0] "trace" */
+int cmd_top(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 

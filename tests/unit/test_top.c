@@ -2,7 +2,7 @@
  * rows start at 0, idle rows are left out, processes counted once per
  * object), busiest first, and the screen with and without a terminal. */
 #include "test.h"
-#include "top.h"
+#include "topview.h"
 
 #include <stdlib.h>
 

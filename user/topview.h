@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * top.h - `ipcscope top`: rates per second between two snapshots of the
+ * topview.h - `ipcscope top`'s view: rates per second between two snapshots of the
  * maps, the busiest processes and IPC objects first. Pure: unit-tested.
  */
-#ifndef TOP_H
-#define TOP_H
+#ifndef TOPVIEW_H
+#define TOPVIEW_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -51,4 +51,4 @@ void top_free(struct top_view *v);
 void top_print(FILE *f, const struct top_view *v, const char *clock,
 	       unsigned rows, bool tty);
 
-#endif /* TOP_H */
+#endif /* TOPVIEW_H */

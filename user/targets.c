@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* targets.c - the targets of record, top and trace: see targets.h. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "targets.h"
+#include "util.h"
+
+#define TICK_NS		(200 * 1000000ULL)
+
+static int check_pids(const struct record_opts *o)
+{
+	for (int i = 0; i < o->npids; i++)
+		if (kill(o->pids[i], 0) && errno == ESRCH) {
+			errorf("no process with PID %d", (int)o->pids[i]);
+			return -ESRCH;
+		}
+	return 0;
+}
+
+#define CGROUP_SUPER_MAGIC	0x27e0eb
+#define CGROUP2_SUPER_MAGIC	0x63677270
+
+/*
+ * --cgroup PATH must be a cgroup directory. *v2: on cgroup v2 the kernel
+ * can check the processes that join it later; on v1 only those in it at
+ * the start, and their children, are followed.
+ */
+static int check_cgroup(const char *path, bool *v2)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	if (stat(path, &st)) {
+		errorf("--cgroup '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode) || statfs(path, &sfs) ||
+	    (sfs.f_type != CGROUP2_SUPER_MAGIC && sfs.f_type != CGROUP_SUPER_MAGIC)) {
+		errorf("--cgroup '%s' is not a cgroup directory (one under /sys/fs/cgroup)",
+		       path);
+		return -1;
+	}
+	*v2 = sfs.f_type == CGROUP2_SUPER_MAGIC;
+	if (!*v2) {
+		debugf("--cgroup %s is a cgroup v1 directory: processes that join it "
+		       "later are not followed\n", path);
+	}
+	return 0;
+}
+
+/* Follow every process in the cgroup at path and in the cgroups below it. */
+static int add_cgroup_procs(struct session *s, const char *path, int depth)
+{
+	char file[PATH_MAX];
+	struct dirent *de;
+	int n = 0, pid;
+	FILE *f;
+	DIR *d;
+
+	snprintf(file, sizeof(file), "%s/cgroup.procs", path);
+	f = fopen(file, "r");
+	while (f && fscanf(f, "%d", &pid) == 1)
+		if (pid != getpid() && !session_add_target(s, pid))
+			n++;
+	if (f)
+		fclose(f);
+	d = depth < 64 ? opendir(path) : NULL;
+	while (d && (de = readdir(d))) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		if ((size_t)snprintf(file, sizeof(file), "%s/%s", path, de->d_name) <
+		    sizeof(file))
+			n += add_cgroup_procs(s, file, depth + 1);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* Follow every running process named comm. */
+static int add_comm_procs(struct session *s, const char *comm)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d))) {
+		char path[64], name[COMM_LEN + 1];
+		int pid = atoi(de->d_name);
+		FILE *f;
+
+		if (pid <= 0 || pid == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(name, sizeof(name), f)) {
+			name[strcspn(name, "\n")] = '\0';
+			if (!strcmp(name, comm) && !session_add_target(s, pid))
+				n++;
+		}
+		fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static bool pids_gone(const struct session *s, const struct record_opts *o)
+{
+	/* no such process is the cheaper answer: the map walk only if not */
+	for (int i = 0; i < o->npids; i++)
+		if (!(kill(o->pids[i], 0) && errno == ESRCH) &&
+		    !session_proc_exited(s, o->pids[i]))
+			return false;
+	return o->npids > 0;
+}
+
+/*
+ * Should tracing stop? Waits up to wait_ns for a stop signal: Ctrl-C,
+ * SIGTERM, SIGHUP; or the command exited, or every -p process has.
+ */
+bool tracing_stop_check(struct tracing *t, uint64_t wait_ns)
+{
+	struct timespec ts = { wait_ns / 1000000000ULL, wait_ns % 1000000000ULL };
+	const struct record_opts *o = t->o;
+	int sig = sigtimedwait(&t->stop_set, NULL, &ts);
+
+	if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
+		return true;
+	if (t->c.pid) {
+		reap(&t->c, WNOHANG);
+		if (!t->c.running)
+			return true;
+	}
+	if (!o->command && !o->comm && !o->cgroup && pids_gone(t->s, o)) {
+		debugf("every target process has exited\n");
+		return true;
+	}
+	return false;
+}
+
+bool tracing_wait_until(struct tracing *t, uint64_t until)
+{
+	for (;;) {
+		uint64_t now = monotonic_ns(), wait = TICK_NS;
+
+		if (now >= until)
+			return false;
+		if (until - now < wait)
+			wait = until - now;
+		if (tracing_stop_check(t, wait))
+			return true;
+	}
+}
+
+uint64_t tracing_end_of_duration(const struct tracing *t)
+{
+	return t->o->duration_s > 0 ? t->start_ns + (uint64_t)(t->o->duration_s * 1e9)
+				    : UINT64_MAX;
+}
+
+int tracing_begin(struct tracing *t, struct record_opts *o, int argc, char **argv,
+		  const char *usage)
+{
+	char err[256];
+
+	memset(t, 0, sizeof(*t));
+	t->o = o;
+	t->cgroup_fd = -1;
+	t->c.exit_code = -1;
+	switch (record_opts_parse(o, argc, argv, err, sizeof(err))) {
+	case PARSE_HELP:
+		fputs(usage, stdout);
+		return 0;
+	case PARSE_ERROR:
+		errorf("%s", err);
+		return 2;
+	case PARSE_OK:
+		break;
+	}
+	verbose = o->verbose;
+	if (!have_bpf_caps()) {
+		errorf("tracing needs root (or CAP_BPF and CAP_PERFMON): run it with sudo");
+		return 1;
+	}
+	if (check_pids(o))
+		return 1;
+	if (o->cgroup && check_cgroup(o->cgroup, &t->cgroup_v2))
+		return 1;
+	if (o->command) {
+		int e = check_executable(o->command[0]);
+
+		if (e) {
+			errorf("cannot execute '%s': %s", o->command[0], strerror(-e));
+			return 1;
+		}
+	}
+	return -1;
+}
+
+static void iso_time(char *buf, size_t len, time_t when)
+{
+	struct tm tm;
+
+	gmtime_r(&when, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int tracing_start(struct tracing *t, struct session_config *cfg)
+{
+	const struct record_opts *o = t->o;
+	const struct probe_info *probes;
+
+	/* stop requests are taken synchronously, with sigtimedwait */
+	sigemptyset(&t->stop_set);
+	sigaddset(&t->stop_set, SIGINT);
+	sigaddset(&t->stop_set, SIGTERM);
+	sigaddset(&t->stop_set, SIGHUP);
+	sigaddset(&t->stop_set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &t->stop_set, &t->orig_mask);
+	t->mask_set = true;
+
+	cfg->all = o->all;
+	cfg->self = getpid();
+	cfg->comm = o->comm;
+	cfg->time_in_channel = o->time_in_channel;
+	if (t->cgroup_v2) {
+		t->cgroup_fd = open(o->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (t->cgroup_fd < 0) {
+			errorf("--cgroup '%s': %s", o->cgroup, strerror(errno));
+			return -1;
+		}
+	}
+	cfg->cgroup_fd = t->cgroup_fd;
+	if (session_open(&t->s, cfg))
+		return -1;
+	/* the running ones; the kernel adds those that exec or fork later */
+	if (o->comm)
+		debugf("--comm %s: %d running\n", o->comm, add_comm_procs(t->s, o->comm));
+	if (o->cgroup)
+		debugf("--cgroup %s: %d processes in it\n", o->cgroup,
+		       add_cgroup_procs(t->s, o->cgroup, 0));
+	for (int i = 0; i < o->npids; i++) {
+		int e = session_add_target(t->s, o->pids[i]);
+
+		if (e) {
+			errorf("cannot follow PID %d: %s", (int)o->pids[i], strerror(-e));
+			return -1;
+		}
+	}
+	if (!o->command || o->verbose) {
+		size_t n = session_probes(t->s, &probes), attached = 0, standby = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			attached += probes[i].attached;
+			standby += probes[i].standby;
+		}
+		/* tests wait for this line; users learn when to start their load */
+		fprintf(stderr, "ipcscope: tracing started (%zu of %zu probes attached), "
+			"Ctrl-C to stop\n", attached, n - standby);
+	}
+	t->start_ns = monotonic_ns();
+	iso_time(t->start_time, sizeof(t->start_time), time(NULL));
+	if (o->command && start_command(t->s, o->command, &t->orig_mask, &t->c))
+		return -1;
+	return 0;
+}
+
+void tracing_end(struct tracing *t)
+{
+	stop_command(&t->c);
+	session_close(t->s);
+	t->s = NULL;
+	if (t->cgroup_fd >= 0)
+		close(t->cgroup_fd);
+	t->cgroup_fd = -1;
+	if (t->mask_set)
+		sigprocmask(SIG_SETMASK, &t->orig_mask, NULL);
+	t->mask_set = false;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * targets.h - what record, top and trace share: the targets of a request
+ * (-p PIDs, --comm, --cgroup, -a, -- COMMAND) checked before anything is
+ * loaded, the session opened and told about them, the command run, the
+ * stop signals and conditions (Ctrl-C, SIGTERM, SIGHUP, the command's
+ * exit, every -p process gone, -d), and the end.
+ */
+#ifndef TARGETS_H
+#define TARGETS_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "options.h"
+#include "runner.h"
+#include "session.h"
+
+struct tracing {
+	const struct record_opts *o;
+	struct session *s;
+	struct child c;
+	sigset_t stop_set;	/* taken with sigtimedwait, never delivered */
+	sigset_t orig_mask;	/* restored at the end; the command gets it */
+	bool mask_set;
+	int cgroup_fd;		/* --cgroup on v2, for the kernel; -1 */
+	bool cgroup_v2;
+	uint64_t start_ns;	/* CLOCK_MONOTONIC when tracing started */
+	char start_time[32];	/* the same, ISO 8601 UTC */
+};
+
+/*
+ * A command's options (record_opts_parse; -v applied), then everything a
+ * user can get wrong about the targets, checked before anything is
+ * loaded: privileges, PIDs, the cgroup, the command. Returns -1 to go on,
+ * else the exit status: 0 after printing usage for --help, 2 after a bad
+ * option, 1 after a bad target (each said in one line).
+ */
+int tracing_begin(struct tracing *t, struct record_opts *o, int argc, char **argv,
+		  const char *usage);
+
+/*
+ * Blocks the stop signals, opens the session with cfg (its targets filled
+ * in from the request), follows the running targets, says that tracing
+ * started (unless a command is traced quietly), and starts the command.
+ * Prints why and returns -1 on failure; tracing_end undoes what was done.
+ */
+int tracing_start(struct tracing *t, struct session_config *cfg);
+
+/* Should tracing stop? Waits up to wait_ns for a stop signal. */
+bool tracing_stop_check(struct tracing *t, uint64_t wait_ns);
+/* Waits until the monotonic time until: false then; true to stop first. */
+bool tracing_wait_until(struct tracing *t, uint64_t until);
+/* When -d ends tracing (UINT64_MAX without -d). */
+uint64_t tracing_end_of_duration(const struct tracing *t);
+
+/* Stops the command, closes the session, restores the signal mask. */
+void tracing_end(struct tracing *t);
+
+#endif /* TARGETS_H */

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * topview.c - rates between two snapshots, and the screen `ipcscope top` shows.
+ * The counters only grow while a session runs, so a rate is the difference
+ * over the interval; a row missing from the earlier snapshot started at 0.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "table.h"
+#include "topview.h"
+#include "util.h"
+
+
+static const struct ipc_obj_row *find_obj(const struct snapshot *s,
+					  const struct ipc_obj_key *k)
+{
+	for (size_t i = 0; i < s->nobjs; i++)
+		if (!memcmp(&s->objs[i].key, k, sizeof(*k)))
+			return &s->objs[i];
+	return NULL;
+}
+
+static const struct ipc_ep_row *find_ep(const struct snapshot *s,
+					const struct ipc_ep_key *k)
+{
+	for (size_t i = 0; i < s->neps; i++)
+		if (!memcmp(&s->eps[i].key, k, sizeof(*k)))
+			return &s->eps[i];
+	return NULL;
+}
+
+static double rate(uint64_t now, uint64_t before, double dt)
+{
+	return now > before ? (now - before) / dt : 0;
+}
+
+static int cmp_proc(const void *a, const void *b)
+{
+	const struct top_proc *x = a, *y = b;
+
+	if (x->bytes != y->bytes)
+		return x->bytes < y->bytes ? 1 : -1;
+	if (x->calls != y->calls)
+		return x->calls < y->calls ? 1 : -1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int cmp_obj(const void *a, const void *b)
+{
+	const struct top_obj *x = a, *y = b;
+
+	if (x->bytes != y->bytes)
+		return x->bytes < y->bytes ? 1 : -1;
+	if (x->ops + x->faults != y->ops + y->faults)
+		return x->ops + x->faults < y->ops + y->faults ? 1 : -1;
+	return memcmp(&x->key, &y->key, sizeof(x->key));
+}
+
+int top_compute(struct top_view *v, const struct snapshot *prev,
+		const struct snapshot *cur, double dt)
+{
+	memset(v, 0, sizeof(*v));
+	v->interval_s = dt;
+	v->traced = cur->nprocs;
+	v->drops = snapshot_drops_total(cur) - snapshot_drops_total(prev);
+	if (dt <= 0)
+		dt = 1;
+	v->procs = calloc(cur->nprocs ? cur->nprocs : 1, sizeof(*v->procs));
+	v->objs = calloc(cur->nobjs ? cur->nobjs : 1, sizeof(*v->objs));
+	if (!v->procs || !v->objs) {
+		top_free(v);
+		return -1;
+	}
+	for (size_t i = 0; i < cur->nprocs; i++) {
+		const struct ipc_proc_row *c = &cur->procs[i];
+		const struct ipc_proc_row *p = snapshot_proc(prev, c->tgid, c->start);
+		struct ipc_proc zero = { 0 };
+		const struct ipc_proc *b = p ? &p->p : &zero;
+		struct top_proc *t = &v->procs[v->nprocs];
+
+		t->pid = c->tgid;
+		t->start = c->start;
+		snapshot_proc_label(cur, c->tgid, c->start, t->label, sizeof(t->label));
+		memcpy(t->comm, c->p.comm, sizeof(t->comm));
+		t->comm[sizeof(t->comm) - 1] = '\0';
+		t->exited = c->p.flags & IPC_PROC_EXITED;
+		t->syscalls = rate(c->p.syscalls, b->syscalls, dt);
+		t->switches = rate(c->p.vol_switches + c->p.invol_switches,
+				   b->vol_switches + b->invol_switches, dt);
+		t->faults = rate(c->p.page_faults, b->page_faults, dt);
+		for (size_t j = 0; j < cur->neps; j++) {
+			const struct ipc_ep_row *e = &cur->eps[j], *pe;
+
+			if (e->key.tgid != c->tgid || e->key.start != c->start)
+				continue;
+			pe = find_ep(prev, &e->key);
+			t->calls += rate(e->st.calls, pe ? pe->st.calls : 0, dt);
+			t->bytes += rate(e->st.bytes, pe ? pe->st.bytes : 0, dt);
+		}
+		if (t->calls > 0)
+			v->nprocs++;
+	}
+	for (size_t i = 0; i < cur->nobjs; i++) {
+		const struct ipc_obj_row *c = &cur->objs[i];
+		const struct ipc_obj_row *p = find_obj(prev, &c->key);
+		struct ipc_obj_stats zero = { 0 };
+		const struct ipc_obj_stats *b = p ? &p->st : &zero;
+		struct top_obj *t = &v->objs[v->nobjs];
+
+		t->key = c->key;
+		t->ops = rate(c->st.ops_in + c->st.ops_out + c->st.ops_other,
+			      b->ops_in + b->ops_out + b->ops_other, dt);
+		t->bytes = rate(c->st.bytes_in + c->st.bytes_out,
+				b->bytes_in + b->bytes_out, dt);
+		t->faults = rate(c->st.page_faults, b->page_faults, dt);
+		if (t->ops <= 0 && t->faults <= 0)
+			continue;
+		snapshot_obj_name(cur, &c->key, t->name, sizeof(t->name));
+		/* who used it in this interval */
+		for (size_t j = 0; j < cur->neps; j++) {
+			const struct ipc_ep_row *e = &cur->eps[j], *pe;
+			bool dup = false;
+
+			if (memcmp(&e->key.obj, &c->key, sizeof(c->key)))
+				continue;
+			pe = find_ep(prev, &e->key);
+			if (pe && pe->st.calls == e->st.calls)
+				continue;
+			/* the same process in another direction counts once */
+			for (size_t k = 0; k < j && !dup; k++) {
+				const struct ipc_ep_row *o = &cur->eps[k], *po;
+
+				if (o->key.tgid != e->key.tgid || o->key.start != e->key.start ||
+				    memcmp(&o->key.obj, &c->key, sizeof(c->key)))
+					continue;
+				po = find_ep(prev, &o->key);
+				dup = !po || po->st.calls != o->st.calls;
+			}
+			t->procs += !dup;
+		}
+		v->nobjs++;
+	}
+	qsort(v->procs, v->nprocs, sizeof(*v->procs), cmp_proc);
+	qsort(v->objs, v->nobjs, sizeof(*v->objs), cmp_obj);
+	return 0;
+}
+
+void top_free(struct top_view *v)
+{
+	free(v->procs);
+	free(v->objs);
+	v->procs = NULL;
+	v->objs = NULL;
+	v->nprocs = v->nobjs = 0;
+}
+
+static void fmt_rate(char *buf, size_t len, double r)
+{
+	snprintf(buf, len, r >= 100 || r == 0 ? "%.0f" : "%.1f", r);
+}
+
+static void fmt_byte_rate(char *buf, size_t len, double r)
+{
+	char b[24];
+
+	fmt_bytes(b, sizeof(b), (uint64_t)(r + 0.5));
+	snprintf(buf, len, "%s/s", b);
+}
+
+void top_print(FILE *f, const struct top_view *v, const char *clock,
+	       unsigned rows, bool tty)
+{
+	static const char *const ph[] = {
+		"PID", "COMM", "IPC CALLS/s", "IPC BYTES/s", "SYSCALLS/s", "CSW/s",
+		"FAULTS/s",
+	};
+	static const char *const oh[] = {
+		"OBJECT", "MECH", "KIND", "OPS/s", "BYTES/s", "FAULTS/s", "PROCS",
+	};
+	struct table t;
+
+	if (tty)
+		fputs("\033[H\033[2J", f);
+	fprintf(f, "ipcscope top  %s  last %.1f s  %zu of %zu processes did IPC",
+		clock, v->interval_s, v->nprocs, v->traced);
+	if (v->drops)
+		fprintf(f, "  %" PRIu64 " events dropped (a map is full)", v->drops);
+	fputs("\n\n", f);
+	if (!table_init(&t, 7, ph, "rlrrrrr")) {
+		for (size_t i = 0; i < v->nprocs && (!rows || i < rows); i++) {
+			const struct top_proc *p = &v->procs[i];
+			char c[5][40], comm[IPC_COMM_LEN + 4];
+
+			text_clean(comm, IPC_COMM_LEN, p->comm, IPC_COMM_LEN);
+			if (p->exited)
+				strcat(comm, " +");
+			fmt_rate(c[0], sizeof(c[0]), p->calls);
+			fmt_byte_rate(c[1], sizeof(c[1]), p->bytes);
+			fmt_rate(c[2], sizeof(c[2]), p->syscalls);
+			fmt_rate(c[3], sizeof(c[3]), p->switches);
+			fmt_rate(c[4], sizeof(c[4]), p->faults);
+			table_add(&t, (const char *const[]){ p->label, comm, c[0], c[1], c[2],
+							     c[3], c[4] });
+		}
+		table_print_text(&t, f, 0, false);
+		table_free(&t);
+	}
+	fputs("\n", f);
+	if (!table_init(&t, 7, oh, "lllrrrr")) {
+		for (size_t i = 0; i < v->nobjs && (!rows || i < rows); i++) {
+			const struct top_obj *o = &v->objs[i];
+			char c[3][40], procs[16];
+
+			fmt_rate(c[0], sizeof(c[0]), o->ops);
+			fmt_byte_rate(c[1], sizeof(c[1]), o->bytes);
+			fmt_rate(c[2], sizeof(c[2]), o->faults);
+			snprintf(procs, sizeof(procs), "%u", o->procs);
+			table_add(&t, (const char *const[]){ o->name,
+				ipc_mech_name(ipc_kind_mech(o->key.kind)),
+				ipc_kind_name(o->key.kind), c[0], c[1], c[2], procs });
+		}
+		table_print_text(&t, f, 0, false);
+		table_free(&t);
+	}
+	if (!tty)
+		fputs("\n", f);
+	fflush(f);
+}

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * trace.c - `ipcscope trace`: the targets as record takes them, each IPC
+ * operation printed as it happens (events.c writes the lines, text or
+ * NDJSON), then what arrived and what was lost, against what the maps
+ * counted.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "commands.h"
+#include "events.h"
+#include "options.h"
+#include "outfile.h"
+#include "targets.h"
+#include "util.h"
+
+/* `ipcscope trace`: where the events go */
+struct trace_out {
+	struct event_printer text;	/* stdout, unless --json - */
+	struct event_printer json;	/* --json */
+	bool use_text, use_json;
+};
+
+static int on_event(void *ctx, const struct ipc_event *e)
+{
+	struct trace_out *t = ctx;
+
+	if (t->use_text)
+		event_print(&t->text, e);
+	if (t->use_json)
+		event_print(&t->json, e);
+	return 0;
+}
+
+static bool trace_out_failed(const struct trace_out *t)
+{
+	return (t->use_text && ferror(t->text.out)) || (t->use_json && ferror(t->json.out));
+}
+
+/* the kernel wakes us for a batch: below it, events wait up to this */
+#define TRACE_POLL_MS	10
+#define TRACE_CHECK_NS	(100 * 1000000ULL)
+
+/*
+ * `ipcscope trace`: hand the ring buffer's events to the printers until
+ * tracing stops; then detach, take the last events, and compare what
+ * arrived and what was lost with what the maps counted. Returns the exit
+ * status.
+ */
+static int trace_loop(struct tracing *tr, struct trace_out *t)
+{
+	const struct record_opts *o = tr->o;
+	struct session *s = tr->s;
+	uint64_t end = tracing_end_of_duration(tr), next_check = 0;
+	uint64_t dropped, counted, events;
+	struct snapshot snap;
+	int n, status = 0;
+
+	if (t->use_text)
+		event_print_header(&t->text);
+	for (;;) {
+		uint64_t now;
+
+		n = session_poll_events(s, TRACE_POLL_MS);
+		if (n < 0 && n != -EINTR) {
+			errorf("cannot read the events' ring buffer: %s", strerror(-n));
+			status = 1;
+			break;
+		}
+		if (trace_out_failed(t))
+			break;
+		now = monotonic_ns();
+		if (now >= end)
+			break;
+		/* between bursts, not after each: a busy buffer comes first */
+		if (now >= next_check) {
+			if (tracing_stop_check(tr, 0))
+				break;
+			next_check = now + TRACE_CHECK_NS;
+		}
+	}
+	stop_command(&tr->c);
+	/* no event after this: what arrived and what was lost add up */
+	session_detach(s);
+	n = session_poll_events(s, 0);
+	if (n < 0 && !status) {
+		errorf("cannot read the events' ring buffer: %s", strerror(-n));
+		status = 1;
+	}
+	if (session_read(s, &snap))
+		return 1;
+	dropped = snap.drops[IPC_DROP_TRACE];
+	counted = events_counted(&snap, o->trace_kinds);
+	events = t->use_json ? t->json.events : t->text.events;
+	if (t->use_json)
+		event_print_summary(&t->json, dropped, counted);
+	if (t->use_text)
+		fflush(t->text.out);
+	if (t->use_json)
+		fflush(t->json.out);
+	if (trace_out_failed(t)) {
+		/* a reader that went away (| head) is not an error */
+		if (errno != EPIPE) {
+			errorf("cannot write the events: %s", strerror(errno));
+			status = 1;
+		}
+	}
+	trace_summary_text(stderr, events, dropped, counted, o->buffer_kb);
+	for (int i = 0; i < IPC_DROP_MAX; i++)
+		if (i != IPC_DROP_TRACE && snap.drops[i])
+			errorf("warning: %" PRIu64 " updates lost (%s)", snap.drops[i],
+			       ipc_drop_why(i));
+	/* lost to a full ring buffer, or never made: a run the kernel skipped */
+	if (!status && (dropped || snap.drops[IPC_DROP_SKIPPED_RUNS]) && o->fail_on_drop)
+		status = EXIT_EVENTS_LOST;
+	snapshot_free(&snap);
+	return status;
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	static char stdout_buf[1 << 20];
+	struct session_config cfg = { 0 };
+	struct trace_out tout = { 0 };
+	struct outfile json = { 0 };
+	struct record_opts o;
+	struct tracing t;
+	bool pipe_blocked = false;
+	sigset_t pipe_set;
+	int status, ret = 1;
+
+	status = tracing_begin(&t, &o, argc, argv, trace_usage);
+	if (status >= 0)
+		return status;
+	/* made (as a temporary file beside it) before anything runs, put in
+	   place only at the end, if all went well */
+	if (o.json_path && outfile_open(&json, o.json_path, "JSON", o.force))
+		return 1;
+	/* events come by the million: write them in big blocks */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
+	tout.use_json = json.f != NULL;
+	tout.use_text = !json.f || !outfile_is_stdout(&json);
+	if ((tout.use_text && event_printer_init(&tout.text, stdout, false, 0,
+						 session_obj_names, NULL)) ||
+	    (tout.use_json && event_printer_init(&tout.json, json.f, true, 0,
+						 session_obj_names, NULL))) {
+		errorf("out of memory");
+		goto out;
+	}
+	cfg.on_event = on_event;
+	cfg.event_ctx = &tout;
+	cfg.trace_kinds = o.trace_kinds;
+	cfg.buffer_kb = o.buffer_kb;
+	if (tracing_start(&t, &cfg))
+		goto out;
+	/* a reader that goes away (| head) is a write error, then a clean
+	   stop (blocked after the command started: it keeps the default) */
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &pipe_set, NULL);
+	pipe_blocked = true;
+	tout.text.lookup_ctx = tout.json.lookup_ctx = t.s;
+	/* times count from here; the probes attached first may have sent a
+	   few events already, with negative times */
+	tout.text.start_ns = tout.json.start_ns = t.start_ns;
+	ret = trace_loop(&t, &tout);
+out:
+	/* events lost (--fail-on-drop) is a result to keep, not an error */
+	if ((ret == 0 || ret == EXIT_EVENTS_LOST) && outfile_commit(&json))
+		ret = 1;
+	outfile_abort(&json);	/* not committed: an earlier file stays */
+	if (pipe_blocked) {
+		/* a SIGPIPE that came while it was blocked must not kill us
+		   when tracing_end restores the mask */
+		struct timespec zero = { 0, 0 };
+
+		while (sigtimedwait(&pipe_set, NULL, &zero) == SIGPIPE)
+			;
+	}
+	tracing_end(&t);
+	event_printer_free(&tout.text);
+	event_printer_free(&tout.json);
+	return ret;
+}
