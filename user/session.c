@@ -757,8 +757,9 @@ static void report_refusal(const struct session *s, int err)
 			       c->name, c->section, c->reason);
 		return;
 	}
-	errorf("cannot load BPF programs: %s (the kernel refused them; "
-	       "run with -v for the verifier's log)", strerror(-err));
+	errorf("cannot load BPF programs: %s (the kernel refused them; %s)",
+	       strerror(-err), verbose ? "libbpf's messages and the verifier's log "
+	       "are above" : "run with -v for the verifier's log");
 }
 
 size_t session_checks(const struct session *s, const struct prog_check **out)

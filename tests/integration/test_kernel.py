@@ -88,6 +88,14 @@ def test_a_chain_over_512_bytes_fails_check_and_names_the_program():
         lines = rec.stderr.strip().splitlines()
         eq(len(lines), 1, f"one error line: {rec.stderr}")
         assert "ipc_sys_enter" in lines[0] and "combined stack size" in lines[0], lines[0]
+        # with -v the verifier's whole log is printed, and the last line
+        # says so rather than asking for -v
+        rec = subprocess.run([exe, "record", "-v", "--", "true"], capture_output=True,
+                             text=True, timeout=120)
+        eq(rec.returncode, 1, "record -v's exit status with a program refused")
+        assert "combined stack size" in rec.stderr, rec.stderr[-2000:]
+        last = rec.stderr.strip().splitlines()[-1]
+        assert "are above" in last and "run with -v" not in last, last
     else:
         # this kernel took it (private stacks): check must not
         assert what.startswith("loaded:") and "OVER BUDGET" in what, what
