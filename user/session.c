@@ -197,57 +197,6 @@ static bool disabled_by_env(const char *prog_name)
 	return false;
 }
 
-/*
- * Per-segment page faults need bpf_find_vma (5.17+); without it the plain
- * tracepoint counts faults per process. Exactly one of the two is loaded.
- */
-static void pick_fault_probe(struct session *s)
-{
-	struct bpf_program *vma = s->skel->progs.ipc_fault_vma;
-	struct bpf_program *count = s->skel->progs.ipc_fault_count;
-	struct probe_info *vma_pi = NULL, *count_pi = NULL;
-
-	for (size_t i = 0; i < s->nprobes; i++) {
-		if (!strcmp(s->probes[i].name, bpf_program__section_name(vma)))
-			vma_pi = &s->probes[i];
-		if (!strcmp(s->probes[i].name, bpf_program__section_name(count)))
-			count_pi = &s->probes[i];
-	}
-	if (!vma_pi || !count_pi)
-		return;
-	/* the verifier says whether a tracepoint program may call it */
-	if (bpf_program__autoload(vma) &&
-	    libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_find_vma, NULL) != 1) {
-		bpf_program__set_autoload(vma, false);
-		snprintf(vma_pi->reason, sizeof(vma_pi->reason),
-			 "kernel lacks bpf_find_vma (Linux 5.17+): page faults "
-			 "counted per process, not per segment");
-	}
-	if (bpf_program__autoload(vma)) {
-		bpf_program__set_autoload(count, false);
-		count_pi->standby = true;
-		snprintf(count_pi->reason, sizeof(count_pi->reason),
-			 "fallback for %s, not needed", vma_pi->name);
-		return;
-	}
-	/* where shared mappings are matters only to the per-segment probe */
-	{
-		struct bpf_program *prog;
-		size_t i = 0;
-
-		bpf_object__for_each_program(prog, s->skel->obj) {
-			if (i < s->nprobes &&
-			    !strncmp(bpf_program__name(prog), "ipc_range_", 10) &&
-			    bpf_program__autoload(prog)) {
-				bpf_program__set_autoload(prog, false);
-				s->probes[i].standby = true;
-				snprintf(s->probes[i].reason, sizeof(s->probes[i].reason),
-					 "only needed with %s", vma_pi->name);
-			}
-			i++;
-		}
-	}
-}
 
 /*
  * The syscalls ipc_sys_enter hands to a mechanism, by this architecture's
@@ -305,7 +254,7 @@ static bool kernel_at_least(int major, int minor)
 
 /*
  * Does the verifier take an atomic add that returns the old value (BPF
- * ISA v3, Linux 5.12+)? A four-instruction socket filter says.
+ * ISA v3, Linux 5.12+)? A six-instruction socket filter says.
  */
 static bool probe_fetch_atomics(void)
 {
@@ -328,6 +277,12 @@ static bool probe_fetch_atomics(void)
 	return true;
 }
 
+static void *destroy_probe(void *p)
+{
+	preempt_probe_bpf__destroy(p);
+	return NULL;
+}
+
 /*
  * Does a tp_btf/sys_enter program run preemptible here? One program of its
  * own object, attached for one syscall of ours: it reads whether its task
@@ -335,12 +290,6 @@ static bool probe_fetch_atomics(void)
  * preemption where the program may be preempted (Linux 7.x). On an error,
  * false: what was the rule before.
  */
-static void *destroy_probe(void *p)
-{
-	preempt_probe_bpf__destroy(p);
-	return NULL;
-}
-
 static bool probe_preemptible_tp_btf(void)
 {
 	struct preempt_probe_bpf *p = preempt_probe_bpf__open();
@@ -381,9 +330,9 @@ void session_features(struct kernel_features *f)
 
 	if (!probed) {
 		known.btf = access("/sys/kernel/btf/vmlinux", R_OK) == 0;
-		known.task_btf = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACING,
-				BPF_FUNC_get_current_task_btf, NULL) == 1 ||
-			libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT,
+		/* libbpf probes no tracing program type: a tracepoint's
+		   answer stands for all (the helpers are the same) */
+		known.task_btf = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT,
 				BPF_FUNC_get_current_task_btf, NULL) == 1;
 		known.atomics = probe_fetch_atomics();
 		known.find_vma = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT,
@@ -438,6 +387,45 @@ static void stand_by(struct session *s, struct bpf_program *prog, const char *wh
 	if (pi) {
 		pi->standby = true;
 		snprintf(pi->reason, sizeof(pi->reason), "%s", why);
+	}
+}
+
+/*
+ * Per-segment page faults need bpf_find_vma (5.17+); without it the plain
+ * tracepoint counts faults per process. Exactly one of the two is loaded.
+ */
+static void pick_fault_probe(struct session *s)
+{
+	struct bpf_program *vma = s->skel->progs.ipc_fault_vma;
+	struct bpf_program *count = s->skel->progs.ipc_fault_count;
+	struct probe_info *vma_pi = probe_of(s, vma), *count_pi = probe_of(s, count);
+	struct kernel_features kf;
+	struct bpf_program *prog;
+
+	if (!vma_pi || !count_pi)
+		return;
+	session_features(&kf);
+	if (bpf_program__autoload(vma) && !kf.find_vma) {
+		bpf_program__set_autoload(vma, false);
+		snprintf(vma_pi->reason, sizeof(vma_pi->reason),
+			 "kernel lacks bpf_find_vma (Linux 5.17+): page faults "
+			 "counted per process, not per segment");
+	}
+	if (bpf_program__autoload(vma)) {
+		bpf_program__set_autoload(count, false);
+		count_pi->standby = true;
+		snprintf(count_pi->reason, sizeof(count_pi->reason),
+			 "fallback for %s, not needed", vma_pi->name);
+		return;
+	}
+	/* where shared mappings are matters only to the per-segment probe */
+	bpf_object__for_each_program(prog, s->skel->obj) {
+		char why[128];
+
+		if (strncmp(bpf_program__name(prog), "ipc_range_", 10))
+			continue;
+		snprintf(why, sizeof(why), "only needed with %s", vma_pi->name);
+		stand_by(s, prog, why);
 	}
 }
 

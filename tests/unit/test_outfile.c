@@ -30,6 +30,17 @@ static const char *slurp(const char *path)
 	return buf;
 }
 
+/* A file with text in it, as an earlier run (or someone else) left it */
+static bool put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return false;
+	fputs(text, f);
+	return fclose(f) == 0;
+}
+
 static int entries(const char *dir)
 {
 	char cmd[512];
@@ -74,13 +85,9 @@ TEST(outfile_abort_keeps_the_earlier_file)
 {
 	char dir[64], path[128];
 	struct outfile o;
-	FILE *f;
 
 	scratch(dir, sizeof(dir), path, sizeof(path), "r.json");
-	f = fopen(path, "w");
-	ASSERT_TRUE(f != NULL);
-	fputs("earlier", f);
-	fclose(f);
+	ASSERT_TRUE(put(path, "earlier"));
 	ASSERT_EQ_I64(outfile_open(&o, path, "JSON", false), 0);
 	fputs("half of a new one", o.f);
 	outfile_abort(&o);
@@ -94,13 +101,9 @@ TEST(outfile_failed_commit_keeps_the_earlier_file)
 {
 	char dir[64], path[128];
 	struct outfile o;
-	FILE *f;
 
 	scratch(dir, sizeof(dir), path, sizeof(path), "r.json");
-	f = fopen(path, "w");
-	ASSERT_TRUE(f != NULL);
-	fputs("earlier", f);
-	fclose(f);
+	ASSERT_TRUE(put(path, "earlier"));
 	ASSERT_EQ_I64(outfile_open(&o, path, "JSON", false), 0);
 	fputs("new", o.f);
 	unlink(o.tmp);				/* the rename can only fail now */
@@ -114,14 +117,10 @@ TEST(outfile_refuses_a_link_unless_forced)
 	char dir[64], path[128], target[160];
 	struct outfile o;
 	struct stat st;
-	FILE *f;
 
 	scratch(dir, sizeof(dir), path, sizeof(path), "link.json");
 	snprintf(target, sizeof(target), "%s/precious", dir);
-	f = fopen(target, "w");
-	ASSERT_TRUE(f != NULL);
-	fputs("root's", f);
-	fclose(f);
+	ASSERT_TRUE(put(target, "root's"));
 	ASSERT_EQ_I64(symlink(target, path), 0);
 	ASSERT_EQ_I64(outfile_open(&o, path, "JSON", false), -1);
 	ASSERT_EQ_I64(entries(dir), 2);		/* nothing made */
