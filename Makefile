@@ -36,7 +36,7 @@ PROBE_SKEL  := $(BUILD)/bpf/preempt_probe.skel.h
 PURE_SRCS   := user/util.c user/json.c user/hist.c user/model.c \
 	       user/options.c user/report.c user/jsonread.c user/claims.c \
 	       user/table.c user/graph.c user/topview.c user/events.c user/verifier.c \
-	       user/outfile.c
+	       user/outfile.c user/utf8.c
 TOOL_SRCS   := $(PURE_SRCS) user/session.c user/runner.c user/targets.c \
 	       user/record.c user/top.c user/trace.c user/validate.c user/check.c \
 	       user/ipcscope.c
@@ -145,9 +145,9 @@ $(BUILD)/user/session.o: $(SKEL) $(PROBE_SKEL)
 $(BUILD)/ipcscope: $(TOOL_OBJS)
 	$(CC) $(CFLAGS) -pthread -o $@ $^ -lbpf -lelf -lz
 
-$(BUILD)/workloads/%: workloads/%.c workloads/common.c workloads/common.h | $(DEPS_STAMP)
+$(BUILD)/workloads/%: workloads/%.c workloads/common.c workloads/common.h user/utf8.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $< workloads/common.c
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $< workloads/common.c user/utf8.c
 
 $(BUILD)/asan/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "claims.h"
+#include "utf8.h"
 
 #define NFIELDS 8
 
@@ -124,44 +125,6 @@ static const char *clip(char buf[QUOTE_MAX + 4], const char *s)
 	memcpy(buf, s, len);
 	memcpy(buf + len, "...", 4);
 	return buf;
-}
-
-/* 0 if s[0..len) is well-formed UTF-8 (no overlong forms, surrogates or
- * code points past U+10FFFF), else the 1-based byte offset of the first
- * bad sequence. */
-static size_t utf8_error(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = s[i];
-		size_t need;
-		uint32_t cp, min;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			need = 1, cp = c & 0x1f, min = 0x80;
-		} else if ((c & 0xf0) == 0xe0) {
-			need = 2, cp = c & 0x0f, min = 0x800;
-		} else if ((c & 0xf8) == 0xf0) {
-			need = 3, cp = c & 0x07, min = 0x10000;
-		} else {
-			return i + 1;
-		}
-		if (len - i <= need)
-			return i + 1;
-		for (size_t k = 1; k <= need; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return i + 1;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return i + 1;
-		i += need + 1;
-	}
-	return 0;
 }
 
 static bool is_blank(char c)

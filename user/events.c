@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "events.h"
+#include "utf8.h"
 #include "json.h"
 #include "util.h"
 
@@ -319,8 +320,8 @@ static void put_json_str(struct line *l, const char *str, size_t max)
 		size_t n;
 
 		if (c >= 0x80) {
-			n = utf8_seq_len(s);
-			if (n && s + n <= end) {
+			n = utf8_seq_len(s, (size_t)(end - s));
+			if (n) {
 				put_mem(l, (const char *)s, n);
 				s += n;
 			} else {

@@ -14,6 +14,7 @@
 #include "json.h"
 #include "report.h"
 #include "util.h"
+#include "utf8.h"
 
 #define GRAPH_SCHEMA_VERSION 1
 
@@ -546,12 +547,13 @@ void graph_free(struct graph *g)
 void graph_dot_escape(FILE *out, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	const unsigned char *end = s + strlen(str);
 
 	while (*s) {
 		size_t n;
 
 		if (*s >= 0x80) {
-			n = utf8_seq_len(s);
+			n = utf8_seq_len(s, (size_t)(end - s));
 			if (n) {
 				fwrite(s, 1, n, out);
 				s += n;

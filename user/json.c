@@ -1,5 +1,6 @@
 /* json.c - streaming JSON writer (see json.h for the output format). */
 #include "json.h"
+#include "utf8.h"
 
 #include <inttypes.h>
 #include <locale.h>
@@ -123,42 +124,11 @@ void jw_array_end(struct json_writer *jw)
 	jw_end(jw, JW_ARRAY, ']');
 }
 
-/* The NUL terminator is never a continuation byte, so the look-ahead cannot
- * run past the end of the string. */
-size_t utf8_seq_len(const unsigned char *s)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-	size_t n;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	/* Only the second byte has a narrowed range, depending on the lead. */
-	if (c == 0xe0)
-		lo = 0xa0;              /* overlong */
-	else if (c == 0xed)
-		hi = 0x9f;              /* UTF-16 surrogates */
-	else if (c == 0xf0)
-		lo = 0x90;              /* overlong */
-	else if (c == 0xf4)
-		hi = 0x8f;              /* above U+10FFFF */
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return n;
-}
-
 static void jw_write_string(FILE *out, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	const unsigned char *run = s;   /* bytes that need no escaping */
+	const unsigned char *end = s + strlen(str);
 
 	fputc('"', out);
 	while (*s) {
@@ -168,7 +138,7 @@ static void jw_write_string(FILE *out, const char *str)
 		size_t n = 1;
 
 		if (c >= 0x80) {
-			n = utf8_seq_len(s);
+			n = utf8_seq_len(s, (size_t)(end - s));
 			if (n) {
 				s += n;
 				continue;

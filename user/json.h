@@ -54,11 +54,6 @@ void jw_double(struct json_writer *jw, double v);
 void jw_bool(struct json_writer *jw, bool v);
 void jw_null(struct json_writer *jw);
 
-/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlongs,
- * surrogates or code points above U+10FFFF), or 0 if the byte at s does not
- * start one. s is NUL-terminated. The DOT writer (graph.c) uses it too. */
-size_t utf8_seq_len(const unsigned char *s);
-
 /* Key + value in one call, for readability at call sites. */
 void jw_kv_string(struct json_writer *jw, const char *key, const char *s);
 void jw_kv_uint(struct json_writer *jw, const char *key, uint64_t v);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include "util.h"
+#include "utf8.h"
 
 bool verbose;
 
@@ -113,28 +114,13 @@ uint64_t monotonic_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* Bytes of the valid UTF-8 sequence at s (at most n), 0 if there is none. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+/* Bytes of the printable UTF-8 character at s (at most n), 0 if none:
+ * well-formed, and not a C1 control (U+0080-U+009F, lead byte 0xc2). */
+static size_t printable_utf8_len(const unsigned char *s, size_t n)
 {
-	size_t want;
-	uint32_t cp;
+	size_t k = utf8_seq_len(s, n);
 
-	if (s[0] < 0xc2 || s[0] > 0xf4)
-		return 0;
-	want = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
-	if (want > n)
-		return 0;
-	cp = s[0] & (0x3f >> (want - 1));
-	for (size_t i = 1; i < want; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* overlong, surrogates, beyond U+10FFFF, and C1 controls */
-	if ((want == 3 && cp < 0x800) || (want == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff || cp < 0xa0)
-		return 0;
-	return want;
+	return k == 2 && s[0] == 0xc2 && s[1] < 0xa0 ? 0 : k;
 }
 
 void text_clean(char *dst, size_t len, const char *src, size_t srclen)
@@ -147,7 +133,7 @@ void text_clean(char *dst, size_t len, const char *src, size_t srclen)
 	while (n < srclen && s[n])
 		n++;
 	while (i < n && j + 1 < len) {
-		size_t k = s[i] >= 0x80 ? utf8_len(s + i, n - i) : 0;
+		size_t k = s[i] >= 0x80 ? printable_utf8_len(s + i, n - i) : 0;
 
 		if (k) {
 			if (j + k >= len)

@@ -163,37 +163,6 @@ void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-int utf8_valid(const unsigned char *s)
-{
-	while (*s) {
-		uint32_t c = *s, min;
-		int n;
-
-		if (c < 0x80) {
-			s++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			n = 1, min = 0x80, c &= 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			n = 2, min = 0x800, c &= 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			n = 3, min = 0x10000, c &= 0x07;
-		} else {
-			return 0;
-		}
-		/* A NUL fails the continuation test, so this never overruns. */
-		for (int k = 1; k <= n; k++) {
-			if ((s[k] & 0xc0) != 0x80)
-				return 0;
-			c = (c << 6) | (s[k] & 0x3f);
-		}
-		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			return 0;
-		s += n + 1;
-	}
-	return 1;
-}
-
 int temp_dir_template(char *buf, size_t size, const char *dir,
 		      const char **base, int *base_len)
 {

@@ -77,8 +77,6 @@ int close_out(FILE *f);
 /* s as a JSON string: quotes and backslashes escaped, controls as \uXXXX. */
 void json_string(FILE *f, const char *s);
 
-/* Whether s is valid UTF-8 (paths go into the JSON verbatim). */
-int utf8_valid(const unsigned char *s);
 
 /*
  * Writes the mkdtemp template "DIR/ipcscope-NAME.XXXXXX" (NAME: the

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "utf8.h"
 
 const char workload_name[] = "pipe";
 
@@ -270,7 +271,7 @@ static void prepare_fifo_paths(const struct config *cfg)
 	if (temp_dir_template(g_dir, sizeof(g_dir), cfg->fifo_dir, &base,
 			      &len) < 0)
 		usage_error("--fifo-dir: path too long");
-	if (!utf8_valid((const unsigned char *)g_dir))
+	if (utf8_error((const unsigned char *)g_dir, strlen(g_dir)))
 		usage_error("--fifo-dir: '%.*s' is not valid UTF-8", len, base);
 }
 

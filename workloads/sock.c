@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "utf8.h"
 
 const char workload_name[] = "sock";
 
@@ -416,7 +417,7 @@ static void prepare_paths(void)
 			    "(%zu bytes at most); set TMPDIR to a shorter "
 			    "directory", len, base,
 			    sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
-	if (!utf8_valid((const unsigned char *)g_dir))
+	if (utf8_error((const unsigned char *)g_dir, strlen(g_dir)))
 		usage_error("$TMPDIR '%.*s' is not valid UTF-8", len, base);
 }
 
