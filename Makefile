@@ -36,7 +36,7 @@ PROBE_SKEL  := $(BUILD)/bpf/preempt_probe.skel.h
 PURE_SRCS   := user/util.c user/json.c user/hist.c user/model.c \
 	       user/options.c user/report.c user/jsonread.c user/claims.c \
 	       user/table.c user/graph.c user/topview.c user/events.c user/verifier.c \
-	       user/outfile.c user/utf8.c
+	       user/outfile.c user/utf8.c user/snapshot.c user/channels.c user/objname.c
 TOOL_SRCS   := $(PURE_SRCS) user/session.c user/runner.c user/targets.c \
 	       user/record.c user/top.c user/trace.c user/validate.c user/check.c \
 	       user/ipcscope.c

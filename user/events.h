@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "model.h"
+#include "snapshot.h"
 
 /* trace_kinds for every kind and signals: what `trace` streams without -m */
 uint32_t trace_kinds_all(void);

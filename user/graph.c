@@ -49,34 +49,17 @@ const char *graph_render_type(enum graph_format f)
 struct builder {
 	struct graph *g;
 	const struct snapshot *s;
-	size_t cap_nodes, cap_edges;
 	int err;
 };
 
-static void *grow(void *rows, size_t *cap, size_t n, size_t size)
-{
-	void *p;
-
-	if (n < *cap)
-		return rows;
-	p = realloc(rows, (*cap ? *cap * 2 : 16) * size);
-	if (p)
-		*cap = *cap ? *cap * 2 : 16;
-	return p;
-}
-
 static struct graph_node *add_node(struct builder *b)
 {
-	struct graph_node *rows = grow(b->g->nodes, &b->cap_nodes, b->g->nnodes,
-				       sizeof(*rows));
+	struct graph_node *n = grow_rows((void **)&b->g->nodes, &b->g->nnodes,
+					 sizeof(*n));
 
-	if (!rows) {
+	if (!n)
 		b->err = -ENOMEM;
-		return NULL;
-	}
-	b->g->nodes = rows;
-	memset(&rows[b->g->nnodes], 0, sizeof(*rows));
-	return &rows[b->g->nnodes++];
+	return n;
 }
 
 /* The node of process (pid, start): a reused pid is two processes. */
@@ -121,18 +104,15 @@ static ssize_t obj_node(struct builder *b, const struct ipc_obj_key *key)
 static struct graph_edge *add_edge(struct builder *b, enum graph_edge_type type,
 				   ssize_t from, ssize_t to, uint32_t kind)
 {
-	struct graph_edge *rows, *e;
+	struct graph_edge *e;
 
 	if (from < 0 || to < 0)
 		return NULL;	/* b->err is set */
-	rows = grow(b->g->edges, &b->cap_edges, b->g->nedges, sizeof(*rows));
-	if (!rows) {
+	e = grow_rows((void **)&b->g->edges, &b->g->nedges, sizeof(*e));
+	if (!e) {
 		b->err = -ENOMEM;
 		return NULL;
 	}
-	b->g->edges = rows;
-	e = &rows[b->g->nedges++];
-	memset(e, 0, sizeof(*e));
 	e->type = type;
 	e->from = from;
 	e->to = to;
@@ -146,13 +126,11 @@ struct obj_eps {
 	size_t n[IPC_DIR_FAULT + 1];
 };
 
-static void obj_eps(const struct snapshot *s, const struct ipc_obj_key *key,
+static void obj_eps(const struct snapshot *s, const struct ipc_obj_row *o,
 		    struct obj_eps *out)
 {
-	size_t first, n = snapshot_obj_eps(s, key, &first);
-
 	memset(out, 0, sizeof(*out));
-	for (size_t i = first; i < first + n; i++) {
+	for (size_t i = o->ep_first; i < o->ep_first + o->neps; i++) {
 		uint32_t d = s->eps[i].key.dir;
 
 		if (d > IPC_DIR_FAULT)
@@ -273,10 +251,10 @@ static void channel_edges(struct builder *b, const struct ipc_channel *c, bool *
 	ssize_t node;
 
 	done[c->a] = true;
-	obj_eps(b->s, ka, &ea);
+	obj_eps(b->s, &b->s->objs[c->a], &ea);
 	if (kb) {
 		done[c->b] = true;
-		obj_eps(b->s, kb, &eb);
+		obj_eps(b->s, &b->s->objs[c->b], &eb);
 	}
 	if (kb && one_to_one(ea.n[IPC_DIR_IN], eb.n[IPC_DIR_OUT]) &&
 	    one_to_one(eb.n[IPC_DIR_IN], ea.n[IPC_DIR_OUT]) &&
@@ -309,11 +287,12 @@ static void channel_edges(struct builder *b, const struct ipc_channel *c, bool *
 		object_edges(b, kb, &eb, node);
 }
 
-static void pipe_or_object_edges(struct builder *b, const struct ipc_obj_key *key)
+static void pipe_or_object_edges(struct builder *b, const struct ipc_obj_row *o)
 {
+	const struct ipc_obj_key *key = &o->key;
 	struct obj_eps eps;
 
-	obj_eps(b->s, key, &eps);
+	obj_eps(b->s, o, &eps);
 	if (key->kind == IPC_KIND_FUTEX && obj_procs(&eps) <= 1) {
 		b->g->private_futexes++;
 		return;
@@ -503,24 +482,18 @@ static int order_nodes(struct graph *g)
 int graph_build(struct graph *g, const struct snapshot *s)
 {
 	struct builder b = { .g = g, .s = s };
-	struct ipc_channel *ch = NULL;
-	size_t nch = snapshot_channels(s, &ch);
 	bool *done = calloc(s->nobjs ? s->nobjs : 1, sizeof(*done));
 
 	memset(g, 0, sizeof(*g));
-	if (!ch || !done) {
-		free(ch);
-		free(done);
+	if (!done)
 		return -ENOMEM;
-	}
-	for (size_t i = 0; i < nch && !b.err; i++)
-		channel_edges(&b, &ch[i], done);
+	for (size_t i = 0; i < s->nchannels && !b.err; i++)
+		channel_edges(&b, &s->channels[i], done);
 	for (size_t i = 0; i < s->nobjs && !b.err; i++)
 		if (!done[i])
-			pipe_or_object_edges(&b, &s->objs[i].key);
+			pipe_or_object_edges(&b, &s->objs[i]);
 	if (!b.err)
 		signal_edges(&b);
-	free(ch);
 	free(done);
 	if (!b.err)
 		b.err = order_nodes(g);

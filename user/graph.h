@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "model.h"
+#include "snapshot.h"
 
 enum graph_format {
 	GRAPH_FORMAT_NONE = 0,	/* an extension we do not know */

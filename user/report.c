@@ -164,7 +164,7 @@ static void print_ops(FILE *out, const struct snapshot *s)
 /* Shared memory moves no payload through syscalls: say so, with the faults. */
 static void print_shm_summary(FILE *out, const struct snapshot *s)
 {
-	struct ipc_copies c;
+	const struct ipc_copies *c = &s->copies[IPC_MECH_SHM];
 	uint64_t faults = 0, segments = 0;
 
 	for (size_t i = 0; i < s->nobjs; i++)
@@ -174,10 +174,9 @@ static void print_shm_summary(FILE *out, const struct snapshot *s)
 		}
 	if (!segments)
 		return;
-	snapshot_copies(s, IPC_MECH_SHM, &c);
 	fprintf(out, "  shm: %" PRIu64 " bytes of payload through syscalls, %" PRIu64
 		" page faults in %" PRIu64 " shared segment(s): the data is mapped, not copied\n",
-		c.user_to_kernel + c.kernel_to_user, faults, segments);
+		c->user_to_kernel + c->kernel_to_user, faults, segments);
 }
 
 static void print_copies(FILE *out, const struct snapshot *s)
@@ -185,10 +184,9 @@ static void print_copies(FILE *out, const struct snapshot *s)
 	bool header = false;
 
 	for (int m = 0; m < IPC_MECH_MAX; m++) {
-		struct ipc_copies c;
+		const struct ipc_copies c = s->copies[m];
 		double per;
 
-		snapshot_copies(s, m, &c);
 		if (!c.payload && !c.kernel_to_user)
 			continue;
 		if (!header) {
@@ -222,15 +220,15 @@ static const char *const role_labels[] = {
 
 /* One line per role: "      reads/receives: 7337 pipe (1001), 7338 cat (3)" */
 static void print_peers(FILE *out, const struct snapshot *s,
-			const struct ipc_obj_key *k, uint32_t dir)
+			const struct ipc_obj_row *o, uint32_t dir)
 {
 	int shown = 0, more = 0;
 	char who[64];
 
-	for (size_t i = 0; i < s->neps; i++) {
+	for (size_t i = o->ep_first; i < o->ep_first + o->neps; i++) {
 		const struct ipc_ep_row *e = &s->eps[i];
 
-		if (!ipc_obj_key_eq(&e->key.obj, k) || e->key.dir != dir)
+		if (e->key.dir != dir)
 			continue;
 		if (shown == MAX_PEERS_SHOWN) {
 			more++;
@@ -250,14 +248,16 @@ static void print_peers(FILE *out, const struct snapshot *s,
 }
 
 /* "      types sent/received: 1: 100/100, 2: 100/100; msgrcv asked for: any 50, 1 50" */
-static void print_msgtypes(FILE *out, const struct snapshot *s, uint64_t msqid)
+static void print_msgtypes(FILE *out, const struct snapshot *s,
+			   const struct ipc_obj_row *o)
 {
+	const struct ipc_msgtype_row *mt = s->msgtypes + o->mt_first;
 	int shown = 0, asked = 0;
 
-	for (size_t i = 0; i < s->nmsgtypes; i++) {
-		const struct ipc_msgtype_row *r = &s->msgtypes[i];
+	for (size_t i = 0; i < o->nmts; i++) {
+		const struct ipc_msgtype_row *r = &mt[i];
 
-		if (r->key.msqid != msqid || (!r->st.sent && !r->st.received))
+		if (!r->st.sent && !r->st.received)
 			continue;
 		fprintf(out, "%s%lld: %" PRIu64 "/%" PRIu64,
 			shown++ ? ", " : "      message types sent/received: ",
@@ -266,10 +266,10 @@ static void print_msgtypes(FILE *out, const struct snapshot *s, uint64_t msqid)
 	}
 	if (shown)
 		fputc('\n', out);
-	for (size_t i = 0; i < s->nmsgtypes; i++) {
-		const struct ipc_msgtype_row *r = &s->msgtypes[i];
+	for (size_t i = 0; i < o->nmts; i++) {
+		const struct ipc_msgtype_row *r = &mt[i];
 
-		if (r->key.msqid != msqid || !r->st.requested)
+		if (!r->st.requested)
 			continue;
 		if (r->key.mtype)
 			fprintf(out, "%s%lld x%" PRIu64, asked++ ? ", " :
@@ -307,9 +307,8 @@ static void print_objects(FILE *out, const struct snapshot *s, unsigned top)
 			(uint64_t)o->st.bytes_out, (uint64_t)o->st.ops_other,
 			(uint64_t)o->st.page_faults);
 		for (uint32_t dir = IPC_DIR_IN; dir <= IPC_DIR_FAULT; dir++)
-			print_peers(out, s, &o->key, dir);
-		if (o->key.kind == IPC_KIND_SYSV_MSQ)
-			print_msgtypes(out, s, o->key.ino);
+			print_peers(out, s, o, dir);
+		print_msgtypes(out, s, o);
 	}
 	for (size_t i = shown; i < s->nobjs; i++)
 		rest_ops += s->objs[i].st.ops_in + s->objs[i].st.ops_out +
@@ -320,17 +319,15 @@ static void print_objects(FILE *out, const struct snapshot *s, unsigned top)
 }
 
 /*
- * Is eps[i] the first row of object k for its process? A process has a row
- * per direction; the object's rows are consecutive (s is sorted).
+ * Is eps[i], a row of object o, its process's first row of o? A process
+ * has a row per direction.
  */
-static bool first_ep_of_proc(const struct snapshot *s, const struct ipc_obj_key *k,
+static bool first_ep_of_proc(const struct snapshot *s, const struct ipc_obj_row *o,
 			     size_t i)
 {
 	const struct ipc_ep_key *e = &s->eps[i].key;
 
-	if (!ipc_obj_key_eq(&e->obj, k))
-		return false;
-	for (size_t j = i; j-- > 0 && ipc_obj_key_eq(&s->eps[j].key.obj, k);)
+	for (size_t j = o->ep_first; j < i; j++)
 		if (s->eps[j].key.tgid == e->tgid && s->eps[j].key.start == e->start)
 			return false;
 	return true;
@@ -338,17 +335,17 @@ static bool first_ep_of_proc(const struct snapshot *s, const struct ipc_obj_key 
 
 /* "1234 nginx, 1235 nginx" for the processes that used one socket */
 static void end_procs(char *buf, size_t len, const struct snapshot *s,
-		      const struct ipc_obj_key *k)
+		      const struct ipc_obj_row *o)
 {
 	size_t used = 0;
 	int shown = 0;
 	char who[64];
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < s->neps && used < len; i++) {
+	for (size_t i = o->ep_first; i < o->ep_first + o->neps && used < len; i++) {
 		const struct ipc_ep_row *e = &s->eps[i];
 
-		if (!first_ep_of_proc(s, k, i))
+		if (!first_ep_of_proc(s, o, i))
 			continue;
 		proc_text(who, sizeof(who), s, e->key.tgid, e->key.start);
 		used += snprintf(buf + used, len - used, "%s%s", shown++ ? ", " : "", who);
@@ -359,19 +356,19 @@ static void end_procs(char *buf, size_t len, const struct snapshot *s,
 
 static void print_channels(FILE *out, const struct snapshot *s)
 {
-	struct ipc_channel *ch;
-	size_t n = snapshot_channels(s, &ch);
+	const struct ipc_channel *ch = s->channels;
+	size_t n = s->nchannels;
 
 	if (n)
 		fprintf(out, "\nSOCKET CHANNELS, by bytes (both ends paired; bytes sent from each end)\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct ipc_obj_row *a = &s->objs[ch[i].a];
 		const struct ipc_obj_row *b = ch[i].b >= 0 ? &s->objs[ch[i].b] : NULL;
-		const struct ipc_sock_info *si = snapshot_sock(s, &a->key);
+		const struct ipc_sock_info *si = a->sock;
 		char name[128], procs[160];
 
 		snapshot_obj_name(s, &a->key, name, sizeof(name));
-		end_procs(procs, sizeof(procs), s, &a->key);
+		end_procs(procs, sizeof(procs), s, a);
 		fprintf(out, "  %-14s %s%s\n", ipc_kind_name(a->key.kind),
 			si && ipc_sock_loopback(si) ? "loopback" : "remote",
 			b ? "" : ", other end not traced");
@@ -380,11 +377,10 @@ static void print_channels(FILE *out, const struct snapshot *s)
 		if (!b)
 			continue;
 		snapshot_obj_name(s, &b->key, name, sizeof(name));
-		end_procs(procs, sizeof(procs), s, &b->key);
+		end_procs(procs, sizeof(procs), s, b);
 		fprintf(out, "    B %-44s %-30s sent %12" PRIu64 " B, received %12" PRIu64 " B\n",
 			name, procs, (uint64_t)b->st.bytes_in, (uint64_t)b->st.bytes_out);
 	}
-	free(ch);
 }
 
 /* "  pipe  anon        1000  12.0 us  16.4 us  32.8 us   0  0  pipe:[123]" */
@@ -424,7 +420,7 @@ static void print_chan_time(FILE *out, const struct snapshot *s, unsigned top)
 			print_chan_row(out, ipc_mech_name(ipc_kind_mech(kind)),
 				       ipc_kind_name(kind), &sum, "(all)");
 	for (size_t i = 0; i < s->nobjs; i++) {
-		const struct ipc_chan_stats *c = snapshot_chan(s, &s->objs[i].key);
+		const struct ipc_chan_stats *c = s->objs[i].chan;
 		char name[96];
 
 		if (!c)
@@ -670,10 +666,9 @@ static void json_copies(struct json_writer *jw, const struct snapshot *s)
 	jw_key(jw, "copies");
 	jw_array_begin(jw);
 	for (int m = 0; m < IPC_MECH_MAX; m++) {
-		struct ipc_copies c;
+		const struct ipc_copies c = s->copies[m];
 		double per;
 
-		snapshot_copies(s, m, &c);
 		per = ipc_copies_per_byte(&c);
 		jw_object_begin(jw);
 		jw_kv_string(jw, "mechanism", ipc_mech_name(m));
@@ -692,13 +687,13 @@ static void json_copies(struct json_writer *jw, const struct snapshot *s)
 }
 
 static void json_peers(struct json_writer *jw, const struct snapshot *s,
-		       const struct ipc_obj_key *k, uint32_t dir)
+		       const struct ipc_obj_row *o, uint32_t dir)
 {
 	jw_array_begin(jw);
-	for (size_t i = 0; i < s->neps; i++) {
+	for (size_t i = o->ep_first; i < o->ep_first + o->neps; i++) {
 		const struct ipc_ep_row *e = &s->eps[i];
 
-		if (!ipc_obj_key_eq(&e->key.obj, k) || e->key.dir != dir)
+		if (e->key.dir != dir)
 			continue;
 		jw_object_begin(jw);
 		jw_kv_uint(jw, "pid", e->key.tgid);
@@ -713,19 +708,17 @@ static void json_peers(struct json_writer *jw, const struct snapshot *s,
 
 /* SysV queues: messages per type, and what msgrcv asked for */
 static void json_msgtypes(struct json_writer *jw, const struct snapshot *s,
-			  const struct ipc_obj_key *k)
+			  const struct ipc_obj_row *o)
 {
 	jw_key(jw, "msg_types");
-	if (k->kind != IPC_KIND_SYSV_MSQ) {
+	if (o->key.kind != IPC_KIND_SYSV_MSQ) {
 		jw_null(jw);
 		return;
 	}
 	jw_array_begin(jw);
-	for (size_t i = 0; i < s->nmsgtypes; i++) {
+	for (size_t i = o->mt_first; i < o->mt_first + o->nmts; i++) {
 		const struct ipc_msgtype_row *r = &s->msgtypes[i];
 
-		if (r->key.msqid != k->ino)
-			continue;
 		jw_object_begin(jw);
 		jw_kv_int(jw, "type", r->key.mtype);
 		jw_kv_uint(jw, "sent", r->st.sent);
@@ -797,15 +790,15 @@ static void json_sock(struct json_writer *jw, const struct ipc_sock_info *si)
 
 static void json_channels(struct json_writer *jw, const struct snapshot *s)
 {
-	struct ipc_channel *ch;
-	size_t n = snapshot_channels(s, &ch);
+	const struct ipc_channel *ch = s->channels;
+	size_t n = s->nchannels;
 	char name[128];
 
 	jw_key(jw, "channels");
 	jw_array_begin(jw);
 	for (size_t i = 0; i < n; i++) {
 		ssize_t ends[2] = { ch[i].a, ch[i].b };
-		const struct ipc_sock_info *si = snapshot_sock(s, &s->objs[ch[i].a].key);
+		const struct ipc_sock_info *si = s->objs[ch[i].a].sock;
 
 		jw_object_begin(jw);
 		jw_kv_string(jw, "mechanism", "socket");
@@ -828,8 +821,8 @@ static void json_channels(struct json_writer *jw, const struct snapshot *s)
 			jw_kv_uint(jw, "bytes_received", o->st.bytes_out);
 			jw_key(jw, "pids");
 			jw_array_begin(jw);
-			for (size_t k = 0; k < s->neps; k++)
-				if (first_ep_of_proc(s, &o->key, k))
+			for (size_t k = o->ep_first; k < o->ep_first + o->neps; k++)
+				if (first_ep_of_proc(s, o, k))
 					jw_uint(jw, s->eps[k].key.tgid);
 			jw_array_end(jw);
 			jw_object_end(jw);
@@ -838,7 +831,6 @@ static void json_channels(struct json_writer *jw, const struct snapshot *s)
 		jw_object_end(jw);
 	}
 	jw_array_end(jw);
-	free(ch);
 }
 
 static void json_objects(struct json_writer *jw, const struct snapshot *s)
@@ -847,7 +839,7 @@ static void json_objects(struct json_writer *jw, const struct snapshot *s)
 	jw_array_begin(jw);
 	for (size_t i = 0; i < s->nobjs; i++) {
 		const struct ipc_obj_row *o = &s->objs[i];
-		const struct ipc_obj_info *info = snapshot_info(s, &o->key);
+		const struct ipc_obj_info *info = o->info;
 		char name[96];
 
 		obj_name(name, sizeof(name), s, &o->key);
@@ -878,18 +870,18 @@ static void json_objects(struct json_writer *jw, const struct snapshot *s)
 			jw_string(jw, info->name);
 		else
 			jw_null(jw);
-		json_sock(jw, snapshot_sock(s, &o->key));
-		json_msgtypes(jw, s, &o->key);
+		json_sock(jw, o->sock);
+		json_msgtypes(jw, s, o);
 		jw_key(jw, "time_in_channel");
-		report_json_chan(jw, snapshot_chan(s, &o->key));
+		report_json_chan(jw, o->chan);
 		jw_key(jw, "writers");
-		json_peers(jw, s, &o->key, IPC_DIR_IN);
+		json_peers(jw, s, o, IPC_DIR_IN);
 		jw_key(jw, "readers");
-		json_peers(jw, s, &o->key, IPC_DIR_OUT);
+		json_peers(jw, s, o, IPC_DIR_OUT);
 		jw_key(jw, "users");
-		json_peers(jw, s, &o->key, IPC_DIR_OTHER);
+		json_peers(jw, s, o, IPC_DIR_OTHER);
 		jw_key(jw, "faulters");
-		json_peers(jw, s, &o->key, IPC_DIR_FAULT);
+		json_peers(jw, s, o, IPC_DIR_FAULT);
 		jw_object_end(jw);
 	}
 	jw_array_end(jw);

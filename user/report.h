@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
-#include "model.h"
+#include "snapshot.h"
 
 /* What was traced, how and for how long: the report's provenance. */
 struct run_info {

@@ -1146,182 +1146,92 @@ static void merge_u64(void *dst, const void *src)
 }
 
 /*
- * Walk a hash map, calling add() for each entry with its key and value.
- * A key deleted while we walk makes get_next_key restart from the first:
- * every row we store is keyed, so a repeat would show as a duplicate: we
- * stop at the first key we have already seen instead.
+ * Rows of the snapshot one hash map is read into: each entry becomes a row
+ * with the key at offset 0 and the value from val_off to the row's end.
+ * The value must fill that exactly, unless only its head is wanted.
  */
-typedef void *(*row_adder)(struct snapshot *snap, const void *key,
-			   const void *value);
+struct rows_of_map {
+	const struct bpf_map *map;
+	void **rows;
+	size_t *n;
+	size_t size, val_off;
+	bool keyless;		/* the row has no key */
+	bool head;		/* the row holds the head of a longer value */
+};
 
-static int read_hash(const struct bpf_map *map, struct snapshot *snap,
-		     row_adder add)
+#define ROWS_OF(map_, snap, field, value)					\
+	{ (map_), (void **)&(snap)->field, &(snap)->n##field,			\
+	  sizeof(*(snap)->field), offsetof(__typeof__(*(snap)->field), value), \
+	  false, false }
+
+/*
+ * Read a hash map into rows. A key deleted while we walk makes
+ * get_next_key restart from the first, which can repeat a row; rare, as
+ * the maps' entries are removed only when a thread or process ends.
+ */
+static int read_hash(const struct rows_of_map *r)
 {
-	size_t ksz = bpf_map__key_size(map), vsz = bpf_map__value_size(map);
-	char key[64], next[64], value[1024];
+	size_t ksz = bpf_map__key_size(r->map), vsz = bpf_map__value_size(r->map);
+	size_t klen = r->keyless ? 0 : ksz, vlen = r->size - r->val_off;
+	char key[64], next[64], value[4096];
 	void *prev = NULL;
-	int fd = bpf_map__fd(map);
+	int fd = bpf_map__fd(r->map);
 
-	if (ksz > sizeof(key) || vsz > sizeof(value))
+	/* the BPF side's types are the rows' (model.c's static asserts) */
+	if (ksz > sizeof(key) || vsz > sizeof(value) || klen > r->val_off ||
+	    (r->head ? vlen > vsz : vlen != vsz))
 		return -E2BIG;
 	while (bpf_map_get_next_key(fd, prev, next) == 0) {
+		char *row;
+
 		memcpy(key, next, ksz);
 		prev = key;
 		if (bpf_map_lookup_elem(fd, key, value))
 			continue;	/* deleted meanwhile */
-		if (!add(snap, key, value))
+		row = grow_rows(r->rows, r->n, r->size);
+		if (!row)
 			return -ENOMEM;
+		memcpy(row, key, klen);
+		memcpy(row + r->val_off, value, vlen);
 	}
 	return errno == ENOENT ? 0 : -errno;
 }
 
-static void *add_err(struct snapshot *snap, const void *key, const void *value)
-{
-	struct ipc_err_row *r = snapshot_add_err(snap);
-
-	if (r) {
-		memcpy(&r->key, key, sizeof(r->key));
-		memcpy(&r->count, value, sizeof(r->count));
-	}
-	return r;
-}
-
-static void *add_ep(struct snapshot *snap, const void *key, const void *value)
-{
-	struct ipc_ep_row *r = snapshot_add_ep(snap);
-
-	if (r) {
-		memcpy(&r->key, key, sizeof(r->key));
-		memcpy(&r->st, value, sizeof(r->st));
-	}
-	return r;
-}
-
-/* inflight: a live thread's entry starts with its counts */
-static void *add_thread(struct snapshot *snap, const void *key, const void *value)
-{
-	struct ipc_thread_counts t;
-
-	(void)key;
-	memcpy(&t, value, sizeof(t));
-	/* a thread of no known process is no error */
-	snapshot_add_thread_counts(snap, &t);
-	return snapshot_add_thread_tallies(snap, &t) ? NULL : snap;
-}
-
-static void *add_proc(struct snapshot *snap, const void *key, const void *value)
-{
-	struct ipc_proc_row *r = snapshot_add_proc(snap);
-
-	if (r) {
-		struct ipc_proc_key k;
-
-		memcpy(&k, key, sizeof(k));
-		r->tgid = k.tgid;
-		r->start = k.start;
-		memcpy(&r->p, value, sizeof(r->p));
-	}
-	return r;
-}
-
-static void *add_info(struct snapshot *snap, const void *key, const void *value)
-{
-	struct ipc_info_row *r = snapshot_add_info(snap);
-
-	if (r) {
-		memcpy(&r->key, key, sizeof(r->key));
-		memcpy(&r->info, value, sizeof(r->info));
-	}
-	return r;
-}
-
-static void *add_sock(struct snapshot *snap, const void *key, const void *value)
-{
-	struct ipc_sock_row *r = snapshot_add_sock(snap);
-
-	if (r) {
-		memcpy(&r->key, key, sizeof(r->key));
-		memcpy(&r->info, value, sizeof(r->info));
-	}
-	return r;
-}
-
-static void *add_msgtype(struct snapshot *snap, const void *key, const void *value)
-{
-	struct ipc_msgtype_row *r = snapshot_add_msgtype(snap);
-
-	if (r) {
-		memcpy(&r->key, key, sizeof(r->key));
-		memcpy(&r->st, value, sizeof(r->st));
-	}
-	return r;
-}
-
-static void *add_chan(struct snapshot *snap, const void *key, const void *value)
-{
-	struct ipc_chan_row *r = snapshot_add_chan(snap);
-
-	if (r) {
-		memcpy(&r->key, key, sizeof(r->key));
-		memcpy(&r->st, value, sizeof(r->st));
-	}
-	return r;
-}
-
-static void *add_sig(struct snapshot *snap, const void *key, const void *value)
-{
-	struct ipc_sig_row *r = snapshot_add_sig(snap);
-
-	if (r) {
-		memcpy(&r->key, key, sizeof(r->key));
-		memcpy(&r->count, value, sizeof(r->count));
-	}
-	return r;
-}
-
 int session_read(const struct session *s, struct snapshot *snap)
 {
+	const __typeof__(s->skel->maps) *m = &s->skel->maps;
+	/* procs, endpoints and msg_types before inflight: a thread that exits
+	   meanwhile moves its counts from inflight to those (ipc_exit), so a
+	   count can be late for this reading, never counted twice */
+	const struct rows_of_map hashes[] = {
+		ROWS_OF(m->obj_info, snap, infos, info),
+		ROWS_OF(m->sig_stats, snap, sigs, count),
+		ROWS_OF(m->sock_info, snap, socks, info),
+		ROWS_OF(m->msg_types, snap, msgtypes, st),
+		ROWS_OF(m->chan_time, snap, chans, st),
+		ROWS_OF(m->op_errors, snap, errs, count),
+		ROWS_OF(m->endpoints, snap, eps, st),
+		ROWS_OF(m->procs, snap, procs, p),
+		/* a live thread's entry starts with its counts */
+		{ m->inflight, (void **)&snap->threads, &snap->nthreads,
+		  sizeof(*snap->threads), 0, true, true },
+	};
 	int err;
 
 	memset(snap, 0, sizeof(*snap));
-	err = read_percpu(s, s->skel->maps.op_stats, snap->ops,
-			  sizeof(snap->ops[0]), merge_ops);
+	err = read_percpu(s, m->op_stats, snap->ops, sizeof(snap->ops[0]), merge_ops);
 	if (!err)
-		err = read_percpu(s, s->skel->maps.sig_lat, snap->sig_lat,
+		err = read_percpu(s, m->sig_lat, snap->sig_lat,
 				  sizeof(snap->sig_lat[0]), merge_sig_lat);
 	if (!err)
-		err = read_percpu(s, s->skel->maps.sys_counts, snap->sys_counts,
+		err = read_percpu(s, m->sys_counts, snap->sys_counts,
 				  sizeof(snap->sys_counts[0]), merge_u64);
-	if (!err)
-		err = read_hash(s->skel->maps.obj_info, snap, add_info);
-	if (!err)
-		err = read_hash(s->skel->maps.sig_stats, snap, add_sig);
-	if (!err)
-		err = read_hash(s->skel->maps.sock_info, snap, add_sock);
-	if (!err)
-		err = read_hash(s->skel->maps.msg_types, snap, add_msgtype);
-	if (!err)
-		err = read_hash(s->skel->maps.chan_time, snap, add_chan);
-	if (!err)
-		err = read_hash(s->skel->maps.op_errors, snap, add_err);
-	if (!err)
-		err = read_hash(s->skel->maps.endpoints, snap, add_ep);
-	if (!err)
-		err = read_hash(s->skel->maps.procs, snap, add_proc);
+	for (size_t i = 0; i < ARRAY_SIZE(hashes) && !err; i++)
+		err = read_hash(&hashes[i]);
 	memcpy(snap->drops, (const void *)s->skel->bss->drops, sizeof(snap->drops));
 	snap->drops[IPC_DROP_SKIPPED_RUNS] = skipped_runs(s) - s->skipped_base;
-	if (!err) {
-		snapshot_sort(snap);
-		/* after procs, endpoints and msg_types (see ipc_exit), into
-		 * the sorted rows: live threads' own counts and tallies */
-		err = read_hash(s->skel->maps.inflight, snap, add_thread);
-	}
-	if (!err) {
-		/* objects are their endpoints' sums; sorting merges the
-		 * tallies with the maps' rows */
-		err = snapshot_objects_from_eps(snap);
-		snapshot_sort(snap);
-	}
+	if (!err)
+		err = snapshot_finish(snap);
 	if (err) {
 		errorf("cannot read the BPF maps: %s", strerror(-err));
 		snapshot_free(snap);

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include "model.h"
+#include "snapshot.h"
 
 struct session;
 

@@ -12,24 +12,6 @@
 #include "util.h"
 
 
-static const struct ipc_obj_row *find_obj(const struct snapshot *s,
-					  const struct ipc_obj_key *k)
-{
-	for (size_t i = 0; i < s->nobjs; i++)
-		if (!memcmp(&s->objs[i].key, k, sizeof(*k)))
-			return &s->objs[i];
-	return NULL;
-}
-
-static const struct ipc_ep_row *find_ep(const struct snapshot *s,
-					const struct ipc_ep_key *k)
-{
-	for (size_t i = 0; i < s->neps; i++)
-		if (!memcmp(&s->eps[i].key, k, sizeof(*k)))
-			return &s->eps[i];
-	return NULL;
-}
-
 static double rate(uint64_t now, uint64_t before, double dt)
 {
 	return now > before ? (now - before) / dt : 0;
@@ -59,6 +41,102 @@ static int cmp_obj(const void *a, const void *b)
 	return memcmp(&x->key, &y->key, sizeof(x->key));
 }
 
+/* The counts of an endpoint row before the interval (0 if it is new) */
+static void ep_delta(const struct snapshot *prev, const struct ipc_ep_row *e,
+		     double dt, double *calls, double *bytes)
+{
+	const struct ipc_ep_row *pe = snapshot_ep(prev, &e->key);
+
+	*calls = rate(e->st.calls, pe ? pe->st.calls : 0, dt);
+	*bytes = rate(e->st.bytes, pe ? pe->st.bytes : 0, dt);
+}
+
+/* Every process of cur, in cur's order, with its rates; IPC calls and
+ * bytes from one walk over the endpoints. */
+static void proc_rates(struct top_proc *out, const struct snapshot *prev,
+		       const struct snapshot *cur, double dt)
+{
+	for (size_t i = 0; i < cur->nprocs; i++) {
+		const struct ipc_proc_row *c = &cur->procs[i];
+		const struct ipc_proc_row *p = snapshot_proc(prev, c->tgid, c->start);
+		struct ipc_proc zero = { 0 };
+		const struct ipc_proc *b = p ? &p->p : &zero;
+		struct top_proc *t = &out[i];
+
+		t->pid = c->tgid;
+		t->start = c->start;
+		snapshot_proc_label(cur, c->tgid, c->start, t->label, sizeof(t->label));
+		memcpy(t->comm, c->p.comm, sizeof(t->comm));
+		t->comm[sizeof(t->comm) - 1] = '\0';
+		t->exited = c->p.flags & IPC_PROC_EXITED;
+		t->syscalls = rate(c->p.syscalls, b->syscalls, dt);
+		t->switches = rate(c->p.vol_switches + c->p.invol_switches,
+				   b->vol_switches + b->invol_switches, dt);
+		t->faults = rate(c->p.page_faults, b->page_faults, dt);
+	}
+	for (size_t j = 0; j < cur->neps; j++) {
+		const struct ipc_ep_row *e = &cur->eps[j];
+		const struct ipc_proc_row *c = snapshot_proc(cur, e->key.tgid, e->key.start);
+		double calls, bytes;
+
+		if (!c)
+			continue;	/* a process whose record was dropped */
+		ep_delta(prev, e, dt, &calls, &bytes);
+		out[c - cur->procs].calls += calls;
+		out[c - cur->procs].bytes += bytes;
+	}
+}
+
+/* Processes that used object o (of cur) in the interval: one each, in
+ * whichever directions. Its rows are by direction, then process. */
+static unsigned obj_users(const struct snapshot *prev, const struct snapshot *cur,
+			  const struct ipc_obj_row *o)
+{
+	const struct ipc_ep_row *eps = cur->eps + o->ep_first;
+	unsigned users = 0;
+
+	for (size_t j = 0; j < o->neps; j++) {
+		const struct ipc_ep_row *pe = snapshot_ep(prev, &eps[j].key);
+		bool dup = false;
+
+		if (pe && pe->st.calls == eps[j].st.calls)
+			continue;
+		/* the same process in another direction counts once */
+		for (size_t k = 0; k < j && !dup; k++) {
+			const struct ipc_ep_row *po;
+
+			if (eps[k].key.tgid != eps[j].key.tgid ||
+			    eps[k].key.start != eps[j].key.start)
+				continue;
+			po = snapshot_ep(prev, &eps[k].key);
+			dup = !po || po->st.calls != eps[k].st.calls;
+		}
+		users += !dup;
+	}
+	return users;
+}
+
+/* false when o saw nothing in the interval */
+static bool obj_rates(struct top_obj *t, const struct snapshot *prev,
+		      const struct snapshot *cur, const struct ipc_obj_row *c, double dt)
+{
+	const struct ipc_obj_row *p = snapshot_obj(prev, &c->key);
+	struct ipc_obj_stats zero = { 0 };
+	const struct ipc_obj_stats *b = p ? &p->st : &zero;
+
+	t->key = c->key;
+	t->ops = rate(c->st.ops_in + c->st.ops_out + c->st.ops_other,
+		      b->ops_in + b->ops_out + b->ops_other, dt);
+	t->bytes = rate(c->st.bytes_in + c->st.bytes_out,
+			b->bytes_in + b->bytes_out, dt);
+	t->faults = rate(c->st.page_faults, b->page_faults, dt);
+	if (t->ops <= 0 && t->faults <= 0)
+		return false;
+	ipc_obj_name(&c->key, c->info, c->sock, t->name, sizeof(t->name));
+	t->procs = obj_users(prev, cur, c);
+	return true;
+}
+
 int top_compute(struct top_view *v, const struct snapshot *prev,
 		const struct snapshot *cur, double dt)
 {
@@ -74,75 +152,13 @@ int top_compute(struct top_view *v, const struct snapshot *prev,
 		top_free(v);
 		return -1;
 	}
-	for (size_t i = 0; i < cur->nprocs; i++) {
-		const struct ipc_proc_row *c = &cur->procs[i];
-		const struct ipc_proc_row *p = snapshot_proc(prev, c->tgid, c->start);
-		struct ipc_proc zero = { 0 };
-		const struct ipc_proc *b = p ? &p->p : &zero;
-		struct top_proc *t = &v->procs[v->nprocs];
-
-		t->pid = c->tgid;
-		t->start = c->start;
-		snapshot_proc_label(cur, c->tgid, c->start, t->label, sizeof(t->label));
-		memcpy(t->comm, c->p.comm, sizeof(t->comm));
-		t->comm[sizeof(t->comm) - 1] = '\0';
-		t->exited = c->p.flags & IPC_PROC_EXITED;
-		t->syscalls = rate(c->p.syscalls, b->syscalls, dt);
-		t->switches = rate(c->p.vol_switches + c->p.invol_switches,
-				   b->vol_switches + b->invol_switches, dt);
-		t->faults = rate(c->p.page_faults, b->page_faults, dt);
-		for (size_t j = 0; j < cur->neps; j++) {
-			const struct ipc_ep_row *e = &cur->eps[j], *pe;
-
-			if (e->key.tgid != c->tgid || e->key.start != c->start)
-				continue;
-			pe = find_ep(prev, &e->key);
-			t->calls += rate(e->st.calls, pe ? pe->st.calls : 0, dt);
-			t->bytes += rate(e->st.bytes, pe ? pe->st.bytes : 0, dt);
-		}
-		if (t->calls > 0)
-			v->nprocs++;
-	}
-	for (size_t i = 0; i < cur->nobjs; i++) {
-		const struct ipc_obj_row *c = &cur->objs[i];
-		const struct ipc_obj_row *p = find_obj(prev, &c->key);
-		struct ipc_obj_stats zero = { 0 };
-		const struct ipc_obj_stats *b = p ? &p->st : &zero;
-		struct top_obj *t = &v->objs[v->nobjs];
-
-		t->key = c->key;
-		t->ops = rate(c->st.ops_in + c->st.ops_out + c->st.ops_other,
-			      b->ops_in + b->ops_out + b->ops_other, dt);
-		t->bytes = rate(c->st.bytes_in + c->st.bytes_out,
-				b->bytes_in + b->bytes_out, dt);
-		t->faults = rate(c->st.page_faults, b->page_faults, dt);
-		if (t->ops <= 0 && t->faults <= 0)
-			continue;
-		snapshot_obj_name(cur, &c->key, t->name, sizeof(t->name));
-		/* who used it in this interval */
-		for (size_t j = 0; j < cur->neps; j++) {
-			const struct ipc_ep_row *e = &cur->eps[j], *pe;
-			bool dup = false;
-
-			if (memcmp(&e->key.obj, &c->key, sizeof(c->key)))
-				continue;
-			pe = find_ep(prev, &e->key);
-			if (pe && pe->st.calls == e->st.calls)
-				continue;
-			/* the same process in another direction counts once */
-			for (size_t k = 0; k < j && !dup; k++) {
-				const struct ipc_ep_row *o = &cur->eps[k], *po;
-
-				if (o->key.tgid != e->key.tgid || o->key.start != e->key.start ||
-				    memcmp(&o->key.obj, &c->key, sizeof(c->key)))
-					continue;
-				po = find_ep(prev, &o->key);
-				dup = !po || po->st.calls != o->st.calls;
-			}
-			t->procs += !dup;
-		}
-		v->nobjs++;
-	}
+	proc_rates(v->procs, prev, cur, dt);
+	/* keep the active ones */
+	for (size_t i = 0; i < cur->nprocs; i++)
+		if (v->procs[i].calls > 0)
+			v->procs[v->nprocs++] = v->procs[i];
+	for (size_t i = 0; i < cur->nobjs; i++)
+		v->nobjs += obj_rates(&v->objs[v->nobjs], prev, cur, &cur->objs[i], dt);
 	qsort(v->procs, v->nprocs, sizeof(*v->procs), cmp_proc);
 	qsort(v->objs, v->nobjs, sizeof(*v->objs), cmp_obj);
 	return 0;

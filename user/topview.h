@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "model.h"
+#include "snapshot.h"
 
 struct top_proc {
 	uint32_t pid;

@@ -114,6 +114,24 @@ uint64_t monotonic_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+void *grow_rows(void **rows, size_t *n, size_t size)
+{
+	void *p;
+
+	/* full when the count is 0 or a power of two: a shrunk array's
+	   capacity is still at least the next power of two */
+	if ((*n & (*n - 1)) == 0) {
+		p = realloc(*rows, (*n ? *n * 2 : 1) * size);
+		if (!p)
+			return NULL;
+		*rows = p;
+	}
+	p = (char *)*rows + *n * size;
+	memset(p, 0, size);
+	(*n)++;
+	return p;
+}
+
 /* Bytes of the printable UTF-8 character at s (at most n), 0 if none:
  * well-formed, and not a C1 control (U+0080-U+009F, lead byte 0xc2). */
 static size_t printable_utf8_len(const unsigned char *s, size_t n)

@@ -47,4 +47,12 @@ void text_clean_inplace(char *s, size_t len);
 /* CLOCK_MONOTONIC in ns, the clock bpf_ktime_get_ns() uses. */
 uint64_t monotonic_ns(void);
 
+/*
+ * Appends a zeroed row of size bytes to the growable array *rows of *n
+ * rows, and returns it; NULL when out of memory (the array is unchanged).
+ * The capacity is implied by the count (it doubles at each power of two),
+ * so an array grown only by this, and perhaps shrunk, needs no other field.
+ */
+void *grow_rows(void **rows, size_t *n, size_t size);
+
 #endif /* UTIL_H */

@@ -269,20 +269,22 @@ TEST(events_summary_text)
 TEST(events_counted_by_kind)
 {
 	struct snapshot s;
-	struct ipc_obj_row *o;
+	struct ipc_ep_row *f;
 	struct ipc_sig_row *g;
 
 	memset(&s, 0, sizeof(s));
 	s.ops[IPC_OP_SLOT(IPC_KIND_PIPE, IPC_OP_WRITE)].calls = 10;
 	s.ops[IPC_OP_SLOT(IPC_KIND_FIFO, IPC_OP_READ)].calls = 3;
 	s.ops[IPC_OP_SLOT(IPC_KIND_SYSV_MSQ, IPC_OP_MSGSND)].calls = 100;
-	o = snapshot_add_obj(&s);
-	ASSERT_TRUE(o != NULL);
-	o->key.kind = IPC_KIND_SYSV_SHM;
-	o->st.page_faults = 256;
-	g = snapshot_add_sig(&s);
+	f = snapshot_add(&s, eps);
+	ASSERT_TRUE(f != NULL);
+	f->key.obj.kind = IPC_KIND_SYSV_SHM;
+	f->key.dir = IPC_DIR_FAULT;
+	f->st.calls = 256;
+	g = snapshot_add(&s, sigs);
 	ASSERT_TRUE(g != NULL);
 	g->count = 2;
+	ASSERT_EQ_I64(snapshot_finish(&s), 0);
 	ASSERT_EQ_U64(events_counted(&s, trace_kinds_all()), 10 + 3 + 100 + 256 + 2);
 	ASSERT_EQ_U64(events_counted(&s, K(IPC_KIND_PIPE) | K(IPC_KIND_FIFO)), 13);
 	ASSERT_EQ_U64(events_counted(&s, K(IPC_KIND_SYSV_SHM) | IPC_TRACE_SIGNALS), 258);

@@ -30,7 +30,7 @@ static struct snapshot *fresh_snapshot(void)
 
 static void add_proc(struct snapshot *s, uint32_t pid, const char *comm)
 {
-	struct ipc_proc_row *p = snapshot_add_proc(s);
+	struct ipc_proc_row *p = snapshot_add(s, procs);
 
 	if (!p)
 		abort();
@@ -44,23 +44,11 @@ static struct ipc_obj_key key(uint32_t kind, uint64_t ino)
 				     .ino = ino };
 }
 
-static void add_obj(struct snapshot *s, struct ipc_obj_key k, uint64_t bytes_in,
-		    uint64_t bytes_out)
-{
-	struct ipc_obj_row *o = snapshot_add_obj(s);
-
-	if (!o)
-		abort();
-	o->key = k;
-	o->st.bytes_in = bytes_in;
-	o->st.bytes_out = bytes_out;
-}
-
 /* calls of ns nanoseconds each (0: not timed, like page faults) */
 static void add_ep(struct snapshot *s, struct ipc_obj_key k, uint32_t pid,
 		   uint32_t dir, uint64_t calls, uint64_t bytes, uint64_t ns)
 {
-	struct ipc_ep_row *e = snapshot_add_ep(s);
+	struct ipc_ep_row *e = snapshot_add(s, eps);
 
 	if (!e)
 		abort();
@@ -78,7 +66,7 @@ static void add_ep(struct snapshot *s, struct ipc_obj_key k, uint32_t pid,
 static void add_sig(struct snapshot *s, uint32_t sender, uint32_t target,
 		    uint32_t sig, uint32_t event, int32_t code, uint64_t count)
 {
-	struct ipc_sig_row *r = snapshot_add_sig(s);
+	struct ipc_sig_row *r = snapshot_add(s, sigs);
 
 	if (!r)
 		abort();
@@ -92,7 +80,7 @@ static void add_sig(struct snapshot *s, uint32_t sender, uint32_t target,
 
 static void add_unix_end(struct snapshot *s, uint64_t ino, uint64_t sk, uint64_t peer)
 {
-	struct ipc_sock_row *r = snapshot_add_sock(s);
+	struct ipc_sock_row *r = snapshot_add(s, socks);
 
 	if (!r)
 		abort();
@@ -125,49 +113,40 @@ static struct snapshot *sample(void)
 	add_proc(s, WRITER, "writer");
 	add_proc(s, READER, "reader");
 	add_proc(s, OTHER, "other");
-	add_obj(s, pipe, 1048576, 1048576);
 	add_ep(s, pipe, WRITER, IPC_DIR_IN, 256, 1048576, 2000);
 	add_ep(s, pipe, READER, IPC_DIR_OUT, 300, 1048576, 5000);
-	add_obj(s, msq, 1280, 1280);
 	add_ep(s, msq, WRITER, IPC_DIR_IN, 10, 1280, 3000);
 	add_ep(s, msq, WRITER, IPC_DIR_OTHER, 1, 0, 1000);
 	add_ep(s, msq, OTHER, IPC_DIR_OUT, 10, 1280, 4000);
 	add_ep(s, msq, OTHER, IPC_DIR_OTHER, 1, 0, 1000);
-	add_obj(s, sem, 0, 0);
 	add_ep(s, sem, READER, IPC_DIR_OTHER, 400, 0, 600);
 	add_ep(s, sem, OTHER, IPC_DIR_OTHER, 402, 0, 600);
-	add_obj(s, shm, 0, 0);
 	add_ep(s, shm, WRITER, IPC_DIR_OTHER, 2, 0, 9000);
 	add_ep(s, shm, WRITER, IPC_DIR_FAULT, 256, 0, 0);
 	add_ep(s, shm, OTHER, IPC_DIR_FAULT, 256, 0, 0);
-	add_obj(s, fifo, 30, 30);
 	add_ep(s, fifo, WRITER, IPC_DIR_IN, 3, 30, 1000);
 	add_ep(s, fifo, READER, IPC_DIR_OUT, 2, 20, 1000);
 	add_ep(s, fifo, OTHER, IPC_DIR_OUT, 1, 10, 1000);
-	info = snapshot_add_info(s);
+	info = snapshot_add(s, infos);
 	if (!info)
 		abort();
 	info->key = fifo;
 	info->info.sysv_key = -1;
 	snprintf(info->info.name, sizeof(info->info.name), "a\"b\nc");
-	add_obj(s, ua, 3000, 40);
 	add_ep(s, ua, READER, IPC_DIR_IN, 3, 3000, 1000);
 	add_ep(s, ua, READER, IPC_DIR_OUT, 1, 40, 1000);
-	add_obj(s, ub, 40, 3000);
 	add_ep(s, ub, OTHER, IPC_DIR_IN, 1, 40, 1000);
 	add_ep(s, ub, OTHER, IPC_DIR_OUT, 3, 3000, 1000);
 	add_unix_end(s, 700, 0xa0, 0xb0);
 	add_unix_end(s, 701, 0xb0, 0xa0);
-	add_obj(s, f1, 0, 0);
 	add_ep(s, f1, WRITER, IPC_DIR_OTHER, 1, 0, 100);
-	add_obj(s, f2, 0, 0);
 	add_ep(s, f2, READER, IPC_DIR_OTHER, 5, 0, 100);
 	add_ep(s, f2, OTHER, IPC_DIR_OTHER, 5, 0, 100);
 	add_sig(s, WRITER, READER, 10, IPC_SIG_DELIVERED, 0, 3);
 	add_sig(s, WRITER, READER, 10, IPC_SIG_ALREADY_PENDING, 0, 2);
 	add_sig(s, 0, READER, 10, IPC_SIG_HANDLED, 0, 3);
 	add_sig(s, READER, WRITER, 17, IPC_SIG_DELIVERED, 0x80, 1);
-	snapshot_sort(s);
+	snapshot_finish(s);
 	return s;
 }
 
@@ -245,11 +224,12 @@ TEST(graph_nodes_processes_then_objects)
 	ASSERT_EQ_U64(graph.nodes[0].pid, WRITER);
 	ASSERT_STREQ(graph.nodes[0].comm, "writer");
 	ASSERT_EQ_U64(graph.nodes[2].pid, OTHER);
-	/* objects in the snapshot's order: by bytes, then by kind */
+	/* objects in the snapshot's order: by bytes, then by operations
+	 * and faults (sem 802, shm 514), then by kind */
 	ASSERT_STREQ(graph.nodes[3].name, "msq:7");
 	ASSERT_STREQ(graph.nodes[4].name, "fifo:a\"b?c");
-	ASSERT_STREQ(graph.nodes[5].name, "shm:11");
-	ASSERT_STREQ(graph.nodes[6].name, "sem:9");
+	ASSERT_STREQ(graph.nodes[5].name, "sem:9");
+	ASSERT_STREQ(graph.nodes[6].name, "shm:11");
 	ASSERT_STREQ(graph.nodes[7].name, "futex:0x20");
 	for (size_t i = 3; i < graph.nnodes; i++)
 		ASSERT_EQ_I64(graph.nodes[i].type, GRAPH_NODE_OBJECT);
@@ -325,11 +305,10 @@ TEST(graph_pipe_with_two_writers_is_a_node)
 
 	add_proc(s, WRITER, "w1");
 	add_proc(s, OTHER, "w2");
-	add_obj(s, pipe, 20, 20);
 	add_ep(s, pipe, WRITER, IPC_DIR_IN, 1, 10, 100);
 	add_ep(s, pipe, OTHER, IPC_DIR_IN, 1, 10, 100);
 	add_ep(s, pipe, READER, IPC_DIR_OUT, 2, 20, 100);
-	snapshot_sort(s);
+	snapshot_finish(s);
 	ASSERT_EQ_I64(graph_build(&graph, s), 0);
 	ASSERT_EQ_U64(graph.nnodes, 4);
 	ASSERT_STREQ(graph.nodes[3].name, "pipe:[42]");
@@ -447,7 +426,7 @@ TEST(graph_json_parses_with_python_and_has_the_figures)
 		"channel p100 p101 pipe anon pipe:[500] 1048576\n"
 		"sent 100 256 1048576 512000 2047 11\n"
 		"received 101 300 1048576 1500000 8191 13\n"
-		"[('p100', 'o5', 2, 256), ('p102', 'o5', None, 256)]\n"
+		"[('p100', 'o6', 2, 256), ('p102', 'o6', None, 256)]\n"
 		"[('p100', 'p101', 'SIGUSR1', 'kill', 5, 3, 2, 0, 0), "
 		"('p101', 'p100', 'SIGCHLD', 'kernel', 1, 1, 0, 0, 0)]\n");
 }
@@ -469,8 +448,6 @@ static struct snapshot *reused_pid(void)
 	add_proc(s, 50, "first");
 	s->procs[1].start = 2000;
 	s->procs[2].start = 1000;
-	add_obj(s, p1, 100, 100);
-	add_obj(s, p2, 200, 200);
 	add_ep(s, p1, 50, IPC_DIR_IN, 1, 100, 1000);
 	s->eps[s->neps - 1].key.start = 1000;
 	add_ep(s, p1, 40, IPC_DIR_OUT, 2, 100, 1000);
@@ -481,11 +458,11 @@ static struct snapshot *reused_pid(void)
 	s->sigs[s->nsigs - 1].key.sender_start = 2000;
 	add_sig(s, 50, 40, 17, IPC_SIG_IGNORED, 1, 1);
 	s->sigs[s->nsigs - 1].key.sender_start = 1000;
-	r = snapshot_add_proc(s);	/* a pid of its own: no number */
+	r = snapshot_add(s, procs);	/* a pid of its own: no number */
 	if (!r)
 		abort();
 	r->tgid = 60;
-	snapshot_sort(s);
+	snapshot_finish(s);
 	return s;
 }
 

@@ -4,8 +4,10 @@
  * snapshot arrays, their report order, drop totals and copy counts. */
 #include "test.h"
 #include "model.h"
+#include "snapshot.h"
 
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/sysmacros.h>
 
 /* Tests that add rows use this one snapshot, emptied first: a test that
@@ -248,7 +250,7 @@ TEST(model_snapshot_add_err_grows)
 	struct snapshot *s = fresh_snapshot();
 
 	for (unsigned i = 0; i < MANY; i++) {
-		struct ipc_err_row *r = snapshot_add_err(s);
+		struct ipc_err_row *r = snapshot_add(s, errs);
 
 		ASSERT_TRUE(r != NULL);
 		ASSERT_EQ_U64(s->nerrs, i + 1);
@@ -266,25 +268,25 @@ TEST(model_snapshot_add_err_grows)
 	snapshot_free(s);
 }
 
-TEST(model_snapshot_add_obj_grows)
+TEST(model_snapshot_add_sock_grows)
 {
 	struct snapshot *s = fresh_snapshot();
 
 	for (unsigned i = 0; i < MANY; i++) {
-		struct ipc_obj_row *r = snapshot_add_obj(s);
+		struct ipc_sock_row *r = snapshot_add(s, socks);
 
 		ASSERT_TRUE(r != NULL);
-		ASSERT_EQ_U64(s->nobjs, i + 1);
-		ASSERT_TRUE(r == &s->objs[i]);
+		ASSERT_EQ_U64(s->nsocks, i + 1);
+		ASSERT_TRUE(r == &s->socks[i]);
 		ASSERT_TRUE(all_zero(r, sizeof(*r)));
 		r->key.ino = i;
 		r->key.dev = i * 3;
-		r->st.page_faults = UINT64_MAX - i;
+		r->info.peer_ino = UINT64_MAX - i;
 	}
 	for (unsigned i = 0; i < MANY; i++) {
-		ASSERT_EQ_U64(s->objs[i].key.ino, i);
-		ASSERT_EQ_U64(s->objs[i].key.dev, i * 3);
-		ASSERT_EQ_U64(s->objs[i].st.page_faults, UINT64_MAX - i);
+		ASSERT_EQ_U64(s->socks[i].key.ino, i);
+		ASSERT_EQ_U64(s->socks[i].key.dev, i * 3);
+		ASSERT_EQ_U64(s->socks[i].info.peer_ino, UINT64_MAX - i);
 	}
 	snapshot_free(s);
 }
@@ -294,7 +296,7 @@ TEST(model_snapshot_add_ep_grows)
 	struct snapshot *s = fresh_snapshot();
 
 	for (unsigned i = 0; i < MANY; i++) {
-		struct ipc_ep_row *r = snapshot_add_ep(s);
+		struct ipc_ep_row *r = snapshot_add(s, eps);
 
 		ASSERT_TRUE(r != NULL);
 		ASSERT_EQ_U64(s->neps, i + 1);
@@ -317,7 +319,7 @@ TEST(model_snapshot_add_proc_grows)
 	struct snapshot *s = fresh_snapshot();
 
 	for (unsigned i = 0; i < MANY; i++) {
-		struct ipc_proc_row *r = snapshot_add_proc(s);
+		struct ipc_proc_row *r = snapshot_add(s, procs);
 
 		ASSERT_TRUE(r != NULL);
 		ASSERT_EQ_U64(s->nprocs, i + 1);
@@ -344,16 +346,16 @@ TEST(model_snapshot_add_interleaved)
 	struct snapshot *s = fresh_snapshot();
 
 	for (unsigned i = 0; i < 300; i++) {
-		ASSERT_TRUE(snapshot_add_err(s) != NULL);
+		ASSERT_TRUE(snapshot_add(s, errs) != NULL);
 		if (i % 2 == 0)
-			ASSERT_TRUE(snapshot_add_obj(s) != NULL);
+			ASSERT_TRUE(snapshot_add(s, socks) != NULL);
 		if (i % 3 == 0)
-			ASSERT_TRUE(snapshot_add_ep(s) != NULL);
+			ASSERT_TRUE(snapshot_add(s, eps) != NULL);
 		if (i % 5 == 0)
-			ASSERT_TRUE(snapshot_add_proc(s) != NULL);
+			ASSERT_TRUE(snapshot_add(s, procs) != NULL);
 	}
 	ASSERT_EQ_U64(s->nerrs, 300);
-	ASSERT_EQ_U64(s->nobjs, 150);
+	ASSERT_EQ_U64(s->nsocks, 150);
 	ASSERT_EQ_U64(s->neps, 100);
 	ASSERT_EQ_U64(s->nprocs, 60);
 	snapshot_free(s);
@@ -377,22 +379,24 @@ TEST(model_snapshot_free_filled_then_reuse)
 	struct snapshot *s = fresh_snapshot();
 
 	for (int i = 0; i < 33; i++) {
-		ASSERT_TRUE(snapshot_add_err(s) != NULL);
-		ASSERT_TRUE(snapshot_add_obj(s) != NULL);
-		ASSERT_TRUE(snapshot_add_ep(s) != NULL);
-		ASSERT_TRUE(snapshot_add_proc(s) != NULL);
+		ASSERT_TRUE(snapshot_add(s, errs) != NULL);
+		ASSERT_TRUE(snapshot_add(s, socks) != NULL);
+		ASSERT_TRUE(snapshot_add(s, eps) != NULL);
+		ASSERT_TRUE(snapshot_add(s, procs) != NULL);
 	}
+	ASSERT_EQ_I64(snapshot_finish(s), 0);	/* objects, channels */
+	ASSERT_EQ_U64(s->nobjs, 1);
 	s->ops[3].calls = 5;
 	s->drops[IPC_DROP_PROC] = 2;
 	snapshot_free(s);
 	ASSERT_TRUE(s->errs == NULL && s->objs == NULL && s->eps == NULL &&
-		    s->procs == NULL);
+		    s->procs == NULL && s->channels == NULL && !s->finished);
 	ASSERT_EQ_U64(s->nerrs + s->nobjs + s->neps + s->nprocs, 0);
-	/* only the rows go: the fixed-size parts are the caller's */
-	ASSERT_EQ_U64(s->ops[3].calls, 5);
-	ASSERT_EQ_U64(s->drops[IPC_DROP_PROC], 2);
+	/* all of it goes: the next reading starts from nothing */
+	ASSERT_EQ_U64(s->ops[3].calls, 0);
+	ASSERT_EQ_U64(s->drops[IPC_DROP_PROC], 0);
 	/* usable again after a free (LeakSanitizer checks the frees) */
-	ASSERT_TRUE(snapshot_add_proc(s) != NULL);
+	ASSERT_TRUE(snapshot_add(s, procs) != NULL);
 	ASSERT_EQ_U64(s->nprocs, 1);
 	snapshot_free(s);
 }
@@ -401,29 +405,34 @@ TEST(model_snapshot_sort_empty)
 {
 	struct snapshot *s = fresh_snapshot();
 
-	snapshot_sort(s);
-	ASSERT_EQ_U64(s->nerrs + s->nobjs + s->neps + s->nprocs, 0);
+	ASSERT_EQ_I64(snapshot_finish(s), 0);
+	ASSERT_EQ_U64(s->nerrs + s->nobjs + s->neps + s->nprocs + s->nchannels, 0);
 }
 
+/* an object as the kernel has it: a writer's and a reader's endpoint */
 static void add_obj(struct snapshot *s, uint32_t kind, uint32_t dev,
 		    uint64_t ino, uint64_t in, uint64_t out)
 {
-	struct ipc_obj_row *r = snapshot_add_obj(s);
+	for (uint32_t dir = IPC_DIR_IN; dir <= IPC_DIR_OUT; dir++) {
+		struct ipc_ep_row *r = snapshot_add(s, eps);
 
-	if (!r)
-		return;
-	r->key.kind = kind;
-	r->key.dev = dev;
-	r->key.ino = ino;
-	r->st.bytes_in = in;
-	r->st.bytes_out = out;
+		if (!r)
+			return;
+		r->key.obj.kind = kind;
+		r->key.obj.dev = dev;
+		r->key.obj.ino = ino;
+		r->key.dir = dir;
+		r->key.tgid = 100 + dir;
+		r->st.calls = 1;
+		r->st.bytes = dir == IPC_DIR_IN ? in : out;
+	}
 }
 
 /* an endpoint row: (object kind, ino on dev 5, direction, process), counts */
 static void add_ep(struct snapshot *s, uint32_t kind, uint64_t ino, uint32_t dir,
 		   uint32_t tgid, uint64_t calls, uint64_t bytes)
 {
-	struct ipc_ep_row *r = snapshot_add_ep(s);
+	struct ipc_ep_row *r = snapshot_add(s, eps);
 
 	if (!r)
 		return;
@@ -442,25 +451,25 @@ TEST(model_thread_counts_added_to_their_process)
 	struct snapshot *s = fresh_snapshot();
 	struct ipc_thread_counts t = { .tgid = 42, .start = 2000, .syscalls = 7,
 				       .vol_switches = 3, .invol_switches = 1 };
-	struct ipc_proc_row *a = snapshot_add_proc(s), *b;
+	struct ipc_proc_row *a = snapshot_add(s, procs), *b;
 
 	a->tgid = 42;
 	a->start = 1000;	/* an earlier process with the same pid */
 	a->p.syscalls = 100;
-	b = snapshot_add_proc(s);
+	b = snapshot_add(s, procs);
 	b->tgid = 42;
 	b->start = 2000;
 	b->p.syscalls = 10;
-	snapshot_sort(s);
-	ASSERT_TRUE(snapshot_add_thread_counts(s, &t));
-	ASSERT_TRUE(snapshot_add_thread_counts(s, &t));	/* a second thread */
+	*snapshot_add(s, threads) = t;
+	*snapshot_add(s, threads) = t;		/* a second thread */
+	t.start = 3000;		/* no such process: nothing changes */
+	*snapshot_add(s, threads) = t;
+	ASSERT_EQ_I64(snapshot_finish(s), 0);
+	ASSERT_EQ_U64(s->nprocs, 2);
 	ASSERT_EQ_U64(snapshot_proc(s, 42, 2000)->p.syscalls, 24);
 	ASSERT_EQ_U64(snapshot_proc(s, 42, 2000)->p.vol_switches, 6);
 	ASSERT_EQ_U64(snapshot_proc(s, 42, 2000)->p.invol_switches, 2);
 	ASSERT_EQ_U64(snapshot_proc(s, 42, 1000)->p.syscalls, 100);
-	t.start = 3000;		/* no such process: nothing changes */
-	ASSERT_TRUE(!snapshot_add_thread_counts(s, &t));
-	ASSERT_EQ_U64(snapshot_proc(s, 42, 2000)->p.syscalls, 24);
 	snapshot_free(s);
 }
 
@@ -469,7 +478,7 @@ TEST(model_thread_msgtype_tallies_join_their_rows)
 {
 	struct snapshot *s = fresh_snapshot();
 	struct ipc_thread_counts t = { .tgid = 100 };
-	struct ipc_msgtype_row *r = snapshot_add_msgtype(s);
+	struct ipc_msgtype_row *r = snapshot_add(s, msgtypes);
 
 	r->key.msqid = 3;
 	r->key.mtype = 7;
@@ -479,11 +488,10 @@ TEST(model_thread_msgtype_tallies_join_their_rows)
 	t.msgtypes[0].st.requested = 1;
 	t.msgtypes[1].key.msqid = 3;	/* an empty slot: no row */
 	t.msgtypes[1].key.mtype = 9;
-	ASSERT_EQ_I64(snapshot_add_thread_tallies(s, &t), 0);
+	*snapshot_add(s, threads) = t;
 	t.msgtypes[0].key.mtype = 1;	/* a type the map has not */
-	ASSERT_EQ_I64(snapshot_add_thread_tallies(s, &t), 0);
-	ASSERT_EQ_U64(s->nmsgtypes, 3);
-	snapshot_sort(s);
+	*snapshot_add(s, threads) = t;
+	ASSERT_EQ_I64(snapshot_finish(s), 0);
 	ASSERT_EQ_U64(s->nmsgtypes, 2);
 	ASSERT_EQ_I64(s->msgtypes[0].key.mtype, 1);
 	ASSERT_EQ_U64(s->msgtypes[0].st.sent, 2);
@@ -505,10 +513,8 @@ TEST(model_objects_are_their_endpoints_summed)
 	add_ep(s, IPC_KIND_PIPE, 7, IPC_DIR_IN, 300, 1, 10);
 	add_ep(s, IPC_KIND_SYSV_SHM, 9, IPC_DIR_OTHER, 200, 2, 0);
 	add_ep(s, IPC_KIND_SYSV_SHM, 9, IPC_DIR_OTHER, 100, 1, 0);
-	add_obj(s, IPC_KIND_FIFO, 0, 1, 100, 0);	/* replaced, not kept */
-	ASSERT_EQ_I64(snapshot_objects_from_eps(s), 0);
+	ASSERT_EQ_I64(snapshot_finish(s), 0);
 	ASSERT_EQ_U64(s->nobjs, 2);
-	snapshot_sort(s);
 	/* the pipe has more bytes: first */
 	ASSERT_EQ_U64(s->objs[0].key.ino, 7);
 	ASSERT_EQ_U64(s->objs[0].key.dev, 5);
@@ -549,13 +555,11 @@ TEST(model_thread_tallies_join_their_endpoints)
 	b->dir = IPC_DIR_OUT;	/* the other end: a row of its own */
 	b->calls = 5;
 	b->bytes = 50;
-	ASSERT_EQ_I64(snapshot_add_thread_tallies(s, &t), 0);
+	*snapshot_add(s, threads) = t;
 	t.tgid = 200;		/* another process: its own rows */
 	b->calls = 0;		/* an empty slot: no row */
-	ASSERT_EQ_I64(snapshot_add_thread_tallies(s, &t), 0);
-	ASSERT_EQ_U64(s->neps, 4);
-	ASSERT_EQ_I64(snapshot_objects_from_eps(s), 0);
-	snapshot_sort(s);
+	*snapshot_add(s, threads) = t;
+	ASSERT_EQ_I64(snapshot_finish(s), 0);
 	ASSERT_EQ_U64(s->neps, 3);
 	/* by object, direction, process */
 	ASSERT_EQ_U64(s->eps[0].key.tgid, 100);
@@ -598,8 +602,8 @@ TEST(model_snapshot_sort_objects_by_bytes_then_key)
 	add_obj(s, IPC_KIND_PIPE, 1, 11, UINT64_C(1) << 33, 0);
 	add_obj(s, IPC_KIND_PIPE, 2, 50, 100, 0);
 	add_obj(s, IPC_KIND_PIPE, 1, 12, 2500, 2500);
+	ASSERT_EQ_I64(snapshot_finish(s), 0);
 	ASSERT_EQ_U64(s->nobjs, 7);
-	snapshot_sort(s);
 	for (size_t i = 0; i < s->nobjs; i++) {
 		const struct ipc_obj_row *r = &s->objs[i];
 
@@ -629,7 +633,7 @@ TEST(model_snapshot_sort_endpoints_by_object_dir_pid)
 	add_ep(s, IPC_KIND_PIPE, 5, IPC_DIR_IN, 40, 40 * 10 + IPC_DIR_IN, 0);
 	add_ep(s, IPC_KIND_PIPE, 5, IPC_DIR_OUT, 2, 2 * 10 + IPC_DIR_OUT, 0);
 	add_ep(s, IPC_KIND_PIPE, 5, IPC_DIR_IN, 3, 3 * 10 + IPC_DIR_IN, 0);
-	snapshot_sort(s);
+	ASSERT_EQ_I64(snapshot_finish(s), 0);
 	ASSERT_EQ_U64(s->neps, 6);
 	for (size_t i = 0; i < s->neps; i++) {
 		const struct ipc_ep_row *r = &s->eps[i];
@@ -651,13 +655,13 @@ TEST(model_snapshot_sort_procs_by_pid)
 	static const uint32_t want[] = { 1, 2, 5, 300, 70000, 4000000 };
 
 	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
-		struct ipc_proc_row *r = snapshot_add_proc(s);
+		struct ipc_proc_row *r = snapshot_add(s, procs);
 
 		ASSERT_TRUE(r != NULL);
 		r->tgid = in[i];
 		r->p.ppid = in[i] + 1;	/* marker */
 	}
-	snapshot_sort(s);
+	ASSERT_EQ_I64(snapshot_finish(s), 0);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		ASSERT_EQ_U64(s->procs[i].tgid, want[i]);
 		ASSERT_EQ_U64(s->procs[i].p.ppid, want[i] + 1);
@@ -675,14 +679,14 @@ TEST(model_snapshot_sort_errs_by_slot_then_errno)
 	};
 
 	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
-		struct ipc_err_row *r = snapshot_add_err(s);
+		struct ipc_err_row *r = snapshot_add(s, errs);
 
 		ASSERT_TRUE(r != NULL);
 		r->key.slot = in[i].slot;
 		r->key.err = in[i].err;
 		r->count = in[i].slot * 100 + in[i].err;	/* marker */
 	}
-	snapshot_sort(s);
+	ASSERT_EQ_I64(snapshot_finish(s), 0);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		ASSERT_EQ_U64(s->errs[i].key.slot, want[i].slot);
 		ASSERT_EQ_I64(s->errs[i].key.err, want[i].err);
@@ -696,7 +700,7 @@ TEST(model_snapshot_proc_lookup)
 	struct snapshot *s = fresh_snapshot();
 
 	for (uint32_t pid = 10; pid < 20; pid++) {
-		struct ipc_proc_row *r = snapshot_add_proc(s);
+		struct ipc_proc_row *r = snapshot_add(s, procs);
 
 		ASSERT_TRUE(r != NULL);
 		r->tgid = pid;
@@ -726,7 +730,7 @@ static struct snapshot *reused_pid_snapshot(void)
 	struct snapshot *s = fresh_snapshot();
 
 	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
-		struct ipc_proc_row *r = snapshot_add_proc(s);
+		struct ipc_proc_row *r = snapshot_add(s, procs);
 
 		if (!r)
 			abort();
@@ -767,8 +771,7 @@ TEST(model_reused_pid_is_several_processes)
 	struct snapshot *s = reused_pid_snapshot();
 
 	check_reused_pid_lookups(s);		/* unsorted: walks every row */
-	snapshot_sort(s);
-	ASSERT_TRUE(s->procs_sorted);
+	ASSERT_EQ_I64(snapshot_finish(s), 0);
 	check_reused_pid_lookups(s);		/* sorted: a binary search */
 	/* by pid, a reused pid's first process first */
 	ASSERT_EQ_U64(s->procs[1].tgid, 50);
@@ -776,10 +779,6 @@ TEST(model_reused_pid_is_several_processes)
 	ASSERT_EQ_U64(s->procs[2].start, 900);
 	ASSERT_EQ_U64(s->procs[3].start, 5000);
 	ASSERT_EQ_U64(s->procs[4].tgid, 60);
-	/* a row added after sorting: lookups walk every row again */
-	snapshot_add_proc(s)->tgid = 1;
-	ASSERT_TRUE(!s->procs_sorted);
-	ASSERT_TRUE(snapshot_proc(s, 1, 0) == &s->procs[5]);
 	snapshot_free(s);
 }
 
@@ -790,14 +789,14 @@ TEST(model_no_reused_pid)
 
 	ASSERT_TRUE(!snapshot_pid_reused(s));
 	for (uint32_t pid = 3; pid > 0; pid--) {
-		struct ipc_proc_row *r = snapshot_add_proc(s);
+		struct ipc_proc_row *r = snapshot_add(s, procs);
 
 		ASSERT_TRUE(r != NULL);
 		r->tgid = pid;
 		r->start = 77;		/* the same start: different processes */
 	}
 	ASSERT_TRUE(!snapshot_pid_reused(s));
-	snapshot_sort(s);
+	ASSERT_EQ_I64(snapshot_finish(s), 0);
 	ASSERT_TRUE(!snapshot_pid_reused(s));
 	snapshot_proc_label(s, 2, 77, label, sizeof(label));
 	ASSERT_STREQ(label, "2");
@@ -813,8 +812,8 @@ TEST(model_snapshot_sort_eps_and_signals_by_start_within_pid)
 	static const uint64_t starts[] = { 30, 10, 20 };
 
 	for (size_t i = 0; i < 3; i++) {
-		struct ipc_ep_row *e = snapshot_add_ep(s);
-		struct ipc_sig_row *g = snapshot_add_sig(s);
+		struct ipc_ep_row *e = snapshot_add(s, eps);
+		struct ipc_sig_row *g = snapshot_add(s, sigs);
 
 		ASSERT_TRUE(e != NULL && g != NULL);
 		e->key.obj.kind = IPC_KIND_PIPE;
@@ -828,7 +827,7 @@ TEST(model_snapshot_sort_eps_and_signals_by_start_within_pid)
 	}
 	/* the same target process, two senders with one pid */
 	{
-		struct ipc_sig_row *g = snapshot_add_sig(s);
+		struct ipc_sig_row *g = snapshot_add(s, sigs);
 
 		ASSERT_TRUE(g != NULL);
 		g->key.target = 9;
@@ -837,7 +836,7 @@ TEST(model_snapshot_sort_eps_and_signals_by_start_within_pid)
 		g->key.sender = 4;
 		g->key.sender_start = 1;
 	}
-	snapshot_sort(s);
+	ASSERT_EQ_I64(snapshot_finish(s), 0);
 	ASSERT_EQ_U64(s->eps[0].key.start, 10);
 	ASSERT_EQ_U64(s->eps[1].key.start, 20);
 	ASSERT_EQ_U64(s->eps[2].key.start, 30);
@@ -992,16 +991,13 @@ static void add_sock_obj(struct snapshot *s, uint32_t kind, uint64_t ino,
 			 uint64_t bytes_in, uint64_t bytes_out,
 			 uint64_t sk_id, uint64_t peer_sk_id)
 {
-	struct ipc_obj_row *o = snapshot_add_obj(s);
-	struct ipc_sock_row *si = snapshot_add_sock(s);
+	struct ipc_sock_row *si = snapshot_add(s, socks);
 
-	if (!o || !si)
+	if (!si)
 		abort();
-	o->key.kind = kind;
-	o->key.ino = ino;
-	o->st.bytes_in = bytes_in;
-	o->st.bytes_out = bytes_out;
-	si->key = o->key;
+	add_obj(s, kind, 0, ino, bytes_in, bytes_out);
+	si->key.kind = kind;
+	si->key.ino = ino;
 	si->info.family = kind == IPC_KIND_TCP ? 2 : 1;
 	si->info.sk_id = sk_id;
 	si->info.peer_sk_id = peer_sk_id;
@@ -1011,15 +1007,28 @@ static void add_sock_obj(struct snapshot *s, uint32_t kind, uint64_t ino,
 	}
 }
 
+/* where finishing put the object with inode ino */
+static ssize_t obj_index(const struct snapshot *s, uint64_t ino)
+{
+	for (size_t i = 0; i < s->nobjs; i++)
+		if (s->objs[i].key.ino == ino)
+			return i;
+	return -1;
+}
+
 TEST(model_channel_bytes_each_direction_once)
 {
 	struct snapshot *s = fresh_snapshot();
-	struct ipc_channel paired = { .a = 0, .b = 1 }, alone = { .a = 2, .b = -1 };
+	struct ipc_channel paired, alone = { .b = -1 };
 
 	/* a sent 90, b read 10 of it; b sent 5, a read 5 */
 	add_sock_obj(s, IPC_KIND_UNIX_STREAM, 1, 90, 5, 0x100, 0x200);
 	add_sock_obj(s, IPC_KIND_UNIX_STREAM, 2, 5, 10, 0x200, 0x100);
 	add_sock_obj(s, IPC_KIND_TCP, 3, 7, 11, 0, 0);
+	ASSERT_EQ_I64(snapshot_finish(s), 0);
+	paired.a = obj_index(s, 1);
+	paired.b = obj_index(s, 2);
+	alone.a = obj_index(s, 3);
 	ASSERT_EQ_U64(ipc_channel_bytes(s, &paired), 95);
 	ASSERT_EQ_U64(ipc_channel_bytes(s, &alone), 18);
 }
@@ -1031,21 +1040,16 @@ TEST(model_channel_bytes_each_direction_once)
  */
 TEST(model_channels_by_bytes)
 {
-	/* static: freed by the next run, so a failed assert does not leak it */
-	static struct ipc_channel *ch;
 	struct snapshot *s = fresh_snapshot();
-	size_t n;
-
-	free(ch);
-	ch = NULL;
+	const struct ipc_channel *ch;
 	add_sock_obj(s, IPC_KIND_UNIX_STREAM, 1, 1, 1, 0x10, 0x20);
 	add_sock_obj(s, IPC_KIND_UNIX_STREAM, 2, 1, 1, 0x20, 0x10);
 	add_sock_obj(s, IPC_KIND_TCP, 3, 100, 50, 0, 0);
 	add_sock_obj(s, IPC_KIND_UNIX_STREAM, 4, 100, 0, 0x30, 0x40);
 	add_sock_obj(s, IPC_KIND_UNIX_STREAM, 5, 100, 0, 0x40, 0x30);
-	snapshot_sort(s);
-	n = snapshot_channels(s, &ch);
-	ASSERT_EQ_U64(n, 3);
+	ASSERT_EQ_I64(snapshot_finish(s), 0);
+	ch = s->channels;
+	ASSERT_EQ_U64(s->nchannels, 3);
 	ASSERT_EQ_U64(s->objs[ch[0].a].key.ino, 4);
 	ASSERT_EQ_U64(s->objs[ch[0].b].key.ino, 5);
 	ASSERT_EQ_U64(ch[0].bytes, 200);
@@ -1066,8 +1070,8 @@ TEST(model_chan_lookup_add_and_per_kind)
 	struct ipc_obj_key fifo = { .kind = IPC_KIND_FIFO, .dev = 2, .ino = 7 };
 
 	memset(&s, 0, sizeof(s));
-	ASSERT_TRUE(snapshot_add_chan(&s) && snapshot_add_chan(&s) &&
-		    snapshot_add_chan(&s));
+	ASSERT_TRUE(snapshot_add(&s, chans) && snapshot_add(&s, chans) &&
+		    snapshot_add(&s, chans));
 	s.chans[0].key = pipe;
 	s.chans[0].st.samples = 2;
 	s.chans[0].st.sum_ns = 30;
@@ -1080,6 +1084,7 @@ TEST(model_chan_lookup_add_and_per_kind)
 	s.chans[1].st.overflow = 3;
 	s.chans[2].key = fifo;		/* same ino, other kind and device */
 	s.chans[2].st.unmatched = 9;
+	ASSERT_EQ_I64(snapshot_finish(&s), 0);	/* sorted by key: as added */
 
 	ASSERT_TRUE(snapshot_chan(&s, &pipe) == &s.chans[0].st);
 	ASSERT_TRUE(snapshot_chan(&s, &fifo) == &s.chans[2].st);
@@ -1101,4 +1106,134 @@ TEST(model_chan_lookup_add_and_per_kind)
 	ASSERT_EQ_U64(sum.samples + sum.unmatched + sum.overflow + sum.slots[2], 0);
 	snapshot_free(&s);
 	ASSERT_TRUE(s.chans == NULL && s.nchans == 0);
+}
+
+/* A TCP end: local port lport, remote rport, on 127.0.0.1 (0.0.0.0 for a
+ * wildcard-bound local address) */
+static void add_tcp_end(struct snapshot *s, uint64_t ino, uint16_t lport,
+			uint16_t rport, bool wildcard, uint64_t bytes_in)
+{
+	struct ipc_sock_row *si = snapshot_add(s, socks);
+
+	if (!si)
+		abort();
+	add_obj(s, IPC_KIND_TCP, 0, ino, bytes_in, 0);
+	si->key.kind = IPC_KIND_TCP;
+	si->key.ino = ino;
+	si->info.family = AF_INET;
+	si->info.local_port = lport;
+	si->info.remote_port = rport;
+	memcpy(si->info.local_addr, wildcard ? "\0\0\0\0" : "\x7f\0\0\1", 4);
+	memcpy(si->info.remote_addr, "\x7f\0\0\1", 4);
+}
+
+/* the other end of objs[i], by inode, or 0 when unpaired */
+static uint64_t peer_ino(const struct snapshot *s, uint64_t ino)
+{
+	for (size_t i = 0; i < s->nchannels; i++) {
+		const struct ipc_channel *c = &s->channels[i];
+
+		if (s->objs[c->a].key.ino == ino)
+			return c->b >= 0 ? s->objs[c->b].key.ino : 0;
+		if (c->b >= 0 && s->objs[c->b].key.ino == ino)
+			return s->objs[c->a].key.ino;
+	}
+	return UINT64_MAX;	/* not a channel's end at all */
+}
+
+/*
+ * Many connections to one server port pair up by their ports and
+ * addresses (a server end bound to the wildcard address too), each with its
+ * own client; an end whose peer is not traced stays alone.
+ */
+TEST(model_channels_pair_many_tcp_ends)
+{
+	struct snapshot *s = fresh_snapshot();
+	enum { N = 1500 };
+
+	for (uint16_t i = 0; i < N; i++) {
+		add_tcp_end(s, 10000 + i, 40000 + i, 6379, false, 10 + i);
+		add_tcp_end(s, 20000 + i, 6379, 40000 + i, i % 2, 5);
+	}
+	add_tcp_end(s, 99, 50000, 80, false, 1);	/* to another host */
+	ASSERT_EQ_I64(snapshot_finish(s), 0);
+	ASSERT_EQ_U64(s->nchannels, N + 1);
+	for (uint16_t i = 0; i < N; i++)
+		if (peer_ino(s, 10000 + i) != 20000u + i)
+			test_fail(__FILE__, __LINE__, "client %u paired with %" PRIu64,
+				  i, peer_ino(s, 10000 + i));
+	ASSERT_EQ_U64(peer_ino(s, 99), 0);
+	snapshot_free(s);
+}
+
+/* Unix ends pair when either knows the other (a closed end knows none),
+ * and an end pairs once: a third end naming the same peer stays alone. */
+TEST(model_channels_pair_unix_by_either_peer_pointer)
+{
+	struct snapshot *s = fresh_snapshot();
+
+	add_sock_obj(s, IPC_KIND_UNIX_STREAM, 1, 50, 0, 0xa0, 0);	/* closed */
+	add_sock_obj(s, IPC_KIND_UNIX_STREAM, 2, 40, 0, 0xb0, 0xa0);
+	add_sock_obj(s, IPC_KIND_UNIX_STREAM, 3, 30, 0, 0xc0, 0xa0);
+	add_sock_obj(s, IPC_KIND_UNIX_DGRAM, 4, 20, 0, 0xd0, 0xa0);	/* other kind */
+	ASSERT_EQ_I64(snapshot_finish(s), 0);
+	ASSERT_EQ_U64(peer_ino(s, 1), 2);
+	ASSERT_EQ_U64(peer_ino(s, 3), 0);
+	ASSERT_EQ_U64(peer_ino(s, 4), 0);
+	ASSERT_EQ_U64(s->nchannels, 3);
+	snapshot_free(s);
+}
+
+/* An object's row carries what the kernel knew of it, found by key, and
+ * the slices of endpoint and message-type rows that are its own. */
+TEST(model_finish_joins_object_data_into_its_row)
+{
+	struct snapshot *s = fresh_snapshot();
+	struct ipc_info_row *info;
+	struct ipc_chan_row *chan;
+	struct ipc_msgtype_row *mt;
+
+	add_ep(s, IPC_KIND_SYSV_MSQ, 3, IPC_DIR_IN, 100, 2, 20);
+	add_ep(s, IPC_KIND_PIPE, 7, IPC_DIR_IN, 100, 1, 1000);
+	add_ep(s, IPC_KIND_SYSV_MSQ, 3, IPC_DIR_OUT, 200, 2, 20);
+	add_ep(s, IPC_KIND_PIPE, 7, IPC_DIR_OUT, 200, 1, 1000);
+	info = snapshot_add(s, infos);
+	info->key = (struct ipc_obj_key){ .kind = IPC_KIND_SYSV_MSQ, .dev = 5, .ino = 3 };
+	info->info.sysv_key = 0x1234;
+	chan = snapshot_add(s, chans);
+	chan->key = (struct ipc_obj_key){ .kind = IPC_KIND_PIPE, .dev = 5, .ino = 7 };
+	chan->st.samples = 1;
+	for (int64_t type = 2; type >= 1; type--) {
+		mt = snapshot_add(s, msgtypes);
+		mt->key.msqid = 3;
+		mt->key.mtype = type;
+		mt->st.sent = type;
+	}
+	mt = snapshot_add(s, msgtypes);
+	mt->key.msqid = 4;	/* another queue's */
+	ASSERT_EQ_I64(snapshot_finish(s), 0);
+	ASSERT_EQ_U64(s->nobjs, 2);
+	/* the pipe moved more bytes: first */
+	ASSERT_EQ_U64(s->objs[0].key.kind, IPC_KIND_PIPE);
+	ASSERT_TRUE(s->objs[0].info == NULL && s->objs[0].sock == NULL);
+	ASSERT_TRUE(s->objs[0].chan != NULL && s->objs[0].chan->samples == 1);
+	ASSERT_EQ_U64(s->objs[0].neps, 2);
+	ASSERT_EQ_U64(s->objs[0].nmts, 0);
+	for (size_t i = 0; i < 2; i++) {
+		const struct ipc_ep_row *e = &s->eps[s->objs[0].ep_first + i];
+
+		ASSERT_TRUE(ipc_obj_key_eq(&e->key.obj, &s->objs[0].key));
+	}
+	ASSERT_TRUE(s->objs[1].info != NULL && s->objs[1].info->sysv_key == 0x1234);
+	ASSERT_TRUE(s->objs[1].chan == NULL);
+	ASSERT_EQ_U64(s->objs[1].neps, 2);
+	ASSERT_TRUE(ipc_obj_key_eq(&s->eps[s->objs[1].ep_first].key.obj, &s->objs[1].key));
+	ASSERT_EQ_U64(s->objs[1].nmts, 2);
+	ASSERT_EQ_I64(s->msgtypes[s->objs[1].mt_first].key.mtype, 1);
+	ASSERT_EQ_I64(s->msgtypes[s->objs[1].mt_first + 1].key.mtype, 2);
+	/* copies are summed once, here */
+	s->ops[IPC_OP_SLOT(IPC_KIND_PIPE, IPC_OP_WRITE)].bytes = 5;
+	ASSERT_EQ_I64(snapshot_finish(s), 0);	/* once: nothing changes */
+	ASSERT_EQ_U64(s->copies[IPC_MECH_PIPE].payload, 0);
+	snapshot_free(s);
 }

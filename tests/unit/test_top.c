@@ -9,7 +9,7 @@
 static void proc(struct snapshot *s, uint32_t pid, const char *comm,
 		 uint64_t syscalls, uint64_t switches)
 {
-	struct ipc_proc_row *r = snapshot_add_proc(s);
+	struct ipc_proc_row *r = snapshot_add(s, procs);
 
 	r->tgid = pid;
 	snprintf(r->p.comm, sizeof(r->p.comm), "%s", comm);
@@ -17,23 +17,10 @@ static void proc(struct snapshot *s, uint32_t pid, const char *comm,
 	r->p.vol_switches = switches;
 }
 
-static void obj(struct snapshot *s, uint64_t ino, uint64_t ops_in, uint64_t bytes_in,
-		uint64_t ops_out, uint64_t bytes_out)
-{
-	struct ipc_obj_row *r = snapshot_add_obj(s);
-
-	r->key.kind = IPC_KIND_PIPE;
-	r->key.ino = ino;
-	r->st.ops_in = ops_in;
-	r->st.bytes_in = bytes_in;
-	r->st.ops_out = ops_out;
-	r->st.bytes_out = bytes_out;
-}
-
 static void ep(struct snapshot *s, uint64_t ino, uint32_t pid, uint32_t dir,
 	       uint64_t calls, uint64_t bytes)
 {
-	struct ipc_ep_row *r = snapshot_add_ep(s);
+	struct ipc_ep_row *r = snapshot_add(s, eps);
 
 	r->key.obj.kind = IPC_KIND_PIPE;
 	r->key.obj.ino = ino;
@@ -51,7 +38,6 @@ static void two_snapshots(struct snapshot *prev, struct snapshot *cur)
 	memset(cur, 0, sizeof(*cur));
 	proc(prev, 10, "writer", 100, 10);
 	proc(prev, 11, "reader", 100, 10);
-	obj(prev, 1, 10, 1000, 10, 1000);
 	ep(prev, 1, 10, IPC_DIR_IN, 10, 1000);
 	ep(prev, 1, 11, IPC_DIR_OUT, 10, 1000);
 
@@ -59,12 +45,12 @@ static void two_snapshots(struct snapshot *prev, struct snapshot *cur)
 	proc(cur, 11, "reader", 140, 20);
 	proc(cur, 12, "self", 10, 0);
 	proc(cur, 13, "idle", 50, 4);
-	obj(cur, 1, 30, 5000, 30, 5000);
-	obj(cur, 2, 4, 8, 4, 8);
 	ep(cur, 1, 10, IPC_DIR_IN, 30, 5000);
 	ep(cur, 1, 11, IPC_DIR_OUT, 30, 5000);
 	ep(cur, 2, 12, IPC_DIR_IN, 4, 8);
 	ep(cur, 2, 12, IPC_DIR_OUT, 4, 8);
+	snapshot_finish(prev);
+	snapshot_finish(cur);
 }
 
 TEST(top_rates_between_snapshots)
@@ -138,7 +124,6 @@ TEST(top_reused_pid_is_two_rows)
 
 	proc(&prev, 20, "first", 10, 0);
 	prev.procs[0].start = 1;
-	obj(&prev, 3, 10, 100, 0, 0);
 	ep(&prev, 3, 20, IPC_DIR_IN, 10, 100);
 	prev.eps[0].key.start = 1;
 
@@ -146,13 +131,12 @@ TEST(top_reused_pid_is_two_rows)
 	cur.procs[0].start = 1;
 	proc(&cur, 20, "second", 6, 0);
 	cur.procs[1].start = 5;
-	obj(&cur, 3, 20, 200, 0, 0);
 	ep(&cur, 3, 20, IPC_DIR_IN, 14, 140);
 	cur.eps[0].key.start = 1;
 	ep(&cur, 3, 20, IPC_DIR_IN, 6, 60);
 	cur.eps[1].key.start = 5;
-	snapshot_sort(&prev);
-	snapshot_sort(&cur);
+	snapshot_finish(&prev);
+	snapshot_finish(&cur);
 
 	ASSERT_EQ_I64(top_compute(&v, &prev, &cur, 2.0), 0);
 	snapshot_free(&prev);
