@@ -139,7 +139,6 @@ const char trace_usage[] =
 "  ipcscope trace -m msgq,signal -p 1234\n"
 "  ipcscope trace --json - -d 5 > events.ndjson\n";
 
-enum { CMD_RECORD = 1, CMD_TOP = 2, CMD_TRACE = 4 };
 
 /* The command an option belongs to, or NULL if cmd (CMD_*) has it too. */
 static const char *option_owner(int c, unsigned cmd)
@@ -189,8 +188,135 @@ set_err(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv,
-				    char *err, size_t errlen)
+/* -p, -a, --comm, --cgroup, -d: whom to trace and for how long. 0, -1
+ * (err says why) or 1 when c is none of them. */
+static int target_option(struct record_opts *o, int c, const char *arg, char *err,
+			 size_t errlen)
+{
+	uint64_t v;
+
+	switch (c) {
+	case 'p':
+		if (parse_u64(arg, 1, INT32_MAX, &v)) {
+			set_err(err, errlen, "invalid PID '%s': expected a positive integer", arg);
+			return -1;
+		}
+		if (o->npids == MAX_PIDS) {
+			set_err(err, errlen, "too many -p options (at most %d)", MAX_PIDS);
+			return -1;
+		}
+		o->pids[o->npids++] = (pid_t)v;
+		break;
+	case 'a':
+		o->all = true;
+		break;
+	case 'C':
+		if (!arg[0] || strlen(arg) >= COMM_LEN) {
+			set_err(err, errlen, "--comm '%s': a process name has 1 to %d characters "
+				"(the kernel keeps no more)", arg, COMM_LEN - 1);
+			return -1;
+		}
+		o->comm = arg;
+		break;
+	case 'g':
+		if (!arg[0]) {
+			set_err(err, errlen, "--cgroup needs a cgroup directory, e.g. "
+				"/sys/fs/cgroup/system.slice/cron.service");
+			return -1;
+		}
+		o->cgroup = arg;
+		break;
+	case 'd':
+		if (parse_seconds(arg, 31536000.0, &o->duration_s)) {
+			set_err(err, errlen, "invalid duration '%s': expected seconds above 0 "
+				"and at most 31536000 (a year), e.g. 5 or 0.5", arg);
+			return -1;
+		}
+		break;
+	default:
+		return 1;
+	}
+	return 0;
+}
+
+/* What is shown and how: outputs, top's pace, trace's filters. 0, -1
+ * (err says why) or 1 when c is none of them. */
+static int view_option(struct record_opts *o, int c, const char *arg, char *err,
+		       size_t errlen)
+{
+	uint64_t v;
+
+	switch (c) {
+	case 'm':
+		if (trace_kinds_parse(arg, &o->trace_kinds, err, errlen))
+			return -1;
+		break;
+	case 'B':
+		if (parse_u64(arg, 4, MAX_BUFFER_KB, &v) || (v & (v - 1))) {
+			set_err(err, errlen, "invalid --buffer-kb '%s': expected a power of "
+				"two from 4 to %d (KiB)", arg, MAX_BUFFER_KB);
+			return -1;
+		}
+		o->buffer_kb = v;
+		break;
+	case 'F':
+		o->fail_on_drop = true;
+		break;
+	case 'f':
+		o->force = true;
+		break;
+	case 'i':
+		if (parse_seconds(arg, 3600.0, &o->interval_s) || o->interval_s < 0.1) {
+			set_err(err, errlen, "invalid interval '%s': expected seconds from 0.1 to 3600", arg);
+			return -1;
+		}
+		break;
+	case 'n':
+		if (parse_u64(arg, 1, 1000000, &v)) {
+			set_err(err, errlen, "invalid count '%s': expected a number of screens >= 1", arg);
+			return -1;
+		}
+		o->count = v;
+		break;
+	case 'J':
+		if (!arg[0]) {
+			set_err(err, errlen, "--json needs a file name (or '-' for stdout)");
+			return -1;
+		}
+		o->json_path = arg;
+		break;
+	case 'G':
+		o->graph_format = graph_format_of(arg);
+		if (o->graph_format == GRAPH_FORMAT_NONE) {
+			set_err(err, errlen, "--graph '%s': unknown format: the file name must end in .dot, .json, .svg or .png", arg);
+			return -1;
+		}
+		o->graph_path = arg;
+		break;
+	case 'H':
+		o->no_hist = true;
+		break;
+	case 'W':
+		o->time_in_channel = true;
+		break;
+	case 'T':
+		if (parse_u64(arg, 0, 1000000, &v)) {
+			set_err(err, errlen, "invalid --top '%s': expected a number of objects, 0 for all", arg);
+			return -1;
+		}
+		o->top = v;
+		break;
+	case 'v':
+		o->verbose = true;
+		break;
+	default:
+		return 1;
+	}
+	return 0;
+}
+
+enum parse_result record_opts_parse(struct record_opts *o, enum tracing_cmd cmd,
+				    int argc, char **argv, char *err, size_t errlen)
 {
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' },
@@ -213,17 +339,14 @@ enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv
 		{ "force", no_argument, NULL, 'f' },
 		{ 0 },
 	};
-	bool top_mode = argc > 0 && !strcmp(argv[0], "top");
-	bool trace_mode = argc > 0 && !strcmp(argv[0], "trace");
-	const char *cmd = top_mode ? "top" : trace_mode ? "trace" : "record";
+	bool top_mode = cmd == CMD_TOP, trace_mode = cmd == CMD_TRACE;
+	const char *name = top_mode ? "top" : trace_mode ? "trace" : "record";
 	const char *owner;
-	uint64_t v;
-	int c;
+	int c, r;
 
 	memset(o, 0, sizeof(*o));
 	o->top = top_mode ? 10 : DEFAULT_TOP;
-	o->top_mode = top_mode;
-	o->trace_mode = trace_mode;
+	o->cmd = cmd;
 	o->trace_kinds = trace_kinds_all();
 	o->buffer_kb = DEFAULT_BUFFER_KB;
 	o->interval_s = 1;
@@ -235,125 +358,31 @@ enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv
 				trace_mode ? "+:p:ad:vhm:" : "+:p:ad:vh",
 				longopts, NULL)) != -1) {
 		/* record's outputs are not top's, top's pace is not record's... */
-		owner = option_owner(c, top_mode ? CMD_TOP : trace_mode ? CMD_TRACE : CMD_RECORD);
+		owner = option_owner(c, cmd);
 		if (owner) {
 			set_err(err, errlen, "%s is an option of 'ipcscope %s', not of this "
 				"command", option_text(c), owner);
 			return PARSE_ERROR;
 		}
-		switch (c) {
-		case 'm':
-			if (trace_kinds_parse(optarg, &o->trace_kinds, err, errlen))
-				return PARSE_ERROR;
-			break;
-		case 'B':
-			if (parse_u64(optarg, 4, MAX_BUFFER_KB, &v) || (v & (v - 1))) {
-				set_err(err, errlen, "invalid --buffer-kb '%s': expected a power of "
-					"two from 4 to %d (KiB)", optarg, MAX_BUFFER_KB);
-				return PARSE_ERROR;
-			}
-			o->buffer_kb = v;
-			break;
-		case 'F':
-			o->fail_on_drop = true;
-			break;
-		case 'f':
-			o->force = true;
-			break;
-		case 'i':
-			if (parse_seconds(optarg, 3600.0, &o->interval_s) || o->interval_s < 0.1) {
-				set_err(err, errlen, "invalid interval '%s': expected seconds from 0.1 to 3600", optarg);
-				return PARSE_ERROR;
-			}
-			break;
-		case 'n':
-			if (parse_u64(optarg, 1, 1000000, &v)) {
-				set_err(err, errlen, "invalid count '%s': expected a number of screens >= 1", optarg);
-				return PARSE_ERROR;
-			}
-			o->count = v;
-			break;
-		case 'p':
-			if (parse_u64(optarg, 1, INT32_MAX, &v)) {
-				set_err(err, errlen, "invalid PID '%s': expected a positive integer", optarg);
-				return PARSE_ERROR;
-			}
-			if (o->npids == MAX_PIDS) {
-				set_err(err, errlen, "too many -p options (at most %d)", MAX_PIDS);
-				return PARSE_ERROR;
-			}
-			o->pids[o->npids++] = (pid_t)v;
-			break;
-		case 'a':
-			o->all = true;
-			break;
-		case 'C':
-			if (!optarg[0] || strlen(optarg) >= COMM_LEN) {
-				set_err(err, errlen, "--comm '%s': a process name has 1 to %d characters "
-					"(the kernel keeps no more)", optarg, COMM_LEN - 1);
-				return PARSE_ERROR;
-			}
-			o->comm = optarg;
-			break;
-		case 'g':
-			if (!optarg[0]) {
-				set_err(err, errlen, "--cgroup needs a cgroup directory, e.g. "
-					"/sys/fs/cgroup/system.slice/cron.service");
-				return PARSE_ERROR;
-			}
-			o->cgroup = optarg;
-			break;
-		case 'd':
-			if (parse_seconds(optarg, 31536000.0, &o->duration_s)) {
-				set_err(err, errlen, "invalid duration '%s': expected seconds above 0 "
-					"and at most 31536000 (a year), e.g. 5 or 0.5", optarg);
-				return PARSE_ERROR;
-			}
-			break;
-		case 'J':
-			if (!optarg[0]) {
-				set_err(err, errlen, "--json needs a file name (or '-' for stdout)");
-				return PARSE_ERROR;
-			}
-			o->json_path = optarg;
-			break;
-		case 'G':
-			o->graph_format = graph_format_of(optarg);
-			if (o->graph_format == GRAPH_FORMAT_NONE) {
-				set_err(err, errlen, "--graph '%s': unknown format: the file name must end in .dot, .json, .svg or .png", optarg);
-				return PARSE_ERROR;
-			}
-			o->graph_path = optarg;
-			break;
-		case 'H':
-			o->no_hist = true;
-			break;
-		case 'W':
-			o->time_in_channel = true;
-			break;
-		case 'T':
-			if (parse_u64(optarg, 0, 1000000, &v)) {
-				set_err(err, errlen, "invalid --top '%s': expected a number of objects, 0 for all", optarg);
-				return PARSE_ERROR;
-			}
-			o->top = v;
-			break;
-		case 'v':
-			o->verbose = true;
-			break;
-		case 'h':
+		if (c == 'h')
 			return PARSE_HELP;
-		case ':':
+		if (c == ':') {
 			set_err(err, errlen, "option '%s' needs a value", argv[optind - 1]);
 			return PARSE_ERROR;
-		default:
+		}
+		r = target_option(o, c, optarg, err, errlen);
+		if (r > 0)
+			r = view_option(o, c, optarg, err, errlen);
+		if (r < 0)
+			return PARSE_ERROR;
+		if (r > 0) {
 			/* a short option inside a cluster (-xv): optind has not moved yet */
 			if (optopt)
-				set_err(err, errlen, "unknown option '-%c' (see 'ipcscope %s --help')", optopt,
-					cmd);
+				set_err(err, errlen, "unknown option '-%c' (see 'ipcscope %s --help')",
+					optopt, name);
 			else
-				set_err(err, errlen, "unknown option '%s' (see 'ipcscope %s --help')", argv[optind - 1],
-					cmd);
+				set_err(err, errlen, "unknown option '%s' (see 'ipcscope %s --help')",
+					argv[optind - 1], name);
 			return PARSE_ERROR;
 		}
 	}

@@ -17,6 +17,9 @@
 #define DEFAULT_BUFFER_KB 8192		/* trace: the ring buffer, 8 MiB */
 #define MAX_BUFFER_KB (1024 * 1024)
 
+/* The commands that trace: what they share is parsed once (each bit one) */
+enum tracing_cmd { CMD_RECORD = 1, CMD_TOP = 2, CMD_TRACE = 4 };
+
 struct record_opts {
 	pid_t pids[MAX_PIDS];		/* -p, repeatable */
 	int npids;
@@ -32,12 +35,11 @@ struct record_opts {
 	bool time_in_channel;		/* --time-in-channel */
 	unsigned top;			/* --top: objects in the text report, 0 = all */
 	bool verbose;			/* -v */
-	/* `ipcscope top` (argv[0] "top"): the same targets, a screen per interval */
-	bool top_mode;
+	enum tracing_cmd cmd;		/* which command parsed these */
+	/* `ipcscope top`: the same targets, a screen per interval */
 	double interval_s;		/* -i, default 1 */
 	unsigned count;			/* -n: screens, 0 = until stopped */
-	/* `ipcscope trace` (argv[0] "trace"): an event per operation */
-	bool trace_mode;
+	/* `ipcscope trace`: an event per operation */
 	uint32_t trace_kinds;		/* -m: the kernel's trace_kinds mask */
 	unsigned buffer_kb;		/* --buffer-kb: ring buffer size */
 	bool fail_on_drop;		/* --fail-on-drop: exit 3 if events were lost */
@@ -53,9 +55,10 @@ enum parse_result {
 	PARSE_ERROR = -1,	/* err holds one line saying what is wrong */
 };
 
-/* argv[0] is "record", "top" or "trace". The command, if any, points into argv. */
-enum parse_result record_opts_parse(struct record_opts *o, int argc, char **argv,
-				    char *err, size_t errlen);
+/* The options of one tracing command (argv[0] is its name). The command to
+ * run, if any, points into argv. */
+enum parse_result record_opts_parse(struct record_opts *o, enum tracing_cmd cmd,
+				    int argc, char **argv, char *err, size_t errlen);
 extern const char record_usage[];
 extern const char top_usage[];
 extern const char trace_usage[];

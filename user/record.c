@@ -150,7 +150,7 @@ int cmd_record(int argc, char **argv)
 	struct utsname uts;
 	int status, ret = 1;
 
-	status = tracing_begin(&t, &o, argc, argv, record_usage);
+	status = tracing_begin(&t, &o, CMD_RECORD, argc, argv, record_usage);
 	if (status >= 0)
 		return status;
 

@@ -756,10 +756,112 @@ size_t session_checks(const struct session *s, const struct prog_check **out)
 	return s->nchecks;
 }
 
+/* Whom to trace, and the kernel paths to take, as the programs' constants */
+static void set_targets(struct session *s, const struct session_config *cfg)
+{
+	s->skel->rodata->targ_all = cfg->all;
+	s->skel->rodata->self_tgid = cfg->self;
+	if (cfg->comm) {
+		s->skel->rodata->targ_comm_set = true;
+		strncpy((char *)s->skel->rodata->targ_comm, cfg->comm,
+			sizeof(s->skel->rodata->targ_comm) - 1);
+	}
+	s->skel->rodata->targ_cgroup_set = cfg->cgroup_fd >= 0;
+	fill_sys_handlers(s->skel->rodata->sys_handler);
+	s->skel->rodata->count_syscall_numbers = cfg->syscall_numbers;
+	/* tests: what a kernel before 5.11 runs, where the BPF code has two
+	   ways (see current_start), with its maps preallocated as before 6.1
+	   (setup_map_alloc) */
+	s->skel->rodata->old_kernel_paths = getenv("IPCSCOPE_OLD_KERNEL_PATHS") != NULL;
+	setup_map_alloc(s, s->skel->rodata->old_kernel_paths);
+}
+
+/* One probe_info per program, in the object's order; a program whose hook
+ * this kernel lacks, or that the environment disables, is not loaded. */
+static void list_probes(struct session *s)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, s->skel->obj) {
+		struct probe_info *pi;
+
+		if (s->nprobes == MAX_PROBES) {
+			bpf_program__set_autoload(prog, false);
+			continue;
+		}
+		pi = &s->probes[s->nprobes++];
+		snprintf(pi->name, sizeof(pi->name), "%s",
+			 bpf_program__section_name(prog));
+		if (disabled_by_env(bpf_program__name(prog))) {
+			snprintf(pi->reason, sizeof(pi->reason),
+				 "disabled by IPCSCOPE_DISABLE_PROBES");
+			bpf_program__set_autoload(prog, false);
+		} else if (!hook_exists(pi->name, pi->reason,
+					sizeof(pi->reason))) {
+			bpf_program__set_autoload(prog, false);
+		}
+	}
+}
+
+/* After loading: the events' ring buffer, the cgroup to follow */
+static int open_inputs(struct session *s, const struct session_config *cfg)
+{
+	if (cfg->on_event) {
+		s->events = ring_buffer__new(bpf_map__fd(s->skel->maps.events),
+					     ring_event, s, NULL);
+		if (!s->events) {
+			int err = -errno;
+
+			errorf("cannot read the events' ring buffer: %s", strerror(-err));
+			return err;
+		}
+	}
+	if (cfg->cgroup_fd >= 0) {
+		__u32 zero = 0, fd = cfg->cgroup_fd;
+
+		if (bpf_map__update_elem(s->skel->maps.targ_cgroups, &zero, sizeof(zero),
+					 &fd, sizeof(fd), BPF_ANY)) {
+			int err = -errno;
+
+			errorf("cannot follow the cgroup: %s", strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* Attach every loaded program; one that fails is named, not fatal */
+static void attach_probes(struct session *s)
+{
+	struct bpf_program *prog;
+	size_t i = 0;
+
+	bpf_object__for_each_program(prog, s->skel->obj) {
+		struct probe_info *pi;
+
+		if (i == s->nprobes)
+			break;
+		pi = &s->probes[i];
+		if (bpf_program__autoload(prog)) {
+			s->links[i] = bpf_program__attach(prog);
+			if (s->links[i]) {
+				pi->attached = true;
+				debugf("attached %s\n", pi->name);
+			} else {
+				snprintf(pi->reason, sizeof(pi->reason),
+					 "attach failed: %s", strerror(errno));
+				s->links[i] = NULL;
+			}
+		}
+		if (!pi->attached && !pi->standby)
+			errorf("warning: %s not attached: %s", pi->name, pi->reason);
+		i++;
+	}
+}
+
 int session_open(struct session **out, const struct session_config *cfg)
 {
 	struct session *s;
-	struct bpf_program *prog;
 	int err;
 
 	*out = NULL;
@@ -786,44 +888,11 @@ int session_open(struct session **out, const struct session_config *cfg)
 		errorf("cannot open the BPF object: %s", strerror(errno));
 		goto fail;
 	}
-	s->skel->rodata->targ_all = cfg->all;
-	s->skel->rodata->self_tgid = cfg->self;
-	if (cfg->comm) {
-		s->skel->rodata->targ_comm_set = true;
-		strncpy((char *)s->skel->rodata->targ_comm, cfg->comm,
-			sizeof(s->skel->rodata->targ_comm) - 1);
-	}
-	s->skel->rodata->targ_cgroup_set = cfg->cgroup_fd >= 0;
-	fill_sys_handlers(s->skel->rodata->sys_handler);
-	s->skel->rodata->count_syscall_numbers = cfg->syscall_numbers;
-	/* tests: what a kernel before 5.11 runs, where the BPF code has two
-	   ways (see current_start), with its maps preallocated as before 6.1
-	   (setup_map_alloc) */
-	s->skel->rodata->old_kernel_paths = getenv("IPCSCOPE_OLD_KERNEL_PATHS") != NULL;
-	setup_map_alloc(s, s->skel->rodata->old_kernel_paths);
+	set_targets(s, cfg);
 	err = setup_trace(s, cfg);
 	if (err)
 		goto fail;
-
-	bpf_object__for_each_program(prog, s->skel->obj) {
-		struct probe_info *pi;
-
-		if (s->nprobes == MAX_PROBES) {
-			bpf_program__set_autoload(prog, false);
-			continue;
-		}
-		pi = &s->probes[s->nprobes++];
-		snprintf(pi->name, sizeof(pi->name), "%s",
-			 bpf_program__section_name(prog));
-		if (disabled_by_env(bpf_program__name(prog))) {
-			snprintf(pi->reason, sizeof(pi->reason),
-				 "disabled by IPCSCOPE_DISABLE_PROBES");
-			bpf_program__set_autoload(prog, false);
-		} else if (!hook_exists(pi->name, pi->reason,
-					sizeof(pi->reason))) {
-			bpf_program__set_autoload(prog, false);
-		}
-	}
+	list_probes(s);
 	pick_fault_probe(s);
 	setup_chan(s, cfg, pick_syscall_hook(s, cfg->load_only));
 	err = setup_logs(s);
@@ -849,48 +918,10 @@ int session_open(struct session **out, const struct session_config *cfg)
 		*out = s;
 		return 0;
 	}
-	if (cfg->on_event) {
-		s->events = ring_buffer__new(bpf_map__fd(s->skel->maps.events),
-					     ring_event, s, NULL);
-		if (!s->events) {
-			err = -errno;
-			errorf("cannot read the events' ring buffer: %s", strerror(errno));
-			goto fail;
-		}
-	}
-	if (cfg->cgroup_fd >= 0) {
-		__u32 zero = 0, fd = cfg->cgroup_fd;
-
-		if (bpf_map__update_elem(s->skel->maps.targ_cgroups, &zero, sizeof(zero),
-					 &fd, sizeof(fd), BPF_ANY)) {
-			err = -errno;
-			errorf("cannot follow the cgroup: %s", strerror(errno));
-			goto fail;
-		}
-	}
-
-	size_t i = 0;
-	bpf_object__for_each_program(prog, s->skel->obj) {
-		struct probe_info *pi;
-
-		if (i == s->nprobes)
-			break;
-		pi = &s->probes[i];
-		if (bpf_program__autoload(prog)) {
-			s->links[i] = bpf_program__attach(prog);
-			if (s->links[i]) {
-				pi->attached = true;
-				debugf("attached %s\n", pi->name);
-			} else {
-				snprintf(pi->reason, sizeof(pi->reason),
-					 "attach failed: %s", strerror(errno));
-				s->links[i] = NULL;
-			}
-		}
-		if (!pi->attached && !pi->standby)
-			errorf("warning: %s not attached: %s", pi->name, pi->reason);
-		i++;
-	}
+	err = open_inputs(s, cfg);
+	if (err)
+		goto fail;
+	attach_probes(s);
 	*out = s;
 	return 0;
 fail:

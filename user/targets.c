@@ -172,8 +172,8 @@ uint64_t tracing_end_of_duration(const struct tracing *t)
 				    : UINT64_MAX;
 }
 
-int tracing_begin(struct tracing *t, struct record_opts *o, int argc, char **argv,
-		  const char *usage)
+int tracing_begin(struct tracing *t, struct record_opts *o, enum tracing_cmd cmd,
+		  int argc, char **argv, const char *usage)
 {
 	char err[256];
 
@@ -181,7 +181,7 @@ int tracing_begin(struct tracing *t, struct record_opts *o, int argc, char **arg
 	t->o = o;
 	t->cgroup_fd = -1;
 	t->c.exit_code = -1;
-	switch (record_opts_parse(o, argc, argv, err, sizeof(err))) {
+	switch (record_opts_parse(o, cmd, argc, argv, err, sizeof(err))) {
 	case PARSE_HELP:
 		fputs(usage, stdout);
 		return 0;

@@ -36,7 +36,8 @@ struct tracing {
  * else the exit status: 0 after printing usage for --help, 2 after a bad
  * option, 1 after a bad target (each said in one line).
  */
-int tracing_begin(struct tracing *t, struct record_opts *o, int argc, char **argv,
+int tracing_begin(struct tracing *t, struct record_opts *o, enum tracing_cmd cmd,
+		  int argc, char **argv,
 		  const char *usage);
 
 /*

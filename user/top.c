@@ -76,7 +76,7 @@ int cmd_top(int argc, char **argv)
 	struct tracing t;
 	int status, ret = 1;
 
-	status = tracing_begin(&t, &o, argc, argv, top_usage);
+	status = tracing_begin(&t, &o, CMD_TOP, argc, argv, top_usage);
 	if (status >= 0)
 		return status;
 	if (tracing_start(&t, &cfg) == 0 && top_loop(&t) == 0)

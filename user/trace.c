@@ -134,7 +134,7 @@ int cmd_trace(int argc, char **argv)
 	sigset_t pipe_set;
 	int status, ret = 1;
 
-	status = tracing_begin(&t, &o, argc, argv, trace_usage);
+	status = tracing_begin(&t, &o, CMD_TRACE, argc, argv, trace_usage);
 	if (status >= 0)
 		return status;
 	/* made (as a temporary file beside it) before anything runs, put in

@@ -308,7 +308,10 @@ static enum parse_result parse_trace(struct record_opts *o, char *err, size_t le
 	if (argc >= 32)
 		abort();
 	memcpy(kept, argv, (argc + 1) * sizeof(*argv));
-	return record_opts_parse(o, argc, kept, err, len);
+	/* argv[0] names the command, as ipcscope.c dispatches */
+	return record_opts_parse(o, !strcmp(argv[0], "top") ? CMD_TOP :
+				 !strcmp(argv[0], "record") ? CMD_RECORD : CMD_TRACE,
+				 argc, kept, err, len);
 }
 
 #define TRACE(o, ...) parse_trace((o), err, sizeof(err), (char *[]){ "trace", __VA_ARGS__, NULL })
@@ -319,7 +322,7 @@ TEST(events_trace_options)
 	char err[256];
 
 	ASSERT_EQ_I64(parse_trace(&o, err, sizeof(err), (char *[]){ "trace", NULL }), PARSE_OK);
-	ASSERT_TRUE(o.trace_mode && o.all);		/* default: every process */
+	ASSERT_TRUE(o.cmd == CMD_TRACE && o.all);		/* default: every process */
 	ASSERT_EQ_U64(o.trace_kinds, trace_kinds_all());
 	ASSERT_EQ_U64(o.buffer_kb, DEFAULT_BUFFER_KB);
 	ASSERT_TRUE(!o.fail_on_drop);

@@ -19,9 +19,16 @@ static int argc_of(char **argv)
 	return n;
 }
 
+/* the command whose options argv[0] names, as ipcscope.c dispatches */
+static enum tracing_cmd cmd_of(char **argv)
+{
+	return !strcmp(argv[0], "top") ? CMD_TOP :
+	       !strcmp(argv[0], "trace") ? CMD_TRACE : CMD_RECORD;
+}
+
 static enum parse_result parse_argv(struct record_opts *o, char **argv)
 {
-	return record_opts_parse(o, argc_of(argv), argv, err, sizeof(err));
+	return record_opts_parse(o, cmd_of(argv), argc_of(argv), argv, err, sizeof(err));
 }
 
 /*
@@ -606,7 +613,7 @@ TEST(options_error_truncated_to_errlen)
 	char small[8];
 
 	memset(small, 'Z', sizeof(small));
-	ASSERT_EQ_I64(record_opts_parse(&o, 1, argv, small, sizeof(small)),
+	ASSERT_EQ_I64(record_opts_parse(&o, CMD_RECORD, 1, argv, small, sizeof(small)),
 		      PARSE_ERROR);
 	ASSERT_STREQ(small, "no targ");
 }
