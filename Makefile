@@ -32,11 +32,12 @@ BPF_OBJS    := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKEL        := $(BUILD)/bpf/ipcscope.skel.h
 PROBE_SKEL  := $(BUILD)/bpf/preempt_probe.skel.h
 
-# pure C: unit-tested without root; the rest of user/ uses libbpf
+# pure C (json-c at most): unit-tested without root; the rest of user/
+# uses libbpf
 PURE_SRCS   := user/util.c user/json.c user/hist.c user/model.c \
-	       user/options.c user/report.c user/jsonread.c user/claims.c \
+	       user/options.c user/report.c user/claims.c \
 	       user/table.c user/graph.c user/topview.c user/events.c user/verifier.c \
-	       user/outfile.c user/utf8.c
+	       user/outfile.c user/utf8.c user/validate/wjson.c
 TOOL_SRCS   := $(PURE_SRCS) user/session.c user/runner.c user/targets.c \
 	       user/record.c user/top.c user/trace.c user/validate.c user/check.c \
 	       user/ipcscope.c
@@ -53,6 +54,7 @@ TEST_DEPS_STAMP := $(BUILD)/.test-deps-ok
 DEP_PKGS    := clang:/usr/bin/clang llvm:/usr/bin/llvm-strip \
 	       libbpf-dev:/usr/include/bpf/libbpf.h bpftool:/usr/sbin/bpftool \
 	       libelf-dev:/usr/include/libelf.h zlib1g-dev:/usr/include/zlib.h \
+	       libjson-c-dev:/usr/include/json-c/json.h \
 	       python3:/usr/bin/python3 make:/usr/bin/make gcc:/usr/bin/gcc
 # ... and what only the tests need: dot draws and checks --graph output;
 # nginx and curl are the real programs the tests trace
@@ -96,7 +98,10 @@ define install_missing
 endef
 
 deps: $(DEPS_STAMP)
-$(DEPS_STAMP):
+# checked again when the Makefile changes, as a build from before a new
+# dependency (libjson-c-dev) has the stamp already; order-only for every
+# object, so touching it rebuilds nothing
+$(DEPS_STAMP): Makefile
 	$(call install_missing,$(DEP_PKGS),build dependencies)
 
 # the list may grow: checked again when the Makefile changes
@@ -143,7 +148,7 @@ $(BUILD)/user/%.o: user/%.c | $(DEPS_STAMP)
 $(BUILD)/user/session.o: $(SKEL) $(PROBE_SKEL)
 
 $(BUILD)/ipcscope: $(TOOL_OBJS)
-	$(CC) $(CFLAGS) -pthread -o $@ $^ -lbpf -lelf -lz
+	$(CC) $(CFLAGS) -pthread -o $@ $^ -lbpf -lelf -lz -ljson-c
 
 $(BUILD)/workloads/%: workloads/%.c workloads/common.c workloads/common.h user/utf8.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -155,7 +160,7 @@ $(BUILD)/asan/%.o: %.c | $(DEPS_STAMP)
 
 $(BUILD)/tests/unit: $(UNIT_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(SAN_FLAGS) -o $@ $^
+	$(CC) $(SAN_FLAGS) -o $@ $^ -ljson-c
 
 # The main job: check the reference document's claims by measurement
 run: all

@@ -31,12 +31,12 @@
 #include "claims.h"
 #include "commands.h"
 #include "json.h"
-#include "jsonread.h"
 #include "outfile.h"
 #include "runner.h"
 #include "session.h"
 #include "table.h"
 #include "util.h"
+#include "validate/wjson.h"
 
 #define MIB 1048576
 
@@ -69,7 +69,7 @@ struct experiment {
 	int trials;			/* until_seen: how many it took */
 	char error[256];
 	struct snapshot snap;		/* the traced run's maps */
-	struct jr_value *out;		/* the workload's own JSON */
+	struct wjson *out;		/* the workload's own JSON */
 	struct timing untraced, traced;	/* timed experiments, both on CPU 0 */
 };
 
@@ -240,7 +240,7 @@ static void catch_stop_signals(void)
  */
 static int run_workload(struct experiment *e, const char *const *args,
 			struct session *s, const char *tmpdir,
-			const sigset_t *orig_mask, struct jr_value **doc)
+			const sigset_t *orig_mask, struct wjson **doc)
 {
 	char exe[PATH_MAX], out[PATH_MAX], err[256];
 	char *argv[MAX_ARGV];
@@ -270,7 +270,7 @@ static int run_workload(struct experiment *e, const char *const *args,
 	else if (c.exit_code != 0)
 		snprintf(e->error, sizeof(e->error), "%s exited with status %d",
 			 e->workload, c.exit_code);
-	else if (!(*doc = jr_parse_file(out, err, sizeof(err))))
+	else if (!(*doc = wjson_load(out, err, sizeof(err))))
 		snprintf(e->error, sizeof(e->error), "%s", err);
 	unlink(out);
 	return *doc ? 0 : -1;
@@ -291,7 +291,7 @@ static void run_traced_once(struct experiment *e, const char *const *args,
 		return;
 	if (session_read(s, &e->snap)) {
 		snprintf(e->error, sizeof(e->error), "cannot read the BPF maps");
-		jr_free(e->out);
+		wjson_free(e->out);
 		e->out = NULL;
 		return;
 	}
@@ -325,11 +325,11 @@ static void run_traced(struct experiment *e, bool quick, struct session *s,
 		snprintf(count, sizeof(count), "%" PRIu64, n);
 		args[at] = count;
 		run_traced_once(e, args, s, tmpdir, orig_mask);
-		if (!e->ran || (!jr_u64(e->out, e->until_seen, &seen) && seen) ||
+		if (!e->ran || (!wjson_u64(e->out, e->until_seen, &seen) && seen) ||
 		    e->trials == UNTIL_SEEN_TRIALS)
 			return;
 		snapshot_free(&e->snap);
-		jr_free(e->out);
+		wjson_free(e->out);
 		e->out = NULL;
 		e->ran = false;
 		n *= 4;
@@ -347,11 +347,11 @@ static void pin_cpu0(cpu_set_t *saved)
 	sched_setaffinity(0, sizeof(cpus), &cpus);
 }
 
-static void timing_add(struct timing *t, const struct jr_value *doc)
+static void timing_add(struct timing *t, const struct wjson *doc)
 {
 	uint64_t ns;
 
-	if (t->n < MAX_RUNS && !jr_u64(doc, "elapsed_ns", &ns))
+	if (t->n < MAX_RUNS && !wjson_u64(doc, "elapsed_ns", &ns))
 		t->ms[t->n++] = ns / 1e6;
 }
 
@@ -395,12 +395,12 @@ static void time_runs(struct experiment *e, struct timing *t, int runs,
 		      const sigset_t *orig_mask)
 {
 	for (int r = 0; r < runs; r++) {
-		struct jr_value *doc;
+		struct wjson *doc;
 
 		if (run_workload(e, e->args, s, tmpdir, orig_mask, &doc))
 			continue;
 		timing_add(t, doc);
-		jr_free(doc);
+		wjson_free(doc);
 	}
 }
 
@@ -440,7 +440,7 @@ static bool counts_for(const struct experiment *e, const struct ipc_obj_key *k,
 
 	if (!kind_in(k->kind, mech))
 		return false;
-	if (!strcmp(mech, "shm") && !jr_u64(e->out, "segment.id", &id))
+	if (!strcmp(mech, "shm") && !wjson_u64(e->out, "segment.id", &id))
 		return k->kind == IPC_KIND_SYSV_SHM && k->ino == id;
 	return true;
 }
@@ -570,8 +570,8 @@ static bool measure_number(const struct claim *c, struct result *r)
 	if (!strcmp(m, "lost_updates_unsynchronised") ||
 	    !strcmp(m, "lost_updates_with_semaphore")) {
 		e = experiment(m[13] == 'u' ? "race" : "semaphore");
-		if (!e->ran || jr_u64(e->out, "counter.lost_updates", &u) ||
-		    jr_u64(e->out, "counter.expected", &total))
+		if (!e->ran || wjson_u64(e->out, "counter.lost_updates", &u) ||
+		    wjson_u64(e->out, "counter.expected", &total))
 			goto failed;
 		r->number = u;
 		if (e->trials && !u) {
@@ -607,7 +607,7 @@ static bool measure_number(const struct claim *c, struct result *r)
 		bool in_order = false;
 
 		e = experiment("signal-rt");
-		if (!e->ran || jr_bool(e->out, "in_order", &in_order))
+		if (!e->ran || wjson_bool(e->out, "in_order", &in_order))
 			goto failed;
 		/* sigqueue's union sigval arrived intact: it carries 8 bytes */
 		r->number = in_order ? sizeof(union sigval) : 0;
@@ -1604,7 +1604,7 @@ out:
 	outfile_abort(&md);
 	for (size_t i = 0; i < NEXP; i++) {
 		snapshot_free(&experiments[i].snap);
-		jr_free(experiments[i].out);
+		wjson_free(experiments[i].out);
 		experiments[i].out = NULL;
 	}
 	free(res);
