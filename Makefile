@@ -37,10 +37,13 @@ PROBE_SKEL  := $(BUILD)/bpf/preempt_probe.skel.h
 PURE_SRCS   := user/util.c user/json.c user/hist.c user/model.c \
 	       user/options.c user/report.c user/claims.c \
 	       user/table.c user/graph.c user/topview.c user/events.c user/verifier.c \
-	       user/outfile.c user/utf8.c user/validate/wjson.c
+	       user/outfile.c user/utf8.c user/validate/wjson.c \
+	       user/validate/experiments.c user/validate/measure.c \
+	       user/validate/verdict.c user/validate/render.c \
+	       user/validate/render_json.c
 TOOL_SRCS   := $(PURE_SRCS) user/session.c user/runner.c user/targets.c \
-	       user/record.c user/top.c user/trace.c user/validate.c user/check.c \
-	       user/ipcscope.c
+	       user/record.c user/top.c user/trace.c user/check.c \
+	       user/validate/run.c user/validate/validate.c user/ipcscope.c
 TOOL_OBJS   := $(patsubst user/%.c,$(BUILD)/user/%.o,$(TOOL_SRCS))
 UNIT_SRCS   := $(wildcard tests/unit/*.c)
 UNIT_OBJS   := $(patsubst %.c,$(BUILD)/asan/%.o,$(PURE_SRCS) $(UNIT_SRCS))
