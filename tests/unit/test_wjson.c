@@ -96,23 +96,22 @@ TEST(wjson_reads_counts_by_dotted_path)
 
 TEST(wjson_missing_or_other_types_leave_out_untouched)
 {
+	static const char *const not_u64[] = {
+		"counter.missing", "nothing.at.all",
+		/* through a number, an array, a null: no object to look in */
+		"count.x", "processes.pid", "shm.name.x",
+		/* a string, a bool, an object */
+		"workload", "checksum_ok", "counter",
+		"", "counter.",
+	};
 	char path[64];
 	const struct wjson *doc = load(path, sizeof(path), sem_out);
 	uint64_t u = 42;
 	bool b = false;
 
 	ASSERT_TRUE(doc);
-	ASSERT_EQ_I64(wjson_u64(doc, "counter.missing", &u), -1);
-	ASSERT_EQ_I64(wjson_u64(doc, "nothing.at.all", &u), -1);
-	/* through a number, an array, a null: no object to look in */
-	ASSERT_EQ_I64(wjson_u64(doc, "count.x", &u), -1);
-	ASSERT_EQ_I64(wjson_u64(doc, "processes.pid", &u), -1);
-	ASSERT_EQ_I64(wjson_u64(doc, "shm.name.x", &u), -1);
-	ASSERT_EQ_I64(wjson_u64(doc, "workload", &u), -1);
-	ASSERT_EQ_I64(wjson_u64(doc, "checksum_ok", &u), -1);
-	ASSERT_EQ_I64(wjson_u64(doc, "counter", &u), -1);
-	ASSERT_EQ_I64(wjson_u64(doc, "", &u), -1);
-	ASSERT_EQ_I64(wjson_u64(doc, "counter.", &u), -1);
+	for (size_t i = 0; i < sizeof(not_u64) / sizeof(not_u64[0]); i++)
+		ASSERT_EQ_I64(wjson_u64(doc, not_u64[i], &u), -1);
 	ASSERT_EQ_U64(u, 42);
 	ASSERT_EQ_I64(wjson_bool(doc, "count", &b), -1);
 	ASSERT_EQ_I64(wjson_bool(doc, "shm.name", &b), -1);
