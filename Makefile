@@ -32,14 +32,19 @@ BPF_OBJS    := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKEL        := $(BUILD)/bpf/ipcscope.skel.h
 PROBE_SKEL  := $(BUILD)/bpf/preempt_probe.skel.h
 
-# pure C: unit-tested without root; the rest of user/ uses libbpf
+# pure C (json-c at most): unit-tested without root; the rest of user/
+# uses libbpf
 PURE_SRCS   := user/util.c user/json.c user/hist.c user/model.c \
-	       user/options.c user/report.c user/jsonread.c user/claims.c \
+	       user/options.c user/report.c user/claims.c \
 	       user/table.c user/graph.c user/topview.c user/events.c user/verifier.c \
-	       user/outfile.c user/utf8.c user/snapshot.c user/channels.c user/objname.c
+	       user/outfile.c user/utf8.c user/snapshot.c user/channels.c user/objname.c \
+	       user/validate/wjson.c \
+	       user/validate/experiments.c user/validate/measure.c \
+	       user/validate/verdict.c user/validate/render.c \
+	       user/validate/render_json.c
 TOOL_SRCS   := $(PURE_SRCS) user/session.c user/runner.c user/targets.c \
-	       user/record.c user/top.c user/trace.c user/validate.c user/check.c \
-	       user/ipcscope.c
+	       user/record.c user/top.c user/trace.c user/check.c \
+	       user/validate/run.c user/validate/validate.c user/ipcscope.c
 TOOL_OBJS   := $(patsubst user/%.c,$(BUILD)/user/%.o,$(TOOL_SRCS))
 UNIT_SRCS   := $(wildcard tests/unit/*.c)
 UNIT_OBJS   := $(patsubst %.c,$(BUILD)/asan/%.o,$(PURE_SRCS) $(UNIT_SRCS))
@@ -53,6 +58,7 @@ TEST_DEPS_STAMP := $(BUILD)/.test-deps-ok
 DEP_PKGS    := clang:/usr/bin/clang llvm:/usr/bin/llvm-strip \
 	       libbpf-dev:/usr/include/bpf/libbpf.h bpftool:/usr/sbin/bpftool \
 	       libelf-dev:/usr/include/libelf.h zlib1g-dev:/usr/include/zlib.h \
+	       libjson-c-dev:/usr/include/json-c/json.h \
 	       python3:/usr/bin/python3 make:/usr/bin/make gcc:/usr/bin/gcc
 # ... and what only the tests need: dot draws and checks --graph output;
 # nginx and curl are the real programs the tests trace
@@ -96,7 +102,10 @@ define install_missing
 endef
 
 deps: $(DEPS_STAMP)
-$(DEPS_STAMP):
+# checked again when the Makefile changes, as a build from before a new
+# dependency (libjson-c-dev) has the stamp already; order-only for every
+# object, so touching it rebuilds nothing
+$(DEPS_STAMP): Makefile
 	$(call install_missing,$(DEP_PKGS),build dependencies)
 
 # the list may grow: checked again when the Makefile changes
@@ -143,7 +152,7 @@ $(BUILD)/user/%.o: user/%.c | $(DEPS_STAMP)
 $(BUILD)/user/session.o: $(SKEL) $(PROBE_SKEL)
 
 $(BUILD)/ipcscope: $(TOOL_OBJS)
-	$(CC) $(CFLAGS) -pthread -o $@ $^ -lbpf -lelf -lz
+	$(CC) $(CFLAGS) -pthread -o $@ $^ -lbpf -lelf -lz -ljson-c
 
 $(BUILD)/workloads/%: workloads/%.c workloads/common.c workloads/common.h user/utf8.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -155,7 +164,7 @@ $(BUILD)/asan/%.o: %.c | $(DEPS_STAMP)
 
 $(BUILD)/tests/unit: $(UNIT_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(SAN_FLAGS) -o $@ $^
+	$(CC) $(SAN_FLAGS) -o $@ $^ -ljson-c
 
 # The main job: check the reference document's claims by measurement
 run: all

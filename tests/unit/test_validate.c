@@ -1,0 +1,303 @@
+/* test_validate.c - unit tests for the pure parts of `ipcscope validate`
+ * (user/validate/): the experiments table and timing medians, the metric
+ * table of measure.c on made-up snapshots, verdicts (numbers, properties,
+ * rankings) and the text, Markdown and JSON reports. */
+#include "test.h"
+#include "util.h"
+#include "validate/validate.h"
+
+#include <stdlib.h>
+
+#define MAX_CLAIMS 16
+
+static struct claim claims[MAX_CLAIMS];
+static size_t nclaims;
+static struct result res[MAX_CLAIMS];
+
+/* Every experiment's results go at exit too, so nothing is left to leak. */
+__attribute__((destructor)) static void clear_at_exit(void)
+{
+	experiments_clear();
+}
+
+/* Parse a claims file's text into claims[]; false (and why) if it fails. */
+static bool load(const char *text)
+{
+	struct claim *c = NULL;
+	char err[512];
+	size_t n = 0;
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	int rc;
+
+	nclaims = 0;
+	memset(res, 0, sizeof(res));
+	if (!f)
+		return false;
+	rc = claims_parse(f, "t.claims", &c, &n, err, sizeof(err));
+	fclose(f);
+	if (rc || n > MAX_CLAIMS) {
+		printf("claims did not parse: %s\n", rc ? err : "too many");
+		free(c);
+		return false;
+	}
+	memcpy(claims, c, n * sizeof(*c));
+	nclaims = n;
+	free(c);
+	return true;
+}
+
+/* One claim measured and judged into res[0]. */
+static const struct result *judge_one(const char *line)
+{
+	size_t count[V_MAX] = { 0 };
+
+	if (!load(line) || nclaims != 1)
+		return NULL;
+	judge_all(claims, 1, res, count);
+	return &res[0];
+}
+
+static void add_timings(const char *name, double a, double b, double c)
+{
+	struct experiment *e = experiment(name);
+
+	e->untraced = (struct timing){ .n = 3, .ms = { a, b, c } };
+}
+
+TEST(validate_experiments_table)
+{
+	char buf[128];
+
+	ASSERT_STREQ(mib_experiment("pipe")->name, "pipe-1mib");
+	ASSERT_TRUE(mib_experiment("signal") == NULL);
+	ASSERT_TRUE(experiment("no-such") == NULL);
+	exp_mech(buf, sizeof(buf), experiment("unix-1mib"));
+	ASSERT_STREQ(buf, "unix");
+	command_line(buf, sizeof(buf), experiment("semaphore"), false);
+	ASSERT_STREQ(buf, "sem --mode sysv --count 20000");
+	command_line(buf, sizeof(buf), experiment("semaphore"), true);
+	ASSERT_STREQ(buf, "sem --mode sysv --count 2000");
+	/* without quick_args of its own, --quick runs the same */
+	command_line(buf, sizeof(buf), experiment("pipe-1mib"), true);
+	ASSERT_STREQ(buf, "pipe --size 1048576 --count 1");
+	/* the timed ones are the 1 MiB ones, found by their mechanism */
+	for (size_t i = 0; i < NEXP; i++) {
+		exp_mech(buf, sizeof(buf), &experiments[i]);
+		ASSERT_TRUE(experiments[i].timed ==
+			    (mib_experiment(buf) == &experiments[i]));
+	}
+}
+
+TEST(validate_timing_median_min_max)
+{
+	struct timing odd = { .n = 3, .ms = { 5, 1, 3 } };
+	struct timing even = { .n = 4, .ms = { 4, 1, 3, 2 } };
+	struct timing none = { 0 };
+	struct stats st;
+
+	st = timing_stats(&odd);
+	ASSERT_EQ_I64(st.runs, 3);
+	ASSERT_DOUBLE_NEAR(st.median, 3, 0);
+	ASSERT_DOUBLE_NEAR(st.min, 1, 0);
+	ASSERT_DOUBLE_NEAR(st.max, 5, 0);
+	st = timing_stats(&even);
+	ASSERT_DOUBLE_NEAR(st.median, 2.5, 0);
+	/* the runs stay in the order they were made */
+	ASSERT_DOUBLE_NEAR(even.ms[0], 4, 0);
+	st = timing_stats(&none);
+	ASSERT_EQ_I64(st.runs, 0);
+}
+
+TEST(validate_measures_syscalls_from_the_snapshot)
+{
+	struct experiment *e = experiment("pipe-1mib");
+	const struct result *r;
+
+	experiments_clear();
+	e->ran = true;
+	e->snap.ops[IPC_OP_SLOT(IPC_KIND_PIPE, IPC_OP_WRITE)].calls = 1;
+	e->snap.ops[IPC_OP_SLOT(IPC_KIND_PIPE, IPC_OP_READ)].calls = 17;
+	/* another mechanism's calls are not the pipe's */
+	e->snap.ops[IPC_OP_SLOT(IPC_KIND_TCP, IPC_OP_READ)].calls = 5;
+	r = judge_one("p | §5 | pipe | syscalls_1mb | eq | 2 | - | two syscalls\n");
+	ASSERT_TRUE(r);
+	ASSERT_TRUE(r->has_number && !r->has_bool);
+	ASSERT_DOUBLE_NEAR(r->number, 18, 0);
+	ASSERT_EQ_I64(r->verdict, V_FAILS);
+	ASSERT_STREQ(r->how, "18 IPC syscalls to move 1 MiB");
+	ASSERT_STREQ(r->experiment, "pipe-1mib");
+	r = judge_one("p | §3 | pipe | mode_switches_1mb | eq | 36 | - | switches\n");
+	ASSERT_TRUE(r);
+	ASSERT_EQ_I64(r->verdict, V_HOLDS);
+	ASSERT_STREQ(r->how, "18 syscalls + 0 page faults, each entering and leaving the kernel");
+}
+
+TEST(validate_unmeasured_claims_say_why)
+{
+	static const struct {
+		const char *claim, *how;
+	} cases[] = {
+		{ "p | §5 | pipe | syscalls_1mb | eq | 2 | - | t\n",
+		  "experiment pipe-1mib failed: pipe exited with status 1" },
+		/* it ran, but its JSON lacks the counter */
+		{ "r | §5 | shm | lost_updates_unsynchronised | gt | 0 | - | t\n",
+		  "experiment race failed: its output lacks the figure" },
+		{ "u | §5 | udp | copies_per_byte | eq | 2 | - | t\n",
+		  "no 1 MiB experiment for this mechanism yet" },
+		{ "u | §5 | udp | time_1mb_ms | eq | 2 | - | t\n",
+		  "no 1 MiB experiment for this mechanism" },
+		{ "u | §5 | pipe | time_1mb_ms | eq | 2 | - | t\n",
+		  "the timed runs failed: pipe exited with status 1" },
+		{ "w | §2 | shm | one_way | is | true | - | t\n",
+		  "no experiment measures this property yet" },
+		{ "w | §2 | pipe | pipe_capacity_bytes | eq | 4096 | - | t\n",
+		  "the pipe never filled" },
+	};
+	struct experiment *pipe = experiment("pipe-1mib");
+
+	experiments_clear();
+	snprintf(pipe->error, sizeof(pipe->error), "pipe exited with status 1");
+	experiment("race")->ran = true;
+	experiment("pipe-capacity")->ran = true;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct result *r = judge_one(cases[i].claim);
+
+		ASSERT_TRUE(r);
+		ASSERT_STREQ(r->how, cases[i].how);
+		ASSERT_EQ_I64(r->verdict, V_UNCHECKED);
+		ASSERT_TRUE(!r->has_number && !r->has_bool && !r->experiment);
+	}
+}
+
+TEST(validate_properties_from_the_kernel_s_errors)
+{
+	struct experiment *e = experiment("pipe-direction");
+	struct ipc_err_row *w, *rd;
+	const struct result *r;
+
+	experiments_clear();
+	e->ran = true;
+	w = snapshot_add(&e->snap, errs);
+	ASSERT_TRUE(w);
+	w->key.slot = IPC_OP_SLOT(IPC_KIND_PIPE, IPC_OP_WRITE);
+	w->key.err = 9;
+	w->count = 1;
+	r = judge_one("d | §2.1 | pipe | one_way | is | true | - | t\n");
+	ASSERT_TRUE(r);
+	/* only the write end refused: not shown */
+	ASSERT_TRUE(r->has_bool && !r->boolean);
+	ASSERT_EQ_I64(r->verdict, V_FAILS);
+	rd = snapshot_add(&e->snap, errs);
+	ASSERT_TRUE(rd);
+	rd->key.slot = IPC_OP_SLOT(IPC_KIND_PIPE, IPC_OP_READ);
+	rd->key.err = 9;
+	rd->count = 1;
+	r = judge_one("d | §2.1 | pipe | one_way | is | true | - | t\n");
+	ASSERT_TRUE(r);
+	ASSERT_EQ_I64(r->verdict, V_HOLDS);
+	ASSERT_STREQ(r->experiment, "pipe-direction");
+	ASSERT_STREQ(r->how, "write() on the read end and read() on the write end "
+		     "failed with EBADF: yes, each end goes one way");
+}
+
+TEST(validate_rankings_against_untraced_medians)
+{
+	const struct result *r;
+
+	experiments_clear();
+	add_timings("unix-1mib", 3, 2, 4);
+	add_timings("tcp-1mib", 5, 6, 4);
+	r = judge_one("k | §2.6 | all | rank_time_1mb | order | unix<tcp | - | t\n");
+	ASSERT_TRUE(r);
+	ASSERT_EQ_I64(r->verdict, V_HOLDS);
+	ASSERT_STREQ(r->how, "medians: unix 3.000 ms, tcp 5.000 ms (both ends on CPU 0)");
+	r = judge_one("k | §2.6 | all | rank_time_1mb | order | tcp<unix | - | t\n");
+	ASSERT_TRUE(r);
+	ASSERT_EQ_I64(r->verdict, V_FAILS);
+	r = judge_one("k | §2.6 | all | rank_time_1mb | order | unix<pipe | - | t\n");
+	ASSERT_TRUE(r);
+	ASSERT_EQ_I64(r->verdict, V_UNCHECKED);
+	ASSERT_STREQ(r->how, "no timing for pipe");
+}
+
+#define REPORT_CLAIMS \
+	"t | §3 | unix | time_1mb_ms | approx | 0.3 | 50% | 0.3ms\n" \
+	"k | §2.6 | all | rank_time_1mb | order | unix<tcp | - | faster\n" \
+	"b | §2.1 | pipe | keeps_message_boundaries | is | false | - | byte stream\n"
+
+/* Claims judged into a report, over made-up timings. */
+static bool report_of(struct report *rp)
+{
+	experiments_clear();
+	add_timings("unix-1mib", 3, 2, 4);
+	add_timings("tcp-1mib", 5, 6, 4);
+	if (!load(REPORT_CLAIMS))
+		return false;
+	*rp = (struct report){ .claims_path = "t.claims", .claims = claims,
+			       .res = res, .n = nclaims, .quick = true,
+			       .prov = { .kernel = "6.1.0", .cpu = "A CPU", .cores = 2,
+					 .date = "2026-01-01T00:00:00Z", .runs = 3 } };
+	judge_all(claims, nclaims, res, rp->count);
+	return true;
+}
+
+TEST(validate_text_report)
+{
+	struct report rp;
+	FILE *f = test_capture();
+	const char *text;
+
+	ASSERT_TRUE(report_of(&rp));
+	print_text(f, &rp);
+	text = test_capture_text(f);
+	ASSERT_TRUE(strstr(text, "validate: 3 claims from t.claims\n"));
+	ASSERT_TRUE(strstr(text, "\nMOVING 1 MiB\n"));
+	ASSERT_TRUE(strstr(text, "  fastest to slowest, measured: unix 3.00 < tcp 5.00 ms\n"));
+	ASSERT_TRUE(strstr(text, "  claimed (k): unix<tcp: holds\n"));
+	ASSERT_TRUE(strstr(text, "\n3 claims: 1 holds, 1 does not hold, 0 hold in part, "
+			   "1 not checked\n"));
+	ASSERT_TRUE(!strchr(text, '\033'));
+}
+
+TEST(validate_markdown_report)
+{
+	struct report rp;
+	FILE *f = test_capture();
+	const char *md;
+
+	ASSERT_TRUE(report_of(&rp));
+	print_markdown(f, &rp);
+	md = test_capture_text(f);
+	ASSERT_TRUE(!strncmp(md, "# Checking a document's claims", 30));
+	ASSERT_TRUE(strstr(md, "| Provenance | |\n| --- | --- |\n| Date | 2026-01-01T00:00:00Z |\n"));
+	ASSERT_TRUE(strstr(md, "| Run | `--quick` (smaller counts) |\n"));
+	ASSERT_TRUE(strstr(md, "- Claimed (`k`): unix<tcp: **holds**\n"));
+	ASSERT_TRUE(strstr(md, "| t | 0.3ms (§3) | approx 0.3 ±50% | 3 | does not hold |\n"));
+	ASSERT_TRUE(strstr(md, "| semaphore | `sem --mode sysv --count 2000` | "));
+}
+
+TEST(validate_json_report)
+{
+	static const char script[] =
+		"import json, sys\n"
+		"d = json.load(open(sys.argv[1]))\n"
+		"c = {x['id']: x for x in d['claims']}\n"
+		"e = {x['name']: x for x in d['experiments']}\n"
+		"print(len(d['experiments']), d['runs_per_figure'], c['t']['measured'],\n"
+		"      c['t']['verdict'], c['t']['experiment'], c['b']['measured'],\n"
+		"      c['k']['claimed'], e['unix-1mib']['timing_ms']['untraced']['median'],\n"
+		"      e['unix-1mib']['timing_ms']['overhead'], 'timing_ms' in e['race'])\n";
+	struct report rp;
+	FILE *f = test_capture();
+	const char *out, *why = NULL;
+
+	ASSERT_TRUE(report_of(&rp));
+	ASSERT_EQ_I64(write_json(f, &rp), 0);
+	if (!test_have("python3"))
+		return;
+	out = test_python_on_json(script, test_capture_text(f), &why);
+	if (!out)
+		printf("python3: %s\n", why);
+	ASSERT_TRUE(out);
+	ASSERT_STREQ(out, "17 3 3 does not hold unix-1mib None order unix<tcp 3 None False\n");
+}

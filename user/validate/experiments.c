@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * experiments.c - the experiments of `ipcscope validate`: each a bundled
+ * workload (build/workloads/) with its arguments, and what its runs left
+ * behind: the traced run's maps, the workload's own JSON, the timings.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "util.h"
+#include "validate.h"
+
+#define EXP(n, w, ...) { .name = n, .workload = w, .args = { __VA_ARGS__ } }
+#define TIMED(n, w, ...) { .name = n, .workload = w, .timed = true, \
+			   .args = { __VA_ARGS__ } }
+/* The 1 MiB ones in the order of the reference document's table. */
+struct experiment experiments[] = {
+	TIMED("shm-1mib", "shm", "--api", "sysv", "--size", "1048576"),
+	TIMED("unix-1mib", "sock", "--type", "unix-stream", "--size", "1048576",
+	      "--count", "1"),
+	TIMED("pipe-1mib", "pipe", "--size", "1048576", "--count", "1"),
+	TIMED("msgq-1mib", "msgq", "--size", "8192", "--count", "128"),
+	TIMED("tcp-1mib", "sock", "--type", "tcp", "--size", "1048576", "--count", "1"),
+	{ .name = "race", .workload = "sem",
+	  .args = { "--mode", "race", "--count", "200000" },
+	  .quick_args = { "--mode", "race", "--count", "50000" },
+	  .until_seen = "counter.lost_updates" },
+	{ .name = "semaphore", .workload = "sem",
+	  .args = { "--mode", "sysv", "--count", "20000" },
+	  .quick_args = { "--mode", "sysv", "--count", "2000" } },
+	EXP("signal-burst", "signal", "--mode", "burst", "--count", "1000"),
+	EXP("signal-rt", "signal", "--mode", "rt", "--count", "100"),
+	{ .name = "signal-pingpong", .workload = "signal",
+	  .args = { "--mode", "pingpong", "--count", "1000" },
+	  .quick_args = { "--mode", "pingpong", "--count", "200" } },
+	EXP("msgq-bytype", "msgq", "--receive", "bytype", "--types", "5",
+	    "--count", "500"),
+	EXP("pipe-capacity", "props", "--prop", "pipe-capacity"),
+	EXP("pipe-blocking", "props", "--prop", "pipe-blocking"),
+	EXP("pipe-boundaries", "props", "--prop", "pipe-boundaries"),
+	EXP("msgq-boundaries", "props", "--prop", "msgq-boundaries"),
+	EXP("pipe-direction", "props", "--prop", "pipe-direction"),
+	EXP("msgq-direction", "props", "--prop", "msgq-direction"),
+};
+
+_Static_assert(ARRAY_SIZE(experiments) == NEXP, "NEXP is the table's size");
+
+struct experiment *experiment(const char *name)
+{
+	for (size_t i = 0; i < NEXP; i++)
+		if (!strcmp(experiments[i].name, name))
+			return &experiments[i];
+	return NULL;
+}
+
+struct experiment *mib_experiment(const char *mech)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "%s-1mib", mech);
+	return experiment(name);
+}
+
+void exp_mech(char *buf, size_t len, const struct experiment *e)
+{
+	snprintf(buf, len, "%.*s", (int)strcspn(e->name, "-"), e->name);
+}
+
+const char *const *experiment_args(const struct experiment *e, bool quick)
+{
+	return quick && e->quick_args[0] ? e->quick_args : e->args;
+}
+
+void command_line(char *buf, size_t len, const struct experiment *e, bool quick)
+{
+	const char *const *args = experiment_args(e, quick);
+	int n = snprintf(buf, len, "%s", e->workload);
+
+	for (int i = 0; args[i] && n < (int)len; i++)
+		n += snprintf(buf + n, len - n, " %s", args[i]);
+}
+
+void experiments_clear(void)
+{
+	for (size_t i = 0; i < NEXP; i++) {
+		struct experiment *e = &experiments[i];
+
+		snapshot_free(&e->snap);
+		memset(&e->snap, 0, sizeof(e->snap));
+		wjson_free(e->out);
+		e->out = NULL;
+		e->ran = false;
+		e->trials = 0;
+		e->error[0] = '\0';
+		memset(&e->untraced, 0, sizeof(e->untraced));
+		memset(&e->traced, 0, sizeof(e->traced));
+	}
+}
+
+void timing_add(struct timing *t, const struct wjson *doc)
+{
+	uint64_t ns;
+
+	if (t->n < MAX_RUNS && !wjson_u64(doc, "elapsed_ns", &ns))
+		t->ms[t->n++] = ns / 1e6;
+}
+
+int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct stats timing_stats(const struct timing *t)
+{
+	struct stats st = { .runs = t->n };
+	double ms[MAX_RUNS];
+	int n = t->n;
+
+	if (!n)
+		return st;
+	memcpy(ms, t->ms, n * sizeof(ms[0]));
+	qsort(ms, n, sizeof(ms[0]), cmp_double);
+	st.median = n % 2 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
+	st.min = ms[0];
+	st.max = ms[n - 1];
+	return st;
+}

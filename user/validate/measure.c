@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * measure.c - a claim's metric measured from what an experiment left: the
+ * syscalls, faults, signals and switches the kernel counted in its traced
+ * run, the workload's own JSON, or its timed runs. One table maps a metric
+ * (and, where it matters, the mechanism) to its experiment and to the
+ * function that measures it.
+ */
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include "util.h"
+#include "validate.h"
+
+/* Which kinds a claim's mechanism name covers. */
+static bool kind_in(uint32_t kind, const char *mech)
+{
+	if (!strcmp(mech, "pipe"))
+		return kind == IPC_KIND_PIPE || kind == IPC_KIND_FIFO;
+	if (!strcmp(mech, "msgq"))
+		return kind == IPC_KIND_SYSV_MSQ || kind == IPC_KIND_POSIX_MQ;
+	if (!strcmp(mech, "shm"))
+		return ipc_kind_mech(kind) == IPC_MECH_SHM;
+	if (!strcmp(mech, "unix"))
+		return kind >= IPC_KIND_UNIX_STREAM && kind <= IPC_KIND_UNIX_SEQPACKET;
+	if (!strcmp(mech, "tcp"))
+		return kind == IPC_KIND_TCP;
+	return false;
+}
+
+/*
+ * The shared memory the workload measures: in the shm experiment the SysV
+ * segment (its other shared mapping is the workload's own bookkeeping).
+ */
+static bool counts_for(const struct experiment *e, const struct ipc_obj_key *k,
+		       const char *mech)
+{
+	uint64_t id;
+
+	if (!kind_in(k->kind, mech))
+		return false;
+	if (!strcmp(mech, "shm") && !wjson_u64(e->out, "segment.id", &id))
+		return k->kind == IPC_KIND_SYSV_SHM && k->ino == id;
+	return true;
+}
+
+uint64_t ipc_syscalls(const struct experiment *e, const char *mech)
+{
+	uint64_t n = 0;
+
+	for (uint32_t slot = 0; slot < IPC_OP_SLOTS; slot++)
+		if (kind_in(slot / IPC_OP_MAX, mech))
+			n += e->snap.ops[slot].calls;
+	return n;
+}
+
+uint64_t ipc_faults(const struct experiment *e, const char *mech)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < e->snap.nobjs; i++)
+		if (counts_for(e, &e->snap.objs[i].key, mech))
+			n += e->snap.objs[i].st.page_faults;
+	return n;
+}
+
+double copies_per_byte(const struct experiment *e, const char *mech,
+		       struct ipc_copies *cp)
+{
+	*cp = e->snap.copies[ipc_kind_mech(
+		!strcmp(mech, "pipe") ? IPC_KIND_PIPE :
+		!strcmp(mech, "msgq") ? IPC_KIND_SYSV_MSQ :
+		!strcmp(mech, "shm") ? IPC_KIND_SYSV_SHM :
+		!strcmp(mech, "unix") ? IPC_KIND_UNIX_STREAM : IPC_KIND_TCP)];
+	/* shared memory: what crossed, per byte of the segment */
+	return (double)(cp->user_to_kernel + cp->kernel_to_user) /
+	       (cp->payload ? cp->payload : MIB);
+}
+
+static uint64_t errno_count(const struct experiment *e, uint32_t slot, int err)
+{
+	for (size_t i = 0; i < e->snap.nerrs; i++)
+		if (e->snap.errs[i].key.slot == slot && e->snap.errs[i].key.err == err)
+			return e->snap.errs[i].count;
+	return 0;
+}
+
+/* Lower bound of the slowest call's log2 latency slot, in ns. */
+static uint64_t slowest_call_ns(const struct ipc_op_stats *st)
+{
+	for (int i = IPC_HIST_SLOTS - 1; i >= 0; i--)
+		if (st->lat_slots[i])
+			return i ? 1ULL << i : 0;
+	return 0;
+}
+
+uint64_t context_switches(const struct experiment *e)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < e->snap.nprocs; i++)
+		n += e->snap.procs[i].p.vol_switches + e->snap.procs[i].p.invol_switches;
+	return n;
+}
+
+bool signal_cost(const struct experiment *e, struct signal_cost *sc)
+{
+	const uint64_t *nr = e->snap.sys_counts;
+	double n;
+
+	memset(sc, 0, sizeof(*sc));
+	for (size_t i = 0; i < e->snap.nsigs; i++)
+		if (e->snap.sigs[i].key.sig == SIGUSR1 &&
+		    e->snap.sigs[i].key.event == IPC_SIG_HANDLED)
+			sc->handled += e->snap.sigs[i].count;
+	if (!sc->handled)
+		return false;
+	n = sc->handled;
+	sc->kill = nr[SYS_kill] / n;
+	sc->wait = nr[SYS_rt_sigsuspend] / n;
+	sc->sigreturn = nr[SYS_rt_sigreturn] / n;
+	sc->syscalls = sc->kill + sc->wait + sc->sigreturn;
+	sc->switches = context_switches(e) / n;
+	return true;
+}
+
+/*
+ * The measurements. Each sets r->number or r->boolean and r->how and
+ * returns true; false when the figure is not there, with r->how empty (the
+ * experiment's error, or a missing figure, is then said) or saying why.
+ */
+typedef bool (*measure_fn)(const struct claim *c, const struct experiment *e,
+			   struct result *r);
+
+static bool lost_updates(const struct claim *c, const struct experiment *e,
+			 struct result *r)
+{
+	uint64_t u, total = 0;
+
+	(void)c;
+	if (wjson_u64(e->out, "counter.lost_updates", &u) ||
+	    wjson_u64(e->out, "counter.expected", &total))
+		return false;
+	r->number = u;
+	if (e->trials && !u) {
+		/* a race that did not happen does not show it cannot (under
+		   qemu's TCG a load and a store in one translated block are
+		   never interleaved) */
+		r->verdict = V_INCONCLUSIVE;
+		snprintf(r->how, sizeof(r->how), "counter++ by 2 processes, "
+			 "unpinned: no update lost in %d trials (the last of %"
+			 PRIu64 " updates): not seen, which does not show it "
+			 "cannot happen", e->trials, total);
+	} else if (e->trials) {
+		snprintf(r->how, sizeof(r->how), "counter++ by 2 processes, "
+			 "unpinned: %" PRIu64 " of %" PRIu64 " updates lost in "
+			 "trial %d (up to %d, each 4x longer, until seen)", u,
+			 total, e->trials, UNTIL_SEEN_TRIALS);
+	} else {
+		snprintf(r->how, sizeof(r->how), "counter++ by 2 processes: %"
+			 PRIu64 " of %" PRIu64 " updates lost", u, total);
+	}
+	return true;
+}
+
+static bool signals_lost(const struct claim *c, const struct experiment *e,
+			 struct result *r)
+{
+	(void)c;
+	r->number = 0;
+	for (size_t i = 0; i < e->snap.nsigs; i++)
+		if (e->snap.sigs[i].key.sig == 10 &&
+		    e->snap.sigs[i].key.event == IPC_SIG_ALREADY_PENDING)
+			r->number += e->snap.sigs[i].count;
+	snprintf(r->how, sizeof(r->how), "1000 SIGUSR1 sent while blocked: %.0f "
+		 "merged into the pending one (the kernel's already_pending)",
+		 r->number);
+	return true;
+}
+
+static bool bytes_carried(const struct claim *c, const struct experiment *e,
+			  struct result *r)
+{
+	bool in_order = false;
+
+	(void)c;
+	if (wjson_bool(e->out, "in_order", &in_order))
+		return false;
+	/* sigqueue's union sigval arrived intact: it carries 8 bytes */
+	r->number = in_order ? sizeof(union sigval) : 0;
+	snprintf(r->how, sizeof(r->how), "kill() carries only the number, but "
+		 "sigqueue() delivered a %zu-byte value with each signal%s",
+		 sizeof(union sigval), in_order ? " (checked in order)" : "");
+	r->verdict = in_order ? V_PARTLY : V_HOLDS;
+	return true;
+}
+
+static bool signal_switches(const struct claim *c, const struct experiment *e,
+			    struct result *r)
+{
+	struct signal_cost sc;
+
+	(void)c;
+	if (!signal_cost(e, &sc))
+		return false;
+	r->number = 2 * sc.syscalls;
+	snprintf(r->how, sizeof(r->how), "per signal (%" PRIu64 " handled, sent by "
+		 "kill() in a ping-pong): %.2f kill + %.2f rt_sigsuspend (the wait) + "
+		 "%.2f rt_sigreturn (the handler's return) = %.2f syscalls, each "
+		 "entering and leaving the kernel; %.2f context switches",
+		 sc.handled, sc.kill, sc.wait, sc.sigreturn, sc.syscalls,
+		 sc.switches);
+	return true;
+}
+
+static bool copies(const struct claim *c, const struct experiment *e,
+		   struct result *r)
+{
+	struct ipc_copies cp;
+
+	r->number = copies_per_byte(e, c->mechanism, &cp);
+	snprintf(r->how, sizeof(r->how), "%" PRIu64 " B user->kernel + %" PRIu64
+		 " B kernel->user for %u B of payload", (uint64_t)cp.user_to_kernel,
+		 (uint64_t)cp.kernel_to_user, MIB);
+	return true;
+}
+
+static bool syscalls(const struct claim *c, const struct experiment *e,
+		     struct result *r)
+{
+	uint64_t calls = ipc_syscalls(e, c->mechanism);
+
+	r->number = calls;
+	snprintf(r->how, sizeof(r->how), "%" PRIu64 " IPC syscalls to move 1 MiB", calls);
+	return true;
+}
+
+static bool mode_switches(const struct claim *c, const struct experiment *e,
+			  struct result *r)
+{
+	uint64_t calls = ipc_syscalls(e, c->mechanism);
+	uint64_t faults = ipc_faults(e, c->mechanism);
+
+	r->number = 2 * (calls + faults);
+	snprintf(r->how, sizeof(r->how), "%" PRIu64 " syscalls + %" PRIu64
+		 " page faults, each entering and leaving the kernel", calls, faults);
+	return true;
+}
+
+static bool page_faults(const struct claim *c, const struct experiment *e,
+			struct result *r)
+{
+	uint64_t faults = ipc_faults(e, c->mechanism);
+
+	r->number = faults;
+	snprintf(r->how, sizeof(r->how), "%" PRIu64 " page faults in the segment", faults);
+	return true;
+}
+
+static bool ctx_switches(const struct claim *c, const struct experiment *e,
+			 struct result *r)
+{
+	(void)c;
+	r->number = context_switches(e);
+	snprintf(r->how, sizeof(r->how), "%.0f context switches of the 2 processes "
+		 "(whole run, start and exit included)", r->number);
+	return true;
+}
+
+static bool time_1mb(const struct claim *c, const struct experiment *e,
+		     struct result *r)
+{
+	struct stats u = timing_stats(&e->untraced), t = timing_stats(&e->traced);
+
+	if (!u.runs) {
+		snprintf(r->how, sizeof(r->how), "the timed runs failed: %s", e->error);
+		return false;
+	}
+	r->number = u.median;
+	snprintf(r->how, sizeof(r->how), "median of %d untraced runs, both processes "
+		 "on CPU 0: %.3f ms (min %.3f, max %.3f); traced: median %.3f ms "
+		 "of %d runs; %" PRIu64 " syscalls and %" PRIu64 " page faults per run",
+		 u.runs, u.median, u.min, u.max, t.median, t.runs,
+		 ipc_syscalls(e, c->mechanism), ipc_faults(e, c->mechanism));
+	return true;
+}
+
+static bool pipe_capacity(const struct claim *c, const struct experiment *e,
+			  struct result *r)
+{
+	uint32_t slot = IPC_OP_SLOT(IPC_KIND_PIPE, IPC_OP_WRITE);
+	const struct ipc_op_stats *w = &e->snap.ops[slot];
+
+	(void)c;
+	/* non-blocking writes until the kernel said EAGAIN: full */
+	if (!errno_count(e, slot, 11)) {
+		snprintf(r->how, sizeof(r->how), "the pipe never filled");
+		return false;
+	}
+	r->number = w->bytes;
+	snprintf(r->how, sizeof(r->how), "%" PRIu64 " B written in %" PRIu64
+		 " non-blocking writes before the kernel returned EAGAIN",
+		 (uint64_t)w->bytes, (uint64_t)w->calls);
+	return true;
+}
+
+static bool selective_receive(const struct claim *c, const struct experiment *e,
+			      struct result *r)
+{
+	(void)c;
+	/* each msgrcv asked for one type and got exactly that many of it */
+	r->boolean = e->snap.nmsgtypes > 0;
+	for (size_t i = 0; i < e->snap.nmsgtypes; i++) {
+		const struct ipc_msgtype_row *t = &e->snap.msgtypes[i];
+
+		if (t->key.mtype <= 0 || t->st.requested != t->st.received)
+			r->boolean = false;
+	}
+	snprintf(r->how, sizeof(r->how), "msgrcv with msgtyp > 0 got only that type, "
+		 "per the kernel (%zu types)", e->snap.nmsgtypes);
+	return true;
+}
+
+static bool writer_blocks(const struct claim *c, const struct experiment *e,
+			  struct result *r)
+{
+	uint64_t slow;
+
+	(void)c;
+	/* the reader sleeps 200 ms before reading: a blocked write waits */
+	slow = slowest_call_ns(&e->snap.ops[IPC_OP_SLOT(IPC_KIND_PIPE, IPC_OP_WRITE)]);
+	r->boolean = slow >= 50000000;
+	snprintf(r->how, sizeof(r->how), "with the pipe full and the reader asleep "
+		 "for 200 ms, the next write() took >= %.1f ms in the kernel",
+		 slow / 1e6);
+	return true;
+}
+
+static bool boundaries(const struct claim *c, const struct experiment *e,
+		       struct result *r)
+{
+	bool pipe = !strcmp(c->mechanism, "pipe");
+	const struct ipc_op_stats *in, *out;
+	uint64_t reads;
+
+	in = &e->snap.ops[pipe ? IPC_OP_SLOT(IPC_KIND_PIPE, IPC_OP_WRITE) :
+			  IPC_OP_SLOT(IPC_KIND_SYSV_MSQ, IPC_OP_MSGSND)];
+	out = &e->snap.ops[pipe ? IPC_OP_SLOT(IPC_KIND_PIPE, IPC_OP_READ) :
+			   IPC_OP_SLOT(IPC_KIND_SYSV_MSQ, IPC_OP_MSGRCV)];
+	/* a pipe reader ends with a read that returns 0 at end of file */
+	reads = pipe && out->calls ? out->calls - 1 : out->calls;
+	r->boolean = reads == in->calls && out->bytes == in->bytes;
+	snprintf(r->how, sizeof(r->how), "%" PRIu64 " sends of %" PRIu64 " B in all "
+		 "were taken by %" PRIu64 " receive(s) with a 4 KiB buffer",
+		 (uint64_t)in->calls, (uint64_t)in->bytes, reads);
+	return true;
+}
+
+/* Whether a process sent (out) and received (in) on a SysV queue. */
+static void msgq_directions(const struct experiment *e, uint32_t pid,
+			    uint64_t start, bool *in, bool *out)
+{
+	*in = *out = false;
+	for (size_t j = 0; j < e->snap.neps; j++) {
+		const struct ipc_ep_row *ep = &e->snap.eps[j];
+
+		if (ep->key.tgid != pid || ep->key.start != start ||
+		    ep->key.obj.kind != IPC_KIND_SYSV_MSQ || !ep->st.bytes)
+			continue;
+		*in |= ep->key.dir == IPC_DIR_IN;
+		*out |= ep->key.dir == IPC_DIR_OUT;
+	}
+}
+
+static bool msgq_one_way(const struct claim *c, const struct experiment *e,
+			 struct result *r)
+{
+	uint64_t both = 0, procs = 0;
+
+	(void)c;
+	/* on one queue, which processes both sent and received */
+	for (size_t i = 0; i < e->snap.nprocs; i++) {
+		bool in, out;
+
+		msgq_directions(e, e->snap.procs[i].tgid, e->snap.procs[i].start,
+				&in, &out);
+		procs += in || out;
+		both += in && out;
+	}
+	r->boolean = !(procs == 2 && both == 2);
+	snprintf(r->how, sizeof(r->how), "on one SysV queue, %" PRIu64 " of %" PRIu64
+		 " processes both sent and received (type 1 one way, type 2 back)",
+		 both, procs);
+	return true;
+}
+
+static bool pipe_one_way(const struct claim *c, const struct experiment *e,
+			 struct result *r)
+{
+	uint32_t w = IPC_OP_SLOT(IPC_KIND_PIPE, IPC_OP_WRITE);
+	uint32_t rd = IPC_OP_SLOT(IPC_KIND_PIPE, IPC_OP_READ);
+
+	(void)c;
+	/* write() on the read end and read() on the write end: EBADF (9) */
+	r->boolean = errno_count(e, w, 9) && errno_count(e, rd, 9);
+	snprintf(r->how, sizeof(r->how), "write() on the read end and read() on "
+		 "the write end failed with EBADF: %s",
+		 r->boolean ? "yes, each end goes one way" : "no");
+	return true;
+}
+
+/*
+ * A metric, claimed of a mechanism (NULL: of any), measured from an
+ * experiment (NULL: the mechanism's 1 MiB one). The first that fits a
+ * claim is taken.
+ */
+struct metric {
+	const char *name;
+	const char *mechanism;
+	const char *experiment;
+	/* from the timed runs: the traced run need not have worked */
+	bool timings;
+	measure_fn fn;
+};
+
+static const struct metric metrics[] = {
+	{ "lost_updates_unsynchronised", NULL, "race", false, lost_updates },
+	{ "lost_updates_with_semaphore", NULL, "semaphore", false, lost_updates },
+	{ "signals_lost", NULL, "signal-burst", false, signals_lost },
+	{ "bytes_carried", NULL, "signal-rt", false, bytes_carried },
+	/* signals move no payload: theirs is per signal */
+	{ "mode_switches_1mb", "signal", "signal-pingpong", false, signal_switches },
+	{ "copies_per_byte", NULL, NULL, false, copies },
+	{ "syscalls_1mb", NULL, NULL, false, syscalls },
+	{ "mode_switches_1mb", NULL, NULL, false, mode_switches },
+	{ "page_faults_1mb", NULL, NULL, false, page_faults },
+	{ "context_switches_1mb", NULL, NULL, false, ctx_switches },
+	{ "pipe_capacity_bytes", NULL, "pipe-capacity", false, pipe_capacity },
+	{ "time_1mb_ms", NULL, NULL, true, time_1mb },
+	{ "selective_receive_by_type", "msgq", "msgq-bytype", false, selective_receive },
+	{ "writer_blocks_when_full", "pipe", "pipe-blocking", false, writer_blocks },
+	{ "keeps_message_boundaries", "pipe", "pipe-boundaries", false, boundaries },
+	{ "keeps_message_boundaries", "msgq", "msgq-boundaries", false, boundaries },
+	{ "one_way", "msgq", "msgq-direction", false, msgq_one_way },
+	{ "one_way", "pipe", "pipe-direction", false, pipe_one_way },
+};
+
+static const struct metric *find_metric(const struct claim *c)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(metrics); i++)
+		if (!strcmp(metrics[i].name, c->metric) &&
+		    (!metrics[i].mechanism || !strcmp(metrics[i].mechanism, c->mechanism)))
+			return &metrics[i];
+	return NULL;
+}
+
+bool measure(const struct claim *c, struct result *r)
+{
+	const struct metric *m = find_metric(c);
+	struct experiment *e;
+
+	if (!m) {
+		unchecked(r, c->type == CLAIM_BOOL ?
+			  "no experiment measures this property yet" :
+			  "no experiment measures this metric yet");
+		return false;
+	}
+	e = m->experiment ? experiment(m->experiment) : mib_experiment(c->mechanism);
+	if (!e) {
+		unchecked(r, m->timings ? "no 1 MiB experiment for this mechanism" :
+			  "no 1 MiB experiment for this mechanism yet");
+		return false;
+	}
+	if ((!m->timings && !e->ran) || !m->fn(c, e, r)) {
+		if (!r->how[0])
+			snprintf(r->how, sizeof(r->how), "experiment %s failed: %s",
+				 e->name, e->error[0] ? e->error :
+				 "its output lacks the figure");
+		r->verdict = V_UNCHECKED;
+		return false;
+	}
+	r->experiment = e->name;
+	if (c->type == CLAIM_BOOL)
+		r->has_bool = true;
+	else
+		r->has_number = true;
+	return true;
+}

@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * render.c - the report of `ipcscope validate` as text (a terminal's,
+ * coloured only there) and as Markdown (a report to publish): the 1 MiB
+ * comparison per mechanism, then a row per claim, through the shared
+ * tables (table.c). render_json.c writes the same as JSON.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "table.h"
+#include "validate.h"
+
+void claimed_text(char *buf, size_t len, const struct claim *c)
+{
+	int n = snprintf(buf, len, "%s ", claim_cmp_name(c->cmp));
+
+	if (c->type == CLAIM_BOOL) {
+		snprintf(buf + n, len - n, "%s", c->boolean ? "true" : "false");
+	} else if (c->type == CLAIM_RANKING) {
+		for (int i = 0; i < c->norder && n < (int)len; i++)
+			n += snprintf(buf + n, len - n, "%s%s", i ? "<" : "", c->order[i]);
+	} else if (c->cmp == CMP_ONE_OF) {
+		for (int i = 0; i < c->nlist && n < (int)len; i++)
+			n += snprintf(buf + n, len - n, "%s%g", i ? "," : "", c->list[i]);
+	} else {
+		n += snprintf(buf + n, len - n, "%g", c->number);
+		if (c->has_tolerance && n < (int)len)
+			snprintf(buf + n, len - n, " ±%g%s", c->tolerance,
+				 c->tolerance_relative ? "%" : "");
+	}
+}
+
+/* A claimed number, short, for the 1 MiB table: "≈0.1", "2", ">4". */
+static void claimed_short(char *buf, size_t len, const struct claim *c)
+{
+	static const char *const sym[] = {
+		[CMP_EQ] = "", [CMP_LE] = "≤", [CMP_GE] = "≥", [CMP_LT] = "<",
+		[CMP_GT] = ">", [CMP_APPROX] = "≈",
+	};
+
+	if (c->type != CLAIM_NUMBER || c->cmp > CMP_APPROX)
+		claimed_text(buf, len, c);
+	else
+		snprintf(buf, len, "%s%g", sym[c->cmp], c->number);
+}
+
+/* A number as a person reads it: whole numbers whole, others to 3 figures. */
+static void fmt_num(char *buf, size_t len, double v)
+{
+	double a = v < 0 ? -v : v;
+
+	if (a < 1e15 && v == (double)(int64_t)v)
+		snprintf(buf, len, "%.0f", v);
+	else if (a >= 100)
+		snprintf(buf, len, "%.0f", v);
+	else if (a >= 10)
+		snprintf(buf, len, "%.1f", v);
+	else
+		snprintf(buf, len, "%.3g", v);
+}
+
+static const struct claim *find_claim(const struct claim *claims, size_t n,
+				      const char *mech, const char *metric)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(claims[i].mechanism, mech) && !strcmp(claims[i].metric, metric))
+			return &claims[i];
+	return NULL;
+}
+
+/* "measured (claimed)", or the measured value when nothing is claimed. */
+static void vs_claim(char *buf, size_t len, double measured,
+		     const struct claim *claims, size_t n, const char *mech,
+		     const char *metric)
+{
+	const struct claim *c = find_claim(claims, n, mech, metric);
+	char m[32], cl[64];
+
+	fmt_num(m, sizeof(m), measured);
+	if (!c) {
+		snprintf(buf, len, "%s", m);
+		return;
+	}
+	claimed_short(cl, sizeof(cl), c);
+	snprintf(buf, len, "%s (%s)", m, cl);
+}
+
+static const char *const mib_headers[] = {
+	"MECHANISM", "TIME ms", "CLAIMED ms", "MIN-MAX ms", "TRACED",
+	"COPIES/B", "SYSCALLS", "MODE SWITCHES", "CTX SWITCHES*", "PAGE FAULTS",
+};
+
+/* One row per mechanism: what moving 1 MiB cost, claimed values beside. */
+static int mib_table(struct table *t, const struct claim *claims, size_t n)
+{
+	char cell[10][128];
+	const char *cells[10];
+	struct signal_cost sc;
+	struct experiment *sig = experiment("signal-pingpong");
+
+	if (table_init(t, 10, mib_headers, "lrrrrrrrrr"))
+		return -1;
+	for (int i = 0; i < 10; i++)
+		cells[i] = cell[i];
+	for (size_t i = 0; i < NEXP; i++) {
+		struct experiment *e = &experiments[i];
+		struct stats u = timing_stats(&e->untraced), tr = timing_stats(&e->traced);
+		const struct claim *c;
+		char mech[16];
+		long row;
+
+		if (!e->timed)
+			continue;
+		exp_mech(mech, sizeof(mech), e);
+		for (int k = 0; k < 10; k++)
+			snprintf(cell[k], sizeof(cell[k]), "-");
+		snprintf(cell[0], sizeof(cell[0]), "%s", mech);
+		if (u.runs) {
+			fmt_num(cell[1], sizeof(cell[1]), u.median);
+			snprintf(cell[3], sizeof(cell[3]), "%.2f-%.2f", u.min, u.max);
+		}
+		c = find_claim(claims, n, mech, "time_1mb_ms");
+		if (c)
+			claimed_short(cell[2], sizeof(cell[2]), c);
+		if (u.runs && tr.runs && u.median > 0)
+			snprintf(cell[4], sizeof(cell[4]), "x%.2f", tr.median / u.median);
+		if (e->ran) {
+			struct ipc_copies cp;
+			uint64_t calls = ipc_syscalls(e, mech), faults = ipc_faults(e, mech);
+
+			vs_claim(cell[5], sizeof(cell[5]), copies_per_byte(e, mech, &cp),
+				 claims, n, mech, "copies_per_byte");
+			vs_claim(cell[6], sizeof(cell[6]), calls, claims, n, mech,
+				 "syscalls_1mb");
+			vs_claim(cell[7], sizeof(cell[7]), 2.0 * (calls + faults), claims,
+				 n, mech, "mode_switches_1mb");
+			vs_claim(cell[8], sizeof(cell[8]), context_switches(e), claims, n,
+				 mech, "context_switches_1mb");
+			vs_claim(cell[9], sizeof(cell[9]), faults, claims, n, mech,
+				 "page_faults_1mb");
+		}
+		row = table_add(t, cells);
+		if (row < 0)
+			return -1;
+		if (!e->ran || !u.runs)
+			table_note(t, row, e->error);
+	}
+	/* signals move no payload: their row is per signal */
+	for (int k = 0; k < 10; k++)
+		snprintf(cell[k], sizeof(cell[k]), "-");
+	snprintf(cell[0], sizeof(cell[0]), "signal, per signal");
+	if (sig->ran && signal_cost(sig, &sc)) {
+		vs_claim(cell[6], sizeof(cell[6]), sc.syscalls, claims, n, "signal",
+			 "syscalls_1mb");
+		vs_claim(cell[7], sizeof(cell[7]), 2 * sc.syscalls, claims, n, "signal",
+			 "mode_switches_1mb");
+		fmt_num(cell[8], sizeof(cell[8]), sc.switches);
+	}
+	return table_add(t, cells) < 0 ? -1 : 0;
+}
+
+static const char mib_footnote[] =
+	"copies/B: bytes copied between user and kernel memory per payload byte. "
+	"Mode switches: 2 per syscall and per page fault. "
+	"*Context switches: the whole run of both processes, start and exit "
+	"included. Claimed values in brackets.";
+
+struct ranked {
+	char mech[16];
+	double median;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	return cmp_double(&((const struct ranked *)a)->median,
+			  &((const struct ranked *)b)->median);
+}
+
+/* "pipe 2.55 < unix 2.80 < ... ms": the timed mechanisms by untraced median */
+static void measured_ranking(char *buf, size_t len)
+{
+	struct ranked r[NEXP];
+	size_t k = 0;
+	int n = 0;
+
+	for (size_t i = 0; i < NEXP; i++) {
+		if (!experiments[i].timed || !experiments[i].untraced.n)
+			continue;
+		exp_mech(r[k].mech, sizeof(r[k].mech), &experiments[i]);
+		r[k++].median = timing_stats(&experiments[i].untraced).median;
+	}
+	qsort(r, k, sizeof(r[0]), cmp_ranked);
+	buf[0] = '\0';
+	for (size_t i = 0; i < k && n < (int)len; i++)
+		n += snprintf(buf + n, len - n, "%s%s %.2f", i ? " < " : "",
+			      r[i].mech, r[i].median);
+	if (k && n < (int)len)
+		snprintf(buf + n, len - n, " ms");
+}
+
+static enum cell_style verdict_style(enum verdict v)
+{
+	switch (v) {
+	case V_HOLDS: return CELL_GOOD;
+	case V_FAILS: return CELL_BAD;
+	case V_PARTLY: return CELL_PARTLY;
+	default: return CELL_DIM;
+	}
+}
+
+static void measured_text(char *buf, size_t len, const struct result *r)
+{
+	if (r->has_number)
+		fmt_num(buf, len, r->number);
+	else if (r->has_bool)
+		snprintf(buf, len, "%s", r->boolean ? "true" : "false");
+	else
+		snprintf(buf, len, "-");
+}
+
+static void summary_line(char *buf, size_t len, const struct report *rp)
+{
+	int n = snprintf(buf, len, "%zu claims: %zu hold%s, %zu do%s not hold, %zu "
+			 "hold%s in part, %zu not checked", rp->n, rp->count[V_HOLDS],
+			 rp->count[V_HOLDS] == 1 ? "s" : "", rp->count[V_FAILS],
+			 rp->count[V_FAILS] == 1 ? "es" : "", rp->count[V_PARTLY],
+			 rp->count[V_PARTLY] == 1 ? "s" : "", rp->count[V_UNCHECKED]);
+
+	if (rp->count[V_INCONCLUSIVE] && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, ", %zu inconclusive", rp->count[V_INCONCLUSIVE]);
+}
+
+void print_text(FILE *out, const struct report *rp)
+{
+	static const char *const headers[] = {
+		"CLAIM", "METRIC", "CLAIMED", "MEASURED", "VERDICT",
+	};
+	bool colour = want_colour(out);
+	char line[512];
+	struct table t;
+
+	fprintf(out, "ipcscope %s validate: %zu claims from %s\n", IPCSCOPE_VERSION,
+		rp->n, rp->claims_path);
+	fprintf(out, "kernel %s, %s (%ld cores), %s\n", rp->prov.kernel, rp->prov.cpu,
+		rp->prov.cores, rp->prov.date);
+	fprintf(out, "timings: median of %d untraced runs (min-max beside it) and of "
+		"%d traced runs; both processes on CPU 0\n", rp->prov.runs, rp->prov.runs);
+
+	fprintf(out, "\nMOVING 1 MiB\n");
+	if (!mib_table(&t, rp->claims, rp->n))
+		table_print_text(&t, out, 2, colour);
+	table_free(&t);
+	fprintf(out, "  %s\n", mib_footnote);
+	measured_ranking(line, sizeof(line));
+	fprintf(out, "  fastest to slowest, measured: %s\n", line);
+	for (size_t i = 0; i < rp->n; i++) {
+		char claimed[128];
+
+		if (rp->claims[i].type != CLAIM_RANKING)
+			continue;
+		claimed_text(claimed, sizeof(claimed), &rp->claims[i]);
+		fprintf(out, "  claimed (%s): %s: %s%s%s\n", rp->claims[i].id,
+			claimed + strlen("order "),
+			colour ? "\033[1m" : "", verdict_names[rp->res[i].verdict],
+			colour ? "\033[0m" : "");
+	}
+
+	fprintf(out, "\nCLAIMS\n");
+	if (!table_init(&t, 5, headers, "llllll")) {
+		for (size_t i = 0; i < rp->n; i++) {
+			char claimed[128], measured[32], note[1200];
+			long row;
+
+			claimed_text(claimed, sizeof(claimed), &rp->claims[i]);
+			measured_text(measured, sizeof(measured), &rp->res[i]);
+			row = table_add(&t, (const char *const[]){ rp->claims[i].id,
+				rp->claims[i].metric, claimed, measured,
+				verdict_names[rp->res[i].verdict] });
+			table_style(&t, row, 4, verdict_style(rp->res[i].verdict));
+			snprintf(note, sizeof(note), "%s (%s: \"%s\")", rp->res[i].how,
+				 rp->claims[i].where, rp->claims[i].text);
+			table_note(&t, row, note);
+		}
+		table_print_text(&t, out, 2, colour);
+	}
+	table_free(&t);
+	summary_line(line, sizeof(line), rp);
+	fprintf(out, "\n%s\n", line);
+}
+
+/* The title, the result and where the run came from. */
+static void md_head(FILE *out, const struct report *rp)
+{
+	char line[512];
+
+	fputs("# Checking a document's claims about IPC by measurement\n\n", out);
+	fprintf(out, "ipcscope %s ran its bundled workloads under tracing and checked "
+		"each claim of `%s` against what the kernel saw.\n\n", IPCSCOPE_VERSION,
+		rp->claims_path);
+	summary_line(line, sizeof(line), rp);
+	fprintf(out, "**Result: %s.**\n\n", line);
+	/* by hand: table.c's would differ (its empty header cell written
+	   "|  |", the kernel release escaped) */
+	fputs("| Provenance | |\n| --- | --- |\n", out);
+	fprintf(out, "| Date | %s |\n| Kernel | %s |\n", rp->prov.date, rp->prov.kernel);
+	fputs("| CPU | ", out);
+	md_escape(out, rp->prov.cpu);
+	fprintf(out, " (%ld cores) |\n| ipcscope | %s |\n", rp->prov.cores, IPCSCOPE_VERSION);
+	fprintf(out, "| Timed runs | %d untraced and %d traced per figure, both processes "
+		"pinned to CPU 0; the median is reported, with min and max |\n",
+		rp->prov.runs, rp->prov.runs);
+	fprintf(out, "| Run | %s |\n\n", rp->quick ? "`--quick` (smaller counts)" : "full");
+}
+
+/* The 1 MiB table and the rankings, measured and claimed. */
+static void md_mib(FILE *out, const struct report *rp)
+{
+	char line[512];
+	struct table t;
+
+	fputs("## Moving 1 MiB, per mechanism\n\n", out);
+	if (!mib_table(&t, rp->claims, rp->n))
+		table_print_markdown(&t, out);
+	table_free(&t);
+	fputs("\n", out);
+	md_escape(out, mib_footnote);
+	fputs(" TRACED: the traced median over the untraced one.\n\n", out);
+	measured_ranking(line, sizeof(line));
+	fprintf(out, "- Fastest to slowest, measured: %s\n", line);
+	for (size_t i = 0; i < rp->n; i++) {
+		char claimed[128];
+
+		if (rp->claims[i].type != CLAIM_RANKING)
+			continue;
+		claimed_text(claimed, sizeof(claimed), &rp->claims[i]);
+		fprintf(out, "- Claimed (`%s`): %s: **%s**\n", rp->claims[i].id,
+			claimed + strlen("order "), verdict_names[rp->res[i].verdict]);
+	}
+}
+
+/* A row per claim, then how each was measured. */
+static void md_claims(FILE *out, const struct report *rp)
+{
+	static const char *const claim_headers[] = {
+		"Claim", "The document says", "Claimed", "Measured", "Verdict",
+	};
+	struct table t;
+
+	fputs("\n## Claims\n\n", out);
+	if (!table_init(&t, 5, claim_headers, "lllll")) {
+		for (size_t i = 0; i < rp->n; i++) {
+			char claimed[128], measured[32], says[768];
+
+			claimed_text(claimed, sizeof(claimed), &rp->claims[i]);
+			measured_text(measured, sizeof(measured), &rp->res[i]);
+			snprintf(says, sizeof(says), "%s (%s)", rp->claims[i].text,
+				 rp->claims[i].where);
+			table_add(&t, (const char *const[]){ rp->claims[i].id, says,
+				claimed, measured, verdict_names[rp->res[i].verdict] });
+		}
+		table_print_markdown(&t, out);
+	}
+	table_free(&t);
+
+	fputs("\n## How each claim was measured\n\n", out);
+	for (size_t i = 0; i < rp->n; i++) {
+		fprintf(out, "- **%s** (%s): ", rp->claims[i].id,
+			verdict_names[rp->res[i].verdict]);
+		md_escape(out, rp->res[i].how);
+		fputs("\n", out);
+	}
+}
+
+/* Each experiment's command and whether it ran. */
+static void md_experiments(FILE *out, const struct report *rp)
+{
+	char line[512];
+
+	fputs("\n## Experiments\n\nEach is one traced run of a bundled workload "
+	      "(`build/workloads/`), which prints its own counts as JSON.\n\n", out);
+	/* by hand: the command is code, in backticks, which table.c escapes */
+	fputs("| Experiment | Command | Result |\n| --- | --- | --- |\n", out);
+	for (size_t i = 0; i < NEXP; i++) {
+		command_line(line, sizeof(line), &experiments[i], rp->quick);
+		fprintf(out, "| %s | `%s` | ", experiments[i].name, line);
+		md_escape(out, experiments[i].ran ? "ran" : experiments[i].error);
+		fputs(" |\n", out);
+	}
+}
+
+void print_markdown(FILE *out, const struct report *rp)
+{
+	md_head(out, rp);
+	md_mib(out, rp);
+	md_claims(out, rp);
+	md_experiments(out, rp);
+}

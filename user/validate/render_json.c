@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * render_json.c - the results of `ipcscope validate` as JSON, through the
+ * shared writer (json.c); the schema is in docs/json-schema.md.
+ */
+#include "json.h"
+#include "validate.h"
+
+static void json_stats(struct json_writer *jw, const char *key, const struct timing *t)
+{
+	struct stats st = timing_stats(t);
+
+	jw_key(jw, key);
+	jw_object_begin(jw);
+	jw_kv_uint(jw, "runs", st.runs);
+	jw_kv_double(jw, "median", st.median);
+	jw_kv_double(jw, "min", st.min);
+	jw_kv_double(jw, "max", st.max);
+	jw_object_end(jw);
+}
+
+static void json_experiment(struct json_writer *jw, const struct experiment *e,
+			    bool quick)
+{
+	char cmd[256];
+
+	command_line(cmd, sizeof(cmd), e, quick);
+	jw_object_begin(jw);
+	jw_kv_string(jw, "name", e->name);
+	jw_kv_string(jw, "workload", e->workload);
+	jw_kv_string(jw, "command", cmd);
+	jw_kv_bool(jw, "ran", e->ran);
+	if (e->timed) {
+		struct stats u = timing_stats(&e->untraced);
+		struct stats t = timing_stats(&e->traced);
+
+		jw_key(jw, "timing_ms");
+		jw_object_begin(jw);
+		json_stats(jw, "untraced", &e->untraced);
+		json_stats(jw, "traced", &e->traced);
+		jw_key(jw, "overhead");
+		if (u.runs && t.runs && u.median > 0)
+			jw_double(jw, t.median / u.median);
+		else
+			jw_null(jw);
+		jw_object_end(jw);
+	}
+	jw_key(jw, "error");
+	if (e->ran)
+		jw_null(jw);
+	else
+		jw_string(jw, e->error);
+	jw_object_end(jw);
+}
+
+static void json_claim(struct json_writer *jw, const struct claim *c,
+		       const struct result *r)
+{
+	char claimed[128];
+
+	claimed_text(claimed, sizeof(claimed), c);
+	jw_object_begin(jw);
+	jw_kv_string(jw, "id", c->id);
+	jw_kv_string(jw, "where", c->where);
+	jw_kv_string(jw, "mechanism", c->mechanism);
+	jw_kv_string(jw, "metric", c->metric);
+	jw_kv_string(jw, "claimed", claimed);
+	jw_key(jw, "measured");
+	if (r->has_number)
+		jw_double(jw, r->number);
+	else if (r->has_bool)
+		jw_bool(jw, r->boolean);
+	else
+		jw_null(jw);
+	jw_kv_string(jw, "verdict", verdict_names[r->verdict]);
+	jw_kv_string(jw, "how", r->how);
+	jw_key(jw, "experiment");
+	if (r->experiment)
+		jw_string(jw, r->experiment);
+	else
+		jw_null(jw);
+	jw_kv_string(jw, "text", c->text);
+	jw_kv_int(jw, "line", c->line);
+	jw_object_end(jw);
+}
+
+int write_json(FILE *f, const struct report *rp)
+{
+	struct json_writer *jw = jw_new(f, true);
+
+	if (!jw)
+		return -1;
+	jw_object_begin(jw);
+	jw_kv_string(jw, "ipcscope_version", IPCSCOPE_VERSION);
+	jw_kv_string(jw, "kernel_release", rp->prov.kernel);
+	jw_kv_string(jw, "cpu_model", rp->prov.cpu);
+	jw_kv_int(jw, "cores", rp->prov.cores);
+	jw_kv_string(jw, "date", rp->prov.date);
+	jw_kv_string(jw, "claims_file", rp->claims_path);
+	jw_kv_bool(jw, "quick", rp->quick);
+	jw_kv_string(jw, "placement", "timed runs: both processes pinned to CPU 0");
+	jw_kv_uint(jw, "runs_per_figure", rp->prov.runs);
+	jw_key(jw, "experiments");
+	jw_array_begin(jw);
+	for (size_t i = 0; i < NEXP; i++)
+		json_experiment(jw, &experiments[i], rp->quick);
+	jw_array_end(jw);
+	jw_key(jw, "claims");
+	jw_array_begin(jw);
+	for (size_t i = 0; i < rp->n; i++)
+		json_claim(jw, &rp->claims[i], &rp->res[i]);
+	jw_array_end(jw);
+	jw_object_end(jw);
+	jw_free(jw);
+	return fflush(f) || ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * run.c - runs the experiments of `ipcscope validate`: each traced once in
+ * one session, its maps emptied before; the 1 MiB ones also timed, untraced
+ * and traced, both processes pinned to CPU 0. A workload's own JSON (its
+ * --out) goes to a temporary directory and is read back at once.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "runner.h"
+#include "session.h"
+#include "util.h"
+#include "validate.h"
+
+int beside_exe(char *buf, size_t len, const char *rel)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n < 0)
+		return -errno;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	if ((size_t)snprintf(buf, len, "%s/%s", exe, rel) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+#define MAX_ARGV 20
+
+/* argv[] for an experiment's workload, its JSON going to out; -1 if the
+ * workloads are not found next to ipcscope. exe holds argv[0]. */
+static int workload_argv(const struct experiment *e, const char *const *args,
+			 char *out, char exe[PATH_MAX], char *argv[MAX_ARGV])
+{
+	int n = 0;
+
+	if (beside_exe(exe, PATH_MAX, "workloads/") ||
+	    strlen(exe) + strlen(e->workload) >= PATH_MAX)
+		return -1;
+	strcat(exe, e->workload);
+	argv[n++] = exe;
+	for (int i = 0; args[i] && n < MAX_ARGV - 3; i++)
+		argv[n++] = (char *)args[i];
+	argv[n++] = "--out";
+	argv[n++] = out;
+	argv[n] = NULL;
+	return 0;
+}
+
+/*
+ * Interrupted (Ctrl-C, SIGTERM, SIGHUP): the running workload gets SIGTERM
+ * and cleans up its IPC objects, our temporary files go, and we exit; the
+ * BPF links close with us. Only async-signal-safe calls.
+ */
+static volatile pid_t g_child;
+static char g_out[PATH_MAX], g_tmpdir[PATH_MAX];
+static char g_out_tmp[2][PATH_MAX];	/* --json's and --markdown's, unfinished */
+
+static void on_stop_signal(int sig)
+{
+	pid_t pid = g_child;
+
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+	}
+	if (g_out[0])
+		unlink(g_out);
+	if (g_tmpdir[0])
+		rmdir(g_tmpdir);
+	for (int i = 0; i < 2; i++)
+		if (g_out_tmp[i][0])
+			unlink(g_out_tmp[i]);
+	_exit(128 + sig);
+}
+
+void catch_stop_signals(const char *tmpdir, const char *json_tmp, const char *md_tmp)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+
+	snprintf(g_tmpdir, sizeof(g_tmpdir), "%s", tmpdir);
+	snprintf(g_out_tmp[0], sizeof(g_out_tmp[0]), "%s", json_tmp);
+	snprintf(g_out_tmp[1], sizeof(g_out_tmp[1]), "%s", md_tmp);
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGHUP);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/*
+ * Run an experiment's workload once, to completion: traced when s is given
+ * (the child becomes a target before it execs), untraced when it is NULL.
+ * Its own JSON goes to *doc; -1 with e->error set when it failed.
+ */
+static int run_workload(struct experiment *e, const char *const *args,
+			struct session *s, const char *tmpdir,
+			const sigset_t *orig_mask, struct wjson **doc)
+{
+	char exe[PATH_MAX], out[PATH_MAX], err[256];
+	char *argv[MAX_ARGV];
+	struct child c = { .exit_code = -1 };
+
+	*doc = NULL;
+	snprintf(out, sizeof(out), "%s/%s.json", tmpdir, e->name);
+	memcpy(g_out, out, sizeof(g_out));
+	if (workload_argv(e, args, out, exe, argv)) {
+		snprintf(e->error, sizeof(e->error), "cannot find the workloads");
+		return -1;
+	}
+	debugf("validate: %s %s:", s ? "tracing" : "timing", e->name);
+	for (int i = 0; argv[i]; i++)
+		debugf(" %s", argv[i]);
+	debugf("\n");
+	if (start_command(s, argv, orig_mask, &c)) {
+		snprintf(e->error, sizeof(e->error), "cannot run %.200s", exe);
+		return -1;
+	}
+	g_child = c.pid;
+	reap(&c, 0);
+	g_child = 0;
+	if (c.signal)
+		snprintf(e->error, sizeof(e->error), "%s was killed by signal %d",
+			 e->workload, c.signal);
+	else if (c.exit_code != 0)
+		snprintf(e->error, sizeof(e->error), "%s exited with status %d",
+			 e->workload, c.exit_code);
+	else if (!(*doc = wjson_load(out, err, sizeof(err))))
+		snprintf(e->error, sizeof(e->error), "%s", err);
+	unlink(out);
+	return *doc ? 0 : -1;
+}
+
+/* The experiment's traced run, alone in the session's emptied maps. */
+static void run_traced_once(struct experiment *e, const char *const *args,
+			    struct session *s, const char *tmpdir,
+			    const sigset_t *orig_mask)
+{
+	if (session_reset(s)) {
+		snprintf(e->error, sizeof(e->error), "cannot clear the BPF maps");
+		return;
+	}
+	if (run_workload(e, args, s, tmpdir, orig_mask, &e->out))
+		return;
+	if (session_read(s, &e->snap)) {
+		snprintf(e->error, sizeof(e->error), "cannot read the BPF maps");
+		wjson_free(e->out);
+		e->out = NULL;
+		return;
+	}
+	e->ran = true;
+}
+
+/*
+ * The experiment's traced run; for one that looks for something that can
+ * happen (until_seen), trials until it is seen, each four times longer.
+ */
+static void run_traced(struct experiment *e, bool quick, struct session *s,
+		       const char *tmpdir, const sigset_t *orig_mask)
+{
+	const char *const *base = experiment_args(e, quick);
+	const char *args[ARRAY_SIZE(e->args)];
+	char count[32];
+	uint64_t n = 0, seen = 0;
+	size_t i, at = 0;
+
+	for (i = 0; i + 1 < ARRAY_SIZE(args) && base[i]; i++) {
+		args[i] = base[i];
+		if (!strcmp(base[i], "--count") && base[i + 1])
+			at = i + 1;
+	}
+	args[i] = NULL;
+	if (!e->until_seen || !at || parse_u64(base[at], 1, UINT64_MAX >> 16, &n)) {
+		run_traced_once(e, base, s, tmpdir, orig_mask);
+		return;
+	}
+	for (e->trials = 1;; e->trials++) {
+		snprintf(count, sizeof(count), "%" PRIu64, n);
+		args[at] = count;
+		run_traced_once(e, args, s, tmpdir, orig_mask);
+		if (!e->ran || (!wjson_u64(e->out, e->until_seen, &seen) && seen) ||
+		    e->trials == UNTIL_SEEN_TRIALS)
+			return;
+		snapshot_free(&e->snap);
+		wjson_free(e->out);
+		e->out = NULL;
+		e->ran = false;
+		n *= 4;
+	}
+}
+
+/* Pin the calling process (and so its children) to CPU 0, saving its mask. */
+static void pin_cpu0(cpu_set_t *saved)
+{
+	cpu_set_t cpus;
+
+	sched_getaffinity(0, sizeof(*saved), saved);
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	sched_setaffinity(0, sizeof(cpus), &cpus);
+}
+
+/*
+ * Timed runs of a 1 MiB experiment, traced or not, with both processes
+ * pinned to CPU 0 by the caller: where the two ends run matters more than
+ * anything else (see ../shared/PLATFORM.md), so it is fixed and stated.
+ * The workload times its own transfer (elapsed_ns).
+ */
+static void time_runs(struct experiment *e, struct timing *t, int runs,
+		      struct session *s, const char *tmpdir,
+		      const sigset_t *orig_mask)
+{
+	for (int r = 0; r < runs; r++) {
+		struct wjson *doc;
+
+		if (run_workload(e, e->args, s, tmpdir, orig_mask, &doc))
+			continue;
+		timing_add(t, doc);
+		wjson_free(doc);
+	}
+}
+
+/* runs untraced runs of every 1 MiB experiment, on CPU 0 */
+static void time_untraced(int runs, const char *tmpdir, const sigset_t *orig_mask)
+{
+	cpu_set_t saved;
+
+	pin_cpu0(&saved);
+	for (size_t i = 0; i < NEXP; i++)
+		if (experiments[i].timed)
+			time_runs(&experiments[i], &experiments[i].untraced, runs,
+				  NULL, tmpdir, orig_mask);
+	sched_setaffinity(0, sizeof(saved), &saved);
+}
+
+/* Each experiment traced once in one session; the 1 MiB ones timed traced. */
+static int run_all_traced(bool quick, int runs, const char *tmpdir,
+			  const sigset_t *orig_mask)
+{
+	struct session_config cfg = { .all = false, .self = getpid(), .cgroup_fd = -1,
+				      .syscall_numbers = true };
+	struct session *s = NULL;
+	cpu_set_t saved;
+
+	if (session_open(&s, &cfg))
+		return -1;
+	for (size_t i = 0; i < NEXP; i++) {
+		struct experiment *e = &experiments[i];
+
+		fprintf(stderr, "ipcscope: experiment %zu of %zu: %s%s\n", i + 1,
+			(size_t)NEXP, e->name, e->timed ? " (traced, and timed traced)" : "");
+		/* the traced run of a timed experiment is on CPU 0 too */
+		if (e->timed)
+			pin_cpu0(&saved);
+		run_traced(e, quick, s, tmpdir, orig_mask);
+		if (e->ran && e->timed) {
+			timing_add(&e->traced, e->out);
+			time_runs(e, &e->traced, runs - 1, s, tmpdir, orig_mask);
+		}
+		if (e->timed)
+			sched_setaffinity(0, sizeof(saved), &saved);
+		if (!e->ran)
+			errorf("warning: experiment %s: %s", e->name, e->error);
+	}
+	session_close(s);
+	return 0;
+}
+
+/*
+ * Every experiment: the 1 MiB ones timed untraced first (half the runs),
+ * then each traced once in one session (its maps emptied before each), the
+ * 1 MiB ones timed traced, then the other half of the untraced runs, so
+ * that a slow spell on the machine falls on both sides.
+ */
+int run_experiments(bool quick, int runs, const char *tmpdir)
+{
+	sigset_t block, orig_mask;
+	size_t ntimed = 0;
+	int ret = -1;
+
+	/* the workloads are our children: SIGCHLD is for waitpid, not a handler */
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &orig_mask);
+	for (size_t i = 0; i < NEXP; i++)
+		ntimed += experiments[i].timed;
+	fprintf(stderr, "ipcscope: timing %zu transfers of 1 MiB untraced (%d runs each)\n",
+		ntimed, (runs + 1) / 2);
+	time_untraced((runs + 1) / 2, tmpdir, &orig_mask);
+	if (run_all_traced(quick, runs, tmpdir, &orig_mask))
+		goto out;
+	fprintf(stderr, "ipcscope: timing the transfers untraced again (%d runs each)\n",
+		runs / 2);
+	time_untraced(runs / 2, tmpdir, &orig_mask);
+	ret = 0;
+out:
+	sigprocmask(SIG_SETMASK, &orig_mask, NULL);
+	return ret;
+}

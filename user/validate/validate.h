@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * validate.h - the parts of `ipcscope validate` and what they share:
+ *   experiments.c  the experiments (bundled workloads and their arguments)
+ *                  and what each one left behind
+ *   run.c          runs them: traced once, and timed untraced and traced
+ *   measure.c      a claim's metric, measured from its experiment
+ *   verdict.c      a claim judged against the measurement
+ *   render.c       the report as text and Markdown; render_json.c as JSON
+ *   validate.c     the command: options, the order of the work, the outputs
+ * All but run.c and validate.c are pure C, covered by unit tests.
+ */
+#ifndef VALIDATE_VALIDATE_H
+#define VALIDATE_VALIDATE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "claims.h"
+#include "snapshot.h"
+#include "wjson.h"
+
+#define MIB 1048576
+
+#define MAX_RUNS 16
+
+/* Times of repeated runs, in ms. */
+struct timing {
+	int n;
+	double ms[MAX_RUNS];
+};
+
+/* An experiment: a workload, its arguments, and what it left behind. */
+struct experiment {
+	const char *name;
+	const char *workload;
+	bool timed;			/* moves 1 MiB: also timed, untraced and traced */
+	const char *args[12];		/* NULL-terminated */
+	const char *quick_args[12];	/* with --quick, if different */
+	/*
+	 * Something that can happen, not must (a race losing updates): run
+	 * until this number in the workload's JSON is above 0, up to
+	 * UNTIL_SEEN_TRIALS times, each trial's --count four times the last's
+	 * (a race needs the two processes to overlap: a short loop can end
+	 * within one time slice, as in qemu's TCG, where a vCPU runs for
+	 * 100 ms at a time)
+	 */
+	const char *until_seen;
+	/* results */
+	bool ran;
+	int trials;			/* until_seen: how many it took */
+	char error[256];
+	struct snapshot snap;		/* the traced run's maps */
+	struct wjson *out;		/* the workload's own JSON */
+	struct timing untraced, traced;	/* timed experiments, both on CPU 0 */
+};
+
+#define UNTIL_SEEN_TRIALS 6
+
+/* experiments.c: the table, in the order of the reports */
+#define NEXP 17
+extern struct experiment experiments[];
+
+struct experiment *experiment(const char *name);
+/* The experiment that moves 1 MiB through a mechanism; NULL if none. */
+struct experiment *mib_experiment(const char *mech);
+/* A timed experiment's mechanism: "pipe" of "pipe-1mib". */
+void exp_mech(char *buf, size_t len, const struct experiment *e);
+/* The arguments it runs with (--quick's, if it has its own). */
+const char *const *experiment_args(const struct experiment *e, bool quick);
+/* The workload and its arguments, as run (traced). */
+void command_line(char *buf, size_t len, const struct experiment *e, bool quick);
+/* Forget every experiment's results (snapshot, output, timings, error). */
+void experiments_clear(void);
+
+struct stats {
+	int runs;
+	double median, min, max;
+};
+
+/* A run's own time (its elapsed_ns), if it gave one and there is room. */
+void timing_add(struct timing *t, const struct wjson *doc);
+/* Median, min and max of the runs; runs = 0 when there were none. */
+struct stats timing_stats(const struct timing *t);
+/* qsort order of doubles, ascending */
+int cmp_double(const void *a, const void *b);
+
+/* run.c */
+/* <dir of /proc/self/exe>/rel, e.g. build/workloads/pipe */
+int beside_exe(char *buf, size_t len, const char *rel);
+/*
+ * From now on, Ctrl-C, SIGTERM and SIGHUP stop the running workload, remove
+ * tmpdir and the unfinished outputs (json_tmp, md_tmp; "" for none) and
+ * exit. The strings are copied.
+ */
+void catch_stop_signals(const char *tmpdir, const char *json_tmp, const char *md_tmp);
+/* Every experiment, runs timed runs of each 1 MiB one; -1 if tracing
+ * cannot start (said why). Workload outputs go to tmpdir. */
+int run_experiments(bool quick, int runs, const char *tmpdir);
+
+/* verdict.c */
+/* V_INCONCLUSIVE: something that can happen was not seen in every trial
+   asked; that does not show it cannot */
+enum verdict { V_HOLDS, V_FAILS, V_PARTLY, V_UNCHECKED, V_INCONCLUSIVE, V_MAX };
+
+extern const char *const verdict_names[V_MAX];
+
+struct result {
+	enum verdict verdict;
+	bool has_number, has_bool;
+	double number;
+	bool boolean;
+	char how[384];		/* what was measured, or why it was not */
+	const char *experiment;
+};
+
+/* Not checked, and why. */
+void unchecked(struct result *r, const char *why);
+/* Each claim judged into res[i]; count[v]: the claims with verdict v. */
+void judge_all(const struct claim *claims, size_t n, struct result *res,
+	       size_t count[V_MAX]);
+
+/* measure.c */
+/*
+ * Measure a claim's metric (a number or a property) into r: false when it
+ * was not measured, with r->how saying why and r->verdict V_UNCHECKED.
+ * A measurement can set r->verdict itself (V_PARTLY, V_INCONCLUSIVE).
+ */
+bool measure(const struct claim *c, struct result *r);
+
+/* What moving 1 MiB cost a mechanism in its experiment's traced run. */
+uint64_t ipc_syscalls(const struct experiment *e, const char *mech);
+uint64_t ipc_faults(const struct experiment *e, const char *mech);
+uint64_t context_switches(const struct experiment *e);
+/* Bytes copied between user and kernel memory per byte of the 1 MiB moved. */
+double copies_per_byte(const struct experiment *e, const char *mech,
+		       struct ipc_copies *cp);
+
+/* What one signal costs, from the kernel's counts of the ping-pong run. */
+struct signal_cost {
+	uint64_t handled;		/* SIGUSR1 delivered to a handler */
+	double kill, wait, sigreturn;	/* those syscalls per signal */
+	double syscalls, switches;	/* their sum; context switches */
+};
+
+bool signal_cost(const struct experiment *e, struct signal_cost *sc);
+
+/* render.c, render_json.c */
+/* Where the machine and the run came from: every report states it. */
+struct provenance {
+	char kernel[65];
+	char cpu[128];
+	long cores;
+	char date[32];
+	int runs;		/* timed runs per figure, untraced and traced each */
+};
+
+struct report {
+	const char *claims_path;
+	bool quick;
+	const struct claim *claims;
+	const struct result *res;
+	size_t n;
+	struct provenance prov;
+	size_t count[V_MAX];	/* claims per verdict */
+};
+
+/* What a claim says, as the reports show it: "approx 0.1 ±50%". */
+void claimed_text(char *buf, size_t len, const struct claim *c);
+void print_text(FILE *out, const struct report *rp);
+void print_markdown(FILE *out, const struct report *rp);
+/* -1 when out of memory or the write failed */
+int write_json(FILE *f, const struct report *rp);
+
+#endif /* VALIDATE_VALIDATE_H */
