@@ -27,8 +27,6 @@ struct event_name {
 	char name[NAME_LEN];
 };
 
-#define SIGNAL_MECH "signal"
-
 uint32_t trace_kinds_all(void)
 {
 	uint32_t kinds = IPC_TRACE_SIGNALS;
@@ -48,6 +46,15 @@ static uint32_t mech_kinds(enum ipc_mech mech)
 	return kinds;
 }
 
+/* The mechanism named by p[0..len), or IPC_MECH_MAX */
+static enum ipc_mech mech_named(const char *p, size_t len)
+{
+	for (int m = 0; m < IPC_MECH_MAX; m++)
+		if (strlen(ipc_mech_name(m)) == len && !strncmp(p, ipc_mech_name(m), len))
+			return m;
+	return IPC_MECH_MAX;
+}
+
 int trace_kinds_parse(const char *list, uint32_t *kinds, char *err, size_t errlen)
 {
 	uint32_t mask = 0;
@@ -55,26 +62,19 @@ int trace_kinds_parse(const char *list, uint32_t *kinds, char *err, size_t errle
 
 	for (;;) {
 		size_t len = strcspn(p, ",");
-		bool known = false;
+		enum ipc_mech m = mech_named(p, len);
 
-		if (len == sizeof(SIGNAL_MECH) - 1 && !strncmp(p, SIGNAL_MECH, len)) {
-			mask |= IPC_TRACE_SIGNALS;
-			known = true;
-		}
-		for (int m = 0; m < IPC_MECH_MAX && !known; m++) {
-			const char *name = ipc_mech_name(m);
+		if (m == IPC_MECH_MAX) {
+			int n = snprintf(err, errlen, "-m '%.*s': unknown mechanism: expected "
+					 "a comma-separated list of", (int)len, p);
 
-			if (strlen(name) == len && !strncmp(p, name, len)) {
-				mask |= mech_kinds(m);
-				known = true;
-			}
-		}
-		if (!known) {
-			snprintf(err, errlen, "-m '%.*s': unknown mechanism: expected a "
-				 "comma-separated list of pipe, msgq, shm, sem, socket, signal",
-				 (int)len, p);
+			for (int i = 0; i < IPC_MECH_MAX && n >= 0 && (size_t)n < errlen; i++)
+				n += snprintf(err + n, errlen - n, "%s %s", i ? "," : "",
+					      ipc_mech_name(i));
 			return -1;
 		}
+		/* signals have no kind: a bit of their own */
+		mask |= m == IPC_MECH_SIGNAL ? IPC_TRACE_SIGNALS : mech_kinds(m);
 		if (!p[len])
 			break;
 		p += len + 1;
@@ -102,13 +102,6 @@ void event_printer_free(struct event_printer *p)
 	p->names = NULL;
 }
 
-/* Kinds whose name needs more than the key: a name or addresses in a map. */
-static bool name_needs_lookup(uint32_t kind)
-{
-	return kind == IPC_KIND_FIFO || kind == IPC_KIND_POSIX_MQ ||
-	       kind == IPC_KIND_POSIX_SHM || kind == IPC_KIND_MEMFD ||
-	       ipc_kind_mech(kind) == IPC_MECH_SOCKET;
-}
 
 /*
  * Will this name stay as it is? A socket seen before it was connected or
@@ -142,7 +135,7 @@ static const char *object_name(struct event_printer *p, const struct ipc_obj_key
 	struct event_name *slot = NULL;
 	int found = 0;
 
-	if (!name_needs_lookup(k->kind) || !p->lookup) {
+	if (!ipc_kind_named(k->kind) || !p->lookup) {
 		ipc_obj_name(k, NULL, NULL, buf, len);
 		return buf;
 	}
@@ -440,7 +433,7 @@ static void print_text(struct event_printer *p, const struct ipc_event *e)
 		objname = object_name(p, &e->obj, obj, sizeof(obj));
 		break;
 	case IPC_EVENT_SIGNAL:
-		mech = SIGNAL_MECH;
+		mech = ipc_mech_name(IPC_MECH_SIGNAL);
 		op = sig_op(e->op);
 		snprintf(obj, sizeof(obj), "%s -> %u",
 			 signal_name(e->sig, sigbuf, sizeof(sigbuf)), e->sig_target);
@@ -522,7 +515,7 @@ static void print_json(struct event_printer *p, const struct ipc_event *e)
 		op = "page_fault";
 		break;
 	case IPC_EVENT_SIGNAL:
-		mech = SIGNAL_MECH;
+		mech = ipc_mech_name(IPC_MECH_SIGNAL);
 		op = sig_op(e->op);
 		break;
 	default:

@@ -546,66 +546,6 @@ void graph_dot_escape(FILE *out, const char *str)
 	}
 }
 
-/* What a newcomer calls the object, under its name in the picture. */
-static const char *kind_title(uint32_t kind)
-{
-	switch (kind) {
-	case IPC_KIND_PIPE: return "pipe";
-	case IPC_KIND_FIFO: return "FIFO (named pipe)";
-	case IPC_KIND_SYSV_MSQ: return "SysV message queue";
-	case IPC_KIND_POSIX_MQ: return "POSIX message queue";
-	case IPC_KIND_SYSV_SHM: return "SysV shared memory";
-	case IPC_KIND_POSIX_SHM: return "POSIX shared memory";
-	case IPC_KIND_MEMFD: return "memfd shared memory";
-	case IPC_KIND_SHARED_ANON: return "shared anonymous mapping";
-	case IPC_KIND_SYSV_SEM: return "SysV semaphore set";
-	case IPC_KIND_FUTEX: return "futex";
-	case IPC_KIND_UNIX_STREAM: return "Unix stream socket";
-	case IPC_KIND_UNIX_DGRAM: return "Unix datagram socket";
-	case IPC_KIND_UNIX_SEQPACKET: return "Unix seqpacket socket";
-	case IPC_KIND_TCP: return "TCP";
-	case IPC_KIND_UDP: return "UDP";
-	default: return "?";
-	}
-}
-
-/* short mechanism word on a process-to-process edge */
-static const char *via_word(uint32_t kind)
-{
-	switch (kind) {
-	case IPC_KIND_PIPE: return "pipe";
-	case IPC_KIND_UNIX_STREAM: return "unix stream";
-	case IPC_KIND_UNIX_DGRAM: return "unix dgram";
-	case IPC_KIND_UNIX_SEQPACKET: return "unix seqpacket";
-	case IPC_KIND_TCP: return "tcp";
-	case IPC_KIND_UDP: return "udp";
-	default: return ipc_kind_name(kind);
-	}
-}
-
-static const char *mech_color(enum ipc_mech m)
-{
-	switch (m) {
-	case IPC_MECH_PIPE: return "#1f77b4";
-	case IPC_MECH_MSGQ: return "#7b3fa0";
-	case IPC_MECH_SHM: return "#a0522d";
-	case IPC_MECH_SEM: return "#555555";
-	case IPC_MECH_SOCKET: return "#2a8a2a";
-	default: return "#000000";
-	}
-}
-
-static const char *obj_shape(enum ipc_mech m)
-{
-	switch (m) {
-	case IPC_MECH_PIPE: return "cds";
-	case IPC_MECH_MSGQ: return "box";
-	case IPC_MECH_SHM: return "box3d";
-	case IPC_MECH_SEM: return "octagon";
-	default: return "box";
-	}
-}
-
 /* "7336", or "7336.2" for the second process of the graph with pid 7336 */
 static void pid_label(char *buf, size_t len, const struct graph_node *n)
 {
@@ -675,7 +615,7 @@ static void dot_node(FILE *out, const struct graph *g, size_t i)
 	m = ipc_kind_mech(n->key->kind);
 	paren = strstr(n->name, " (");
 	fprintf(out, "\" [shape=%s, style=filled, fillcolor=\"#fff3d1\", "
-		"color=\"%s\", label=\"", obj_shape(m), mech_color(m));
+		"color=\"%s\", label=\"", ipc_mech_shape(m), ipc_mech_colour(m));
 	/* "msq:5 (key 0x1234)" on two lines */
 	if (paren) {
 		char head[sizeof(n->name)];
@@ -687,7 +627,7 @@ static void dot_node(FILE *out, const struct graph *g, size_t i)
 	} else {
 		graph_dot_escape(out, n->name);
 	}
-	fprintf(out, "\\n%s\"];\n", kind_title(n->key->kind));
+	fprintf(out, "\\n%s\"];\n", ipc_kind_title(n->key->kind));
 }
 
 /* "avg 2.7 us, p99 <= 33 us" of a log2 histogram */
@@ -775,10 +715,10 @@ static void dot_data_edge(FILE *out, const struct graph *g, const struct graph_e
 
 	verbs(e->kind, &vin, &vout);
 	fprintf(out, " [color=\"%s\", fontcolor=\"%s\", penwidth=%.1f, label=\"",
-		mech_color(m), mech_color(m), pen_width(graph_edge_bytes(e)));
+		ipc_mech_colour(m), ipc_mech_colour(m), pen_width(graph_edge_bytes(e)));
 	/* line 1: how much; a channel also says through what */
 	if (e->type == GRAPH_EDGE_CHANNEL)
-		fprintf(out, "%s: ", via_word(e->kind));
+		fprintf(out, "%s: ", ipc_kind_label(e->kind));
 	if (e->sent && e->received && e->sent->st.bytes != e->received->st.bytes) {
 		fmt_bytes(bytes, sizeof(bytes), e->sent->st.bytes);
 		fmt_bytes(bytes2, sizeof(bytes2), e->received->st.bytes);
@@ -827,7 +767,7 @@ static void dot_use_edge(FILE *out, const struct graph *g, const struct graph_ed
 	char lat[64];
 
 	fprintf(out, " [dir=none, style=dotted, penwidth=1.5, color=\"%s\", "
-		"fontcolor=\"%s\", label=\"", mech_color(m), mech_color(m));
+		"fontcolor=\"%s\", label=\"", ipc_mech_colour(m), ipc_mech_colour(m));
 	if (ops) {
 		side_latency(lat, sizeof(lat), e->ops);
 		fprintf(out, "%" PRIu64 " %s, %s", ops, plural(ops, "op", "ops"), lat);
@@ -847,8 +787,9 @@ static void dot_signal_edge(FILE *out, const struct graph *g, const struct graph
 	char num[16];
 
 	snprintf(num, sizeof(num), "signal %u", e->sig);
-	fprintf(out, " [style=dashed, color=\"#c0392b\", fontcolor=\"#c0392b\", "
-		"label=\"%s x%" PRIu64, name ? name : num, sig_total(e));
+	fprintf(out, " [style=dashed, color=\"%s\", fontcolor=\"%s\", "
+		"label=\"%s x%" PRIu64, ipc_mech_colour(IPC_MECH_SIGNAL),
+		ipc_mech_colour(IPC_MECH_SIGNAL), name ? name : num, sig_total(e));
 	if (e->sig_results[GRAPH_SIG_MERGED])
 		fprintf(out, "\\n%" PRIu64 " merged (lost)", e->sig_results[GRAPH_SIG_MERGED]);
 	if (e->sig_results[GRAPH_SIG_IGNORED])

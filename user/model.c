@@ -34,49 +34,57 @@ _Static_assert(sizeof(struct ipc_thread_counts) ==
 _Static_assert(sizeof(struct ipc_chan_stats) == (4 + IPC_HIST_SLOTS) * 8, "chan_stats");
 _Static_assert(sizeof(struct ipc_event) == 96, "event");
 
-static const char *const kind_names[IPC_KIND_MAX] = {
-	[IPC_KIND_NONE] = "none",
-	[IPC_KIND_PIPE] = "anon",
-	[IPC_KIND_FIFO] = "fifo",
-	[IPC_KIND_SYSV_MSQ] = "sysv",
-	[IPC_KIND_POSIX_MQ] = "posix",
-	[IPC_KIND_SYSV_SHM] = "sysv",
-	[IPC_KIND_POSIX_SHM] = "posix",
-	[IPC_KIND_MEMFD] = "memfd",
-	[IPC_KIND_SHARED_ANON] = "anon",
-	[IPC_KIND_SYSV_SEM] = "sysv",
-	[IPC_KIND_FUTEX] = "futex",
-	[IPC_KIND_UNIX_STREAM] = "unix_stream",
-	[IPC_KIND_UNIX_DGRAM] = "unix_dgram",
-	[IPC_KIND_UNIX_SEQPACKET] = "unix_seqpacket",
-	[IPC_KIND_TCP] = "tcp",
-	[IPC_KIND_UDP] = "udp",
+/*
+ * The mechanisms and their kinds: every fact user space has about one, in
+ * one row. Adding a kind is a row here, its BPF file, its workload and its
+ * tests (docs/adding-a-mechanism.md).
+ */
+static const struct {
+	const char *name;	/* the report's, the JSON's and trace -m's word */
+	const char *colour;	/* the graph's, for its objects and edges */
+	const char *shape;	/* the graph's node shape for its objects */
+	bool objects;		/* works through IPC objects (signals do not) */
+} mechs[IPC_MECH_MAX] = {
+	[IPC_MECH_PIPE] = { "pipe", "#1f77b4", "cds", true },
+	[IPC_MECH_MSGQ] = { "msgq", "#7b3fa0", "box", true },
+	[IPC_MECH_SHM] = { "shm", "#a0522d", "box3d", true },
+	[IPC_MECH_SEM] = { "sem", "#555555", "octagon", true },
+	[IPC_MECH_SOCKET] = { "socket", "#2a8a2a", "box", true },
+	[IPC_MECH_SIGNAL] = { "signal", "#c0392b", NULL, false },
 };
 
-static const enum ipc_mech kind_mech[IPC_KIND_MAX] = {
-	[IPC_KIND_PIPE] = IPC_MECH_PIPE,
-	[IPC_KIND_FIFO] = IPC_MECH_PIPE,
-	[IPC_KIND_SYSV_MSQ] = IPC_MECH_MSGQ,
-	[IPC_KIND_POSIX_MQ] = IPC_MECH_MSGQ,
-	[IPC_KIND_SYSV_SHM] = IPC_MECH_SHM,
-	[IPC_KIND_POSIX_SHM] = IPC_MECH_SHM,
-	[IPC_KIND_MEMFD] = IPC_MECH_SHM,
-	[IPC_KIND_SHARED_ANON] = IPC_MECH_SHM,
-	[IPC_KIND_SYSV_SEM] = IPC_MECH_SEM,
-	[IPC_KIND_FUTEX] = IPC_MECH_SEM,
-	[IPC_KIND_UNIX_STREAM] = IPC_MECH_SOCKET,
-	[IPC_KIND_UNIX_DGRAM] = IPC_MECH_SOCKET,
-	[IPC_KIND_UNIX_SEQPACKET] = IPC_MECH_SOCKET,
-	[IPC_KIND_TCP] = IPC_MECH_SOCKET,
-	[IPC_KIND_UDP] = IPC_MECH_SOCKET,
-};
-
-static const char *const mech_names[IPC_MECH_MAX] = {
-	[IPC_MECH_PIPE] = "pipe",
-	[IPC_MECH_MSGQ] = "msgq",
-	[IPC_MECH_SHM] = "shm",
-	[IPC_MECH_SEM] = "sem",
-	[IPC_MECH_SOCKET] = "socket",
+static const struct {
+	const char *name;	/* "anon": the JSON's "kind", beside the mechanism */
+	const char *title;	/* what a newcomer calls it: the graph's caption */
+	const char *label;	/* its word on a process-to-process graph edge */
+	enum ipc_mech mech;
+	bool named;		/* has a name or addresses in a map (obj_info,
+				   sock_info), not only its key */
+} kinds[IPC_KIND_MAX] = {
+	[IPC_KIND_NONE] = { "none", "?", "none", IPC_MECH_PIPE, false },
+	[IPC_KIND_PIPE] = { "anon", "pipe", "pipe", IPC_MECH_PIPE, false },
+	[IPC_KIND_FIFO] = { "fifo", "FIFO (named pipe)", "fifo", IPC_MECH_PIPE, true },
+	[IPC_KIND_SYSV_MSQ] = { "sysv", "SysV message queue", "sysv",
+				IPC_MECH_MSGQ, false },
+	[IPC_KIND_POSIX_MQ] = { "posix", "POSIX message queue", "posix",
+				IPC_MECH_MSGQ, true },
+	[IPC_KIND_SYSV_SHM] = { "sysv", "SysV shared memory", "sysv",
+				IPC_MECH_SHM, false },
+	[IPC_KIND_POSIX_SHM] = { "posix", "POSIX shared memory", "posix",
+				 IPC_MECH_SHM, true },
+	[IPC_KIND_MEMFD] = { "memfd", "memfd shared memory", "memfd", IPC_MECH_SHM, true },
+	[IPC_KIND_SHARED_ANON] = { "anon", "shared anonymous mapping", "anon",
+				   IPC_MECH_SHM, false },
+	[IPC_KIND_SYSV_SEM] = { "sysv", "SysV semaphore set", "sysv", IPC_MECH_SEM, false },
+	[IPC_KIND_FUTEX] = { "futex", "futex", "futex", IPC_MECH_SEM, false },
+	[IPC_KIND_UNIX_STREAM] = { "unix_stream", "Unix stream socket", "unix stream",
+				   IPC_MECH_SOCKET, true },
+	[IPC_KIND_UNIX_DGRAM] = { "unix_dgram", "Unix datagram socket", "unix dgram",
+				  IPC_MECH_SOCKET, true },
+	[IPC_KIND_UNIX_SEQPACKET] = { "unix_seqpacket", "Unix seqpacket socket",
+				      "unix seqpacket", IPC_MECH_SOCKET, true },
+	[IPC_KIND_TCP] = { "tcp", "TCP", "tcp", IPC_MECH_SOCKET, true },
+	[IPC_KIND_UDP] = { "udp", "UDP", "udp", IPC_MECH_SOCKET, true },
 };
 
 static const struct {
@@ -144,19 +152,54 @@ static const struct {
 		"running on that CPU" },
 };
 
+static bool kind_known(uint32_t kind)
+{
+	return kind < IPC_KIND_MAX && kinds[kind].name;
+}
+
 const char *ipc_kind_name(uint32_t kind)
 {
-	return kind < IPC_KIND_MAX && kind_names[kind] ? kind_names[kind] : "?";
+	return kind_known(kind) ? kinds[kind].name : "?";
+}
+
+const char *ipc_kind_title(uint32_t kind)
+{
+	return kind_known(kind) ? kinds[kind].title : "?";
+}
+
+const char *ipc_kind_label(uint32_t kind)
+{
+	return kind_known(kind) ? kinds[kind].label : "?";
+}
+
+bool ipc_kind_named(uint32_t kind)
+{
+	return kind_known(kind) && kinds[kind].named;
 }
 
 enum ipc_mech ipc_kind_mech(uint32_t kind)
 {
-	return kind < IPC_KIND_MAX ? kind_mech[kind] : IPC_MECH_PIPE;
+	return kind_known(kind) ? kinds[kind].mech : IPC_MECH_PIPE;
 }
 
 const char *ipc_mech_name(enum ipc_mech mech)
 {
-	return (unsigned)mech < IPC_MECH_MAX ? mech_names[mech] : "?";
+	return (unsigned)mech < IPC_MECH_MAX ? mechs[mech].name : "?";
+}
+
+const char *ipc_mech_colour(enum ipc_mech mech)
+{
+	return (unsigned)mech < IPC_MECH_MAX ? mechs[mech].colour : "#000000";
+}
+
+const char *ipc_mech_shape(enum ipc_mech mech)
+{
+	return (unsigned)mech < IPC_MECH_MAX && mechs[mech].shape ? mechs[mech].shape : "box";
+}
+
+bool ipc_mech_has_objects(enum ipc_mech mech)
+{
+	return (unsigned)mech < IPC_MECH_MAX && mechs[mech].objects;
 }
 
 const char *ipc_op_name(uint32_t op)

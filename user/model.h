@@ -24,6 +24,7 @@ enum ipc_mech {
 	IPC_MECH_SHM,		/* SysV, POSIX, memfd and anonymous shared memory */
 	IPC_MECH_SEM,		/* SysV semaphores and futexes (POSIX semaphores) */
 	IPC_MECH_SOCKET,	/* Unix domain, TCP and UDP sockets */
+	IPC_MECH_SIGNAL,	/* signals: no object, process to process */
 	IPC_MECH_MAX,
 };
 
@@ -37,7 +38,15 @@ enum ipc_copy {
 
 const char *ipc_kind_name(uint32_t kind);	/* "anon", "fifo"; "?" if unknown */
 enum ipc_mech ipc_kind_mech(uint32_t kind);
-const char *ipc_mech_name(enum ipc_mech mech);
+const char *ipc_kind_title(uint32_t kind);	/* "FIFO (named pipe)" */
+const char *ipc_kind_label(uint32_t kind);	/* "unix stream": a graph edge's word */
+/* Whether its name is more than its key: a path or addresses in a map */
+bool ipc_kind_named(uint32_t kind);
+const char *ipc_mech_name(enum ipc_mech mech);	/* "pipe", ..., "signal" */
+const char *ipc_mech_colour(enum ipc_mech mech);	/* the graph's "#1f77b4" */
+const char *ipc_mech_shape(enum ipc_mech mech);	/* the graph's node shape */
+/* Whether it works through IPC objects (every one but signals) */
+bool ipc_mech_has_objects(enum ipc_mech mech);
 const char *ipc_op_name(uint32_t op);		/* "write", "splice_in", ... */
 enum ipc_copy ipc_op_copy(uint32_t op);
 const char *ipc_copy_name(enum ipc_copy copy);

@@ -187,6 +187,8 @@ static void print_copies(FILE *out, const struct snapshot *s)
 		const struct ipc_copies c = s->copies[m];
 		double per;
 
+		if (!ipc_mech_has_objects(m))
+			continue;	/* nothing of a signal is counted as copied */
 		if (!c.payload && !c.kernel_to_user)
 			continue;
 		if (!header) {
@@ -669,6 +671,8 @@ static void json_copies(struct json_writer *jw, const struct snapshot *s)
 		const struct ipc_copies c = s->copies[m];
 		double per;
 
+		if (!ipc_mech_has_objects(m))
+			continue;	/* nothing of a signal is counted as copied */
 		per = ipc_copies_per_byte(&c);
 		jw_object_begin(jw);
 		jw_kv_string(jw, "mechanism", ipc_mech_name(m));

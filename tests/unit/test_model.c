@@ -1237,3 +1237,30 @@ TEST(model_finish_joins_object_data_into_its_row)
 	ASSERT_EQ_U64(s->copies[IPC_MECH_PIPE].payload, 0);
 	snapshot_free(s);
 }
+
+/* Every kind has a row: its names, and a mechanism that has objects. A
+ * kind added to ipcscope.h without one fails here. */
+TEST(model_kind_table_is_complete)
+{
+	for (uint32_t k = IPC_KIND_NONE + 1; k < IPC_KIND_MAX; k++) {
+		if (!strcmp(ipc_kind_name(k), "?") || !strcmp(ipc_kind_title(k), "?") ||
+		    !strcmp(ipc_kind_label(k), "?"))
+			test_fail(__FILE__, __LINE__, "kind %u has no row", k);
+		ASSERT_TRUE(ipc_mech_has_objects(ipc_kind_mech(k)));
+	}
+	ASSERT_STREQ(ipc_kind_title(IPC_KIND_FIFO), "FIFO (named pipe)");
+	ASSERT_STREQ(ipc_kind_label(IPC_KIND_UNIX_DGRAM), "unix dgram");
+	ASSERT_TRUE(ipc_kind_named(IPC_KIND_TCP) && !ipc_kind_named(IPC_KIND_PIPE));
+	ASSERT_STREQ(ipc_kind_title(IPC_KIND_MAX), "?");
+}
+
+/* Signals are a mechanism like the others, with no object and no copies */
+TEST(model_signals_are_a_mechanism)
+{
+	ASSERT_STREQ(ipc_mech_name(IPC_MECH_SIGNAL), "signal");
+	ASSERT_TRUE(!ipc_mech_has_objects(IPC_MECH_SIGNAL));
+	ASSERT_STREQ(ipc_mech_colour(IPC_MECH_SIGNAL), "#c0392b");
+	for (uint32_t k = 0; k < IPC_KIND_MAX; k++)
+		ASSERT_TRUE(ipc_kind_mech(k) != IPC_MECH_SIGNAL);
+	ASSERT_STREQ(ipc_mech_name(IPC_MECH_MAX), "?");
+}
