@@ -35,14 +35,16 @@ PROBE_SKEL  := $(BUILD)/bpf/preempt_probe.skel.h
 # pure C (json-c at most): unit-tested without root; the rest of user/
 # uses libbpf
 PURE_SRCS   := user/util.c user/json.c user/hist.c user/model.c \
-	       user/options.c user/report.c user/claims.c \
-	       user/table.c user/graph.c user/topview.c user/events.c user/verifier.c \
+	       user/options.c user/report.c user/report_json.c user/claims.c \
+	       user/table.c user/graph.c user/graph_dot.c user/graph_json.c user/topview.c user/events.c user/verifier.c \
 	       user/outfile.c user/utf8.c user/snapshot.c user/channels.c user/objname.c \
 	       user/validate/wjson.c \
 	       user/validate/experiments.c user/validate/measure.c \
 	       user/validate/verdict.c user/validate/render.c \
 	       user/validate/render_json.c
-TOOL_SRCS   := $(PURE_SRCS) user/session.c user/runner.c user/targets.c \
+TOOL_SRCS   := $(PURE_SRCS) user/session.c user/session_maps.c user/session_checks.c \
+	       user/kernel.c \
+	       user/runner.c user/targets.c \
 	       user/record.c user/top.c user/trace.c user/check.c \
 	       user/validate/run.c user/validate/validate.c user/ipcscope.c
 TOOL_OBJS   := $(patsubst user/%.c,$(BUILD)/user/%.o,$(TOOL_SRCS))
@@ -148,8 +150,10 @@ $(BUILD)/user/%.o: user/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -c $< -o $@
 
-# session.c includes the skeletons
-$(BUILD)/user/session.o: $(SKEL) $(PROBE_SKEL)
+# they include the skeletons
+$(BUILD)/user/session.o $(BUILD)/user/session_maps.o \
+	$(BUILD)/user/session_checks.o: $(SKEL)
+$(BUILD)/user/kernel.o: $(PROBE_SKEL)
 
 $(BUILD)/ipcscope: $(TOOL_OBJS)
 	$(CC) $(CFLAGS) -pthread -o $@ $^ -lbpf -lelf -lz -ljson-c

@@ -122,4 +122,15 @@ int graph_write_json(FILE *out, const struct graph *g, const struct snapshot *s)
  * characters and invalid UTF-8 become '?'. */
 void graph_dot_escape(FILE *out, const char *s);
 
+/* Shared by the writers (graph_dot.c, graph_json.c) */
+/* "7336", or "7336.2" for the second process of the graph with pid 7336 */
+void graph_pid_label(char *buf, size_t len, const struct graph_node *n);
+/* "p7336", "p7336.2" (a reused pid), "o12" */
+void graph_node_id(char *buf, size_t len, const struct graph *g, size_t i);
+/* A signal edge's signals, whatever became of them */
+uint64_t graph_sig_total(const struct graph_edge *e);
+/* Time in channel of the object a data edge's receiver took from, or NULL */
+const struct ipc_chan_stats *graph_edge_chan(const struct snapshot *s,
+					     const struct graph_edge *e);
+
 #endif /* GRAPH_H */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * report.c - the text report (tables and log2 histograms) and the JSON
- * document. Every figure is printed exactly as counted; units are stated.
+ * report.c - the text report: tables and log2 histograms (the JSON
+ * document is report_json.c). Every figure is printed exactly as counted;
+ * units are stated.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -11,14 +12,9 @@
 #include "report.h"
 #include "util.h"
 
-#define SCHEMA_VERSION 1
 #define MAX_PEERS_SHOWN 3
 
-/*
- * The percentile's upper bound, or 0 when it falls in the last slot, which
- * is open-ended (everything from 2^39 ns up): no upper bound is known.
- */
-static uint64_t pct_upper(const __u64 *slots, double p)
+uint64_t report_pct_upper(const __u64 *slots, double p)
 {
 	uint64_t lo, hi, v = hist_percentile_upper(slots, IPC_HIST_SLOTS, p);
 
@@ -28,7 +24,7 @@ static uint64_t pct_upper(const __u64 *slots, double p)
 
 void report_fmt_pct(char *buf, size_t len, const __u64 *slots, double p)
 {
-	uint64_t lo, hi, v = pct_upper(slots, p);
+	uint64_t lo, hi, v = report_pct_upper(slots, p);
 
 	if (v) {
 		fmt_ns(buf, len, v);
@@ -39,20 +35,6 @@ void report_fmt_pct(char *buf, size_t len, const __u64 *slots, double p)
 	fmt_ns(buf + 1, len - 1, lo);
 }
 
-static void obj_name(char *buf, size_t len, const struct snapshot *s,
-		     const struct ipc_obj_key *k)
-{
-	snapshot_obj_name(s, k, buf, len);
-}
-
-static const char *proc_comm(const struct snapshot *s, uint32_t tgid,
-			     uint64_t start)
-{
-	const struct ipc_proc_row *p = snapshot_proc(s, tgid, start);
-
-	return p ? p->p.comm : "?";
-}
-
 /* "7336 cat", or "7336.2 cat" for the second process that had pid 7336 */
 static void proc_text(char *buf, size_t len, const struct snapshot *s,
 		      uint32_t tgid, uint64_t start)
@@ -60,7 +42,7 @@ static void proc_text(char *buf, size_t len, const struct snapshot *s,
 	char label[32], comm[IPC_COMM_LEN];
 
 	snapshot_proc_label(s, tgid, start, label, sizeof(label));
-	text_clean(comm, sizeof(comm), proc_comm(s, tgid, start), IPC_COMM_LEN);
+	text_clean(comm, sizeof(comm), snapshot_proc_comm(s, tgid, start), IPC_COMM_LEN);
 	snprintf(buf, len, "%s %s", label, comm);
 }
 
@@ -300,7 +282,7 @@ static void print_objects(FILE *out, const struct snapshot *s, unsigned top)
 		const struct ipc_obj_row *o = &s->objs[i];
 		char name[96];
 
-		obj_name(name, sizeof(name), s, &o->key);
+		snapshot_obj_name(s, &o->key, name, sizeof(name));
 		fprintf(out, "  %-34s %-5s %-5s %9" PRIu64 " %12" PRIu64 " %9" PRIu64
 			" %12" PRIu64 " %9" PRIu64 " %9" PRIu64 "\n", name,
 			ipc_mech_name(ipc_kind_mech(o->key.kind)),
@@ -320,21 +302,6 @@ static void print_objects(FILE *out, const struct snapshot *s, unsigned top)
 			"(--top 0 lists all; --json has all)\n", s->nobjs - shown, rest_ops);
 }
 
-/*
- * Is eps[i], a row of object o, its process's first row of o? A process
- * has a row per direction.
- */
-static bool first_ep_of_proc(const struct snapshot *s, const struct ipc_obj_row *o,
-			     size_t i)
-{
-	const struct ipc_ep_key *e = &s->eps[i].key;
-
-	for (size_t j = o->ep_first; j < i; j++)
-		if (s->eps[j].key.tgid == e->tgid && s->eps[j].key.start == e->start)
-			return false;
-	return true;
-}
-
 /* "1234 nginx, 1235 nginx" for the processes that used one socket */
 static void end_procs(char *buf, size_t len, const struct snapshot *s,
 		      const struct ipc_obj_row *o)
@@ -347,7 +314,7 @@ static void end_procs(char *buf, size_t len, const struct snapshot *s,
 	for (size_t i = o->ep_first; i < o->ep_first + o->neps && used < len; i++) {
 		const struct ipc_ep_row *e = &s->eps[i];
 
-		if (!first_ep_of_proc(s, o, i))
+		if (!snapshot_first_ep_of_proc(s, o, i))
 			continue;
 		proc_text(who, sizeof(who), s, e->key.tgid, e->key.start);
 		used += snprintf(buf + used, len - used, "%s%s", shown++ ? ", " : "", who);
@@ -431,7 +398,7 @@ static void print_chan_time(FILE *out, const struct snapshot *s, unsigned top)
 			rest++;
 			continue;
 		}
-		obj_name(name, sizeof(name), s, &s->objs[i].key);
+		snapshot_obj_name(s, &s->objs[i].key, name, sizeof(name));
 		print_chan_row(out, ipc_mech_name(ipc_kind_mech(s->objs[i].key.kind)),
 			       ipc_kind_name(s->objs[i].key.kind), c, name);
 		shown++;
@@ -587,466 +554,3 @@ void report_text(FILE *out, const struct run_info *ri, const struct snapshot *s)
 	print_problems(out, ri, s);
 }
 
-/* null when the percentile is in the open-ended last slot */
-static void json_pct(struct json_writer *jw, const char *key,
-		     const __u64 *slots, double p)
-{
-	uint64_t v = pct_upper(slots, p);
-
-	jw_key(jw, key);
-	if (v)
-		jw_uint(jw, v);
-	else
-		jw_null(jw);
-}
-
-static void json_hist(struct json_writer *jw, const __u64 *slots)
-{
-	int last = -1;
-
-	for (int i = 0; i < IPC_HIST_SLOTS; i++)
-		if (slots[i])
-			last = i;
-	jw_key(jw, "log2_ns");
-	jw_array_begin(jw);
-	for (int i = 0; i <= last; i++)
-		jw_uint(jw, slots[i]);
-	jw_array_end(jw);
-}
-
-void report_json_latency(struct json_writer *jw, uint64_t sum_ns,
-			 const __u64 *slots)
-{
-	jw_object_begin(jw);
-	jw_kv_uint(jw, "sum_ns", sum_ns);
-	json_pct(jw, "p50_ns_le", slots, 50);
-	json_pct(jw, "p99_ns_le", slots, 99);
-	json_hist(jw, slots);
-	jw_object_end(jw);
-}
-
-static void json_ops(struct json_writer *jw, const struct snapshot *s)
-{
-	jw_key(jw, "operations");
-	jw_array_begin(jw);
-	for (uint32_t slot = 0; slot < IPC_OP_SLOTS; slot++) {
-		const struct ipc_op_stats *st = &s->ops[slot];
-		uint32_t kind = slot / IPC_OP_MAX, op = slot % IPC_OP_MAX;
-
-		if (!st->calls)
-			continue;
-		jw_object_begin(jw);
-		jw_kv_string(jw, "mechanism", ipc_mech_name(ipc_kind_mech(kind)));
-		jw_kv_string(jw, "kind", ipc_kind_name(kind));
-		jw_kv_string(jw, "op", ipc_op_name(op));
-		jw_kv_string(jw, "copy", ipc_copy_name(ipc_op_copy(op)));
-		jw_kv_uint(jw, "calls", st->calls);
-		jw_kv_uint(jw, "errors", st->errors);
-		jw_kv_uint(jw, "bytes", st->bytes);
-		jw_kv_uint(jw, "items", st->items);
-		jw_key(jw, "errnos");
-		jw_object_begin(jw);
-		for (size_t i = 0; i < s->nerrs; i++) {
-			char num[16];
-			const char *name = ipc_errno_name(s->errs[i].key.err);
-
-			if (s->errs[i].key.slot != slot)
-				continue;
-			snprintf(num, sizeof(num), "%d", s->errs[i].key.err);
-			jw_kv_uint(jw, name ? name : num, s->errs[i].count);
-		}
-		jw_object_end(jw);
-		jw_key(jw, "latency");
-		report_json_latency(jw, st->lat_sum_ns, st->lat_slots);
-		jw_object_end(jw);
-	}
-	jw_array_end(jw);
-}
-
-static void json_copies(struct json_writer *jw, const struct snapshot *s)
-{
-	jw_key(jw, "copies");
-	jw_array_begin(jw);
-	for (int m = 0; m < IPC_MECH_MAX; m++) {
-		const struct ipc_copies c = s->copies[m];
-		double per;
-
-		if (!ipc_mech_has_objects(m))
-			continue;	/* nothing of a signal is counted as copied */
-		per = ipc_copies_per_byte(&c);
-		jw_object_begin(jw);
-		jw_kv_string(jw, "mechanism", ipc_mech_name(m));
-		jw_kv_uint(jw, "payload_bytes", c.payload);
-		jw_kv_uint(jw, "user_to_kernel_bytes", c.user_to_kernel);
-		jw_kv_uint(jw, "kernel_to_user_bytes", c.kernel_to_user);
-		jw_kv_uint(jw, "zero_copy_bytes", c.zero_copy);
-		jw_key(jw, "copies_per_byte");
-		if (per >= 0)
-			jw_double(jw, per);
-		else
-			jw_null(jw);
-		jw_object_end(jw);
-	}
-	jw_array_end(jw);
-}
-
-static void json_peers(struct json_writer *jw, const struct snapshot *s,
-		       const struct ipc_obj_row *o, uint32_t dir)
-{
-	jw_array_begin(jw);
-	for (size_t i = o->ep_first; i < o->ep_first + o->neps; i++) {
-		const struct ipc_ep_row *e = &s->eps[i];
-
-		if (e->key.dir != dir)
-			continue;
-		jw_object_begin(jw);
-		jw_kv_uint(jw, "pid", e->key.tgid);
-		jw_kv_uint(jw, "start_ns", e->key.start);
-		jw_kv_string(jw, "comm", proc_comm(s, e->key.tgid, e->key.start));
-		jw_kv_uint(jw, "calls", e->st.calls);
-		jw_kv_uint(jw, "bytes", e->st.bytes);
-		jw_object_end(jw);
-	}
-	jw_array_end(jw);
-}
-
-/* SysV queues: messages per type, and what msgrcv asked for */
-static void json_msgtypes(struct json_writer *jw, const struct snapshot *s,
-			  const struct ipc_obj_row *o)
-{
-	jw_key(jw, "msg_types");
-	if (o->key.kind != IPC_KIND_SYSV_MSQ) {
-		jw_null(jw);
-		return;
-	}
-	jw_array_begin(jw);
-	for (size_t i = o->mt_first; i < o->mt_first + o->nmts; i++) {
-		const struct ipc_msgtype_row *r = &s->msgtypes[i];
-
-		jw_object_begin(jw);
-		jw_kv_int(jw, "type", r->key.mtype);
-		jw_kv_uint(jw, "sent", r->st.sent);
-		jw_kv_uint(jw, "received", r->st.received);
-		jw_kv_uint(jw, "requested", r->st.requested);
-		jw_object_end(jw);
-	}
-	jw_array_end(jw);
-}
-
-void report_json_chan(struct json_writer *jw, const struct ipc_chan_stats *c)
-{
-	if (!c) {
-		jw_null(jw);
-		return;
-	}
-	jw_object_begin(jw);
-	jw_kv_uint(jw, "samples", c->samples);
-	jw_kv_uint(jw, "unmatched", c->unmatched);
-	jw_kv_uint(jw, "overflow", c->overflow);
-	jw_key(jw, "latency");
-	report_json_latency(jw, c->sum_ns, c->slots);
-	jw_object_end(jw);
-}
-
-static void json_chan_time(struct json_writer *jw, const struct snapshot *s)
-{
-	struct ipc_chan_stats sum;
-
-	jw_key(jw, "time_in_channel");
-	jw_array_begin(jw);
-	for (uint32_t kind = 0; kind < IPC_KIND_MAX; kind++) {
-		if (!snapshot_chan_kind(s, kind, &sum))
-			continue;
-		jw_object_begin(jw);
-		jw_kv_string(jw, "mechanism", ipc_mech_name(ipc_kind_mech(kind)));
-		jw_kv_string(jw, "kind", ipc_kind_name(kind));
-		jw_kv_uint(jw, "samples", sum.samples);
-		jw_kv_uint(jw, "unmatched", sum.unmatched);
-		jw_kv_uint(jw, "overflow", sum.overflow);
-		jw_key(jw, "latency");
-		report_json_latency(jw, sum.sum_ns, sum.slots);
-		jw_object_end(jw);
-	}
-	jw_array_end(jw);
-}
-
-static void json_sock(struct json_writer *jw, const struct ipc_sock_info *si)
-{
-	char buf[128];
-
-	jw_key(jw, "socket");
-	if (!si) {
-		jw_null(jw);
-		return;
-	}
-	jw_object_begin(jw);
-	jw_kv_string(jw, "family", si->family == 1 ? "unix" :
-				   si->family == 2 ? "inet" : "inet6");
-	ipc_sock_local(si, buf, sizeof(buf));
-	jw_kv_string(jw, "local", buf);
-	ipc_sock_remote(si, buf, sizeof(buf));
-	jw_kv_string(jw, "remote", buf);
-	if (si->family == 1)
-		jw_kv_uint(jw, "peer_ino", si->peer_ino);
-	jw_kv_bool(jw, "loopback", ipc_sock_loopback(si));
-	jw_object_end(jw);
-}
-
-static void json_channels(struct json_writer *jw, const struct snapshot *s)
-{
-	const struct ipc_channel *ch = s->channels;
-	size_t n = s->nchannels;
-	char name[128];
-
-	jw_key(jw, "channels");
-	jw_array_begin(jw);
-	for (size_t i = 0; i < n; i++) {
-		ssize_t ends[2] = { ch[i].a, ch[i].b };
-		const struct ipc_sock_info *si = s->objs[ch[i].a].sock;
-
-		jw_object_begin(jw);
-		jw_kv_string(jw, "mechanism", "socket");
-		jw_kv_string(jw, "kind", ipc_kind_name(s->objs[ch[i].a].key.kind));
-		jw_kv_bool(jw, "loopback", si && ipc_sock_loopback(si));
-		jw_kv_bool(jw, "paired", ch[i].b >= 0);
-		jw_key(jw, "ends");
-		jw_array_begin(jw);
-		for (int e = 0; e < 2; e++) {
-			const struct ipc_obj_row *o;
-
-			if (ends[e] < 0)
-				continue;
-			o = &s->objs[ends[e]];
-			snapshot_obj_name(s, &o->key, name, sizeof(name));
-			jw_object_begin(jw);
-			jw_kv_string(jw, "object", name);
-			jw_kv_uint(jw, "ino", o->key.ino);
-			jw_kv_uint(jw, "bytes_sent", o->st.bytes_in);
-			jw_kv_uint(jw, "bytes_received", o->st.bytes_out);
-			jw_key(jw, "pids");
-			jw_array_begin(jw);
-			for (size_t k = o->ep_first; k < o->ep_first + o->neps; k++)
-				if (first_ep_of_proc(s, o, k))
-					jw_uint(jw, s->eps[k].key.tgid);
-			jw_array_end(jw);
-			jw_object_end(jw);
-		}
-		jw_array_end(jw);
-		jw_object_end(jw);
-	}
-	jw_array_end(jw);
-}
-
-static void json_objects(struct json_writer *jw, const struct snapshot *s)
-{
-	jw_key(jw, "objects");
-	jw_array_begin(jw);
-	for (size_t i = 0; i < s->nobjs; i++) {
-		const struct ipc_obj_row *o = &s->objs[i];
-		const struct ipc_obj_info *info = o->info;
-		char name[96];
-
-		obj_name(name, sizeof(name), s, &o->key);
-		jw_object_begin(jw);
-		jw_kv_string(jw, "name", name);
-		jw_kv_string(jw, "mechanism", ipc_mech_name(ipc_kind_mech(o->key.kind)));
-		jw_kv_string(jw, "kind", ipc_kind_name(o->key.kind));
-		jw_kv_uint(jw, "dev", ipc_dev_to_user(o->key.dev));
-		jw_kv_uint(jw, "ino", o->key.ino);
-		jw_kv_uint(jw, "ops_in", o->st.ops_in);
-		jw_kv_uint(jw, "bytes_in", o->st.bytes_in);
-		jw_kv_uint(jw, "ops_out", o->st.ops_out);
-		jw_kv_uint(jw, "bytes_out", o->st.bytes_out);
-		jw_kv_uint(jw, "ops_other", o->st.ops_other);
-		jw_kv_uint(jw, "page_faults", o->st.page_faults);
-		jw_key(jw, "sysv_key");
-		if (info && info->sysv_key != -1)
-			jw_int(jw, info->sysv_key);
-		else
-			jw_null(jw);
-		jw_key(jw, "size");
-		if (info && info->size)
-			jw_uint(jw, info->size);
-		else
-			jw_null(jw);
-		jw_key(jw, "path_name");
-		if (info && info->name[0])
-			jw_string(jw, info->name);
-		else
-			jw_null(jw);
-		json_sock(jw, o->sock);
-		json_msgtypes(jw, s, o);
-		jw_key(jw, "time_in_channel");
-		report_json_chan(jw, o->chan);
-		jw_key(jw, "writers");
-		json_peers(jw, s, o, IPC_DIR_IN);
-		jw_key(jw, "readers");
-		json_peers(jw, s, o, IPC_DIR_OUT);
-		jw_key(jw, "users");
-		json_peers(jw, s, o, IPC_DIR_OTHER);
-		jw_key(jw, "faulters");
-		json_peers(jw, s, o, IPC_DIR_FAULT);
-		jw_object_end(jw);
-	}
-	jw_array_end(jw);
-}
-
-static void json_procs(struct json_writer *jw, const struct snapshot *s)
-{
-	jw_key(jw, "processes");
-	jw_array_begin(jw);
-	for (size_t i = 0; i < s->nprocs; i++) {
-		const struct ipc_proc_row *p = &s->procs[i];
-
-		jw_object_begin(jw);
-		jw_kv_uint(jw, "pid", p->tgid);
-		jw_kv_uint(jw, "start_ns", p->start);
-		jw_kv_uint(jw, "ppid", p->p.ppid);
-		jw_kv_string(jw, "comm", p->p.comm);
-		jw_kv_uint(jw, "syscalls", p->p.syscalls);
-		jw_kv_uint(jw, "voluntary_switches", p->p.vol_switches);
-		jw_kv_uint(jw, "involuntary_switches", p->p.invol_switches);
-		jw_kv_uint(jw, "page_faults", p->p.page_faults);
-		jw_kv_uint(jw, "shm_page_faults", p->p.shm_faults);
-		jw_kv_bool(jw, "forked_while_traced", p->p.flags & IPC_PROC_FORKED);
-		jw_kv_bool(jw, "exec", p->p.flags & IPC_PROC_EXECED);
-		jw_kv_bool(jw, "exited", p->p.flags & IPC_PROC_EXITED);
-		jw_object_end(jw);
-	}
-	jw_array_end(jw);
-}
-
-static void json_run(struct json_writer *jw, const struct run_info *ri)
-{
-	jw_kv_string(jw, "ipcscope_version", ri->version);
-	jw_kv_uint(jw, "schema_version", SCHEMA_VERSION);
-	jw_kv_string(jw, "kernel_release", ri->kernel_release);
-	jw_kv_string(jw, "start_time", ri->start_time);
-	jw_kv_double(jw, "duration_s", ri->duration_s);
-	jw_key(jw, "targets");
-	jw_object_begin(jw);
-	jw_kv_bool(jw, "all", ri->all);
-	jw_key(jw, "comm");
-	if (ri->comm)
-		jw_string(jw, ri->comm);
-	else
-		jw_null(jw);
-	jw_key(jw, "cgroup");
-	if (ri->cgroup)
-		jw_string(jw, ri->cgroup);
-	else
-		jw_null(jw);
-	jw_key(jw, "pids");
-	jw_array_begin(jw);
-	for (int i = 0; i < ri->npids; i++)
-		jw_uint(jw, ri->pids[i]);
-	jw_array_end(jw);
-	jw_key(jw, "command");
-	if (ri->command) {
-		jw_array_begin(jw);
-		for (char *const *a = ri->command; *a; a++)
-			jw_string(jw, *a);
-		jw_array_end(jw);
-		jw_kv_uint(jw, "command_pid", ri->command_pid);
-		jw_key(jw, "command_exit");
-		if (ri->command_exit >= 0)
-			jw_int(jw, ri->command_exit);
-		else
-			jw_null(jw);
-		jw_kv_int(jw, "command_signal", ri->command_signal);
-	} else {
-		jw_null(jw);
-	}
-	jw_object_end(jw);
-	jw_key(jw, "probes");
-	jw_array_begin(jw);
-	for (size_t i = 0; i < ri->nprobes; i++) {
-		jw_object_begin(jw);
-		jw_kv_string(jw, "name", ri->probes[i].name);
-		jw_kv_bool(jw, "attached", ri->probes[i].attached);
-		jw_kv_bool(jw, "standby", ri->probes[i].standby);
-		if (!ri->probes[i].attached)
-			jw_kv_string(jw, "reason", ri->probes[i].reason);
-		jw_object_end(jw);
-	}
-	jw_array_end(jw);
-}
-
-static void json_signals(struct json_writer *jw, const struct snapshot *s)
-{
-	jw_key(jw, "signals");
-	jw_array_begin(jw);
-	for (size_t i = 0; i < s->nsigs; i++) {
-		const struct ipc_sig_row *r = &s->sigs[i];
-		bool delivered = r->key.event == IPC_SIG_HANDLED;
-
-		jw_object_begin(jw);
-		jw_kv_string(jw, "event", delivered ? "delivered" : "generated");
-		jw_key(jw, "result");
-		if (delivered)
-			jw_null(jw);
-		else
-			jw_string(jw, ipc_sig_event_name(r->key.event));
-		jw_key(jw, "sender");
-		if (delivered)
-			jw_null(jw);
-		else
-			jw_uint(jw, r->key.sender);
-		jw_key(jw, "sender_start_ns");
-		if (delivered)
-			jw_null(jw);
-		else
-			jw_uint(jw, r->key.sender_start);
-		jw_kv_uint(jw, "target", r->key.target);
-		jw_kv_uint(jw, "target_start_ns", r->key.target_start);
-		jw_kv_uint(jw, "sig", r->key.sig);
-		jw_kv_string(jw, "signame", ipc_signal_name(r->key.sig));
-		jw_kv_int(jw, "si_code", r->key.code);
-		jw_kv_string(jw, "how", ipc_sig_origin(r->key.code));
-		jw_kv_uint(jw, "count", r->count);
-		jw_object_end(jw);
-	}
-	jw_array_end(jw);
-	jw_key(jw, "signal_latency");
-	jw_array_begin(jw);
-	for (uint32_t sig = 0; sig < IPC_NSIG; sig++) {
-		const struct ipc_sig_lat *l = &s->sig_lat[sig];
-
-		if (!l->count)
-			continue;
-		jw_object_begin(jw);
-		jw_kv_uint(jw, "sig", sig);
-		jw_kv_string(jw, "signame", ipc_signal_name(sig));
-		jw_kv_uint(jw, "count", l->count);
-		jw_kv_uint(jw, "sum_ns", l->sum_ns);
-		json_hist(jw, l->slots);
-		jw_object_end(jw);
-	}
-	jw_array_end(jw);
-}
-
-int report_json(FILE *out, const struct run_info *ri, const struct snapshot *s)
-{
-	struct json_writer *jw = jw_new(out, true);
-
-	if (!jw)
-		return -1;
-	jw_object_begin(jw);
-	json_run(jw, ri);
-	jw_key(jw, "drops");
-	jw_object_begin(jw);
-	for (int i = 0; i < IPC_DROP_MAX; i++)
-		jw_kv_uint(jw, ipc_drop_name(i), s->drops[i]);
-	jw_object_end(jw);
-	jw_kv_uint(jw, "drops_total", snapshot_drops_total(s));
-	json_ops(jw, s);
-	json_copies(jw, s);
-	json_objects(jw, s);
-	json_channels(jw, s);
-	json_chan_time(jw, s);
-	json_signals(jw, s);
-	json_procs(jw, s);
-	jw_object_end(jw);
-	jw_free(jw);
-	return fflush(out) || ferror(out) ? -1 : 0;
-}

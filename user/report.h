@@ -8,6 +8,7 @@
 #define REPORT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 #include "snapshot.h"
@@ -36,6 +37,10 @@ struct run_info {
 struct json_writer;
 
 void report_text(FILE *out, const struct run_info *ri, const struct snapshot *s);
+/* A log2 latency histogram's p-th percentile, as its slot's upper bound; 0
+ * when it is in the last slot, which is open-ended (everything from 2^39 ns
+ * up): no upper bound is known. */
+uint64_t report_pct_upper(const __u64 *slots, double p);
 /* The p-th percentile of a log2 latency histogram (IPC_HIST_SLOTS) as text,
  * its slot's upper bound: "16.4 us"; ">549.76 s" in the open-ended last slot. */
 void report_fmt_pct(char *buf, size_t len, const __u64 *slots, double p);

@@ -201,6 +201,25 @@ const struct ipc_proc_row *snapshot_proc(const struct snapshot *s, uint32_t tgid
 	return NULL;
 }
 
+const char *snapshot_proc_comm(const struct snapshot *s, uint32_t tgid,
+			       uint64_t start)
+{
+	const struct ipc_proc_row *p = snapshot_proc(s, tgid, start);
+
+	return p ? p->p.comm : "?";
+}
+
+bool snapshot_first_ep_of_proc(const struct snapshot *s, const struct ipc_obj_row *o,
+			       size_t i)
+{
+	const struct ipc_ep_key *e = &s->eps[i].key;
+
+	for (size_t j = o->ep_first; j < i; j++)
+		if (s->eps[j].key.tgid == e->tgid && s->eps[j].key.start == e->start)
+			return false;
+	return true;
+}
+
 unsigned snapshot_pid_seq(const struct snapshot *s, uint32_t tgid, uint64_t start)
 {
 	unsigned same = 0, before = 0;

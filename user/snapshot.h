@@ -172,6 +172,14 @@ unsigned snapshot_pid_seq(const struct snapshot *s, uint32_t tgid, uint64_t star
  * "7336.2" for the second of the processes that had pid 7336. */
 void snapshot_proc_label(const struct snapshot *s, uint32_t tgid, uint64_t start,
 			 char *buf, size_t len);
+/* A process's name as the kernel had it (untrusted: clean it for text),
+ * or "?" when it is not in s */
+const char *snapshot_proc_comm(const struct snapshot *s, uint32_t tgid,
+			       uint64_t start);
+/* Whether eps[i], a row of object o, is its process's first row of o (a
+ * process has a row per direction): to list each process once */
+bool snapshot_first_ep_of_proc(const struct snapshot *s, const struct ipc_obj_row *o,
+			       size_t i);
 /* Whether any pid of s was reused (snapshot_pid_seq is not 0 for some). */
 bool snapshot_pid_reused(const struct snapshot *s);
 /* An object's row, or an endpoint's: keyed lookups in a finished s. */

@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * kernel.c - what this kernel offers, asked before anything is loaded:
+ * tracefs and its events, BTF, and the features that decide which
+ * programs to load (probes of a few instructions, or the version).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "preempt_probe.skel.h"
+#include "session.h"
+#include "session_int.h"
+#include "util.h"
+
+/* libbpf (1.1) uses debugfs's tracing directory when it exists, else tracefs. */
+static const char *tracing_root(void)
+{
+	if (access("/sys/kernel/debug/tracing", F_OK) == 0)
+		return "/sys/kernel/debug/tracing";
+	return "/sys/kernel/tracing";
+}
+
+int ensure_tracefs(void)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/events", tracing_root());
+	if (access(path, F_OK) == 0)
+		return 0;
+	if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL)) {
+		int err = errno;
+
+		errorf("tracefs is not mounted and mounting it failed: %s; "
+		       "mount it with: mount -t tracefs tracefs /sys/kernel/tracing",
+		       strerror(err));
+		return -err;
+	}
+	debugf("mounted tracefs at /sys/kernel/tracing\n");
+	return 0;
+}
+
+/*
+ * The kernel's tracepoints, "category:name" per line, read once from
+ * tracefs's available_events (globbing events/ for each probe cost more
+ * start-up than all the BPF verification together).
+ */
+static char *available_events(void)
+{
+	static char *text;
+	static bool tried;
+	char path[128];
+	size_t len = 0, cap = 0;
+	FILE *f;
+
+	if (tried)
+		return text;
+	tried = true;
+	snprintf(path, sizeof(path), "%s/available_events", tracing_root());
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	for (;;) {
+		size_t n;
+
+		if (cap - len < 4096) {
+			char *t = realloc(text, cap + 65536);
+
+			if (!t) {
+				free(text);
+				text = NULL;
+				break;
+			}
+			text = t;
+			cap += 65536;
+		}
+		n = fread(text + len, 1, cap - len - 1, f);
+		len += n;
+		text[len] = '\0';
+		if (n == 0)
+			break;
+	}
+	fclose(f);
+	return text;
+}
+
+/* Is "category:name" (category NULL: any) a line of available_events? */
+static bool event_listed(const char *events, const char *category, const char *name)
+{
+	size_t nlen = strlen(name), clen = category ? strlen(category) : 0;
+
+	for (const char *line = events; line && *line; line = strchr(line, '\n'),
+	     line = line ? line + 1 : NULL) {
+		const char *colon = strchr(line, ':'), *end = strchr(line, '\n');
+
+		if (!end)
+			end = line + strlen(line);
+		if (!colon || colon > end)
+			continue;
+		if (category && ((size_t)(colon - line) != clen || strncmp(line, category, clen)))
+			continue;
+		if ((size_t)(end - colon - 1) == nlen && !strncmp(colon + 1, name, nlen))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Does the kernel have this probe's hook? If not, say why in reason. Both
+ * kinds are looked up among tracefs's events: a BTF tracepoint
+ * (tp_btf/NAME) is the same tracepoint, in whatever category, and the
+ * kernel has BTF (checked first), so it has its btf_trace_NAME. Parsing the
+ * kernel's BTF here would double what libbpf does at load.
+ */
+bool kernel_has_hook(const char *sec, char *reason, size_t len)
+{
+	const char *events = available_events();
+	char category[64], name[64];
+	const char *slash;
+
+	/* a copy: sec and reason may be fields of one struct probe_info */
+	snprintf(name, sizeof(name), "%s", sec);
+	sec = name;
+
+	if (strncmp(sec, "tp/", 3) == 0) {
+		slash = strchr(sec + 3, '/');
+		if (!slash || (size_t)(slash - sec - 3) >= sizeof(category))
+			return true;	/* not ours to judge: libbpf will say */
+		snprintf(category, sizeof(category), "%.*s", (int)(slash - sec - 3), sec + 3);
+		if (!events || event_listed(events, category, slash + 1))
+			return true;
+		snprintf(reason, len, "tracepoint %s not in this kernel", sec + 3);
+		return false;
+	}
+	if (strncmp(sec, "tp_btf/", 7) == 0) {
+		if (!events || event_listed(events, NULL, sec + 7))
+			return true;
+		snprintf(reason, len, "BTF tracepoint %s not in this kernel", sec + 7);
+		return false;
+	}
+	return true;
+}
+
+/* IPCSCOPE_DISABLE_PROBES=a,b: treat these probes as missing (tests fallbacks) */
+bool probe_disabled_by_env(const char *prog_name)
+{
+	const char *list = getenv("IPCSCOPE_DISABLE_PROBES");
+	size_t len = strlen(prog_name);
+
+	for (const char *p = list; p && *p; p += strcspn(p, ","), p += *p == ',') {
+		if (strncmp(p, prog_name, len) == 0 && (p[len] == ',' || !p[len]))
+			return true;
+	}
+	return false;
+}
+
+
+static bool kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+/*
+ * Does the verifier take an atomic add that returns the old value (BPF
+ * ISA v3, Linux 5.12+)? A six-instruction socket filter says.
+ */
+static bool probe_fetch_atomics(void)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 0 },
+		{ .code = BPF_STX | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_10,
+		  .src_reg = BPF_REG_1, .off = -8 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 1 },
+		{ .code = BPF_STX | BPF_ATOMIC | BPF_DW, .dst_reg = BPF_REG_10,
+		  .src_reg = BPF_REG_1, .off = -8, .imm = BPF_ADD | BPF_FETCH },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, NULL, "GPL", insns,
+			       ARRAY_SIZE(insns), NULL);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+static void *destroy_probe(void *p)
+{
+	preempt_probe_bpf__destroy(p);
+	return NULL;
+}
+
+/*
+ * Does a tp_btf/sys_enter program run preemptible here? One program of its
+ * own object, attached for one syscall of ours: it reads whether its task
+ * has migration disabled, which the kernel does instead of disabling
+ * preemption where the program may be preempted (Linux 7.x). On an error,
+ * false: what was the rule before.
+ */
+static bool probe_preemptible_tp_btf(void)
+{
+	struct preempt_probe_bpf *p = preempt_probe_bpf__open();
+	bool yes = false;
+
+	if (!p)
+		return false;
+	p->rodata->probe_tgid = getpid();
+	if (!preempt_probe_bpf__load(p) && !preempt_probe_bpf__attach(p)) {
+		/* a syscall of ours, after which the program has run */
+		(void)syscall(SYS_getppid);
+		yes = p->bss->seen && p->bss->migration_disabled;
+		debugf("preempt probe: ran %u, migration disabled %u\n",
+		       p->bss->seen, p->bss->migration_disabled);
+	}
+	/* detaching waits for RCU grace periods (tens of ms): not at start-up;
+	   a thread does it, or process exit does */
+	{
+		pthread_t t;
+		pthread_attr_t attr;
+
+		if (pthread_attr_init(&attr) == 0 &&
+		    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
+		    pthread_create(&t, &attr, destroy_probe, p) == 0) {
+			pthread_attr_destroy(&attr);
+			return yes;
+		}
+		pthread_attr_destroy(&attr);
+	}
+	preempt_probe_bpf__destroy(p);
+	return yes;
+}
+
+void session_features(struct kernel_features *f)
+{
+	static struct kernel_features known;
+	static bool probed;
+
+	if (!probed) {
+		known.btf = access("/sys/kernel/btf/vmlinux", R_OK) == 0;
+		/* libbpf probes no tracing program type: a tracepoint's
+		   answer stands for all (the helpers are the same) */
+		known.task_btf = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT,
+				BPF_FUNC_get_current_task_btf, NULL) == 1;
+		known.atomics = probe_fetch_atomics();
+		known.find_vma = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT,
+				BPF_FUNC_find_vma, NULL) == 1;
+		known.task_pt_regs = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT,
+				BPF_FUNC_task_pt_regs, NULL) == 1;
+		/*
+		 * Syscall tracepoints may fault from 6.13, but BPF programs on
+		 * them ran with preemption disabled until 7.0 (read from
+		 * Debian's 6.12 and 7.2 kernels, and seen on our 6.18): the
+		 * probe, which costs about 50 ms of start-up (libbpf parses the
+		 * kernel's BTF once more for its object), runs from 7.0 on
+		 */
+		{
+			uint64_t t0 = monotonic_ns();
+
+			known.preemptible_tp_btf = known.task_btf &&
+						   kernel_at_least(7, 0) &&
+						   probe_preemptible_tp_btf();
+			debugf("kernel features probed in %.1f ms\n",
+			       (monotonic_ns() - t0) / 1e6);
+		}
+		/* a matter of safety, not of acceptance: by version */
+		known.no_prealloc = kernel_at_least(6, 1);
+		probed = true;
+	}
+	*f = known;
+}
+
+/* The probe_info of a program (same order as the object's programs). */
+int kernel_check_btf(void)
+{
+	if (access("/sys/kernel/btf/vmlinux", R_OK) == 0)
+		return 0;
+	errorf("this kernel exposes no BTF (/sys/kernel/btf/vmlinux is missing): "
+	       "ipcscope needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+	return -ENOENT;
+}
+

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * session_int.h - what session.c, session_maps.c and kernel.c share: the
+ * session itself, and the kernel checks session_open makes. Not for
+ * anything outside those three.
+ */
+#ifndef SESSION_INT_H
+#define SESSION_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "session.h"
+#include "verifier.h"
+
+#define MAX_PROBES 64
+/* Each program's verifier log at BPF_LOG_STATS: a few lines, and the
+ * refusal when there is one (a full trace is asked for only with -v) */
+#define PROG_LOG_SIZE (64 * 1024)
+
+struct session {
+	struct ipcscope_bpf *skel;
+	struct bpf_link *links[MAX_PROBES];
+	struct probe_info probes[MAX_PROBES];
+	size_t nprobes;
+	int ncpus;
+	struct ring_buffer *events;	/* trace only */
+	session_event_fn on_event;
+	void *event_ctx;
+	char *logs[MAX_PROBES];		/* by program, as probes[] */
+	uint64_t skipped_base;		/* skipped_runs() at the last reset */
+	struct prog_check checks[MAX_PROBES];
+	size_t nchecks;
+};
+
+/* session_checks.c */
+/* A log buffer per program, for the verifier's statistics (-v: none, the
+ * whole log goes to stderr). 0 or -ENOMEM. */
+int session_setup_logs(struct session *s);
+/* After loading (load_err from it): each program's verdict and figures */
+void session_fill_checks(struct session *s, int load_err);
+/* One message for a refused load: which program, why, what is missing */
+void session_report_refusal(const struct session *s, int err);
+
+/* kernel.c */
+/* Whether the hook of program section sec exists here; if not, why */
+bool kernel_has_hook(const char *sec, char *reason, size_t len);
+/* IPCSCOPE_DISABLE_PROBES=a,b: treat these probes as missing (tests fallbacks) */
+bool probe_disabled_by_env(const char *prog_name);
+/* 0, or -ENOENT with a message: the kernel exposes no BTF */
+int kernel_check_btf(void);
+
+#endif /* SESSION_INT_H */
