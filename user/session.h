@@ -84,6 +84,14 @@ int session_targets_fd(const struct session *s);
 /* The kernel saw every thread of tgid exit: of the first process traced
  * with that pid, should it have been reused since. Walks the procs map. */
 bool session_proc_exited(const struct session *s, pid_t tgid);
+/*
+ * For `top`: forgets the processes that had exited by the reading shown,
+ * with their endpoints and the signals they sent or were sent, so that the
+ * maps keep room for new processes however many come and go. Returns how many.
+ * A later reading no longer has them (top's rates are by endpoint, so the
+ * others' rates stay right).
+ */
+size_t session_evict_exited(struct session *s, const struct snapshot *shown);
 
 int session_read(const struct session *s, struct snapshot *snap);
 /* Every program of the object, after session_open, as the verifier saw it. */

@@ -122,6 +122,47 @@ int session_targets_fd(const struct session *s)
  * this pid is the one that was running when it was given to -p (a later
  * one can only have got the pid after it exited).
  */
+static bool exited(const struct snapshot *s, uint32_t tgid, uint64_t start)
+{
+	const struct ipc_proc_row *p = snapshot_proc(s, tgid, start);
+
+	return p && (p->p.flags & IPC_PROC_EXITED);
+}
+
+size_t session_evict_exited(struct session *s, const struct snapshot *shown)
+{
+	int procs = bpf_map__fd(s->skel->maps.procs);
+	int eps = bpf_map__fd(s->skel->maps.endpoints);
+	int sigs = bpf_map__fd(s->skel->maps.sig_stats);
+	size_t n = 0;
+
+	/* its endpoints and its signals, then the process: a row of either
+	   without its process would be a process with no name */
+	for (size_t i = 0; i < shown->neps; i++) {
+		const struct ipc_ep_key *k = &shown->eps[i].key;
+
+		if (exited(shown, k->tgid, k->start))
+			bpf_map_delete_elem(eps, k);
+	}
+	for (size_t i = 0; i < shown->nsigs; i++) {
+		const struct ipc_sig_key *k = &shown->sigs[i].key;
+
+		/* a row that can no longer grow: one end is gone (a child's
+		   SIGCHLD to its parent is a row per child) */
+		if (exited(shown, k->target, k->target_start) ||
+		    exited(shown, k->sender, k->sender_start))
+			bpf_map_delete_elem(sigs, k);
+	}
+	for (size_t i = 0; i < shown->nprocs; i++) {
+		const struct ipc_proc_row *p = &shown->procs[i];
+		struct ipc_proc_key k = { .tgid = p->tgid, .start = p->start };
+
+		if ((p->p.flags & IPC_PROC_EXITED) && !bpf_map_delete_elem(procs, &k))
+			n++;
+	}
+	return n;
+}
+
 bool session_proc_exited(const struct session *s, pid_t tgid)
 {
 	int fd = bpf_map__fd(s->skel->maps.procs);

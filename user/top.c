@@ -28,6 +28,7 @@ static int top_loop(struct tracing *tr)
 	struct snapshot prev = { 0 };
 	bool tty = isatty(STDOUT_FILENO), stop = false;
 	unsigned shown = 0;
+	size_t evicted = 0;	/* processes forgotten once shown exited */
 	int err = 0;
 
 	while (!stop && (!o->count || shown < o->count)) {
@@ -50,6 +51,10 @@ static int top_loop(struct tracing *tr)
 			err = -ENOMEM;
 			break;
 		}
+		v.traced += evicted;
+		/* late: the last screen's work outran the interval */
+		if (now - last > step + step / 10 && now < end)
+			v.late_s = (now - last - step) / 1e9;
 		strftime(clock, sizeof(clock), "%H:%M:%S", localtime(&t));
 		top_print(stdout, &v, clock, o->top, tty);
 		top_free(&v);
@@ -60,6 +65,7 @@ static int top_loop(struct tracing *tr)
 			err = -EIO;
 			break;
 		}
+		evicted += session_evict_exited(tr->s, &cur);
 		snapshot_free(&prev);
 		prev = cur;
 		last = now;

@@ -117,19 +117,28 @@ static unsigned obj_users(const struct snapshot *prev, const struct snapshot *cu
 }
 
 /* false when o saw nothing in the interval */
+/*
+ * false when o saw nothing in the interval. Its rates are its endpoints'
+ * (not its totals'): a process evicted since prev (top_evict) takes its
+ * endpoints with it, which must not hide what the others did.
+ */
 static bool obj_rates(struct top_obj *t, const struct snapshot *prev,
 		      const struct snapshot *cur, const struct ipc_obj_row *c, double dt)
 {
-	const struct ipc_obj_row *p = snapshot_obj(prev, &c->key);
-	struct ipc_obj_stats zero = { 0 };
-	const struct ipc_obj_stats *b = p ? &p->st : &zero;
-
 	t->key = c->key;
-	t->ops = rate(c->st.ops_in + c->st.ops_out + c->st.ops_other,
-		      b->ops_in + b->ops_out + b->ops_other, dt);
-	t->bytes = rate(c->st.bytes_in + c->st.bytes_out,
-			b->bytes_in + b->bytes_out, dt);
-	t->faults = rate(c->st.page_faults, b->page_faults, dt);
+	t->ops = t->bytes = t->faults = 0;
+	for (size_t i = c->ep_first; i < c->ep_first + c->neps; i++) {
+		const struct ipc_ep_row *e = &cur->eps[i];
+		double calls, bytes;
+
+		ep_delta(prev, e, dt, &calls, &bytes);
+		if (e->key.dir == IPC_DIR_FAULT) {
+			t->faults += calls;
+		} else {
+			t->ops += calls;
+			t->bytes += bytes;
+		}
+	}
 	if (t->ops <= 0 && t->faults <= 0)
 		return false;
 	ipc_obj_name(&c->key, c->info, c->sock, t->name, sizeof(t->name));
@@ -143,7 +152,8 @@ int top_compute(struct top_view *v, const struct snapshot *prev,
 	memset(v, 0, sizeof(*v));
 	v->interval_s = dt;
 	v->traced = cur->nprocs;
-	v->drops = snapshot_drops_total(cur) - snapshot_drops_total(prev);
+	for (int i = 0; i < IPC_DROP_MAX; i++)
+		v->drops[i] = cur->drops[i] > prev->drops[i] ? cur->drops[i] - prev->drops[i] : 0;
 	if (dt <= 0)
 		dt = 1;
 	v->procs = calloc(cur->nprocs ? cur->nprocs : 1, sizeof(*v->procs));
@@ -202,9 +212,15 @@ void top_print(FILE *f, const struct top_view *v, const char *clock,
 		fputs("\033[H\033[2J", f);
 	fprintf(f, "ipcscope top  %s  last %.1f s  %zu of %zu processes did IPC",
 		clock, v->interval_s, v->nprocs, v->traced);
-	if (v->drops)
-		fprintf(f, "  %" PRIu64 " events dropped (a map is full)", v->drops);
-	fputs("\n\n", f);
+	if (v->late_s > 0)
+		fprintf(f, "  (%.1f s late: reading the maps took longer than the "
+			"interval)", v->late_s);
+	fputc('\n', f);
+	/* what was lost in this interval, by what lost it */
+	for (int i = 0; i < IPC_DROP_MAX; i++)
+		if (v->drops[i])
+			fprintf(f, "  lost: %" PRIu64 " (%s)\n", v->drops[i], ipc_drop_why(i));
+	fputc('\n', f);
 	if (!table_init(&t, 7, ph, "rlrrrrr")) {
 		for (size_t i = 0; i < v->nprocs && (!rows || i < rows); i++) {
 			const struct top_proc *p = &v->procs[i];

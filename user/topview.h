@@ -36,7 +36,8 @@ struct top_view {
 	struct top_obj *objs;		/* active ones, busiest first */
 	size_t nobjs;
 	size_t traced;			/* processes seen in all */
-	uint64_t drops;			/* events dropped in the interval */
+	uint64_t drops[IPC_DROP_MAX];	/* lost in the interval, by cause */
+	double late_s;			/* how much longer than asked it was */
 };
 
 /* prev may be an empty snapshot (the first interval). -1: out of memory. */

@@ -1,11 +1,12 @@
 """ipcscope top: screens of rates while a workload runs; plain text when
 piped, redrawn on a terminal; stops with the command or after -n screens."""
+import os
 import re
 import subprocess
 import time
 
-from harness import eq, one_error_line, read_json, run_ipcscope, run_on_terminal, spawn, tmp, \
-    workload
+from harness import IPCSCOPE, ROOT, eq, one_error_line, read_json, run_ipcscope, \
+    run_on_terminal, spawn, stop, tmp, workload
 
 HEADER = re.compile(r"^ipcscope top  \d\d:\d\d:\d\d  last [0-9.]+ s  \d+ of \d+ processes did IPC")
 
@@ -80,3 +81,50 @@ def children(pid):
             return [int(c) for c in f.read().split()]
     except OSError:
         return []
+
+
+CHURN = os.path.join(ROOT, "tests", "integration", "data", "churn.c")
+
+
+def test_keeps_seeing_new_processes_under_churn():
+    # 17000 processes come and go, more than the process map holds: top
+    # forgets each once it has shown it exited, so a process that starts
+    # after them is still seen, and nothing is lost for want of room
+    exe = tmp("churn")
+    subprocess.run(["cc", "-O2", "-Wall", "-Werror", "-o", exe, CHURN], check=True)
+    screens_out = tmp("top.txt")
+    with open(screens_out, "w") as f:
+        top = spawn([IPCSCOPE, "top", "-a", "-i", "0.5", "-d", "300", "--top", "0"],
+                    stdout=f, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and "ipcscope top" not in open(screens_out).read():
+        time.sleep(0.1)
+    churn = subprocess.run([exe, "17000"], capture_output=True, text=True, timeout=600)
+    eq(churn.returncode, 0, f"churn ({churn.stderr.strip()})")
+    out = tmp("after.json")
+    after = subprocess.run(pingpong(out, 20000), timeout=120)
+    eq(after.returncode, 0, "the pipe workload after the churn")
+    time.sleep(1.5)		# a screen or two after it
+    stop(top)
+    _, err = top.communicate(timeout=60)
+    eq(top.returncode, 0, f"top's exit status ({err.strip()})")
+    text = open(screens_out).read()
+    lines = text.splitlines()
+    lost = [line for line in lines if line.startswith("  lost:")]
+    eq(lost, [], "events lost during the churn")
+    pids = {str(p["pid"]) for p in read_json(out)["processes"]}
+    shown = {line.split()[0] for line in lines if line.strip() and line.split()[0].isdigit()}
+    eq(pids - shown, set(), "the pipe workload's processes, started after 17000 others")
+    # the interval is kept, and a screen that came late says so
+    lasts = [float(m.group(1)) for m in map(HEADER_LAST.match, lines) if m]
+    assert len(lasts) >= 3, f"{len(lasts)} screens"
+    for line in lines:
+        m = HEADER_LAST.match(line)
+        # late past 0.55 s; printed to 0.1 s
+        if m and float(m.group(1)) >= 0.7:
+            assert "late" in line, f"a late screen that does not say so: {line}"
+    lasts.sort()
+    assert lasts[len(lasts) // 2] <= 0.75, f"screens {lasts[len(lasts) // 2]} s apart at -i 0.5"
+
+
+HEADER_LAST = re.compile(r"^ipcscope top  \d\d:\d\d:\d\d  last ([0-9.]+) s")

@@ -159,3 +159,59 @@ TEST(top_reused_pid_is_two_rows)
 	ASSERT_TRUE(strstr(t, "20.2  second") != NULL);
 	ASSERT_TRUE(strstr(t, "20.1  first") != NULL);
 }
+
+/*
+ * A process evicted after it exited (session_evict_exited) is absent from
+ * the next reading, endpoints and all: the object's rate is what the
+ * others did. From the object's totals it would read 10 calls where 20
+ * were made (30 now against 10 + 10 before).
+ */
+TEST(top_object_rates_survive_an_evicted_process)
+{
+	struct snapshot prev, cur;
+	struct top_view v;
+
+	memset(&prev, 0, sizeof(prev));
+	memset(&cur, 0, sizeof(cur));
+	proc(&prev, 10, "writer", 0, 0);
+	proc(&prev, 11, "reader", 0, 0);
+	prev.procs[1].p.flags = IPC_PROC_EXITED;
+	ep(&prev, 1, 10, IPC_DIR_IN, 10, 1000);
+	ep(&prev, 1, 11, IPC_DIR_OUT, 10, 1000);
+	proc(&cur, 10, "writer", 0, 0);
+	ep(&cur, 1, 10, IPC_DIR_IN, 30, 5000);
+	snapshot_finish(&prev);
+	snapshot_finish(&cur);
+	ASSERT_EQ_I64(top_compute(&v, &prev, &cur, 2.0), 0);
+	snapshot_free(&prev);
+	snapshot_free(&cur);
+	ASSERT_EQ_U64(v.nobjs, 1);
+	ASSERT_TRUE(v.objs[0].ops == 10 && v.objs[0].bytes == 2000);
+	ASSERT_EQ_U64(v.objs[0].procs, 1);
+	top_free(&v);
+}
+
+/* What was lost in the interval is named by its cause, not "map full" */
+TEST(top_screen_names_what_was_lost)
+{
+	struct snapshot prev, cur;
+	struct top_view v;
+	FILE *f = test_capture();
+	const char *t;
+
+	two_snapshots(&prev, &cur);
+	prev.drops[IPC_DROP_SKIPPED_RUNS] = 5;
+	cur.drops[IPC_DROP_SKIPPED_RUNS] = 8;
+	cur.drops[IPC_DROP_PROC] = 2;
+	ASSERT_EQ_I64(top_compute(&v, &prev, &cur, 2.0), 0);
+	snapshot_free(&prev);
+	snapshot_free(&cur);
+	v.late_s = 0.8;
+	top_print(f, &v, "12:00:00", 0, false);
+	top_free(&v);
+	t = test_capture_text(f);
+	ASSERT_TRUE(strstr(t, "(0.8 s late: reading the maps took longer than the interval)") != NULL);
+	ASSERT_TRUE(strstr(t, "  lost: 3 (runs of ipcscope's programs the kernel skipped") != NULL);
+	ASSERT_TRUE(strstr(t, "  lost: 2 (processes map full)\n") != NULL);
+	ASSERT_TRUE(strstr(t, "map is full") == NULL);
+}
