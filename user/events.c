@@ -587,7 +587,7 @@ void event_print_summary(struct event_printer *p, uint64_t dropped, uint64_t cou
 }
 
 void trace_summary_text(FILE *f, uint64_t events, uint64_t dropped,
-			uint64_t counted, unsigned buffer_kb)
+			uint64_t counted, unsigned buffer_kb, const char *unwritten)
 {
 	fprintf(f, "ipcscope: %" PRIu64 " events, %" PRIu64 " lost", events, dropped);
 	if (dropped)
@@ -596,6 +596,8 @@ void trace_summary_text(FILE *f, uint64_t events, uint64_t dropped,
 	if (events + dropped != counted)
 		fprintf(f, "; the kernel counted %" PRIu64 " (a map was full, or "
 			"events came after the end)", counted);
+	if (unwritten)
+		fprintf(f, "; the output failed: %s", unwritten);
 	fputc('\n', f);
 }
 

@@ -57,9 +57,11 @@ void event_print_header(struct event_printer *p);
 void event_print(struct event_printer *p, const struct ipc_event *e);
 /* JSON: the last line, {"summary": {...}}; text: nothing (see trace_summary_text). */
 void event_print_summary(struct event_printer *p, uint64_t dropped, uint64_t counted);
-/* The one line for stderr at the end: how many events, how many lost and why. */
+/* The one line for stderr at the end: how many events, how many lost and
+ * why, and (unwritten, if not NULL) what became of them when the output
+ * failed. */
 void trace_summary_text(FILE *f, uint64_t events, uint64_t dropped,
-			uint64_t counted, unsigned buffer_kb);
+			uint64_t counted, unsigned buffer_kb, const char *unwritten);
 
 /*
  * What the aggregation counted of the events trace_kinds selects: syscalls

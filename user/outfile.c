@@ -15,6 +15,22 @@ bool outfile_is_stdout(const struct outfile *o)
 	return o->f == stdout;
 }
 
+/* A FIFO or device named by the user: no earlier result to keep, no link
+ * followed (O_NOFOLLOW), nothing created */
+static int open_direct(struct outfile *o)
+{
+	int fd = open(o->path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+		errorf("cannot write %s to '%s': %s", o->what, o->path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	o->direct = true;
+	return 0;
+}
+
 int outfile_open(struct outfile *o, const char *path, const char *what, bool force)
 {
 	const char *slash = strrchr(path, '/');
@@ -25,7 +41,8 @@ int outfile_open(struct outfile *o, const char *path, const char *what, bool for
 	memset(o, 0, sizeof(*o));
 	o->path = path;
 	o->what = what;
-	if (!strcmp(path, "-")) {
+	/* /dev/stdout is a link (to /proc/self/fd/1): named, it is "-" */
+	if (!strcmp(path, "-") || !strcmp(path, "/dev/stdout")) {
 		o->f = stdout;
 		return 0;
 	}
@@ -44,6 +61,15 @@ int outfile_open(struct outfile *o, const char *path, const char *what, bool for
 			errorf("cannot write %s to '%s': it is a directory", what, path);
 			return -1;
 		}
+		if (S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode)) {
+			errorf("cannot write %s to '%s': it is a %s", what, path,
+			       S_ISBLK(st.st_mode) ? "block device" : "socket");
+			return -1;
+		}
+		/* a FIFO or a character device (/dev/null) is written as it
+		   is: a temporary renamed over it would replace the node */
+		if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))
+			return open_direct(o);
 	}
 	/* beside it, so that the rename stays in one file system */
 	n = slash ? snprintf(o->tmp, sizeof(o->tmp), "%.*s/.%s.XXXXXX",
@@ -94,6 +120,12 @@ int outfile_commit(struct outfile *o)
 	if (fclose(o->f) && !err)
 		err = errno ? errno : EIO;
 	o->f = NULL;
+	if (o->direct) {
+		if (err)
+			errorf("cannot write %s to '%s': %s", o->what, o->path,
+			       strerror(err));
+		return err ? -1 : 0;
+	}
 	if (!err && rename(o->tmp, o->path))
 		err = errno;
 	if (err) {
@@ -113,7 +145,8 @@ void outfile_abort(struct outfile *o)
 		return;
 	if (o->f != stdout) {
 		fclose(o->f);
-		unlink(o->tmp);
+		if (!o->direct)
+			unlink(o->tmp);
 		o->tmp[0] = '\0';
 	}
 	o->f = NULL;

@@ -5,7 +5,10 @@
  * someone left there) and renamed over it only when complete and closed
  * without error: a failed run leaves an earlier result as it was. A path
  * whose last component is a symbolic link is refused unless forced (then
- * the link itself is replaced, never followed). "-" is standard output.
+ * the link itself is replaced, never followed). "-" (or /dev/stdout) is
+ * standard output. A FIFO or a character device (/dev/null) is written
+ * directly: there is no earlier result to keep, and a rename would replace
+ * the node. A block device or a socket is refused.
  */
 #ifndef OUTFILE_H
 #define OUTFILE_H
@@ -19,6 +22,7 @@ struct outfile {
 	const char *what;	/* for messages: "JSON", "the graph" */
 	char tmp[PATH_MAX];	/* the temporary file; "" for stdout */
 	FILE *f;		/* where to write; NULL once committed or aborted */
+	bool direct;		/* a FIFO or device, written as it is */
 };
 
 /* Opens; on failure prints why (one line) and returns -1. */

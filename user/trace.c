@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 struct trace_out {
 	struct event_printer text;	/* stdout, unless --json - */
 	struct event_printer json;	/* --json */
+	const struct outfile *json_file;
 	bool use_text, use_json;
 };
 
@@ -35,6 +37,19 @@ static int on_event(void *ctx, const struct ipc_event *e)
 	if (t->use_json)
 		event_print(&t->json, e);
 	return 0;
+}
+
+/* What became of the events when the output failed: a JSON file is not
+ * put in place at all; a stream or a device has what came before */
+static const char *unwritten_note(const struct trace_out *t, char *buf, size_t len)
+{
+	const struct outfile *j = t->json_file;
+
+	if (t->use_json && ferror(t->json.out) && !outfile_is_stdout(j) && !j->direct) {
+		snprintf(buf, len, "none of them were kept: '%s' is as it was", j->path);
+		return buf;
+	}
+	return "what came before the error was written, the rest was not";
 }
 
 static bool trace_out_failed(const struct trace_out *t)
@@ -58,6 +73,8 @@ static int trace_loop(struct tracing *tr, struct trace_out *t)
 	struct session *s = tr->s;
 	uint64_t end = tracing_end_of_duration(tr), next_check = 0;
 	uint64_t dropped, counted, events;
+	const char *unwritten = NULL;
+	char note[PATH_MAX + 64];
 	struct snapshot snap;
 	int n, status = 0;
 
@@ -108,9 +125,10 @@ static int trace_loop(struct tracing *tr, struct trace_out *t)
 		if (errno != EPIPE) {
 			errorf("cannot write the events: %s", strerror(errno));
 			status = 1;
+			unwritten = unwritten_note(t, note, sizeof(note));
 		}
 	}
-	trace_summary_text(stderr, events, dropped, counted, o->buffer_kb);
+	trace_summary_text(stderr, events, dropped, counted, o->buffer_kb, unwritten);
 	for (int i = 0; i < IPC_DROP_MAX; i++)
 		if (i != IPC_DROP_TRACE && snap.drops[i])
 			errorf("warning: %" PRIu64 " updates lost (%s)", snap.drops[i],
@@ -145,6 +163,7 @@ int cmd_trace(int argc, char **argv)
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
 	tout.use_json = json.f != NULL;
+	tout.json_file = &json;
 	tout.use_text = !json.f || !outfile_is_stdout(&json);
 	if ((tout.use_text && event_printer_init(&tout.text, stdout, false, 0,
 						 session_obj_names, NULL)) ||

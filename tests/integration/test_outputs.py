@@ -4,9 +4,10 @@ that is a symbolic link is refused unless --force (then the link itself is
 replaced, never followed)."""
 import json
 import os
+import stat
 import subprocess
 
-from harness import IPCSCOPE, eq, one_error_line, run_ipcscope, tmp
+from harness import IPCSCOPE, eq, one_error_line, run_ipcscope, tmp, workload
 
 
 def run_to_full(args):
@@ -89,3 +90,43 @@ def test_symbolic_link_refused_unless_forced():
     one_error_line(run_ipcscope(["validate", "--quick", "--markdown", link + ".md",
                                  "--json", dangling]), 1, "is a symbolic link")
     assert os.path.exists(IPCSCOPE)
+
+
+def test_a_device_is_written_not_replaced():
+    # /dev/full named as the output: its error is reported, and the node
+    # stays a device (a temporary renamed over it made it a file)
+    for args in (["record", "--json", "/dev/full", "--", "true"],
+                 ["trace", "--json", "/dev/full", "--", "true"]):
+        proc = run_ipcscope(args)
+        eq(proc.returncode, 1, f"{args[0]} --json /dev/full ({proc.stderr})")
+        assert "No space left on device" in proc.stderr, proc.stderr
+        assert stat.S_ISCHR(os.stat("/dev/full").st_mode), "/dev/full is no longer a device"
+    proc = run_ipcscope(["record", "--json", "/dev/null", "--", "true"])
+    eq(proc.returncode, 0, f"--json /dev/null ({proc.stderr})")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode), "/dev/null is no longer a device"
+    proc = run_ipcscope(["record", "--json", "/dev/stdout", "--", "true"])
+    eq(proc.returncode, 0, f"--json /dev/stdout ({proc.stderr})")
+    json.loads(proc.stdout[proc.stdout.index("{"):])
+
+
+def test_trace_on_a_full_file_system_says_what_was_kept():
+    # a file system with room for a few events only: the run fails, the
+    # earlier file stays, and the summary says none of the events were kept
+    mnt = tmp("small")
+    os.mkdir(mnt)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt], check=True)
+    try:
+        out = os.path.join(mnt, "events.json")
+        with open(out, "w") as f:
+            f.write(EARLIER)
+        proc = run_ipcscope(["trace", "--json", out, "--"]
+                            + workload("pipe", "--count", "5000"), timeout=120)
+        eq(proc.returncode, 1, f"exit status ({proc.stderr})")
+        assert "No space left on device" in proc.stderr, proc.stderr
+        assert f"the output failed: none of them were kept: '{out}' is as it was" \
+            in proc.stderr, proc.stderr
+        with open(out) as f:
+            eq(f.read(), EARLIER, "the earlier file")
+        eq(leftovers(out), [], "temporary files left")
+    finally:
+        subprocess.run(["umount", mnt], check=False)

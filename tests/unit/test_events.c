@@ -255,15 +255,15 @@ TEST(events_summary_text)
 {
 	FILE *f = test_capture();
 
-	trace_summary_text(f, 10, 0, 10, 8192);
-	trace_summary_text(f, 10, 5, 15, 4);
-	trace_summary_text(f, 10, 0, 12, 4);
+	trace_summary_text(f, 10, 0, 10, 8192, NULL);
+	trace_summary_text(f, 10, 5, 15, 4, NULL);
+	trace_summary_text(f, 10, 0, 12, 4, "the rest was not");
 	ASSERT_STREQ(test_capture_text(f),
 		"ipcscope: 10 events, 0 lost\n"
 		"ipcscope: 10 events, 5 lost (the 4 KiB ring buffer was full: a larger "
 		"--buffer-kb, a narrower -m or fewer targets help)\n"
 		"ipcscope: 10 events, 0 lost; the kernel counted 12 (a map was full, or "
-		"events came after the end)\n");
+		"events came after the end); the output failed: the rest was not\n");
 }
 
 TEST(events_counted_by_kind)

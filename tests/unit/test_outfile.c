@@ -3,6 +3,7 @@
 #include "test.h"
 #include "outfile.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -159,4 +160,57 @@ TEST(outfile_stdout_and_bad_paths)
 	ASSERT_EQ_I64(outfile_open(&o, "/tmp/", "JSON", false), -1);
 	ASSERT_EQ_I64(outfile_open(&o, "/tmp", "JSON", false), -1);
 	ASSERT_EQ_I64(outfile_open(&o, "/no/such/dir/x.json", "JSON", false), -1);
+}
+
+/* A device is written as it is: /dev/full's error is reported, and the
+ * node stays (a temporary renamed over it would have made it a file). */
+TEST(outfile_device_is_written_in_place)
+{
+	struct outfile o;
+	struct stat st;
+
+	ASSERT_EQ_I64(outfile_open(&o, "/dev/full", "JSON", false), 0);
+	ASSERT_TRUE(o.direct);
+	fputs("{}\n", o.f);
+	ASSERT_EQ_I64(outfile_commit(&o), -1);		/* ENOSPC */
+	ASSERT_EQ_I64(stat("/dev/full", &st), 0);
+	ASSERT_TRUE(S_ISCHR(st.st_mode));
+	ASSERT_EQ_I64(outfile_open(&o, "/dev/null", "JSON", false), 0);
+	fputs("{}\n", o.f);
+	ASSERT_EQ_I64(outfile_commit(&o), 0);
+	ASSERT_EQ_I64(stat("/dev/null", &st), 0);
+	ASSERT_TRUE(S_ISCHR(st.st_mode));
+	/* aborted: nothing to remove */
+	ASSERT_EQ_I64(outfile_open(&o, "/dev/null", "JSON", false), 0);
+	outfile_abort(&o);
+	ASSERT_EQ_I64(stat("/dev/null", &st), 0);
+	ASSERT_TRUE(S_ISCHR(st.st_mode));
+	/* /dev/stdout, a link, is standard output, not refused as one */
+	ASSERT_EQ_I64(outfile_open(&o, "/dev/stdout", "JSON", false), 0);
+	ASSERT_TRUE(outfile_is_stdout(&o));
+	outfile_abort(&o);
+}
+
+/* A FIFO: written directly, the reader gets it; it is still a FIFO */
+TEST(outfile_fifo_is_written_in_place)
+{
+	char dir[64], path[128], got[8] = "";
+	struct outfile o;
+	struct stat st;
+	int rfd;
+
+	scratch(dir, sizeof(dir), path, sizeof(path), "fifo");
+	ASSERT_EQ_I64(mkfifo(path, 0600), 0);
+	rfd = open(path, O_RDONLY | O_NONBLOCK);	/* a reader, so open does not wait */
+	ASSERT_TRUE(rfd >= 0);
+	ASSERT_EQ_I64(outfile_open(&o, path, "JSON", false), 0);
+	fputs("{}\n", o.f);
+	ASSERT_EQ_I64(outfile_commit(&o), 0);
+	ASSERT_EQ_I64(read(rfd, got, sizeof(got) - 1), 3);
+	ASSERT_STREQ(got, "{}\n");
+	close(rfd);
+	ASSERT_EQ_I64(stat(path, &st), 0);
+	ASSERT_TRUE(S_ISFIFO(st.st_mode));
+	unlink(path);
+	rmdir(dir);
 }
