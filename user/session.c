@@ -536,8 +536,10 @@ static void destroy_links(struct session *s)
 
 void session_detach(struct session *s)
 {
-	if (s)
-		destroy_links(s);
+	if (!s)
+		return;
+	destroy_links(s);
+	s->detached = true;
 }
 
 void session_close(struct session *s)
