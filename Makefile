@@ -54,6 +54,17 @@ UNIT_OBJS   := $(patsubst %.c,$(BUILD)/asan/%.o,$(PURE_SRCS) $(UNIT_SRCS))
 WORKLOADS   := $(patsubst workloads/%.c,$(BUILD)/workloads/%,\
 		$(filter-out workloads/common.c,$(wildcard workloads/*.c)))
 
+# libFuzzer targets (tests/fuzz/): the parsers and the escaping of names,
+# run for a few seconds each by tests/run.py, their seeds in tests/fuzz/corpus
+FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS   := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_FLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Ibpf -Iuser -I$(BUILD)/bpf \
+	       -DIPCSCOPE_VERSION='"$(VERSION)"' -fsanitize=address,undefined
+FUZZ_OBJS   := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(PURE_SRCS))
+# recursive (=): evaluated when the test dependencies are checked, after
+# clang itself is installed
+CLANG_MAJOR  = $(shell $(CLANG) -dumpversion 2>/dev/null | cut -d. -f1)
+
 DEPS_STAMP  := $(BUILD)/.deps-ok
 TEST_DEPS_STAMP := $(BUILD)/.test-deps-ok
 # Debian package -> a file it installs that the build needs
@@ -64,7 +75,9 @@ DEP_PKGS    := clang:/usr/bin/clang llvm:/usr/bin/llvm-strip \
 	       python3:/usr/bin/python3 make:/usr/bin/make gcc:/usr/bin/gcc
 # ... and what only the tests need: dot draws and checks --graph output;
 # nginx and curl are the real programs the tests trace
-TEST_DEP_PKGS := graphviz:/usr/bin/dot nginx-light:/usr/sbin/nginx curl:/usr/bin/curl
+# (libFuzzer for tests/fuzz: clang's runtime of the installed version)
+TEST_DEP_PKGS = graphviz:/usr/bin/dot nginx-light:/usr/sbin/nginx curl:/usr/bin/curl \
+	libclang-rt-$(CLANG_MAJOR)-dev:$(shell $(CLANG) -print-file-name=libclang_rt.fuzzer-$(shell uname -m).a 2>/dev/null)
 
 .PHONY: all deps run test test-kernels unit integration clean vmlinux help bench
 .DEFAULT_GOAL := all
@@ -175,9 +188,19 @@ run: all
 	$(BUILD)/ipcscope validate --markdown $(BUILD)/validate.md --json $(BUILD)/validate.json
 	@echo "the same as a Markdown report: $(BUILD)/validate.md; as JSON: $(BUILD)/validate.json"
 
-# One runner, one closing line: unit tests (ASan/UBSan) then integration tests
-test: all $(TEST_DEPS_STAMP)
+# One runner, one closing line: unit tests (ASan/UBSan), fuzzing for a few
+# seconds, then integration tests
+test: all $(TEST_DEPS_STAMP) $(FUZZ_BINS)
 	$(PYTHON) tests/run.py
+
+# libFuzzer's coverage in what is fuzzed; its main() only in the targets
+$(BUILD)/fuzz/obj/%.o: %.c | $(TEST_DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) -ljson-c -lm
 
 # The kernel matrix (tests/kernels/run.sh): the suite on the host's kernel
 # and in qemu on Debian's stock kernels; KERNELS picks some of them

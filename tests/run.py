@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The one test runner behind `make test`.
 
-Runs the unit tests (C, under ASan/UBSan, no root needed) and then the
-integration tests in tests/integration/ (real BPF programs, real workloads,
-exact counts). Ends with one line: `N passed, N failed` (`, N skipped`).
+Runs the unit tests (C, under ASan/UBSan, no root needed), the fuzz
+targets of tests/fuzz/ for a few seconds each (IPCSCOPE_FUZZ_SECONDS), and
+then the integration tests in tests/integration/ (real BPF programs, real
+workloads, exact counts). Ends with one line: `N passed, N failed` (`, N skipped`).
 
 Integration tests need root. Without root they are skipped with a reason,
 except in CI (CI=true), where a test that cannot load BPF fails.
@@ -15,11 +16,14 @@ Usage: tests/run.py [SUBSTRING]     run only the tests whose name contains it
                                    depend on the kernel); a name that matches
                                    no test is a failure (tests/kernels/suite.txt)
 """
+import glob
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 
@@ -45,6 +49,56 @@ def run_unit(pattern):
         print(f"FAIL unit: exit status {proc.returncode}")
         failed = 1
     return passed, failed
+
+
+FUZZ_SECONDS = int(os.environ.get("IPCSCOPE_FUZZ_SECONDS", "5"))
+
+
+def run_fuzz(pattern):
+    """Each libFuzzer target in build/fuzz for FUZZ_SECONDS, from its seeds
+    (tests/fuzz/corpus/NAME, read only: new inputs go to a temporary
+    directory); return (passed, failed, skipped)."""
+    passed = failed = skipped = 0
+    sources = sorted(glob.glob(os.path.join(ROOT, "tests", "fuzz", "fuzz_*.c")))
+    for src in sources:
+        target = os.path.basename(src)[:-2]
+        name = f"fuzz.{target[5:]}"
+        if pattern and pattern not in name:
+            continue
+        exe = os.path.join(ROOT, "build", "fuzz", target)
+        if not os.path.exists(exe):
+            why = f"{exe} is not built (make test builds it with clang's libFuzzer)"
+            if harness.in_ci():
+                print(f"FAIL {name}: {why}")
+                failed += 1
+            else:
+                print(f"SKIP {name}: {why}")
+                skipped += 1
+            continue
+        seeds = os.path.join(ROOT, "tests", "fuzz", "corpus", target[5:])
+        work = tempfile.mkdtemp(prefix="ipcscope-fuzz-")
+        start = time.monotonic()
+        try:
+            proc = subprocess.run([exe, f"-max_total_time={FUZZ_SECONDS}",
+                                   f"-artifact_prefix={work}/", work, seeds],
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  text=True, errors="replace",
+                                  timeout=FUZZ_SECONDS * 4 + 60)
+            ok = proc.returncode == 0
+            out = proc.stdout
+        except subprocess.TimeoutExpired:
+            ok, out = False, "timed out"
+        if ok:
+            runs = re.findall(r"Done (\d+) runs", out)
+            print(f"PASS {name} ({runs[-1] if runs else '?'} inputs, "
+                  f"{time.monotonic() - start:.1f} s)")
+            passed += 1
+        else:
+            tail = "\n".join(out.splitlines()[-25:])
+            print(f"FAIL {name}: the fuzzer found a failing input:\n{tail}")
+            failed += 1
+        shutil.rmtree(work, ignore_errors=True)
+    return passed, failed, skipped
 
 
 def integration_tests():
@@ -88,6 +142,9 @@ def main():
     pattern = args[0] if args else ""
     passed, failed = run_unit(pattern) if wanted is None else (0, 0)
     skipped = 0
+    if wanted is None:
+        p, f, k = run_fuzz(pattern)
+        passed, failed, skipped = passed + p, failed + f, skipped + k
     if wanted is not None:
         known = {name for name, _ in integration_tests()}
         for name in wanted:

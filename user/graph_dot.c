@@ -26,7 +26,8 @@ void graph_dot_escape(FILE *out, const char *str)
 		size_t n;
 
 		if (*s >= 0x80) {
-			n = utf8_seq_len(s, (size_t)(end - s));
+			/* as text outputs: no C1 control either */
+			n = utf8_printable_len(s, (size_t)(end - s));
 			if (n) {
 				fwrite(s, 1, n, out);
 				s += n;

@@ -317,8 +317,8 @@ static int view_option(struct record_opts *o, int c, const char *arg, char *err,
 	return 0;
 }
 
-enum parse_result record_opts_parse(struct record_opts *o, enum tracing_cmd cmd,
-				    int argc, char **argv, char *err, size_t errlen)
+static enum parse_result parse(struct record_opts *o, enum tracing_cmd cmd,
+				int argc, char **argv, char *err, size_t errlen)
 {
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' },
@@ -404,4 +404,15 @@ enum parse_result record_opts_parse(struct record_opts *o, enum tracing_cmd cmd,
 		return PARSE_ERROR;
 	}
 	return PARSE_OK;
+}
+
+enum parse_result record_opts_parse(struct record_opts *o, enum tracing_cmd cmd,
+				    int argc, char **argv, char *err, size_t errlen)
+{
+	enum parse_result r = parse(o, cmd, argc, argv, err, errlen);
+
+	/* one line, whatever the arguments it quotes hold (a newline, ESC) */
+	if (r == PARSE_ERROR && errlen)
+		text_clean_inplace(err, errlen);
+	return r;
 }

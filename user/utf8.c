@@ -36,6 +36,13 @@ size_t utf8_seq_len(const unsigned char *s, size_t n)
 	return want;
 }
 
+size_t utf8_printable_len(const unsigned char *s, size_t n)
+{
+	size_t k = utf8_seq_len(s, n);
+
+	return k == 2 && s[0] == 0xc2 && s[1] < 0xa0 ? 0 : k;
+}
+
 size_t utf8_error(const unsigned char *s, size_t len)
 {
 	size_t i = 0;

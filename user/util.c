@@ -132,15 +132,6 @@ void *grow_rows(void **rows, size_t *n, size_t size)
 	return p;
 }
 
-/* Bytes of the printable UTF-8 character at s (at most n), 0 if none:
- * well-formed, and not a C1 control (U+0080-U+009F, lead byte 0xc2). */
-static size_t printable_utf8_len(const unsigned char *s, size_t n)
-{
-	size_t k = utf8_seq_len(s, n);
-
-	return k == 2 && s[0] == 0xc2 && s[1] < 0xa0 ? 0 : k;
-}
-
 void text_clean(char *dst, size_t len, const char *src, size_t srclen)
 {
 	const unsigned char *s = (const unsigned char *)src;
@@ -151,7 +142,7 @@ void text_clean(char *dst, size_t len, const char *src, size_t srclen)
 	while (n < srclen && s[n])
 		n++;
 	while (i < n && j + 1 < len) {
-		size_t k = s[i] >= 0x80 ? printable_utf8_len(s + i, n - i) : 0;
+		size_t k = s[i] >= 0x80 ? utf8_printable_len(s + i, n - i) : 0;
 
 		if (k) {
 			if (j + k >= len)

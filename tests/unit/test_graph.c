@@ -519,3 +519,13 @@ TEST(graph_reused_pid_ids_in_dot_and_json)
 	ASSERT_TRUE(strstr(j, "\"from\": \"p50.2\"") != NULL);
 	ASSERT_TRUE(strstr(j, "\"id\": \"p50\"") == NULL);
 }
+
+/* A C1 control (U+0080-U+009F) is well-formed UTF-8 that a terminal acts
+ * on (cat talk.dot): '?' in DOT as in the text outputs (found by fuzzing) */
+TEST(graph_dot_escape_c1_controls)
+{
+	FILE *f = test_capture();
+
+	graph_dot_escape(f, "a\xc2\x9b" "31mb\xc2\xa0" "c");
+	ASSERT_STREQ(test_capture_text(f), "a??31mb\xc2\xa0" "c");	/* a ? per byte */
+}

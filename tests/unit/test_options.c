@@ -689,3 +689,16 @@ TEST(options_reparse_many_times)
 		}
 	}
 }
+
+/* An error quotes the argument, but stays one line whatever it holds: a
+ * newline, an escape (found by fuzzing: -m with a newline in its value) */
+TEST(options_error_is_one_line_whatever_it_quotes)
+{
+	struct record_opts o;
+
+	ASSERT_EQ_I64(PARSE(&o, "--bad\n\033[2Jx"), PARSE_ERROR);
+	ASSERT_STREQ(err, "unknown option '--bad??[2Jx' (see 'ipcscope record --help')");
+	ASSERT_EQ_I64(parse_copy(&o, (char *[]){ "trace", "-m", "pipe\nx", NULL }), PARSE_ERROR);
+	ASSERT_TRUE(strchr(err, '\n') == NULL);
+	ASSERT_TRUE(strstr(err, "pipe?x") != NULL);
+}
