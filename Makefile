@@ -198,6 +198,8 @@ $(BUILD)/fuzz/obj/%.o: %.c | $(TEST_DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
+# kept: they are reused by every target, not intermediate files
+.SECONDARY: $(FUZZ_OBJS)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) -ljson-c -lm
