@@ -16,7 +16,6 @@ struct child {
 	bool running;
 	int exit_code;		/* -1 until it exits normally */
 	int signal;		/* terminating signal, 0 if none */
-	bool tree_done;		/* stop_tree has run */
 };
 
 
@@ -33,14 +32,7 @@ int start_command(struct session *s, char **argv, const sigset_t *orig_mask,
 		  struct child *c);
 /* waitpid with options (WNOHANG or 0); records how it ended. */
 void reap(struct child *c, int options);
-/*
- * At the end of tracing (once; before the session is detached): a command
- * still running is stopped (SIGTERM, then SIGKILL after a grace period),
- * then what it started and left behind, the traced processes descended
- * from it, the same way (only processes still traced and alive, through
- * pidfds). A command that ended by itself is reaped, and what it left
- * running is named in a warning.
- */
-void stop_tree(struct session *s, struct child *c);
+/* SIGTERM, then SIGKILL after a grace period; reaps it. */
+void stop_command(struct child *c);
 
 #endif /* RUNNER_H */

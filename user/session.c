@@ -536,10 +536,8 @@ static void destroy_links(struct session *s)
 
 void session_detach(struct session *s)
 {
-	if (!s)
-		return;
-	destroy_links(s);
-	s->detached = true;
+	if (s)
+		destroy_links(s);
 }
 
 void session_close(struct session *s)

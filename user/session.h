@@ -84,15 +84,6 @@ int session_targets_fd(const struct session *s);
 /* The kernel saw every thread of tgid exit: of the first process traced
  * with that pid, should it have been reused since. Walks the procs map. */
 bool session_proc_exited(const struct session *s, pid_t tgid);
-/* The traced processes that have not exited (at most max, into out): their
- * pid, start, parent and name. */
-size_t session_live_procs(const struct session *s, struct ipc_proc_row *out,
-			  size_t max);
-/* Whether process (tgid, start) is traced and has not exited; false once
- * the session is detached (exits are no longer seen). */
-bool session_proc_live(const struct session *s, uint32_t tgid, uint64_t start);
-/* Whether session_detach has run */
-bool session_detached(const struct session *s);
 /*
  * For `top`: forgets the processes that had exited by the reading shown,
  * with their endpoints and the signals they sent or were sent, so that the

@@ -29,7 +29,6 @@ struct session {
 	void *event_ctx;
 	char *logs[MAX_PROBES];		/* by program, as probes[] */
 	uint64_t skipped_base;		/* skipped_runs() at the last reset */
-	bool detached;			/* exits are no longer seen */
 	struct prog_check checks[MAX_PROBES];
 	size_t nchecks;
 };

@@ -163,44 +163,6 @@ size_t session_evict_exited(struct session *s, const struct snapshot *shown)
 	return n;
 }
 
-size_t session_live_procs(const struct session *s, struct ipc_proc_row *out,
-			  size_t max)
-{
-	int fd = bpf_map__fd(s->skel->maps.procs);
-	struct ipc_proc_key key, next;
-	void *prev = NULL;
-	size_t n = 0;
-
-	while (n < max && bpf_map_get_next_key(fd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &out[n].p) ||
-		    (out[n].p.flags & IPC_PROC_EXITED))
-			continue;
-		out[n].tgid = key.tgid;
-		out[n].start = key.start;
-		n++;
-	}
-	return n;
-}
-
-bool session_detached(const struct session *s)
-{
-	return s->detached;
-}
-
-bool session_proc_live(const struct session *s, uint32_t tgid, uint64_t start)
-{
-	struct ipc_proc_key key = { .tgid = tgid, .start = start };
-	struct ipc_proc p;
-
-	/* once detached, an exit is no longer marked: nothing is known live */
-	if (s->detached)
-		return false;
-	return !bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.procs), &key, &p) &&
-	       !(p.flags & IPC_PROC_EXITED);
-}
-
 bool session_proc_exited(const struct session *s, pid_t tgid)
 {
 	int fd = bpf_map__fd(s->skel->maps.procs);

@@ -281,7 +281,7 @@ int tracing_start(struct tracing *t, struct session_config *cfg)
 
 void tracing_end(struct tracing *t)
 {
-	stop_tree(t->s, &t->c);
+	stop_command(&t->c);
 	session_close(t->s);
 	t->s = NULL;
 	if (t->cgroup_fd >= 0)
