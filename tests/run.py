@@ -51,6 +51,16 @@ def run_unit(pattern):
     return passed, failed
 
 
+def cannot_run(name, why):
+    """A test that cannot run: a failure in CI (CI=true), else a skip.
+    Returns (failed, skipped)."""
+    if harness.in_ci():
+        print(f"FAIL {name}: {why} (CI=true: every test must run)")
+        return 1, 0
+    print(f"SKIP {name}: {why}")
+    return 0, 1
+
+
 FUZZ_SECONDS = int(os.environ.get("IPCSCOPE_FUZZ_SECONDS", "5"))
 
 
@@ -67,13 +77,9 @@ def run_fuzz(pattern):
             continue
         exe = os.path.join(ROOT, "build", "fuzz", target)
         if not os.path.exists(exe):
-            why = f"{exe} is not built (make test builds it with clang's libFuzzer)"
-            if harness.in_ci():
-                print(f"FAIL {name}: {why}")
-                failed += 1
-            else:
-                print(f"SKIP {name}: {why}")
-                skipped += 1
+            f, k = cannot_run(name, f"{exe} is not built (make test builds it with "
+                                    "clang's libFuzzer)")
+            failed, skipped = failed + f, skipped + k
             continue
         seeds = os.path.join(ROOT, "tests", "fuzz", "corpus", target[5:])
         work = tempfile.mkdtemp(prefix="ipcscope-fuzz-")
@@ -159,12 +165,8 @@ def main():
         if wanted is not None and name not in wanted:
             continue
         if reason:
-            if harness.in_ci():
-                print(f"FAIL {name}: {reason} (CI=true: BPF tests must run)")
-                failed += 1
-            else:
-                print(f"SKIP {name}: {reason}")
-                skipped += 1
+            f, k = cannot_run(name, reason)
+            failed, skipped = failed + f, skipped + k
             continue
         start = time.monotonic()
         try:

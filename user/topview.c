@@ -42,19 +42,32 @@ static int cmp_obj(const void *a, const void *b)
 }
 
 /* The counts of an endpoint row before the interval (0 if it is new) */
-static void ep_delta(const struct snapshot *prev, const struct ipc_ep_row *e,
-		     double dt, double *calls, double *bytes)
-{
-	const struct ipc_ep_row *pe = snapshot_ep(prev, &e->key);
+/* One endpoint's change over the interval, worked out once for the
+ * process and the object tables */
+struct ep_change {
+	double calls, bytes;	/* per second */
+	bool active;		/* it made calls in the interval (or is new) */
+};
 
-	*calls = rate(e->st.calls, pe ? pe->st.calls : 0, dt);
-	*bytes = rate(e->st.bytes, pe ? pe->st.bytes : 0, dt);
+/* changes[i] for cur->eps[i]: one lookup in prev per endpoint */
+static void ep_changes(struct ep_change *changes, const struct snapshot *prev,
+		       const struct snapshot *cur, double dt)
+{
+	for (size_t i = 0; i < cur->neps; i++) {
+		const struct ipc_ep_row *e = &cur->eps[i];
+		const struct ipc_ep_row *pe = snapshot_ep(prev, &e->key);
+
+		changes[i].calls = rate(e->st.calls, pe ? pe->st.calls : 0, dt);
+		changes[i].bytes = rate(e->st.bytes, pe ? pe->st.bytes : 0, dt);
+		changes[i].active = !pe || pe->st.calls != e->st.calls;
+	}
 }
 
 /* Every process of cur, in cur's order, with its rates; IPC calls and
  * bytes from one walk over the endpoints. */
 static void proc_rates(struct top_proc *out, const struct snapshot *prev,
-		       const struct snapshot *cur, double dt)
+		       const struct snapshot *cur, const struct ep_change *changes,
+		       double dt)
 {
 	for (size_t i = 0; i < cur->nprocs; i++) {
 		const struct ipc_proc_row *c = &cur->procs[i];
@@ -77,78 +90,67 @@ static void proc_rates(struct top_proc *out, const struct snapshot *prev,
 	for (size_t j = 0; j < cur->neps; j++) {
 		const struct ipc_ep_row *e = &cur->eps[j];
 		const struct ipc_proc_row *c = snapshot_proc(cur, e->key.tgid, e->key.start);
-		double calls, bytes;
 
 		if (!c)
 			continue;	/* a process whose record was dropped */
-		ep_delta(prev, e, dt, &calls, &bytes);
-		out[c - cur->procs].calls += calls;
-		out[c - cur->procs].bytes += bytes;
+		out[c - cur->procs].calls += changes[j].calls;
+		out[c - cur->procs].bytes += changes[j].bytes;
 	}
 }
 
 /* Processes that used object o (of cur) in the interval: one each, in
  * whichever directions. Its rows are by direction, then process. */
-static unsigned obj_users(const struct snapshot *prev, const struct snapshot *cur,
+static unsigned obj_users(const struct snapshot *cur, const struct ep_change *changes,
 			  const struct ipc_obj_row *o)
 {
 	const struct ipc_ep_row *eps = cur->eps + o->ep_first;
+	const struct ep_change *ch = changes + o->ep_first;
 	unsigned users = 0;
 
 	for (size_t j = 0; j < o->neps; j++) {
-		const struct ipc_ep_row *pe = snapshot_ep(prev, &eps[j].key);
 		bool dup = false;
 
-		if (pe && pe->st.calls == eps[j].st.calls)
+		if (!ch[j].active)
 			continue;
 		/* the same process in another direction counts once */
-		for (size_t k = 0; k < j && !dup; k++) {
-			const struct ipc_ep_row *po;
-
-			if (eps[k].key.tgid != eps[j].key.tgid ||
-			    eps[k].key.start != eps[j].key.start)
-				continue;
-			po = snapshot_ep(prev, &eps[k].key);
-			dup = !po || po->st.calls != eps[k].st.calls;
-		}
+		for (size_t k = 0; k < j && !dup; k++)
+			dup = ch[k].active && eps[k].key.tgid == eps[j].key.tgid &&
+			      eps[k].key.start == eps[j].key.start;
 		users += !dup;
 	}
 	return users;
 }
 
-/* false when o saw nothing in the interval */
 /*
  * false when o saw nothing in the interval. Its rates are its endpoints'
- * (not its totals'): a process evicted since prev (top_evict) takes its
- * endpoints with it, which must not hide what the others did.
+ * (not its totals'): a process evicted since prev (session_evict_exited)
+ * takes its endpoints with it, which must not hide what the others did.
  */
-static bool obj_rates(struct top_obj *t, const struct snapshot *prev,
-		      const struct snapshot *cur, const struct ipc_obj_row *c, double dt)
+static bool obj_rates(struct top_obj *t, const struct snapshot *cur,
+		      const struct ep_change *changes, const struct ipc_obj_row *c)
 {
 	t->key = c->key;
 	t->ops = t->bytes = t->faults = 0;
 	for (size_t i = c->ep_first; i < c->ep_first + c->neps; i++) {
-		const struct ipc_ep_row *e = &cur->eps[i];
-		double calls, bytes;
-
-		ep_delta(prev, e, dt, &calls, &bytes);
-		if (e->key.dir == IPC_DIR_FAULT) {
-			t->faults += calls;
+		if (cur->eps[i].key.dir == IPC_DIR_FAULT) {
+			t->faults += changes[i].calls;
 		} else {
-			t->ops += calls;
-			t->bytes += bytes;
+			t->ops += changes[i].calls;
+			t->bytes += changes[i].bytes;
 		}
 	}
 	if (t->ops <= 0 && t->faults <= 0)
 		return false;
 	ipc_obj_name(&c->key, c->info, c->sock, t->name, sizeof(t->name));
-	t->procs = obj_users(prev, cur, c);
+	t->procs = obj_users(cur, changes, c);
 	return true;
 }
 
 int top_compute(struct top_view *v, const struct snapshot *prev,
 		const struct snapshot *cur, double dt)
 {
+	struct ep_change *changes;
+
 	memset(v, 0, sizeof(*v));
 	v->interval_s = dt;
 	v->traced = cur->nprocs;
@@ -158,17 +160,21 @@ int top_compute(struct top_view *v, const struct snapshot *prev,
 		dt = 1;
 	v->procs = calloc(cur->nprocs ? cur->nprocs : 1, sizeof(*v->procs));
 	v->objs = calloc(cur->nobjs ? cur->nobjs : 1, sizeof(*v->objs));
-	if (!v->procs || !v->objs) {
+	changes = calloc(cur->neps ? cur->neps : 1, sizeof(*changes));
+	if (!v->procs || !v->objs || !changes) {
+		free(changes);
 		top_free(v);
 		return -1;
 	}
-	proc_rates(v->procs, prev, cur, dt);
+	ep_changes(changes, prev, cur, dt);
+	proc_rates(v->procs, prev, cur, changes, dt);
 	/* keep the active ones */
 	for (size_t i = 0; i < cur->nprocs; i++)
 		if (v->procs[i].calls > 0)
 			v->procs[v->nprocs++] = v->procs[i];
 	for (size_t i = 0; i < cur->nobjs; i++)
-		v->nobjs += obj_rates(&v->objs[v->nobjs], prev, cur, &cur->objs[i], dt);
+		v->nobjs += obj_rates(&v->objs[v->nobjs], cur, changes, &cur->objs[i]);
+	free(changes);
 	qsort(v->procs, v->nprocs, sizeof(*v->procs), cmp_proc);
 	qsort(v->objs, v->nobjs, sizeof(*v->objs), cmp_obj);
 	return 0;
