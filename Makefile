@@ -124,6 +124,10 @@ $(BUILD)/bpf/shm.bpf.o: BPF_CFLAGS += -mcpu=v3
 # loaded only where the kernel takes them, and the rest of core.bpf.c uses
 # no atomic whose result it reads, which v3 encodes as older kernels expect
 $(BUILD)/bpf/core.bpf.o: BPF_CFLAGS += -mcpu=v3
+# the global functions core.bpf.c's programs call on every syscall and
+# exit (identifying an fd's object, the thread's tallies) are compiled as
+# core.bpf.c is; they use no atomic whose result they read either
+$(BUILD)/bpf/inflight.bpf.o $(BUILD)/bpf/objects.bpf.o: BPF_CFLAGS += -mcpu=v3
 
 # several .bpf.c files, one object, one skeleton: maps are shared, not copied
 $(BUILD)/bpf/ipcscope.bpf.o: $(BPF_OBJS)

@@ -13,7 +13,7 @@
  * Kernels without bpf_find_vma load ipc_fault_count instead: page faults per
  * process only, and the report says the per-segment figures are missing.
  */
-#include "common.bpf.h"
+#include "objects.bpf.h"
 
 #define VM_SHARED	0x00000008
 #define TMPFS_MAGIC	0x01021994

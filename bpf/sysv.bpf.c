@@ -8,7 +8,8 @@
  * SysV objects are identified by their id (ino = id, dev = 0); a POSIX
  * queue by its mqueue inode, found from the fd like a pipe.
  */
-#include "common.bpf.h"
+#include "objects.bpf.h"
+#include "sysv.bpf.h"
 
 #define FUTEX_CMD_MASK	(~(128 | 256))	/* without PRIVATE and CLOCK_REALTIME */
 #define SHMDT_UNKNOWN	0xffffffffULL	/* shmdt of an attach we did not see */
