@@ -117,7 +117,7 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
 
 # shm.bpf.c takes a slot with an atomic fetch-and-add (BPF ISA v3, Linux
 # 5.12+) in programs loaded only with bpf_find_vma (5.17+); the rest of it
-# needs only what tp_btf (5.5+) does.
+# (shmat, shmdt) needs only what tp_btf (5.5+) does.
 $(BUILD)/bpf/shm.bpf.o: BPF_CFLAGS += -mcpu=v3
 # core.bpf.c includes chan.bpf.h, which claims ring slots with fetch-and-add,
 # xchg and cmpxchg (5.12+); only the program ipc_sys_exit_chan calls it,

@@ -11,6 +11,8 @@
 #include "inflight.bpf.h"
 #include "pipe.bpf.h"
 #include "msgq.bpf.h"
+#include "sem.bpf.h"
+#include "shm.bpf.h"
 #include "sock.bpf.h"
 #include "sysv.bpf.h"
 #include "chan.bpf.h"

@@ -5,7 +5,7 @@
  * ipc_sys_enter and ipc_sys_exit (core.bpf.c) inline them with the
  * thread's entry they already have, instead of a global function that
  * looks it up again (a ping-pong message is four calls). POSIX queues are
- * in sysv.bpf.c.
+ * in msgq.bpf.c.
  *
  * SysV queues are identified by their id (ino = id, dev = 0). A thread's
  * message types are tallied in its entry (struct ipc_thread_msgtype) and
@@ -16,6 +16,8 @@
 #define MSGQ_BPF_H
 
 #include "inflight.bpf.h"
+
+int enter_mq(long fd, __u32 op, __u64 len);	/* msgq.bpf.c */
 
 enum msgtype_count { MSGTYPE_SENT, MSGTYPE_RECEIVED, MSGTYPE_REQUESTED };
 
