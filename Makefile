@@ -141,13 +141,17 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
 
 # shm.bpf.c takes a slot with an atomic fetch-and-add (BPF ISA v3, Linux
 # 5.12+) in programs loaded only with bpf_find_vma (5.17+); the rest of it
-# needs only what tp_btf (5.5+) does.
+# (shmat, shmdt) needs only what tp_btf (5.5+) does.
 $(BUILD)/bpf/shm.bpf.o: BPF_CFLAGS += -mcpu=v3
 # core.bpf.c includes chan.bpf.h, which claims ring slots with fetch-and-add,
 # xchg and cmpxchg (5.12+); only the program ipc_sys_exit_chan calls it,
 # loaded only where the kernel takes them, and the rest of core.bpf.c uses
 # no atomic whose result it reads, which v3 encodes as older kernels expect
 $(BUILD)/bpf/core.bpf.o: BPF_CFLAGS += -mcpu=v3
+# the global functions core.bpf.c's programs call on every syscall and
+# exit (identifying an fd's object, the thread's tallies) are compiled as
+# core.bpf.c is; they use no atomic whose result they read either
+$(BUILD)/bpf/inflight.bpf.o $(BUILD)/bpf/objects.bpf.o: BPF_CFLAGS += -mcpu=v3
 
 # several .bpf.c files, one object, one skeleton: maps are shared, not copied
 $(BUILD)/bpf/ipcscope.bpf.o: $(BPF_OBJS)

@@ -53,7 +53,8 @@
  */
 #ifndef CHAN_BPF_H
 #define CHAN_BPF_H
-#include "common.bpf.h"
+
+#include "objects.bpf.h"
 
 #define CHAN_WRITES	32	/* sends remembered per byte stream */
 #define CHAN_PENDING	4	/* receives that wait for their send's exit */

@@ -1,19 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * msgq.bpf.h - SysV message queues: msgsnd and msgrcv, with the message
- * types per queue (sent, received, and what msgrcv asked for). Included by
- * core.bpf.c only: ipc_sys_enter and ipc_sys_exit inline these with the
+ * msgq.bpf.h - message queues. SysV msgsnd and msgrcv, with the message
+ * types per queue (sent, received, and what msgrcv asked for), are here:
+ * ipc_sys_enter and ipc_sys_exit (core.bpf.c) inline them with the
  * thread's entry they already have, instead of a global function that
- * looks it up again (a ping-pong message is four calls).
+ * looks it up again (a ping-pong message is four calls). POSIX queues are
+ * in msgq.bpf.c.
  *
  * SysV queues are identified by their id (ino = id, dev = 0). A thread's
  * message types are tallied in its entry (struct ipc_thread_msgtype) and
  * go to the msg_types map when another type takes the slot or the thread
- * exits, as its endpoints do.
+ * exits (flush_thread_msgtype, inflight.bpf.c), as its endpoints do.
  */
 #ifndef MSGQ_BPF_H
 #define MSGQ_BPF_H
-#include "common.bpf.h"
+
+#include "inflight.bpf.h"
+
+int enter_mq(long fd, __u32 op, __u64 len);	/* msgq.bpf.c */
 
 enum msgtype_count { MSGTYPE_SENT, MSGTYPE_RECEIVED, MSGTYPE_REQUESTED };
 
@@ -33,41 +37,6 @@ static __always_inline void count_msg_type(__u32 msqid, __s64 mtype,
 		__sync_fetch_and_add(&st->received, 1);
 	else
 		__sync_fetch_and_add(&st->requested, 1);
-}
-
-/*
- * Adds the tally for one message type (counts.msgtypes[i]) of thread id
- * (a pid_tgid) to msg_types and zeroes it, each figure leaving the slot
- * before it reaches the map (see flush_thread_ep). Global: it runs rarely,
- * when the entry is retired and when another type takes the slot; the slot
- * keeps its key.
- */
-__noinline int flush_thread_msgtype(__u64 id, __u32 i)
-{
-	__u64 sent, received, requested;
-	struct inflight *ent = bpf_map_lookup_elem(&inflight, &id);
-	struct ipc_msgtype_stats zero = {}, *st;
-	struct ipc_thread_msgtype *t;
-
-	if (!ent || i >= IPC_THREAD_MSGTYPES)
-		return 0;
-	t = &ent->counts.msgtypes[i];
-	sent = t->st.sent;
-	received = t->st.received;
-	requested = t->st.requested;
-	if (!(sent | received | requested))
-		return 0;
-	t->st.sent = t->st.received = t->st.requested = 0;
-	st = lookup_or_create(&msg_types, &t->key, &zero);
-	if (!st) {
-		/* no room (see no_room): these counts are lost, and counted */
-		__sync_fetch_and_add(&drops[IPC_DROP_MSG_TYPE], sent + received + requested);
-		return 0;
-	}
-	__sync_fetch_and_add(&st->sent, sent);
-	__sync_fetch_and_add(&st->received, received);
-	__sync_fetch_and_add(&st->requested, requested);
-	return 0;
 }
 
 /* One message of (msqid, mtype) sent, received or asked for by the thread. */

@@ -12,8 +12,12 @@
  *
  * Kernels without bpf_find_vma load ipc_fault_count instead: page faults per
  * process only, and the report says the per-segment figures are missing.
+ *
+ * Also here: SysV shmat and shmdt, called by sys_enter and sys_exit
+ * (shm.bpf.h). A segment is identified by its id (ino = id, dev = 0).
  */
-#include "common.bpf.h"
+#include "objects.bpf.h"
+#include "shm.bpf.h"
 
 #define VM_SHARED	0x00000008
 #define TMPFS_MAGIC	0x01021994
@@ -214,5 +218,58 @@ SEC("tp/syscalls/sys_exit_shmat")
 int ipc_range_shmat(struct trace_event_raw_sys_exit *ctx)
 {
 	note_range(ctx->ret);
+	return 0;
+}
+
+/* --- SysV attach and detach (see shm.bpf.h) ----------------------------- */
+
+#define SHMDT_UNKNOWN	0xffffffffULL	/* shmdt of an attach we did not see */
+
+/* where each process attached which segment, for shmdt(addr) */
+struct shm_attach_key {
+	__u32 tgid;
+	__u32 pad;
+	__u64 addr;
+	__u64 start;	/* the process's start: a later owner of its pid that
+			   maps at the same address is not it */
+};
+IPC_MAP_PRIVATE(shm_attaches, BPF_MAP_TYPE_HASH, struct shm_attach_key, __u64, 4096);
+
+/* shmat(shmid, addr, flg) */
+__noinline int enter_shmat(__u32 shmid)
+{
+	inflight_start_one(IPC_KIND_SYSV_SHM, shmid, IPC_OP_SHMAT,
+			   IPC_DIR_OTHER, BYTES_NONE, 0, 0);
+	return 0;
+}
+
+__noinline int exit_shmat(long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct inflight *ent = inflight_current();
+
+	/* remember the address, so that shmdt(addr) finds the segment */
+	if (ent && ret > 0) {
+		struct shm_attach_key k = { .tgid = id >> 32, .addr = ret,
+					    .start = current_start() };
+		__u64 shmid = ent->objs[0].key.ino;
+
+		bpf_map_update_elem(&shm_attaches, &k, &shmid, BPF_ANY);
+	}
+	return 0;	/* ipc_sys_exit finishes the record */
+}
+
+/* shmdt(addr) */
+__noinline int enter_shmdt(__u64 addr)
+{
+	struct shm_attach_key k = { .tgid = current_tgid(), .addr = addr,
+				    .start = current_start() };
+	__u64 *shmid;
+
+	shmid = bpf_map_lookup_elem(&shm_attaches, &k);
+	inflight_start_one(IPC_KIND_SYSV_SHM, shmid ? *shmid : SHMDT_UNKNOWN,
+			   IPC_OP_SHMDT, IPC_DIR_OTHER, BYTES_NONE, 0, 0);
+	if (shmid)
+		bpf_map_delete_elem(&shm_attaches, &k);
 	return 0;
 }

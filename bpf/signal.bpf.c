@@ -8,7 +8,7 @@
  * tp_btf, not the classic tracepoint: it hands us the target task, whose
  * tgid we need (the classic one only has the thread id).
  */
-#include "common.bpf.h"
+#include "maps.bpf.h"
 
 #define SI_USER		0
 #define SI_KERNEL	0x80

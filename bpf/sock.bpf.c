@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * sock.bpf.c - what UDP sockets need beyond inflight_start_fdio
- * (common.bpf.h), which handles send*, recv*, read and write on Unix, TCP
+ * (pipe.bpf.h), which handles send*, recv*, read and write on Unix, TCP
  * and UDP sockets. send() and recv() are sendto() and recvfrom() in libc.
  *
  * An unconnected UDP socket has no remote address in the kernel: the
  * address given to sendto()/sendmsg(), or returned by recvfrom()/recvmsg(),
  * is recorded as its remote, so that user space can pair the two ends.
  */
-#include "common.bpf.h"
+#include "objects.bpf.h"
+#include "sock.bpf.h"
 
 struct sockaddr_any {
 	__u16 family;
@@ -49,7 +50,7 @@ static __always_inline const void *msghdr_name(const void *umsg)
 /*
  * sendto(fd, buf, len, flags, dest_addr, addrlen), sendmsg(fd, msg, flags),
  * recvfrom(fd, buf, len, flags, src_addr, addrlen), recvmsg(fd, msg, flags)
- * on a UDP socket, which inflight_start_fdio (common.bpf.h) has put in the
+ * on a UDP socket, which inflight_start_fdio (pipe.bpf.h) has put in the
  * thread's entry: uptr is dest_addr or src_addr, or msg (whose msg_name is
  * the address).
  */
@@ -94,7 +95,3 @@ __noinline int exit_sock(long ret)
 	}
 	return 0;	/* ipc_sys_exit finishes the record */
 }
-
-
-
-

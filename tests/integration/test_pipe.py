@@ -257,7 +257,7 @@ for _w in WRITE_OPS:
         globals()[f"test_methods_{_w}_{_r}"] = method_pair_test(_w, _r)
 
 
-# One thread, more pipes than a thread's object cache holds (bpf/common.bpf.h,
+# One thread, more pipes than a thread's object cache holds (bpf/inflight.bpf.h,
 # OBJ_CACHE = 4) and than it has endpoint slots for (bpf/ipcscope.h,
 # IPC_THREAD_EPS = 2), with a regular file in between, then the same again on new
 # pipes (whose inodes may reuse the closed ones' memory): every figure per

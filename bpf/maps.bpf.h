@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * maps.bpf.h - the maps, the read-only settings, drop counting and the
+ * event ring buffer: what every ipcscope probe reads or writes.
+ *
+ * The maps and settings are defined once, in core.bpf.c (which defines
+ * IPCSCOPE_DEFINE_MAPS before including this file); every other .bpf.c
+ * sees them as externs and `bpftool gen object` links them into one
+ * object, one skeleton. Also here: is this process a target, and the
+ * helpers for creating map entries.
+ */
+#ifndef MAPS_BPF_H
+#define MAPS_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "ipcscope.h"
+
+#define MAX_TARGETS	8192
+#define MAX_INFLIGHT	32768	/* threads of targets that made an IPC call */
+#define MAX_OBJECTS	16384
+#define MAX_ENDPOINTS	32768
+#define MAX_PROCS	16384
+#define MAX_ERRNOS	1024
+#define MAX_SIGNAL_KEYS	4096
+#define MAX_MSG_TYPES	4096
+
+#define EEXIST		17	/* errno values; vmlinux.h has no macros */
+#define EBUSY		16
+
+#ifdef IPCSCOPE_DEFINE_MAPS
+#define IPC_MAP(name, map_type, key_type, value_type, entries)		\
+	struct {							\
+		__uint(type, map_type);					\
+		__uint(max_entries, entries);				\
+		__type(key, key_type);					\
+		__type(value, value_type);				\
+	} name SEC(".maps")
+#define IPC_SETTING(type, name)	const volatile type name = 0
+#define IPC_SETTING_ARRAY(type, name, n) const volatile type name[n] = {}
+#define IPC_GLOBAL(decl)	decl = {}
+#else
+#define IPC_MAP(name, map_type, key_type, value_type, entries)		\
+	extern struct {							\
+		__uint(type, map_type);					\
+		__uint(max_entries, entries);				\
+		__type(key, key_type);					\
+		__type(value, value_type);				\
+	} name SEC(".maps")
+#define IPC_SETTING(type, name)	extern const volatile type name
+#define IPC_SETTING_ARRAY(type, name, n) extern const volatile type name[n]
+#define IPC_GLOBAL(decl)	extern decl
+#endif
+
+/* A map only one .bpf.c file uses: defined there, not shared. */
+#define IPC_MAP_PRIVATE(name, map_type, key_type, value_type, entries)	\
+	struct {							\
+		__uint(type, map_type);					\
+		__uint(max_entries, entries);				\
+		__type(key, key_type);					\
+		__type(value, value_type);				\
+	} name SEC(".maps")
+
+/* Read-only settings, fixed before load. */
+IPC_SETTING(bool, targ_all);		/* -a: every process but ourselves */
+IPC_SETTING(__u32, self_tgid);		/* ipcscope itself, never counted */
+/* --comm: processes that exec a program of this name join the targets */
+IPC_SETTING(bool, targ_comm_set);
+IPC_SETTING_ARRAY(char, targ_comm, 16);
+/* --cgroup (v2): processes that exec or fork in it, or below it, join */
+IPC_SETTING(bool, targ_cgroup_set);
+/* `ipcscope trace`: stream events of these kinds (1 << kind, and
+ * IPC_TRACE_SIGNALS) to the ring buffer. Off: one predictable branch. */
+IPC_SETTING(bool, trace_events);
+IPC_SETTING(__u32, trace_kinds);
+/* wake the reader once this much is waiting; below it, it polls */
+IPC_SETTING(__u64, trace_wakeup_bytes);
+/* tests: the code paths of kernels older than this one's (current_start) */
+IPC_SETTING(bool, old_kernel_paths);
+/* count the targets' syscalls by number too (sys_counts: validate) */
+IPC_SETTING(bool, count_syscall_numbers);
+/* enum ipc_sys by syscall number: what ipc_sys_enter does for it */
+IPC_SETTING_ARRAY(__u8, sys_handler, IPC_NR_SYSCALLS);
+
+/* Drop counters, read by user space through the skeleton's .bss. */
+IPC_GLOBAL(__u64 drops[IPC_DROP_MAX]);
+
+/* Processes being traced (tgid -> 1); children are added on fork. */
+IPC_MAP(targets, BPF_MAP_TYPE_HASH, __u32, __u8, MAX_TARGETS);
+/* Every process seen, exited ones included: a reused pid gets a new record. */
+IPC_MAP(procs, BPF_MAP_TYPE_HASH, struct ipc_proc_key, struct ipc_proc, MAX_PROCS);
+IPC_MAP(op_stats, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, struct ipc_op_stats,
+	IPC_OP_SLOTS);
+IPC_MAP(op_errors, BPF_MAP_TYPE_HASH, struct ipc_err_key, __u64, MAX_ERRNOS);
+IPC_MAP(endpoints, BPF_MAP_TYPE_HASH, struct ipc_ep_key, struct ipc_ep_stats,
+	MAX_ENDPOINTS);
+IPC_MAP(obj_info, BPF_MAP_TYPE_HASH, struct ipc_obj_key, struct ipc_obj_info,
+	MAX_OBJECTS);
+IPC_MAP(sock_info, BPF_MAP_TYPE_HASH, struct ipc_obj_key, struct ipc_sock_info,
+	MAX_OBJECTS);
+IPC_MAP(msg_types, BPF_MAP_TYPE_HASH, struct ipc_msgtype_key,
+	struct ipc_msgtype_stats, MAX_MSG_TYPES);
+IPC_MAP(sig_stats, BPF_MAP_TYPE_HASH, struct ipc_sig_key, __u64, MAX_SIGNAL_KEYS);
+IPC_MAP(sig_lat, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, struct ipc_sig_lat, IPC_NSIG);
+IPC_MAP(sys_counts, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, IPC_NR_SYSCALLS);
+/*
+ * Where a process has shared mappings, so that a page fault anywhere else
+ * is not looked up (bpf_find_vma costs microseconds at the fault
+ * tracepoint). Known from exec on: an exec'd process starts with none,
+ * records each shared mmap/mremap/shmat, and a child inherits its
+ * parent's. A process without an entry (running before tracing began) or
+ * with too many ranges, or one a lookup failed for, has every fault
+ * looked up.
+ */
+#define MAX_SHARED_RANGES 8
+struct shared_ranges {
+	__u32 n;
+	__u32 all;		/* not known: look at every fault */
+	__u64 start[MAX_SHARED_RANGES];
+	__u64 end[MAX_SHARED_RANGES];
+};
+IPC_MAP(shared_ranges, BPF_MAP_TYPE_HASH, __u32, struct shared_ranges, MAX_PROCS);
+
+/* --cgroup: the cgroup, at index 0 */
+IPC_MAP(targ_cgroups, BPF_MAP_TYPE_CGROUP_ARRAY, __u32, __u32, 1);
+
+/* trace: struct ipc_event records. User space sets the size before load
+ * (a power of two of pages); one page when not tracing. */
+#ifdef IPCSCOPE_DEFINE_MAPS
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} events SEC(".maps");
+#else
+extern struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} events SEC(".maps");
+#endif
+
+/* The threads' entries (the inflight map) are in inflight.bpf.h, with their
+ * type. */
+
+static __always_inline void count_drop(enum ipc_drop why)
+{
+	__sync_fetch_and_add(&drops[why], 1);
+}
+
+/*
+ * A BPF_NOEXIST update failed for want of room (the map is full, or, not
+ * preallocated, no memory: see setup_map_alloc in session.c), not because
+ * another CPU added the key first.
+ */
+static __always_inline bool no_room(long err)
+{
+	return err && err != -EEXIST;
+}
+
+/*
+ * Hand an event to user space. A wakeup per event would cost the traced
+ * process and the reader a context switch each: the reader is woken only
+ * when a batch is waiting, and otherwise polls every few milliseconds.
+ */
+static __always_inline void event_submit(struct ipc_event *e)
+{
+	__u64 waiting = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+
+	bpf_ringbuf_submit(e, waiting >= trace_wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+							   : BPF_RB_NO_WAKEUP);
+}
+
+/* Is an event of this kind (or IPC_TRACE_SIGNALS) to be streamed? */
+static __always_inline bool trace_wanted(__u32 kind_bit)
+{
+	return trace_events && (trace_kinds & kind_bit);
+}
+
+static __always_inline __u32 kind_bit(__u32 kind)
+{
+	return kind < IPC_KIND_MAX ? 1U << kind : 0;
+}
+
+/* dur: the syscall's duration, or NO_DURATION (page faults, signals) */
+#define NO_DURATION	(~0ULL)
+
+/*
+ * A zeroed event for the current thread, or NULL when the ring buffer is
+ * full: that loss is counted, user space reports it.
+ */
+static __always_inline struct ipc_event *event_reserve(__u32 type, __u64 now)
+{
+	struct ipc_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	__u64 id;
+
+	if (!e) {
+		count_drop(IPC_DROP_TRACE);
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	id = bpf_get_current_pid_tgid();
+	e->ts_ns = now;
+	e->tgid = id >> 32;
+	e->pid = (__u32)id;
+	e->type = type;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	return e;
+}
+
+static __always_inline bool is_target(__u32 tgid)
+{
+	if (targ_all)
+		return tgid != self_tgid;
+	return bpf_map_lookup_elem(&targets, &tgid) != NULL;
+}
+
+static __always_inline __u32 current_tgid(void)
+{
+	return bpf_get_current_pid_tgid() >> 32;
+}
+
+/*
+ * When the current process started (struct ipc_proc_key): with its tgid it
+ * names one process, not whichever holds the pid now. Two loads through
+ * BTF pointers (CO-RE), no map lookup: cheap enough for every syscall.
+ * Kernels before 5.11 lack bpf_get_current_task_btf: the check is resolved
+ * against the kernel's BTF at load, so there the verifier sees only the
+ * two CO-RE reads (helper calls) instead. old_kernel_paths takes that path
+ * here too, for the tests. A global function, verified once (core.bpf.c).
+ */
+__u64 current_start(void);
+
+/* Look a key up, creating it from init if missing; NULL if the map is full. */
+static __always_inline void *lookup_or_create(void *map, const void *key,
+					      const void *init)
+{
+	void *val = bpf_map_lookup_elem(map, key);
+
+	if (val)
+		return val;
+	/* EEXIST means another CPU created it meanwhile: the lookup finds it */
+	bpf_map_update_elem(map, key, init, BPF_NOEXIST);
+	return bpf_map_lookup_elem(map, key);
+}
+
+/* lookup_or_create, counting a drop if the map is full. */
+static __always_inline void *lookup_or_init(void *map, const void *key,
+					    const void *init, enum ipc_drop why)
+{
+	void *val = lookup_or_create(map, key, init);
+
+	if (!val)
+		count_drop(why);
+	return val;
+}
+
+/* floor(log2(v)), 0 for 0: the histogram slot, as in libbpf-tools' bits.bpf.h */
+static __always_inline __u64 log2_u64(__u64 v)
+{
+	/* 64-bit throughout: 6.1's verifier loses the upper half's zeros
+	   across 32-bit ORs, and with them the histogram index's bound */
+	__u64 r = 0, shift;
+
+	shift = (v > 0xFFFFFFFFULL) << 5; v >>= shift; r |= shift;
+	shift = (v > 0xFFFF) << 4; v >>= shift; r |= shift;
+	shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
+	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
+	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
+	r |= (v >> 1);
+	return r;
+}
+
+
+#endif /* MAPS_BPF_H */

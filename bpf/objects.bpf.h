@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * objects.bpf.h - which IPC object is behind an fd: a pipe, a FIFO, a
+ * POSIX message queue or a socket (file_object), found through the
+ * current task's fd table (fd_file) and kept in the thread's entry
+ * (struct obj_cache_ent, inflight.bpf.h). The global functions are in
+ * objects.bpf.c.
+ */
+#ifndef OBJECTS_BPF_H
+#define OBJECTS_BPF_H
+
+#include "inflight.bpf.h"
+
+#define PIPEFS_MAGIC	0x50495045
+#define MQUEUE_MAGIC	0x19800202
+#define S_IFSOCK	0140000
+#define AF_UNIX		1
+#define AF_INET		2
+#define AF_INET6	10
+#define SOCK_STREAM	1
+#define SOCK_DGRAM	2
+#define SOCK_SEQPACKET	5
+#define S_IFMT		00170000
+#define S_IFIFO		0010000
+#define FMODE_WRITE	0x2
+
+/* The struct file behind fd in the current task, or NULL. */
+__u64 fd_file_addr(long fd);	/* objects.bpf.c */
+
+static __always_inline struct file *fd_file(long fd)
+{
+	return (struct file *)fd_file_addr(fd);
+}
+
+/* Record an object's name once, the first time it is seen. */
+static __always_inline void note_name(const struct ipc_obj_key *key,
+				      struct dentry *dentry)
+{
+	struct ipc_obj_info info = { .sysv_key = -1 };
+	const unsigned char *name;
+
+	if (bpf_map_lookup_elem(&obj_info, key))
+		return;
+	name = BPF_CORE_READ(dentry, d_name.name);
+	bpf_probe_read_kernel_str(info.name, sizeof(info.name), name);
+	if (no_room(bpf_map_update_elem(&obj_info, key, &info, BPF_NOEXIST)))
+		count_drop(IPC_DROP_OBJ_INFO);
+}
+
+/* socket_kind: its addresses may still change (file_object keeps it not) */
+#define SOCK_INFO_PENDING	0x10000
+
+/*
+ * A socket's kind (its object: dev, ino), and its addresses the first time
+ * it is seen, with SOCK_INFO_PENDING while they may still change. A global
+ * function (objects.bpf.c): it is the larger part of identifying an fd's
+ * object, which every enter function does, and is verified once instead of
+ * in each of them. The file is passed as a number: only CO-RE reads go
+ * through it.
+ */
+int socket_kind(__u64 file_addr, __u32 dev, __u64 ino);
+
+/*
+ * Fill key with the IPC object behind file and return its kind: a pipe, a
+ * FIFO, a POSIX message queue or a socket; IPC_KIND_NONE for anything else.
+ * With the thread's in-flight entry (ent), what an inode was found to be
+ * is kept there and found again with three reads instead of seven or more
+ * (a socket's also skip a map lookup); NULL: looked at afresh.
+ */
+static __always_inline __u32 file_object(struct file *file,
+					 struct ipc_obj_key *key,
+					 struct inflight *ent)
+{
+	struct obj_cache_ent *c;
+	struct super_block *sb;
+	struct inode *inode;
+	unsigned long magic;
+	__u32 mode, kind;
+	__u64 ino;
+
+	key->kind = IPC_KIND_NONE;
+	if (!file)
+		return IPC_KIND_NONE;
+	inode = BPF_CORE_READ(file, f_inode);
+	if (!inode)
+		return IPC_KIND_NONE;
+	mode = BPF_CORE_READ(inode, i_mode);
+	ino = BPF_CORE_READ(inode, i_ino);
+	if (ent) {
+		for (int i = 0; i < OBJ_CACHE; i++) {
+			c = &ent->cache[i];
+			if (c->inode == (__u64)inode && c->ino == ino && c->mode == mode) {
+				*key = c->key;
+				return key->kind;
+			}
+		}
+	}
+	sb = BPF_CORE_READ(inode, i_sb);	/* once: each read is a helper call */
+	magic = BPF_CORE_READ(sb, s_magic);
+	key->dev = BPF_CORE_READ(sb, s_dev);
+	key->ino = ino;
+	if ((mode & S_IFMT) == S_IFSOCK) {
+		kind = socket_kind((__u64)file, key->dev, key->ino);
+		key->kind = kind & ~SOCK_INFO_PENDING;
+		if (kind & SOCK_INFO_PENDING)
+			return key->kind;	/* looked at again next time */
+	} else if ((mode & S_IFMT) == S_IFIFO) {
+		key->kind = magic == PIPEFS_MAGIC ? IPC_KIND_PIPE : IPC_KIND_FIFO;
+	} else if (magic == MQUEUE_MAGIC) {
+		key->kind = IPC_KIND_POSIX_MQ;
+	}
+	/* named once, the first time: anonymous pipes have no name */
+	if (key->kind == IPC_KIND_FIFO || key->kind == IPC_KIND_POSIX_MQ)
+		note_name(key, BPF_CORE_READ(file, f_path.dentry));
+	if (ent) {
+		c = &ent->cache[ent->cache_next & (OBJ_CACHE - 1)];
+		c->inode = (__u64)inode;
+		c->ino = ino;
+		c->mode = mode;
+		c->key = *key;
+		ent->cache_next++;
+	}
+	return key->kind;
+}
+
+static __always_inline bool is_pipe_kind(__u32 kind)
+{
+	return kind == IPC_KIND_PIPE || kind == IPC_KIND_FIFO;
+}
+
+static __always_inline bool is_socket_kind(__u32 kind)
+{
+	return kind >= IPC_KIND_UNIX_STREAM && kind <= IPC_KIND_UDP;
+}
+
+/* Kinds that plain read()/write() move data through. */
+static __always_inline bool is_stream_kind(__u32 kind)
+{
+	return is_pipe_kind(kind) || is_socket_kind(kind);
+}
+
+static __always_inline bool file_writable(struct file *file)
+{
+	return BPF_CORE_READ(file, f_mode) & FMODE_WRITE;
+}
+
+#endif /* OBJECTS_BPF_H */
