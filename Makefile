@@ -212,8 +212,9 @@ $(BUILD)/fuzz/obj/%.o: %.c | $(TEST_DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
-# kept: they are reused by every target, not intermediate files
-.SECONDARY: $(FUZZ_OBJS) $(WL_OBJS)
+# kept: they are reused by every target (the workloads' own objects, so
+# that a change rebuilds only its file), not intermediate files
+.SECONDARY: $(FUZZ_OBJS) $(WL_OBJS) $(WL_LIB_OBJS)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) -ljson-c -lm

@@ -141,8 +141,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		"--api", "--count", "--size", "--types", "--receive", "--out",
 		"--start-delay", "--send-delay", "--recv-delay",
 	};
-	struct opt_iter it = OPT_ITER(argc, argv, opts, print_help,
-				      &cfg->run);
+	struct opt_iter it = OPT_ITER(argc, argv, opts, print_help, &cfg->run);
 	const char *val, *name;
 	int receive_given = 0;
 

@@ -130,12 +130,7 @@ STREAM_DELAY_HELP
 "  at EOF (stream), and calls that returned -1 (also counted in *_errors;\n"
 "  EINTR is retried).  Nothing else touches the measured pipes; opening\n"
 "  /dev/null is not pipe traffic.\n"
-"  A syscall the kernel restarts by itself (after SIGSTOP/SIGCONT, or any\n"
-"  signal while ptraced) is one call here but two for a kernel tracer.\n"
-"\n"
-"Exit status: 0 success; 1 a syscall failed or the child failed (one line\n"
-"on stderr; the JSON is still printed once the child has been started);\n"
-"2 bad command line or --out; 128+N killed by signal N (after cleanup).\n",
+RESTART_EXIT_HELP,
 	      stdout);
 }
 
@@ -145,8 +140,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		"--mode", "--pattern", "--size", "--count", "--out",
 		"--fifo-dir", "--start-delay", "--send-delay", "--recv-delay", "--write-method", "--read-method",
 	};
-	struct opt_iter it = OPT_ITER(argc, argv, opts, print_help,
-				      &cfg->run);
+	struct opt_iter it = OPT_ITER(argc, argv, opts, print_help, &cfg->run);
 	const char *val, *name;
 
 	while ((name = next_opt(&it, &val))) {

@@ -130,8 +130,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 	static const char *const opts[] = {
 		"--api", "--size", "--out", "--start-delay",
 	};
-	struct opt_iter it = OPT_ITER(argc, argv, opts, print_help,
-				      &cfg->run);
+	struct opt_iter it = OPT_ITER(argc, argv, opts, print_help, &cfg->run);
 	const char *val, *name;
 
 	while ((name = next_opt(&it, &val))) {

@@ -147,12 +147,7 @@ STREAM_DELAY_HELP
 "  measured sockets: short sends and receives, the final receive returning\n"
 "  0 at EOF (stream pattern), and calls that returned -1 (also counted in\n"
 "  *_errors; EINTR, which SIGCHLD may cause in the parent, is retried).\n"
-"  A syscall the kernel restarts by itself (after SIGSTOP/SIGCONT, or any\n"
-"  signal while ptraced) is one call here but two for a kernel tracer.\n"
-"\n"
-"Exit status: 0 success; 1 a syscall failed or the child failed (one line\n"
-"on stderr; the JSON is still printed once the child has been started);\n"
-"2 bad command line or --out; 128+N killed by signal N (after cleanup).\n",
+RESTART_EXIT_HELP,
 	      stdout);
 }
 
@@ -163,8 +158,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		"--connect", "--out", "--start-delay", "--send-delay", "--recv-delay",
 	};
 	static const char *const patterns[] = { "stream", "pingpong" };
-	struct opt_iter it = OPT_ITER(argc, argv, opts, print_help,
-				      &cfg->run);
+	struct opt_iter it = OPT_ITER(argc, argv, opts, print_help, &cfg->run);
 	const char *val, *name;
 	uint64_t max;
 

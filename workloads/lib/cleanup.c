@@ -25,6 +25,13 @@ char g_key_path[PATH_MAX];
 static struct object *g_objects;
 static size_t g_nobjects;
 
+/* The key file and the directory, after the workload's objects. */
+enum { KEY_FILE, TEMP_DIR };
+static struct object g_dir_objects[] = {
+	[KEY_FILE] = { OBJ_FILE, g_key_path, "unlink key file", 0, 0 },
+	[TEMP_DIR] = { OBJ_DIR, g_dir, "rmdir", 0, 0 },
+};
+
 void set_objects(struct object *objs, size_t n)
 {
 	g_objects = objs;
@@ -65,12 +72,12 @@ static int remove_object(const struct object *o)
 
 /* made is cleared first: a handler never repeats a removal whose id or
  * name somebody else may already have been given. */
-int remove_objects(int report)
+static int remove_list(struct object *objs, size_t n, int report)
 {
 	int ret = 0;
 
-	for (size_t i = 0; i < g_nobjects; i++) {
-		struct object *o = &g_objects[i];
+	for (size_t i = 0; i < n; i++) {
+		struct object *o = &objs[i];
 
 		if (!o->made)
 			continue;
@@ -80,6 +87,15 @@ int remove_objects(int report)
 			ret = -1;
 		}
 	}
+	return ret;
+}
+
+int remove_objects(int report)
+{
+	int ret = remove_list(g_objects, g_nobjects, report);
+
+	if (remove_list(g_dir_objects, ARRAY_SIZE(g_dir_objects), report) < 0)
+		ret = -1;
 	return ret;
 }
 
@@ -118,22 +134,25 @@ void prepare_key_file(void)
 		usage_error("$TMPDIR: path too long");
 }
 
-int make_temp_dir(struct object *dir)
+int make_temp_dir(int quiet)
 {
+	if (quiet) {
+		g_dir_objects[KEY_FILE].call = NULL;
+		g_dir_objects[TEMP_DIR].call = NULL;
+	}
 	if (!mkdtemp(g_dir)) {
 		sys_error("parent", "mkdtemp");
 		return -1;
 	}
-	object_made(dir);
+	object_made(&g_dir_objects[TEMP_DIR]);
 	return 0;
 }
 
-int make_key_file(struct object *dir, struct object *file,
-		  const char *open_call)
+int make_key_file(const char *open_call, int quiet)
 {
 	int fd;
 
-	if (make_temp_dir(dir) < 0)
+	if (make_temp_dir(quiet) < 0)
 		return -1;
 	snprintf(g_key_path, sizeof(g_key_path), "%s/key", g_dir);
 	fd = open(g_key_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -141,7 +160,7 @@ int make_key_file(struct object *dir, struct object *file,
 		sys_error("parent", open_call);
 		return -1;
 	}
-	object_made(file);
+	object_made(&g_dir_objects[KEY_FILE]);
 	return fd;
 }
 

@@ -61,6 +61,15 @@ void sys_error(const char *who, const char *call);
 "                       (0..600000, default 0) before each receive call, so\n" \
 "                       each message waits at least MS ms in the kernel\n"
 
+/* The end of the --help text of pipe and sock */
+#define RESTART_EXIT_HELP \
+"  A syscall the kernel restarts by itself (after SIGSTOP/SIGCONT, or any\n" \
+"  signal while ptraced) is one call here but two for a kernel tracer.\n" \
+"\n" \
+"Exit status: 0 success; 1 a syscall failed or the child failed (one line\n" \
+"on stderr; the JSON is still printed once the child has been started);\n" \
+"2 bad command line or --out; 128+N killed by signal N (after cleanup).\n"
+
 /*
  * The options every workload reads alike, into run.  A workload lists
  * only the ones it has in its opts, so the others stay 0 (or NULL).
@@ -312,8 +321,9 @@ struct object {
 };
 
 /*
- * The workload's objects, in the order they are removed (what lives in
- * a directory before it); set once, before any is made.
+ * The workload's objects, in the order they are removed; set once, before
+ * any is made.  The key file and the private directory (below) are
+ * removed after them: they may live in that directory.
  */
 void set_objects(struct object *objs, size_t n);
 
@@ -349,16 +359,18 @@ int temp_dir_template(size_t size, const char *dir, const char **base,
 /* The template for make_key_file(), up front: a too long $TMPDIR is exit 2. */
 void prepare_key_file(void);
 
-/* mkdtemp() of g_dir, marked made in dir; -1 after "parent: mkdtemp". */
-int make_temp_dir(struct object *dir);
+/*
+ * mkdtemp() of g_dir; -1 after "parent: mkdtemp".  With quiet, a failed
+ * removal of it (or of the key file) is never reported.
+ */
+int make_temp_dir(int quiet);
 
 /*
- * The private directory, then the empty file DIR/key in it for ftok(),
- * both marked made.  Returns the open key file (the caller closes it), or
- * -1 after a message: "mkdtemp", or open_call if the file failed.
+ * The private directory, then the empty file DIR/key in it for ftok().
+ * Returns the open key file (the caller closes it), or -1 after a
+ * message: "mkdtemp", or open_call if the file failed.
  */
-int make_key_file(struct object *dir, struct object *file,
-		  const char *open_call);
+int make_key_file(const char *open_call, int quiet);
 
 /*
  * A new SysV object under a fresh ftok() key of g_key_path: create(key,

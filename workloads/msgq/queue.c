@@ -22,13 +22,11 @@
 char g_mq_name[64];
 static int g_proj;			/* ftok() project id of the queue's key */
 
-/* In the order they are removed: the queue, the key file, the directory. */
-enum { OBJ_QUEUE_MSQ, OBJ_QUEUE_MQ, OBJ_KEY_FILE, OBJ_KEY_DIR };
+/* The queue, removed before the key file and the directory. */
+enum { OBJ_QUEUE_MSQ, OBJ_QUEUE_MQ };
 static struct object g_objects[] = {
 	[OBJ_QUEUE_MSQ] = { OBJ_MSQ, NULL, "msgctl IPC_RMID", 0, 0 },
 	[OBJ_QUEUE_MQ] = { OBJ_MQ, g_mq_name, "mq_unlink", 0, 0 },
-	[OBJ_KEY_FILE] = { OBJ_FILE, g_key_path, "unlink key file", 0, 0 },
-	[OBJ_KEY_DIR] = { OBJ_DIR, g_dir, "rmdir", 0, 0 },
 };
 
 void prepare_paths(const struct config *cfg)
@@ -83,8 +81,7 @@ int create_queue(const struct config *cfg, struct counts *c,
 		goto out;
 	}
 
-	fd = make_key_file(&g_objects[OBJ_KEY_DIR], &g_objects[OBJ_KEY_FILE],
-			   "create key file");
+	fd = make_key_file("create key file", 0);
 	if (fd < 0)
 		goto out;
 	close(fd);

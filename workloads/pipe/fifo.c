@@ -24,12 +24,11 @@ char g_fifo_path[2][PATH_MAX];
 static volatile sig_atomic_t g_opening = -1;	/* FIFO the parent is opening */
 volatile sig_atomic_t g_unblock_fd = -1;
 
-/* In the order they are removed: the FIFOs, then their directory. */
-enum { OBJ_C2P, OBJ_P2C, OBJ_FIFO_DIR };
+/* In the order they are removed, before their directory. */
+enum { OBJ_C2P, OBJ_P2C };
 static struct object g_objects[] = {
 	[OBJ_C2P] = { OBJ_FILE, g_fifo_path[C2P], NULL, 0, 0 },
 	[OBJ_P2C] = { OBJ_FILE, g_fifo_path[P2C], NULL, 0, 0 },
-	[OBJ_FIFO_DIR] = { OBJ_DIR, g_dir, NULL, 0, 0 },
 };
 
 void prepare_fifo_paths(const struct config *cfg)
@@ -72,7 +71,7 @@ int make_fifos(int npipes)
 	int ret = -1;
 
 	block_handled_signals(&old);
-	if (make_temp_dir(&g_objects[OBJ_FIFO_DIR]) < 0)
+	if (make_temp_dir(1) < 0)
 		goto out;
 	for (int i = 0; i < npipes; i++) {
 		snprintf(g_fifo_path[i], sizeof(g_fifo_path[i]), "%s/%s",

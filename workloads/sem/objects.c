@@ -22,14 +22,12 @@
 
 char g_shm_name[64];
 
-/* In the order they are removed. */
-enum { OBJ_SEGMENT, OBJ_SET, OBJ_NAME, OBJ_KEY_FILE, OBJ_KEY_DIR };
+/* In the order they are removed, before the key file and directory. */
+enum { OBJ_SEGMENT, OBJ_SET, OBJ_NAME };
 static struct object g_objects[] = {
 	[OBJ_SEGMENT] = { OBJ_SHM, NULL, "shmctl IPC_RMID", 0, 0 },
 	[OBJ_SET] = { OBJ_SEM, NULL, "semctl IPC_RMID", 0, 0 },
 	[OBJ_NAME] = { OBJ_POSIX_SHM, g_shm_name, "shm_unlink", 0, 0 },
-	[OBJ_KEY_FILE] = { OBJ_FILE, g_key_path, "unlink key file", 0, 0 },
-	[OBJ_KEY_DIR] = { OBJ_DIR, g_dir, "rmdir", 0, 0 },
 };
 
 /* semctl's fourth argument; the program has to define it (semctl(2)). */
@@ -133,8 +131,7 @@ int create_objects(const struct config *cfg, struct objects *o,
 		goto out;
 	}
 
-	fd = make_key_file(&g_objects[OBJ_KEY_DIR], &g_objects[OBJ_KEY_FILE],
-			   "create key file");
+	fd = make_key_file("create key file", 0);
 	if (fd < 0)
 		goto out;
 	close(fd);

@@ -22,15 +22,15 @@ static const char *const path_name[2] = { "parent.sock", "child.sock" };
 static volatile sig_atomic_t g_block_fd = -1;
 
 /*
- * In the order they are removed.  The child binds its own path, so the
- * parent cannot know whether it made it: both are unlinked once the
- * directory exists (ENOENT is fine; the directory is ours alone).
+ * In the order they are removed, before their directory.  The child binds
+ * its own path, so the parent cannot know whether it made it: both are
+ * unlinked once the directory exists (ENOENT is fine; the directory is
+ * ours alone).
  */
-enum { OBJ_CHILD_PATH, OBJ_PARENT_PATH, OBJ_PATH_DIR };
+enum { OBJ_CHILD_PATH, OBJ_PARENT_PATH };
 static struct object g_objects[] = {
 	[OBJ_CHILD_PATH] = { OBJ_FILE, g_path[CHILD], NULL, 0, 0 },
 	[OBJ_PARENT_PATH] = { OBJ_FILE, g_path[PARENT], NULL, 0, 0 },
-	[OBJ_PATH_DIR] = { OBJ_DIR, g_dir, NULL, 0, 0 },
 };
 
 /*
@@ -211,7 +211,7 @@ int parent_setup(const struct config *cfg, struct shared *sh, int sv[2],
 		block_handled_signals(&old);
 		err = 0;
 		if (cfg->connect == C_PATH) {
-			err = make_temp_dir(&g_objects[OBJ_PATH_DIR]);
+			err = make_temp_dir(1);
 			for (int i = 0; !err && i < 2; i++)
 				snprintf(g_path[i], sizeof(g_path[i]),
 					 "%.*s/%s", (int)DIR_LEN_MAX, g_dir,
