@@ -50,9 +50,16 @@ TOOL_SRCS   := $(PURE_SRCS) user/session.c user/session_maps.c user/session_chec
 TOOL_OBJS   := $(patsubst user/%.c,$(BUILD)/user/%.o,$(TOOL_SRCS))
 UNIT_SRCS   := $(wildcard tests/unit/*.c)
 UNIT_OBJS   := $(patsubst %.c,$(BUILD)/asan/%.o,$(PURE_SRCS) $(UNIT_SRCS))
-# common.c is the workloads' shared helpers, linked into each, not a workload
-WORKLOADS   := $(patsubst workloads/%.c,$(BUILD)/workloads/%,\
-		$(filter-out workloads/common.c,$(wildcard workloads/*.c)))
+# workloads/NAME.c is the program NAME, workloads/NAME/*.c more of it;
+# workloads/lib/*.c is the harness every workload links, with util.c (the
+# one clock) and utf8.c from user/
+WORKLOADS   := $(patsubst workloads/%.c,$(BUILD)/workloads/%,$(wildcard workloads/*.c))
+WL_LIB_OBJS := $(patsubst workloads/%.c,$(BUILD)/workloads/obj/%.o,\
+		$(wildcard workloads/lib/*.c)) $(BUILD)/user/util.o $(BUILD)/user/utf8.o
+# the objects of workload $(1)
+wl_objs      = $(patsubst workloads/%.c,$(BUILD)/workloads/obj/%.o,\
+		workloads/$(1).c $(wildcard workloads/$(1)/*.c))
+WL_OBJS     := $(foreach w,$(WORKLOADS),$(call wl_objs,$(notdir $(w))))
 
 # libFuzzer targets (tests/fuzz/): the parsers and the escaping of names,
 # run for a few seconds each by tests/run.py, their seeds in tests/fuzz/corpus
@@ -175,9 +182,16 @@ $(BUILD)/user/kernel.o: $(PROBE_SKEL)
 $(BUILD)/ipcscope: $(TOOL_OBJS)
 	$(CC) $(CFLAGS) -pthread -o $@ $^ -lbpf -lelf -lz -ljson-c
 
-$(BUILD)/workloads/%: workloads/%.c workloads/common.c workloads/common.h user/utf8.c | $(DEPS_STAMP)
+$(BUILD)/workloads/obj/%.o: workloads/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $< workloads/common.c user/utf8.c
+	$(CC) $(CFLAGS_COMMON) -Iworkloads/lib $(CFLAGS) -c $< -o $@
+
+# one binary per workload, from its own objects and the harness's
+# (second expansion: the stem names the workload's folder; only the
+# objects are linked, as a build from before lists sources in its .d)
+.SECONDEXPANSION:
+$(BUILD)/workloads/%: $$(call wl_objs,$$*) $(WL_LIB_OBJS)
+	$(CC) $(CFLAGS) -o $@ $(filter %.o,$^)
 
 $(BUILD)/asan/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -202,8 +216,9 @@ $(BUILD)/fuzz/obj/%.o: %.c | $(TEST_DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
-# kept: they are reused by every target, not intermediate files
-.SECONDARY: $(FUZZ_OBJS)
+# kept: they are reused by every target (the workloads' own objects, so
+# that a change rebuilds only its file), not intermediate files
+.SECONDARY: $(FUZZ_OBJS) $(WL_OBJS) $(WL_LIB_OBJS)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) -ljson-c -lm

@@ -8,97 +8,29 @@
  * as two unrelated programs would.  Every get, send and receive call is
  * counted, and the parent prints the counts as JSON at the end, so a test
  * can compare a kernel tracer's numbers with them exactly.  Run with --help
- * for details.
+ * for details.  The queue and the calls on it are in msgq/queue.c.
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
-#include <limits.h>
 #include <mqueue.h>
-#include <signal.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ipc.h>
-#include <sys/msg.h>
-#include <sys/prctl.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <sys/time.h>
-#include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "common.h"
+#include "msgq/msgq.h"
 
 const char workload_name[] = "msgq";
 
 #define SIZE_MAX_BYTES	8192ULL		/* Linux's default msgmax/msgsize_max */
 #define COUNT_MAX	100000000ULL
-#define TYPES_MAX	1000ULL
-#define DELAY_MAX_MS	600000ULL
-#define MQ_MAXMSG	10		/* Linux's default fs.mqueue.msg_max */
-#define FTOK_PROJ	'M'		/* first ftok() project id tried */
-#define FTOK_TRIES	16		/* project ids tried while keys collide */
 
-enum api { API_SYSV, API_POSIX };
-enum receive { RECV_ANY, RECV_BYTYPE };
 static const char *const api_name[] = { "sysv", "posix" };
 static const char *const receive_name[] = { "any", "bytype" };
 
-struct config {
-	enum api api;
-	enum receive receive;
-	uint64_t count;
-	uint64_t size;
-	uint64_t types;
-	uint64_t start_delay_ms;
-	uint64_t send_delay_ms;	/* --send-delay */
-	uint64_t recv_delay_ms;	/* --recv-delay */
-	const char *out_path;	/* NULL: stdout */
-};
-
-/* What one process did on the measured queue. */
-struct counts {
-	uint64_t get_calls, get_errors;
-	uint64_t send_calls, bytes_sent, send_errors;
-	uint64_t receive_calls, bytes_received, receive_errors;
-};
-
-/*
- * The child's results.  They live in a MAP_SHARED|MAP_ANONYMOUS region: no
- * IPC syscall is needed to report them, and they survive if the child dies.
- */
-struct child_report {
-	struct counts c;
-	uint64_t mismatches;		/* messages with a wrong type or content */
-	int64_t key;			/* sysv: the child's own ftok() result */
-	int64_t msqid;			/* sysv: what the child's msgget returned */
-	uint64_t received_by_type[TYPES_MAX + 1];
-	struct xfer_time xfer;		/* parent: start; child: end */
-};
-
-struct queue_meta {
-	int64_t msqid, key;		/* sysv */
-	uint64_t ino, dev;		/* posix: fstat() of the queue descriptor */
-	unsigned int dev_major, dev_minor;
-};
-
-/*
- * State the signal handlers need.  Names are stored in static buffers before
- * their "made" flag is set, so a handler never sees a half-built name.
- */
-static char g_dir[PATH_MAX - 8];
-static char g_file[PATH_MAX];
-static char g_mq_name[64];
-static int g_proj;			/* ftok() project id of the queue's key */
-static volatile sig_atomic_t g_dir_made;
-static volatile sig_atomic_t g_file_made;
-static volatile sig_atomic_t g_msq_made;
-static volatile sig_atomic_t g_msqid = -1;
-static volatile sig_atomic_t g_mq_made;
+/* The JSON keys of struct counts, in order. */
+COUNTER_KEYS(counters, struct counts,
+	"get_calls", "get_errors", "send_calls", "bytes_sent", "send_errors",
+	"receive_calls", "bytes_received", "receive_errors");
 
 static void print_help(void)
 {
@@ -209,45 +141,24 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		"--api", "--count", "--size", "--types", "--receive", "--out",
 		"--start-delay", "--send-delay", "--recv-delay",
 	};
+	struct opt_iter it = OPT_ITER(argc, argv, opts, print_help, &cfg->run);
+	const char *val, *name;
 	int receive_given = 0;
 
-	for (int i = 1; i < argc; i++) {
-		const char *val, *name;
-
-		name = next_option(argc, argv, &i, opts,
-				   sizeof(opts) / sizeof(opts[0]), print_help,
-				   &val);
-
+	while ((name = next_opt(&it, &val))) {
 		if (!strcmp(name, "--api")) {
-			if (!strcmp(val, "sysv"))
-				cfg->api = API_SYSV;
-			else if (!strcmp(val, "posix"))
-				cfg->api = API_POSIX;
-			else
-				usage_error("--api: '%s' is not sysv or posix", val);
+			cfg->api = parse_word(name, val, api_name, 2,
+					      "sysv or posix");
 		} else if (!strcmp(name, "--receive")) {
-			if (!strcmp(val, "any"))
-				cfg->receive = RECV_ANY;
-			else if (!strcmp(val, "bytype"))
-				cfg->receive = RECV_BYTYPE;
-			else
-				usage_error("--receive: '%s' is not any or bytype",
-					    val);
+			cfg->receive = parse_word(name, val, receive_name, 2,
+						  "any or bytype");
 			receive_given = 1;
 		} else if (!strcmp(name, "--count")) {
 			cfg->count = parse_num(name, val, 1, COUNT_MAX);
 		} else if (!strcmp(name, "--size")) {
 			cfg->size = parse_num(name, val, 1, SIZE_MAX_BYTES);
-		} else if (!strcmp(name, "--types")) {
-			cfg->types = parse_num(name, val, 1, TYPES_MAX);
-		} else if (!strcmp(name, "--start-delay")) {
-			cfg->start_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
-		} else if (!strcmp(name, "--send-delay")) {
-			cfg->send_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
-		} else if (!strcmp(name, "--recv-delay")) {
-			cfg->recv_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
 		} else {
-			cfg->out_path = parse_out_path(val);
+			cfg->types = parse_num(name, val, 1, TYPES_MAX);
 		}
 	}
 
@@ -267,381 +178,6 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 	}
 }
 
-/* Build the mkdtemp template up front so a too long $TMPDIR is exit 2. */
-static void prepare_paths(const struct config *cfg)
-{
-	const char *base;
-	int len;
-
-	if (cfg->api == API_POSIX) {
-		snprintf(g_mq_name, sizeof(g_mq_name), "/ipcscope-mq-%ld",
-			 (long)getpid());
-		return;
-	}
-	if (temp_dir_template(g_dir, sizeof(g_dir), NULL, &base, &len) < 0)
-		usage_error("$TMPDIR: path too long");
-}
-
-/*
- * Removes whatever exists of the queue, the key file and the directory.
- * Async-signal-safe (msgctl, mq_unlink, unlink and rmdir are plain
- * syscalls).  With report set, failures are printed and give -1.
- */
-static int remove_objects(int report)
-{
-	int ret = 0;
-
-	if (g_msq_made) {
-		g_msq_made = 0;
-		if (msgctl(g_msqid, IPC_RMID, NULL) < 0 && report) {
-			sys_error("parent", "msgctl IPC_RMID");
-			ret = -1;
-		}
-	}
-	if (g_mq_made) {
-		g_mq_made = 0;
-		if (mq_unlink(g_mq_name) < 0 && report) {
-			sys_error("parent", "mq_unlink");
-			ret = -1;
-		}
-	}
-	if (g_file_made) {
-		g_file_made = 0;
-		if (unlink(g_file) < 0 && report) {
-			sys_error("parent", "unlink key file");
-			ret = -1;
-		}
-	}
-	if (g_dir_made) {
-		g_dir_made = 0;
-		if (rmdir(g_dir) < 0 && report) {
-			sys_error("parent", "rmdir");
-			ret = -1;
-		}
-	}
-	return ret;
-}
-
-static void on_term_signal(int sig)
-{
-	/* The child first, so that it never sees its objects vanish (and
-	 * reaped, so it is gone by the time our exit is observed). */
-	kill_and_reap_child();
-	remove_objects(0);
-	_exit(128 + sig);
-}
-
-/*
- * A child that died early leaves the parent blocked in a send that nobody
- * will ever make room for.  Then a periodic SIGALRM (no SA_RESTART) makes
- * that send fail with EINTR, and the send loop sees g_child_gone.  A child
- * that exited 0 has received everything, so no send can be waiting on it:
- * a normal run sees no SIGALRM at all.
- */
-static void on_sigchld(int sig)
-{
-	int saved = errno;
-	siginfo_t info;
-
-	(void)sig;
-	if (!child_exit_seen(&info))
-		goto out;
-	g_child_gone = 1;
-	if (!(info.si_code == CLD_EXITED && info.si_status == 0))
-		start_kicking();
-out:
-	errno = saved;
-}
-
-static void get_meta(int fd, struct queue_meta *m)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) < 0) {
-		sys_error("parent", "fstat");
-		return;
-	}
-	m->ino = (uint64_t)st.st_ino;
-	m->dev = (uint64_t)st.st_dev;
-	m->dev_major = major(st.st_dev);
-	m->dev_minor = minor(st.st_dev);
-}
-
-/*
- * Creates the queue (and for sysv the directory and key file first).
- * Signals are blocked so a handler never misses something just created.
- * Counts the parent's msgget/mq_open calls.  Returns the msqid or mqd, or -1.
- */
-static int create_queue(const struct config *cfg, struct counts *c,
-			struct queue_meta *m)
-{
-	sigset_t old;
-	int ret = -1;
-
-	block_handled_signals(&old, 1);
-	if (cfg->api == API_POSIX) {
-		struct mq_attr attr;
-		mqd_t q;
-
-		memset(&attr, 0, sizeof(attr));
-		attr.mq_maxmsg = MQ_MAXMSG;
-		attr.mq_msgsize = (long)cfg->size;
-		c->get_calls++;
-		q = mq_open(g_mq_name, O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
-		if (q == (mqd_t)-1) {
-			c->get_errors++;
-			sys_error("parent", "mq_open");
-			goto out;
-		}
-		g_mq_made = 1;
-		get_meta((int)q, m);
-		ret = (int)q;
-		goto out;
-	}
-
-	if (!mkdtemp(g_dir)) {
-		sys_error("parent", "mkdtemp");
-		goto out;
-	}
-	g_dir_made = 1;
-	snprintf(g_file, sizeof(g_file), "%s/key", g_dir);
-	{
-		int fd = open(g_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-			      0600);
-
-		if (fd < 0) {
-			sys_error("parent", "create key file");
-			goto out;
-		}
-		g_file_made = 1;
-		close(fd);
-	}
-	for (int t = 0; t < FTOK_TRIES; t++) {
-		key_t key = ftok(g_file, FTOK_PROJ + t);
-		int id;
-
-		if (key == (key_t)-1) {
-			sys_error("parent", "ftok");
-			goto out;
-		}
-		c->get_calls++;
-		id = msgget(key, IPC_CREAT | IPC_EXCL | 0600);
-		if (id >= 0) {
-			g_proj = FTOK_PROJ + t;
-			g_msqid = id;
-			g_msq_made = 1;
-			m->msqid = id;
-			m->key = key;
-			ret = id;
-			goto out;
-		}
-		c->get_errors++;
-		if (errno != EEXIST) {
-			sys_error("parent", "msgget");
-			goto out;
-		}
-	}
-	fprintf(stderr, "msgq: parent: msgget: %d ftok keys of %s all in "
-		"use\n", FTOK_TRIES, g_file);
-out:
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return ret;
-}
-
-/* Byte j of the text of message seq: differs between messages and bytes. */
-static unsigned char pattern_byte(uint64_t seq, size_t j)
-{
-	uint64_t x = (seq + 1) * 0x9e3779b97f4a7c15ULL;
-
-	x ^= ((uint64_t)j + 1) * 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 29;
-	return (unsigned char)(x >> 32);
-}
-
-static void fill_text(char *text, size_t size, uint64_t seq)
-{
-	for (size_t j = 0; j < size; j++)
-		text[j] = (char)pattern_byte(seq, j);
-}
-
-static int text_matches(const char *text, size_t size, uint64_t seq)
-{
-	for (size_t j = 0; j < size; j++)
-		if ((unsigned char)text[j] != pattern_byte(seq, j))
-			return 0;
-	return 1;
-}
-
-/* A SysV message: mtype, then SIZE bytes of text. */
-struct sysv_msg {
-	long mtype;
-	char mtext[];
-};
-
-/*
- * Child side: opens the queue itself, then receives COUNT messages and
- * checks each one.  Counts go straight into the shared mapping.
- */
-static int child_run(const struct config *cfg, struct sysv_msg *msg,
-		     int parent_q, struct child_report *r)
-{
-	struct counts *c = &r->c;
-	size_t size = (size_t)cfg->size;
-	uint64_t *seen = NULL;		/* posix: messages received per type */
-	int q;
-
-	if (cfg->api == API_SYSV) {
-		key_t key = ftok(g_file, g_proj);
-
-		if (key == (key_t)-1) {
-			sys_error("child", "ftok");
-			return 1;
-		}
-		r->key = key;
-		c->get_calls++;
-		q = msgget(key, 0);
-		if (q < 0) {
-			c->get_errors++;
-			sys_error("child", "msgget");
-			return 1;
-		}
-		r->msqid = q;
-	} else {
-		mqd_t mq;
-
-		/* An unrelated reader would not have the parent's queue
-		 * descriptor: drop it and open the queue by name. */
-		mq_close((mqd_t)parent_q);
-		seen = calloc((size_t)cfg->types + 1, sizeof(*seen));
-		if (!seen) {
-			sys_error("child", "calloc");
-			return 1;
-		}
-		c->get_calls++;
-		mq = mq_open(g_mq_name, O_RDONLY);
-		if (mq == (mqd_t)-1) {
-			c->get_errors++;
-			sys_error("child", "mq_open");
-			return 1;
-		}
-		q = (int)mq;
-	}
-
-	for (uint64_t i = 0; i < cfg->count; i++) {
-		uint64_t type, seq;
-		unsigned int prio = 0;
-		ssize_t n;
-		int ok;
-
-		if (cfg->recv_delay_ms && sleep_ms(cfg->recv_delay_ms) < 0)
-			return 1;
-		for (;;) {
-			if (cfg->api == API_SYSV) {
-				long want = cfg->receive == RECV_BYTYPE ?
-					(long)(i % cfg->types) + 1 : 0;
-
-				n = msgrcv(q, msg, size, want, 0);
-			} else {
-				n = mq_receive((mqd_t)q, msg->mtext, size, &prio);
-			}
-			c->receive_calls++;
-			if (n >= 0)
-				break;
-			c->receive_errors++;
-			if (errno != EINTR) {
-				sys_error("child", cfg->api == API_SYSV ?
-					  "msgrcv" : "mq_receive");
-				return 1;
-			}
-		}
-		if (i + 1 == cfg->count)
-			r->xfer.end_ns = mono_ns();
-		c->bytes_received += (uint64_t)n;
-
-		if (cfg->api == API_SYSV) {
-			/* FIFO order, or by-type order that equals it */
-			seq = i;
-			type = msg->mtype > 0 ? (uint64_t)msg->mtype : 0;
-			ok = type == (i % cfg->types) + 1;
-		} else {
-			/* highest priority first, FIFO within a priority */
-			type = prio;
-			ok = type >= 1 && type <= cfg->types;
-			seq = ok ? seen[type]++ * cfg->types + (type - 1) : 0;
-			ok = ok && seq < cfg->count;
-		}
-		if (type >= 1 && type <= cfg->types)
-			r->received_by_type[type]++;
-		if (!ok || (size_t)n != size || !text_matches(msg->mtext, size, seq))
-			r->mismatches++;
-	}
-	if (cfg->api == API_POSIX && mq_close((mqd_t)q) < 0) {
-		sys_error("child", "mq_close");
-		return 1;
-	}
-	free(seen);
-	return 0;
-}
-
-/* Parent side: sends COUNT messages.  Returns 0, or -1 on failure. */
-static int parent_run(const struct config *cfg, struct sysv_msg *msg, int q,
-		      struct counts *c, uint64_t *sent_by_type,
-		      struct xfer_time *xt)
-{
-	size_t size = (size_t)cfg->size;
-
-	for (uint64_t i = 0; i < cfg->count; i++) {
-		uint64_t type = (i % cfg->types) + 1;
-
-		msg->mtype = (long)type;
-		fill_text(msg->mtext, size, i);
-		if (i == 0)
-			xt->start_ns = mono_ns();
-		for (;;) {
-			int r;
-
-			/* The child only exits on its own once it has every
-			 * message: before that, gone means failed. */
-			if (g_child_gone) {
-				fprintf(stderr, "msgq: parent: the child exited "
-					"after %" PRIu64 " of %" PRIu64
-					" messages were sent\n", i, cfg->count);
-				return -1;
-			}
-			if (cfg->api == API_SYSV)
-				r = msgsnd(q, msg, size, 0);
-			else
-				r = mq_send((mqd_t)q, msg->mtext, size,
-					    (unsigned int)type);
-			c->send_calls++;
-			if (r == 0)
-				break;
-			c->send_errors++;
-			if (errno != EINTR) {
-				sys_error("parent", cfg->api == API_SYSV ?
-					  "msgsnd" : "mq_send");
-				return -1;
-			}
-		}
-		c->bytes_sent += size;
-		sent_by_type[type]++;
-		if (cfg->send_delay_ms && sleep_ms(cfg->send_delay_ms) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static void json_counts(FILE *f, const struct counts *c)
-{
-	fprintf(f, "\"get_calls\": %" PRIu64 ", \"get_errors\": %" PRIu64
-		", \"send_calls\": %" PRIu64 ", \"bytes_sent\": %" PRIu64
-		", \"send_errors\": %" PRIu64 ", \"receive_calls\": %" PRIu64
-		", \"bytes_received\": %" PRIu64 ", \"receive_errors\": %"
-		PRIu64, c->get_calls, c->get_errors, c->send_calls,
-		c->bytes_sent, c->send_errors, c->receive_calls,
-		c->bytes_received, c->receive_errors);
-}
-
 static void json_by_type(FILE *f, const char *name, const uint64_t *by_type,
 			 uint64_t types)
 {
@@ -652,23 +188,11 @@ static void json_by_type(FILE *f, const char *name, const uint64_t *by_type,
 	fputs("},\n", f);
 }
 
-static int print_json(FILE *f, const struct config *cfg,
-		      const struct queue_meta *m, pid_t ppid, pid_t cpid,
-		      const struct counts *pc, const struct child_report *r,
-		      const uint64_t *sent_by_type)
+static void print_json(FILE *f, const struct config *cfg,
+		       const struct queue_meta *m, pid_t ppid, pid_t cpid,
+		       const struct counts *pc, const struct child_report *r,
+		       const uint64_t *sent_by_type)
 {
-	const struct counts *cc = &r->c;
-	struct counts t = {
-		pc->get_calls + cc->get_calls,
-		pc->get_errors + cc->get_errors,
-		pc->send_calls + cc->send_calls,
-		pc->bytes_sent + cc->bytes_sent,
-		pc->send_errors + cc->send_errors,
-		pc->receive_calls + cc->receive_calls,
-		pc->bytes_received + cc->bytes_received,
-		pc->receive_errors + cc->receive_errors,
-	};
-
 	fprintf(f, "{\n  \"workload\": \"msgq\",\n  \"api\": \"%s\",\n"
 		"  \"count\": %" PRIu64 ",\n  \"size\": %" PRIu64 ",\n"
 		"  \"types\": %" PRIu64 ",\n  \"receive\": \"%s\",\n"
@@ -681,25 +205,17 @@ static int print_json(FILE *f, const struct config *cfg,
 	} else {
 		fputs("\"id\": null, \"key\": null, \"name\": ", f);
 		json_string(f, g_mq_name);
-		fprintf(f, ", \"ino\": %" PRIu64 ", \"dev\": %" PRIu64
-			", \"dev_major\": %u, \"dev_minor\": %u},\n", m->ino,
-			m->dev, m->dev_major, m->dev_minor);
+		fputs(", ", f);
+		json_file_id(f, &m->id);
+		fputs("},\n", f);
 	}
-	fprintf(f, "  \"processes\": [\n    {\"pid\": %ld, \"role\": "
-		"\"parent\", ", (long)ppid);
-	json_counts(f, pc);
-	fprintf(f, "},\n    {\"pid\": %ld, \"role\": \"child\", ", (long)cpid);
-	json_counts(f, cc);
-	fputs("}\n  ],\n", f);
+	json_processes(f, &counters, ppid, pc, cpid, &r->c);
 	json_by_type(f, "sent_by_type", sent_by_type, cfg->types);
 	json_by_type(f, "received_by_type", r->received_by_type, cfg->types);
-	fprintf(f, "  \"mismatches\": %" PRIu64 ",\n  \"totals\": {",
-		r->mismatches);
-	json_counts(f, &t);
-	fprintf(f, "},\n  \"elapsed_ns\": %" PRIu64 "\n}\n",
+	fprintf(f, "  \"mismatches\": %" PRIu64 ",\n", r->mismatches);
+	json_totals(f, &counters, pc, &r->c);
+	fprintf(f, ",\n  \"elapsed_ns\": %" PRIu64 "\n}\n",
 		xfer_elapsed_ns(&r->xfer));
-
-	return finish_json(f);
 }
 
 int main(int argc, char **argv)
@@ -708,19 +224,18 @@ int main(int argc, char **argv)
 		.api = API_SYSV, .receive = RECV_ANY,
 		.count = 500, .size = 128, .types = 5,
 	};
-	struct queue_meta meta = { -1, -1, 0, 0, 0, 0 };
+	struct queue_meta meta = { -1, -1, { 0, 0, 0, 0 } };
 	struct counts pc;
 	struct child_report *r;
 	uint64_t *sent_by_type;
 	struct sysv_msg *msg;
 	int q, status = 0, failed = 0, killed = 0;
 	pid_t ppid, cpid;
-	sigset_t old;
 	FILE *out;
 
 	parse_args(argc, argv, &cfg);
 	prepare_paths(&cfg);
-	out = open_out(cfg.out_path);
+	out = open_out(cfg.run.out_path);
 
 	memset(&pc, 0, sizeof(pc));
 	msg = malloc(sizeof(*msg) + (size_t)cfg.size);
@@ -730,16 +245,19 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	/* The child's counters live here: no IPC syscall needed to report
-	 * them, and they survive even if the child dies half-way. */
 	r = map_shared_zeroed(sizeof(*r));
 	if (!r)
 		return 1;
 	r->key = -1;
 	r->msqid = -1;
 
-	install_common_handlers(on_term_signal, on_sigchld, on_sigalrm);
-	if (cfg.start_delay_ms && sleep_ms(cfg.start_delay_ms) < 0)
+	/*
+	 * A child that died early leaves the parent blocked in a send that
+	 * nobody will ever make room for: the SIGALRM kicks make that send
+	 * fail with EINTR, and the send loop sees g_child_gone.
+	 */
+	install_common_handlers(KICK_CHILD, NULL);
+	if (sleep_ms(cfg.run.start_delay_ms) < 0)
 		return 1;
 
 	q = create_queue(&cfg, &pc, &meta);
@@ -749,40 +267,20 @@ int main(int argc, char **argv)
 	}
 
 	ppid = getpid();
-	/* Blocked across fork: the child must never run the parent's
-	 * cleanup handler, and the parent must know the child's pid before
-	 * a handler can run. */
-	block_handled_signals(&old, 1);
-	g_in_loop = 1;
-	cpid = fork();
+	/* A receiver whose sender is gone would wait forever: if the parent
+	 * dies (even by SIGKILL), so does the child. */
+	cpid = fork_child(ppid, CHILD_PDEATHSIG | CHILD_QUIET);
 	if (cpid < 0) {
-		sys_error("parent", "fork");
 		remove_objects(1);
 		return 1;
 	}
-	if (cpid == 0) {
-		int code;
-
-		restore_default_handlers();
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		/* A receiver whose sender is gone would wait forever: if the
-		 * parent dies (even by SIGKILL), so does the child. */
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != ppid)
-			_exit(1);
-		code = child_run(&cfg, msg, q, r);
-		/* _exit: no stdio flush, no atexit, no cleanup of the queue. */
-		_exit(code);
-	}
-	g_child_pid = cpid;
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (cpid == 0)	/* _exit: no stdio flush, no atexit, no cleanup */
+		_exit(child_run(&cfg, msg, q, r));
 
 	if (parent_run(&cfg, msg, q, &pc, sent_by_type, &r->xfer) < 0) {
 		failed = 1;
 		/* The child would wait for the missing messages forever. */
-		if (!g_child_gone) {
-			kill(cpid, SIGKILL);
-			killed = 1;
-		}
+		killed = kill_child(cpid);
 	}
 	leave_loop();
 
@@ -796,12 +294,7 @@ int main(int argc, char **argv)
 	if (remove_objects(1) < 0)
 		failed = 1;
 
-	if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-		failed = 1;	/* the child already said why */
-	} else if (WIFSIGNALED(status)) {
-		if (!killed)
-			fprintf(stderr, "msgq: child killed by signal %d\n",
-				WTERMSIG(status));
+	if (child_status(status, !killed) < 0) {
 		failed = 1;
 	} else if (!failed) {
 		uint64_t want = cfg.size * cfg.count;
@@ -828,11 +321,8 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (print_json(out, &cfg, &meta, ppid, cpid, &pc, r, sent_by_type) < 0)
-		failed = 1;
-	if (close_out(out) < 0)
-		failed = 1;
+	print_json(out, &cfg, &meta, ppid, cpid, &pc, r, sent_by_type);
 	free(sent_by_type);
 	free(msg);
-	return failed ? 1 : 0;
+	return finish_output(out, failed);
 }

@@ -12,18 +12,13 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
-#include <signal.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "common.h"
+#include "harness.h"
 
 const char workload_name[] = "pidreuse";
 
@@ -102,12 +97,6 @@ static int child_write(uint64_t n)
 		return 1;
 	}
 	return (uint64_t)w == n ? 0 : 1;
-}
-
-static void on_term_signal(int sig)
-{
-	kill_and_reap_child();
-	_exit(128 + sig);
 }
 
 /* /proc/PID/comm without its newline; "?" if it cannot be read. */
@@ -314,27 +303,23 @@ static void json_child(FILE *f, const char *role, const struct child_report *c,
 int main(int argc, char **argv)
 {
 	static const char *const opts[] = { "--tries", "--out", "--child-write" };
+	struct run_opts run = { 0 };
+	struct opt_iter it = OPT_ITER(argc, argv, opts, print_help, &run);
 	struct child_report a = { .status = -1 }, b = { .status = -1 };
 	struct reuse ru = { 0 };
-	const char *out_path = NULL;
 	uint64_t tries = TRIES_DEFAULT;
+	const char *val, *name;
 	int failed = 0;
 	FILE *out;
 
-	for (int i = 1; i < argc; i++) {
-		const char *val, *name;
-
-		name = next_option(argc, argv, &i, opts, sizeof(opts) / sizeof(opts[0]),
-				   print_help, &val);
+	while ((name = next_opt(&it, &val))) {
 		if (!strcmp(name, "--tries"))
 			tries = parse_num(name, val, 1, TRIES_MAX);
-		else if (!strcmp(name, "--out"))
-			out_path = parse_out_path(val);
 		else
 			return child_write(parse_num(name, val, 1, 4096));
 	}
-	out = open_out(out_path);
-	install_common_handlers(on_term_signal, NULL, NULL);
+	out = open_out(run.out_path);
+	install_common_handlers(0, NULL);
 
 	if (run_a(&a) < 0)
 		failed = 1;
@@ -356,9 +341,5 @@ int main(int argc, char **argv)
 	if (b.pid)
 		json_child(out, "b", &b, getpid(), 1);
 	fputs("  ]\n}\n", out);
-	if (finish_json(out) < 0)
-		failed = 1;
-	if (close_out(out) < 0)
-		failed = 1;
-	return failed ? 1 : 0;
+	return finish_output(out, failed);
 }

@@ -7,68 +7,33 @@
  * or splice to /dev/null).  Every one of those syscalls is counted, and the
  * parent prints the counts as JSON at the end, so a test can compare a
  * kernel tracer's numbers with them exactly.  Run with --help for details.
+ * The calls themselves are in pipe/io.c, the named FIFOs in pipe/fifo.c.
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
-#include <limits.h>
-#include <signal.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/sendfile.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <sys/types.h>
-#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "common.h"
-#include "utf8.h"
+#include "pipe/pipe.h"
 
 const char workload_name[] = "pipe";
 
 #define SIZE_MAX_BYTES	16777216ULL
 #define COUNT_MAX	100000000ULL
-#define DELAY_MAX_MS	600000ULL
 
-enum mode { MODE_ANON, MODE_FIFO };
-enum pattern { PAT_STREAM, PAT_PINGPONG };
-enum write_method { WM_WRITE, WM_WRITEV, WM_VMSPLICE, WM_SENDFILE };
-enum read_method { RM_READ, RM_READV, RM_SPLICE };
+static const char *const mode_name[] = { "anon", "fifo" };
+static const char *const pattern_name[] = { "stream", "pingpong" };
 static const char *const write_method_name[] = { "write", "writev", "vmsplice",
 						  "sendfile" };
 static const char *const read_method_name[] = { "read", "readv", "splice" };
 
-/* Pipe 0 carries parent -> child, pipe 1 (ping-pong only) child -> parent. */
-enum { P2C = 0, C2P = 1 };
-static const char *const fifo_name[2] = { "p2c", "c2p" };
-
-struct config {
-	enum mode mode;
-	enum pattern pattern;
-	enum write_method write_method;
-	enum read_method read_method;
-	uint64_t size;
-	uint64_t count;
-	uint64_t start_delay_ms;
-	uint64_t send_delay_ms;	/* --send-delay */
-	uint64_t recv_delay_ms;	/* --recv-delay */
-	const char *out_path;	/* NULL: stdout */
-	const char *fifo_dir;	/* NULL: $TMPDIR or /tmp */
-	int null_fd;		/* /dev/null for --read-method splice, else -1 */
-	int src_fd;		/* a memfd holding one message, for sendfile */
-};
-
-/* What one process did on the measured pipes. */
-struct counts {
-	uint64_t write_calls, bytes_written, write_errors;
-	uint64_t read_calls, bytes_read, read_errors;
-};
+/* The JSON keys of struct counts, in order. */
+COUNTER_KEYS(counters, struct counts,
+	"write_calls", "bytes_written", "write_errors",
+	"read_calls", "bytes_read", "read_errors");
 
 /* MAP_SHARED|MAP_ANONYMOUS, made before the fork: the child's counts and
  * the transfer's start and end on the clock both processes share. */
@@ -76,23 +41,6 @@ struct shared {
 	struct counts child;
 	struct xfer_time xfer;
 };
-
-struct pipe_meta {
-	uint64_t ino, dev;
-	unsigned int dev_major, dev_minor;
-};
-
-/*
- * State the signal handlers need.  Paths are stored in static buffers
- * before their "made" flag is set, so a handler never sees a half-built name.
- * g_dir is shorter than a path by room for "/p2c", so a FIFO path always fits.
- */
-static char g_dir[PATH_MAX - 8];
-static char g_fifo_path[2][PATH_MAX];
-static volatile sig_atomic_t g_dir_made;
-static volatile sig_atomic_t g_fifo_made[2];
-static volatile sig_atomic_t g_opening = -1;	/* FIFO the parent is opening */
-static volatile sig_atomic_t g_unblock_fd = -1;
 
 static void print_help(void)
 {
@@ -182,12 +130,7 @@ STREAM_DELAY_HELP
 "  at EOF (stream), and calls that returned -1 (also counted in *_errors;\n"
 "  EINTR is retried).  Nothing else touches the measured pipes; opening\n"
 "  /dev/null is not pipe traffic.\n"
-"  A syscall the kernel restarts by itself (after SIGSTOP/SIGCONT, or any\n"
-"  signal while ptraced) is one call here but two for a kernel tracer.\n"
-"\n"
-"Exit status: 0 success; 1 a syscall failed or the child failed (one line\n"
-"on stderr; the JSON is still printed once the child has been started);\n"
-"2 bad command line or --out; 128+N killed by signal N (after cleanup).\n",
+RESTART_EXIT_HELP,
 	      stdout);
 }
 
@@ -197,304 +140,34 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		"--mode", "--pattern", "--size", "--count", "--out",
 		"--fifo-dir", "--start-delay", "--send-delay", "--recv-delay", "--write-method", "--read-method",
 	};
+	struct opt_iter it = OPT_ITER(argc, argv, opts, print_help, &cfg->run);
+	const char *val, *name;
 
-	for (int i = 1; i < argc; i++) {
-		const char *val, *name;
-
-		name = next_option(argc, argv, &i, opts,
-				   sizeof(opts) / sizeof(opts[0]), print_help,
-				   &val);
-
+	while ((name = next_opt(&it, &val))) {
 		if (!strcmp(name, "--mode")) {
-			if (!strcmp(val, "anon"))
-				cfg->mode = MODE_ANON;
-			else if (!strcmp(val, "fifo"))
-				cfg->mode = MODE_FIFO;
-			else
-				usage_error("--mode: '%s' is not anon or fifo", val);
+			cfg->mode = parse_word(name, val, mode_name, 2,
+					       "anon or fifo");
 		} else if (!strcmp(name, "--pattern")) {
-			if (!strcmp(val, "stream"))
-				cfg->pattern = PAT_STREAM;
-			else if (!strcmp(val, "pingpong"))
-				cfg->pattern = PAT_PINGPONG;
-			else
-				usage_error("--pattern: '%s' is not stream or pingpong",
-					    val);
+			cfg->pattern = parse_word(name, val, pattern_name, 2,
+						  "stream or pingpong");
 		} else if (!strcmp(name, "--write-method")) {
-			if (!strcmp(val, "write"))
-				cfg->write_method = WM_WRITE;
-			else if (!strcmp(val, "writev"))
-				cfg->write_method = WM_WRITEV;
-			else if (!strcmp(val, "vmsplice"))
-				cfg->write_method = WM_VMSPLICE;
-			else if (!strcmp(val, "sendfile"))
-				cfg->write_method = WM_SENDFILE;
-			else
-				usage_error("--write-method: '%s' is not write, "
-					    "writev, vmsplice or sendfile", val);
+			cfg->write_method = parse_word(name, val,
+					write_method_name, 4,
+					"write, writev, vmsplice or sendfile");
 		} else if (!strcmp(name, "--read-method")) {
-			if (!strcmp(val, "read"))
-				cfg->read_method = RM_READ;
-			else if (!strcmp(val, "readv"))
-				cfg->read_method = RM_READV;
-			else if (!strcmp(val, "splice"))
-				cfg->read_method = RM_SPLICE;
-			else
-				usage_error("--read-method: '%s' is not read, "
-					    "readv or splice", val);
+			cfg->read_method = parse_word(name, val,
+					read_method_name, 3,
+					"read, readv or splice");
 		} else if (!strcmp(name, "--size")) {
 			cfg->size = parse_num(name, val, 1, SIZE_MAX_BYTES);
 		} else if (!strcmp(name, "--count")) {
 			cfg->count = parse_num(name, val, 1, COUNT_MAX);
-		} else if (!strcmp(name, "--start-delay")) {
-			cfg->start_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
-		} else if (!strcmp(name, "--send-delay")) {
-			cfg->send_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
-		} else if (!strcmp(name, "--recv-delay")) {
-			cfg->recv_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
-		} else if (!strcmp(name, "--out")) {
-			cfg->out_path = parse_out_path(val);
 		} else {
 			if (*val == '\0')
 				usage_error("--fifo-dir: empty directory name");
 			cfg->fifo_dir = val;
 		}
 	}
-}
-
-/* Build the mkdtemp template and FIFO names up front so errors are exit 2. */
-static void prepare_fifo_paths(const struct config *cfg)
-{
-	const char *base;
-	int len;
-
-	if (temp_dir_template(g_dir, sizeof(g_dir), cfg->fifo_dir, &base,
-			      &len) < 0)
-		usage_error("--fifo-dir: path too long");
-	if (utf8_error((const unsigned char *)g_dir, strlen(g_dir)))
-		usage_error("--fifo-dir: '%.*s' is not valid UTF-8", len, base);
-}
-
-/* Removes whatever FIFO paths exist; async-signal-safe (unlink, rmdir). */
-static void remove_fifo_paths(void)
-{
-	for (int i = 1; i >= 0; i--) {
-		if (g_fifo_made[i]) {
-			unlink(g_fifo_path[i]);
-			g_fifo_made[i] = 0;
-		}
-	}
-	if (g_dir_made) {
-		rmdir(g_dir);
-		g_dir_made = 0;
-	}
-}
-
-static void on_term_signal(int sig)
-{
-	remove_fifo_paths();
-	kill_and_reap_child();
-	_exit(128 + sig);
-}
-
-/*
- * If the child dies while the parent is blocked in open() of a FIFO, nobody
- * will ever open the other end.  Opening it O_RDWR here counts as both a
- * reader and a writer, which lets the parent's open() return; the parent
- * then sees g_child_gone and gives up instead of hanging.
- */
-static void on_sigchld(int sig)
-{
-	int saved = errno, idx = g_opening;
-	siginfo_t info;
-
-	(void)sig;
-	if (!child_exit_seen(&info))
-		goto out;
-	g_child_gone = 1;
-	if (idx >= 0 && g_unblock_fd < 0)
-		g_unblock_fd = open(g_fifo_path[idx], O_RDWR | O_NONBLOCK);
-out:
-	errno = saved;
-}
-
-/* Signals are blocked so a handler never misses something just created. */
-static int make_fifos(int npipes)
-{
-	sigset_t old;
-	int ret = -1;
-
-	block_handled_signals(&old, 1);
-	if (!mkdtemp(g_dir)) {
-		sys_error("parent", "mkdtemp");
-		goto out;
-	}
-	g_dir_made = 1;
-	for (int i = 0; i < npipes; i++) {
-		snprintf(g_fifo_path[i], sizeof(g_fifo_path[i]), "%s/%s",
-			 g_dir, fifo_name[i]);
-		if (mkfifo(g_fifo_path[i], 0600) < 0) {
-			sys_error("parent", "mkfifo");
-			goto out;
-		}
-		g_fifo_made[i] = 1;
-	}
-	ret = 0;
-out:
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return ret;
-}
-
-/*
- * The iovecs for what is left of the len-byte message at buf once done bytes
- * have moved.  The message is two halves, the first rounded up so that it is
- * never empty (one iovec when len is 1); a call after a partial transfer
- * asks for the rest of those halves.  Returns the number of iovecs.
- */
-static int message_iov(struct iovec iov[2], const char *buf, size_t len,
-		       size_t done)
-{
-	size_t half = len - len / 2;
-	int n = 0;
-
-	if (done < half) {
-		iov[n].iov_base = (char *)buf + done;
-		iov[n].iov_len = half - done;
-		n++;
-		done = half;
-	}
-	if (done < len) {
-		iov[n].iov_base = (char *)buf + done;
-		iov[n].iov_len = len - done;
-		n++;
-	}
-	return n;
-}
-
-/* One syscall of the write method for buf[done..len). */
-static ssize_t write_call(const struct config *cfg, int fd, const char *buf,
-			  size_t len, size_t done)
-{
-	struct iovec iov[2];
-	int n;
-
-	switch (cfg->write_method) {
-	case WM_WRITEV:
-		n = message_iov(iov, buf, len, done);
-		return writev(fd, iov, n);
-	case WM_VMSPLICE:
-		/* No SPLICE_F_GIFT: the pipe references our pages. */
-		iov[0].iov_base = (char *)buf + done;
-		iov[0].iov_len = len - done;
-		return vmsplice(fd, iov, 1, 0);
-	case WM_SENDFILE: {
-		off_t off = (off_t)done;
-
-		return sendfile(fd, cfg->src_fd, &off, len - done);
-	}
-	case WM_WRITE:
-		break;
-	}
-	return write(fd, buf + done, len - done);
-}
-
-/* One syscall of the read method for buf[done..len); splice drops the data. */
-static ssize_t read_call(const struct config *cfg, int fd, char *buf,
-			 size_t len, size_t done)
-{
-	struct iovec iov[2];
-	int n;
-
-	switch (cfg->read_method) {
-	case RM_READV:
-		n = message_iov(iov, buf, len, done);
-		return readv(fd, iov, n);
-	case RM_SPLICE:
-		return splice(fd, NULL, cfg->null_fd, NULL, len - done, 0);
-	case RM_READ:
-		break;
-	}
-	return read(fd, buf + done, len - done);
-}
-
-/*
- * The only I/O on the measured pipes goes through these.  Every call of the
- * write or read method is counted, including partial transfers and failed
- * calls; EINTR is retried (the interrupted call still was a syscall).
- */
-static int write_all(const struct config *cfg, int fd, const char *buf,
-		     size_t len, struct counts *c)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = write_call(cfg, fd, buf, len, done);
-
-		c->write_calls++;
-		if (n < 0) {
-			c->write_errors++;
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0) {	/* cannot happen on a pipe; don't spin */
-			errno = EIO;
-			return -1;
-		}
-		c->bytes_written += (uint64_t)n;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
-/* One successful (or failed) read of buf[done..len), retrying EINTR. */
-static ssize_t read_once(const struct config *cfg, int fd, char *buf,
-			 size_t len, size_t done, struct counts *c)
-{
-	for (;;) {
-		ssize_t n = read_call(cfg, fd, buf, len, done);
-
-		c->read_calls++;
-		if (n >= 0) {
-			c->bytes_read += (uint64_t)n;
-			return n;
-		}
-		c->read_errors++;
-		if (errno != EINTR)
-			return -1;
-	}
-}
-
-/* Returns 1 when len bytes arrived, 0 on EOF before that, -1 on error. */
-static int read_exact(const struct config *cfg, int fd, char *buf,
-		      size_t len, struct counts *c)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t n = read_once(cfg, fd, buf, len, got, c);
-
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return 0;
-		got += (size_t)n;
-	}
-	return 1;
-}
-
-static void get_meta(int fd, struct pipe_meta *m)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) < 0) {
-		sys_error("parent", "fstat");
-		return;
-	}
-	m->ino = (uint64_t)st.st_ino;
-	m->dev = (uint64_t)st.st_dev;
-	m->dev_major = major(st.st_dev);
-	m->dev_minor = minor(st.st_dev);
 }
 
 /*
@@ -530,7 +203,7 @@ static int child_run(const struct config *cfg, char *buf, int rfd, int wfd,
 		for (;;) {
 			ssize_t n;
 
-			if (cfg->recv_delay_ms && sleep_ms(cfg->recv_delay_ms) < 0)
+			if (sleep_ms(cfg->run.recv_delay_ms) < 0)
 				return 1;
 			n = read_once(cfg, rfd, buf, size, 0, c);
 
@@ -542,7 +215,7 @@ static int child_run(const struct config *cfg, char *buf, int rfd, int wfd,
 				break;
 			/* Stream: the transfer ends with its last byte. */
 			if (c->bytes_read == want)
-				xt->end_ns = mono_ns();
+				xt->end_ns = monotonic_ns();
 		}
 	} else {
 		for (uint64_t i = 0; i < cfg->count; i++) {
@@ -553,9 +226,9 @@ static int child_run(const struct config *cfg, char *buf, int rfd, int wfd,
 				return 1;
 			}
 			if (r == 0) {
-				fprintf(stderr, "pipe: child: %s: unexpected EOF "
-					"after %" PRIu64 " of %" PRIu64
-					" round trips\n", rname, i, cfg->count);
+				say("child", "%s: unexpected EOF after %" PRIu64
+				    " of %" PRIu64 " round trips", rname, i,
+				    cfg->count);
 				return 1;
 			}
 			if (write_all(cfg, wfd, buf, size, c) < 0) {
@@ -575,45 +248,13 @@ static int child_run(const struct config *cfg, char *buf, int rfd, int wfd,
 	return 0;
 }
 
-/* Parent's open of a FIFO that gives up if the child is gone. */
-static int parent_open_fifo(int idx, int flags)
-{
-	for (;;) {
-		int fd;
-
-		/* Set g_opening first: then either we see g_child_gone here
-		 * or the SIGCHLD handler sees g_opening and unblocks open(). */
-		g_opening = idx;
-		if (g_child_gone) {
-			g_opening = -1;
-			break;
-		}
-		fd = open(g_fifo_path[idx], flags);
-		g_opening = -1;
-		if (fd >= 0 && !g_child_gone)
-			return fd;
-		if (fd >= 0) {
-			close(fd);
-			break;
-		}
-		if (errno != EINTR) {
-			sys_error("parent", idx == P2C ? "open p2c FIFO" :
-				  "open c2p FIFO");
-			return -1;
-		}
-	}
-	fprintf(stderr, "pipe: parent: open %s FIFO: child exited first\n",
-		fifo_name[idx]);
-	return -1;
-}
-
 /*
  * Parent side.  wfd/rfd are its anon pipe ends (-1 in fifo mode).  Returns 0
  * on success; on failure *opened says whether all FIFOs were open (if not,
  * the child may be stuck in open() and has to be killed).
  */
 static int parent_run(const struct config *cfg, char *buf, int wfd, int rfd,
-		      struct counts *c, struct pipe_meta meta[2], int *opened,
+		      struct counts *c, struct file_id id[2], int *opened,
 		      struct xfer_time *xt)
 {
 	size_t size = (size_t)cfg->size;
@@ -627,23 +268,23 @@ static int parent_run(const struct config *cfg, char *buf, int wfd, int rfd,
 		wfd = parent_open_fifo(P2C, O_WRONLY);
 		if (wfd < 0)
 			goto out;
-		get_meta(wfd, &meta[P2C]);
+		get_file_id(wfd, &id[P2C]);
 		if (pingpong) {
 			rfd = parent_open_fifo(C2P, O_RDONLY);
 			if (rfd < 0)
 				goto out;
-			get_meta(rfd, &meta[C2P]);
+			get_file_id(rfd, &id[C2P]);
 		}
 	}
 	*opened = 1;
 
-	xt->start_ns = mono_ns();
+	xt->start_ns = monotonic_ns();
 	for (uint64_t i = 0; i < cfg->count; i++) {
 		if (write_all(cfg, wfd, buf, size, c) < 0) {
 			sys_error("parent", wname);
 			goto out;
 		}
-		if (cfg->send_delay_ms && sleep_ms(cfg->send_delay_ms) < 0)
+		if (sleep_ms(cfg->run.send_delay_ms) < 0)
 			goto out;
 		if (pingpong) {
 			int r = read_exact(cfg, rfd, buf, size, c);
@@ -653,16 +294,16 @@ static int parent_run(const struct config *cfg, char *buf, int wfd, int rfd,
 				goto out;
 			}
 			if (r == 0) {
-				fprintf(stderr, "pipe: parent: %s: unexpected "
-					"EOF after %" PRIu64 " of %" PRIu64
-					" round trips\n", rname, i, cfg->count);
+				say("parent", "%s: unexpected EOF after %"
+				    PRIu64 " of %" PRIu64 " round trips",
+				    rname, i, cfg->count);
 				goto out;
 			}
 		}
 	}
 	/* Pingpong: the transfer ends with the last reply. */
 	if (pingpong)
-		xt->end_ns = mono_ns();
+		xt->end_ns = monotonic_ns();
 	ret = 0;
 out:
 	/* Closing is what lets the child see EOF (or EPIPE) and finish. */
@@ -677,23 +318,13 @@ out:
 	return ret;
 }
 
-static void json_counts(FILE *f, const struct counts *c)
-{
-	fprintf(f, "\"write_calls\": %" PRIu64 ", \"bytes_written\": %" PRIu64
-		", \"write_errors\": %" PRIu64 ", \"read_calls\": %" PRIu64
-		", \"bytes_read\": %" PRIu64 ", \"read_errors\": %" PRIu64,
-		c->write_calls, c->bytes_written, c->write_errors,
-		c->read_calls, c->bytes_read, c->read_errors);
-}
-
 static void json_pipe(FILE *f, const struct config *cfg,
-		      const struct pipe_meta *m, const char *path,
+		      const struct file_id *id, const char *path,
 		      pid_t writer, pid_t reader, uint64_t bytes, int last)
 {
-	fprintf(f, "    {\"kind\": \"%s\", \"ino\": %" PRIu64 ", \"dev\": %"
-		PRIu64 ", \"dev_major\": %u, \"dev_minor\": %u, \"path\": ",
-		cfg->mode == MODE_FIFO ? "fifo" : "anon", m->ino, m->dev,
-		m->dev_major, m->dev_minor);
+	fprintf(f, "    {\"kind\": \"%s\", ", mode_name[cfg->mode]);
+	json_file_id(f, id);
+	fputs(", \"path\": ", f);
 	if (cfg->mode == MODE_FIFO)
 		json_string(f, path);
 	else
@@ -703,44 +334,29 @@ static void json_pipe(FILE *f, const struct config *cfg,
 		last ? "" : ",");
 }
 
-static int print_json(FILE *f, const struct config *cfg,
-		      const struct pipe_meta meta[2], pid_t ppid, pid_t cpid,
-		      const struct counts *pc, const struct counts *cc,
-		      uint64_t elapsed_ns)
+static void print_json(FILE *f, const struct config *cfg,
+		       const struct file_id id[2], pid_t ppid, pid_t cpid,
+		       const struct counts *pc, const struct counts *cc,
+		       uint64_t elapsed_ns)
 {
 	int pingpong = cfg->pattern == PAT_PINGPONG;
-	struct counts t = {
-		pc->write_calls + cc->write_calls,
-		pc->bytes_written + cc->bytes_written,
-		pc->write_errors + cc->write_errors,
-		pc->read_calls + cc->read_calls,
-		pc->bytes_read + cc->bytes_read,
-		pc->read_errors + cc->read_errors,
-	};
 
 	fprintf(f, "{\n  \"workload\": \"pipe\",\n  \"mode\": \"%s\",\n"
 		"  \"pattern\": \"%s\",\n  \"write_method\": \"%s\",\n"
 		"  \"read_method\": \"%s\",\n  \"size\": %" PRIu64 ",\n"
 		"  \"count\": %" PRIu64 ",\n  \"pipes\": [\n",
-		cfg->mode == MODE_FIFO ? "fifo" : "anon",
-		pingpong ? "pingpong" : "stream",
+		mode_name[cfg->mode], pattern_name[cfg->pattern],
 		write_method_name[cfg->write_method],
 		read_method_name[cfg->read_method], cfg->size, cfg->count);
-	json_pipe(f, cfg, &meta[P2C], g_fifo_path[P2C], ppid, cpid,
+	json_pipe(f, cfg, &id[P2C], g_fifo_path[P2C], ppid, cpid,
 		  pc->bytes_written, !pingpong);
 	if (pingpong)
-		json_pipe(f, cfg, &meta[C2P], g_fifo_path[C2P], cpid, ppid,
+		json_pipe(f, cfg, &id[C2P], g_fifo_path[C2P], cpid, ppid,
 			  cc->bytes_written, 1);
-	fprintf(f, "  ],\n  \"processes\": [\n    {\"pid\": %ld, "
-		"\"role\": \"parent\", ", (long)ppid);
-	json_counts(f, pc);
-	fprintf(f, "},\n    {\"pid\": %ld, \"role\": \"child\", ", (long)cpid);
-	json_counts(f, cc);
-	fputs("}\n  ],\n  \"totals\": {", f);
-	json_counts(f, &t);
-	fprintf(f, "},\n  \"elapsed_ns\": %" PRIu64 "\n}\n", elapsed_ns);
-
-	return finish_json(f);
+	fputs("  ],\n", f);
+	json_processes(f, &counters, ppid, pc, cpid, cc);
+	json_totals(f, &counters, pc, cc);
+	fprintf(f, ",\n  \"elapsed_ns\": %" PRIu64 "\n}\n", elapsed_ns);
 }
 
 int main(int argc, char **argv)
@@ -750,13 +366,12 @@ int main(int argc, char **argv)
 		.write_method = WM_WRITE, .read_method = RM_READ,
 		.size = 4096, .count = 1000, .null_fd = -1, .src_fd = -1,
 	};
-	struct pipe_meta meta[2] = { { 0, 0, 0, 0 }, { 0, 0, 0, 0 } };
+	struct file_id id[2] = { { 0, 0, 0, 0 }, { 0, 0, 0, 0 } };
 	struct counts pc = { 0, 0, 0, 0, 0, 0 }, *cc;
 	struct shared *sh;
 	int npipes, afd[2][2] = { { -1, -1 }, { -1, -1 } };
 	int status = 0, opened, failed = 0;
 	pid_t ppid, cpid;
-	sigset_t old;
 	FILE *out;
 	char *buf;
 
@@ -764,7 +379,7 @@ int main(int argc, char **argv)
 	npipes = cfg.pattern == PAT_PINGPONG ? 2 : 1;
 	if (cfg.mode == MODE_FIFO)
 		prepare_fifo_paths(&cfg);
-	out = open_out(cfg.out_path);
+	out = open_out(cfg.run.out_path);
 
 	buf = malloc((size_t)cfg.size);
 	if (!buf) {
@@ -793,20 +408,18 @@ int main(int argc, char **argv)
 		}
 	}
 
-	/* The child's counters live here: no IPC syscall needed to report
-	 * them, and they survive even if the child dies half-way. */
 	sh = map_shared_zeroed(sizeof(*sh));
 	if (!sh)
 		return 1;
 	cc = &sh->child;
 
-	install_common_handlers(on_term_signal, on_sigchld, NULL);
-	if (cfg.start_delay_ms && sleep_ms(cfg.start_delay_ms) < 0)
+	install_common_handlers(WATCH_CHILD, unblock_fifo_open);
+	if (sleep_ms(cfg.run.start_delay_ms) < 0)
 		return 1;
 
 	if (cfg.mode == MODE_FIFO) {
 		if (make_fifos(npipes) < 0) {
-			remove_fifo_paths();
+			remove_fifos();
 			return 1;
 		}
 	} else {
@@ -815,45 +428,33 @@ int main(int argc, char **argv)
 				sys_error("parent", "pipe");
 				return 1;
 			}
-			get_meta(afd[i][0], &meta[i]);
+			get_file_id(afd[i][0], &id[i]);
 		}
 	}
 
 	ppid = getpid();
-	/* Blocked across fork: the child must never run the parent's
-	 * cleanup handler, and the parent must know the child's pid before
-	 * a handler can run. */
-	block_handled_signals(&old, 1);
-	cpid = fork();
+	cpid = fork_child(ppid, 0);
 	if (cpid < 0) {
-		sys_error("parent", "fork");
-		remove_fifo_paths();
+		remove_fifos();
 		return 1;
 	}
 	if (cpid == 0) {
-		int code;
-
-		restore_default_handlers();
-		sigprocmask(SIG_SETMASK, &old, NULL);
 		if (cfg.mode == MODE_ANON) {
 			close(afd[P2C][1]);
 			if (npipes == 2)
 				close(afd[C2P][0]);
 		}
-		code = child_run(&cfg, buf, afd[P2C][0], afd[C2P][1], cc,
-				 &sh->xfer);
 		/* _exit: no stdio flush, no atexit, no cleanup of the FIFOs. */
-		_exit(code);
+		_exit(child_run(&cfg, buf, afd[P2C][0], afd[C2P][1], cc,
+				&sh->xfer));
 	}
-	g_child_pid = cpid;
-	sigprocmask(SIG_SETMASK, &old, NULL);
 
 	if (cfg.mode == MODE_ANON) {
 		close(afd[P2C][0]);
 		if (npipes == 2)
 			close(afd[C2P][1]);
 	}
-	if (parent_run(&cfg, buf, afd[P2C][1], afd[C2P][0], &pc, meta,
+	if (parent_run(&cfg, buf, afd[P2C][1], afd[C2P][0], &pc, id,
 		       &opened, &sh->xfer) < 0) {
 		failed = 1;
 		/* With all our ends closed the child gets EOF or EPIPE; only
@@ -867,14 +468,9 @@ int main(int argc, char **argv)
 	/* Counts are collected: the FIFOs are no longer needed. */
 	if (g_unblock_fd >= 0)
 		close(g_unblock_fd);
-	remove_fifo_paths();
+	remove_fifos();
 
-	if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-		failed = 1;	/* the child already said why */
-	} else if (WIFSIGNALED(status)) {
-		if (opened)
-			fprintf(stderr, "pipe: child killed by signal %d\n",
-				WTERMSIG(status));
+	if (child_status(status, opened) < 0) {
 		failed = 1;
 	} else if (!failed) {
 		/* Both ends must agree on what went through each pipe. */
@@ -889,11 +485,8 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (print_json(out, &cfg, meta, ppid, cpid, &pc, cc,
-		       xfer_elapsed_ns(&sh->xfer)) < 0)
-		failed = 1;
-	if (close_out(out) < 0)
-		failed = 1;
+	print_json(out, &cfg, id, ppid, cpid, &pc, cc,
+		   xfer_elapsed_ns(&sh->xfer));
 	free(buf);
-	return failed ? 1 : 0;
+	return finish_output(out, failed);
 }

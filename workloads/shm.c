@@ -9,51 +9,26 @@
  * on any fd, only loads and stores (what a kernel tracer can see of it are
  * page faults).  The parent prints the pages each process touched, and the
  * segment's identity, as JSON at the end.  Run with --help for details.
+ * The region itself is made and removed in shm/region.c.
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
-#include <limits.h>
-#include <setjmp.h>
 #include <sched.h>
-#include <signal.h>
-#include <stdint.h>
-#include <stdio.h>
+#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ipc.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/shm.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <sys/types.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "common.h"
+#include "shm/shm.h"
 
 const char workload_name[] = "shm";
 
 #define SIZE_MAX_BYTES	1073741824ULL
 #define SIZE_DEFAULT	1048576ULL
-#define DELAY_MAX_MS	600000ULL
-#define MEMFD_NAME	"ipcscope-shm"
 #define CHECKSUM_SEED	0xcbf29ce484222325ULL
 #define CHECKSUM_PRIME	0x100000001b3ULL
 
-enum api { API_SYSV, API_POSIX, API_MEMFD, API_ANON };
 static const char *const api_name[] = { "sysv", "posix", "memfd", "anon" };
-
-struct config {
-	enum api api;
-	uint64_t size;
-	uint64_t start_delay_ms;
-	const char *out_path;	/* NULL: stdout */
-	size_t page_size;
-};
 
 /* What one process did to the measured region, page by page. */
 struct counts {
@@ -70,34 +45,6 @@ struct control {
 	struct xfer_time xfer;	/* parent: start; child: end */
 };
 
-/* Where the measured region came from, for the JSON. */
-struct segment {
-	int shmid;		/* sysv, else -1 */
-	key_t key;		/* sysv */
-	char name[64];		/* "" for anon */
-	int have_stat;		/* posix, memfd: fstat() of the fd */
-	uint64_t ino, dev;
-	unsigned int dev_major, dev_minor;
-	int have_maps;		/* found in /proc/self/maps */
-	uint64_t maps_ino;
-	unsigned int maps_major, maps_minor;
-	char maps_path[PATH_MAX + 32];
-	uint64_t control_maps_ino;
-	int have_control_maps;
-};
-
-/*
- * State the signal handlers need.  Names are stored in static buffers before
- * their "made" flag is set, so a handler never sees a half-built name.
- * g_dir is shorter than a path by room for "/key".
- */
-static char g_dir[PATH_MAX - 8];
-static char g_key_path[PATH_MAX];
-static char g_shm_name[64];
-static volatile sig_atomic_t g_dir_made;
-static volatile sig_atomic_t g_key_made;
-static volatile sig_atomic_t g_shm_named;	/* POSIX name exists */
-static volatile sig_atomic_t g_shmid = -1;	/* SysV segment exists */
 static volatile sig_atomic_t g_writing;		/* SIGBUS: jump back */
 static sigjmp_buf g_bus_jmp;
 
@@ -183,87 +130,22 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 	static const char *const opts[] = {
 		"--api", "--size", "--out", "--start-delay",
 	};
+	struct opt_iter it = OPT_ITER(argc, argv, opts, print_help, &cfg->run);
+	const char *val, *name;
 
-	for (int i = 1; i < argc; i++) {
-		const char *val, *name;
-
-		name = next_option(argc, argv, &i, opts,
-				   sizeof(opts) / sizeof(opts[0]), print_help,
-				   &val);
-
+	while ((name = next_opt(&it, &val))) {
 		if (!strcmp(name, "--api")) {
-			if (!strcmp(val, "sysv"))
-				cfg->api = API_SYSV;
-			else if (!strcmp(val, "posix"))
-				cfg->api = API_POSIX;
-			else if (!strcmp(val, "memfd"))
-				cfg->api = API_MEMFD;
-			else if (!strcmp(val, "anon"))
-				cfg->api = API_ANON;
-			else
-				usage_error("--api: '%s' is not sysv, posix, memfd "
-					    "or anon", val);
-		} else if (!strcmp(name, "--size")) {
+			cfg->api = parse_word(name, val, api_name, 4,
+					      "sysv, posix, memfd or anon");
+		} else {
 			cfg->size = parse_num(name, val, cfg->page_size,
 					      SIZE_MAX_BYTES);
 			if (cfg->size % cfg->page_size)
 				usage_error("--size: %s is not a multiple of the "
 					    "page size (%zu)", val,
 					    cfg->page_size);
-		} else if (!strcmp(name, "--start-delay")) {
-			cfg->start_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
-		} else {
-			cfg->out_path = parse_out_path(val);
 		}
 	}
-}
-
-/* Build the mkdtemp template and the names up front so errors are exit 2. */
-static void prepare_names(const struct config *cfg)
-{
-	const char *base;
-	int len;
-
-	if (cfg->api == API_POSIX)
-		snprintf(g_shm_name, sizeof(g_shm_name), "/ipcscope-shm-%ld",
-			 (long)getpid());
-	if (cfg->api != API_SYSV)
-		return;
-	if (temp_dir_template(g_dir, sizeof(g_dir), NULL, &base, &len) < 0)
-		usage_error("$TMPDIR: path too long");
-}
-
-/*
- * Removes whatever names exist; async-signal-safe in practice: shmctl,
- * unlink and rmdir are plain syscalls, and glibc's shm_unlink only builds
- * "/dev/shm/<name>" on the stack and calls unlink (no lock, no malloc).
- * The mappings themselves go away with the process.
- */
-static void remove_names(void)
-{
-	if (g_shmid >= 0) {
-		shmctl(g_shmid, IPC_RMID, NULL);
-		g_shmid = -1;
-	}
-	if (g_shm_named) {
-		shm_unlink(g_shm_name);
-		g_shm_named = 0;
-	}
-	if (g_key_made) {
-		unlink(g_key_path);
-		g_key_made = 0;
-	}
-	if (g_dir_made) {
-		rmdir(g_dir);
-		g_dir_made = 0;
-	}
-}
-
-static void on_term_signal(int sig)
-{
-	remove_names();
-	kill_and_reap_child();
-	_exit(128 + sig);
 }
 
 /*
@@ -279,236 +161,6 @@ static void on_sigbus(int sig)
 		siglongjmp(g_bus_jmp, 1);
 	}
 	on_term_signal(sig);
-}
-
-/* SIGBUS as well, handled with the cleanup signals blocked like theirs. */
-static void install_handlers(void)
-{
-	struct sigaction sa;
-
-	install_common_handlers(on_term_signal, NULL, NULL);
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sigaddset(&sa.sa_mask, SIGINT);
-	sigaddset(&sa.sa_mask, SIGTERM);
-	sigaddset(&sa.sa_mask, SIGHUP);
-	sa.sa_handler = on_sigbus;
-	sigaction(SIGBUS, &sa, NULL);
-}
-
-/* SysV: a private file for ftok(), then a segment nobody else has. */
-static int create_sysv(const struct config *cfg, struct segment *seg,
-		       void **base)
-{
-	int fd, id = -1;
-	key_t key = -1;
-
-	if (!mkdtemp(g_dir)) {
-		sys_error("parent", "mkdtemp");
-		return -1;
-	}
-	g_dir_made = 1;
-	snprintf(g_key_path, sizeof(g_key_path), "%s/key", g_dir);
-	fd = open(g_key_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		sys_error("parent", "open ftok file");
-		return -1;
-	}
-	g_key_made = 1;
-	if (close(fd) < 0) {
-		sys_error("parent", "close ftok file");
-		return -1;
-	}
-	/* ftok keeps 16 bits of the inode and 8 of the device: another
-	 * file can map to the same key, so IPC_EXCL and the next project
-	 * id rather than attaching to somebody else's segment. */
-	for (int proj = 1; proj <= 255; proj++) {
-		key = ftok(g_key_path, proj);
-		if (key == -1) {
-			sys_error("parent", "ftok");
-			return -1;
-		}
-		id = shmget(key, (size_t)cfg->size, IPC_CREAT | IPC_EXCL | 0600);
-		if (id >= 0 || errno != EEXIST)
-			break;
-	}
-	if (id < 0) {
-		sys_error("parent", "shmget");
-		return -1;
-	}
-	g_shmid = id;
-	seg->shmid = id;
-	seg->key = key;
-	snprintf(seg->name, sizeof(seg->name), "SYSV%08x", (unsigned int)key);
-	*base = shmat(id, NULL, 0);
-	if (*base == (void *)-1) {
-		*base = NULL;
-		sys_error("parent", "shmat");
-		return -1;
-	}
-	return 0;
-}
-
-static int create_fd_backed(const struct config *cfg, struct segment *seg,
-			    void **base, int *fdp)
-{
-	struct stat st;
-	void *p;
-	int fd;
-
-	if (cfg->api == API_POSIX) {
-		fd = shm_open(g_shm_name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
-			      0600);
-		if (fd < 0) {
-			sys_error("parent", "shm_open");
-			return -1;
-		}
-		g_shm_named = 1;
-		snprintf(seg->name, sizeof(seg->name), "%s", g_shm_name);
-	} else {
-		fd = memfd_create(MEMFD_NAME, MFD_CLOEXEC);
-		if (fd < 0) {
-			sys_error("parent", "memfd_create");
-			return -1;
-		}
-		snprintf(seg->name, sizeof(seg->name), "memfd:%s", MEMFD_NAME);
-	}
-	*fdp = fd;
-	if (ftruncate(fd, (off_t)cfg->size) < 0) {
-		sys_error("parent", "ftruncate");
-		return -1;
-	}
-	if (fstat(fd, &st) < 0) {
-		sys_error("parent", "fstat");
-		return -1;
-	}
-	seg->have_stat = 1;
-	seg->ino = (uint64_t)st.st_ino;
-	seg->dev = (uint64_t)st.st_dev;
-	seg->dev_major = major(st.st_dev);
-	seg->dev_minor = minor(st.st_dev);
-	p = mmap(NULL, (size_t)cfg->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 fd, 0);
-	if (p == MAP_FAILED) {
-		sys_error("parent", "mmap");
-		return -1;
-	}
-	*base = p;
-	return 0;
-}
-
-/*
- * Signals are blocked so a termination handler never misses something just
- * created.  On failure whatever was made is left for cleanup_region().
- */
-static int create_region(const struct config *cfg, struct segment *seg,
-			 void **base, int *fd)
-{
-	sigset_t old;
-	int ret = 0;
-
-	block_handled_signals(&old, 0);
-	switch (cfg->api) {
-	case API_SYSV:
-		ret = create_sysv(cfg, seg, base);
-		break;
-	case API_POSIX:
-	case API_MEMFD:
-		ret = create_fd_backed(cfg, seg, base, fd);
-		break;
-	case API_ANON:
-		*base = mmap(NULL, (size_t)cfg->size, PROT_READ | PROT_WRITE,
-			     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		if (*base == MAP_FAILED) {
-			*base = NULL;
-			sys_error("parent", "mmap");
-			ret = -1;
-		}
-		break;
-	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return ret;
-}
-
-/*
- * Unmap, close, then remove the names; returns -1 if a call failed.
- * Signals are blocked so that a handler never repeats a removal whose id
- * somebody else may already have been given.
- */
-static int cleanup_region(const struct config *cfg, void *base, int fd)
-{
-	sigset_t old;
-	int ret = 0;
-
-	block_handled_signals(&old, 0);
-
-	if (base && cfg->api == API_SYSV && shmdt(base) < 0) {
-		sys_error("parent", "shmdt");
-		ret = -1;
-	}
-	if (base && cfg->api != API_SYSV &&
-	    munmap(base, (size_t)cfg->size) < 0) {
-		sys_error("parent", "munmap");
-		ret = -1;
-	}
-	if (fd >= 0 && close(fd) < 0) {
-		sys_error("parent", "close");
-		ret = -1;
-	}
-	if (g_shmid >= 0 && shmctl(g_shmid, IPC_RMID, NULL) < 0) {
-		sys_error("parent", "shmctl IPC_RMID");
-		ret = -1;
-	}
-	g_shmid = -1;
-	if (g_shm_named && shm_unlink(g_shm_name) < 0) {
-		sys_error("parent", "shm_unlink");
-		ret = -1;
-	}
-	g_shm_named = 0;
-	remove_names();		/* the ftok file and directory */
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return ret;
-}
-
-/*
- * The line of /proc/self/maps that starts at addr:
- * "start-end perms offset major:minor inode   path".
- */
-static int find_maps(const void *addr, uint64_t *ino, unsigned int *maj,
-		     unsigned int *min, char *path, size_t path_size)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	int found = 0;
-	FILE *f;
-
-	f = fopen("/proc/self/maps", "re");
-	if (!f) {
-		sys_error("parent", "open /proc/self/maps");
-		return -1;
-	}
-	while (getline(&line, &cap, f) > 0) {
-		unsigned long start, end;
-		unsigned long long offset, inode;
-		char perms[8];
-		int pos = 0;
-
-		if (sscanf(line, "%lx-%lx %7s %llx %x:%x %llu %n", &start, &end,
-			   perms, &offset, maj, min, &inode, &pos) < 7 ||
-		    start != (unsigned long)addr)
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		snprintf(path, path_size, "%s", line + pos);
-		*ino = inode;
-		found = 1;
-		break;
-	}
-	free(line);
-	fclose(f);
-	if (!found)
-		fprintf(stderr, "shm: parent: no line for %p in "
-			"/proc/self/maps\n", addr);
-	return found ? 0 : -1;
 }
 
 /* The byte written all over page i. */
@@ -558,14 +210,14 @@ static int write_region(const struct config *cfg, unsigned char *base,
 
 	g_pages_written = 0;
 	if (sigsetjmp(g_bus_jmp, 1)) {
-		fprintf(stderr, "shm: parent: SIGBUS writing page %" PRIu64
-			" of %" PRIu64 ": the shared memory could not be "
-			"backed (out of memory, or the tmpfs is full)\n",
-			(uint64_t)g_pages_written, pages);
+		say("parent", "SIGBUS writing page %" PRIu64 " of %" PRIu64
+		    ": the shared memory could not be backed (out of "
+		    "memory, or the tmpfs is full)",
+		    (uint64_t)g_pages_written, pages);
 		return -1;
 	}
 	g_writing = 1;
-	xt->start_ns = mono_ns();
+	xt->start_ns = monotonic_ns();
 	for (uint64_t i = 0; i < pages; i++) {
 		memset(base + i * cfg->page_size, page_byte(i), cfg->page_size);
 		g_pages_written = i + 1;
@@ -595,7 +247,7 @@ static int child_run(const struct config *cfg, const unsigned char *base,
 		h = checksum_page(h, base + i * cfg->page_size, cfg->page_size);
 		ctl->pages_read = i + 1;
 	}
-	ctl->xfer.end_ns = mono_ns();
+	ctl->xfer.end_ns = monotonic_ns();
 	ctl->checksum = h;
 	ctl->child_done = 1;
 	return 0;
@@ -627,10 +279,10 @@ static void json_process(FILE *f, pid_t pid, const char *role,
 		c->pages_written, c->pages_read, last ? "" : ",");
 }
 
-static int print_json(FILE *f, const struct config *cfg,
-		      const struct segment *seg, pid_t ppid, pid_t cpid,
-		      const struct counts *pc, const struct counts *cc,
-		      int checksum_ok, uint64_t elapsed_ns)
+static void print_json(FILE *f, const struct config *cfg,
+		       const struct segment *seg, pid_t ppid, pid_t cpid,
+		       const struct counts *pc, const struct counts *cc,
+		       int checksum_ok, uint64_t elapsed_ns)
 {
 	fprintf(f, "{\n  \"workload\": \"shm\",\n  \"api\": \"%s\",\n"
 		"  \"size\": %" PRIu64 ",\n  \"page_size\": %zu,\n"
@@ -650,13 +302,13 @@ static int print_json(FILE *f, const struct config *cfg,
 	if (cfg->api == API_SYSV)
 		fprintf(f, ", \"ino\": %d", seg->shmid);
 	else if (seg->have_stat)
-		fprintf(f, ", \"ino\": %" PRIu64, seg->ino);
+		fprintf(f, ", \"ino\": %" PRIu64, seg->id.ino);
 	else
 		fputs(", \"ino\": null", f);
 	if (seg->have_stat)
 		fprintf(f, ", \"dev\": %" PRIu64 ", \"dev_major\": %u, "
-			"\"dev_minor\": %u", seg->dev, seg->dev_major,
-			seg->dev_minor);
+			"\"dev_minor\": %u", seg->id.dev, seg->id.dev_major,
+			seg->id.dev_minor);
 	else
 		fputs(", \"dev\": null, \"dev_major\": null, \"dev_minor\": null",
 		      f);
@@ -679,8 +331,6 @@ static int print_json(FILE *f, const struct config *cfg,
 	json_process(f, cpid, "child", cc, 1);
 	fprintf(f, "  ],\n  \"checksum_ok\": %s,\n  \"elapsed_ns\": %" PRIu64
 		"\n}\n", checksum_ok ? "true" : "false", elapsed_ns);
-
-	return finish_json(f);
 }
 
 int main(int argc, char **argv)
@@ -695,7 +345,6 @@ int main(int argc, char **argv)
 	char cpath[PATH_MAX + 32];
 	unsigned int cmaj, cmin;
 	pid_t ppid, cpid;
-	sigset_t old;
 	long ps;
 	FILE *out;
 
@@ -710,7 +359,7 @@ int main(int argc, char **argv)
 	parse_args(argc, argv, &cfg);
 	pages = cfg.size / cfg.page_size;
 	prepare_names(&cfg);
-	out = open_out(cfg.out_path);
+	out = open_out(cfg.run.out_path);
 
 	/* The child's counts and the ready flag live here, apart from the
 	 * measured region: no IPC syscall needed to report them. */
@@ -718,8 +367,9 @@ int main(int argc, char **argv)
 	if (!ctl)
 		return 1;
 
-	install_handlers();
-	if (cfg.start_delay_ms && sleep_ms(cfg.start_delay_ms) < 0)
+	install_common_handlers(0, NULL);
+	install_handler(SIGBUS, on_sigbus);
+	if (sleep_ms(cfg.run.start_delay_ms) < 0)
 		return 1;
 
 	if (create_region(&cfg, &seg, &base, &fd) < 0) {
@@ -738,33 +388,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	/* Nobody would ever set the flag for an orphan. */
 	ppid = getpid();
-	/* Blocked across fork: the child must never run the parent's
-	 * cleanup handler, and the parent must know the child's pid before
-	 * a handler can run. */
-	block_handled_signals(&old, 0);
-	cpid = fork();
+	cpid = fork_child(ppid, CHILD_PDEATHSIG);
 	if (cpid < 0) {
-		sys_error("parent", "fork");
 		cleanup_region(&cfg, base, fd);
 		return 1;
 	}
-	if (cpid == 0) {
-		restore_default_handlers();
-		signal(SIGBUS, SIG_DFL);
-		/* Nobody would ever set the flag for an orphan. */
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
-			sys_error("child", "prctl PR_SET_PDEATHSIG");
-			_exit(1);
-		}
-		if (getppid() != ppid)
-			_exit(1);
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		/* _exit: no stdio flush, no atexit, no cleanup of the names. */
+	if (cpid == 0)	/* _exit: no stdio flush, no atexit, no cleanup */
 		_exit(child_run(&cfg, base, ctl));
-	}
-	g_child_pid = cpid;
-	sigprocmask(SIG_SETMASK, &old, NULL);
 
 	if (write_region(&cfg, base, &ctl->xfer) < 0) {
 		failed = 1;
@@ -784,11 +416,9 @@ int main(int argc, char **argv)
 	if (cleanup_region(&cfg, base, fd) < 0)
 		failed = 1;
 
-	if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-		failed = 1;	/* the child, or the parent, already said why */
-	} else if (WIFSIGNALED(status)) {
-		fprintf(stderr, "shm: child killed by signal %d\n",
-			WTERMSIG(status));
+	/* A child that exited 1 because the parent failed: the parent
+	 * already said why. */
+	if (child_status(status, 1) < 0) {
 		failed = 1;
 	} else if (!failed) {
 		if (ctl->child_done && cc.pages_read == pages &&
@@ -803,10 +433,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (print_json(out, &cfg, &seg, ppid, cpid, &pc, &cc, checksum_ok,
-		       xfer_elapsed_ns(&ctl->xfer)) < 0)
-		failed = 1;
-	if (close_out(out) < 0)
-		failed = 1;
-	return failed ? 1 : 0;
+	print_json(out, &cfg, &seg, ppid, cpid, &pc, &cc, checksum_ok,
+		   xfer_elapsed_ns(&ctl->xfer));
+	return finish_output(out, failed);
 }

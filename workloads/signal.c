@@ -11,28 +11,17 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
-#include <limits.h>
-#include <signal.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "common.h"
+#include "harness.h"
 
 const char workload_name[] = "signal";
 
 #define COUNT_MAX	100000000ULL
-#define DELAY_MAX_MS	600000ULL
 #define POLL_NS		1000000L	/* flag poll interval: 1 ms */
 
 enum mode { MODE_PINGPONG, MODE_BURST, MODE_RT };
@@ -43,8 +32,7 @@ struct config {
 	enum mode mode;
 	uint64_t count;
 	int count_given;
-	uint64_t start_delay_ms;
-	const char *out_path;	/* NULL: stdout */
+	struct run_opts run;	/* --out, --start-delay */
 	int sig;		/* the measured signal: SIGUSR1 or SIGRTMIN */
 };
 
@@ -52,6 +40,10 @@ struct config {
 struct counts {
 	uint64_t sent, received, send_errors;
 };
+
+/* The JSON keys of struct counts, in order. */
+COUNTER_KEYS(counters, struct counts,
+	"sent", "received", "send_errors");
 
 /*
  * MAP_SHARED|MAP_ANONYMOUS, made before the fork: the child's counts (they
@@ -78,7 +70,6 @@ static volatile uint64_t g_out_of_order;
 static volatile sig_atomic_t g_peer_pid;	/* who may send to us */
 static volatile sig_atomic_t g_expect_code;	/* SI_USER or SI_QUEUE */
 static volatile sig_atomic_t g_check_seq;	/* rt: check sival_int */
-static volatile sig_atomic_t g_sigchld_received;
 
 static void print_help(void)
 {
@@ -164,31 +155,16 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 	static const char *const opts[] = {
 		"--mode", "--count", "--out", "--start-delay",
 	};
+	struct opt_iter it = OPT_ITER(argc, argv, opts, print_help, &cfg->run);
+	const char *val, *name;
 
-	for (int i = 1; i < argc; i++) {
-		const char *val, *name;
-
-		name = next_option(argc, argv, &i, opts,
-				   sizeof(opts) / sizeof(opts[0]), print_help,
-				   &val);
-
+	while ((name = next_opt(&it, &val))) {
 		if (!strcmp(name, "--mode")) {
-			if (!strcmp(val, "pingpong"))
-				cfg->mode = MODE_PINGPONG;
-			else if (!strcmp(val, "burst"))
-				cfg->mode = MODE_BURST;
-			else if (!strcmp(val, "rt"))
-				cfg->mode = MODE_RT;
-			else
-				usage_error("--mode: '%s' is not pingpong, burst "
-					    "or rt", val);
-		} else if (!strcmp(name, "--count")) {
+			cfg->mode = parse_word(name, val, mode_name, 3,
+					       "pingpong, burst or rt");
+		} else {
 			cfg->count = parse_num(name, val, 1, COUNT_MAX);
 			cfg->count_given = 1;
-		} else if (!strcmp(name, "--start-delay")) {
-			cfg->start_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
-		} else {
-			cfg->out_path = parse_out_path(val);
 		}
 	}
 	if (!cfg->count_given)
@@ -230,31 +206,16 @@ static void on_measured(int sig, siginfo_t *si, void *uctx)
 		g_out_of_order++;
 }
 
-static void on_term_signal(int sig)
-{
-	kill_and_reap_child();
-	_exit(128 + sig);
-}
-
-/* Counts every SIGCHLD; believes an exit only if waitid() can see it. */
-static void on_sigchld(int sig)
-{
-	int saved = errno;
-	siginfo_t info;
-
-	(void)sig;
-	g_sigchld_received++;
-	if (child_exit_seen(&info))
-		g_child_gone = 1;
-	errno = saved;
-}
-
-/* The common handlers, then the measured signal's. */
+/*
+ * The common handlers (their SIGCHLD handler counts every SIGCHLD, and
+ * believes an exit only if waitid() can see it), then the measured
+ * signal's.
+ */
 static void install_handlers(const struct config *cfg)
 {
 	struct sigaction sa;
 
-	install_common_handlers(on_term_signal, on_sigchld, NULL);
+	install_common_handlers(WATCH_CHILD, NULL);
 
 	/* The measured signal's handler runs with the signal itself blocked
 	 * (no SA_NODEFER): one invocation at a time.  No SA_RESTART: a
@@ -400,39 +361,19 @@ static int parent_pingpong(const struct config *cfg, pid_t cpid,
 	return ret;
 }
 
-static void json_counts(FILE *f, const struct counts *c)
+static void print_json(FILE *f, const struct config *cfg, pid_t ppid,
+		       pid_t cpid, const struct counts *pc,
+		       const struct counts *cc, const char *in_order,
+		       int sigchld_received)
 {
-	fprintf(f, "\"sent\": %" PRIu64 ", \"received\": %" PRIu64
-		", \"send_errors\": %" PRIu64, c->sent, c->received,
-		c->send_errors);
-}
-
-static int print_json(FILE *f, const struct config *cfg, pid_t ppid,
-		      pid_t cpid, const struct counts *pc,
-		      const struct counts *cc, const char *in_order,
-		      int sigchld_received)
-{
-	struct counts t = {
-		pc->sent + cc->sent,
-		pc->received + cc->received,
-		pc->send_errors + cc->send_errors,
-	};
-
 	fprintf(f, "{\n  \"workload\": \"signal\",\n  \"mode\": \"%s\",\n"
 		"  \"count\": %" PRIu64 ",\n  \"signal\": %d,\n"
-		"  \"method\": \"%s\",\n  \"processes\": [\n"
-		"    {\"pid\": %ld, \"role\": \"parent\", ",
-		mode_name[cfg->mode], cfg->count, cfg->sig,
-		cfg->mode == MODE_RT ? "sigqueue" : "kill", (long)ppid);
-	json_counts(f, pc);
-	fprintf(f, "},\n    {\"pid\": %ld, \"role\": \"child\", ", (long)cpid);
-	json_counts(f, cc);
-	fputs("}\n  ],\n  \"totals\": {", f);
-	json_counts(f, &t);
-	fprintf(f, "},\n  \"in_order\": %s,\n  \"sigchld_expected\": 1,\n"
+		"  \"method\": \"%s\",\n", mode_name[cfg->mode], cfg->count,
+		cfg->sig, cfg->mode == MODE_RT ? "sigqueue" : "kill");
+	json_processes(f, &counters, ppid, pc, cpid, cc);
+	json_totals(f, &counters, pc, cc);
+	fprintf(f, ",\n  \"in_order\": %s,\n  \"sigchld_expected\": 1,\n"
 		"  \"sigchld_received\": %d\n}\n", in_order, sigchld_received);
-
-	return finish_json(f);
 }
 
 /* The counts each mode guarantees, when nothing failed. */
@@ -475,14 +416,14 @@ int main(int argc, char **argv)
 	int status = 0, failed = 0, killed = 0;
 	const char *in_order = "null";
 	struct shared *sh;
-	sigset_t measured, base, old;
+	sigset_t measured, base;
 	pid_t ppid, cpid;
 	FILE *out;
 
 	parse_args(argc, argv, &cfg);
 	check_sigpending_limit(&cfg);
 	cfg.sig = cfg.mode == MODE_RT ? SIGRTMIN : SIGUSR1;
-	out = open_out(cfg.out_path);
+	out = open_out(cfg.run.out_path);
 
 	/* The child's counters and the hand-shake flags live here: no IPC
 	 * and no extra signal needed to report them. */
@@ -499,39 +440,21 @@ int main(int argc, char **argv)
 	g_expect_code = cfg.mode == MODE_RT ? SI_QUEUE : SI_USER;
 	g_check_seq = cfg.mode == MODE_RT;
 	install_handlers(&cfg);
-	if (cfg.start_delay_ms && sleep_ms(cfg.start_delay_ms) < 0)
+	if (sleep_ms(cfg.run.start_delay_ms) < 0)
 		return 1;
 
+	/* The measured signal stays blocked across the fork: its handler
+	 * never runs before g_peer_pid is set. */
 	ppid = getpid();
-	/* Blocked across fork: the child must never run the parent's
-	 * cleanup handler, and the parent must know the child's pid before
-	 * a handler can run. */
-	block_handled_signals(&old, 1);
-	cpid = fork();
-	if (cpid < 0) {
-		sys_error("parent", "fork");
+	cpid = fork_child(ppid, CHILD_PDEATHSIG);
+	if (cpid < 0)
 		return 1;
-	}
 	if (cpid == 0) {
-		int code;
-
-		restore_default_handlers();
 		g_peer_pid = ppid;
-		/* Nobody would ever tell an orphan that its parent is gone. */
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
-			sys_error("child", "prctl PR_SET_PDEATHSIG");
-			_exit(1);
-		}
-		if (getppid() != ppid)
-			_exit(1);
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		code = child_run(&cfg, &base, ppid, sh);
 		/* _exit: no stdio flush, no atexit. */
-		_exit(code);
+		_exit(child_run(&cfg, &base, ppid, sh));
 	}
-	g_child_pid = cpid;
 	g_peer_pid = cpid;
-	sigprocmask(SIG_SETMASK, &old, NULL);
 
 	if (cfg.mode == MODE_PINGPONG) {
 		/* A child still waiting in sigsuspend() for a ping that will
@@ -551,12 +474,7 @@ int main(int argc, char **argv)
 		failed = 1;
 	cc = sh->child;
 
-	if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-		failed = 1;	/* the child already said why */
-	} else if (WIFSIGNALED(status)) {
-		if (!killed)
-			fprintf(stderr, "signal: child killed by signal %d\n",
-				WTERMSIG(status));
+	if (child_status(status, !killed) < 0) {
 		failed = 1;
 	} else if (!failed) {
 		if (g_foreign || sh->foreign) {
@@ -578,10 +496,6 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (print_json(out, &cfg, ppid, cpid, &pc, &cc, in_order,
-		       g_sigchld_received) < 0)
-		failed = 1;
-	if (close_out(out) < 0)
-		failed = 1;
-	return failed ? 1 : 0;
+	print_json(out, &cfg, ppid, cpid, &pc, &cc, in_order, g_sigchld_count);
+	return finish_output(out, failed);
 }
