@@ -126,12 +126,8 @@ int ipc_exec(struct trace_event_raw_sched_process_exec *ctx)
 	old_tid = BPF_CORE_READ(ctx, old_pid);
 	if (old_tid != tgid)
 		retire_thread((__u64)tgid << 32 | old_tid);
-	{
-		/* a new address space: no shared mapping yet */
-		struct shared_ranges none = {};
-
-		bpf_map_update_elem(&shared_ranges, &tgid, &none, BPF_ANY);
-	}
+	/* a new address space: no shared mapping yet */
+	bpf_map_update_elem(&shared_ranges, &tgid, &shared_ranges_zero, BPF_ANY);
 	p = proc_lookup(tgid);
 	if (!p)
 		return 0;

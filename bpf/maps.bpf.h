@@ -108,20 +108,29 @@ IPC_MAP(sys_counts, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, IPC_NR_SYSCALLS);
 /*
  * Where a process has shared mappings, so that a page fault anywhere else
  * is not looked up (bpf_find_vma costs microseconds at the fault
- * tracepoint). Known from exec on: an exec'd process starts with none,
- * records each shared mmap/mremap/shmat, and a child inherits its
- * parent's. A process without an entry (running before tracing began) or
- * with too many ranges, or one a lookup failed for, has every fault
- * looked up.
+ * tracepoint, and fails while another thread holds the address space's
+ * lock). Known from exec on: an exec'd process starts with none; a shared
+ * mmap adds its range (from its arguments: a private one needs no lookup),
+ * mremap moves it, munmap forgets it, and a child inherits its parent's.
+ * A range's object, once a lookup found it, is kept (key; IPC_KIND_NONE:
+ * not known yet), so a later fault there needs no lookup. A process
+ * without an entry (running before tracing began), with more shared
+ * mappings than slots, or whose shmat could not be looked up, has every
+ * fault looked up (all).
  */
-#define MAX_SHARED_RANGES 8
+#define MAX_SHARED_RANGES 16
+struct shared_range {
+	__u64 start, end;	/* end 0: a free slot */
+	struct ipc_obj_key key;
+};
 struct shared_ranges {
-	__u32 n;
+	__u32 n;		/* slots ever used */
 	__u32 all;		/* not known: look at every fault */
-	__u64 start[MAX_SHARED_RANGES];
-	__u64 end[MAX_SHARED_RANGES];
+	struct shared_range r[MAX_SHARED_RANGES];
 };
 IPC_MAP(shared_ranges, BPF_MAP_TYPE_HASH, __u32, struct shared_ranges, MAX_PROCS);
+/* Never written: an exec'd process's entry, too big for the stack */
+static struct shared_ranges shared_ranges_zero;
 
 /* --cgroup: the cgroup, at index 0 */
 IPC_MAP(targ_cgroups, BPF_MAP_TYPE_CGROUP_ARRAY, __u32, __u32, 1);

@@ -22,9 +22,15 @@
 #define VM_SHARED	0x00000008
 #define TMPFS_MAGIC	0x01021994
 
-struct fault_ctx {
-	struct ipc_obj_key key;
+#define MAP_SHARED	0x01	/* MAP_SHARED_VALIDATE (0x03) has it too */
+#define MAP_ANONYMOUS	0x20
+#define MREMAP_DONTUNMAP 4
+
+/* What a VMA lookup found: the shared memory object, if it is one. */
+struct vma_ctx {
+	struct ipc_obj_key key;	/* IPC_KIND_NONE: not shared memory */
 	struct dentry *dentry;
+	__u64 start, end;
 };
 
 static __always_inline bool name_is(const char *name, const char *prefix,
@@ -39,37 +45,43 @@ static __always_inline bool name_is(const char *name, const char *prefix,
 	return true;
 }
 
-static long fault_vma(struct task_struct *task, struct vm_area_struct *vma,
-		      void *data)
+/* The shared memory object file is, if it is one (vc->key.kind). */
+static __always_inline void file_shm_object(struct file *file,
+					    struct vma_ctx *vc)
 {
-	struct fault_ctx *fc = data;
-	struct file *file = BPF_CORE_READ(vma, vm_file);
-	struct dentry *dentry;
-	struct inode *inode;
-	const char *name;
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	struct dentry *dentry = BPF_CORE_READ(file, f_path.dentry);
+	const char *name = (const char *)BPF_CORE_READ(dentry, d_name.name);
 
-	if (!file || !(BPF_CORE_READ(vma, vm_flags) & VM_SHARED))
-		return 0;
-	inode = BPF_CORE_READ(file, f_inode);
-	dentry = BPF_CORE_READ(file, f_path.dentry);
-	fc->dentry = dentry;
-	name = (const char *)BPF_CORE_READ(dentry, d_name.name);
+	vc->dentry = dentry;
 	if (name_is(name, "SYSV", 4)) {
 		/* ipc/shm.c newseg(): the segment's inode number is its id */
-		fc->key.kind = IPC_KIND_SYSV_SHM;
-		fc->key.ino = BPF_CORE_READ(inode, i_ino);
-		return 0;
+		vc->key.kind = IPC_KIND_SYSV_SHM;
+		vc->key.ino = BPF_CORE_READ(inode, i_ino);
+		return;
 	}
 	if (BPF_CORE_READ(inode, i_sb, s_magic) != TMPFS_MAGIC)
-		return 0;	/* a shared file mapping, not shared memory */
+		return;		/* a shared file mapping, not shared memory */
 	if (name_is(name, "memfd:", 6))
-		fc->key.kind = IPC_KIND_MEMFD;
+		vc->key.kind = IPC_KIND_MEMFD;
 	else if (name_is(name, "dev/zero", 8))
-		fc->key.kind = IPC_KIND_SHARED_ANON;
+		vc->key.kind = IPC_KIND_SHARED_ANON;
 	else
-		fc->key.kind = IPC_KIND_POSIX_SHM;
-	fc->key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	fc->key.ino = BPF_CORE_READ(inode, i_ino);
+		vc->key.kind = IPC_KIND_POSIX_SHM;
+	vc->key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	vc->key.ino = BPF_CORE_READ(inode, i_ino);
+}
+
+static long vma_object(struct task_struct *task, struct vm_area_struct *vma,
+		       void *data)
+{
+	struct vma_ctx *vc = data;
+	struct file *file = BPF_CORE_READ(vma, vm_file);
+
+	vc->start = BPF_CORE_READ(vma, vm_start);
+	vc->end = BPF_CORE_READ(vma, vm_end);
+	if (file && (BPF_CORE_READ(vma, vm_flags) & VM_SHARED))
+		file_shm_object(file, vc);
 	return 0;
 }
 
@@ -82,50 +94,268 @@ static __always_inline struct ipc_proc *fault_proc(__u32 tgid)
 	return p;
 }
 
-/* Whether address may be in a shared mapping of the process. */
-static __always_inline bool maybe_shared(__u32 tgid, __u64 address)
-{
-	struct shared_ranges *r = bpf_map_lookup_elem(&shared_ranges, &tgid);
+/* --- where the shared mappings are (see struct shared_ranges) ----------- */
 
+enum { RANGE_PRIVATE, RANGE_LOOK_UP, RANGE_KNOWN };
+
+/*
+ * Whether address may be in a shared mapping: RANGE_PRIVATE (no),
+ * RANGE_KNOWN (in a range whose object is known: *key), RANGE_LOOK_UP
+ * (perhaps: *slot is its range, or -1 when the process's ranges are not
+ * known).
+ */
+static __always_inline int range_of(struct shared_ranges *r, __u64 address,
+				    struct ipc_obj_key *key, int *slot)
+{
+	*slot = -1;
 	if (!r || r->all)
-		return true;
-	for (__u32 i = 0; i < MAX_SHARED_RANGES; i++) {
+		return RANGE_LOOK_UP;
+	for (int i = 0; i < MAX_SHARED_RANGES; i++) {
+		struct shared_range *sr = &r->r[i];
+
 		if (i >= r->n)
 			break;
-		if (address >= r->start[i] && address < r->end[i])
-			return true;
+		if (address < sr->start || address >= sr->end)
+			continue;
+		*slot = i;
+		if (sr->key.kind == IPC_KIND_NONE)
+			return RANGE_LOOK_UP;
+		*key = sr->key;
+		return RANGE_KNOWN;
 	}
-	return false;
+	return RANGE_PRIVATE;
 }
+
+/*
+ * [start, end) is unmapped or mapped anew: a range inside it goes, a
+ * range it overlaps keeps its place but not its object (looked up again).
+ */
+static __always_inline void ranges_forget(struct shared_ranges *r, __u64 start,
+					  __u64 end)
+{
+	for (int i = 0; i < MAX_SHARED_RANGES; i++) {
+		struct shared_range *sr = &r->r[i];
+
+		if (i >= r->n)
+			break;
+		if (sr->end <= start || sr->start >= end)
+			continue;
+		if (sr->start >= start && sr->end <= end) {
+			sr->end = 0;
+			sr->start = 0;
+		}
+		sr->key.kind = IPC_KIND_NONE;
+	}
+}
+
+/* A shared mapping at [start, end), its object key (or IPC_KIND_NONE). */
+static __always_inline void ranges_add(struct shared_ranges *r, __u64 start,
+				       __u64 end, const struct ipc_obj_key *key)
+{
+	struct shared_range *sr = NULL;
+	__u32 i;
+
+	/* a free slot, or a new one: another thread may be adding at once */
+	for (int j = 0; j < MAX_SHARED_RANGES; j++) {
+		if (j >= r->n)
+			break;
+		if (!r->r[j].end &&
+		    __sync_val_compare_and_swap(&r->r[j].end, 0, end) == 0) {
+			sr = &r->r[j];
+			break;
+		}
+	}
+	if (!sr) {
+		i = __sync_fetch_and_add(&r->n, 1);
+		if (i >= MAX_SHARED_RANGES) {
+			r->all = 1;	/* more than we keep: look at all */
+			return;
+		}
+		sr = &r->r[i];
+		sr->end = end;
+	}
+	/* the key before the start: until both are there, the range looks
+	 * like [0, end) with no object, which only costs lookups */
+	sr->key = *key;
+	sr->start = start;
+}
+
+static __always_inline struct shared_ranges *target_ranges(long ret)
+{
+	__u32 tgid = current_tgid();
+	struct shared_ranges *r;
+
+	if (ret < 0 && ret > -4096)
+		return NULL;	/* it failed */
+	if (!is_target(tgid))
+		return NULL;
+	r = bpf_map_lookup_elem(&shared_ranges, &tgid);
+	if (!r || r->all)
+		return NULL;	/* every fault is looked up anyway */
+	return r;
+}
+
+/*
+ * A new shared mapping at [addr, end): of a file, its object is the fd's
+ * (a file that is not shared memory needs no range); anonymous, only a
+ * lookup can say, and at syscall exit (interrupts on) it fails only when
+ * another thread holds the lock: then the first fault there looks again.
+ */
+static __always_inline void ranges_add_mapped(struct shared_ranges *r,
+					      __u64 addr, __u64 end,
+					      __u64 flags, long fd)
+{
+	struct vma_ctx vc = {};
+	struct file *file;
+
+	if (!(flags & MAP_ANONYMOUS)) {
+		file = fd_file(fd);
+		if (!file)
+			return;
+		file_shm_object(file, &vc);
+		if (vc.key.kind == IPC_KIND_NONE)
+			return;
+		if (vc.key.kind != IPC_KIND_SYSV_SHM)
+			note_name(&vc.key, vc.dentry);
+	} else if (bpf_find_vma(bpf_get_current_task_btf(), addr, vma_object,
+				&vc, 0)) {
+		vc.key.kind = IPC_KIND_NONE;
+	}
+	ranges_add(r, addr, end, &vc.key);
+}
+
+static __always_inline struct pt_regs *exit_regs(void)
+{
+	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+}
+
+#define PAGE_END(addr, len)	(((addr) + (len) + 4095) & ~4095ULL)
+
+/* mmap(addr, len, prot, flags, fd, off): the arguments are still in the
+ * user registers at exit */
+SEC("tp/syscalls/sys_exit_mmap")
+int ipc_range_mmap(struct trace_event_raw_sys_exit *ctx)
+{
+	struct shared_ranges *r = target_ranges(ctx->ret);
+	struct pt_regs *regs;
+	__u64 addr = ctx->ret, end, flags;
+
+	if (!r)
+		return 0;
+	regs = exit_regs();
+	end = PAGE_END(addr, PT_REGS_PARM2_CORE_SYSCALL(regs));
+	ranges_forget(r, addr, end);	/* MAP_FIXED may replace a mapping */
+	flags = PT_REGS_PARM4_CORE_SYSCALL(regs);
+	if (flags & MAP_SHARED)
+		ranges_add_mapped(r, addr, end, flags,
+				  PT_REGS_PARM5_CORE_SYSCALL(regs));
+	return 0;		/* a private mapping: never looked up */
+}
+
+/* mremap(old_addr, old_len, new_len, flags, new_addr) */
+SEC("tp/syscalls/sys_exit_mremap")
+int ipc_range_mremap(struct trace_event_raw_sys_exit *ctx)
+{
+	struct shared_ranges *r = target_ranges(ctx->ret);
+	struct ipc_obj_key key = {};
+	struct pt_regs *regs;
+	__u64 old, end;
+	int slot, what;
+
+	if (!r)
+		return 0;
+	regs = exit_regs();
+	old = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	what = range_of(r, old, &key, &slot);
+	if (!(PT_REGS_PARM4_CORE_SYSCALL(regs) & MREMAP_DONTUNMAP))
+		ranges_forget(r, old, PAGE_END(old, PT_REGS_PARM2_CORE_SYSCALL(regs)));
+	end = PAGE_END((__u64)ctx->ret, PT_REGS_PARM3_CORE_SYSCALL(regs));
+	ranges_forget(r, ctx->ret, end);
+	if (what != RANGE_PRIVATE)
+		ranges_add(r, ctx->ret, end, &key);
+	return 0;
+}
+
+/* munmap(addr, len) */
+SEC("tp/syscalls/sys_exit_munmap")
+int ipc_range_munmap(struct trace_event_raw_sys_exit *ctx)
+{
+	struct shared_ranges *r = target_ranges(ctx->ret);
+	struct pt_regs *regs;
+	__u64 addr;
+
+	if (!r)
+		return 0;
+	regs = exit_regs();
+	addr = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	ranges_forget(r, addr, PAGE_END(addr, PT_REGS_PARM2_CORE_SYSCALL(regs)));
+	return 0;
+}
+
+/* shmat returns where; only the lookup knows the segment's size */
+SEC("tp/syscalls/sys_exit_shmat")
+int ipc_range_shmat(struct trace_event_raw_sys_exit *ctx)
+{
+	struct shared_ranges *r = target_ranges(ctx->ret);
+	struct vma_ctx vc = {};
+
+	if (!r)
+		return 0;
+	if (bpf_find_vma(bpf_get_current_task_btf(), ctx->ret, vma_object, &vc, 0)) {
+		r->all = 1;	/* the lock was taken: play safe */
+		return 0;
+	}
+	ranges_forget(r, vc.start, vc.end);
+	ranges_add(r, vc.start, vc.end, &vc.key);
+	return 0;
+}
+
+/* --- the faults ---------------------------------------------------------- */
 
 SEC("tp_btf/page_fault_user")
 int BPF_PROG(ipc_fault_vma, unsigned long address, struct pt_regs *regs,
 	     unsigned long error_code)
 {
-	struct fault_ctx fc = {};
+	struct vma_ctx vc = {};
 	struct inflight_obj o = { .dir = IPC_DIR_FAULT };
+	struct shared_ranges *r;
 	struct ipc_proc *p;
 	__u32 tgid = current_tgid();
+	int slot;
 	__u64 now;
 
 	if (!is_target(tgid))
 		return 0;
 	p = fault_proc(tgid);
-	if (!maybe_shared(tgid, address))
+	r = bpf_map_lookup_elem(&shared_ranges, &tgid);
+	switch (range_of(r, address, &vc.key, &slot)) {
+	case RANGE_PRIVATE:
 		return 0;	/* a private page: no segment to find */
-	/* busy: the lock or this CPU's irq_work that would release it is
-	 * taken; the fault is the process's, its segment unknown */
-	if (bpf_find_vma(bpf_get_current_task_btf(), address, fault_vma, &fc, 0) == -EBUSY) {
-		count_drop(IPC_DROP_FAULT_LOOKUP);
-		return 0;
+	case RANGE_KNOWN:
+		break;		/* found before */
+	default:
+		/* busy: another thread holds the lock, or this CPU's irq_work
+		 * that would release it is pending; the fault is the
+		 * process's, its segment unknown (the next fault there looks
+		 * again) */
+		if (bpf_find_vma(bpf_get_current_task_btf(), address, vma_object,
+				 &vc, 0) == -EBUSY) {
+			count_drop(IPC_DROP_FAULT_LOOKUP);
+			return 0;
+		}
+		if (vc.key.kind == IPC_KIND_NONE)
+			return 0;
+		if (vc.key.kind != IPC_KIND_SYSV_SHM &&
+		    vc.key.kind != IPC_KIND_SHARED_ANON)
+			note_name(&vc.key, vc.dentry);
+		/* the whole range is this mapping: later faults need no lookup */
+		if (r && slot >= 0 && slot < MAX_SHARED_RANGES &&
+		    vc.start <= r->r[slot].start && vc.end >= r->r[slot].end)
+			r->r[slot].key = vc.key;
 	}
-	if (fc.key.kind == IPC_KIND_NONE)
-		return 0;
 	if (p)
 		__sync_fetch_and_add(&p->shm_faults, 1);
-	if (fc.key.kind != IPC_KIND_SYSV_SHM && fc.key.kind != IPC_KIND_SHARED_ANON)
-		note_name(&fc.key, fc.dentry);
-	o.key = fc.key;
+	o.key = vc.key;
 	now = bpf_ktime_get_ns();
 	account_object(&o, 0, NO_DURATION);
 	if (trace_wanted(kind_bit(o.key.kind))) {
@@ -148,76 +378,6 @@ int ipc_fault_count(void *ctx)
 
 	if (is_target(tgid))
 		fault_proc(tgid);
-	return 0;
-}
-
-/* --- where the shared mappings are (see struct shared_ranges) ----------- */
-
-struct range_ctx {
-	__u64 start, end;
-	bool shared;
-};
-
-static long range_vma(struct task_struct *task, struct vm_area_struct *vma,
-		      void *data)
-{
-	struct range_ctx *rc = data;
-
-	rc->shared = BPF_CORE_READ(vma, vm_flags) & VM_SHARED;
-	rc->start = BPF_CORE_READ(vma, vm_start);
-	rc->end = BPF_CORE_READ(vma, vm_end);
-	return 0;
-}
-
-/* After a mapping syscall returned addr: record it if it is shared. */
-static __always_inline void note_range(long addr)
-{
-	struct range_ctx rc = {};
-	__u32 tgid = current_tgid(), i;
-	struct shared_ranges *r;
-
-	if (addr < 0 && addr > -4096)
-		return;		/* it failed */
-	if (!is_target(tgid))
-		return;
-	r = bpf_map_lookup_elem(&shared_ranges, &tgid);
-	if (!r || r->all)
-		return;		/* every fault is looked up anyway */
-	/* at syscall exit interrupts are on: find_vma needs no irq_work here */
-	if (bpf_find_vma(bpf_get_current_task_btf(), addr, range_vma, &rc, 0)) {
-		r->all = 1;	/* the lock was taken: play safe */
-		return;
-	}
-	if (!rc.shared)
-		return;
-	/* a slot of its own, even with another thread mapping at once */
-	i = __sync_fetch_and_add(&r->n, 1);
-	if (i >= MAX_SHARED_RANGES) {
-		r->all = 1;
-		return;
-	}
-	r->start[i] = rc.start;
-	r->end[i] = rc.end;
-}
-
-SEC("tp/syscalls/sys_exit_mmap")
-int ipc_range_mmap(struct trace_event_raw_sys_exit *ctx)
-{
-	note_range(ctx->ret);
-	return 0;
-}
-
-SEC("tp/syscalls/sys_exit_mremap")
-int ipc_range_mremap(struct trace_event_raw_sys_exit *ctx)
-{
-	note_range(ctx->ret);
-	return 0;
-}
-
-SEC("tp/syscalls/sys_exit_shmat")
-int ipc_range_shmat(struct trace_event_raw_sys_exit *ctx)
-{
-	note_range(ctx->ret);
 	return 0;
 }
 
