@@ -337,9 +337,20 @@ enum ipc_sys {
 	IPC_SYS_SENDFILE,
 	IPC_SYS_MAX,
 };
+/*
+ * si_code of a delivery the kernel made up: SIGKILL, delivered to each
+ * thread of a process that is going away. The low byte says why: the
+ * fatal signal that ended it (1..64), or 0 with IPC_SIG_GROUP_EXIT alone
+ * for exit_group(), or IPC_SIG_GROUP_EXEC for another thread's execve.
+ * Real si_codes are small (-60..0x80).
+ */
+#define IPC_SIG_GROUP_EXIT	0x40000000
+#define IPC_SIG_GROUP_EXEC	0x40000100
+
 struct ipc_sig_key {
-	__u32 sender;		/* tgid that generated it (the kernel acts in
-				   some process's context); 0 for HANDLED */
+	__u32 sender;		/* tgid that generated it; 0 for HANDLED, and
+				   for the kernel (ipc_signal_generate says
+				   when: a timer, a fault, the tty, ...) */
 	__u32 target;		/* tgid it was sent to */
 	__u32 sig;
 	__u32 event;		/* enum ipc_sig_event */

@@ -291,6 +291,15 @@ static char *dur_str(char *buf, uint64_t ns)
 
 /* comm for a text column: '?' for what a terminal would interpret, '_' for
  * blanks (columns are split on spaces) */
+/* The event's process name; pid 0: the kernel sent a signal
+ * (bpf/signal.bpf.c kernel_sent) */
+static const char *event_comm(const struct ipc_event *e)
+{
+	static const char kernel[IPC_COMM_LEN] = "kernel";
+
+	return e->tgid ? e->comm : kernel;
+}
+
 static void text_comm(char *dst, const char *comm)
 {
 	text_clean(dst, IPC_COMM_LEN, comm, IPC_COMM_LEN);
@@ -424,7 +433,7 @@ static void print_text(struct event_printer *p, const struct ipc_event *e)
 	const char *mech, *op, *objname = obj, *result = "-";
 	struct line l = { .n = 0 };
 
-	text_comm(comm, e->comm);
+	text_comm(comm, event_comm(e));
 	switch (e->type) {
 	case IPC_EVENT_OP:
 	case IPC_EVENT_FAULT:
@@ -527,7 +536,7 @@ static void print_json(struct event_printer *p, const struct ipc_event *e)
 	put_kv_u64(&l, "pid", e->tgid);
 	put_kv_u64(&l, "tid", e->pid);
 	put_key(&l, "comm");
-	put_json_str(&l, e->comm, IPC_COMM_LEN);
+	put_json_str(&l, event_comm(e), IPC_COMM_LEN);
 	put_kv_name(&l, "mechanism", mech);
 	put_kv_name(&l, "op", op);
 	switch (e->type) {

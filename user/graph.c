@@ -79,7 +79,8 @@ static ssize_t proc_node(struct builder *b, uint32_t pid, uint64_t start)
 	n->pid = pid;
 	n->start = start;
 	n->traced = p != NULL;
-	snprintf(n->comm, sizeof(n->comm), "%s", p ? p->p.comm : "?");
+	/* pid 0: the kernel, a signal's sender (bpf/signal.bpf.c) */
+	snprintf(n->comm, sizeof(n->comm), "%s", p ? p->p.comm : pid ? "?" : "kernel");
 	return b->g->nnodes - 1;
 }
 

@@ -311,8 +311,34 @@ const char *ipc_errno_name(int err)
 	return err > 0 ? strerrorname_np(err) : NULL;
 }
 
+/* "group exit (SIGTERM)" etc.: IPC_SIG_GROUP_EXIT | sig (bpf/ipcscope.h) */
+static const char *group_exit_how(int32_t code)
+{
+	static char how[IPC_NSIG][40];
+	uint32_t sig = code & 0x7f;
+	const char *name;
+
+	if (code == IPC_SIG_GROUP_EXEC)
+		return "group exit (exec)";
+	if (!sig)
+		return "group exit (exit)";
+	if (sig >= IPC_NSIG)
+		return "group exit";
+	/* the same text each time: filled once, read after */
+	if (!how[sig][0]) {
+		name = ipc_signal_name(sig);
+		if (name)
+			snprintf(how[sig], sizeof(how[sig]), "group exit (%s)", name);
+		else
+			snprintf(how[sig], sizeof(how[sig]), "group exit (%u)", sig);
+	}
+	return how[sig];
+}
+
 const char *ipc_sig_origin(int32_t code)
 {
+	if ((code & ~0x1ff) == IPC_SIG_GROUP_EXIT)
+		return group_exit_how(code);
 	switch (code) {
 	case 0:
 		return "kill";		/* SI_USER: kill(), pidfd_send_signal() */

@@ -81,6 +81,9 @@ void ipc_sig_lat_add(struct ipc_sig_lat *dst, const struct ipc_sig_lat *src);
 const char *ipc_signal_name(uint32_t sig);	/* "SIGUSR1"; NULL if unknown */
 const char *ipc_errno_name(int err);		/* "ENOTCONN"; NULL if unknown */
 /* kill, tkill, sigqueue, kernel, ...: who generated a signal, from si_code */
+/* How a signal came: "kill", "sigqueue", "timer", ..., "kernel"; for the
+ * SIGKILL of a process going away, "group exit (SIGTERM)" (the fatal
+ * signal), "group exit (exit)" (exit_group) or "group exit (exec)". */
 const char *ipc_sig_origin(int32_t code);
 const char *ipc_sig_event_name(uint32_t event);
 

@@ -41,6 +41,10 @@ static void proc_text(char *buf, size_t len, const struct snapshot *s,
 {
 	char label[32], comm[IPC_COMM_LEN];
 
+	if (!tgid && !start) {
+		snprintf(buf, len, "kernel");	/* a signal's sender */
+		return;
+	}
 	snapshot_proc_label(s, tgid, start, label, sizeof(label));
 	text_clean(comm, sizeof(comm), snapshot_proc_comm(s, tgid, start), IPC_COMM_LEN);
 	snprintf(buf, len, "%s %s", label, comm);
@@ -426,7 +430,7 @@ static void print_signals(FILE *out, const struct snapshot *s)
 
 		if (!header) {
 			fprintf(out, "\nSIGNALS (generated: the kernel's result; delivered: taken by the target)\n");
-			fprintf(out, "  %-24s %-24s %-9s %-9s %-16s %10s\n", "SENDER",
+			fprintf(out, "  %-24s %-24s %-9s %-20s %-16s %10s\n", "SENDER",
 				"TARGET", "SIGNAL", "HOW", "EVENT", "COUNT");
 			header = true;
 		}
@@ -440,7 +444,7 @@ static void print_signals(FILE *out, const struct snapshot *s)
 			snprintf(sig, sizeof(sig), "%s", name);
 		else
 			snprintf(sig, sizeof(sig), "%u", r->key.sig);
-		fprintf(out, "  %-24.24s %-24.24s %-9s %-9s %-16s %10" PRIu64 "\n",
+		fprintf(out, "  %-24.24s %-24.24s %-9s %-20s %-16s %10" PRIu64 "\n",
 			sender, target, sig, ipc_sig_origin(r->key.code),
 			ipc_sig_event_name(r->key.event), r->count);
 		merged |= r->key.event == IPC_SIG_ALREADY_PENDING;

@@ -414,16 +414,19 @@ static void json_signals(struct json_writer *jw, const struct snapshot *s)
 			jw_null(jw);
 		else
 			jw_string(jw, ipc_sig_event_name(r->key.event));
+		/* sender 0: the kernel (bpf/signal.bpf.c kernel_sent) */
 		jw_key(jw, "sender");
-		if (delivered)
+		if (delivered || !r->key.sender)
 			jw_null(jw);
 		else
 			jw_uint(jw, r->key.sender);
 		jw_key(jw, "sender_start_ns");
-		if (delivered)
+		if (delivered || !r->key.sender)
 			jw_null(jw);
 		else
 			jw_uint(jw, r->key.sender_start);
+		jw_kv_string(jw, "sent_by", delivered ? NULL :
+			     r->key.sender ? "process" : "kernel");
 		jw_kv_uint(jw, "target", r->key.target);
 		jw_kv_uint(jw, "target_start_ns", r->key.target_start);
 		jw_kv_uint(jw, "sig", r->key.sig);

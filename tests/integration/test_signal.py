@@ -1,9 +1,12 @@
 """Signals: generation (with the kernel's result) and delivery counted
 exactly against workloads/signal.c, merging of pending standard signals,
 real-time signals queued, and delivery latency recorded."""
+import json
+import sys
+
 from harness import eq, read_json, record, tmp, workload
 
-SIGUSR1, SIGCHLD = 10, 17
+SIGKILL, SIGUSR1, SIGALRM, SIGTERM, SIGCHLD = 9, 10, 14, 15, 17
 
 
 def run_signal(*args):
@@ -60,3 +63,75 @@ def test_realtime_signals_are_queued_not_merged():
     eq(rec.signals(sig, "delivered", target=child["pid"]), 500, "delivered")
     rows = [r for r in rec.json["signals"] if r["sig"] == sig and r["event"] == "generated"]
     assert all(r["how"] == "sigqueue" for r in rows), f"not sigqueue: {rows}"
+
+
+# Two children spin on the CPUs while their parent waits for an interval
+# timer: SIGALRM is generated in the timer's interrupt, over whichever
+# process was running there.
+ALARM = """
+import json, os, signal, sys, time
+spinners = []
+for _ in range(2):
+    pid = os.fork()
+    if pid == 0:
+        while True:
+            pass
+    spinners.append(pid)
+time.sleep(0.2)
+signal.signal(signal.SIGALRM, lambda *a: None)
+signal.setitimer(signal.ITIMER_REAL, 0.1)
+signal.pause()
+for pid in spinners:
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+json.dump({"pid": os.getpid(), "spinners": spinners}, open(sys.argv[1], "w"))
+"""
+
+
+def test_timer_signal_is_sent_by_the_kernel():
+    # before: the sender was the process the timer interrupted (a spinner)
+    out = tmp("alarm.json")
+    rec = record(["--no-hist"], [sys.executable, "-c", ALARM, out])
+    eq(rec.returncode, 0, f"ipcscope exit status ({rec.stderr.strip()})")
+    wl = read_json(out)
+    rows = [r for r in rec.json["signals"] if r["sig"] == SIGALRM and r["event"] == "generated"]
+    eq(sum(r["count"] for r in rows), 1, "SIGALRM generated")
+    eq([(r["sent_by"], r["sender"], r["target"]) for r in rows], [("kernel", None, wl["pid"])],
+       "SIGALRM's sender")
+    eq(rows[0]["how"], "kernel", "SIGALRM's origin (SI_KERNEL: an itimer)")
+    senders = {r["sender"] for r in rec.json["signals"]
+               if r["event"] == "generated" and r["sig"] != SIGCHLD}
+    assert not senders & set(wl["spinners"]), f"a spinner sent a signal: {rec.json['signals']}"
+    lines = [line.split() for line in rec.stdout.splitlines() if "SIGALRM" in line and "queued" in line]
+    eq([line[0] for line in lines], ["kernel"], "text report's SIGALRM sender")
+
+
+def test_group_exit_is_named():
+    # a fatal SIGTERM and an exit_group() with a second thread: the kernel
+    # delivers SIGKILL to every thread that remains; the report says why
+    out = tmp("groupexit.json")
+    script = """
+import json, os, signal, sys, threading, time
+child = os.fork()
+if child == 0:
+    time.sleep(30)
+    os._exit(0)
+time.sleep(0.1)
+os.kill(child, signal.SIGTERM)
+os.waitpid(child, 0)
+other = os.fork()
+if other == 0:
+    threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
+    time.sleep(0.1)
+    os._exit(0)
+os.waitpid(other, 0)
+json.dump({"killed": child, "exited": other}, open(sys.argv[1], "w"))
+"""
+    rec = record(["--no-hist"], [sys.executable, "-c", script, out])
+    eq(rec.returncode, 0, f"ipcscope exit status ({rec.stderr.strip()})")
+    wl = read_json(out)
+    delivered = {(r["target"], r["sig"]): r["how"] for r in rec.json["signals"]
+                 if r["event"] == "delivered"}
+    eq(delivered.get((wl["killed"], SIGKILL)), "group exit (SIGTERM)", "killed by SIGTERM")
+    eq(delivered.get((wl["exited"], SIGKILL)), "group exit (exit)", "second thread at exit_group")
+    eq(rec.signals(SIGTERM, "generated", sender=None, target=wl["killed"]), 1, "SIGTERM sent")

@@ -247,3 +247,20 @@ TEST(model_signals_are_a_mechanism)
 		ASSERT_TRUE(ipc_kind_mech(k) != IPC_MECH_SIGNAL);
 	ASSERT_STREQ(ipc_mech_name(IPC_MECH_MAX), "?");
 }
+
+TEST(model_signal_origins)
+{
+	ASSERT_STREQ(ipc_sig_origin(0), "kill");
+	ASSERT_STREQ(ipc_sig_origin(-2), "timer");
+	ASSERT_STREQ(ipc_sig_origin(0x80), "kernel");
+	ASSERT_STREQ(ipc_sig_origin(2), "kernel");
+	ASSERT_STREQ(ipc_sig_origin(-100), "other");
+	/* the made-up codes of a process going away (bpf/ipcscope.h) */
+	ASSERT_STREQ(ipc_sig_origin(IPC_SIG_GROUP_EXIT | 15), "group exit (SIGTERM)");
+	ASSERT_STREQ(ipc_sig_origin(IPC_SIG_GROUP_EXIT | 9), "group exit (SIGKILL)");
+	ASSERT_STREQ(ipc_sig_origin(IPC_SIG_GROUP_EXIT), "group exit (exit)");
+	ASSERT_STREQ(ipc_sig_origin(IPC_SIG_GROUP_EXEC), "group exit (exec)");
+	ASSERT_STREQ(ipc_sig_origin(IPC_SIG_GROUP_EXIT | 0x7f), "group exit");
+	/* asked again: the same text */
+	ASSERT_STREQ(ipc_sig_origin(IPC_SIG_GROUP_EXIT | 15), "group exit (SIGTERM)");
+}
