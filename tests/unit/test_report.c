@@ -935,8 +935,8 @@ TEST(report_text_reused_pid_is_two_processes)
 	ASSERT_LINE(t, "      writes/sends: 50.2 second (1)");
 	ASSERT_LINE(t, "      reads/receives: 40 parent (2)");
 	/* and so is each SIGCHLD's sender */
-	ASSERT_LINE(t, "  50.1 first               40 parent                SIGCHLD   kernel    queued                    1");
-	ASSERT_LINE(t, "  50.2 second              40 parent                SIGCHLD   kernel    queued                    1");
+	ASSERT_LINE(t, "  50.1 first               40 parent                SIGCHLD   kernel               queued                    1");
+	ASSERT_LINE(t, "  50.2 second              40 parent                SIGCHLD   kernel               queued                    1");
 }
 
 TEST(report_text_no_reuse_note_without_reuse)
