@@ -171,7 +171,7 @@ int cmd_record(int argc, char **argv)
 	if (tracing_start(&t, &cfg))
 		goto out;
 	tracing_wait_until(&t, tracing_end_of_duration(&t));
-	stop_command(&t.c);
+	stop_tree(&t.c);
 
 	/*
 	 * Detached before the maps are read: the report is of the run, and

@@ -2,10 +2,11 @@
 /*
  * runner.c - running a command under tracing: the privilege check, whether
  * the command can be executed, starting it so that it is a target from its
- * first instruction, reaping it, and stopping it. Shared by record and
- * validate.
+ * first instruction, reaping it, and stopping it with what it started.
+ * Shared by record, trace, top and validate.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -86,6 +88,10 @@ int start_command(struct session *s, char **argv,
 	pid_t parent = getpid();
 	ssize_t n;
 
+	/* what the command starts and leaves behind comes to us, not to
+	   init, for stop_tree to find */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1))
+		debugf("PR_SET_CHILD_SUBREAPER: %s\n", strerror(errno));
 	if (pipe2(errpipe, O_CLOEXEC))
 		return -errno;
 	c->pid = fork();
@@ -153,13 +159,184 @@ void reap(struct child *c, int options)
 	}
 }
 
-/* A command still running when tracing stops gets SIGTERM, then SIGKILL. */
-void stop_command(struct child *c)
+/*
+ * What the command started and left behind. ipcscope is their subreaper
+ * (start_command): a process of the command's tree whose parent exits is
+ * reparented to ipcscope, not to init, so the tree is found from
+ * ipcscope's own children down, through /proc/PID/task/TID/children
+ * (no bpf() call: reading maps while the programs are attached costs
+ * skipped runs on some kernels).
+ */
+#define MAX_TREE 4096
+
+struct tree {
+	pid_t pid[MAX_TREE];
+	pid_t ppid[MAX_TREE];	/* the parent it was found under */
+	size_t n;
+};
+
+/* Appends pid's children (of all its threads) to t */
+static void tree_children(struct tree *t, pid_t pid)
+{
+	char path[64], buf[4096];
+	struct dirent *d;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((d = readdir(dir)) && t->n < MAX_TREE) {
+		char *p, *end;
+		ssize_t len;
+		int fd;
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%.16s/children", pid,
+			 d->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		len = read(fd, buf, sizeof(buf) - 1);	/* the first 4 KiB */
+		close(fd);
+		if (len <= 0)
+			continue;
+		buf[len] = '\0';
+		for (p = buf; t->n < MAX_TREE; p = end) {
+			long child = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			if (child > 0) {
+				t->pid[t->n] = child;
+				t->ppid[t->n++] = pid;
+			}
+		}
+	}
+	closedir(dir);
+}
+
+/* ipcscope's descendants, parents before children; without exclude */
+static void tree_collect(struct tree *t, pid_t exclude)
+{
+	t->n = 0;
+	tree_children(t, getpid());
+	for (size_t i = 0; i < t->n; i++)
+		tree_children(t, t->pid[i]);
+	for (size_t i = 0; i < t->n; i++)
+		if (t->pid[i] == exclude) {
+			t->pid[i] = 0;
+		}
+}
+
+/* The parent /proc/PID/stat gives (0: gone), and whether it is a zombie */
+static pid_t parent_of(pid_t pid, bool *zombie)
+{
+	char path[64], buf[512], *p;
+	ssize_t len;
+	int fd, ppid = 0;
+	char state = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return 0;
+	buf[len] = '\0';
+	p = strrchr(buf, ')');	/* the name may hold anything, ')' too */
+	if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2)
+		return 0;
+	*zombie = state == 'Z';
+	return ppid;
+}
+
+/*
+ * Signal the process found at t[i], and only it: the pidfd pins a process,
+ * and its parent, still the one it was found under after the pidfd was
+ * opened, says the pid was not reused (a pid is reused only once its
+ * process has been reaped by that parent). Returns whether it was sent.
+ */
+static bool tree_signal(const struct tree *t, size_t i, int sig)
+{
+	bool zombie = false, sent = false;
+	int fd;
+
+	if (!t->pid[i])
+		return false;
+	fd = syscall(SYS_pidfd_open, t->pid[i], 0);
+	if (fd < 0)
+		return false;
+	if (parent_of(t->pid[i], &zombie) == t->ppid[i] && !zombie)
+		sent = syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) == 0;
+	close(fd);
+	debugf("signal %d to %d: %s\n", sig, t->pid[i], sent ? "sent" : "gone");
+	return sent;
+}
+
+/* Reap what of ipcscope's children has exited (the tree's orphans) */
+static void reap_orphans(pid_t command)
+{
+	siginfo_t si;
+
+	for (;;) {
+		si.si_pid = 0;
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) || !si.si_pid ||
+		    si.si_pid == command)
+			return;
+		waitpid(si.si_pid, NULL, WNOHANG);
+	}
+}
+
+/* "123 sleep, 124 sh" for a warning */
+static void tree_text(char *buf, size_t len, const struct tree *t)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < t->n && used < len; i++) {
+		char path[64], raw[IPC_COMM_LEN] = "", comm[IPC_COMM_LEN];
+		ssize_t got = 0;
+		int fd;
+
+		if (!t->pid[i])
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", t->pid[i]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			got = read(fd, raw, sizeof(raw) - 1);
+			close(fd);
+		}
+		raw[got > 0 ? got : 0] = '\0';
+		raw[strcspn(raw, "\n")] = '\0';
+		text_clean(comm, sizeof(comm), raw, strlen(raw));
+		used += snprintf(buf + used, len - used, "%s%d %s", used ? ", " : "",
+				 t->pid[i], comm);
+	}
+}
+
+/* How many of t are alive (not zombies) */
+static size_t tree_live(const struct tree *t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		bool zombie = false;
+
+		if (t->pid[i] && parent_of(t->pid[i], &zombie) && !zombie)
+			n++;
+	}
+	return n;
+}
+
+/* The command (a supervisor stops its own children its own way) */
+static void stop_command(struct child *c)
 {
 	uint64_t deadline;
 
-	if (!c->running)
-		return;
 	kill(c->pid, SIGTERM);
 	deadline = monotonic_ns() + CHILD_GRACE_NS;
 	while (c->running && monotonic_ns() < deadline) {
@@ -174,3 +351,50 @@ void stop_command(struct child *c)
 	}
 }
 
+void stop_tree(struct child *c)
+{
+	static struct tree t;
+	uint64_t deadline;
+	char who[512];
+	bool ours;
+
+	if (!c->pid || c->tree_done)
+		return;
+	c->tree_done = true;
+	reap(c, WNOHANG);	/* ended by itself, and not yet reaped? */
+	ours = c->running;
+	if (ours)
+		stop_command(c);
+	reap_orphans(c->pid);
+	tree_collect(&t, c->pid);
+	if (!ours) {
+		/* it ended by itself: what it started is the user's to keep,
+		   but not traced after this */
+		if (tree_live(&t)) {
+			tree_text(who, sizeof(who), &t);
+			errorf("warning: the command left %zu process%s running, no "
+			       "longer traced: %s", tree_live(&t),
+			       tree_live(&t) == 1 ? "" : "es", who);
+		}
+		return;
+	}
+	/* what the command left behind: the same, SIGTERM then SIGKILL. The
+	   tree is looked at afresh each time: a process whose parent exits
+	   comes to us, and a dying one may start another */
+	for (int sig = SIGTERM; sig; sig = sig == SIGTERM ? SIGKILL : 0) {
+		for (size_t i = 0; i < t.n; i++)
+			tree_signal(&t, i, sig);
+		deadline = monotonic_ns() + CHILD_GRACE_NS;
+		for (;;) {
+			struct timespec ts = { 0, 10 * 1000000 };
+
+			reap_orphans(c->pid);
+			tree_collect(&t, c->pid);
+			if (!tree_live(&t))
+				return;
+			if (monotonic_ns() >= deadline)
+				break;
+			nanosleep(&ts, NULL);
+		}
+	}
+}

@@ -16,6 +16,7 @@ struct child {
 	bool running;
 	int exit_code;		/* -1 until it exits normally */
 	int signal;		/* terminating signal, 0 if none */
+	bool tree_done;		/* stop_tree has run */
 };
 
 
@@ -32,7 +33,13 @@ int start_command(struct session *s, char **argv, const sigset_t *orig_mask,
 		  struct child *c);
 /* waitpid with options (WNOHANG or 0); records how it ended. */
 void reap(struct child *c, int options);
-/* SIGTERM, then SIGKILL after a grace period; reaps it. */
-void stop_command(struct child *c);
+/*
+ * At the end of tracing (once): a command still running is stopped
+ * (SIGTERM, then SIGKILL after a grace period) and reaped, then what it
+ * started and left behind the same way (through pidfds: never a process
+ * that reused a pid). A command that ended by itself is reaped, and what
+ * it left running is named in a warning.
+ */
+void stop_tree(struct child *c);
 
 #endif /* RUNNER_H */

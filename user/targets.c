@@ -281,7 +281,7 @@ int tracing_start(struct tracing *t, struct session_config *cfg)
 
 void tracing_end(struct tracing *t)
 {
-	stop_command(&t->c);
+	stop_tree(&t->c);
 	session_close(t->s);
 	t->s = NULL;
 	if (t->cgroup_fd >= 0)

@@ -101,7 +101,7 @@ static int trace_loop(struct tracing *tr, struct trace_out *t)
 			next_check = now + TRACE_CHECK_NS;
 		}
 	}
-	stop_command(&tr->c);
+	stop_tree(&tr->c);
 	/* no event after this: what arrived and what was lost add up */
 	session_detach(s);
 	n = session_poll_events(s, 0);

@@ -152,3 +152,50 @@ def test_validate_interrupted_leaves_nothing():
         no_bpf_left(f"BPF programs left loaded after {sig.name}")
         after = (sysv_ids(), listing("/dev/shm"), validate_tmpdirs())
         eq(after, before, f"SysV objects, /dev/shm or temporary files left after {sig.name}")
+
+
+def running(pid):
+    """Alive and not a zombie (a zombie is dead, waiting for its reaper)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_stopping_the_command_stops_what_it_started():
+    # at the end of -d, the command is stopped with its child, its
+    # grandchild and a daemon that left it; before, SIGTERM to the shell
+    # left all three running
+    pids = tmp("pids")
+    script = (f"exec >/dev/null 2>&1; sleep 60 & echo $! >> {pids}; "
+              f"sh -c 'sleep 61 & echo $! >> {pids}; wait' & "
+              f"echo $! >> {pids}; "
+              f"sh -c 'sleep 63 & echo $! >> {pids}'; wait")
+    proc = subprocess.run([IPCSCOPE, "record", "-d", "1", "--", "sh", "-c", script],
+                          capture_output=True, text=True, timeout=60)
+    time.sleep(0.2)
+    started = [int(p) for p in open(pids).read().split()]
+    left = [p for p in started if running(p)]
+    for p in left:
+        os.kill(p, signal.SIGKILL)
+    eq(proc.returncode, 0, f"exit status ({proc.stderr.strip()})")
+    eq(len(started), 4, "processes the command started")
+    eq(left, [], "processes left running after the command was stopped")
+
+
+def test_what_the_command_left_running_is_named():
+    # a command that ends by itself, leaving a child: tracing ends with it,
+    # the child is the user's, and the warning says it is no longer traced
+    pids = tmp("pids")
+    proc = subprocess.run([IPCSCOPE, "record", "--", "sh", "-c",
+                           f"sleep 62 >/dev/null 2>&1 & echo $! > {pids}"],
+                          capture_output=True, text=True, timeout=60)
+    child = int(open(pids).read())
+    try:
+        eq(proc.returncode, 0, f"exit status ({proc.stderr.strip()})")
+        assert running(child), "the child should be the user's to keep"
+        assert f"the command left 1 process running, no longer traced: {child} " \
+            in proc.stderr, proc.stderr
+    finally:
+        os.kill(child, signal.SIGKILL)
