@@ -86,7 +86,7 @@ DEP_PKGS    := clang:/usr/bin/clang llvm:/usr/bin/llvm-strip \
 TEST_DEP_PKGS = graphviz:/usr/bin/dot nginx-light:/usr/sbin/nginx curl:/usr/bin/curl \
 	libclang-rt-$(CLANG_MAJOR)-dev:$(shell $(CLANG) -print-file-name=libclang_rt.fuzzer-$(shell uname -m).a 2>/dev/null)
 
-.PHONY: all deps run test test-kernels unit integration clean vmlinux help bench
+.PHONY: all deps run test test-kernels unit integration clean vmlinux help bench soak
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/ipcscope $(WORKLOADS) $(BUILD)/tests/unit
@@ -102,6 +102,8 @@ help:
 	@echo "            kernels (as root; fetches them once; KERNELS=\"bookworm sid\")"
 	@echo "make bench  measure ipcscope's overhead against other tracers (as root;"
 	@echo "            BENCH_INSTALL=1 installs them, BENCH_ARGS=--quick for a smoke run)"
+	@echo "make soak   trace, top and record -a for 10 minutes under churn, memory"
+	@echo "            required flat (as root; SOAK_ARGS=\"--seconds 60\")"
 	@echo "make clean  remove $(BUILD)/"
 
 # Installs only what is missing from a list of package:file; without apt or
@@ -240,6 +242,11 @@ BENCH_BINS  := $(BUILD)/bench/pingpong $(BUILD)/bench/launch $(BUILD)/bench/empt
 
 bench: all $(BENCH_BINS)
 	$(PYTHON) bench/bench.py $(if $(filter 1,$(BENCH_INSTALL)),--install) $(BENCH_ARGS)
+
+# trace, top and record -a for 10 minutes under process churn and pipe
+# traffic, their memory sampled and required flat (not part of make test)
+soak: all
+	$(PYTHON) tests/robustness/soak.py $(SOAK_ARGS)
 
 $(BUILD)/bench/empty.bpf.o: bench/empty.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
 	@mkdir -p $(@D)

@@ -4,7 +4,8 @@
 Runs the unit tests (C, under ASan/UBSan, no root needed), the fuzz
 targets of tests/fuzz/ for a few seconds each (IPCSCOPE_FUZZ_SECONDS), and
 then the integration tests in tests/integration/ (real BPF programs, real
-workloads, exact counts). Ends with one line: `N passed, N failed` (`, N skipped`).
+workloads, exact counts) and tests/robustness/ (hostile names, outputs that
+fail: the README's Reliability table). Ends with one line: `N passed, N failed` (`, N skipped`).
 
 Integration tests need root. Without root they are skipped with a reason,
 except in CI (CI=true), where a test that cannot load BPF fails.
@@ -108,13 +109,16 @@ def run_fuzz(pattern):
 
 
 def integration_tests():
-    """(name, function) for every test_* function in tests/integration/test_*.py."""
+    """(name, function) for every test_* function in tests/integration/test_*.py
+    and tests/robustness/test_*.py (hostile input, failing outputs)."""
     tests = []
-    folder = os.path.join(ROOT, "tests", "integration")
-    for fname in sorted(os.listdir(folder)):
+    files = [os.path.join(ROOT, "tests", d, f) for d in ("integration", "robustness")
+             for f in os.listdir(os.path.join(ROOT, "tests", d))]
+    for path in sorted(files, key=os.path.basename):
+        fname = os.path.basename(path)
         if not (fname.startswith("test_") and fname.endswith(".py")):
             continue
-        spec = importlib.util.spec_from_file_location(fname[:-3], os.path.join(folder, fname))
+        spec = importlib.util.spec_from_file_location(fname[:-3], path)
         mod = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(mod)
         for name in dir(mod):
