@@ -12,6 +12,7 @@ warm-up: maps and buffers filling). Prints a table (Markdown with --out)
 and exits 1 if any check fails. Needs root; not part of `make test`.
 """
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -43,8 +44,8 @@ def flat(samples):
     q = len(samples) // 4
     if q < 1:
         return False, None, None
-    early = statistics.median(samples[q:2 * q])
-    late = statistics.median(samples[-q:])
+    early = int(statistics.median(samples[q:2 * q]))
+    late = int(statistics.median(samples[-q:]))
     return late <= early * 1.10 + 2048, early, late
 
 
@@ -65,7 +66,7 @@ def main():
     # the load: processes coming and going, and pipe traffic, in a loop
     load = subprocess.Popen(
         ["sh", "-c", f"while :; do {churn} 200 >/dev/null; "
-                     f"{PIPE} --count 2000 --size 4096 --out /dev/null; done"],
+                     f"{PIPE} --count 2000 --size 4096 --out {work}/pipe.json; done"],
         start_new_session=True)
     secs = str(args.seconds)
     tools = {
@@ -104,10 +105,15 @@ def main():
         ended = p.returncode == 0
         last = err[-1] if err else ""
         failed |= not (ok and ended)
+        if name == "record -a" and ended:
+            with open(os.path.join(work, "record.json")) as f:
+                drops = json.load(f)["drops"]
+            named = ", ".join(f"{k} {v}" for k, v in drops.items() if v)
+            last = f"drops: {named or 'none'}"
         rows.append((name, len(samples[name]), early, late, max(samples[name] or [0]),
                      "flat" if ok else "GROWS", p.returncode, last[:100]))
     lines = [f"soak: {elapsed:.0f} s, RSS sampled every {args.interval:g} s (KiB)", "",
-             "| Tool | Samples | RSS 2nd quarter | RSS last quarter | Peak | Verdict | Exit | Last line on stderr |",
+             "| Tool | Samples | RSS 2nd quarter | RSS last quarter | Peak | Verdict | Exit | Last line on stderr (record: its JSON's drops) |",
              "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append("| " + " | ".join("-" if v is None else str(v) for v in r) + " |")
