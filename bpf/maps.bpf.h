@@ -30,25 +30,25 @@
 #define EEXIST		17	/* errno values; vmlinux.h has no macros */
 #define EBUSY		16
 
-#ifdef IPCSCOPE_DEFINE_MAPS
-#define IPC_MAP(name, map_type, key_type, value_type, entries)		\
+/* A map's type, as libbpf reads it from BTF */
+#define IPC_MAP_TYPE(map_type, key_type, value_type, entries)		\
 	struct {							\
 		__uint(type, map_type);					\
 		__uint(max_entries, entries);				\
 		__type(key, key_type);					\
 		__type(value, value_type);				\
-	} name SEC(".maps")
+	}
+
+#ifdef IPCSCOPE_DEFINE_MAPS
+#define IPC_MAP(name, map_type, key_type, value_type, entries)		\
+	IPC_MAP_TYPE(map_type, key_type, value_type, entries) name SEC(".maps")
 #define IPC_SETTING(type, name)	const volatile type name = 0
 #define IPC_SETTING_ARRAY(type, name, n) const volatile type name[n] = {}
 #define IPC_GLOBAL(decl)	decl = {}
 #else
 #define IPC_MAP(name, map_type, key_type, value_type, entries)		\
-	extern struct {							\
-		__uint(type, map_type);					\
-		__uint(max_entries, entries);				\
-		__type(key, key_type);					\
-		__type(value, value_type);				\
-	} name SEC(".maps")
+	extern IPC_MAP_TYPE(map_type, key_type, value_type, entries)	\
+		name SEC(".maps")
 #define IPC_SETTING(type, name)	extern const volatile type name
 #define IPC_SETTING_ARRAY(type, name, n) extern const volatile type name[n]
 #define IPC_GLOBAL(decl)	extern decl
@@ -56,12 +56,7 @@
 
 /* A map only one .bpf.c file uses: defined there, not shared. */
 #define IPC_MAP_PRIVATE(name, map_type, key_type, value_type, entries)	\
-	struct {							\
-		__uint(type, map_type);					\
-		__uint(max_entries, entries);				\
-		__type(key, key_type);					\
-		__type(value, value_type);				\
-	} name SEC(".maps")
+	IPC_MAP_TYPE(map_type, key_type, value_type, entries) name SEC(".maps")
 
 /* Read-only settings, fixed before load. */
 IPC_SETTING(bool, targ_all);		/* -a: every process but ourselves */
