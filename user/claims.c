@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * claims.c - the strict parser of claims files (docs/claims-format.md) and
- * the comparison of a measured number with a claim.
+ * claims.c - the strict parser of claims (docs/claims-format.md), one
+ * line at a time; claims_file.c reads the file, claim_number.c compares a
+ * measured number with a claim.
  *
  * Strict because a typo in a claims file must not quietly turn into a
  * claim that checks something else, or nothing: every field is validated,
@@ -17,9 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "claims.h"
-#include "utf8.h"
+#include "claims_int.h"
+#include "util.h"
 
 #define NFIELDS 8
 
@@ -56,12 +57,22 @@ static const struct metric_def metrics[] = {
 	{ "one_way",			 CLAIM_BOOL },
 	{ "rank_time_1mb",		 CLAIM_RANKING },
 };
-#define METRIC_LIST "time_1mb_ms, copies_per_byte, syscalls_1mb, " \
-	"mode_switches_1mb, context_switches_1mb, page_faults_1mb, " \
-	"pipe_capacity_bytes, lost_updates_unsynchronised, " \
-	"lost_updates_with_semaphore, signals_lost, bytes_carried, " \
-	"writer_blocks_when_full, keeps_message_boundaries, " \
-	"selective_receive_by_type, one_way, rank_time_1mb"
+const char *claims_metric_name(size_t i)
+{
+	return i < ARRAY_SIZE(metrics) ? metrics[i].name : NULL;
+}
+
+/* "time_1mb_ms, copies_per_byte, ..." from the table, for an error */
+static const char *metric_list(void)
+{
+	static char list[512];
+	size_t used = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(metrics) && used < sizeof(list); i++)
+		used += snprintf(list + used, sizeof(list) - used, "%s%s",
+				 i ? ", " : "", metrics[i].name);
+	return list;
+}
 
 /* Indexed by enum claim_cmp. */
 static const char *const cmp_names[] = {
@@ -79,13 +90,6 @@ static const char *const field_names[NFIELDS] = {
  * one-line message unreadable, so quotes stop after this many bytes. */
 #define QUOTE_MAX 48
 
-struct ctx {
-	const char *name;
-	int line;
-	char *err;
-	size_t errlen;
-};
-
 const char *claim_cmp_name(enum claim_cmp cmp)
 {
 	if ((unsigned)cmp >= sizeof(cmp_names) / sizeof(cmp_names[0]))
@@ -93,9 +97,7 @@ const char *claim_cmp_name(enum claim_cmp cmp)
 	return cmp_names[cmp];
 }
 
-/* "NAME:LINE: message"; always returns -1 so callers can return fail(). */
-static int __attribute__((format(printf, 2, 3)))
-fail(const struct ctx *x, const char *fmt, ...)
+int claims_fail(const struct ctx *x, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -127,7 +129,7 @@ static const char *clip(char buf[QUOTE_MAX + 4], const char *s)
 	return buf;
 }
 
-static bool is_blank(char c)
+bool claims_is_blank(char c)
 {
 	return c == ' ' || c == '\t';
 }
@@ -137,10 +139,10 @@ static char *trim(char *s)
 {
 	size_t len;
 
-	while (is_blank(*s))
+	while (claims_is_blank(*s))
 		s++;
 	len = strlen(s);
-	while (len > 0 && is_blank(s[len - 1]))
+	while (len > 0 && claims_is_blank(s[len - 1]))
 		s[--len] = '\0';
 	return s;
 }
@@ -243,17 +245,17 @@ static int parse_id(const struct ctx *x, const char *s, struct claim *c,
 	size_t len = strlen(s);
 
 	if (len >= sizeof(c->id))
-		return fail(x, "id '%s' is too long (%zu bytes, at most %zu)",
+		return claims_fail(x, "id '%s' is too long (%zu bytes, at most %zu)",
 			    clip(q, s), len, sizeof(c->id) - 1);
 	for (const char *p = s; *p; p++) {
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
 		      *p == '-'))
-			return fail(x, "invalid id '%s' (use a-z, 0-9 and '-')",
+			return claims_fail(x, "invalid id '%s' (use a-z, 0-9 and '-')",
 				    s);
 	}
 	for (size_t i = 0; i < nprev; i++) {
 		if (strcmp(prev[i].id, s) == 0)
-			return fail(x, "duplicate id '%s' (first on line %d)",
+			return claims_fail(x, "duplicate id '%s' (first on line %d)",
 				    s, prev[i].line);
 	}
 	memcpy(c->id, s, len + 1);
@@ -267,7 +269,7 @@ static int copy_text(const struct ctx *x, const char *what, const char *s,
 	size_t len = strlen(s);
 
 	if (len >= size)
-		return fail(x, "%s is too long (%zu bytes, at most %zu)", what,
+		return claims_fail(x, "%s is too long (%zu bytes, at most %zu)", what,
 			    len, size - 1);
 	memcpy(dst, s, len + 1);
 	return 0;
@@ -282,7 +284,7 @@ static int parse_list(const struct ctx *x, char *s, struct claim *c)
 	for (const char *p = s; *p; p++)
 		n += *p == ',';
 	if (n > CLAIMS_MAX_LIST)
-		return fail(x, "one_of takes 1 to %d numbers separated by ',', found %d",
+		return claims_fail(x, "one_of takes 1 to %d numbers separated by ',', found %d",
 			    CLAIMS_MAX_LIST, n);
 	for (int i = 0; i < n; i++) {
 		char *comma = strchr(s, ',');
@@ -293,13 +295,13 @@ static int parse_list(const struct ctx *x, char *s, struct claim *c)
 			*comma = '\0';
 		item = trim(s);
 		if (!parse_number(item, &v))
-			return fail(x, "metric '%s' takes a number, not '%s' (item %d of the one_of list)",
+			return claims_fail(x, "metric '%s' takes a number, not '%s' (item %d of the one_of list)",
 				    c->metric, clip(q, item), i + 1);
 		for (int k = 0; k < i; k++) {
 			/* A repeat is harmless to the check but shows the
 			 * line was not written as meant. */
 			if (c->list[k] == v)
-				return fail(x, "number '%s' appears twice in the one_of list",
+				return claims_fail(x, "number '%s' appears twice in the one_of list",
 					    item);
 		}
 		c->list[i] = v;
@@ -319,7 +321,7 @@ static int parse_order(const struct ctx *x, char *s, struct claim *c)
 	for (const char *p = s; *p; p++)
 		n += *p == '<';
 	if (n < 2 || n > CLAIMS_MAX_LIST)
-		return fail(x, "order takes 2 to %d mechanisms joined by '<', found %d",
+		return claims_fail(x, "order takes 2 to %d mechanisms joined by '<', found %d",
 			    CLAIMS_MAX_LIST, n);
 	for (int i = 0; i < n; i++) {
 		char *lt = strchr(s, '<');
@@ -331,11 +333,11 @@ static int parse_order(const struct ctx *x, char *s, struct claim *c)
 		item = trim(s);
 		m = find_mechanism(item);
 		if (m < 0 || strcmp(item, "all") == 0)
-			return fail(x, "unknown mechanism '%s' in the order (expected " RANKABLE_LIST ")",
+			return claims_fail(x, "unknown mechanism '%s' in the order (expected " RANKABLE_LIST ")",
 				    clip(q, item));
 		for (int k = 0; k < i; k++) {
 			if (strcmp(c->order[k], item) == 0)
-				return fail(x, "mechanism '%s' appears twice in the order",
+				return claims_fail(x, "mechanism '%s' appears twice in the order",
 					    item);
 		}
 		/* fits: every mechanism name is shorter than order[i] */
@@ -362,12 +364,12 @@ static int parse_claimed(const struct ctx *x, char *s, struct claim *c)
 		else if (strcmp(s, "false") == 0)
 			c->boolean = false;
 		else
-			return fail(x, "metric '%s' takes true or false, not '%s'",
+			return claims_fail(x, "metric '%s' takes true or false, not '%s'",
 				    c->metric, clip(q, s));
 		return 0;
 	default:
 		if (!parse_number(s, &c->number))
-			return fail(x, "metric '%s' takes a number, not '%s'",
+			return claims_fail(x, "metric '%s' takes a number, not '%s'",
 				    c->metric, clip(q, s));
 		return 0;
 	}
@@ -380,11 +382,11 @@ static int parse_tolerance(const struct ctx *x, char *s, struct claim *c)
 	bool none = strcmp(s, "-") == 0;
 
 	if (c->cmp == CMP_APPROX && none)
-		return fail(x, "comparison 'approx' needs a tolerance (a number, or a percentage like 50%%), not '-'");
+		return claims_fail(x, "comparison 'approx' needs a tolerance (a number, or a percentage like 50%%), not '-'");
 	if (none)
 		return 0;
 	if (c->cmp == CMP_ONE_OF || c->cmp == CMP_IS || c->cmp == CMP_ORDER)
-		return fail(x, "comparison '%s' takes no tolerance: write '-', not '%s'",
+		return claims_fail(x, "comparison '%s' takes no tolerance: write '-', not '%s'",
 			    claim_cmp_name(c->cmp), clip(q, s));
 	if (len > 1 && s[len - 1] == '%') {
 		s[len - 1] = '\0';
@@ -393,17 +395,16 @@ static int parse_tolerance(const struct ctx *x, char *s, struct claim *c)
 	if (!parse_number(s, &c->tolerance)) {
 		if (c->tolerance_relative)
 			s[len - 1] = '%';	/* quote it as written */
-		return fail(x, "invalid tolerance '%s' (expected '-', a number, or a number followed by '%%')",
+		return claims_fail(x, "invalid tolerance '%s' (expected '-', a number, or a number followed by '%%')",
 			    clip(q, s));
 	}
 	c->has_tolerance = true;
 	return 0;
 }
 
-/* One claim line, already checked for length, bytes and UTF-8, and known
- * not to be blank or a comment. */
-static int parse_claim(const struct ctx *x, char *line, struct claim *c,
-		       const struct claim *prev, size_t nprev)
+/* One claim line (claims_int.h) */
+int claims_parse_line(const struct ctx *x, char *line, struct claim *c,
+		      const struct claim *prev, size_t nprev)
 {
 	char q[QUOTE_MAX + 4];
 	char *field[NFIELDS];
@@ -413,7 +414,7 @@ static int parse_claim(const struct ctx *x, char *line, struct claim *c,
 	for (const char *p = line; *p; p++)
 		bars += *p == '|';
 	if (bars < NFIELDS - 1)
-		return fail(x, "expected %d fields separated by '|', found %d",
+		return claims_fail(x, "expected %d fields separated by '|', found %d",
 			    NFIELDS, bars + 1);
 	/* Only the first 7 bars separate: the text may contain '|'. */
 	for (int i = 0; i < NFIELDS - 1; i++) {
@@ -427,7 +428,7 @@ static int parse_claim(const struct ctx *x, char *line, struct claim *c,
 	for (int i = 0; i < NFIELDS; i++) {
 		field[i] = trim(field[i]);
 		if (!*field[i])
-			return fail(x, "empty %s", field_names[i]);
+			return claims_fail(x, "empty %s", field_names[i]);
 	}
 
 	memset(c, 0, sizeof(*c));
@@ -437,246 +438,37 @@ static int parse_claim(const struct ctx *x, char *line, struct claim *c,
 		return -1;
 
 	if (find_mechanism(field[2]) < 0)
-		return fail(x, "unknown mechanism '%s' (expected " MECHANISM_LIST ")",
+		return claims_fail(x, "unknown mechanism '%s' (expected " MECHANISM_LIST ")",
 			    clip(q, field[2]));
 	strcpy(c->mechanism, field[2]);	/* fits: it is one of the names */
 
 	md = find_metric(field[3]);
 	if (!md)
-		return fail(x, "unknown metric '%s' (expected " METRIC_LIST ")",
-			    clip(q, field[3]));
+		return claims_fail(x, "unknown metric '%s' (expected %s)",
+			    clip(q, field[3]), metric_list());
 	strcpy(c->metric, md->name);
 	c->type = md->type;
 	/* A ranking names its mechanisms in the claimed value, so its own
 	 * mechanism is the set; anything else is about one mechanism. */
 	if (c->type == CLAIM_RANKING && strcmp(c->mechanism, "all") != 0)
-		return fail(x, "metric '%s' ranks mechanisms: its mechanism must be 'all', not '%s'",
+		return claims_fail(x, "metric '%s' ranks mechanisms: its mechanism must be 'all', not '%s'",
 			    c->metric, c->mechanism);
 	if (c->type != CLAIM_RANKING && strcmp(c->mechanism, "all") == 0)
-		return fail(x, "mechanism 'all' is only for rankings: metric '%s' needs one mechanism",
+		return claims_fail(x, "mechanism 'all' is only for rankings: metric '%s' needs one mechanism",
 			    c->metric);
 
 	for (size_t i = 0; i < sizeof(cmp_names) / sizeof(cmp_names[0]); i++)
 		if (strcmp(field[4], cmp_names[i]) == 0)
 			cmp = (int)i;
 	if (cmp < 0)
-		return fail(x, "unknown comparison '%s' (expected " CMP_LIST ")",
+		return claims_fail(x, "unknown comparison '%s' (expected " CMP_LIST ")",
 			    clip(q, field[4]));
 	c->cmp = (enum claim_cmp)cmp;
 	if (!cmp_allowed(c->type, c->cmp))
-		return fail(x, "comparison '%s' does not apply to metric '%s', which takes %s",
+		return claims_fail(x, "comparison '%s' does not apply to metric '%s', which takes %s",
 			    field[4], c->metric, type_phrase(c->type));
 
 	if (parse_claimed(x, field[5], c) || parse_tolerance(x, field[6], c))
 		return -1;
 	return copy_text(x, "text", field[7], c->text, sizeof(c->text));
-}
-
-/* Bytes a text editor may leave that the format has no use for: control
- * characters (a tab is a blank) and DEL. 0 if none, else the 1-based byte
- * offset of the first. */
-static size_t control_char(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = s[i];
-
-		if ((c < 0x20 && c != '\t') || c == 0x7f)
-			return i + 1;
-	}
-	return 0;
-}
-
-/* Room for a line: the longest allowed, a byte order mark, CR, LF, NUL */
-#define LINE_ROOM (CLAIMS_MAX_LINE + 6)
-
-/*
- * The next line, its newline included, into buf (LINE_ROOM bytes): its
- * length, or -1 at the end. A line that does not fit stops the read
- * there (*cut): the file is not read past what the limit allows, whatever
- * it is (a /dev/zero never ends).
- */
-static ssize_t read_line(FILE *f, char *buf, bool *cut)
-{
-	size_t n = 0;
-	int c = EOF;
-
-	*cut = false;
-	while (n < LINE_ROOM - 1 && (c = getc(f)) != EOF) {
-		buf[n++] = (char)c;
-		if (c == '\n')
-			break;
-	}
-	buf[n] = '\0';
-	if (n == LINE_ROOM - 1 && c != '\n')
-		*cut = true;
-	return n || c != EOF ? (ssize_t)n : -1;
-}
-
-int claims_parse(FILE *f, const char *name, struct claim **claims, size_t *n,
-		 char *err, size_t errlen)
-{
-	struct ctx x = { name, 0, err, errlen };
-	struct claim *arr = NULL;
-	size_t count = 0, cap = 0;
-	char buf[LINE_ROOM];
-	ssize_t got;
-	bool cut;
-	int rc = -1;
-
-	if (err && errlen)
-		err[0] = '\0';
-	while ((got = read_line(f, buf, &cut)) >= 0) {
-		size_t len = (size_t)got, bad;
-		char *line = buf;
-
-		x.line++;
-		if (cut) {
-			fail(&x, "line is too long (more than %d bytes, at most %d)",
-			     LINE_ROOM - 1, CLAIMS_MAX_LINE);
-			goto out;
-		}
-		if (len > 0 && line[len - 1] == '\n')
-			line[--len] = '\0';
-		/* files edited on Windows end lines with CRLF */
-		if (len > 0 && line[len - 1] == '\r')
-			line[--len] = '\0';
-		/* ... and may start with a byte order mark */
-		if (x.line == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
-			line += 3, len -= 3;
-		if (len > CLAIMS_MAX_LINE) {
-			fail(&x, "line is too long (%zu bytes, at most %d)", len,
-			     CLAIMS_MAX_LINE);
-			goto out;
-		}
-		bad = control_char(line, len);
-		if (bad) {
-			fail(&x, "control character 0x%02x at byte %zu",
-			     (unsigned char)line[bad - 1], bad);
-			goto out;
-		}
-		bad = utf8_error((const unsigned char *)line, len);
-		if (bad) {
-			fail(&x, "invalid UTF-8 at byte %zu", bad);
-			goto out;
-		}
-		{
-			const char *p = line;
-
-			while (is_blank(*p))
-				p++;
-			if (!*p || *p == '#')
-				continue;
-		}
-		if (count == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			struct claim *narr;
-
-			if (ncap > SIZE_MAX / sizeof(*arr) ||
-			    !(narr = realloc(arr, ncap * sizeof(*arr)))) {
-				fail(&x, "out of memory");
-				goto out;
-			}
-			arr = narr;
-			cap = ncap;
-		}
-		if (parse_claim(&x, line, &arr[count], arr, count))
-			goto out;
-		count++;
-	}
-	if (ferror(f)) {
-		/* errno is still getc's: nothing ran since it failed */
-		if (err && errlen)
-			snprintf(err, errlen, "cannot read %s: %s", name,
-				 strerror(errno ? errno : EIO));
-		goto out;
-	}
-	if (count == 0) {
-		/* No line to point at: the whole file is the problem. */
-		if (err && errlen)
-			snprintf(err, errlen, "%s: no claims (%s)", name,
-				 x.line ? "only comments and blank lines"
-					: "the file is empty");
-		goto out;
-	}
-	*claims = arr;
-	*n = count;
-	arr = NULL;
-	rc = 0;
-out:
-	free(arr);
-	return rc;
-}
-
-int claims_load(const char *path, struct claim **claims, size_t *n,
-		char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "r");
-	struct stat st;
-	int rc;
-
-	if (!f) {
-		if (err && errlen)
-			snprintf(err, errlen, "cannot read %s: %s", path,
-				 strerror(errno));
-		return -1;
-	}
-	/* a file, and not an endless one: a device or a FIFO is refused */
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) ||
-	    st.st_size > CLAIMS_MAX_FILE) {
-		if (err && errlen)
-			snprintf(err, errlen, "cannot read %s: %s", path,
-				 S_ISDIR(st.st_mode) ? strerror(EISDIR) :
-				 !S_ISREG(st.st_mode) ? "not a regular file" :
-				 "larger than 1 MiB, the most a claims file may be");
-		fclose(f);
-		return -1;
-	}
-	rc = claims_parse(f, path, claims, n, err, errlen);
-	fclose(f);
-	return rc;
-}
-
-/* |v| without fabs(), so users of this file need no -lm. */
-static double absval(double v)
-{
-	return v < 0 ? -v : v;
-}
-
-bool claim_holds_number(const struct claim *c, double measured)
-{
-	double t = 0, incl, strict, d;
-
-	if (!c || c->type != CLAIM_NUMBER || isnan(measured))
-		return false;
-	d = measured - c->number;
-	if (c->cmp == CMP_ONE_OF) {
-		for (int i = 0; i < c->nlist && i < CLAIMS_MAX_LIST; i++)
-			if (measured == c->list[i])
-				return true;
-		return false;
-	}
-	if (c->has_tolerance)
-		t = c->tolerance_relative ? c->number * c->tolerance / 100
-					  : c->tolerance;
-	/* Decimal bounds such as 0.3 + 50% are not exact in binary; the
-	 * slack keeps a measurement on the bound on the side the claim
-	 * says: inside for inclusive comparisons, outside for strict ones.
-	 * With no tolerance it is 0 and the comparison exact. */
-	incl = t + t * 1e-9;
-	strict = t - t * 1e-9;
-	switch (c->cmp) {
-	case CMP_EQ:
-	case CMP_APPROX:
-		return absval(d) <= incl;
-	case CMP_LE:
-		return d <= incl;
-	case CMP_GE:
-		return -d <= incl;
-	case CMP_LT:
-		return d < strict;
-	case CMP_GT:
-		return -d < strict;
-	default:
-		return false;
-	}
 }

@@ -76,6 +76,8 @@ int claims_load(const char *path, struct claim **claims, size_t *n,
 		char *err, size_t errlen);
 
 /* "eq", "le", ..., "order"; "?" for a value out of range. */
+/* The i-th metric a claim may name, from 0; NULL past the last */
+const char *claims_metric_name(size_t i);
 const char *claim_cmp_name(enum claim_cmp cmp);
 
 /*

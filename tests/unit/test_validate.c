@@ -301,3 +301,38 @@ TEST(validate_json_report)
 	ASSERT_TRUE(out);
 	ASSERT_STREQ(out, "17 3 3 does not hold unix-1mib None order unix<tcp 3 None False\n");
 }
+
+static bool measured(const char *metric)
+{
+	for (size_t i = 0; measure_metric_name(i); i++)
+		if (!strcmp(measure_metric_name(i), metric))
+			return true;
+	return false;
+}
+
+static bool claimable(const char *metric)
+{
+	for (size_t i = 0; claims_metric_name(i); i++)
+		if (!strcmp(claims_metric_name(i), metric))
+			return true;
+	return false;
+}
+
+/* The claims parser's metrics and validate's measurements name the same
+ * things: a metric one adds to one table and not the other fails here */
+TEST(validate_every_claimable_metric_is_measured)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; claims_metric_name(i); i++, n++) {
+		const char *m = claims_metric_name(i);
+
+		if (strcmp(m, "rank_time_1mb") && !measured(m))
+			test_fail(__FILE__, __LINE__, "metric %s can be claimed but is never measured", m);
+	}
+	ASSERT_EQ_U64(n, 16);
+	for (size_t i = 0; measure_metric_name(i); i++)
+		if (!claimable(measure_metric_name(i)))
+			test_fail(__FILE__, __LINE__, "metric %s is measured but no claim can name it",
+			     measure_metric_name(i));
+}

@@ -456,6 +456,11 @@ static const struct metric *find_metric(const struct claim *c)
 	return NULL;
 }
 
+const char *measure_metric_name(size_t i)
+{
+	return i < ARRAY_SIZE(metrics) ? metrics[i].name : NULL;
+}
+
 bool measure(const struct claim *c, struct result *r)
 {
 	const struct metric *m = find_metric(c);

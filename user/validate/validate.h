@@ -129,6 +129,11 @@ void judge_all(const struct claim *claims, size_t n, struct result *res,
  * A measurement can set r->verdict itself (V_PARTLY, V_INCONCLUSIVE).
  */
 bool measure(const struct claim *c, struct result *r);
+/* The i-th metric measured (a name may come again, for another
+ * mechanism), from 0; NULL past the last. The claims format's metrics
+ * (claims_metric_name) are these and rank_time_1mb, which verdict.c
+ * judges from the timings. */
+const char *measure_metric_name(size_t i);
 
 /* What moving 1 MiB cost a mechanism in its experiment's traced run. */
 uint64_t ipc_syscalls(const struct experiment *e, const char *mech);
