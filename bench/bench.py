@@ -108,12 +108,19 @@ class Tracer:
         return None
 
 
-def make_tracers():
+def make_tracers(baseline=None):
+    """Every tracer; with baseline (another build's ipcscope), that build's
+    `record -- CMD` too, measured in the same rounds: before and after."""
+    base = [Tracer("ipcscope-base", "baseline: ipcscope record -- CMD", "wrap",
+                   lambda cmd, d: [baseline, "record", "--", *cmd],
+                   binary=baseline, package="(--baseline)", is_ipcscope=True,
+                   note=f"{baseline}, another build, the same way")] if baseline else []
     return [
         Tracer("ipcscope", "ipcscope record -- CMD", "wrap",
                lambda cmd, d: [IPCSCOPE, "record", "--", *cmd],
                is_ipcscope=True,
                note="follows the command and its children; every probe attached"),
+        *base,
         Tracer("ipcscope-a", "ipcscope record -a", "attach",
                lambda cmd, d: [IPCSCOPE, "record", "-a"],
                ready=r"tracing started \((\d+) of (\d+) probes attached\)",
@@ -1066,7 +1073,7 @@ def probe_cost_report(cost, workloads):
 
 # --- the plot -------------------------------------------------------------------------
 
-COLORS = {"ipcscope": "#1f77b4", "ipcscope-a": "#6baed6", "floor": "#999999",
+COLORS = {"ipcscope": "#1f77b4", "ipcscope-a": "#6baed6", "ipcscope-base": "#ff7f0e", "floor": "#999999",
           "floor-timing": "#bbbbbb",
           "bpftrace": "#ff7f0e", "syscount": "#2ca02c", "syscount-bcc": "#98df8a",
           "perf-trace": "#9467bd", "strace": "#d62728"}
@@ -1170,6 +1177,9 @@ def parse_args(argv):
     p.add_argument("--out", default=os.path.join(ROOT, "bench", "RESULTS.md"))
     p.add_argument("--svg", default=os.path.join(ROOT, "bench", "ratios.svg"))
     p.add_argument("--json", help="also write every run's raw figures here")
+    p.add_argument("--baseline", metavar="IPCSCOPE",
+                   help="another build's ipcscope binary, measured beside this one "
+                        "(tracer ipcscope-base): a change's before and after in one run")
     a = p.parse_args(argv)
     if a.rounds is None:
         a.rounds = 2 if a.quick else 7
@@ -1192,7 +1202,9 @@ def main(argv):
         if not os.path.exists(f):
             log(f"{f} is missing: run `make bench`, which builds it")
             return 1
-    tracers = make_tracers()
+    if args.baseline:
+        args.baseline = os.path.abspath(args.baseline)
+    tracers = make_tracers(args.baseline)
     if args.install:
         install_tracers(tracers)
     if args.tracers:
