@@ -14,6 +14,7 @@ and exits 1 if any check fails. Needs root; not part of `make test`.
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -78,7 +79,10 @@ def main():
     procs, errs, samples = {}, {}, {name: [] for name in tools}
     for name, cmd in tools.items():
         errs[name] = open(os.path.join(work, name.split()[0] + ".err"), "w+")
-        procs[name] = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errs[name])
+        # top's screens are kept: each says what that interval lost
+        out = (open(os.path.join(work, "top.out"), "w") if name == "top -a"
+               else subprocess.DEVNULL)
+        procs[name] = subprocess.Popen(cmd, stdout=out, stderr=errs[name])
     start = time.monotonic()
     try:
         while any(p.poll() is None for p in procs.values()):
@@ -103,17 +107,29 @@ def main():
         err = errs[name].read().strip().splitlines()
         ok, early, late = flat(samples[name])
         ended = p.returncode == 0
-        last = err[-1] if err else ""
+        # what it says it lost (warnings, and trace's "N events, M lost")
+        said = [line.replace("ipcscope: ", "") for line in err
+                if "warning:" in line or " lost" in line]
+        last = "; ".join(said) or "nothing"
         failed |= not (ok and ended)
+        if name == "top -a":
+            lost = {}
+            with open(os.path.join(work, "top.out"), errors="replace") as f:
+                for line in f:
+                    m = re.match(r"\s*lost: (\d+) \((.*)\)", line)
+                    if m:
+                        lost[m.group(2)] = lost.get(m.group(2), 0) + int(m.group(1))
+            said += [f"{n} ({why}), over all screens" for why, n in lost.items()]
+            last = "; ".join(said) or "nothing"
         if name == "record -a" and ended:
             with open(os.path.join(work, "record.json")) as f:
                 drops = json.load(f)["drops"]
             named = ", ".join(f"{k} {v}" for k, v in drops.items() if v)
-            last = f"drops: {named or 'none'}"
+            last = f"its JSON's drops: {named or 'none'}"
         rows.append((name, len(samples[name]), early, late, max(samples[name] or [0]),
-                     "flat" if ok else "GROWS", p.returncode, last[:100]))
+                     "flat" if ok else "GROWS", p.returncode, last[:300]))
     lines = [f"soak: {elapsed:.0f} s, RSS sampled every {args.interval:g} s (KiB)", "",
-             "| Tool | Samples | RSS 2nd quarter | RSS last quarter | Peak | Verdict | Exit | Last line on stderr (record: its JSON's drops) |",
+             "| Tool | Samples | RSS 2nd quarter | RSS last quarter | Peak | Verdict | Exit | What it says it lost |",
              "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append("| " + " | ".join("-" if v is None else str(v) for v in r) + " |")
