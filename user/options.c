@@ -45,6 +45,7 @@ const char record_usage[] =
 "      --json FILE       also write the report as JSON to FILE ('-' writes it\n"
 "                        to stdout instead of the text report); the schema is\n"
 "                        docs/json-schema.md\n"
+"  -j                    the same as --json -: JSON on stdout, no text report\n"
 "      --graph FILE      also write who talks to whom as a graph: processes and\n"
 "                        IPC objects, edges labelled with calls, bytes and\n"
 "                        latency; the format is FILE's extension: .dot\n"
@@ -85,8 +86,9 @@ const char top_usage[] =
 "A live view of inter-process communication, refreshed every interval: the\n"
 "processes that did IPC (IPC syscalls and bytes per second, all their\n"
 "syscalls, context switches and page faults per second; '+' after a name:\n"
-"it has exited) and the IPC objects used (operations, bytes and page faults\n"
-"per second, processes), busiest first. Without a target: every process.\n"
+"it has exited) and the IPC objects used (operations, bytes in and bytes\n"
+"out, page faults per second, processes), busiest first. Without a target:\n"
+"every process.\n"
 "On a terminal the screen is redrawn; piped, screens follow each other\n"
 "without escape codes.\n"
 "\n"
@@ -123,6 +125,7 @@ const char trace_usage[] =
 "                        per line and a last {\"summary\": ...} line ('-'\n"
 "                        writes them to stdout instead of the text); the\n"
 "                        schema is docs/json-schema.md\n"
+"  -j                    the same as --json -: NDJSON on stdout, no text\n"
 "      --force           write over a FILE that is a symbolic link (the link\n"
 "                        is replaced, never followed; refused without it)\n"
 "      --buffer-kb N     ring buffer size in KiB: a power of two, at least a\n"
@@ -285,7 +288,17 @@ static int view_option(struct record_opts *o, int c, const char *arg, char *err,
 			set_err(err, errlen, "--json needs a file name (or '-' for stdout)");
 			return -1;
 		}
+		/* "--json -- CMD" would write a file named "--" */
+		if (arg[0] == '-' && arg[1]) {
+			set_err(err, errlen, "--json needs a file name (or '-' for stdout), "
+				"not an option ('%s'); a file whose name starts with '-' "
+				"is ./%s", arg, arg);
+			return -1;
+		}
 		o->json_path = arg;
+		break;
+	case 'j':
+		o->json_path = "-";
 		break;
 	case 'G':
 		o->graph_format = graph_format_of(arg);
@@ -357,7 +370,7 @@ static enum parse_result parse(struct record_opts *o, enum tracing_cmd cmd,
 	opterr = 0;	/* our messages, not getopt's */
 	/* "+": stop at the first non-option, which starts the command */
 	while ((c = getopt_long(argc, argv, top_mode ? "+:p:ad:vhi:n:" :
-				trace_mode ? "+:p:ad:vhm:" : "+:p:ad:vh",
+				trace_mode ? "+:p:ad:vhm:j" : "+:p:ad:vhj",
 				longopts, NULL)) != -1) {
 		/* record's outputs are not top's, top's pace is not record's... */
 		owner = option_owner(c, cmd);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* test_options.c - unit tests for `ipcscope record` option parsing
  * (user/options.c, record_opts_parse): targets (-p, -a, the command),
  * -d, --json, --no-hist, -v, --help, the error messages, and that the
@@ -326,6 +327,34 @@ TEST(options_json_dash_is_stdout)
 	ASSERT_TRUE(o.command == NULL);
 }
 
+TEST(options_json_refuses_an_option)
+{
+	struct record_opts o;
+
+	/* before: a file named "--" was written, and "true" run */
+	ASSERT_EQ_I64(PARSE(&o, "--json", "--", "true"), PARSE_ERROR);
+	ASSERT_STREQ(err, "--json needs a file name (or '-' for stdout), not an "
+		     "option ('--'); a file whose name starts with '-' is ./--");
+	ASSERT_EQ_I64(PARSE(&o, "--json", "-a"), PARSE_ERROR);
+	ASSERT_EQ_I64(PARSE(&o, "-a", "--json", "./-a"), PARSE_OK);
+	ASSERT_STREQ(o.json_path, "./-a");
+}
+
+TEST(options_j_is_json_to_stdout)
+{
+	struct record_opts o;
+
+	ASSERT_EQ_I64(PARSE(&o, "-j", "--", "true"), PARSE_OK);
+	ASSERT_STREQ(o.json_path, "-");
+	ASSERT_STREQ(o.command[0], "true");
+	ASSERT_EQ_I64(PARSE(&o, "-aj"), PARSE_OK);
+	ASSERT_STREQ(o.json_path, "-");
+	ASSERT_EQ_I64(parse_copy(&o, (char *[]){ "trace", "-j", NULL }), PARSE_OK);
+	ASSERT_STREQ(o.json_path, "-");
+	/* top writes no JSON */
+	ASSERT_EQ_I64(parse_copy(&o, (char *[]){ "top", "-j", NULL }), PARSE_ERROR);
+}
+
 TEST(options_json_path_points_into_argv)
 {
 	char *argv[] = { "record", "-a", "--json", "r.json", NULL };
@@ -507,9 +536,10 @@ TEST(options_value_taken_even_if_it_looks_like_option)
 {
 	struct record_opts o;
 
-	/* a required value is the next argument, whatever it looks like */
-	ASSERT_EQ_I64(PARSE(&o, "--json", "-a", "-p", "1"), PARSE_OK);
-	ASSERT_STREQ(o.json_path, "-a");
+	/* a required value is the next argument, whatever it looks like
+	   (but --json's: options_json_refuses_an_option) */
+	ASSERT_EQ_I64(PARSE(&o, "--comm", "-a", "-p", "1"), PARSE_OK);
+	ASSERT_STREQ(o.comm, "-a");
 	ASSERT_TRUE(!o.all);
 	ASSERT_EQ_I64(o.npids, 1);
 }
