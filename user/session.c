@@ -554,11 +554,16 @@ void session_close(struct session *s)
 
 int session_poll_events(struct session *s, int timeout_ms)
 {
+	int n;
+
 	if (!s->events)
 		return -EINVAL;
 	if (timeout_ms == 0)
 		return ring_buffer__consume(s->events);
-	return ring_buffer__poll(s->events, timeout_ms);
+	/* the kernel wakes us only once an eighth of the buffer is full
+	   (event_submit): at a trickle, what came is taken at the timeout */
+	n = ring_buffer__poll(s->events, timeout_ms);
+	return n == 0 ? ring_buffer__consume(s->events) : n;
 }
 
 int session_obj_names(void *ctx, const struct ipc_obj_key *key,

@@ -64,8 +64,10 @@ void session_detach(struct session *s);
 
 /*
  * trace: hand the events waiting in the ring buffer to on_event, waiting up
- * to timeout_ms for the first (0: do not wait, -1: forever). Returns how
- * many, or a negative errno (-EINTR when a signal came).
+ * to timeout_ms for the kernel's wakeup (0: do not wait, -1: forever); what
+ * is there at the timeout is handed over too, so an event waits at most
+ * timeout_ms. Returns how many, or a negative errno (-EINTR when a signal
+ * came).
  */
 int session_poll_events(struct session *s, int timeout_ms);
 /* What names an object (an events.h event_lookup_fn; ctx: the session). */

@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "commands.h"
 #include "events.h"
@@ -26,6 +27,7 @@ struct trace_out {
 	struct event_printer json;	/* --json */
 	const struct outfile *json_file;
 	bool use_text, use_json;
+	bool stream;		/* stdout is a pipe or a socket: a reader waits */
 };
 
 static int on_event(void *ctx, const struct ipc_event *e)
@@ -89,6 +91,14 @@ static int trace_loop(struct tracing *tr, struct trace_out *t)
 			status = 1;
 			break;
 		}
+		/* a reader at the other end of a pipe (| jq, a log shipper)
+		   gets each batch as it comes, not when 1 MiB has piled up */
+		if (n > 0 && t->stream) {
+			if (t->use_text)
+				fflush(t->text.out);
+			if (t->use_json && outfile_is_stdout(t->json_file))
+				fflush(t->json.out);
+		}
 		if (trace_out_failed(t))
 			break;
 		now = monotonic_ns();
@@ -148,6 +158,7 @@ int cmd_trace(int argc, char **argv)
 	struct outfile json = { 0 };
 	struct record_opts o;
 	struct tracing t;
+	struct stat st;
 	bool pipe_blocked = false;
 	sigset_t pipe_set;
 	int status, ret = 1;
@@ -159,9 +170,12 @@ int cmd_trace(int argc, char **argv)
 	   place only at the end, if all went well */
 	if (o.json_path && outfile_open(&json, o.json_path, "JSON", o.force))
 		return 1;
-	/* events come by the million: write them in big blocks */
+	/* events come by the million: write them in big blocks (to a pipe,
+	   a block per batch the kernel hands us: trace_loop) */
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
+	tout.stream = !fstat(STDOUT_FILENO, &st) &&
+		      (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 	tout.use_json = json.f != NULL;
 	tout.json_file = &json;
 	tout.use_text = !json.f || !outfile_is_stdout(&json);

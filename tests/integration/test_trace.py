@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """ipcscope trace: one event per operation, exactly as many as the workload
 made and with its bytes; -m filters in the kernel; a tiny ring buffer loses
 events, and says how many (events + lost == what the maps counted)."""
@@ -205,3 +206,18 @@ def test_events_have_the_documented_keys():
         eq(sorted(e), sorted(expected), f"keys of a {e['mechanism']} {e['op']} event")
         seen.add(e["op"])
     assert {"write", "read", "page_fault", "generate", "deliver"} <= seen, seen
+
+
+def test_a_pipe_reader_gets_events_as_they_come():
+    # `trace -j | jq`: the events of a command reach the reader while the
+    # command still runs (before: they sat in a 1 MiB buffer until the end)
+    wl = tmp("w.json")
+    proc = spawn([IPCSCOPE, "trace", "-j", "-m", "pipe", "--", "sh", "-c",
+                  f"{' '.join(workload('pipe', '--count', 3, '--size', 10, '--out', wl))}; "
+                  "sleep 20"],
+                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        wait_for_line(proc.stdout, '"op":"write"', timeout=10)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=60)
