@@ -130,15 +130,21 @@ static bool obj_rates(struct top_obj *t, const struct snapshot *cur,
 		      const struct ep_change *changes, const struct ipc_obj_row *c)
 {
 	t->key = c->key;
-	t->ops = t->bytes = t->faults = 0;
+	t->ops = t->bytes_in = t->bytes_out = t->faults = 0;
 	for (size_t i = c->ep_first; i < c->ep_first + c->neps; i++) {
-		if (cur->eps[i].key.dir == IPC_DIR_FAULT) {
+		uint32_t dir = cur->eps[i].key.dir;
+
+		if (dir == IPC_DIR_FAULT) {
 			t->faults += changes[i].calls;
-		} else {
-			t->ops += changes[i].calls;
-			t->bytes += changes[i].bytes;
+			continue;
 		}
+		t->ops += changes[i].calls;
+		if (dir == IPC_DIR_IN)
+			t->bytes_in += changes[i].bytes;
+		else if (dir == IPC_DIR_OUT)
+			t->bytes_out += changes[i].bytes;
 	}
+	t->bytes = t->bytes_in > t->bytes_out ? t->bytes_in : t->bytes_out;
 	if (t->ops <= 0 && t->faults <= 0)
 		return false;
 	ipc_obj_name(&c->key, c->info, c->sock, t->name, sizeof(t->name));
@@ -210,7 +216,7 @@ void top_print(FILE *f, const struct top_view *v, const char *clock,
 		"FAULTS/s",
 	};
 	static const char *const oh[] = {
-		"OBJECT", "MECH", "KIND", "OPS/s", "BYTES/s", "FAULTS/s", "PROCS",
+		"OBJECT", "MECH", "KIND", "OPS/s", "IN/s", "OUT/s", "FAULTS/s", "PROCS",
 	};
 	struct table t;
 
@@ -247,18 +253,19 @@ void top_print(FILE *f, const struct top_view *v, const char *clock,
 		table_free(&t);
 	}
 	fputs("\n", f);
-	if (!table_init(&t, 7, oh, "lllrrrr")) {
+	if (!table_init(&t, 8, oh, "lllrrrrr")) {
 		for (size_t i = 0; i < v->nobjs && (!rows || i < rows); i++) {
 			const struct top_obj *o = &v->objs[i];
-			char c[3][40], procs[16];
+			char c[4][40], procs[16];
 
 			fmt_rate(c[0], sizeof(c[0]), o->ops);
-			fmt_byte_rate(c[1], sizeof(c[1]), o->bytes);
-			fmt_rate(c[2], sizeof(c[2]), o->faults);
+			fmt_byte_rate(c[1], sizeof(c[1]), o->bytes_in);
+			fmt_byte_rate(c[2], sizeof(c[2]), o->bytes_out);
+			fmt_rate(c[3], sizeof(c[3]), o->faults);
 			snprintf(procs, sizeof(procs), "%u", o->procs);
 			table_add(&t, (const char *const[]){ o->name,
 				ipc_mech_name(ipc_kind_mech(o->key.kind)),
-				ipc_kind_name(o->key.kind), c[0], c[1], c[2], procs });
+				ipc_kind_name(o->key.kind), c[0], c[1], c[2], c[3], procs });
 		}
 		table_print_text(&t, f, 0, false);
 		table_free(&t);

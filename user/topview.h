@@ -24,7 +24,11 @@ struct top_proc {
 struct top_obj {
 	struct ipc_obj_key key;
 	char name[128];
-	double ops, bytes;		/* into and out of it, per second */
+	double ops;			/* calls into and out of it, per second */
+	double bytes_in, bytes_out;	/* per second: written or sent into it,
+					   read or received out of it */
+	double bytes;			/* through it: the larger of the two
+					   (a pipe's data goes in, then out) */
 	double faults;
 	unsigned procs;			/* processes that used it in the interval */
 };
