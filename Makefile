@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # ipcscope - build, test and run. `make run` and `make test` work on a fresh
 # Debian/Ubuntu machine: missing build dependencies are installed with apt.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """bench.py - how much ipcscope slows down the IPC it measures (`make bench`).
 
 For each workload of bench/pingpong.c (round trips between two processes

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """The one test runner behind `make test`.
 
 Runs the unit tests (C, under ASan/UBSan, no root needed), the fuzz

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* hist.c - log2 histogram helpers (see hist.h). */
 #include "hist.h"
 

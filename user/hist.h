@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* hist.h - power-of-two (log2) histograms: slot arithmetic, summary
  * statistics and the text rendering familiar from bcc/libbpf-tools. */
 #ifndef IPCSCOPE_HIST_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* json.c - streaming JSON writer (see json.h for the output format). */
 #include "json.h"
 #include "utf8.h"

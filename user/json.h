@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* json.h - streaming JSON writer for ipcscope's machine-readable output.
  *
  * Values are written straight to a FILE* as they are produced, so memory use

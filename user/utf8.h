@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* UTF-8, the one place that decides what is well-formed (RFC 3629: no
  * overlong forms, no UTF-16 surrogates, nothing above U+10FFFF). Used by the
  * JSON and DOT writers, the text sanitiser, the claims parser and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * pidreuse.c - two processes, one pid: a ground truth for a tracer that
  * must keep them apart.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * pipe.c - ground-truth pipe workload for the ipcscope integration tests.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * props.c - qualitative properties of pipes and SysV message queues, shown
  * with plain syscalls, for ipcscope to confirm from the syscalls it sees.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * sem.c - ground-truth semaphore and shared memory workload for the
  * ipcscope integration tests.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * shm.c - ground-truth shared memory workload for the ipcscope integration
  * tests.

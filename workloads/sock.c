@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * sock.c - ground-truth socket workload for the ipcscope integration tests.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* fuzz_claims.c - libFuzzer target: the claims parser (user/claims.c) on
  * any bytes. It must not crash, and a refusal must be one line of valid
  * UTF-8 with no control character but tabs: it quotes what it read, and a claims

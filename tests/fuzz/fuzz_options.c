@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* fuzz_options.c - libFuzzer target: the tracing commands' options
  * (user/options.c) on any argument vector (the input, split at NUL
  * bytes, for record, top and trace). No crash; a refusal is one line. */

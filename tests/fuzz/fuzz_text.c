@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* fuzz_text.c - libFuzzer target: every way a name from the traced system
  * reaches an output. text_clean (text outputs) must give valid UTF-8 with
  * no C0, DEL or C1 control; the JSON writer valid UTF-8 with every control

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* fuzz_wjson.c - libFuzzer target: validate's reader of the workloads'
  * JSON (user/validate/wjson.c, json-c underneath) on any bytes, through a
  * memfd: no crash, and a refusal is one line. */

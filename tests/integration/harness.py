@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """Helpers for the integration tests: run ipcscope and the workloads, read
 their JSON, compare exactly. Every test loads the real BPF programs."""
 import json

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """Time in channel: how long data waits in the kernel between send and
 receive, against workloads whose timing is known. With --recv-delay D the
 receiver sleeps D ms before each receive, so every message waits at least

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """Nothing is left behind: each workload interrupted midway removes its
 SysV objects, POSIX objects, FIFOs and socket files; ipcscope killed with
 SIGKILL leaves no BPF program loaded."""

@@ -1,10 +1,12 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """Bad input gets one clear line and a non-zero exit, with nothing left
 loaded; stopping by signal or duration still reports; help explains."""
 import json
+import os
 import signal
 import subprocess
 
-from harness import (bpf_programs_loaded, eq, no_bpf_left, one_error_line, record, run_ipcscope,
+from harness import (ROOT, bpf_programs_loaded, eq, no_bpf_left, one_error_line, record, run_ipcscope,
                      spawn, tmp)
 
 
@@ -96,3 +98,26 @@ def test_command_exit_status_reported():
     eq(rec.returncode, 0, "ipcscope exit status")
     eq(rec.json["targets"]["command_exit"], 3, "command exit status")
     assert "command exited with status 3" in rec.stdout, "text report lacks the exit status"
+
+
+def test_every_source_file_names_its_license():
+    # LICENSE says GPL-2.0 OR BSD-2-Clause; each source file says so in its
+    # first lines (a packager's license checker reads them)
+    exts = (".c", ".h", ".py", ".sh", ".bt")
+    missing = []
+    for top in ("bpf", "user", "workloads", "tests", "bench"):
+        for dirpath, _, files in os.walk(os.path.join(ROOT, top)):
+            for f in files:
+                if not f.endswith(exts) or "corpus" in dirpath:
+                    continue
+                path = os.path.join(dirpath, f)
+                with open(path, errors="replace") as fh:
+                    head = "".join(fh.readline() for _ in range(3))
+                if "SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause" not in head:
+                    missing.append(os.path.relpath(path, ROOT))
+    with open(os.path.join(ROOT, "Makefile")) as fh:
+        if "SPDX-License-Identifier" not in fh.readline():
+            missing.append("Makefile")
+    eq(missing, [], "source files without an SPDX line")
+    assert os.path.exists(os.path.join(ROOT, "LICENSE")), "no LICENSE"
+    assert os.path.exists(os.path.join(ROOT, "LICENSES", "GPL-2.0.txt")), "no GPL-2.0 text"

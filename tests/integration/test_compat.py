@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """Syscalls are dispatched by number from one sys_enter program, with the
 64-bit numbers: a 32-bit process on x86-64 numbers its syscalls otherwise
 (i386 getppid is x86-64 semget). Its syscalls are counted, and none is

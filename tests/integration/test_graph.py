@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """`record --graph`: who talks to whom, checked against what was done.
 
 Every byte count on an edge must equal the workload's own count (or, for

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """Will ipcscope run on this kernel? `ipcscope check` loads every program and
 says what the verifier made of each: a refusal names the program, the
 verifier's reason and the feature missing; every program's deepest call

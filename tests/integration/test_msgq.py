@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """Message queues, SysV and POSIX: sends, receives, bytes and the
 sender/receiver of each queue equal workloads/msgq.c's own counts."""
 from harness import eq, read_json, record, tmp, workload

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """A pid reused within one run is two processes.
 
 workloads/pidreuse.c: child A writes 100 bytes into a pipe its parent

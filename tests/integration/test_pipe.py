@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """Pipes and FIFOs traced end to end: every figure equals what the workload
 says it did (workloads/pipe.c prints its own counts as JSON)."""
 import os

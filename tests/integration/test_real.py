@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """A program we did not write: nginx (installed by make test) serving a
 file to curl over loopback TCP, by sendfile(2). The client-server edges carry exactly what
 curl itself reports it sent and received, and nginx's own IPC shows up:

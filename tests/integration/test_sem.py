@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """Semaphores: SysV semop calls per process and per set equal
 workloads/sem.c's counts (the reference document's shm + semaphore
 example, and the producer/consumer); POSIX semaphores show as futex

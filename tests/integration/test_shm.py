@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """Shared memory: no payload through syscalls, and the page faults that do
 the work attributed to the segment and to each process; SysV ids and keys
 from shmget; the per-process fallback for kernels without bpf_find_vma."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """Signals: generation (with the kernel's result) and delivery counted
 exactly against workloads/signal.c, merging of pending standard signals,
 real-time signals queued, and delivery latency recorded."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """Sockets traced end to end: every figure equals what the workload says it
 did (workloads/sock.c prints its own counts, inodes and addresses as JSON,
 all checked against strace -f -y)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """Targets by name (--comm) and by cgroup (--cgroup): processes running
 when tracing starts and those that exec (or join the cgroup) later are
 counted exactly; a twin outside the selection is not counted at all."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """A thread's syscalls, context switches and what its calls added to its last
 two endpoints are counted in its own in-flight entry, and added to its
 process's record and endpoints when it exits; while it lives, ipcscope adds

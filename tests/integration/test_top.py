@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """ipcscope top: screens of rates while a workload runs; plain text when
 piped, redrawn on a terminal; stops with the command or after -n screens."""
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """ipcscope validate: every claim in the data file gets a row, and the
 figures that are exact by construction are asserted exactly."""
 import os

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """make soak: ipcscope trace -a, top -a and record -a side by side for a
 long run (10 minutes by default) while processes come and go and talk
 through pipes; each one's resident memory is sampled every few seconds

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """Names from the traced system are untrusted: an unprivileged process can
 name itself, or a FIFO, with terminal escapes. Every text output shows them
 made safe ('?' for what a terminal would interpret); JSON keeps the raw

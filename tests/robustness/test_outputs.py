@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """Outputs are written whole or not at all: a failed run leaves an earlier
 result as it was; a write error is one line and a non-zero exit; a path
 that is a symbolic link is refused unless --force (then the link itself is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* test.h - minimal unit-test harness for ipcscope's user-space C code.
  *
  * A test file only includes this header and writes TEST blocks:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* test_claims.c - unit tests for user/claims.c: parsing claims files
  * (every metric type and comparison into exact fields, trimming, '|' in the
  * text, comments, blank lines, CRLF, a BOM), each error message exactly

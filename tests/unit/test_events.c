@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* test_events.c - unit tests for user/events.c (`ipcscope trace`): the -m
  * filter, text and NDJSON lines for each kind of event, object names looked
  * up once, the summary, what the aggregation counted; and trace's options

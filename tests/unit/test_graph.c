@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* test_graph.c - unit tests for user/graph.c: the format from a file name,
  * DOT escaping, the nodes and edges built from a hand-made snapshot (a pipe
  * with one writer and one reader, a SysV queue, a semaphore set, shared

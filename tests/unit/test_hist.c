@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* test_hist.c - unit tests for the log2 histogram helpers (user/hist.c). */
 #include "test.h"
 #include "hist.h"

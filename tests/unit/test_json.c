@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* test_json.c - unit tests for the streaming JSON writer (user/json.c). */
 #include "test.h"
 #include "json.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* test_main.c - runs the unit tests registered with TEST() (see test.h).
  *
  * Usage: unit [substring]   runs every test, or only those whose name

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* test_model.c - unit tests for user/model.c: the table of mechanisms and
  * kinds, names of operations, copy directions and drops (and "?" when out
  * of range), the kernel-to-stat(2) dev_t conversion and per-CPU merging.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* test_outfile.c - unit tests for user/outfile.c: outputs written whole or
  * not at all, never through a symbolic link unless forced. */
 #include "test.h"

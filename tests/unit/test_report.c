@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* test_report.c - unit tests for user/report.c: the text report (header,
  * OPERATIONS with the errors line, COPY COUNTS, PIPES AND FIFOS, PROCESSES,
  * histograms, "not attached" and DROPPED lines) and the JSON document

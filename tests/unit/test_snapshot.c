@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* test_snapshot.c - unit tests for user/snapshot.c and channels.c: the
  * growable arrays, snapshot_finish (threads' counts merged, rows sorted
  * and merged, objects made from their endpoints with their data joined in,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* test_table.c - unit tests for user/table.c: display widths (ASCII, CJK,
  * invalid UTF-8), text alignment with and without colour, notes, Markdown
  * tables and escaping. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* test_utf8.c - unit tests for user/utf8.c, the one UTF-8 check that the
  * writers, the sanitiser, the claims parser and the workloads share. */
 #include "test.h"

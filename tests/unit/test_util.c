@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* test_util.c - unit tests for user/util.c: the strict number parsers
  * parse_u64() and parse_seconds(), errorf()/debugf() output and
  * monotonic_ns(). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* test_validate.c - unit tests for the pure parts of `ipcscope validate`
  * (user/validate/): the experiments table and timing medians, the metric
  * table of measure.c on made-up snapshots, verdicts (numbers, properties,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* test_verifier.c - unit tests for user/verifier.c: reading the verifier's
  * statistics and refusals, and the deepest call chain of stack computed
  * from a program's instructions. */

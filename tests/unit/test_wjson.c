@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* test_wjson.c - unit tests for what validate reads back from a workload's
  * JSON (user/validate/wjson.c, over json-c). */
 #include "test.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * args.c - the workloads' messages, exit codes and command lines; see
  * harness.h.  One copy keeps their wording and exit codes alike: the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * child.c - the workload's one forked child: starting it, watching it,
  * reaping it, and the memory and clock it shares with the parent; see

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * cleanup.c - what a workload makes that must not outlive it (FIFOs,
  * socket files, key files, their directory, SysV and POSIX IPC objects),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * harness.h - what the ipcscope ground-truth workloads (workloads/) share.
  *

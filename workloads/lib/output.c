@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * output.c - where the workloads' JSON goes and how its common parts are
  * written; see harness.h.  The keys, their order and the escaping are

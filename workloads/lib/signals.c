@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * signals.c - the workloads' signal handlers: termination, the child's
  * exit and the SIGALRM kick; see harness.h.

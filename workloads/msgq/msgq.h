@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * msgq.h - what the parts of the msgq workload share: msgq.c (the command
  * line, the run and the JSON) and msgq/queue.c (the queue and the counted

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * queue.c - the msgq workload's queue, SysV or POSIX: made by the parent,
  * opened again by the child as an unrelated program would, removed on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * fifo.c - the pipe workload's named FIFOs (--mode fifo): made in a
  * private directory, opened by path in each process, removed on exit, on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * io.c - the pipe workload's counted calls: each write or read method
  * (write, writev, vmsplice, sendfile; read, readv, splice) as one syscall,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * pipe.h - what the parts of the pipe workload share: pipe.c (the command
  * line, the run and the JSON), pipe/io.c (the counted calls on the pipes)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * msgq.c - the props workload's message queue experiments: boundaries
  * kept in a SysV queue, and one queue used both ways; see props.h.

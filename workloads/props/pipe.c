@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * pipe.c - the props workload's pipe experiments: a pipe's capacity, a
  * writer blocking on a full pipe, message boundaries lost in a pipe, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * props.h - what the parts of the props workload share: props.c (the
  * command line and the choice of experiment), props/pipe.c (the pipe

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * loops.c - the sem workload's counted semaphore operations (semop,
  * sem_wait, sem_post) and the loops of each mode: the shared counter of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * objects.c - the sem workload's measured objects: a SysV segment and
  * semaphore set under ftok() keys, or a POSIX shared memory object

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * sem.h - what the parts of the sem workload share: sem.c (the command
  * line, the run and the JSON), sem/objects.c (the shared memory and the

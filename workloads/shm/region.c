@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * region.c - the shm workload's measured region (System V shmget, POSIX
  * shm_open, memfd_create or anonymous MAP_SHARED): made before the fork,

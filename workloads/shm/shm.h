@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * shm.h - what the parts of the shm workload share: shm.c (the command
  * line, the run and the JSON) and shm/region.c (the measured region:

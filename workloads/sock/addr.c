@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * addr.c - the sock workload's addresses: each process's Unix path or
  * abstract name, the loopback address, an address as text, and what a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * io.c - the sock workload's counted calls: one syscall of each --io
  * method (send/recv, write/read, sendmsg/recvmsg; sendto/recvfrom with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * run.c - each process's side of the sock workload: the parent's sockets
  * (and their files, removed at the end, on error and from the termination

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * sock.h - what the parts of the sock workload share: sock.c (the command
  * line, the run and the JSON), sock/addr.c (addresses and what a socket

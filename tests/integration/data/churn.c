@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* churn: N short-lived processes, one after another, each exiting at once:
  * more than ipcscope's process map holds (16384), to see that `top` keeps
  * seeing new processes however many come and go. Prints how many ran. */

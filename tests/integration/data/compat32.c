@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * compat32.c - a 32-bit (i386) program for the x86-64 dispatch test, built
  * by the test with gcc -m32 -nostdlib: no 32-bit libc is needed.

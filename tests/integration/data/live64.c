@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * live64.c - a process that is still running when ipcscope reports, for
  * the per-thread counts test, built by the test with gcc -nostdlib: with

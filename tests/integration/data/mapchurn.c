@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * mapchurn.c - page faults while another thread maps and unmaps memory.
  *
