@@ -82,6 +82,7 @@ const char record_usage[] =
 const char top_usage[] =
 "Usage: ipcscope top [OPTIONS] [-p PID... | --comm NAME | --cgroup PATH |\n"
 "                               -a | -- COMMAND [ARGS...]]\n"
+"       ipcscope top [OPTIONS] [INTERVAL [COUNT]]\n"
 "\n"
 "A live view of inter-process communication, refreshed every interval: the\n"
 "processes that did IPC (IPC syscalls and bytes per second, all their\n"
@@ -99,7 +100,8 @@ const char top_usage[] =
 "  -d, --duration SECS   stop after SECS seconds\n"
 "  -v, --verbose         print libbpf's messages and what was attached\n"
 "  -h, --help            show this help\n"
-"The targets are those of 'ipcscope record' (see its --help).\n";
+"The targets are those of 'ipcscope record' (see its --help). INTERVAL and\n"
+"COUNT after the options are -i and -n, as in 'top 2 10' (runqlat's way).\n";
 
 const char trace_usage[] =
 "Usage: ipcscope trace [OPTIONS] [-p PID... | --comm NAME | --cgroup PATH |\n"
@@ -398,6 +400,20 @@ static enum parse_result parse(struct record_opts *o, enum tracing_cmd cmd,
 			else
 				set_err(err, errlen, "unknown option '%s' (see 'ipcscope %s --help')",
 					argv[optind - 1], name);
+			return PARSE_ERROR;
+		}
+	}
+	/* top 2 10, as runqlat 2 10: an interval and a count, not a command
+	   (one that is a number goes after --) */
+	if (top_mode && optind < argc && strcmp(argv[optind - 1], "--") &&
+	    !parse_seconds(argv[optind], 3600.0, &(double){ 0 })) {
+		if (view_option(o, 'i', argv[optind++], err, errlen) ||
+		    (optind < argc && view_option(o, 'n', argv[optind++], err, errlen)))
+			return PARSE_ERROR;
+		if (optind < argc) {
+			set_err(err, errlen, "top takes at most [INTERVAL [COUNT]] after its "
+				"options: '%s' is one too many (a command goes after --)",
+				argv[optind]);
 			return PARSE_ERROR;
 		}
 	}

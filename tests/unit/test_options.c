@@ -732,3 +732,26 @@ TEST(options_error_is_one_line_whatever_it_quotes)
 	ASSERT_TRUE(strchr(err, '\n') == NULL);
 	ASSERT_TRUE(strstr(err, "pipe?x") != NULL);
 }
+
+TEST(options_top_interval_and_count_after_the_options)
+{
+	struct record_opts o;
+
+	/* before: "2" was run as the command */
+	ASSERT_EQ_I64(parse_copy(&o, (char *[]){ "top", "2", "10", NULL }), PARSE_OK);
+	ASSERT_TRUE(o.interval_s == 2 && o.count == 10 && !o.command && o.all);
+	ASSERT_EQ_I64(parse_copy(&o, (char *[]){ "top", "-p", "1", "0.5", NULL }), PARSE_OK);
+	ASSERT_TRUE(o.interval_s == 0.5 && o.count == 0 && o.npids == 1);
+	ASSERT_EQ_I64(parse_copy(&o, (char *[]){ "top", "1", "2", "3", NULL }), PARSE_ERROR);
+	ASSERT_STREQ(err, "top takes at most [INTERVAL [COUNT]] after its options: "
+		     "'3' is one too many (a command goes after --)");
+	ASSERT_EQ_I64(parse_copy(&o, (char *[]){ "top", "1", "x", NULL }), PARSE_ERROR);
+	/* a command after --, even one named like a number; a word is a command */
+	ASSERT_EQ_I64(parse_copy(&o, (char *[]){ "top", "--", "2", NULL }), PARSE_OK);
+	ASSERT_STREQ(o.command[0], "2");
+	ASSERT_EQ_I64(parse_copy(&o, (char *[]){ "top", "sleep", "1", NULL }), PARSE_OK);
+	ASSERT_STREQ(o.command[0], "sleep");
+	/* record has no interval: a number there is its command */
+	ASSERT_EQ_I64(PARSE(&o, "2"), PARSE_OK);
+	ASSERT_STREQ(o.command[0], "2");
+}
