@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include <bpf/libbpf.h>
 #include "commands.h"
 #include "runner.h"
 #include "session.h"
@@ -65,6 +66,21 @@ static void print_features(void)
 	       "tp_btf (raw_syscalls standing by)");
 }
 
+void print_version(void)
+{
+	struct utsname u;
+
+	printf("ipcscope %s\n", IPCSCOPE_VERSION);
+	printf("libbpf %s\n", libbpf_version_string());
+	if (have_bpf_caps()) {
+		print_features();
+		return;
+	}
+	if (uname(&u) == 0)
+		printf("kernel: Linux %s (%s)\n", u.release, u.machine);
+	printf("features: probed only as root (sudo ipcscope -V, or ipcscope check)\n");
+}
+
 int cmd_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -104,8 +120,7 @@ int cmd_check(int argc, char **argv)
 		       "CAP_PERFMON): run it with sudo");
 		return 1;
 	}
-	printf("ipcscope %s\n", IPCSCOPE_VERSION);
-	print_features();
+	print_version();
 	if (session_open(&s, &cfg))
 		return 1;
 	n = session_checks(s, &c);

@@ -40,7 +40,8 @@ static void usage(FILE *out)
 		"\n"
 		"'ipcscope COMMAND --help' explains a command's options.\n"
 		"  -h, --help     show this help\n"
-		"  -V, --version  print the version\n");
+		"  -V, --version  print the version, libbpf's, and the kernel features\n"
+		"                 found (as root)\n");
 }
 
 int main(int argc, char **argv)
@@ -56,7 +57,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(name, "-V") || !strcmp(name, "--version")) {
-		printf("ipcscope %s\n", IPCSCOPE_VERSION);
+		print_version();
 		return 0;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)

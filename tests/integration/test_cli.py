@@ -63,6 +63,18 @@ def test_not_root():
     one_error_line(proc, 1, "needs root")
 
 
+def test_version_names_libbpf_and_the_kernel_features():
+    # as bpftool -V does; without root, features are not probed, and it says so
+    proc = run_ipcscope(["-V"])
+    eq(proc.returncode, 0, "exit status")
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("ipcscope ") and lines[1].startswith("libbpf v"), proc.stdout
+    assert any(line.strip().startswith("bpf_find_vma (5.17+)") for line in lines), proc.stdout
+    proc = run_ipcscope(["--version"], preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)))
+    eq(proc.returncode, 0, "exit status without root")
+    assert "features: probed only as root" in proc.stdout, proc.stdout
+
+
 def test_sigint_and_sigterm_stop_and_report():
     for sig in (signal.SIGINT, signal.SIGTERM):
         sleeper = spawn(["sleep", "60"])
