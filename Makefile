@@ -87,7 +87,7 @@ DEP_PKGS    := clang:/usr/bin/clang llvm:/usr/bin/llvm-strip \
 TEST_DEP_PKGS = graphviz:/usr/bin/dot nginx-light:/usr/sbin/nginx curl:/usr/bin/curl \
 	libclang-rt-$(CLANG_MAJOR)-dev:$(shell $(CLANG) -print-file-name=libclang_rt.fuzzer-$(shell uname -m).a 2>/dev/null)
 
-.PHONY: all deps run test test-kernels unit integration clean vmlinux help bench soak
+.PHONY: all deps run test test-kernels unit integration clean vmlinux help bench soak install uninstall
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/ipcscope $(WORKLOADS) $(BUILD)/tests/unit
@@ -105,7 +105,15 @@ help:
 	@echo "            BENCH_INSTALL=1 installs them, BENCH_ARGS=--quick for a smoke run)"
 	@echo "make soak   trace, top and record -a for 10 minutes under churn, memory"
 	@echo "            required flat (as root; SOAK_ARGS=\"--seconds 60\")"
+	@echo "make install  install ipcscope, its workloads and claims under PREFIX"
+	@echo "            (default /usr/local; DESTDIR for a package; never runs apt)"
+	@echo "make uninstall  remove what make install put there"
 	@echo "make clean  remove $(BUILD)/"
+
+# apt runs for these goals only: a plain `make`, `make install` (or any
+# goal with NO_DEPS=1) checks, and names what is missing
+DEPS_GOALS  := deps run test test-kernels bench soak
+DEPS_APT    := $(if $(NO_DEPS),,$(filter $(DEPS_GOALS),$(MAKECMDGOALS)))
 
 # Installs only what is missing from a list of package:file; without apt or
 # root, says what to install. $(1): the list, $(2): what they are for.
@@ -114,14 +122,18 @@ define install_missing
 		f=$${pf#*:}; p=$${pf%%:*}; \
 		command -v $$(basename $$f) >/dev/null 2>&1 || [ -e $$f ] || missing="$$missing $$p"; \
 	done; \
+	if [ -n "$$missing" ] && [ -z "$(DEPS_APT)" ]; then \
+		echo "missing $(2):$$missing; 'make deps' (as root) installs them," \
+		     "or: sudo apt-get install$$missing" >&2; exit 1; fi; \
 	if [ -n "$$missing" ]; then \
 		echo "installing $(2):$$missing"; \
 		if ! command -v apt-get >/dev/null; then \
 			echo "no apt-get here: install$$missing with your package manager" >&2; exit 1; fi; \
 		if [ "$$(id -u)" != 0 ]; then \
 			echo "run as root, or: sudo apt-get install$$missing" >&2; exit 1; fi; \
-		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install \
+			-y -qq --no-install-recommends $$missing; \
 	fi
 	@mkdir -p $(@D) && touch $@
 endef
@@ -243,6 +255,26 @@ BENCH_BINS  := $(BUILD)/bench/pingpong $(BUILD)/bench/launch $(BUILD)/bench/empt
 
 bench: all $(BENCH_BINS)
 	$(PYTHON) bench/bench.py $(if $(filter 1,$(BENCH_INSTALL)),--install) $(BENCH_ARGS)
+
+# make install: the binary, its workloads (validate runs them) and claims,
+# where validate looks for them beside the binary; DESTDIR for packaging.
+# Builds as `make` does, never runs apt.
+PREFIX      ?= /usr/local
+SBINDIR     := $(PREFIX)/sbin
+LIBEXECDIR  := $(PREFIX)/libexec/ipcscope
+DATADIR     := $(PREFIX)/share/ipcscope
+INSTALLED   := $(SBINDIR)/ipcscope $(DATADIR)/reference.claims \
+	       $(patsubst $(BUILD)/workloads/%,$(LIBEXECDIR)/%,$(WORKLOADS))
+
+install: $(BUILD)/ipcscope $(WORKLOADS)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)
+	install -m 0755 $(BUILD)/ipcscope $(DESTDIR)$(SBINDIR)/ipcscope
+	install -m 0755 $(WORKLOADS) $(DESTDIR)$(LIBEXECDIR)/
+	install -m 0644 claims/reference.claims $(DESTDIR)$(DATADIR)/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR) 2>/dev/null
 
 # trace, top and record -a for 10 minutes under process churn and pipe
 # traffic, their memory sampled and required flat (not part of make test)

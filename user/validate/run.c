@@ -21,6 +21,20 @@
 #include "util.h"
 #include "validate.h"
 
+int find_beside_exe(char *buf, size_t len, const char *const rels[])
+{
+	int err = -ENOENT;
+
+	for (size_t i = 0; rels[i]; i++) {
+		err = beside_exe(buf, len, rels[i]);
+		if (!err && access(buf, F_OK) == 0)
+			return 0;
+		if (!err)
+			err = -ENOENT;
+	}
+	return err;
+}
+
 int beside_exe(char *buf, size_t len, const char *rel)
 {
 	char exe[PATH_MAX];
@@ -42,16 +56,25 @@ int beside_exe(char *buf, size_t len, const char *rel)
 #define MAX_ARGV 20
 
 /* argv[] for an experiment's workload, its JSON going to out; -1 if the
- * workloads are not found next to ipcscope. exe holds argv[0]. */
+ * workload is not found. exe holds argv[0]. */
 static int workload_argv(const struct experiment *e, const char *const *args,
 			 char *out, char exe[PATH_MAX], char *argv[MAX_ARGV])
 {
+	/* the build tree's build/workloads/, or make install's libexec;
+	   IPCSCOPE_WORKLOADS names another directory */
+	const char *dir = getenv("IPCSCOPE_WORKLOADS");
+	char rel[2][64];
 	int n = 0;
 
-	if (beside_exe(exe, PATH_MAX, "workloads/") ||
-	    strlen(exe) + strlen(e->workload) >= PATH_MAX)
-		return -1;
-	strcat(exe, e->workload);
+	if (dir && *dir) {
+		if ((size_t)snprintf(exe, PATH_MAX, "%s/%s", dir, e->workload) >= PATH_MAX)
+			return -1;
+	} else {
+		snprintf(rel[0], sizeof(rel[0]), "workloads/%s", e->workload);
+		snprintf(rel[1], sizeof(rel[1]), "../libexec/ipcscope/%s", e->workload);
+		if (find_beside_exe(exe, PATH_MAX, (const char *const[]){ rel[0], rel[1], NULL }))
+			return -1;
+	}
 	argv[n++] = exe;
 	for (int i = 0; args[i] && n < MAX_ARGV - 3; i++)
 		argv[n++] = (char *)args[i];
@@ -121,7 +144,9 @@ static int run_workload(struct experiment *e, const char *const *args,
 	snprintf(out, sizeof(out), "%s/%s.json", tmpdir, e->name);
 	memcpy(g_out, out, sizeof(g_out));
 	if (workload_argv(e, args, out, exe, argv)) {
-		snprintf(e->error, sizeof(e->error), "cannot find the workloads");
+		snprintf(e->error, sizeof(e->error), "cannot find the workload %s (beside "
+			 "ipcscope in workloads/ or ../libexec/ipcscope/, or in "
+			 "$IPCSCOPE_WORKLOADS)", e->workload);
 		return -1;
 	}
 	debugf("validate: %s %s:", s ? "tracing" : "timing", e->name);

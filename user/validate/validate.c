@@ -180,7 +180,10 @@ static int load_claims(struct options *o, struct claim **claims, size_t *n)
 	if (!o->claims_path[0]) {
 		char rel[PATH_MAX];
 
-		if (beside_exe(rel, sizeof(rel), "../claims/reference.claims") ||
+		/* the source tree's, or make install's */
+		if (find_beside_exe(rel, sizeof(rel), (const char *const[]){
+				"../claims/reference.claims",
+				"../share/ipcscope/reference.claims", NULL }) ||
 		    !realpath(rel, o->claims_path)) {
 			errorf("cannot find the claims file: give --claims FILE");
 			return -1;

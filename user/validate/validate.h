@@ -90,6 +90,8 @@ int cmp_double(const void *a, const void *b);
 /* run.c */
 /* <dir of /proc/self/exe>/rel, e.g. build/workloads/pipe */
 int beside_exe(char *buf, size_t len, const char *rel);
+/* The first of rels (NULL-terminated) that exists beside the executable */
+int find_beside_exe(char *buf, size_t len, const char *const rels[]);
 /*
  * From now on, Ctrl-C, SIGTERM and SIGHUP stop the running workload, remove
  * tmpdir and the unfinished outputs (json_tmp, md_tmp; "" for none) and
