@@ -82,9 +82,10 @@ DEP_PKGS    := clang:/usr/bin/clang llvm:/usr/bin/llvm-strip \
 	       libjson-c-dev:/usr/include/json-c/json.h \
 	       python3:/usr/bin/python3 make:/usr/bin/make gcc:/usr/bin/gcc
 # ... and what only the tests need: dot draws and checks --graph output;
-# nginx and curl are the real programs the tests trace
-# (libFuzzer for tests/fuzz: clang's runtime of the installed version)
+# nginx and curl are the real programs the tests trace; man renders the
+# man page (libFuzzer for tests/fuzz: clang's runtime of the installed version)
 TEST_DEP_PKGS = graphviz:/usr/bin/dot nginx-light:/usr/sbin/nginx curl:/usr/bin/curl \
+		man-db:/usr/bin/man \
 	libclang-rt-$(CLANG_MAJOR)-dev:$(shell $(CLANG) -print-file-name=libclang_rt.fuzzer-$(shell uname -m).a 2>/dev/null)
 
 .PHONY: all deps run test test-kernels unit integration clean vmlinux help bench soak install uninstall
@@ -263,14 +264,20 @@ PREFIX      ?= /usr/local
 SBINDIR     := $(PREFIX)/sbin
 LIBEXECDIR  := $(PREFIX)/libexec/ipcscope
 DATADIR     := $(PREFIX)/share/ipcscope
+MAN8DIR     := $(PREFIX)/share/man/man8
+BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
 INSTALLED   := $(SBINDIR)/ipcscope $(DATADIR)/reference.claims \
+	       $(MAN8DIR)/ipcscope.8 $(BASHCOMPDIR)/ipcscope \
 	       $(patsubst $(BUILD)/workloads/%,$(LIBEXECDIR)/%,$(WORKLOADS))
 
 install: $(BUILD)/ipcscope $(WORKLOADS)
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(MAN8DIR) $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 $(BUILD)/ipcscope $(DESTDIR)$(SBINDIR)/ipcscope
 	install -m 0755 $(WORKLOADS) $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 claims/reference.claims $(DESTDIR)$(DATADIR)/
+	install -m 0644 docs/ipcscope.8 $(DESTDIR)$(MAN8DIR)/ipcscope.8
+	install -m 0644 completion/ipcscope.bash $(DESTDIR)$(BASHCOMPDIR)/ipcscope
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))

@@ -4,6 +4,7 @@ ipcscope finds its workloads and claims where make install put them (not
 in the build tree), and make uninstall leaves nothing behind."""
 import json
 import os
+import re
 import subprocess
 
 from harness import ROOT, eq, tmp
@@ -56,3 +57,43 @@ def test_plain_make_never_runs_apt():
         assert "missing build dependencies: no-such-package; 'make deps' (as root) " \
             "installs them" in proc.stderr, proc.stderr
         assert "apt-get update" not in proc.stdout + proc.stderr, "apt ran"
+
+
+def test_man_page_renders_and_names_every_option():
+    page = os.path.join(ROOT, "docs", "ipcscope.8")
+    proc = subprocess.run(["man", "--warnings", "-l", page], capture_output=True, text=True,
+                          env={**os.environ, "MANWIDTH": "80", "LC_ALL": "C.UTF-8"},
+                          timeout=60)
+    eq(proc.returncode, 0, f"man -l ({proc.stderr.strip()})")
+    eq(proc.stderr.strip(), "", "man's warnings")
+    text = proc.stdout.replace("\u2010", "-").replace("\u2011", "-")
+    # every option of every command's --help is in the page
+    missing = []
+    for cmd in ("record", "top", "trace", "validate", "check"):
+        helptext = subprocess.run([os.path.join(ROOT, "build", "ipcscope"), cmd, "--help"],
+                                  capture_output=True, text=True).stdout
+        for opt in sorted(set(re.findall(r"^\s+(?:-\w, )?(--[a-z][a-z-]+)", helptext, re.M))):
+            if opt not in text:
+                missing.append(f"{cmd} {opt}")
+    eq(missing, [], "options the man page does not describe")
+
+
+def complete(*words):
+    """What the bash completion offers for the last word of words."""
+    script = (f"source {os.path.join(ROOT, 'completion', 'ipcscope.bash')}\n"
+              f"COMP_WORDS=({' '.join(repr(w) for w in words)}); "
+              f"COMP_CWORD={len(words) - 1}; _ipcscope; echo \"${{COMPREPLY[*]}}\"")
+    proc = subprocess.run(["bash", "--norc", "-c", script], capture_output=True, text=True,
+                          timeout=30)
+    eq(proc.returncode, 0, f"bash ({proc.stderr.strip()})")
+    return proc.stdout.split()
+
+
+def test_bash_completion():
+    eq(complete("ipcscope", "re"), ["record"], "ipcscope re<TAB>")
+    eq(complete("ipcscope", "trace", "-m", "pipe,s"),
+       ["pipe,shm", "pipe,sem", "pipe,socket", "pipe,signal"], "-m pipe,s<TAB>")
+    eq(complete("ipcscope", "record", "--no"), ["--no-hist"], "record --no<TAB>")
+    assert "--force" not in complete("ipcscope", "top", "--"), "top has no --force"
+    assert str(os.getpid()) in complete("ipcscope", "record", "-p", str(os.getpid())[:-1]), \
+        "pids after -p"

@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# bash completion for ipcscope: commands, each command's options, -m's
+# mechanisms, pids, files and cgroup directories. Needs nothing of the
+# bash-completion package (make install puts it where that package looks).
+
+_ipcscope()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+	local cmd="" i opts
+
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		--) return 0 ;;	# the command's own arguments: bash's default
+		record | top | trace | validate | check)
+			cmd=${COMP_WORDS[i]}
+			break
+			;;
+		esac
+	done
+	if [[ -z $cmd ]]; then
+		COMPREPLY=($(compgen -W "record top trace validate check -h --help -V --version" -- "$cur"))
+		return 0
+	fi
+	case $prev in
+	-p | --pid)
+		COMPREPLY=($(compgen -W "$(command ls /proc 2>/dev/null | grep -E '^[0-9]+$')" -- "$cur"))
+		return 0
+		;;
+	--comm)
+		COMPREPLY=($(compgen -W "$(cat /proc/[0-9]*/comm 2>/dev/null | sort -u)" -- "$cur"))
+		return 0
+		;;
+	--cgroup)
+		COMPREPLY=($(compgen -d -- "${cur:-/sys/fs/cgroup/}"))
+		return 0
+		;;
+	--json | --graph | --claims | --markdown)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return 0
+		;;
+	-m | --mechanism)
+		local done=${cur%"${cur##*,}"} m
+		COMPREPLY=()
+		for m in pipe msgq shm sem socket signal; do
+			[[ $m == "${cur##*,}"* ]] && COMPREPLY+=("$done$m")
+		done
+		compopt -o nospace 2>/dev/null
+		return 0
+		;;
+	-d | --duration | -i | --interval | -n | --count | --top | --buffer-kb)
+		return 0	# a number
+		;;
+	esac
+	local targets="-p --pid --comm --cgroup -a --all -d --duration -v --verbose -h --help --"
+	case $cmd in
+	record) opts="$targets --json -j --graph --force --no-hist --time-in-channel --top" ;;
+	top) opts="$targets -i --interval -n --count --top" ;;
+	trace) opts="$targets -m --mechanism --json -j --force --buffer-kb --fail-on-drop" ;;
+	validate) opts="--claims --json --markdown --force --quick -v --verbose -h --help" ;;
+	check) opts="-v --verbose -h --help" ;;
+	esac
+	COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+	return 0
+}
+complete -F _ipcscope ipcscope
