@@ -16,9 +16,13 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 # generated from the running kernel's BTF on first build.
 VMLINUX_H := vmlinux/$(ARCH)/vmlinux.h
 
-CFLAGS_COMMON := -std=gnu11 -g -Wall -Wextra -Werror -MMD -MP \
+# A packager's CPPFLAGS, CFLAGS and LDFLAGS (hardening: -Wl,-z,now...)
+# pass through; WERROR= turns -Werror off (it stays on for development)
+WERROR      ?= -Werror
+CFLAGS_COMMON := -std=gnu11 -g -Wall -Wextra $(WERROR) -MMD -MP \
 		 -Ibpf -Iuser -I$(BUILD)/bpf -DIPCSCOPE_VERSION='"$(VERSION)"'
 CFLAGS      ?= -O2
+LLVM_STRIP  ?= $(shell command -v llvm-strip || echo /usr/bin/llvm-strip)
 SAN_FLAGS   := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 	       -fno-sanitize-recover=all
 BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
@@ -177,8 +181,9 @@ $(BUILD)/bpf/core.bpf.o: BPF_CFLAGS += -mcpu=v3
 $(BUILD)/bpf/inflight.bpf.o $(BUILD)/bpf/objects.bpf.o: BPF_CFLAGS += -mcpu=v3
 
 # several .bpf.c files, one object, one skeleton: maps are shared, not copied
+# its DWARF stripped as libbpf-tools and bpftool do (BTF stays: CO-RE)
 $(BUILD)/bpf/ipcscope.bpf.o: $(BPF_OBJS)
-	$(BPFTOOL) gen object $@ $^
+	$(BPFTOOL) gen object $@.tmp $^ && $(LLVM_STRIP) -g $@.tmp && mv $@.tmp $@
 
 $(SKEL): $(BUILD)/bpf/ipcscope.bpf.o
 	$(BPFTOOL) gen skeleton $< name ipcscope_bpf > $@.tmp && mv $@.tmp $@
@@ -188,7 +193,7 @@ $(PROBE_SKEL): $(BUILD)/bpf/preempt_probe.bpf.o
 
 $(BUILD)/user/%.o: user/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS_COMMON) $(CFLAGS) -c $< -o $@
 
 # they include the skeletons
 $(BUILD)/user/session.o $(BUILD)/user/session_maps.o \
@@ -196,18 +201,18 @@ $(BUILD)/user/session.o $(BUILD)/user/session_maps.o \
 $(BUILD)/user/kernel.o: $(PROBE_SKEL)
 
 $(BUILD)/ipcscope: $(TOOL_OBJS)
-	$(CC) $(CFLAGS) -pthread -o $@ $^ -lbpf -lelf -lz -ljson-c
+	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $^ -lbpf -lelf -lz -ljson-c
 
 $(BUILD)/workloads/obj/%.o: workloads/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) -Iworkloads/lib $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS_COMMON) -Iworkloads/lib $(CFLAGS) -c $< -o $@
 
 # one binary per workload, from its own objects and the harness's
 # (second expansion: the stem names the workload's folder; only the
 # objects are linked, as a build from before lists sources in its .d)
 .SECONDEXPANSION:
 $(BUILD)/workloads/%: $$(call wl_objs,$$*) $(WL_LIB_OBJS)
-	$(CC) $(CFLAGS) -o $@ $(filter %.o,$^)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^)
 
 $(BUILD)/asan/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)

@@ -97,3 +97,25 @@ def test_bash_completion():
     assert "--force" not in complete("ipcscope", "top", "--"), "top has no --force"
     assert str(os.getpid()) in complete("ipcscope", "record", "-p", str(os.getpid())[:-1]), \
         "pids after -p"
+
+
+def test_a_packagers_flags_pass_through():
+    # dpkg-buildflags' hardening reaches every compile and link; WERROR=
+    # turns -Werror off; the BPF object carries no DWARF (BTF only)
+    build = tmp("build")
+    proc = subprocess.run(
+        ["make", "-C", ROOT, "--no-print-directory", f"BUILD={build}", "WERROR=",
+         "CPPFLAGS=-D_FORTIFY_SOURCE=2", "CFLAGS=-O2 -fstack-protector-strong",
+         "LDFLAGS=-Wl,-z,relro,-z,now", f"{build}/ipcscope", f"{build}/workloads/pipe"],
+        capture_output=True, text=True, timeout=900)
+    eq(proc.returncode, 0, f"make ({proc.stderr.strip()[-500:]})")
+    compiles = [line for line in proc.stdout.splitlines()
+                if line.startswith("cc ") and " -c " in line]
+    assert compiles and all("-D_FORTIFY_SOURCE=2" in c and "-fstack-protector-strong" in c
+                            and "-Werror" not in c for c in compiles), compiles[:2]
+    for exe in (f"{build}/ipcscope", f"{build}/workloads/pipe"):
+        dyn = subprocess.run(["readelf", "-d", exe], capture_output=True, text=True).stdout
+        assert "BIND_NOW" in dyn or "(FLAGS)" in dyn and "NOW" in dyn, f"{exe}: no -z now"
+    sections = subprocess.run(["readelf", "-S", f"{build}/bpf/ipcscope.bpf.o"],
+                              capture_output=True, text=True).stdout
+    assert ".BTF" in sections and ".debug_" not in sections, "BPF object's sections"
