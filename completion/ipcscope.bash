@@ -47,7 +47,7 @@ _ipcscope()
 		compopt -o nospace 2>/dev/null
 		return 0
 		;;
-	-d | --duration | -i | --interval | -n | --count | --top | --buffer-kb)
+	-d | --duration | -i | --interval | -n | --count | --top | --buffer-kb | --min-latency)
 		return 0	# a number
 		;;
 	esac
@@ -55,7 +55,7 @@ _ipcscope()
 	case $cmd in
 	record) opts="$targets --json -j --graph --force --no-hist --time-in-channel --top" ;;
 	top) opts="$targets -i --interval -n --count --top" ;;
-	trace) opts="$targets -m --mechanism --json -j --force --buffer-kb --fail-on-drop" ;;
+	trace) opts="$targets -m --mechanism --json -j -T --failed --min-latency --force --buffer-kb --fail-on-drop" ;;
 	validate) opts="--claims --json --markdown --force --quick -v --verbose -h --help" ;;
 	check) opts="-v --verbose -h --help" ;;
 	esac

@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include "events.h"
 #include "utf8.h"
@@ -378,8 +379,54 @@ static int64_t since_start(const struct event_printer *p, uint64_t ts)
 	return (int64_t)(ts - p->start_ns);
 }
 
+void event_printer_wall_clock(struct event_printer *p)
+{
+	struct timespec mono, real;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
+	p->wall = true;
+	p->wall_offset_ns = (real.tv_sec - mono.tv_sec) * 1000000000LL +
+			    (real.tv_nsec - mono.tv_nsec);
+}
+
+/* -T: "14:03:07.123456", local time; utc: "2026-12-05T14:03:07.123456Z" */
+static char *wall_str(char *buf, size_t len, const struct event_printer *p,
+		      uint64_t ts, bool utc)
+{
+	int64_t ns = (int64_t)ts + p->wall_offset_ns;
+	time_t sec = ns / 1000000000;
+	struct tm tm;
+	size_t n;
+
+	if (!(utc ? gmtime_r(&sec, &tm) : localtime_r(&sec, &tm)))
+		memset(&tm, 0, sizeof(tm));
+	n = strftime(buf, len, utc ? "%Y-%m-%dT%H:%M:%S" : "%H:%M:%S", &tm);
+	snprintf(buf + n, len - n, ".%06lld%s", (long long)(ns % 1000000000 / 1000),
+		 utc ? "Z" : "");
+	return buf;
+}
+
+bool event_passes(const struct ipc_event *e, bool failed_only, uint64_t min_latency_ns)
+{
+	if (failed_only) {
+		if (e->type == IPC_EVENT_OP && e->ret >= 0)
+			return false;
+		if (e->type == IPC_EVENT_SIGNAL &&
+		    (e->op == IPC_SIG_DELIVERED || e->op == IPC_SIG_HANDLED))
+			return false;
+		if (e->type == IPC_EVENT_FAULT)
+			return false;
+	}
+	if (min_latency_ns &&
+	    (e->dur_ns == IPC_EVENT_NO_DURATION || e->dur_ns < min_latency_ns))
+		return false;
+	return true;
+}
+
 /* column widths of the text lines */
 #define W_TIME 12
+#define W_WALL 15	/* -T: 14:03:07.123456 */
 #define W_PID 7
 #define W_COMM 15
 #define W_MECH 6
@@ -394,7 +441,7 @@ void event_print_header(struct event_printer *p)
 
 	if (p->json)
 		return;
-	put_right(&l, "TIME(s)", W_TIME);
+	put_right(&l, p->wall ? "TIME" : "TIME(s)", p->wall ? W_WALL : W_TIME);
 	put_right(&l, "PID", W_PID);
 	put_right(&l, "TID", W_PID);
 	put_left(&l, "COMM", W_COMM);
@@ -453,7 +500,10 @@ static void print_text(struct event_printer *p, const struct ipc_event *e)
 		snprintf(obj, sizeof(obj), "event type %u", e->type);
 		break;
 	}
-	put_right(&l, time_str(num, since_start(p, e->ts_ns)), W_TIME);
+	if (p->wall)
+		put_right(&l, wall_str(num, sizeof(num), p, e->ts_ns, false), W_WALL);
+	else
+		put_right(&l, time_str(num, since_start(p, e->ts_ns)), W_TIME);
 	put_right(&l, u64_str(num, e->tgid), W_PID);
 	put_right(&l, u64_str(num, e->pid), W_PID);
 	put_left(&l, comm, W_COMM);
@@ -533,6 +583,8 @@ static void print_json(struct event_printer *p, const struct ipc_event *e)
 	}
 	put_str(&l, "{\"time_ns\":");
 	put_i64(&l, since_start(p, e->ts_ns));
+	if (p->wall)
+		put_kv_name(&l, "wall_time", wall_str(buf, sizeof(buf), p, e->ts_ns, true));
 	put_kv_u64(&l, "pid", e->tgid);
 	put_kv_u64(&l, "tid", e->pid);
 	put_key(&l, "comm");
@@ -591,14 +643,18 @@ void event_print_summary(struct event_printer *p, uint64_t dropped, uint64_t cou
 {
 	if (!p->json)
 		return;
-	fprintf(p->out, "{\"summary\":{\"events\":%" PRIu64 ",\"dropped\":%" PRIu64
-		",\"counted\":%" PRIu64 "}}\n", p->events, dropped, counted);
+	fprintf(p->out, "{\"summary\":{\"events\":%" PRIu64 ",\"shown\":%" PRIu64
+		",\"dropped\":%" PRIu64 ",\"counted\":%" PRIu64 "}}\n",
+		p->events + p->hidden, p->events, dropped, counted);
 }
 
-void trace_summary_text(FILE *f, uint64_t events, uint64_t dropped,
+void trace_summary_text(FILE *f, uint64_t events, uint64_t shown, uint64_t dropped,
 			uint64_t counted, unsigned buffer_kb, const char *unwritten)
 {
-	fprintf(f, "ipcscope: %" PRIu64 " events, %" PRIu64 " lost", events, dropped);
+	fprintf(f, "ipcscope: %" PRIu64 " events", events);
+	if (shown != events)
+		fprintf(f, " (%" PRIu64 " shown: --failed, --min-latency)", shown);
+	fprintf(f, ", %" PRIu64 " lost", dropped);
 	if (dropped)
 		fprintf(f, " (the %u KiB ring buffer was full: a larger --buffer-kb, "
 			"a narrower -m or fewer targets help)", buffer_kb);

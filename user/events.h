@@ -45,7 +45,16 @@ struct event_printer {
 	struct event_name *names;	/* cache of object names */
 	size_t nnames;
 	uint64_t events;		/* printed so far */
+	uint64_t hidden;		/* received, not shown (trace's filters) */
+	bool wall;			/* -T: wall-clock times */
+	int64_t wall_offset_ns;		/* CLOCK_REALTIME - CLOCK_MONOTONIC */
 };
+
+/* -T: wall-clock times from now on (the clocks' offset read now) */
+void event_printer_wall_clock(struct event_printer *p);
+/* trace --failed, --min-latency (0: any): whether e is shown. Failed: an
+ * operation that returned an errno, a signal the kernel did not queue. */
+bool event_passes(const struct ipc_event *e, bool failed_only, uint64_t min_latency_ns);
 
 /* 0, or -1 when out of memory. lookup may be NULL. */
 int event_printer_init(struct event_printer *p, FILE *out, bool json,
@@ -55,12 +64,13 @@ void event_printer_free(struct event_printer *p);	/* accepts a zeroed one */
 void event_print_header(struct event_printer *p);
 /* One line for one event. */
 void event_print(struct event_printer *p, const struct ipc_event *e);
-/* JSON: the last line, {"summary": {...}}; text: nothing (see trace_summary_text). */
+/* JSON: the last line, {"summary": {...}}: events received (shown and
+ * hidden), shown, dropped, counted; text: nothing (see trace_summary_text). */
 void event_print_summary(struct event_printer *p, uint64_t dropped, uint64_t counted);
-/* The one line for stderr at the end: how many events, how many lost and
- * why, and (unwritten, if not NULL) what became of them when the output
- * failed. */
-void trace_summary_text(FILE *f, uint64_t events, uint64_t dropped,
+/* The one line for stderr at the end: how many events (of them how many
+ * shown, when a filter hid some), how many lost and why, and (unwritten,
+ * if not NULL) what became of them when the output failed. */
+void trace_summary_text(FILE *f, uint64_t events, uint64_t shown, uint64_t dropped,
 			uint64_t counted, unsigned buffer_kb, const char *unwritten);
 
 /*

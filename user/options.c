@@ -128,6 +128,13 @@ const char trace_usage[] =
 "                        writes them to stdout instead of the text); the\n"
 "                        schema is docs/json-schema.md\n"
 "  -j                    the same as --json -: NDJSON on stdout, no text\n"
+"  -T                    wall-clock times (local, to the microsecond; in JSON\n"
+"                        also \"wall_time\", UTC) instead of seconds since start\n"
+"      --failed          only operations that failed (an errno) and signals\n"
+"                        the kernel did not queue (ignored, merged, ...)\n"
+"      --min-latency D   only operations and deliveries that took D or more,\n"
+"                        with its unit: 50us, 1.5ms, 2s (syscall entry to exit;\n"
+"                        a delivery: since the signal was generated)\n"
 "      --force           write over a FILE that is a symbolic link (the link\n"
 "                        is replaced, never followed; refused without it)\n"
 "      --buffer-kb N     ring buffer size in KiB: a power of two, at least a\n"
@@ -153,8 +160,9 @@ static const char *option_owner(int c, unsigned cmd)
 	static const struct { int opt; unsigned cmds; } only[] = {
 		{ 'i', CMD_TOP }, { 'n', CMD_TOP },
 		{ 'J', CMD_RECORD | CMD_TRACE }, { 'G', CMD_RECORD },
-		{ 'H', CMD_RECORD }, { 'T', CMD_RECORD | CMD_TOP }, { 'W', CMD_RECORD },
+		{ 'H', CMD_RECORD }, { 'O', CMD_RECORD | CMD_TOP }, { 'W', CMD_RECORD },
 		{ 'm', CMD_TRACE }, { 'B', CMD_TRACE }, { 'F', CMD_TRACE },
+		{ 'T', CMD_TRACE }, { 'E', CMD_TRACE }, { 'L', CMD_TRACE },
 		{ 'f', CMD_RECORD | CMD_TRACE },
 	};
 
@@ -176,7 +184,10 @@ static const char *option_text(int c)
 	case 'G': return "--graph";
 	case 'H': return "--no-hist";
 	case 'W': return "--time-in-channel";
-	case 'T': return "--top";
+	case 'O': return "--top";
+	case 'T': return "-T";
+	case 'E': return "--failed";
+	case 'L': return "--min-latency";
 	case 'm': return "-m/--mechanism";
 	case 'B': return "--buffer-kb";
 	case 'F': return "--fail-on-drop";
@@ -246,6 +257,35 @@ static int target_option(struct record_opts *o, int c, const char *arg, char *er
 	return 0;
 }
 
+/* "50us", "1.5ms", "2s", "800ns": nanoseconds, more than 0, at most an
+ * hour. -1 if it is not that. */
+static int parse_latency(const char *s, uint64_t *ns)
+{
+	static const struct { const char *unit; double ns; } units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
+	};
+	char num[32];
+	size_t len = strlen(s), digits = strspn(s, "0123456789.");
+	double v;
+
+	if (!digits || digits >= sizeof(num) || digits == len)
+		return -1;
+	memcpy(num, s, digits);
+	num[digits] = '\0';
+	if (parse_seconds(num, 3600e9, &v))	/* a plain decimal number */
+		return -1;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(s + digits, units[i].unit))
+			continue;
+		v *= units[i].ns;
+		if (v < 1 || v > 3600e9)
+			return -1;
+		*ns = (uint64_t)(v + 0.5);
+		return 0;
+	}
+	return -1;
+}
+
 /* What is shown and how: outputs, top's pace, trace's filters. 0, -1
  * (err says why) or 1 when c is none of them. */
 static int view_option(struct record_opts *o, int c, const char *arg, char *err,
@@ -257,6 +297,20 @@ static int view_option(struct record_opts *o, int c, const char *arg, char *err,
 	case 'm':
 		if (trace_kinds_parse(arg, &o->trace_kinds, err, errlen))
 			return -1;
+		break;
+	case 'T':
+		o->wall_clock = true;
+		break;
+	case 'E':
+		o->failed_only = true;
+		break;
+	case 'L':
+		if (parse_latency(arg, &o->min_latency_ns)) {
+			set_err(err, errlen, "invalid latency '%s': expected a number and "
+				"its unit, ns, us, ms or s (e.g. 50us, 1.5ms), at most 1 hour",
+				arg);
+			return -1;
+		}
 		break;
 	case 'B':
 		if (parse_u64(arg, 4, MAX_BUFFER_KB, &v) || (v & (v - 1))) {
@@ -316,7 +370,7 @@ static int view_option(struct record_opts *o, int c, const char *arg, char *err,
 	case 'W':
 		o->time_in_channel = true;
 		break;
-	case 'T':
+	case 'O':
 		if (parse_u64(arg, 0, 1000000, &v)) {
 			set_err(err, errlen, "invalid --top '%s': expected a number of objects, 0 for all", arg);
 			return -1;
@@ -345,7 +399,7 @@ static enum parse_result parse(struct record_opts *o, enum tracing_cmd cmd,
 		{ "graph", required_argument, NULL, 'G' },
 		{ "no-hist", no_argument, NULL, 'H' },
 		{ "time-in-channel", no_argument, NULL, 'W' },
-		{ "top", required_argument, NULL, 'T' },
+		{ "top", required_argument, NULL, 'O' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "interval", required_argument, NULL, 'i' },
@@ -354,6 +408,8 @@ static enum parse_result parse(struct record_opts *o, enum tracing_cmd cmd,
 		{ "buffer-kb", required_argument, NULL, 'B' },
 		{ "fail-on-drop", no_argument, NULL, 'F' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "failed", no_argument, NULL, 'E' },
+		{ "min-latency", required_argument, NULL, 'L' },
 		{ 0 },
 	};
 	bool top_mode = cmd == CMD_TOP, trace_mode = cmd == CMD_TRACE;
@@ -372,7 +428,7 @@ static enum parse_result parse(struct record_opts *o, enum tracing_cmd cmd,
 	opterr = 0;	/* our messages, not getopt's */
 	/* "+": stop at the first non-option, which starts the command */
 	while ((c = getopt_long(argc, argv, top_mode ? "+:p:ad:vhi:n:" :
-				trace_mode ? "+:p:ad:vhm:j" : "+:p:ad:vhj",
+				trace_mode ? "+:p:ad:vhm:jT" : "+:p:ad:vhj",
 				longopts, NULL)) != -1) {
 		/* record's outputs are not top's, top's pace is not record's... */
 		owner = option_owner(c, cmd);

@@ -43,6 +43,9 @@ struct record_opts {
 	uint32_t trace_kinds;		/* -m: the kernel's trace_kinds mask */
 	unsigned buffer_kb;		/* --buffer-kb: ring buffer size */
 	bool fail_on_drop;		/* --fail-on-drop: exit 3 if events were lost */
+	bool wall_clock;		/* -T: wall-clock times */
+	bool failed_only;		/* --failed: errors and unqueued signals */
+	uint64_t min_latency_ns;	/* --min-latency: 0 = every event */
 	bool force;			/* --force: replace an output that is a link */
 };
 

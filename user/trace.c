@@ -28,12 +28,19 @@ struct trace_out {
 	const struct outfile *json_file;
 	bool use_text, use_json;
 	bool stream;		/* stdout is a pipe or a socket: a reader waits */
+	bool failed_only;	/* --failed */
+	uint64_t min_latency_ns;/* --min-latency */
 };
 
 static int on_event(void *ctx, const struct ipc_event *e)
 {
 	struct trace_out *t = ctx;
 
+	if (!event_passes(e, t->failed_only, t->min_latency_ns)) {
+		t->text.hidden++;
+		t->json.hidden++;
+		return 0;
+	}
 	if (t->use_text)
 		event_print(&t->text, e);
 	if (t->use_json)
@@ -74,7 +81,7 @@ static int trace_loop(struct tracing *tr, struct trace_out *t)
 	const struct record_opts *o = tr->o;
 	struct session *s = tr->s;
 	uint64_t end = tracing_end_of_duration(tr), next_check = 0;
-	uint64_t dropped, counted, events;
+	uint64_t dropped, counted, events, shown;
 	const char *unwritten = NULL;
 	char note[PATH_MAX + 64];
 	struct snapshot snap;
@@ -123,7 +130,8 @@ static int trace_loop(struct tracing *tr, struct trace_out *t)
 		return 1;
 	dropped = snap.drops[IPC_DROP_TRACE];
 	counted = events_counted(&snap, o->trace_kinds);
-	events = t->use_json ? t->json.events : t->text.events;
+	shown = t->use_json ? t->json.events : t->text.events;
+	events = shown + (t->use_json ? t->json.hidden : t->text.hidden);
 	if (t->use_json)
 		event_print_summary(&t->json, dropped, counted);
 	if (t->use_text)
@@ -138,7 +146,7 @@ static int trace_loop(struct tracing *tr, struct trace_out *t)
 			unwritten = unwritten_note(t, note, sizeof(note));
 		}
 	}
-	trace_summary_text(stderr, events, dropped, counted, o->buffer_kb, unwritten);
+	trace_summary_text(stderr, events, shown, dropped, counted, o->buffer_kb, unwritten);
 	for (int i = 0; i < IPC_DROP_MAX; i++)
 		if (i != IPC_DROP_TRACE && snap.drops[i])
 			errorf("warning: %" PRIu64 " updates lost (%s)", snap.drops[i],
@@ -202,6 +210,12 @@ int cmd_trace(int argc, char **argv)
 	/* times count from here; the probes attached first may have sent a
 	   few events already, with negative times */
 	tout.text.start_ns = tout.json.start_ns = t.start_ns;
+	if (o.wall_clock) {
+		event_printer_wall_clock(&tout.text);
+		event_printer_wall_clock(&tout.json);
+	}
+	tout.failed_only = o.failed_only;
+	tout.min_latency_ns = o.min_latency_ns;
 	ret = trace_loop(&t, &tout);
 out:
 	/* events lost (--fail-on-drop) is a result to keep, not an error */

@@ -111,7 +111,7 @@ def test_mechanism_filter_in_the_kernel():
     eq(proc.returncode, 0, f"exit status ({proc.stderr.strip()})")
     events, summary = ndjson(proc.stdout, is_text=True)
     eq(events, [], "events of a pipe workload under -m msgq")
-    eq(summary, {"events": 0, "dropped": 0, "counted": 0}, "summary")
+    eq(summary, {"events": 0, "shown": 0, "dropped": 0, "counted": 0}, "summary")
     proc = trace(["--json", "-", "-m", "signal"],
                  workload("pipe", "--count", 200, "--size", 10, "--out", out))
     events, _ = ndjson(proc.stdout, is_text=True)
@@ -191,9 +191,11 @@ def documented_keys():
 def test_events_have_the_documented_keys():
     common, objects, operations, signals, summary = documented_keys()
     out = tmp("pipe.json")
-    proc = trace(["--json", "-"], workload("pipe", "--count", 20, "--size", 10, "--out", out))
+    # -T: wall_time too (documented as only with -T)
+    proc = trace(["--json", "-", "-T"],
+                 workload("pipe", "--count", 20, "--size", 10, "--out", out))
     events, summ = ndjson(proc.stdout, is_text=True)
-    eq(sorted(summ), ["counted", "dropped", "events"], "summary keys")
+    eq(sorted(summ), ["counted", "dropped", "events", "shown"], "summary keys")
     eq(summary, {"summary"}, "documented summary")
     seen = set()
     for e in events:
@@ -221,3 +223,30 @@ def test_a_pipe_reader_gets_events_as_they_come():
     finally:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=60)
+
+
+def test_failed_and_min_latency_filters():
+    # --failed shows the errors only: the workload's reads that EINTR'd or
+    # hit EOF are not errors; a write to a pipe with no reader is (EPIPE);
+    # what is hidden is still received and counted (events + lost = counted)
+    script = ("import os, signal; signal.signal(signal.SIGPIPE, signal.SIG_IGN); "
+              "r, w = os.pipe(); os.write(w, b'x'); os.read(r, 1); os.close(r)\n"
+              "try: os.write(w, b'y')\nexcept BrokenPipeError: pass")
+    proc = trace(["--json", "-", "--failed", "-m", "pipe"], ["python3", "-c", script])
+    eq(proc.returncode, 0, f"exit status ({proc.stderr.strip()})")
+    events, summ = ndjson(proc.stdout, is_text=True)
+    eq([(e["op"], e["errno"]) for e in events], [("write", "EPIPE")], "--failed's events")
+    eq(summ["shown"], 1, "shown")
+    eq(summ["events"] + summ["dropped"], summ["counted"], "received + lost = counted")
+    assert summ["events"] >= 3, summ
+    assert "(1 shown: --failed, --min-latency)" in proc.stderr, proc.stderr
+    # --min-latency: a read that waits 300 ms for its writer, and fast ones
+    script = ("import os, time\nr, w = os.pipe()\nif os.fork() == 0:\n"
+              "    time.sleep(0.3); os.write(w, b'x'); os._exit(0)\n"
+              "os.read(r, 1); os.write(w, b'y'); os.read(r, 1); os.wait()")
+    proc = trace(["--json", "-", "--min-latency", "200ms", "-m", "pipe"],
+                 ["python3", "-c", script])
+    events, summ = ndjson(proc.stdout, is_text=True)
+    eq([e["op"] for e in events], ["read"], "--min-latency 200ms's events")
+    assert events[0]["duration_ns"] >= 200_000_000, events[0]
+    eq(summ["events"] + summ["dropped"], summ["counted"], "received + lost = counted")

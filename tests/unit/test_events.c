@@ -8,6 +8,7 @@
 #include "options.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 #define K(kind) (1U << (kind))
 
@@ -145,7 +146,7 @@ TEST(events_json_lines)
 		"\"origin\":\"kill\",\"duration_ns\":null}\n"
 		"{\"time_ns\":0,\"pid\":5,\"tid\":5,\"comm\":\"shm\",\"mechanism\":\"shm\","
 		"\"op\":\"page_fault\",\"kind\":\"anon\",\"object\":\"anon:[9]\",\"dev\":1,\"ino\":9}\n"
-		"{\"summary\":{\"events\":4,\"dropped\":7,\"counted\":11}}\n");
+		"{\"summary\":{\"events\":4,\"shown\":4,\"dropped\":7,\"counted\":11}}\n");
 }
 
 /* Each line is a JSON document of its own (NDJSON), odd bytes included. */
@@ -256,15 +257,17 @@ TEST(events_summary_text)
 {
 	FILE *f = test_capture();
 
-	trace_summary_text(f, 10, 0, 10, 8192, NULL);
-	trace_summary_text(f, 10, 5, 15, 4, NULL);
-	trace_summary_text(f, 10, 0, 12, 4, "the rest was not");
+	trace_summary_text(f, 10, 10, 0, 10, 8192, NULL);
+	trace_summary_text(f, 10, 10, 5, 15, 4, NULL);
+	trace_summary_text(f, 10, 10, 0, 12, 4, "the rest was not");
+	trace_summary_text(f, 10, 3, 0, 10, 8192, NULL);
 	ASSERT_STREQ(test_capture_text(f),
 		"ipcscope: 10 events, 0 lost\n"
 		"ipcscope: 10 events, 5 lost (the 4 KiB ring buffer was full: a larger "
 		"--buffer-kb, a narrower -m or fewer targets help)\n"
 		"ipcscope: 10 events, 0 lost; the kernel counted 12 (a map was full, or "
-		"events came after the end); the output failed: the rest was not\n");
+		"events came after the end); the output failed: the rest was not\n"
+		"ipcscope: 10 events (3 shown: --failed, --min-latency), 0 lost\n");
 }
 
 TEST(events_counted_by_kind)
@@ -366,4 +369,57 @@ TEST(events_trace_options_errors)
 	ASSERT_EQ_I64(parse_trace(&o, err, sizeof(err),
 				  (char *[]){ "record", "-m", "pipe", "-a", NULL }), PARSE_ERROR);
 	ASSERT_STREQ(err, "unknown option '-m' (see 'ipcscope record --help')");
+}
+
+/* trace --failed and --min-latency */
+TEST(events_filters)
+{
+	struct ipc_event ok = op_event(IPC_KIND_PIPE, 1, IPC_OP_WRITE, 100, 100, 973);
+	struct ipc_event err = op_event(IPC_KIND_PIPE, 1, IPC_OP_READ, -11, 0, 5000);
+	struct ipc_event queued = { .type = IPC_EVENT_SIGNAL, .op = IPC_SIG_DELIVERED,
+				    .dur_ns = IPC_EVENT_NO_DURATION };
+	struct ipc_event merged = { .type = IPC_EVENT_SIGNAL, .op = IPC_SIG_ALREADY_PENDING,
+				    .dur_ns = IPC_EVENT_NO_DURATION };
+	struct ipc_event handled = { .type = IPC_EVENT_SIGNAL, .op = IPC_SIG_HANDLED,
+				     .dur_ns = 20000 };
+	struct ipc_event fault = { .type = IPC_EVENT_FAULT, .dur_ns = IPC_EVENT_NO_DURATION };
+
+	ASSERT_TRUE(event_passes(&ok, false, 0) && event_passes(&fault, false, 0));
+	/* failed: an errno, a signal not queued */
+	ASSERT_TRUE(!event_passes(&ok, true, 0) && event_passes(&err, true, 0));
+	ASSERT_TRUE(!event_passes(&queued, true, 0) && event_passes(&merged, true, 0));
+	ASSERT_TRUE(!event_passes(&handled, true, 0) && !event_passes(&fault, true, 0));
+	/* at least the latency, and only what has one */
+	ASSERT_TRUE(!event_passes(&ok, false, 1000) && event_passes(&err, false, 5000));
+	ASSERT_TRUE(event_passes(&handled, false, 20000) && !event_passes(&handled, false, 20001));
+	ASSERT_TRUE(!event_passes(&merged, false, 1) && !event_passes(&fault, false, 1));
+	/* both */
+	ASSERT_TRUE(event_passes(&err, true, 5000) && !event_passes(&err, true, 5001));
+}
+
+/* trace -T: local time in the text, UTC in JSON's wall_time */
+TEST(events_wall_clock)
+{
+	struct event_printer p;
+	FILE *t = test_capture(), *j = test_capture();
+	struct ipc_event w = op_event(IPC_KIND_PIPE, 123, IPC_OP_WRITE, 100, 100, 973);
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	/* 2026-12-05 14:03:07.123456 UTC at the event's monotonic time */
+	ASSERT_EQ_I64(event_printer_init(&p, t, false, 0, NULL, NULL), 0);
+	p.wall = true;
+	p.wall_offset_ns = 1796479387123456000LL - (int64_t)w.ts_ns;
+	event_print_header(&p);
+	event_print(&p, &w);
+	event_printer_free(&p);
+	ASSERT_TRUE(strncmp(test_capture_text(t), "           TIME", 15) == 0);
+	ASSERT_TRUE(strstr(test_capture_text(t), "\n14:03:07.123456 ") != NULL);
+	ASSERT_EQ_I64(event_printer_init(&p, j, true, 0, NULL, NULL), 0);
+	p.wall = true;
+	p.wall_offset_ns = 1796479387123456000LL - (int64_t)w.ts_ns;
+	event_print(&p, &w);
+	event_printer_free(&p);
+	ASSERT_TRUE(strstr(test_capture_text(j),
+			   ",\"wall_time\":\"2026-12-05T14:03:07.123456Z\",") != NULL);
 }
