@@ -26,6 +26,10 @@ _ipcscope()
 		COMPREPLY=($(compgen -W "$(command ls /proc 2>/dev/null | grep -E '^[0-9]+$')" -- "$cur"))
 		return 0
 		;;
+	-u | --user)
+		COMPREPLY=($(compgen -u -- "$cur"))
+		return 0
+		;;
 	--comm)
 		COMPREPLY=($(compgen -W "$(cat /proc/[0-9]*/comm 2>/dev/null | sort -u)" -- "$cur"))
 		return 0
@@ -51,7 +55,7 @@ _ipcscope()
 		return 0	# a number
 		;;
 	esac
-	local targets="-p --pid --comm --cgroup -a --all -d --duration -v --verbose -h --help --"
+	local targets="-p --pid --comm --cgroup -a --all -u --user -d --duration -v --verbose -h --help --"
 	case $cmd in
 	record) opts="$targets --json -j --graph --force --no-hist --time-in-channel --top" ;;
 	top) opts="$targets -i --interval -n --count --top" ;;

@@ -23,6 +23,8 @@ const char record_usage[] =
 "Targets (at least one):\n"
 "  -- COMMAND [ARGS...]  run COMMAND and trace it and every process it forks;\n"
 "                        tracing stops when COMMAND exits\n"
+"  -u, --user USER       run COMMAND as USER (a name or a uid), with USER's\n"
+"                        groups, as strace -u does\n"
 "  -p, --pid PID         trace a running process and the children it forks\n"
 "                        from now on (repeatable, up to 64); tracing stops when\n"
 "                        all of them have exited\n"
@@ -185,6 +187,7 @@ static const char *option_text(int c)
 	case 'H': return "--no-hist";
 	case 'W': return "--time-in-channel";
 	case 'O': return "--top";
+	case 'u': return "-u/--user";
 	case 'T': return "-T";
 	case 'E': return "--failed";
 	case 'L': return "--min-latency";
@@ -301,6 +304,13 @@ static int view_option(struct record_opts *o, int c, const char *arg, char *err,
 	case 'T':
 		o->wall_clock = true;
 		break;
+	case 'u':
+		if (!arg[0]) {
+			set_err(err, errlen, "-u needs a user name or id");
+			return -1;
+		}
+		o->user = arg;
+		break;
 	case 'E':
 		o->failed_only = true;
 		break;
@@ -408,6 +418,7 @@ static enum parse_result parse(struct record_opts *o, enum tracing_cmd cmd,
 		{ "buffer-kb", required_argument, NULL, 'B' },
 		{ "fail-on-drop", no_argument, NULL, 'F' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "failed", no_argument, NULL, 'E' },
 		{ "min-latency", required_argument, NULL, 'L' },
 		{ 0 },
@@ -427,8 +438,8 @@ static enum parse_result parse(struct record_opts *o, enum tracing_cmd cmd,
 	optind = 0;	/* glibc: restart the scan (tests parse many times) */
 	opterr = 0;	/* our messages, not getopt's */
 	/* "+": stop at the first non-option, which starts the command */
-	while ((c = getopt_long(argc, argv, top_mode ? "+:p:ad:vhi:n:" :
-				trace_mode ? "+:p:ad:vhm:jT" : "+:p:ad:vhj",
+	while ((c = getopt_long(argc, argv, top_mode ? "+:p:ad:vhi:n:u:" :
+				trace_mode ? "+:p:ad:vhm:jTu:" : "+:p:ad:vhju:",
 				longopts, NULL)) != -1) {
 		/* record's outputs are not top's, top's pace is not record's... */
 		owner = option_owner(c, cmd);
@@ -475,6 +486,10 @@ static enum parse_result parse(struct record_opts *o, enum tracing_cmd cmd,
 	}
 	if (optind < argc)
 		o->command = &argv[optind];
+	if (o->user && !o->command) {
+		set_err(err, errlen, "-u runs the command as USER: give it after -- COMMAND");
+		return PARSE_ERROR;
+	}
 	if (o->all && (o->npids || o->comm || o->cgroup)) {
 		set_err(err, errlen, "-a already traces every process: drop %s",
 			o->npids ? "-p" : o->comm ? "--comm" : "--cgroup");

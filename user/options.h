@@ -27,6 +27,7 @@ struct record_opts {
 	const char *comm;		/* --comm NAME */
 	const char *cgroup;		/* --cgroup PATH */
 	char **command;			/* after "--": argv of the command, NULL-terminated */
+	const char *user;		/* -u USER: the command runs as USER */
 	double duration_s;		/* -d; 0 = until the targets exit or Ctrl-C */
 	const char *json_path;		/* --json FILE, "-" = stdout */
 	const char *graph_path;		/* --graph FILE */

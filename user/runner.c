@@ -8,6 +8,9 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -81,6 +84,39 @@ int check_executable(const char *file)
  * fork) before it execs, so nothing it does after exec is missed; an exec
  * failure comes back through a close-on-exec pipe.
  */
+/* the child's error was becoming the user (-u), not exec */
+#define CHILD_ERR_USER	0x10000
+
+int child_as_user(struct child *c, const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+	char *end;
+	unsigned long id;
+
+	if (!pw && user[0] >= '0' && user[0] <= '9') {
+		errno = 0;
+		id = strtoul(user, &end, 10);
+		if (!*end && !errno && id <= UINT32_MAX)
+			pw = getpwuid((uid_t)id);
+	}
+	if (!pw) {
+		char clean[64];
+
+		text_clean(clean, sizeof(clean), user, strlen(user));
+		errorf("-u: no user '%s' (a name or a uid in the password database)", clean);
+		return -1;
+	}
+	if (strlen(pw->pw_name) >= sizeof(c->user)) {
+		errorf("-u: the user name '%.60s...' is too long", pw->pw_name);
+		return -1;
+	}
+	c->as_user = true;
+	c->uid = pw->pw_uid;
+	c->gid = pw->pw_gid;
+	snprintf(c->user, sizeof(c->user), "%s", pw->pw_name);
+	return 0;
+}
+
 int start_command(struct session *s, char **argv,
 			 const sigset_t *orig_mask, struct child *c)
 {
@@ -118,9 +154,16 @@ int start_command(struct session *s, char **argv,
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent)
 			_exit(127);
 		if (s && bpf_map_update_elem(session_targets_fd(s), &self, &one,
-					     BPF_ANY))
+					     BPF_ANY)) {
 			err = errno;
-		else {
+		} else if (c->as_user && (initgroups(c->user, c->gid) || setgid(c->gid) ||
+					  setuid(c->uid))) {
+			err = errno | CHILD_ERR_USER;
+		} else {
+			/* a change of user clears the death signal: again */
+			if (c->as_user && (prctl(PR_SET_PDEATHSIG, SIGTERM) ||
+					   getppid() != parent))
+				_exit(127);
 			execvp(argv[0], argv);
 			err = errno;
 		}
@@ -138,7 +181,13 @@ int start_command(struct session *s, char **argv,
 	if (n == sizeof(child_errno)) {
 		waitpid(c->pid, NULL, 0);
 		c->running = false;
-		errorf("cannot execute '%s': %s", argv[0], strerror(child_errno));
+		if (child_errno & CHILD_ERR_USER) {
+			child_errno &= ~CHILD_ERR_USER;
+			errorf("cannot run '%s' as user %s: %s", argv[0], c->user,
+			       strerror(child_errno));
+		} else {
+			errorf("cannot execute '%s': %s", argv[0], strerror(child_errno));
+		}
 		return -child_errno;
 	}
 	return 0;

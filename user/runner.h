@@ -17,7 +17,16 @@ struct child {
 	int exit_code;		/* -1 until it exits normally */
 	int signal;		/* terminating signal, 0 if none */
 	bool tree_done;		/* stop_tree has run */
+	/* -u: the command runs as this user, with its groups (as_user) */
+	bool as_user;
+	uid_t uid;
+	gid_t gid;
+	char user[64];
 };
+
+/* -u USER (a name or a uid) into c's as_user fields; prints why not and
+ * returns -1 if there is no such user. */
+int child_as_user(struct child *c, const char *user);
 
 
 /* CapEff allows loading and attaching BPF (root, or CAP_BPF + CAP_PERFMON). */

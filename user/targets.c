@@ -208,6 +208,8 @@ int tracing_begin(struct tracing *t, struct record_opts *o, enum tracing_cmd cmd
 			return 1;
 		}
 	}
+	if (o->user && child_as_user(&t->c, o->user))
+		return 1;
 	return -1;
 }
 

@@ -126,3 +126,18 @@ def test_bad_selectors():
                    "a process name has 1 to 15 characters")
     one_error_line(run_ipcscope(["record", "-a", "--comm", "x"]), 2,
                    "-a already traces every process: drop --comm")
+
+
+def test_command_runs_as_another_user():
+    # record -u USER -- CMD, as strace -u: the command has USER's ids and
+    # groups, and is traced from its first instruction
+    script = 'test "$(id -u)" = 65534 && test "$(id -g)" = "$(id -g nobody)"'
+    rec = record(["-u", "nobody"], ["sh", "-c", script])
+    eq(rec.returncode, 0, f"exit status ({rec.stderr.strip()})")
+    eq(rec.json["targets"]["command_exit"], 0, "the command's own check of its ids")
+    pid = rec.json["targets"]["command_pid"]
+    assert rec.process(pid) and rec.process(pid)["syscalls"] > 0, "the command was not traced"
+    proc = run_ipcscope(["record", "-u", "no-such-user-here", "--", "true"])
+    one_error_line(proc, 1, "-u: no user 'no-such-user-here'")
+    proc = run_ipcscope(["record", "-u", "nobody", "-a"])
+    one_error_line(proc, 2, "-u runs the command as USER")

@@ -755,3 +755,18 @@ TEST(options_top_interval_and_count_after_the_options)
 	ASSERT_EQ_I64(PARSE(&o, "2"), PARSE_OK);
 	ASSERT_STREQ(o.command[0], "2");
 }
+
+TEST(options_user_needs_a_command)
+{
+	struct record_opts o;
+
+	ASSERT_EQ_I64(PARSE(&o, "-u", "nobody", "--", "id"), PARSE_OK);
+	ASSERT_STREQ(o.user, "nobody");
+	ASSERT_STREQ(o.command[0], "id");
+	ASSERT_EQ_I64(parse_copy(&o, (char *[]){ "trace", "--user", "65534", "--", "id", NULL }),
+		      PARSE_OK);
+	ASSERT_STREQ(o.user, "65534");
+	ASSERT_EQ_I64(PARSE(&o, "-u", "nobody", "-p", "1"), PARSE_ERROR);
+	ASSERT_STREQ(err, "-u runs the command as USER: give it after -- COMMAND");
+	ASSERT_EQ_I64(PARSE(&o, "-u", "", "--", "id"), PARSE_ERROR);
+}
