@@ -38,7 +38,7 @@ _ipcscope()
 		COMPREPLY=($(compgen -d -- "${cur:-/sys/fs/cgroup/}"))
 		return 0
 		;;
-	--json | --graph | --claims | --markdown)
+	--json | --graph | --claims | --markdown | --prometheus)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return 0
 		;;
@@ -57,7 +57,7 @@ _ipcscope()
 	esac
 	local targets="-p --pid --comm --cgroup -a --all -u --user -d --duration -v --verbose -h --help --"
 	case $cmd in
-	record) opts="$targets --json -j --graph --force --no-hist --time-in-channel --top" ;;
+	record) opts="$targets --json -j --prometheus --graph --force --no-hist --time-in-channel --top" ;;
 	top) opts="$targets -i --interval -n --count --top" ;;
 	trace) opts="$targets -m --mechanism --json -j -T --failed --min-latency --force --buffer-kb --fail-on-drop" ;;
 	validate) opts="--claims --json --markdown --force --quick -v --verbose -h --help" ;;

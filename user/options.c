@@ -48,6 +48,9 @@ const char record_usage[] =
 "                        to stdout instead of the text report); the schema is\n"
 "                        docs/json-schema.md\n"
 "  -j                    the same as --json -: JSON on stdout, no text report\n"
+"      --prometheus FILE also write the figures in Prometheus's text format,\n"
+"                        for node_exporter's textfile collector or a push\n"
+"                        ('-': to stdout instead of the text report)\n"
 "      --graph FILE      also write who talks to whom as a graph: processes and\n"
 "                        IPC objects, edges labelled with calls, bytes and\n"
 "                        latency; the format is FILE's extension: .dot\n"
@@ -165,6 +168,7 @@ static const char *option_owner(int c, unsigned cmd)
 		{ 'H', CMD_RECORD }, { 'O', CMD_RECORD | CMD_TOP }, { 'W', CMD_RECORD },
 		{ 'm', CMD_TRACE }, { 'B', CMD_TRACE }, { 'F', CMD_TRACE },
 		{ 'T', CMD_TRACE }, { 'E', CMD_TRACE }, { 'L', CMD_TRACE },
+		{ 'P', CMD_RECORD },
 		{ 'f', CMD_RECORD | CMD_TRACE },
 	};
 
@@ -188,6 +192,7 @@ static const char *option_text(int c)
 	case 'W': return "--time-in-channel";
 	case 'O': return "--top";
 	case 'u': return "-u/--user";
+	case 'P': return "--prometheus";
 	case 'T': return "-T";
 	case 'E': return "--failed";
 	case 'L': return "--min-latency";
@@ -366,6 +371,14 @@ static int view_option(struct record_opts *o, int c, const char *arg, char *err,
 	case 'j':
 		o->json_path = "-";
 		break;
+	case 'P':
+		if (!arg[0] || (arg[0] == '-' && arg[1])) {
+			set_err(err, errlen, "--prometheus needs a file name (or '-' for "
+				"stdout)%s", arg[0] ? ", not an option" : "");
+			return -1;
+		}
+		o->prom_path = arg;
+		break;
 	case 'G':
 		o->graph_format = graph_format_of(arg);
 		if (o->graph_format == GRAPH_FORMAT_NONE) {
@@ -419,6 +432,7 @@ static enum parse_result parse(struct record_opts *o, enum tracing_cmd cmd,
 		{ "fail-on-drop", no_argument, NULL, 'F' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "prometheus", required_argument, NULL, 'P' },
 		{ "failed", no_argument, NULL, 'E' },
 		{ "min-latency", required_argument, NULL, 'L' },
 		{ 0 },
@@ -486,6 +500,12 @@ static enum parse_result parse(struct record_opts *o, enum tracing_cmd cmd,
 	}
 	if (optind < argc)
 		o->command = &argv[optind];
+	if (o->json_path && o->prom_path && !strcmp(o->json_path, "-") &&
+	    !strcmp(o->prom_path, "-")) {
+		set_err(err, errlen, "--json - and --prometheus - both want stdout: "
+			"give one of them a file");
+		return PARSE_ERROR;
+	}
 	if (o->user && !o->command) {
 		set_err(err, errlen, "-u runs the command as USER: give it after -- COMMAND");
 		return PARSE_ERROR;

@@ -31,6 +31,7 @@ struct record_opts {
 	double duration_s;		/* -d; 0 = until the targets exit or Ctrl-C */
 	const char *json_path;		/* --json FILE, "-" = stdout */
 	const char *graph_path;		/* --graph FILE */
+	const char *prom_path;		/* --prometheus FILE, "-" = stdout */
 	int graph_format;		/* enum graph_format, from FILE's extension */
 	bool no_hist;			/* --no-hist */
 	bool time_in_channel;		/* --time-in-channel */

@@ -17,6 +17,7 @@
 #include "graph.h"
 #include "options.h"
 #include "outfile.h"
+#include "prom.h"
 #include "report.h"
 #include "runner.h"
 #include "targets.h"
@@ -119,11 +120,13 @@ static int write_graph(const struct record_opts *o, const struct snapshot *snap,
 
 /* The text report on stdout (unless the JSON goes there), and the JSON. */
 static int write_reports(const struct record_opts *o, const struct run_info *ri,
-			 const struct snapshot *snap, struct outfile *json)
+			 const struct snapshot *snap, struct outfile *json,
+			 struct outfile *prom)
 {
-	bool json_stdout = json->f && outfile_is_stdout(json);
+	bool on_stdout = (json->f && outfile_is_stdout(json)) ||
+			 (prom->f && outfile_is_stdout(prom));
 
-	if (!json_stdout) {
+	if (!on_stdout) {
 		report_text(stdout, ri, snap);
 		if (fflush(stdout) || ferror(stdout)) {
 			errorf("cannot write the report to standard output: %s",
@@ -136,12 +139,17 @@ static int write_reports(const struct record_opts *o, const struct run_info *ri,
 		       strerror(errno ? errno : EIO));
 		return -EIO;
 	}
+	if (prom->f && report_prometheus(prom->f, ri, snap)) {
+		errorf("cannot write the Prometheus figures to '%s': %s", o->prom_path,
+		       strerror(errno ? errno : EIO));
+		return -EIO;
+	}
 	return 0;
 }
 
 int cmd_record(int argc, char **argv)
 {
-	struct outfile json = { 0 }, graph = { 0 };
+	struct outfile json = { 0 }, graph = { 0 }, prom = { 0 };
 	struct session_config cfg = { 0 };
 	struct snapshot snap = { 0 };
 	struct run_info ri = { 0 };
@@ -166,6 +174,12 @@ int cmd_record(int argc, char **argv)
 		return 1;
 	if (o.json_path && outfile_open(&json, o.json_path, "JSON", o.force)) {
 		outfile_abort(&graph);
+		return 1;
+	}
+	if (o.prom_path && outfile_open(&prom, o.prom_path, "the Prometheus figures",
+					o.force)) {
+		outfile_abort(&graph);
+		outfile_abort(&json);
 		return 1;
 	}
 	if (tracing_start(&t, &cfg))
@@ -199,13 +213,15 @@ int cmd_record(int argc, char **argv)
 	ri.nprobes = session_probes(t.s, &ri.probes);
 	ri.no_hist = o.no_hist;
 	ri.top = o.top;
-	if (write_reports(&o, &ri, &snap, &json) == 0 &&
+	if (write_reports(&o, &ri, &snap, &json, &prom) == 0 &&
 	    (!o.graph_path || write_graph(&o, &snap, &graph, &t.orig_mask) == 0) &&
-	    outfile_commit(&json) == 0 && outfile_commit(&graph) == 0)
+	    outfile_commit(&json) == 0 && outfile_commit(&graph) == 0 &&
+	    outfile_commit(&prom) == 0)
 		ret = 0;
 out:
 	outfile_abort(&json);	/* what was not committed: an earlier file stays */
 	outfile_abort(&graph);
+	outfile_abort(&prom);
 	tracing_end(&t);
 	snapshot_free(&snap);
 	return ret;

@@ -7,6 +7,7 @@
  * by hand: an anonymous pipe written by one process and read by another. */
 #include "test.h"
 #include "hist.h"
+#include "prom.h"
 #include "report.h"
 
 #include <stdlib.h>
@@ -974,4 +975,44 @@ TEST(report_json_reused_pid_is_two_processes)
 		/* by target, signal, then sender: the delivery (no sender) first */
 		"[('delivered', None, None, 40, 10), ('generated', 50, 1000, 40, 10), "
 		"('generated', 50, 2000, 40, 10)]\n");
+}
+
+/* record --prometheus: names, labels, a histogram of every log2 slot */
+TEST(report_prometheus_text_format)
+{
+	struct run_info ri = command_run();
+	struct snapshot *s = pipe_snapshot();
+	FILE *f = test_capture();
+	const char *t;
+	int buckets = 0;
+
+	/* a name with what a terminal or the format would take as its own */
+	add_proc(s, 9000, 1, "a\"b\\c\x1b", 5, 1, 2, 0);
+	s->drops[IPC_DROP_PROC] = 3;
+	if (snapshot_finish(s))
+		abort();
+	ASSERT_EQ_I64(report_prometheus(f, &ri, s), 0);
+	t = test_capture_text(f);
+	ASSERT_LINE(t, "# TYPE ipcscope_operation_calls_total counter");
+	ASSERT_LINE(t, "ipcscope_operation_calls_total{mechanism=\"pipe\",kind=\"anon\",op=\"write\"} 4");
+	ASSERT_LINE(t, "ipcscope_operation_bytes_total{mechanism=\"pipe\",kind=\"anon\",op=\"write\"} 12288");
+	ASSERT_LINE(t, "ipcscope_operation_errors_total{mechanism=\"pipe\",kind=\"anon\",op=\"write\",errno=\"EPIPE\"} 1");
+	/* the write of 1000 ns is in slot 9: [512, 1024) ns, le 1023 ns */
+	ASSERT_LINE(t, "ipcscope_operation_duration_seconds_bucket{mechanism=\"pipe\",kind=\"anon\",op=\"write\",le=\"5.11e-07\"} 0");
+	ASSERT_LINE(t, "ipcscope_operation_duration_seconds_bucket{mechanism=\"pipe\",kind=\"anon\",op=\"write\",le=\"1.023e-06\"} 1");
+	ASSERT_LINE(t, "ipcscope_operation_duration_seconds_bucket{mechanism=\"pipe\",kind=\"anon\",op=\"write\",le=\"+Inf\"} 4");
+	ASSERT_LINE(t, "ipcscope_operation_duration_seconds_count{mechanism=\"pipe\",kind=\"anon\",op=\"write\"} 4");
+	ASSERT_LINE(t, "ipcscope_operation_duration_seconds_sum{mechanism=\"pipe\",kind=\"anon\",op=\"write\"} 0.000016000");
+	for (const char *p = t; (p = strstr(p, "_bucket{mechanism=\"pipe\",kind=\"anon\",op=\"read\"")); p++)
+		buckets++;
+	ASSERT_EQ_I64(buckets, IPC_HIST_SLOTS);
+	ASSERT_LINE(t, "ipcscope_copy_bytes_total{mechanism=\"pipe\",direction=\"user_to_kernel\"} 12288");
+	ASSERT_LINE(t, "ipcscope_process_syscalls_total{comm=\"writer\"} 57");
+	ASSERT_LINE(t, "ipcscope_process_context_switches_total{comm=\"reader\",kind=\"voluntary\"} 212");
+	/* escaped for the format, cleaned for a terminal */
+	ASSERT_LINE(t, "ipcscope_process_syscalls_total{comm=\"a\\\"b\\\\c?\"} 5");
+	ASSERT_LINE(t, "ipcscope_drops_total{map=\"processes\"} 3");
+	ASSERT_LINE(t, "ipcscope_drops_total{map=\"skipped_runs\"} 0");
+	ASSERT_LINE(t, "ipcscope_build_info{version=\"0.1.0\",kernel=\"6.1.0-test\"} 1");
+	ASSERT_TRUE(strchr(t, '\033') == NULL);
 }

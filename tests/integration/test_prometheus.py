@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+"""record --prometheus: the text exposition format, parsed as Prometheus
+would, holds exactly the JSON's figures; written whole or not at all."""
+import os
+import re
+
+from harness import eq, read_json, record, tmp, workload
+
+LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
+LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+
+
+def parse(text):
+    """{(name, frozenset(labels)): value}; checks the format as it goes."""
+    assert text.endswith("\n"), "no newline at the end"
+    samples, typed = {}, {}
+    for line in text.splitlines():
+        if line.startswith("# TYPE "):
+            _, _, name, kind = line.split(" ")
+            assert name not in typed, f"two TYPE lines for {name}"
+            typed[name] = kind
+            continue
+        if line.startswith("# HELP ") or not line:
+            continue
+        m = LINE.match(line)
+        assert m, f"not a sample line: {line!r}"
+        name, labels, value = m.groups()
+        base = re.sub(r"_(bucket|sum|count)$", "", name)
+        assert name in typed or base in typed, f"{name} has no TYPE line"
+        key = (name, frozenset(LABEL.findall(labels or "")))
+        assert key not in samples, f"a series twice: {line}"
+        samples[key] = float(value)
+    return samples
+
+
+def series(samples, name, **labels):
+    want = set(labels.items())
+    return {k: v for k, v in samples.items() if k[0] == name and want <= set(k[1])}
+
+
+def test_prometheus_figures_equal_the_json():
+    prom, out = tmp("ipc.prom"), tmp("pipe.json")
+    rec = record(["--prometheus", prom],
+                 workload("pipe", "--count", 200, "--size", 4096, "--out", out))
+    eq(rec.returncode, 0, f"exit status ({rec.stderr.strip()})")
+    with open(prom) as f:
+        samples = parse(f.read())
+    assert not [p for p in os.listdir(os.path.dirname(prom)) if p.startswith(".ipc.prom")], \
+        "a temporary file was left"
+    for row in rec.json["operations"]:
+        labels = dict(mechanism=row["mechanism"], kind=row["kind"], op=row["op"])
+        eq(sum(series(samples, "ipcscope_operation_calls_total", **labels).values()),
+           row["calls"], f"calls of {labels}")
+        eq(sum(series(samples, "ipcscope_operation_bytes_total", **labels).values()),
+           row["bytes"], f"bytes of {labels}")
+        buckets = series(samples, "ipcscope_operation_duration_seconds_bucket", **labels)
+        les = sorted(buckets.items(), key=lambda kv: float(dict(kv[0][1])["le"]))
+        counts = [v for _, v in les]
+        eq(counts, sorted(counts), f"buckets of {labels} grow")
+        eq(counts[-1], row["calls"], f"+Inf bucket of {labels}")
+        eq(sum(series(samples, "ipcscope_operation_duration_seconds_count", **labels).values()),
+           row["calls"], f"count of {labels}")
+    wl = read_json(out)
+    pids = {p["pid"] for p in wl["processes"]}
+    syscalls = sum(p["syscalls"] for p in rec.json["processes"]
+                   if p["pid"] in pids and p["comm"] == "pipe")
+    eq(sum(series(samples, "ipcscope_process_syscalls_total", comm="pipe").values()),
+       syscalls, "the workload's syscalls, by name")
+    for name, n in rec.json["drops"].items():
+        eq(samples[("ipcscope_drops_total", frozenset({("map", name)}))], n, f"drops {name}")

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * prom.c - a finished snapshot in Prometheus's text exposition format
+ * (version 0.0.4), for node_exporter's textfile collector or a push:
+ * `record --prometheus FILE`.
+ *
+ * Names and types follow Prometheus's conventions: counters end in
+ * _total, durations are seconds, a histogram's buckets are exactly our
+ * log2 slots (slot i holds [2^i, 2^(i+1)) ns: le = (2^(i+1) - 1) ns, the
+ * last slot is +Inf), every bucket always present. Labels: mechanism,
+ * kind, op, errno, signal, event, result, map, and comm for the
+ * per-process figures, summed over the processes of one name (a pid label
+ * would make a series per process).
+ */
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "prom.h"
+#include "model.h"
+#include "util.h"
+
+/* A label value: what a terminal would interpret as '?' (text_clean),
+ * then the format's escapes: backslash, double quote (newlines are gone) */
+static void put_value(FILE *out, const char *s, size_t n)
+{
+	char clean[256];
+
+	text_clean(clean, sizeof(clean), s, n);
+	for (const char *p = clean; *p; p++) {
+		if (*p == '\\' || *p == '"')
+			fputc('\\', out);
+		fputc(*p, out);
+	}
+}
+
+static void help(FILE *out, const char *name, const char *type, const char *text)
+{
+	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, text, name, type);
+}
+
+/* {mechanism="pipe",kind="anon",op="write" */
+static void op_labels(FILE *out, uint32_t slot)
+{
+	uint32_t kind = slot / IPC_OP_MAX, op = slot % IPC_OP_MAX;
+
+	fprintf(out, "{mechanism=\"%s\",kind=\"%s\",op=\"%s\"",
+		ipc_mech_name(ipc_kind_mech(kind)), ipc_kind_name(kind), ipc_op_name(op));
+}
+
+static void op_counter(FILE *out, const struct snapshot *s, const char *name,
+		       const char *text, size_t field)
+{
+	help(out, name, "counter", text);
+	for (uint32_t slot = 0; slot < IPC_OP_SLOTS; slot++) {
+		const struct ipc_op_stats *st = &s->ops[slot];
+
+		if (!st->calls)
+			continue;
+		fputs(name, out);
+		op_labels(out, slot);
+		fprintf(out, "} %" PRIu64 "\n", *(const uint64_t *)((const char *)st + field));
+	}
+}
+
+static void op_errors(FILE *out, const struct snapshot *s)
+{
+	help(out, "ipcscope_operation_errors_total", "counter",
+	     "IPC syscalls that returned an errno, by errno.");
+	for (size_t i = 0; i < s->nerrs; i++) {
+		const struct ipc_err_row *e = &s->errs[i];
+		const char *name = ipc_errno_name(e->key.err);
+
+		if (e->key.slot >= IPC_OP_SLOTS)
+			continue;
+		fputs("ipcscope_operation_errors_total", out);
+		op_labels(out, e->key.slot);
+		if (name)
+			fprintf(out, ",errno=\"%s\"} %" PRIu64 "\n", name, e->count);
+		else
+			fprintf(out, ",errno=\"%d\"} %" PRIu64 "\n", e->key.err, e->count);
+	}
+}
+
+/* "1.023e-06": (2^(i+1) - 1) ns in seconds */
+static void bucket_le(char *buf, size_t len, int i)
+{
+	snprintf(buf, len, "%.10g", (double)((2ULL << i) - 1) / 1e9);
+}
+
+static void op_durations(FILE *out, const struct snapshot *s)
+{
+	const char *name = "ipcscope_operation_duration_seconds";
+
+	help(out, name, "histogram", "IPC syscall durations, entry to exit.");
+	for (uint32_t slot = 0; slot < IPC_OP_SLOTS; slot++) {
+		const struct ipc_op_stats *st = &s->ops[slot];
+		uint64_t cum = 0;
+		char le[32];
+
+		if (!st->calls)
+			continue;
+		for (int i = 0; i < IPC_HIST_SLOTS; i++) {
+			cum += st->lat_slots[i];
+			if (i == IPC_HIST_SLOTS - 1)
+				snprintf(le, sizeof(le), "+Inf");	/* the last slot takes all above */
+			else
+				bucket_le(le, sizeof(le), i);
+			fprintf(out, "%s_bucket", name);
+			op_labels(out, slot);
+			fprintf(out, ",le=\"%s\"} %" PRIu64 "\n", le, cum);
+		}
+		fprintf(out, "%s_sum", name);
+		op_labels(out, slot);
+		fprintf(out, "} %.9f\n", st->lat_sum_ns / 1e9);
+		fprintf(out, "%s_count", name);
+		op_labels(out, slot);
+		fprintf(out, "} %" PRIu64 "\n", cum);
+	}
+}
+
+static void copies(FILE *out, const struct snapshot *s)
+{
+	help(out, "ipcscope_copy_bytes_total", "counter",
+	     "Payload bytes copied between user and kernel memory.");
+	for (int m = 0; m < IPC_MECH_MAX; m++) {
+		if (!ipc_mech_has_objects(m))
+			continue;
+		fprintf(out, "ipcscope_copy_bytes_total{mechanism=\"%s\",direction="
+			"\"user_to_kernel\"} %" PRIu64 "\n", ipc_mech_name(m),
+			s->copies[m].user_to_kernel);
+		fprintf(out, "ipcscope_copy_bytes_total{mechanism=\"%s\",direction="
+			"\"kernel_to_user\"} %" PRIu64 "\n", ipc_mech_name(m),
+			s->copies[m].kernel_to_user);
+	}
+}
+
+static void signals(FILE *out, const struct snapshot *s)
+{
+	help(out, "ipcscope_signals_total", "counter",
+	     "Signals generated (with the kernel's result) and delivered.");
+	for (size_t i = 0; i < s->nsigs; i++) {
+		const struct ipc_sig_row *r = &s->sigs[i];
+		const char *name = ipc_signal_name(r->key.sig);
+		bool delivered = r->key.event == IPC_SIG_HANDLED;
+
+		fputs("ipcscope_signals_total{signal=\"", out);
+		if (name)
+			fputs(name, out);
+		else
+			fprintf(out, "%u", r->key.sig);
+		fprintf(out, "\",event=\"%s\",result=\"%s\"} %" PRIu64 "\n",
+			delivered ? "delivered" : "generated",
+			delivered ? "" : ipc_sig_event_name(r->key.event), r->count);
+	}
+}
+
+struct comm_sum {
+	char comm[IPC_COMM_LEN];
+	uint64_t v[5];	/* syscalls, voluntary, involuntary, faults, shm faults */
+};
+
+static int cmp_comm(const void *a, const void *b)
+{
+	return strncmp(((const struct comm_sum *)a)->comm,
+		       ((const struct comm_sum *)b)->comm, IPC_COMM_LEN);
+}
+
+/* The processes' figures summed per name: sorted, one row per name */
+static struct comm_sum *sum_by_comm(const struct snapshot *s, size_t *n)
+{
+	struct comm_sum *rows = calloc(s->nprocs ? s->nprocs : 1, sizeof(*rows));
+	size_t k = 0;
+
+	*n = 0;
+	if (!rows)
+		return NULL;
+	for (size_t i = 0; i < s->nprocs; i++) {
+		const struct ipc_proc *p = &s->procs[i].p;
+
+		memcpy(rows[i].comm, p->comm, IPC_COMM_LEN);
+		rows[i].comm[IPC_COMM_LEN - 1] = '\0';
+		rows[i].v[0] = p->syscalls;
+		rows[i].v[1] = p->vol_switches;
+		rows[i].v[2] = p->invol_switches;
+		rows[i].v[3] = p->page_faults;
+		rows[i].v[4] = p->shm_faults;
+	}
+	qsort(rows, s->nprocs, sizeof(*rows), cmp_comm);
+	for (size_t i = 0; i < s->nprocs; i++) {
+		if (k && !cmp_comm(&rows[k - 1], &rows[i])) {
+			for (int j = 0; j < 5; j++)
+				rows[k - 1].v[j] += rows[i].v[j];
+			continue;
+		}
+		rows[k++] = rows[i];
+	}
+	*n = k;
+	return rows;
+}
+
+static void comm_metric(FILE *out, const struct comm_sum *rows, size_t n,
+			const char *name, const char *text, int col, const char *extra)
+{
+	if (text)
+		help(out, name, "counter", text);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "%s{comm=\"", name);
+		put_value(out, rows[i].comm, IPC_COMM_LEN);
+		fprintf(out, "\"%s} %" PRIu64 "\n", extra, rows[i].v[col]);
+	}
+}
+
+static int processes(FILE *out, const struct snapshot *s)
+{
+	size_t n;
+	struct comm_sum *rows = sum_by_comm(s, &n);
+
+	if (!rows)
+		return -1;
+	comm_metric(out, rows, n, "ipcscope_process_syscalls_total",
+		    "Syscalls of the traced processes, per process name.", 0, "");
+	comm_metric(out, rows, n, "ipcscope_process_context_switches_total",
+		    "Context switches of the traced processes, per process name.", 1,
+		    ",kind=\"voluntary\"");
+	comm_metric(out, rows, n, "ipcscope_process_context_switches_total", NULL, 2,
+		    ",kind=\"involuntary\"");
+	comm_metric(out, rows, n, "ipcscope_process_page_faults_total",
+		    "User page faults of the traced processes, per process name.", 3, "");
+	comm_metric(out, rows, n, "ipcscope_process_shm_page_faults_total",
+		    "Of those, page faults in shared memory.", 4, "");
+	free(rows);
+	return 0;
+}
+
+int report_prometheus(FILE *out, const struct run_info *ri, const struct snapshot *s)
+{
+	help(out, "ipcscope_build_info", "gauge", "ipcscope's version and the kernel's.");
+	fputs("ipcscope_build_info{version=\"", out);
+	put_value(out, ri->version, strlen(ri->version));
+	fputs("\",kernel=\"", out);
+	put_value(out, ri->kernel_release ? ri->kernel_release : "",
+		  ri->kernel_release ? strlen(ri->kernel_release) : 0);
+	fputs("\"} 1\n", out);
+	help(out, "ipcscope_duration_seconds", "gauge", "How long tracing ran.");
+	fprintf(out, "ipcscope_duration_seconds %.3f\n", ri->duration_s);
+	op_counter(out, s, "ipcscope_operation_calls_total",
+		   "IPC syscalls, per mechanism, kind of object and operation.",
+		   offsetof(struct ipc_op_stats, calls));
+	op_counter(out, s, "ipcscope_operation_bytes_total",
+		   "Payload bytes the IPC syscalls moved.",
+		   offsetof(struct ipc_op_stats, bytes));
+	op_errors(out, s);
+	op_durations(out, s);
+	copies(out, s);
+	signals(out, s);
+	if (processes(out, s))
+		return -1;
+	help(out, "ipcscope_drops_total", "counter",
+	     "Updates the kernel side could not make, by cause: figures are short by these.");
+	for (int i = 0; i < IPC_DROP_MAX; i++)
+		fprintf(out, "ipcscope_drops_total{map=\"%s\"} %" PRIu64 "\n",
+			ipc_drop_name(i), s->drops[i]);
+	return fflush(out) || ferror(out) ? -1 : 0;
+}
