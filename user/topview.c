@@ -25,9 +25,47 @@ static int cmp_proc(const void *a, const void *b)
 		return x->bytes < y->bytes ? 1 : -1;
 	if (x->calls != y->calls)
 		return x->calls < y->calls ? 1 : -1;
+	/* exited after live; exited ones that fold_exited may fold next to
+	   each other (live ones in pid order, as before) */
+	if (x->exited != y->exited)
+		return x->exited ? 1 : -1;
+	if (x->exited) {
+		int c = strncmp(x->comm, y->comm, IPC_COMM_LEN);
+
+		if (c)
+			return c;
+		if (x->syscalls != y->syscalls)
+			return x->syscalls < y->syscalls ? 1 : -1;
+		if (x->switches != y->switches)
+			return x->switches < y->switches ? 1 : -1;
+		if (x->faults != y->faults)
+			return x->faults < y->faults ? 1 : -1;
+	}
 	if (x->pid != y->pid)
 		return x->pid < y->pid ? -1 : 1;
 	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Exited processes of one name with the same figures (a shell's
+ * short-lived children, a fork storm) become one row, with a count */
+static size_t fold_exited(struct top_proc *p, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct top_proc *last = k ? &p[k - 1] : NULL;
+
+		if (last && last->exited && p[i].exited &&
+		    !strncmp(last->comm, p[i].comm, IPC_COMM_LEN) &&
+		    last->calls == p[i].calls && last->bytes == p[i].bytes &&
+		    last->syscalls == p[i].syscalls && last->switches == p[i].switches &&
+		    last->faults == p[i].faults) {
+			last->folded++;
+			continue;
+		}
+		p[k++] = p[i];
+	}
+	return k;
 }
 
 static int cmp_obj(const void *a, const void *b)
@@ -182,6 +220,7 @@ int top_compute(struct top_view *v, const struct snapshot *prev,
 		v->nobjs += obj_rates(&v->objs[v->nobjs], cur, changes, &cur->objs[i]);
 	free(changes);
 	qsort(v->procs, v->nprocs, sizeof(*v->procs), cmp_proc);
+	v->nprocs = fold_exited(v->procs, v->nprocs);
 	qsort(v->objs, v->nobjs, sizeof(*v->objs), cmp_obj);
 	return 0;
 }
@@ -215,6 +254,7 @@ void top_print(FILE *f, const struct top_view *v, const char *clock,
 		"PID", "COMM", "IPC CALLS/s", "IPC BYTES/s", "SYSCALLS/s", "CSW/s",
 		"FAULTS/s",
 	};
+	bool folded = false;
 	static const char *const oh[] = {
 		"OBJECT", "MECH", "KIND", "OPS/s", "IN/s", "OUT/s", "FAULTS/s", "PROCS",
 	};
@@ -236,11 +276,17 @@ void top_print(FILE *f, const struct top_view *v, const char *clock,
 	if (!table_init(&t, 7, ph, "rlrrrrr")) {
 		for (size_t i = 0; i < v->nprocs && (!rows || i < rows); i++) {
 			const struct top_proc *p = &v->procs[i];
-			char c[5][40], comm[IPC_COMM_LEN + 4];
+			char c[5][40], comm[IPC_COMM_LEN + 16];
 
 			text_clean(comm, IPC_COMM_LEN, p->comm, IPC_COMM_LEN);
 			if (p->exited)
 				strcat(comm, " +");
+			if (p->folded) {
+				size_t len = strlen(comm);
+
+				snprintf(comm + len, sizeof(comm) - len, " x%u", p->folded + 1);
+				folded = true;
+			}
 			fmt_rate(c[0], sizeof(c[0]), p->calls);
 			fmt_byte_rate(c[1], sizeof(c[1]), p->bytes);
 			fmt_rate(c[2], sizeof(c[2]), p->syscalls);
@@ -251,6 +297,9 @@ void top_print(FILE *f, const struct top_view *v, const char *clock,
 		}
 		table_print_text(&t, f, 0, false);
 		table_free(&t);
+		if (folded)
+			fputs("  xN: N exited processes of that name with the same figures "
+			      "(the first one's PID), one row\n", f);
 	}
 	fputs("\n", f);
 	if (!table_init(&t, 8, oh, "lllrrrrr")) {

@@ -17,6 +17,8 @@ struct top_proc {
 	char label[24];			/* "7336", "7336.2": snapshot_proc_label */
 	char comm[IPC_COMM_LEN];
 	bool exited;
+	unsigned folded;		/* more exited processes of this name with
+					   the same figures, in this row */
 	double calls, bytes;		/* IPC syscalls and payload, per second */
 	double syscalls, switches, faults;
 };

@@ -219,3 +219,35 @@ TEST(top_screen_names_what_was_lost)
 	ASSERT_TRUE(strstr(t, "  lost: 2 (processes map full)\n") != NULL);
 	ASSERT_TRUE(strstr(t, "map is full") == NULL);
 }
+
+/* a shell's short-lived children: one row with a count, not one each */
+TEST(top_exited_processes_alike_fold_into_one_row)
+{
+	struct snapshot prev, cur;
+	struct top_view v;
+	FILE *f = test_capture();
+
+	memset(&prev, 0, sizeof(prev));
+	memset(&cur, 0, sizeof(cur));
+	/* each wrote 10 B to the shell's pipe 7 once */
+	for (uint32_t pid = 100; pid < 105; pid++) {
+		proc(&cur, pid, "true", 30, 1);
+		cur.procs[cur.nprocs - 1].p.flags = IPC_PROC_EXITED;
+		ep(&cur, 7, pid, IPC_DIR_IN, 1, 10);
+	}
+	proc(&cur, 200, "true", 30, 1);		/* alive: its own row */
+	ep(&cur, 7, 200, IPC_DIR_IN, 1, 10);
+	proc(&cur, 201, "true", 31, 1);		/* other figures: its own row */
+	cur.procs[cur.nprocs - 1].p.flags = IPC_PROC_EXITED;
+	ep(&cur, 7, 201, IPC_DIR_IN, 1, 10);
+	snapshot_finish(&prev);
+	snapshot_finish(&cur);
+	ASSERT_EQ_I64(top_compute(&v, &prev, &cur, 1.0), 0);
+	snapshot_free(&prev);
+	snapshot_free(&cur);
+	ASSERT_EQ_U64(v.nprocs, 3);
+	top_print(f, &v, "12:00:00", 0, false);
+	top_free(&v);
+	ASSERT_TRUE(strstr(test_capture_text(f), "100  true + x5") != NULL);
+	ASSERT_TRUE(strstr(test_capture_text(f), "xN: N exited processes") != NULL);
+}
