@@ -55,10 +55,12 @@ WORKLOADS = [
     ("tcp", "1-byte ping-pong over loopback TCP, TCP_NODELAY (send/recv)", None),
     ("msgq", "1-byte ping-pong through one SysV message queue (msgsnd/msgrcv)", None),
     ("bulk-1mib", "1 MiB written into a pipe, read in pieces, 1-byte reply", 1.05),
+    ("getppid", "no IPC: getppid() in a loop, what every other process pays "
+                "(with ipcscope-p, a process ipcscope does not trace)", None),
 ]
 # round trips per run (pingpong's defaults: ~0.1-0.2 s untraced on one CPU)
 DEFAULT_COUNTS = {"pipe-1": 20000, "pipe-4k": 15000, "unix": 10000,
-                  "tcp": 5000, "msgq": 15000, "bulk-1mib": 300}
+                  "tcp": 5000, "msgq": 15000, "bulk-1mib": 300, "getppid": 200000}
 STARTUP_TARGET_S = 0.1
 TRACE_TARGET_EPS = 1e6          # ipcscope trace: events per second, none lost
 FLOOD_COUNT = 1000000           # events per producer per trace-throughput run
@@ -66,6 +68,16 @@ RSS_TARGET_KB = 30 * 1024
 
 # tracer processes that are running, for cleanup on any way out
 RUNNING = set()
+BYSTANDER = []          # the idle process ipcscope-p traces, once started
+
+
+def bystander_target():
+    """An idle process for `record -p`: started once, stopped by cleanup()."""
+    if not BYSTANDER:
+        p = subprocess.Popen(["sleep", "86400"])
+        RUNNING.add(p.pid)
+        BYSTANDER.append(p.pid)
+    return BYSTANDER[0]
 
 
 def log(msg):
@@ -122,6 +134,12 @@ def make_tracers(baseline=None):
                is_ipcscope=True,
                note="follows the command and its children; every probe attached"),
         *base,
+        Tracer("ipcscope-p", "ipcscope record -p OTHER", "attach",
+               lambda cmd, d: [IPCSCOPE, "record", "-p", str(bystander_target())],
+               ready=r"tracing started \((\d+) of (\d+) probes attached\)",
+               ready_stream="stderr",
+               note="traces one idle process, not the workload: what tracing "
+                    "costs the processes it does not target (bystanders)"),
         Tracer("ipcscope-a", "ipcscope record -a", "attach",
                lambda cmd, d: [IPCSCOPE, "record", "-a"],
                ready=r"tracing started \((\d+) of (\d+) probes attached\)",
@@ -946,6 +964,12 @@ def build_report(args, tracers, workloads, runs, cost, info, versions, load0, lo
     L.append("- System-wide tracers (ipcscope -a, the floor, syscount, bpftrace's "
              "probes) also run for every other process on the machine; their cost "
              "there is not in the workload's time unless it shares the CPU.")
+    L.append("- Bystanders: `ipcscope record -p OTHER` traces one idle process, not "
+             "the workload, so its rows are what tracing costs every process it does "
+             "not target (each syscall still passes ipcscope's sys_enter and "
+             "sys_exit programs, which stop at the first lookup). The getppid "
+             "workload does no IPC at all: its rows are the cost of a plain syscall, "
+             "for a bystander (ipcscope-p, the floors) or a target (ipcscope, -a).")
     L.append("- bcc's Python tools compile C at start-up and need kernel headers; "
              "kernels without them (and without CONFIG_IKHEADERS) cannot run "
              "syscount-bpfcc, and the table says so. libbpf-tools' syscount is the "
@@ -1074,7 +1098,7 @@ def probe_cost_report(cost, workloads):
 
 # --- the plot -------------------------------------------------------------------------
 
-COLORS = {"ipcscope": "#1f77b4", "ipcscope-a": "#6baed6", "ipcscope-base": "#ff7f0e", "floor": "#999999",
+COLORS = {"ipcscope": "#1f77b4", "ipcscope-a": "#6baed6", "ipcscope-base": "#ff7f0e", "ipcscope-p": "#9ecae1", "floor": "#999999",
           "floor-timing": "#bbbbbb",
           "bpftrace": "#ff7f0e", "syscount": "#2ca02c", "syscount-bcc": "#98df8a",
           "perf-trace": "#9467bd", "strace": "#d62728"}

@@ -36,6 +36,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define BULK_SIZE	(1024 * 1024)
@@ -44,7 +45,7 @@
 #define MSGQ_SIZE_MAX	8192ULL		/* the default msgmax */
 #define STRETCHES	20		/* the timed loop, timed in parts too */
 
-enum mode { M_PIPE_1, M_PIPE_4K, M_UNIX, M_TCP, M_MSGQ, M_BULK, M_FLOOD, M_COUNT };
+enum mode { M_PIPE_1, M_PIPE_4K, M_UNIX, M_TCP, M_MSGQ, M_BULK, M_FLOOD, M_GETPPID, M_COUNT };
 
 static const struct mode_info {
 	const char *name;
@@ -58,6 +59,8 @@ static const struct mode_info {
 	[M_MSGQ]    = { "msgq",      1,         15000 },
 	[M_BULK]    = { "bulk-1mib", BULK_SIZE, 300 },
 	[M_FLOOD]   = { "flood",     1,         1000000 },
+	/* no IPC at all: what a process tracing does not target pays */
+	[M_GETPPID] = { "getppid",   1,         200000 },
 };
 
 struct config {
@@ -84,7 +87,8 @@ static void usage(FILE *f)
 	fputs(
 "Usage: pingpong --mode MODE [--count N] [--size BYTES] [--warmup N]\n"
 "                [--cpu N|none] [--out FILE]\n"
-"  --mode     pipe-1 | pipe-4k | unix | tcp | msgq | bulk-1mib | flood\n"
+"  --mode     pipe-1 | pipe-4k | unix | tcp | msgq | bulk-1mib | flood |\n"
+"             getppid (no IPC: one getppid() syscall per op)\n"
 "  --count    round trips to time (default: per mode, ~0.1-0.2 s on one CPU)\n"
 "  --size     bytes each way per round trip (default: per mode; bulk-1mib:\n"
 "             bytes from parent to child, the reply is 1 byte)\n"
@@ -275,6 +279,7 @@ static void make_channel(const struct config *c, struct channel *ch)
 	case M_PIPE_4K:
 	case M_BULK:
 	case M_FLOOD:
+	case M_GETPPID:
 		if (pipe(p2c) || pipe(c2p))
 			die("pipe");
 		ch->tx[0] = p2c[1];	/* parent writes p2c */
@@ -432,6 +437,20 @@ int main(int argc, char **argv)
 		for (uint64_t i = 0; i < c.count; i++) {
 			if (read(ch.rx[0], m->mtext, 1) >= 0 || errno != EAGAIN)
 				die("flood: a read that did not fail with EAGAIN");
+			stretches_step(&st, i);
+		}
+		t1 = mono_ns();
+		goto report;
+	}
+
+	if (c.mode == M_GETPPID) {
+		/* the raw syscall: glibc does not cache getppid, but be sure */
+		for (uint64_t i = 0; i < c.warmup; i++)
+			syscall(SYS_getppid);
+		t0 = mono_ns();
+		stretches_start(&st, c.count, t0);
+		for (uint64_t i = 0; i < c.count; i++) {
+			syscall(SYS_getppid);
 			stretches_step(&st, i);
 		}
 		t1 = mono_ns();
