@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * events.c - `ipcscope trace`: one line per event the kernel streamed, as
- * aligned text or NDJSON, the -m filter and the final summary.
+ * aligned text or NDJSON, and the NDJSON summary line. What trace selects
+ * (-m, --failed, --min-latency) and its closing check are trace_select.c's.
  *
  * Times are seconds (text) or nanoseconds (JSON) since tracing started, on
  * CLOCK_MONOTONIC, the clock bpf_ktime_get_ns() reads. Object names are
@@ -27,62 +28,6 @@ struct event_name {
 	bool used;
 	char name[NAME_LEN];
 };
-
-uint32_t trace_kinds_all(void)
-{
-	uint32_t kinds = IPC_TRACE_SIGNALS;
-
-	for (uint32_t k = IPC_KIND_NONE + 1; k < IPC_KIND_MAX; k++)
-		kinds |= 1U << k;
-	return kinds;
-}
-
-static uint32_t mech_kinds(enum ipc_mech mech)
-{
-	uint32_t kinds = 0;
-
-	for (uint32_t k = IPC_KIND_NONE + 1; k < IPC_KIND_MAX; k++)
-		if (ipc_kind_mech(k) == mech)
-			kinds |= 1U << k;
-	return kinds;
-}
-
-/* The mechanism named by p[0..len), or IPC_MECH_MAX */
-static enum ipc_mech mech_named(const char *p, size_t len)
-{
-	for (int m = 0; m < IPC_MECH_MAX; m++)
-		if (strlen(ipc_mech_name(m)) == len && !strncmp(p, ipc_mech_name(m), len))
-			return m;
-	return IPC_MECH_MAX;
-}
-
-int trace_kinds_parse(const char *list, uint32_t *kinds, char *err, size_t errlen)
-{
-	uint32_t mask = 0;
-	const char *p = list;
-
-	for (;;) {
-		size_t len = strcspn(p, ",");
-		enum ipc_mech m = mech_named(p, len);
-
-		if (m == IPC_MECH_MAX) {
-			int n = snprintf(err, errlen, "-m '%.*s': unknown mechanism: expected "
-					 "a comma-separated list of", (int)len, p);
-
-			for (int i = 0; i < IPC_MECH_MAX && n >= 0 && (size_t)n < errlen; i++)
-				n += snprintf(err + n, errlen - n, "%s %s", i ? "," : "",
-					      ipc_mech_name(i));
-			return -1;
-		}
-		/* signals have no kind: a bit of their own */
-		mask |= m == IPC_MECH_SIGNAL ? IPC_TRACE_SIGNALS : mech_kinds(m);
-		if (!p[len])
-			break;
-		p += len + 1;
-	}
-	*kinds = mask;
-	return 0;
-}
 
 int event_printer_init(struct event_printer *p, FILE *out, bool json,
 		       uint64_t start_ns, event_lookup_fn lookup, void *ctx)
@@ -407,23 +352,6 @@ static char *wall_str(char *buf, size_t len, const struct event_printer *p,
 	return buf;
 }
 
-bool event_passes(const struct ipc_event *e, bool failed_only, uint64_t min_latency_ns)
-{
-	if (failed_only) {
-		if (e->type == IPC_EVENT_OP && e->ret >= 0)
-			return false;
-		if (e->type == IPC_EVENT_SIGNAL &&
-		    (e->op == IPC_SIG_DELIVERED || e->op == IPC_SIG_HANDLED))
-			return false;
-		if (e->type == IPC_EVENT_FAULT)
-			return false;
-	}
-	if (min_latency_ns &&
-	    (e->dur_ns == IPC_EVENT_NO_DURATION || e->dur_ns < min_latency_ns))
-		return false;
-	return true;
-}
-
 /* column widths of the text lines */
 #define W_TIME 12
 #define W_WALL 15	/* -T: 14:03:07.123456 */
@@ -646,42 +574,4 @@ void event_print_summary(struct event_printer *p, uint64_t dropped, uint64_t cou
 	fprintf(p->out, "{\"summary\":{\"events\":%" PRIu64 ",\"shown\":%" PRIu64
 		",\"dropped\":%" PRIu64 ",\"counted\":%" PRIu64 "}}\n",
 		p->events + p->hidden, p->events, dropped, counted);
-}
-
-void trace_summary_text(FILE *f, uint64_t events, uint64_t shown, uint64_t dropped,
-			uint64_t counted, unsigned buffer_kb, const char *unwritten)
-{
-	fprintf(f, "ipcscope: %" PRIu64 " events", events);
-	if (shown != events)
-		fprintf(f, " (%" PRIu64 " shown: --failed, --min-latency)", shown);
-	fprintf(f, ", %" PRIu64 " lost", dropped);
-	if (dropped)
-		fprintf(f, " (the %u KiB ring buffer was full: a larger --buffer-kb, "
-			"a narrower -m or fewer targets help)", buffer_kb);
-	if (events + dropped != counted)
-		fprintf(f, "; the kernel counted %" PRIu64 " (a map was full, or "
-			"events came after the end)", counted);
-	if (unwritten)
-		fprintf(f, "; the output failed: %s", unwritten);
-	fputc('\n', f);
-}
-
-uint64_t events_counted(const struct snapshot *s, uint32_t kinds)
-{
-	uint64_t n = 0;
-
-	for (uint32_t k = IPC_KIND_NONE + 1; k < IPC_KIND_MAX; k++) {
-		if (!(kinds & (1U << k)))
-			continue;
-		for (uint32_t op = 0; op < IPC_OP_MAX; op++)
-			n += s->ops[IPC_OP_SLOT(k, op)].calls;
-	}
-	for (size_t i = 0; i < s->nobjs; i++)
-		if (s->objs[i].key.kind < IPC_KIND_MAX &&
-		    (kinds & (1U << s->objs[i].key.kind)))
-			n += s->objs[i].st.page_faults;
-	if (kinds & IPC_TRACE_SIGNALS)
-		for (size_t i = 0; i < s->nsigs; i++)
-			n += s->sigs[i].count;
-	return n;
 }

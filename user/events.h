@@ -2,7 +2,7 @@
 /*
  * events.h - `ipcscope trace`: the events the kernel streams through its
  * ring buffer (struct ipc_event), as aligned text lines or as NDJSON, and
- * the figures around them (the -m filter, the final summary). Pure C: the
+ * the figures around them (the -m filter, the final summary: trace_select.c). Pure C: the
  * names of objects come from a lookup the caller provides (session.c reads
  * the BPF maps), so unit tests cover all of it without root.
  */
