@@ -227,9 +227,8 @@ static __always_inline struct shared_ranges *target_ranges(long ret)
  * lookup can say, and at syscall exit (interrupts on) it fails only when
  * another thread holds the lock: then the first fault there looks again.
  */
-static __always_inline void ranges_add_mapped(struct shared_ranges *r,
-					      __u64 addr, __u64 end,
-					      __u64 flags, long fd)
+static __always_inline void ranges_add_mapped(__u64 addr, __u64 end, __u64 flags,
+					      long fd)
 {
 	struct vma_ctx vc = {};
 	struct file *file;
@@ -273,7 +272,7 @@ int ipc_range_mmap(struct trace_event_raw_sys_exit *ctx)
 	ranges_forget(current_tgid(), addr, end);	/* MAP_FIXED may replace one */
 	flags = PT_REGS_PARM4_CORE_SYSCALL(regs);
 	if (flags & MAP_SHARED)
-		ranges_add_mapped(r, addr, end, flags,
+		ranges_add_mapped(addr, end, flags,
 				  PT_REGS_PARM5_CORE_SYSCALL(regs));
 	return 0;		/* a private mapping: never looked up */
 }

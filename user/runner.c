@@ -79,11 +79,6 @@ int check_executable(const char *file)
 	return -ENOENT;
 }
 
-/*
- * Fork the command. The child makes itself a target (the map fd survives
- * fork) before it execs, so nothing it does after exec is missed; an exec
- * failure comes back through a close-on-exec pipe.
- */
 /* the child's error was becoming the user (-u), not exec */
 #define CHILD_ERR_USER	0x10000
 
@@ -117,6 +112,11 @@ int child_as_user(struct child *c, const char *user)
 	return 0;
 }
 
+/*
+ * Fork the command. The child makes itself a target (the map fd survives
+ * fork) before it execs, so nothing it does after exec is missed; an exec
+ * failure comes back through a close-on-exec pipe.
+ */
 int start_command(struct session *s, char **argv,
 			 const sigset_t *orig_mask, struct child *c)
 {
