@@ -50,7 +50,7 @@ PURE_SRCS   := user/util.c user/json.c user/hist.c user/model.c \
 TOOL_SRCS   := $(PURE_SRCS) user/session.c user/session_maps.c user/session_checks.c \
 	       user/kernel.c \
 	       user/runner.c user/targets.c \
-	       user/record.c user/top.c user/trace.c user/check.c \
+	       user/record.c user/top.c user/trace.c user/export.c user/check.c \
 	       user/validate/run.c user/validate/validate.c user/ipcscope.c
 TOOL_OBJS   := $(patsubst user/%.c,$(BUILD)/user/%.o,$(TOOL_SRCS))
 UNIT_SRCS   := $(wildcard tests/unit/*.c)

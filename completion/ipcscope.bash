@@ -11,14 +11,14 @@ _ipcscope()
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
 		--) return 0 ;;	# the command's own arguments: bash's default
-		record | top | trace | validate | check)
+		record | top | trace | export | validate | check)
 			cmd=${COMP_WORDS[i]}
 			break
 			;;
 		esac
 	done
 	if [[ -z $cmd ]]; then
-		COMPREPLY=($(compgen -W "record top trace validate check -h --help -V --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "record top trace export validate check -h --help -V --version" -- "$cur"))
 		return 0
 	fi
 	case $prev in
@@ -51,7 +51,7 @@ _ipcscope()
 		compopt -o nospace 2>/dev/null
 		return 0
 		;;
-	-d | --duration | -i | --interval | -n | --count | --top | --buffer-kb | --min-latency)
+	-d | --duration | -i | --interval | -n | --count | --top | --buffer-kb | --min-latency | --listen)
 		return 0	# a number
 		;;
 	esac
@@ -60,6 +60,7 @@ _ipcscope()
 	record) opts="$targets --json -j --prometheus --graph --force --no-hist --time-in-channel --top" ;;
 	top) opts="$targets -i --interval -n --count --top" ;;
 	trace) opts="$targets -m --mechanism --json -j -T --failed --min-latency --force --buffer-kb --fail-on-drop" ;;
+	export) opts="$targets --listen" ;;
 	validate) opts="--claims --json --markdown --force --quick -v --verbose -h --help" ;;
 	check) opts="-v --verbose -h --help" ;;
 	esac

@@ -7,6 +7,7 @@
 int cmd_record(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 /* -V: ipcscope's and libbpf's versions, the kernel, and (as root) the

@@ -18,6 +18,8 @@ static const struct command {
 	  "a live view: the busiest processes and IPC objects, every second" },
 	{ "trace", cmd_trace,
 	  "print each IPC operation as it happens (text or NDJSON)" },
+	{ "export", cmd_export,
+	  "serve the figures live for Prometheus (GET /metrics)" },
 	{ "validate", cmd_validate,
 	  "check a document's claims about IPC by measurement" },
 	{ "check", cmd_check,

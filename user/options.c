@@ -159,6 +159,28 @@ const char trace_usage[] =
 "  ipcscope trace --json - -d 5 > events.ndjson\n";
 
 
+const char export_usage[] =
+"Usage: ipcscope export [OPTIONS] [-p PID... | --comm NAME | --cgroup PATH |\n"
+"                                  -a | -- COMMAND [ARGS...]]\n"
+"\n"
+"Serve the figures record reports, live, in Prometheus's text format: each\n"
+"GET /metrics reads the kernel's counters as they are then (the names and\n"
+"labels of 'record --prometheus'). Without a target: every process. The\n"
+"counters only grow while it runs (a process that exits keeps its figures).\n"
+"\n"
+"Options:\n"
+"      --listen ADDR:PORT  where to serve (default 127.0.0.1:9477; [::1]:9477\n"
+"                        for IPv6; port 0: any free one, said on stderr);\n"
+"                        an address other than loopback exposes the figures\n"
+"                        to whoever can reach it\n"
+"  -d, --duration SECS   stop after SECS seconds\n"
+"  -v, --verbose         print libbpf's messages and what was attached\n"
+"  -h, --help            show this help\n"
+"The targets are those of 'ipcscope record' (see its --help).\n"
+"\n"
+"Example:\n"
+"  ipcscope export --comm nginx &  curl -s 127.0.0.1:9477/metrics\n";
+
 /* The command an option belongs to, or NULL if cmd (CMD_*) has it too. */
 static const char *option_owner(int c, unsigned cmd)
 {
@@ -168,7 +190,7 @@ static const char *option_owner(int c, unsigned cmd)
 		{ 'H', CMD_RECORD }, { 'O', CMD_RECORD | CMD_TOP }, { 'W', CMD_RECORD },
 		{ 'm', CMD_TRACE }, { 'B', CMD_TRACE }, { 'F', CMD_TRACE },
 		{ 'T', CMD_TRACE }, { 'E', CMD_TRACE }, { 'L', CMD_TRACE },
-		{ 'P', CMD_RECORD },
+		{ 'P', CMD_RECORD }, { 'l', CMD_EXPORT },
 		{ 'f', CMD_RECORD | CMD_TRACE },
 	};
 
@@ -176,7 +198,8 @@ static const char *option_owner(int c, unsigned cmd)
 		if (only[i].opt != c || (only[i].cmds & cmd))
 			continue;
 		return only[i].cmds & CMD_RECORD ? "record" :
-		       only[i].cmds & CMD_TOP ? "top" : "trace";
+		       only[i].cmds & CMD_TOP ? "top" :
+		       only[i].cmds & CMD_TRACE ? "trace" : "export";
 	}
 	return NULL;
 }
@@ -193,6 +216,7 @@ static const char *option_text(int c)
 	case 'O': return "--top";
 	case 'u': return "-u/--user";
 	case 'P': return "--prometheus";
+	case 'l': return "--listen";
 	case 'T': return "-T";
 	case 'E': return "--failed";
 	case 'L': return "--min-latency";
@@ -371,6 +395,9 @@ static int view_option(struct record_opts *o, int c, const char *arg, char *err,
 	case 'j':
 		o->json_path = "-";
 		break;
+	case 'l':
+		o->listen = arg;
+		break;
 	case 'P':
 		if (!arg[0] || (arg[0] == '-' && arg[1])) {
 			set_err(err, errlen, "--prometheus needs a file name (or '-' for "
@@ -433,12 +460,15 @@ static enum parse_result parse(struct record_opts *o, enum tracing_cmd cmd,
 		{ "force", no_argument, NULL, 'f' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "prometheus", required_argument, NULL, 'P' },
+		{ "listen", required_argument, NULL, 'l' },
 		{ "failed", no_argument, NULL, 'E' },
 		{ "min-latency", required_argument, NULL, 'L' },
 		{ 0 },
 	};
 	bool top_mode = cmd == CMD_TOP, trace_mode = cmd == CMD_TRACE;
-	const char *name = top_mode ? "top" : trace_mode ? "trace" : "record";
+	bool export_mode = cmd == CMD_EXPORT;
+	const char *name = top_mode ? "top" : trace_mode ? "trace" :
+			   export_mode ? "export" : "record";
 	const char *owner;
 	int c, r;
 
@@ -453,7 +483,8 @@ static enum parse_result parse(struct record_opts *o, enum tracing_cmd cmd,
 	opterr = 0;	/* our messages, not getopt's */
 	/* "+": stop at the first non-option, which starts the command */
 	while ((c = getopt_long(argc, argv, top_mode ? "+:p:ad:vhi:n:u:" :
-				trace_mode ? "+:p:ad:vhm:jTu:" : "+:p:ad:vhju:",
+				trace_mode ? "+:p:ad:vhm:jTu:" :
+				export_mode ? "+:p:ad:vhu:" : "+:p:ad:vhju:",
 				longopts, NULL)) != -1) {
 		/* record's outputs are not top's, top's pace is not record's... */
 		owner = option_owner(c, cmd);
@@ -515,7 +546,7 @@ static enum parse_result parse(struct record_opts *o, enum tracing_cmd cmd,
 			o->npids ? "-p" : o->comm ? "--comm" : "--cgroup");
 		return PARSE_ERROR;
 	}
-	if ((top_mode || trace_mode) && !o->all && !o->npids && !o->command &&
+	if ((top_mode || trace_mode || export_mode) && !o->all && !o->npids && !o->command &&
 	    !o->comm && !o->cgroup)
 		o->all = true;	/* top, trace: the whole system, unless told otherwise */
 	if (!o->all && !o->npids && !o->command && !o->comm && !o->cgroup) {

@@ -18,7 +18,7 @@
 #define MAX_BUFFER_KB (1024 * 1024)
 
 /* The commands that trace: what they share is parsed once (each bit one) */
-enum tracing_cmd { CMD_RECORD = 1, CMD_TOP = 2, CMD_TRACE = 4 };
+enum tracing_cmd { CMD_RECORD = 1, CMD_TOP = 2, CMD_TRACE = 4, CMD_EXPORT = 8 };
 
 struct record_opts {
 	pid_t pids[MAX_PIDS];		/* -p, repeatable */
@@ -32,6 +32,7 @@ struct record_opts {
 	const char *json_path;		/* --json FILE, "-" = stdout */
 	const char *graph_path;		/* --graph FILE */
 	const char *prom_path;		/* --prometheus FILE, "-" = stdout */
+	const char *listen;		/* export --listen ADDR:PORT */
 	int graph_format;		/* enum graph_format, from FILE's extension */
 	bool no_hist;			/* --no-hist */
 	bool time_in_channel;		/* --time-in-channel */
@@ -67,5 +68,6 @@ enum parse_result record_opts_parse(struct record_opts *o, enum tracing_cmd cmd,
 extern const char record_usage[];
 extern const char top_usage[];
 extern const char trace_usage[];
+extern const char export_usage[];
 
 #endif /* OPTIONS_H */

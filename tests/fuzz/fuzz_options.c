@@ -11,8 +11,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const enum tracing_cmd cmds[] = { CMD_RECORD, CMD_TOP, CMD_TRACE };
-	static const char *const names[] = { "record", "top", "trace" };
+	static const enum tracing_cmd cmds[] = { CMD_RECORD, CMD_TOP, CMD_TRACE, CMD_EXPORT };
+	static const char *const names[] = { "record", "top", "trace", "export" };
 	char *copy = malloc(size + 1), *argv[MAX_ARGS + 2];
 	struct record_opts o;
 	char err[256];
@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (char *p = copy; argc <= MAX_ARGS && p < copy + size; p += strlen(p) + 1)
 		argv[argc++] = p;
 	argv[argc] = NULL;
-	for (size_t c = 0; c < 3; c++) {
+	for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++) {
 		char *args[MAX_ARGS + 2];
 
 		/* getopt permutes: each command parses its own copy */

@@ -69,7 +69,7 @@ def test_man_page_renders_and_names_every_option():
     text = proc.stdout.replace("\u2010", "-").replace("\u2011", "-")
     # every option of every command's --help is in the page
     missing = []
-    for cmd in ("record", "top", "trace", "validate", "check"):
+    for cmd in ("record", "top", "trace", "export", "validate", "check"):
         helptext = subprocess.run([os.path.join(ROOT, "build", "ipcscope"), cmd, "--help"],
                                   capture_output=True, text=True).stdout
         for opt in sorted(set(re.findall(r"^\s+(?:-\w, )?(--[a-z][a-z-]+)", helptext, re.M))):

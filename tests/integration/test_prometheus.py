@@ -3,8 +3,13 @@
 would, holds exactly the JSON's figures; written whole or not at all."""
 import os
 import re
+import signal
+import subprocess
+import urllib.error
+import urllib.request
 
-from harness import eq, read_json, record, tmp, workload
+from harness import (IPCSCOPE, eq, no_bpf_left, read_json, record, spawn, tmp,
+                     wait_for_line, workload)
 
 LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
@@ -68,3 +73,44 @@ def test_prometheus_figures_equal_the_json():
        syscalls, "the workload's syscalls, by name")
     for name, n in rec.json["drops"].items():
         eq(samples[("ipcscope_drops_total", frozenset({("map", name)}))], n, f"drops {name}")
+
+
+def scrape(port, path="/metrics"):
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as r:
+        return r.status, r.headers.get("Content-Type"), r.read().decode()
+
+
+def test_export_serves_the_figures_live():
+    # export --comm pipe: a scrape after the workload has the workload's
+    # calls and bytes exactly; other paths are 404; Ctrl-C stops it cleanly
+    proc = spawn([IPCSCOPE, "export", "--listen", "127.0.0.1:0", "--comm", "pipe"],
+                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stderr.readline()
+        m = re.search(r"serving http://127\.0\.0\.1:(\d+)/metrics", line)
+        assert m, f"no address on stderr: {line!r}"
+        port = int(m.group(1))
+        wait_for_line(proc.stderr, "tracing started", timeout=30)
+        out = tmp("pipe.json")
+        subprocess.run(workload("pipe", "--count", 100, "--size", 512, "--out", out),
+                       check=True, timeout=60)
+        t = read_json(out)["totals"]
+        status, ctype, body = scrape(port)
+        eq(status, 200, "status")
+        assert ctype.startswith("text/plain; version=0.0.4"), ctype
+        samples = parse(body)
+        labels = dict(mechanism="pipe", kind="anon", op="write")
+        eq(sum(series(samples, "ipcscope_operation_calls_total", **labels).values()),
+           t["write_calls"], "write calls in a live scrape")
+        eq(sum(series(samples, "ipcscope_operation_bytes_total", **labels).values()),
+           t["bytes_written"], "bytes written in a live scrape")
+        try:
+            scrape(port, "/other")
+            raise AssertionError("/other answered")
+        except urllib.error.HTTPError as e:
+            eq(e.code, 404, "/other")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        err = proc.communicate(timeout=60)[1]
+    eq(proc.returncode, 0, f"exit status after Ctrl-C ({err.strip()})")
+    no_bpf_left()

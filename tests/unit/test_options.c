@@ -24,7 +24,8 @@ static int argc_of(char **argv)
 static enum tracing_cmd cmd_of(char **argv)
 {
 	return !strcmp(argv[0], "top") ? CMD_TOP :
-	       !strcmp(argv[0], "trace") ? CMD_TRACE : CMD_RECORD;
+	       !strcmp(argv[0], "trace") ? CMD_TRACE :
+	       !strcmp(argv[0], "export") ? CMD_EXPORT : CMD_RECORD;
 }
 
 static enum parse_result parse_argv(struct record_opts *o, char **argv)
@@ -769,4 +770,21 @@ TEST(options_user_needs_a_command)
 	ASSERT_EQ_I64(PARSE(&o, "-u", "nobody", "-p", "1"), PARSE_ERROR);
 	ASSERT_STREQ(err, "-u runs the command as USER: give it after -- COMMAND");
 	ASSERT_EQ_I64(PARSE(&o, "-u", "", "--", "id"), PARSE_ERROR);
+}
+
+TEST(options_export)
+{
+	struct record_opts o;
+
+	/* without a target: every process, as top and trace */
+	ASSERT_EQ_I64(parse_copy(&o, (char *[]){ "export", NULL }), PARSE_OK);
+	ASSERT_TRUE(o.all && o.listen == NULL);
+	ASSERT_EQ_I64(parse_copy(&o, (char *[]){ "export", "--listen", "[::1]:0", "--comm",
+						 "nginx", NULL }), PARSE_OK);
+	ASSERT_STREQ(o.listen, "[::1]:0");
+	ASSERT_TRUE(!o.all && o.comm);
+	ASSERT_EQ_I64(parse_copy(&o, (char *[]){ "export", "--json", "x", NULL }), PARSE_ERROR);
+	ASSERT_STREQ(err, "--json is an option of 'ipcscope record', not of this command");
+	ASSERT_EQ_I64(PARSE(&o, "--listen", ":1", "-a"), PARSE_ERROR);
+	ASSERT_STREQ(err, "--listen is an option of 'ipcscope export', not of this command");
 }
