@@ -116,7 +116,7 @@ def check_exact(rec, wl):
         assert rp["exited"], f"process {wp['pid']} not marked exited"
         assert rp["syscalls"] >= wp["send_calls"] + wp["recv_calls"], \
             f"process {wp['pid']}: {rp['syscalls']} syscalls < its socket calls"
-    eq(rec.json["drops_total"], 0, "drops")
+    eq(rec.json["drops_total"], 0, f"drops ({ {k: v for k, v in rec.json['drops'].items() if v} })")
 
 
 def check_params(wl, **want):
