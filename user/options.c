@@ -238,6 +238,25 @@ set_err(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The FILE of --json or --prometheus (option c): a name, or '-' for
+ * stdout; not an option ("--json -- CMD" would write a file named "--").
+ * 0, or -1 with err saying why. */
+static int output_path(int c, const char *arg, char *err, size_t errlen)
+{
+	if (!arg[0]) {
+		set_err(err, errlen, "%s needs a file name (or '-' for stdout)",
+			option_text(c));
+		return -1;
+	}
+	if (arg[0] == '-' && arg[1]) {
+		set_err(err, errlen, "%s needs a file name (or '-' for stdout), "
+			"not an option ('%s'); a file whose name starts with '-' "
+			"is ./%s", option_text(c), arg, arg);
+		return -1;
+	}
+	return 0;
+}
+
 /* -p, -a, --comm, --cgroup, -d: whom to trace and for how long. 0, -1
  * (err says why) or 1 when c is none of them. */
 static int target_option(struct record_opts *o, int c, const char *arg, char *err,
@@ -379,17 +398,8 @@ static int view_option(struct record_opts *o, int c, const char *arg, char *err,
 		o->count = v;
 		break;
 	case 'J':
-		if (!arg[0]) {
-			set_err(err, errlen, "--json needs a file name (or '-' for stdout)");
+		if (output_path(c, arg, err, errlen))
 			return -1;
-		}
-		/* "--json -- CMD" would write a file named "--" */
-		if (arg[0] == '-' && arg[1]) {
-			set_err(err, errlen, "--json needs a file name (or '-' for stdout), "
-				"not an option ('%s'); a file whose name starts with '-' "
-				"is ./%s", arg, arg);
-			return -1;
-		}
 		o->json_path = arg;
 		break;
 	case 'j':
@@ -399,11 +409,8 @@ static int view_option(struct record_opts *o, int c, const char *arg, char *err,
 		o->listen = arg;
 		break;
 	case 'P':
-		if (!arg[0] || (arg[0] == '-' && arg[1])) {
-			set_err(err, errlen, "--prometheus needs a file name (or '-' for "
-				"stdout)%s", arg[0] ? ", not an option" : "");
+		if (output_path(c, arg, err, errlen))
 			return -1;
-		}
 		o->prom_path = arg;
 		break;
 	case 'G':

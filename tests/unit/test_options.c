@@ -339,6 +339,12 @@ TEST(options_json_refuses_an_option)
 	ASSERT_EQ_I64(PARSE(&o, "--json", "-a"), PARSE_ERROR);
 	ASSERT_EQ_I64(PARSE(&o, "-a", "--json", "./-a"), PARSE_OK);
 	ASSERT_STREQ(o.json_path, "./-a");
+	/* --prometheus's FILE, the same way */
+	ASSERT_EQ_I64(PARSE(&o, "--prometheus", "--", "true"), PARSE_ERROR);
+	ASSERT_STREQ(err, "--prometheus needs a file name (or '-' for stdout), not an "
+		     "option ('--'); a file whose name starts with '-' is ./--");
+	ASSERT_EQ_I64(PARSE(&o, "-a", "--prometheus", ""), PARSE_ERROR);
+	ASSERT_STREQ(err, "--prometheus needs a file name (or '-' for stdout)");
 }
 
 TEST(options_j_is_json_to_stdout)
