@@ -92,6 +92,12 @@ TEST_DEP_PKGS = graphviz:/usr/bin/dot nginx-light:/usr/sbin/nginx curl:/usr/bin/
 		man-db:/usr/bin/man \
 	libclang-rt-$(CLANG_MAJOR)-dev:$(shell $(CLANG) -print-file-name=libclang_rt.fuzzer-$(shell uname -m).a 2>/dev/null)
 
+# A real Prometheus (and its promtool) for the export test: Debian's
+# package, fetched and unpacked under build/, never installed (no service,
+# no user); only by the goals that may fetch (not with NO_DEPS)
+PROM_DIR    := $(BUILD)/prometheus
+PROMETHEUS  := $(PROM_DIR)/usr/bin/prometheus
+
 .PHONY: all deps run test test-kernels unit integration clean vmlinux help bench soak install uninstall
 .DEFAULT_GOAL := all
 
@@ -229,8 +235,20 @@ run: all
 
 # One runner, one closing line: unit tests (ASan/UBSan), fuzzing for a few
 # seconds, then integration tests
-test: all $(TEST_DEPS_STAMP) $(FUZZ_BINS)
+test: all $(TEST_DEPS_STAMP) $(FUZZ_BINS) $(if $(DEPS_APT),$(PROMETHEUS))
 	$(PYTHON) tests/run.py
+
+$(PROMETHEUS): | $(DEPS_STAMP)
+	@echo "fetching Debian's prometheus package into $(PROM_DIR) (not installed)"
+	@rm -rf $(PROM_DIR) && mkdir -p $(PROM_DIR)/deb && cd $(PROM_DIR)/deb && \
+	get() { apt-get -qq -o APT::Sandbox::User=$$(id -un) download prometheus >/dev/null; }; \
+	if get || { [ "$$(id -u)" = 0 ] && \
+		    apt-get -qq -o DPkg::Lock::Timeout=600 update && get; }; then \
+		dpkg -x prometheus_*.deb .. && rm -rf ../deb; \
+	else \
+		echo "cannot fetch the prometheus package: the export test will say so" >&2; \
+		rm -rf $(PROM_DIR); \
+	fi
 
 # libFuzzer's coverage in what is fuzzed; its main() only in the targets
 $(BUILD)/fuzz/obj/%.o: %.c | $(TEST_DEPS_STAMP)
@@ -313,4 +331,4 @@ $(BUILD)/bench/%: bench/%.c | $(DEPS_STAMP)
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path $(PROM_DIR) -prune -o -type f -name '*.d' -print 2>/dev/null)

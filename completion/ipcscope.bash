@@ -60,7 +60,7 @@ _ipcscope()
 	record) opts="$targets --json -j --prometheus --graph --force --no-hist --time-in-channel --top" ;;
 	top) opts="$targets -i --interval -n --count --top" ;;
 	trace) opts="$targets -m --mechanism --json -j -T --failed --min-latency --force --buffer-kb --fail-on-drop" ;;
-	export) opts="$targets --listen" ;;
+	export) opts="$targets --listen --json -j --force" ;;
 	validate) opts="--claims --json --markdown --force --quick -v --verbose -h --help" ;;
 	check) opts="-v --verbose -h --help" ;;
 	esac

@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 #include "commands.h"
 #include "options.h"
+#include "outfile.h"
 #include "prom.h"
 #include "report.h"
 #include "targets.h"
@@ -123,17 +123,14 @@ static void respond(int fd, const char *status, const char *type, const char *bo
 static char *metrics(struct tracing *t, size_t *len)
 {
 	struct snapshot snap = { 0 };
-	struct run_info ri = { 0 };
+	struct run_info ri;
 	struct utsname uts;
 	char *buf = NULL;
 	FILE *f;
 
 	if (session_read(t->s, &snap))
 		return NULL;
-	uname(&uts);
-	ri.version = IPCSCOPE_VERSION;
-	ri.kernel_release = uts.release;
-	ri.duration_s = (monotonic_ns() - t->start_ns) / 1e9;
+	tracing_run_info(t, &ri, &uts);
 	f = open_memstream(&buf, len);
 	if (f && report_prometheus(f, &ri, &snap)) {
 		fclose(f);
@@ -144,6 +141,28 @@ static char *metrics(struct tracing *t, size_t *len)
 	}
 	snapshot_free(&snap);
 	return buf;
+}
+
+/* --json: the whole run's report, as record writes it, read after the
+ * programs are detached (see cmd_record) */
+static int write_json(struct tracing *t, struct outfile *json)
+{
+	struct snapshot snap = { 0 };
+	struct run_info ri;
+	struct utsname uts;
+	int ret = -1;
+
+	session_detach(t->s);
+	if (session_read(t->s, &snap))
+		return -1;
+	tracing_run_info(t, &ri, &uts);
+	if (report_json(json->f, &ri, &snap))
+		errorf("cannot write JSON to '%s': %s", t->o->json_path,
+		       strerror(errno ? errno : EIO));
+	else
+		ret = outfile_commit(json);
+	snapshot_free(&snap);
+	return ret;
 }
 
 /* One request: read (bounded), answer, close */
@@ -187,6 +206,7 @@ static void serve(int fd, struct tracing *t)
 int cmd_export(int argc, char **argv)
 {
 	struct session_config cfg = { 0 };
+	struct outfile json = { 0 };
 	struct record_opts o;
 	struct tracing t;
 	int status, lfd, ret = 1;
@@ -198,6 +218,10 @@ int cmd_export(int argc, char **argv)
 	lfd = listen_on(o.listen ? o.listen : DEFAULT_LISTEN);
 	if (lfd < 0)
 		return 1;
+	if (o.json_path && outfile_open(&json, o.json_path, "JSON", o.force)) {
+		close(lfd);
+		return 1;
+	}
 	if (tracing_start(&t, &cfg))
 		goto out;
 	end = tracing_end_of_duration(&t);
@@ -215,9 +239,14 @@ int cmd_export(int argc, char **argv)
 			}
 		}
 	}
-	ret = 0;
-out:
 	close(lfd);
+	lfd = -1;
+	stop_tree(&t.c);
+	ret = json.f && write_json(&t, &json) ? 1 : 0;
+out:
+	if (lfd >= 0)
+		close(lfd);
+	outfile_abort(&json);	/* not committed: an earlier file stays */
 	tracing_end(&t);
 	return ret;
 }

@@ -173,6 +173,9 @@ const char export_usage[] =
 "                        for IPv6; port 0: any free one, said on stderr);\n"
 "                        an address other than loopback exposes the figures\n"
 "                        to whoever can reach it\n"
+"      --json FILE       also write the run's report as record's JSON when it\n"
+"                        stops ('-' for stdout; -j for '--json -')\n"
+"      --force           write over a FILE that is a symbolic link\n"
 "  -d, --duration SECS   stop after SECS seconds\n"
 "  -v, --verbose         print libbpf's messages and what was attached\n"
 "  -h, --help            show this help\n"
@@ -186,12 +189,12 @@ static const char *option_owner(int c, unsigned cmd)
 {
 	static const struct { int opt; unsigned cmds; } only[] = {
 		{ 'i', CMD_TOP }, { 'n', CMD_TOP },
-		{ 'J', CMD_RECORD | CMD_TRACE }, { 'G', CMD_RECORD },
+		{ 'J', CMD_RECORD | CMD_TRACE | CMD_EXPORT }, { 'G', CMD_RECORD },
 		{ 'H', CMD_RECORD }, { 'O', CMD_RECORD | CMD_TOP }, { 'W', CMD_RECORD },
 		{ 'm', CMD_TRACE }, { 'B', CMD_TRACE }, { 'F', CMD_TRACE },
 		{ 'T', CMD_TRACE }, { 'E', CMD_TRACE }, { 'L', CMD_TRACE },
 		{ 'P', CMD_RECORD }, { 'l', CMD_EXPORT },
-		{ 'f', CMD_RECORD | CMD_TRACE },
+		{ 'f', CMD_RECORD | CMD_TRACE | CMD_EXPORT },
 	};
 
 	for (size_t i = 0; i < sizeof(only) / sizeof(only[0]); i++) {
@@ -491,7 +494,7 @@ static enum parse_result parse(struct record_opts *o, enum tracing_cmd cmd,
 	/* "+": stop at the first non-option, which starts the command */
 	while ((c = getopt_long(argc, argv, top_mode ? "+:p:ad:vhi:n:u:" :
 				trace_mode ? "+:p:ad:vhm:jTu:" :
-				export_mode ? "+:p:ad:vhu:" : "+:p:ad:vhju:",
+				export_mode ? "+:p:ad:vhju:" : "+:p:ad:vhju:",
 				longopts, NULL)) != -1) {
 		/* record's outputs are not top's, top's pace is not record's... */
 		owner = option_owner(c, cmd);

@@ -83,10 +83,17 @@ static void op_errors(FILE *out, const struct snapshot *s)
 	}
 }
 
-/* "1.023e-06": (2^(i+1) - 1) ns in seconds */
+/* (2^(i+1) - 1) ns in seconds, in exact decimal: "0.000001023",
+ * "549.755813887" (as a float, e.g. %.10g, the high buckets' bounds were
+ * rounded: 549.7558139 s, which is no slot's bound) */
 static void bucket_le(char *buf, size_t len, int i)
 {
-	snprintf(buf, len, "%.10g", (double)((2ULL << i) - 1) / 1e9);
+	uint64_t ns = (2ULL << i) - 1;
+	int n = snprintf(buf, len, "%" PRIu64 ".%09" PRIu64, ns / 1000000000,
+			 ns % 1000000000);
+
+	while (n > 0 && (size_t)n < len && buf[n - 1] == '0')
+		buf[--n] = '\0';	/* never all of the fraction: ns is odd */
 }
 
 static void op_durations(FILE *out, const struct snapshot *s)

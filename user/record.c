@@ -196,23 +196,7 @@ int cmd_record(int argc, char **argv)
 	session_detach(t.s);
 	if (session_read(t.s, &snap))
 		goto out;
-	uname(&uts);
-	ri.version = IPCSCOPE_VERSION;
-	ri.kernel_release = uts.release;
-	ri.start_time = t.start_time;
-	ri.duration_s = (monotonic_ns() - t.start_ns) / 1e9;
-	ri.all = o.all;
-	ri.comm = o.comm;
-	ri.cgroup = o.cgroup;
-	ri.pids = o.pids;
-	ri.npids = o.npids;
-	ri.command = o.command;
-	ri.command_pid = t.c.pid;
-	ri.command_exit = t.c.exit_code;
-	ri.command_signal = t.c.signal;
-	ri.nprobes = session_probes(t.s, &ri.probes);
-	ri.no_hist = o.no_hist;
-	ri.top = o.top;
+	tracing_run_info(&t, &ri, &uts);
 	if (write_reports(&o, &ri, &snap, &json, &prom) == 0 &&
 	    (!o.graph_path || write_graph(&o, &snap, &graph, &t.orig_mask) == 0) &&
 	    outfile_commit(&json) == 0 && outfile_commit(&graph) == 0 &&

@@ -213,6 +213,30 @@ int tracing_begin(struct tracing *t, struct record_opts *o, enum tracing_cmd cmd
 	return -1;
 }
 
+void tracing_run_info(const struct tracing *t, struct run_info *ri, struct utsname *uts)
+{
+	const struct record_opts *o = t->o;
+
+	memset(ri, 0, sizeof(*ri));
+	uname(uts);
+	ri->version = IPCSCOPE_VERSION;
+	ri->kernel_release = uts->release;
+	ri->start_time = t->start_time;
+	ri->duration_s = (monotonic_ns() - t->start_ns) / 1e9;
+	ri->all = o->all;
+	ri->comm = o->comm;
+	ri->cgroup = o->cgroup;
+	ri->pids = o->pids;
+	ri->npids = o->npids;
+	ri->command = o->command;
+	ri->command_pid = t->c.pid;
+	ri->command_exit = t->c.exit_code;
+	ri->command_signal = t->c.signal;
+	ri->nprobes = session_probes(t->s, &ri->probes);
+	ri->no_hist = o->no_hist;
+	ri->top = o->top;
+}
+
 static void iso_time(char *buf, size_t len, time_t when)
 {
 	struct tm tm;

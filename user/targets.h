@@ -12,7 +12,9 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/utsname.h>
 #include "options.h"
+#include "report.h"
 #include "runner.h"
 #include "session.h"
 
@@ -54,6 +56,11 @@ bool tracing_stop_check(struct tracing *t, uint64_t wait_ns);
 bool tracing_wait_until(struct tracing *t, uint64_t until);
 /* When -d ends tracing (UINT64_MAX without -d). */
 uint64_t tracing_end_of_duration(const struct tracing *t);
+
+/* What a report says of the run so far: the versions (uname into uts,
+ * which must outlive ri), when it started and how long it ran, the
+ * targets, the command's end, the probes. */
+void tracing_run_info(const struct tracing *t, struct run_info *ri, struct utsname *uts);
 
 /* Stops the command, closes the session, restores the signal mask. */
 void tracing_end(struct tracing *t);

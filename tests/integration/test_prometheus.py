@@ -1,18 +1,46 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """record --prometheus: the text exposition format, parsed as Prometheus
 would, holds exactly the JSON's figures; written whole or not at all."""
+import json
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
-from harness import (IPCSCOPE, eq, no_bpf_left, read_json, record, spawn, tmp,
-                     wait_for_line, workload)
+from harness import (IPCSCOPE, ROOT, Skip, eq, in_ci, no_bpf_left, read_json, record,
+                     spawn, tmp, wait_for_line, workload)
 
 LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+
+
+def prometheus_tool(name):
+    """Debian's prometheus or promtool: as make test unpacks it under
+    build/prometheus, or installed; else a skip (a failure in CI)."""
+    path = os.path.join(ROOT, "build", "prometheus", "usr", "bin", name)
+    if os.access(path, os.X_OK):
+        return path
+    path = shutil.which(name)
+    if path:
+        return path
+    why = f"no {name}: make test fetches Debian's prometheus package into build/prometheus"
+    if in_ci():
+        raise AssertionError(why)
+    raise Skip(why)
+
+
+def promtool_check(text, what):
+    """promtool check metrics: the format and Prometheus's naming lints"""
+    proc = subprocess.run([prometheus_tool("promtool"), "check", "metrics"], input=text,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          timeout=60)
+    eq((proc.returncode, proc.stdout.strip()), (0, ""), f"promtool check metrics on {what}")
 
 
 def parse(text):
@@ -49,7 +77,9 @@ def test_prometheus_figures_equal_the_json():
                  workload("pipe", "--count", 200, "--size", 4096, "--out", out))
     eq(rec.returncode, 0, f"exit status ({rec.stderr.strip()})")
     with open(prom) as f:
-        samples = parse(f.read())
+        text = f.read()
+    samples = parse(text)
+    promtool_check(text, "record --prometheus")
     assert not [p for p in os.listdir(os.path.dirname(prom)) if p.startswith(".ipc.prom")], \
         "a temporary file was left"
     for row in rec.json["operations"]:
@@ -113,4 +143,103 @@ def test_export_serves_the_figures_live():
         proc.send_signal(signal.SIGINT)
         err = proc.communicate(timeout=60)[1]
     eq(proc.returncode, 0, f"exit status after Ctrl-C ({err.strip()})")
+    no_bpf_left()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prom_query(port, query):
+    """The value of an instant query's one series (None while it has none)."""
+    url = f"http://127.0.0.1:{port}/api/v1/query?" + urllib.parse.urlencode({"query": query})
+    with urllib.request.urlopen(url, timeout=10) as r:
+        answer = json.load(r)
+    assert answer["status"] == "success", answer
+    result = answer["data"]["result"]
+    assert len(result) <= 1, f"{query}: {len(result)} series"
+    return result[0]["value"][1] if result else None
+
+
+def quantile_of_slots(q, slots):
+    """histogram_quantile(q) as Prometheus computes it (promql's
+    bucketQuantile: linear within the bucket the rank falls in; in the
+    +Inf bucket, the highest finite bound) over our log2 slots, whose
+    bounds are (2^(i+1) - 1) ns, the last slot +Inf."""
+    bounds = [((2 << i) - 1) / 1e9 for i in range(len(slots) - 1)] + [float("inf")]
+    cum, total = [], 0
+    for n in slots:
+        total += n
+        cum.append(float(total))
+    rank = q * cum[-1]
+    b = next((i for i in range(len(cum) - 1) if cum[i] >= rank), len(cum) - 1)
+    if b == len(cum) - 1:
+        return bounds[-2]
+    start, count = 0.0, cum[b]
+    if b > 0:
+        start = bounds[b - 1]
+        count -= cum[b - 1]
+        rank -= cum[b - 1]
+    return start + (bounds[b] - start) * (rank / count)
+
+
+def test_a_real_prometheus_scrapes_export():
+    # Debian's Prometheus scrapes export (loopback) while the pipe workload
+    # runs; its HTTP API then answers the bytes written and the 99th
+    # percentile of the writes' durations exactly as export's --json says
+    # (the histogram's buckets read as we mean them), and a scrape passes
+    # promtool's checks
+    server = prometheus_tool("prometheus")
+    data, out = tmp("pipe.json"), tmp("export.json")
+    proc = spawn([IPCSCOPE, "export", "--listen", "127.0.0.1:0", "--comm", "pipe",
+                  "--json", out], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    prom = None
+    try:
+        m = re.search(r"serving http://127\.0\.0\.1:(\d+)/metrics", proc.stderr.readline())
+        assert m, "no address on stderr"
+        port = int(m.group(1))
+        wait_for_line(proc.stderr, "tracing started", timeout=30)
+        subprocess.run(workload("pipe", "--count", 300, "--size", 1000, "--out", data),
+                       check=True, timeout=60)
+        promtool_check(scrape(port)[2], "a scrape of export")
+        with open(tmp("prometheus.yml"), "w") as f:
+            f.write("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
+                    "scrape_configs:\n  - job_name: ipcscope\n    static_configs:\n"
+                    f"      - targets: ['127.0.0.1:{port}']\n")
+        api = free_port()
+        prom = spawn([server, f"--config.file={tmp('prometheus.yml')}",
+                      f"--storage.tsdb.path={tmp('tsdb')}",
+                      f"--web.listen-address=127.0.0.1:{api}"],
+                     stdout=subprocess.DEVNULL, stderr=open(tmp("prometheus.log"), "w"))
+        labels = '{mechanism="pipe",kind="anon",op="write"}'
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if prom_query(api, f"ipcscope_operation_bytes_total{labels}") is not None:
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                pass        # not listening yet
+            assert prom.poll() is None, "prometheus exited: " + open(tmp("prometheus.log")).read()[-2000:]
+            assert time.monotonic() < deadline, "no scrape of export within 60 s"
+            time.sleep(0.5)
+        got_bytes = prom_query(api, f"ipcscope_operation_bytes_total{labels}")
+        got_p99 = prom_query(api, "histogram_quantile(0.99, sum by (le) "
+                                  f"(ipcscope_operation_duration_seconds_bucket{labels}))")
+    finally:
+        if prom:
+            prom.terminate()
+            prom.wait(timeout=30)
+        proc.send_signal(signal.SIGINT)
+        err = proc.communicate(timeout=60)[1]
+    eq(proc.returncode, 0, f"export's exit status ({err.strip()})")
+    write = [r for r in read_json(out)["operations"]
+             if (r["mechanism"], r["kind"], r["op"]) == ("pipe", "anon", "write")]
+    eq(len(write), 1, "the JSON's pipe write row")
+    eq(int(got_bytes), write[0]["bytes"], "bytes written, as Prometheus has them")
+    eq(write[0]["bytes"], read_json(data)["totals"]["bytes_written"], "bytes written, the JSON's")
+    want = quantile_of_slots(0.99, write[0]["latency"]["log2_ns"])
+    assert abs(float(got_p99) - want) <= 1e-12 * want, \
+        f"histogram_quantile(0.99): Prometheus {got_p99}, from the JSON's slots {want!r}"
     no_bpf_left()

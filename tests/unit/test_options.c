@@ -789,8 +789,14 @@ TEST(options_export)
 						 "nginx", NULL }), PARSE_OK);
 	ASSERT_STREQ(o.listen, "[::1]:0");
 	ASSERT_TRUE(!o.all && o.comm);
-	ASSERT_EQ_I64(parse_copy(&o, (char *[]){ "export", "--json", "x", NULL }), PARSE_ERROR);
-	ASSERT_STREQ(err, "--json is an option of 'ipcscope record', not of this command");
+	/* the run's report when it stops, as record's */
+	ASSERT_EQ_I64(parse_copy(&o, (char *[]){ "export", "--json", "x", NULL }), PARSE_OK);
+	ASSERT_STREQ(o.json_path, "x");
+	ASSERT_EQ_I64(parse_copy(&o, (char *[]){ "export", "-j", NULL }), PARSE_OK);
+	ASSERT_STREQ(o.json_path, "-");
+	ASSERT_EQ_I64(parse_copy(&o, (char *[]){ "export", "--graph", "g.dot", NULL }),
+		      PARSE_ERROR);
+	ASSERT_STREQ(err, "--graph is an option of 'ipcscope record', not of this command");
 	ASSERT_EQ_I64(PARSE(&o, "--listen", ":1", "-a"), PARSE_ERROR);
 	ASSERT_STREQ(err, "--listen is an option of 'ipcscope export', not of this command");
 }

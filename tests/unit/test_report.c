@@ -998,8 +998,12 @@ TEST(report_prometheus_text_format)
 	ASSERT_LINE(t, "ipcscope_operation_bytes_total{mechanism=\"pipe\",kind=\"anon\",op=\"write\"} 12288");
 	ASSERT_LINE(t, "ipcscope_operation_errors_total{mechanism=\"pipe\",kind=\"anon\",op=\"write\",errno=\"EPIPE\"} 1");
 	/* the write of 1000 ns is in slot 9: [512, 1024) ns, le 1023 ns */
-	ASSERT_LINE(t, "ipcscope_operation_duration_seconds_bucket{mechanism=\"pipe\",kind=\"anon\",op=\"write\",le=\"5.11e-07\"} 0");
-	ASSERT_LINE(t, "ipcscope_operation_duration_seconds_bucket{mechanism=\"pipe\",kind=\"anon\",op=\"write\",le=\"1.023e-06\"} 1");
+	ASSERT_LINE(t, "ipcscope_operation_duration_seconds_bucket{mechanism=\"pipe\",kind=\"anon\",op=\"write\",le=\"0.000000511\"} 0");
+	ASSERT_LINE(t, "ipcscope_operation_duration_seconds_bucket{mechanism=\"pipe\",kind=\"anon\",op=\"write\",le=\"0.000001023\"} 1");
+	/* every bound exactly (2^(i+1) - 1) ns, the highest too (as %.10g it
+	   read 549.7558139) */
+	ASSERT_LINE(t, "ipcscope_operation_duration_seconds_bucket{mechanism=\"pipe\",kind=\"anon\",op=\"write\",le=\"0.000000001\"} 0");
+	ASSERT_LINE(t, "ipcscope_operation_duration_seconds_bucket{mechanism=\"pipe\",kind=\"anon\",op=\"write\",le=\"549.755813887\"} 4");
 	ASSERT_LINE(t, "ipcscope_operation_duration_seconds_bucket{mechanism=\"pipe\",kind=\"anon\",op=\"write\",le=\"+Inf\"} 4");
 	ASSERT_LINE(t, "ipcscope_operation_duration_seconds_count{mechanism=\"pipe\",kind=\"anon\",op=\"write\"} 4");
 	ASSERT_LINE(t, "ipcscope_operation_duration_seconds_sum{mechanism=\"pipe\",kind=\"anon\",op=\"write\"} 0.000016000");
