@@ -533,11 +533,17 @@ static void print_problems(FILE *out, const struct run_info *ri,
 		if (!ri->probes[i].attached && !ri->probes[i].standby)
 			fprintf(out, "\nnot attached: %s: %s\n",
 				ri->probes[i].name, ri->probes[i].reason);
-	for (int i = 0; i < IPC_DROP_MAX; i++)
-		if (s->drops[i])
-			fprintf(out, "\nDROPPED: %" PRIu64 " events (%s): "
-				"figures are incomplete\n", s->drops[i],
-				ipc_drop_why(i));
+	for (int i = 0; i < IPC_DROP_MAX; i++) {
+		if (!s->drops[i])
+			continue;
+		fprintf(out, "\nDROPPED: %" PRIu64 " events (%s): "
+			"figures are incomplete\n", s->drops[i], ipc_drop_why(i));
+		if (i != IPC_DROP_SKIPPED_RUNS)
+			continue;
+		for (size_t k = 0; k < s->nskipped; k++)
+			fprintf(out, "  %s: %" PRIu64 " runs skipped\n",
+				s->skipped[k].prog, s->skipped[k].runs);
+	}
 }
 
 void report_text(FILE *out, const struct run_info *ri, const struct snapshot *s)

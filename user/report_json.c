@@ -469,6 +469,12 @@ int report_json(FILE *out, const struct run_info *ri, const struct snapshot *s)
 		jw_kv_uint(jw, ipc_drop_name(i), s->drops[i]);
 	jw_object_end(jw);
 	jw_kv_uint(jw, "drops_total", snapshot_drops_total(s));
+	/* which programs the kernel skipped (the first SNAP_SKIPPED_MAX) */
+	jw_key(jw, "skipped_runs_by_program");
+	jw_object_begin(jw);
+	for (size_t i = 0; i < s->nskipped; i++)
+		jw_kv_uint(jw, s->skipped[i].prog, s->skipped[i].runs);
+	jw_object_end(jw);
 	json_ops(jw, s);
 	json_copies(jw, s);
 	json_objects(jw, s);

@@ -28,7 +28,8 @@ struct session {
 	session_event_fn on_event;
 	void *event_ctx;
 	char *logs[MAX_PROBES];		/* by program, as probes[] */
-	uint64_t skipped_base;		/* skipped_runs() at the last reset */
+	uint64_t skipped_base[MAX_PROBES];	/* each program's skipped runs
+						   at the last reset */
 	struct prog_check checks[MAX_PROBES];
 	size_t nchecks;
 };

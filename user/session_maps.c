@@ -47,28 +47,59 @@ static int clear_array(const struct session *s, const struct bpf_map *map)
 }
 
 /*
- * Runs of our programs the kernel skipped, all programs together: each
- * program's recursion_misses (Linux 5.12+; 0 before, where the field is
- * not filled). A run is skipped when the program is already running on
- * that CPU: on kernels whose syscall tracepoints may be preempted (6.13+?
- * see the README), another task's syscall on the same CPU finds it so.
- * What such a run would have counted is missing, and reported as drops.
+ * Runs of our programs the kernel skipped: each program's recursion_misses
+ * (Linux 5.12+; 0 before, where the field is not filled), into runs[] in
+ * the object's order (MAX_PROBES at most). A run is skipped when the
+ * program is already running on that CPU: on kernels whose syscall
+ * tracepoints may be preempted (6.13+? see the README), another task's
+ * syscall on the same CPU finds it so. What such a run would have counted
+ * is missing, and reported as drops, by program.
  */
-static uint64_t skipped_runs(const struct session *s)
+static void skipped_runs(const struct session *s, uint64_t runs[MAX_PROBES])
 {
 	struct bpf_program *prog;
-	uint64_t n = 0;
+	size_t i = 0;
 
+	memset(runs, 0, MAX_PROBES * sizeof(runs[0]));
 	bpf_object__for_each_program(prog, s->skel->obj) {
 		struct bpf_prog_info info;
 		__u32 len = sizeof(info);
 		int fd = bpf_program__fd(prog);
 
+		if (i == MAX_PROBES)
+			break;
 		memset(&info, 0, sizeof(info));
 		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
-			n += info.recursion_misses;
+			runs[i] = info.recursion_misses;
+		i++;
 	}
-	return n;
+}
+
+/* Since the last reset: the total, and the programs that lost runs */
+static void read_skipped(const struct session *s, struct snapshot *snap)
+{
+	uint64_t runs[MAX_PROBES];
+	struct bpf_program *prog;
+	size_t i = 0;
+
+	skipped_runs(s, runs);
+	bpf_object__for_each_program(prog, s->skel->obj) {
+		uint64_t n;
+
+		if (i == MAX_PROBES)
+			break;
+		n = runs[i] - s->skipped_base[i];
+		i++;
+		if (!n)
+			continue;
+		snap->drops[IPC_DROP_SKIPPED_RUNS] += n;
+		if (snap->nskipped < SNAP_SKIPPED_MAX) {
+			struct snap_skipped *k = &snap->skipped[snap->nskipped++];
+
+			snprintf(k->prog, sizeof(k->prog), "%s", bpf_program__name(prog));
+			k->runs = n;
+		}
+	}
 }
 
 int session_reset(struct session *s)
@@ -97,7 +128,7 @@ int session_reset(struct session *s)
 		}
 	}
 	memset((void *)s->skel->bss->drops, 0, sizeof(s->skel->bss->drops));
-	s->skipped_base = skipped_runs(s);
+	skipped_runs(s, s->skipped_base);
 	return 0;
 }
 
@@ -313,7 +344,8 @@ int session_read(const struct session *s, struct snapshot *snap)
 	for (size_t i = 0; i < ARRAY_SIZE(hashes) && !err; i++)
 		err = read_hash(&hashes[i]);
 	memcpy(snap->drops, (const void *)s->skel->bss->drops, sizeof(snap->drops));
-	snap->drops[IPC_DROP_SKIPPED_RUNS] = skipped_runs(s) - s->skipped_base;
+	snap->drops[IPC_DROP_SKIPPED_RUNS] = 0;
+	read_skipped(s, snap);
 	if (!err)
 		err = snapshot_finish(snap);
 	if (err) {

@@ -104,6 +104,8 @@ struct ipc_copies {
 	uint64_t payload;	/* bytes that entered the mechanism's objects */
 };
 
+#define SNAP_SKIPPED_MAX	8	/* programs named; the rest only counted */
+
 struct snapshot {
 	/* read from the maps (or made by a test) */
 	struct ipc_op_stats ops[IPC_OP_SLOTS];
@@ -129,6 +131,12 @@ struct snapshot {
 	struct ipc_sig_lat sig_lat[IPC_NSIG];	/* merged across CPUs */
 	uint64_t sys_counts[IPC_NR_SYSCALLS];	/* targets' syscalls by number */
 	uint64_t drops[IPC_DROP_MAX];
+	/* drops[IPC_DROP_SKIPPED_RUNS] by program: which hook lost runs */
+	struct snap_skipped {
+		char prog[48];
+		uint64_t runs;
+	} skipped[SNAP_SKIPPED_MAX];
+	size_t nskipped;
 
 	/* made by snapshot_finish */
 	bool finished;

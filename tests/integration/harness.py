@@ -209,6 +209,14 @@ def eq(actual, expected, what):
     assert actual == expected, f"{what}: expected {expected}, got {actual}"
 
 
+def no_drops(report):
+    """A JSON report lost nothing; else its causes, and which programs the
+    kernel skipped"""
+    causes = {k: v for k, v in report["drops"].items() if v}
+    eq(report["drops_total"], 0,
+       f"drops ({causes}; skipped: {report.get('skipped_runs_by_program')})")
+
+
 def _parent_pid(pid):
     try:
         with open(f"/proc/{pid}/stat") as f:

@@ -428,6 +428,31 @@ TEST(report_text_dropped_line_per_counter)
 	ASSERT_LINE(t, "DROPPED: 20 events (errnos map full): figures are incomplete");
 }
 
+/* skipped runs: which programs the kernel skipped, under the line */
+static void two_programs_skipped(struct snapshot *s)
+{
+	s->drops[IPC_DROP_SKIPPED_RUNS] = 5;
+	snprintf(s->skipped[0].prog, sizeof(s->skipped[0].prog), "ipc_sys_exit_tp");
+	s->skipped[0].runs = 3;
+	snprintf(s->skipped[1].prog, sizeof(s->skipped[1].prog), "ipc_switch");
+	s->skipped[1].runs = 2;
+	s->nskipped = 2;
+}
+
+TEST(report_text_skipped_runs_by_program)
+{
+	struct run_info ri = command_run();
+	struct snapshot *s = pipe_snapshot();
+	const char *t;
+
+	two_programs_skipped(s);
+	t = text_report(&ri, s);
+	ASSERT_TRUE(strstr(t, "DROPPED: 5 events (runs of ipcscope's programs the kernel "
+			   "skipped: one was already running on that CPU): figures are "
+			   "incomplete\n  ipc_sys_exit_tp: 3 runs skipped\n"
+			   "  ipc_switch: 2 runs skipped\n") != NULL);
+}
+
 TEST(report_text_all_processes_nothing_seen)
 {
 	struct run_info ri = {
@@ -732,6 +757,23 @@ TEST(report_json_drops_and_killed_command)
 	ASSERT_TRUE(strstr(j, "\"drops_total\": 5,\n") != NULL);
 	ASSERT_TRUE(strstr(j, "\"command_exit\": null,\n") != NULL);
 	ASSERT_TRUE(strstr(j, "\"command_signal\": 9\n") != NULL);
+	ASSERT_TRUE(strstr(j, "\"skipped_runs_by_program\": {},\n") != NULL);
+}
+
+TEST(report_json_skipped_runs_by_program)
+{
+	struct run_info ri = command_run();
+	struct snapshot *s = pipe_snapshot();
+	const char *j;
+	int ret;
+
+	two_programs_skipped(s);
+	j = json_report(&ri, s, &ret);
+	ASSERT_EQ_I64(ret, 0);
+	ASSERT_TRUE(strstr(j, "\"skipped_runs\": 5") != NULL);
+	ASSERT_TRUE(strstr(j, "\"skipped_runs_by_program\": {\n") != NULL);
+	ASSERT_TRUE(strstr(j, "\"ipc_sys_exit_tp\": 3,\n") != NULL);
+	ASSERT_TRUE(strstr(j, "\"ipc_switch\": 2\n") != NULL);
 }
 
 TEST(report_json_strings_escaped)
