@@ -102,6 +102,7 @@ int BPF_PROG(ipc_fork, struct task_struct *parent, struct task_struct *child)
 	init.ppid = ptgid;
 	init.flags = IPC_PROC_FORKED;
 	init.first_ns = bpf_ktime_get_ns();
+	init.cgroup_id = bpf_get_current_cgroup_id();	/* the parent's: inherited */
 	bpf_probe_read_kernel_str(&init.comm, sizeof(init.comm), parent->comm);
 	/* a reused pid: a new key, the exited process's record stays */
 	if (bpf_map_update_elem(&procs, &key, &init, BPF_ANY))
@@ -132,6 +133,7 @@ int ipc_exec(struct trace_event_raw_sched_process_exec *ctx)
 	if (!p)
 		return 0;
 	bpf_get_current_comm(&p->comm, sizeof(p->comm));
+	p->cgroup_id = bpf_get_current_cgroup_id();
 	p->flags |= IPC_PROC_EXECED;
 	return 0;
 }
@@ -154,6 +156,7 @@ int BPF_PROG(ipc_exit, struct task_struct *task)
 	if (p) {
 		p->flags |= IPC_PROC_EXITED;
 		p->exit_ns = bpf_ktime_get_ns();
+		p->cgroup_id = bpf_get_current_cgroup_id();	/* it may have moved */
 	}
 	bpf_map_delete_elem(&shared_ranges, &tgid);
 	/* the record stays for the report; the pid may now be reused */

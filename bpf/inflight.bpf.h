@@ -92,6 +92,7 @@ static __noinline struct ipc_proc *proc_create(const struct ipc_proc_key *key)
 
 	init.ppid = BPF_CORE_READ(task, real_parent, tgid);
 	init.first_ns = bpf_ktime_get_ns();
+	init.cgroup_id = bpf_get_current_cgroup_id();
 	BPF_CORE_READ_STR_INTO(&init.comm, task, group_leader, comm);
 	return lookup_or_init(&procs, key, &init, IPC_DROP_PROC);
 }

@@ -285,6 +285,8 @@ struct ipc_proc {
 	__u64 shm_faults;	/* of which inside shared memory */
 	__u64 first_ns;
 	__u64 exit_ns;
+	__u64 cgroup_id;	/* its cgroup (v2) when last seen: first sight,
+				   exec, exit; user space names it */
 };
 
 /*

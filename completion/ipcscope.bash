@@ -38,6 +38,10 @@ _ipcscope()
 		COMPREPLY=($(compgen -d -- "${cur:-/sys/fs/cgroup/}"))
 		return 0
 		;;
+	--by)
+		COMPREPLY=($(compgen -W "cgroup" -- "$cur"))
+		return 0
+		;;
 	--json | --graph | --claims | --markdown | --prometheus)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return 0
@@ -57,7 +61,7 @@ _ipcscope()
 	esac
 	local targets="-p --pid --comm --cgroup -a --all -u --user -d --duration -v --verbose -h --help --"
 	case $cmd in
-	record) opts="$targets --json -j --prometheus --graph --force --no-hist --time-in-channel --top" ;;
+	record) opts="$targets --json -j --prometheus --graph --force --no-hist --by --time-in-channel --top" ;;
 	top) opts="$targets -i --interval -n --count --top" ;;
 	trace) opts="$targets -m --mechanism --json -j -T --failed --min-latency --force --buffer-kb --fail-on-drop" ;;
 	export) opts="$targets --listen --json -j --force" ;;

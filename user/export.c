@@ -130,6 +130,7 @@ static char *metrics(struct tracing *t, size_t *len)
 
 	if (session_read(t->s, &snap))
 		return NULL;
+	snapshot_name_cgroups(&snap, NULL);	/* else cgroup="" */
 	tracing_run_info(t, &ri, &uts);
 	f = open_memstream(&buf, len);
 	if (f && report_prometheus(f, &ri, &snap)) {
@@ -155,6 +156,7 @@ static int write_json(struct tracing *t, struct outfile *json)
 	session_detach(t->s);
 	if (session_read(t->s, &snap))
 		return -1;
+	snapshot_name_cgroups(&snap, NULL);	/* else by id only */
 	tracing_run_info(t, &ri, &uts);
 	if (report_json(json->f, &ri, &snap))
 		errorf("cannot write JSON to '%s': %s", t->o->json_path,

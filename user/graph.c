@@ -79,6 +79,8 @@ static ssize_t proc_node(struct builder *b, uint32_t pid, uint64_t start)
 	n->pid = pid;
 	n->start = start;
 	n->traced = p != NULL;
+	n->cgroup_id = p ? p->p.cgroup_id : 0;
+	n->cgroup = p ? snapshot_proc_cgroup(b->s, p) : NULL;
 	/* pid 0: the kernel, a signal's sender (bpf/signal.bpf.c) */
 	snprintf(n->comm, sizeof(n->comm), "%s", p ? p->p.comm : pid ? "?" : "kernel");
 	return b->g->nnodes - 1;

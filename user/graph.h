@@ -45,6 +45,9 @@ struct graph_node {
 					   first): its id is pPID.N */
 	bool traced;			/* process: seen in the snapshot */
 	char comm[IPC_COMM_LEN];	/* process: "?" if not traced */
+	uint64_t cgroup_id;		/* process: its cgroup (v2), 0 unknown */
+	const char *cgroup;		/* process: its path, NULL if not named
+					   (points into the snapshot) */
 	const struct ipc_obj_key *key;	/* object: points into the snapshot */
 	char name[128];			/* object: snapshot_obj_name() */
 };

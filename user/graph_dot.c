@@ -109,6 +109,58 @@ static void dot_node(FILE *out, const struct graph *g, size_t i)
 	fprintf(out, "\\n%s\"];\n", ipc_kind_title(n->key->kind));
 }
 
+/* true if the traced processes are in more than one cgroup */
+static bool several_cgroups(const struct graph *g)
+{
+	uint64_t first = 0;
+
+	for (size_t i = 0; i < g->nnodes; i++) {
+		const struct graph_node *n = &g->nodes[i];
+
+		if (n->type != GRAPH_NODE_PROCESS || !n->cgroup_id)
+			continue;
+		if (first && n->cgroup_id != first)
+			return true;
+		first = n->cgroup_id;
+	}
+	return false;
+}
+
+/* The nodes; processes in more than one cgroup are drawn in a box per
+ * cgroup (a cluster), labelled with its path */
+static void dot_nodes(FILE *out, const struct graph *g)
+{
+	bool clusters = several_cgroups(g);
+	size_t k = 0;
+
+	for (size_t i = 0; i < g->nnodes; i++) {
+		const struct graph_node *n = &g->nodes[i];
+		bool done = false;
+
+		if (!clusters || n->type != GRAPH_NODE_PROCESS || !n->cgroup_id) {
+			dot_node(out, g, i);
+			continue;
+		}
+		/* the first node of its cgroup opens the cluster, with the rest */
+		for (size_t j = 0; j < i && !done; j++)
+			done = g->nodes[j].type == GRAPH_NODE_PROCESS &&
+			       g->nodes[j].cgroup_id == n->cgroup_id;
+		if (done)
+			continue;
+		fprintf(out, "\tsubgraph \"cluster_cgroup_%zu\" {\n\tlabel=\"", k++);
+		if (n->cgroup)
+			graph_dot_escape(out, n->cgroup);
+		else
+			fprintf(out, "cgroup id %" PRIu64, n->cgroup_id);
+		fputs("\"; style=dashed; color=\"#888888\";\n", out);
+		for (size_t j = i; j < g->nnodes; j++)
+			if (g->nodes[j].type == GRAPH_NODE_PROCESS &&
+			    g->nodes[j].cgroup_id == n->cgroup_id)
+				dot_node(out, g, j);
+		fputs("\t}\n", out);
+	}
+}
+
 /* "avg 2.7 us, p99 <= 33 us" of a log2 histogram */
 static void fmt_latency(char *buf, size_t len, uint64_t sum_ns, const __u64 *slots)
 {
@@ -280,8 +332,7 @@ int graph_write_dot(FILE *out, const struct graph *g, const struct snapshot *s,
 	      "thicker for more bytes; dotted: use without data; dashed: signals\"];\n"
 	      "\tnode [fontname=\"Helvetica\", fontsize=11];\n"
 	      "\tedge [fontname=\"Helvetica\", fontsize=10, arrowsize=0.8];\n", out);
-	for (size_t i = 0; i < g->nnodes; i++)
-		dot_node(out, g, i);
+	dot_nodes(out, g);
 	for (size_t i = 0; i < g->nedges; i++) {
 		const struct graph_edge *e = &g->edges[i];
 

@@ -136,6 +136,11 @@ int graph_write_json(FILE *out, const struct graph *g, const struct snapshot *s)
 			else
 				jw_null(jw);
 			jw_kv_bool(jw, "traced", n->traced);
+			jw_key(jw, "cgroup");
+			if (n->cgroup)
+				jw_string(jw, n->cgroup);
+			else
+				jw_null(jw);
 		} else {
 			jw_kv_string(jw, "type", "object");
 			jw_kv_string(jw, "name", n->name);

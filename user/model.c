@@ -25,7 +25,7 @@ _Static_assert(sizeof(struct ipc_sig_lat) == (2 + IPC_HIST_SLOTS) * 8, "sig_lat"
 _Static_assert(sizeof(struct ipc_ep_key) == 32, "ep_key");
 _Static_assert(sizeof(struct ipc_proc_key) == 16, "proc_key");
 _Static_assert(sizeof(struct ipc_ep_stats) == (3 + IPC_HIST_SLOTS) * 8, "ep_stats");
-_Static_assert(sizeof(struct ipc_proc) == 80, "proc");
+_Static_assert(sizeof(struct ipc_proc) == 88, "proc");
 _Static_assert(sizeof(struct ipc_thread_ep) == 40 + 2 * IPC_HIST_SLOTS, "thread_ep");
 _Static_assert(sizeof(struct ipc_thread_msgtype) == 40, "thread_msgtype");
 _Static_assert(sizeof(struct ipc_thread_counts) ==

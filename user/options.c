@@ -62,6 +62,9 @@ const char record_usage[] =
 "      --force           write over a FILE that is a symbolic link (the link\n"
 "                        is replaced, never followed; refused without it)\n"
 "      --no-hist         leave the latency histograms out of the text report\n"
+"      --by cgroup       group the text report's processes by their cgroup (v2),\n"
+"                        each named by its path and the container or systemd\n"
+"                        unit the path shows (the JSON always has them)\n"
 "      --time-in-channel also measure how long data waits in the kernel between\n"
 "                        send and receive (per message for queues and datagram\n"
 "                        sockets, by byte position for pipes and Unix streams):\n"
@@ -190,7 +193,7 @@ static const char *option_owner(int c, unsigned cmd)
 	static const struct { int opt; unsigned cmds; } only[] = {
 		{ 'i', CMD_TOP }, { 'n', CMD_TOP },
 		{ 'J', CMD_RECORD | CMD_TRACE | CMD_EXPORT }, { 'G', CMD_RECORD },
-		{ 'H', CMD_RECORD }, { 'O', CMD_RECORD | CMD_TOP }, { 'W', CMD_RECORD },
+		{ 'H', CMD_RECORD }, { 'Y', CMD_RECORD }, { 'O', CMD_RECORD | CMD_TOP }, { 'W', CMD_RECORD },
 		{ 'm', CMD_TRACE }, { 'B', CMD_TRACE }, { 'F', CMD_TRACE },
 		{ 'T', CMD_TRACE }, { 'E', CMD_TRACE }, { 'L', CMD_TRACE },
 		{ 'P', CMD_RECORD }, { 'l', CMD_EXPORT },
@@ -215,6 +218,7 @@ static const char *option_text(int c)
 	case 'J': return "--json";
 	case 'G': return "--graph";
 	case 'H': return "--no-hist";
+	case 'Y': return "--by";
 	case 'W': return "--time-in-channel";
 	case 'O': return "--top";
 	case 'u': return "-u/--user";
@@ -427,6 +431,14 @@ static int view_option(struct record_opts *o, int c, const char *arg, char *err,
 	case 'H':
 		o->no_hist = true;
 		break;
+	case 'Y':
+		if (strcmp(arg, "cgroup")) {
+			set_err(err, errlen, "--by '%s': the report groups by cgroup only "
+				"(--by cgroup)", arg);
+			return -1;
+		}
+		o->by_cgroup = true;
+		break;
 	case 'W':
 		o->time_in_channel = true;
 		break;
@@ -458,6 +470,7 @@ static enum parse_result parse(struct record_opts *o, enum tracing_cmd cmd,
 		{ "json", required_argument, NULL, 'J' },
 		{ "graph", required_argument, NULL, 'G' },
 		{ "no-hist", no_argument, NULL, 'H' },
+		{ "by", required_argument, NULL, 'Y' },
 		{ "time-in-channel", no_argument, NULL, 'W' },
 		{ "top", required_argument, NULL, 'O' },
 		{ "verbose", no_argument, NULL, 'v' },

@@ -35,6 +35,7 @@ struct record_opts {
 	const char *listen;		/* export --listen ADDR:PORT */
 	int graph_format;		/* enum graph_format, from FILE's extension */
 	bool no_hist;			/* --no-hist */
+	bool by_cgroup;			/* --by cgroup */
 	bool time_in_channel;		/* --time-in-channel */
 	unsigned top;			/* --top: objects in the text report, 0 = all */
 	bool verbose;			/* -v */

@@ -8,9 +8,9 @@
  * _total, durations are seconds, a histogram's buckets are exactly our
  * log2 slots (slot i holds [2^i, 2^(i+1)) ns: le = (2^(i+1) - 1) ns, the
  * last slot is +Inf), every bucket always present. Labels: mechanism,
- * kind, op, errno, signal, event, result, map, and comm for the
- * per-process figures, summed over the processes of one name (a pid label
- * would make a series per process).
+ * kind, op, errno, signal, event, result, map, and comm and cgroup (its
+ * path) for the per-process figures, summed over the processes of one
+ * name in one cgroup (a pid label would make a series per process).
  */
 #include <inttypes.h>
 #include <stddef.h>
@@ -25,7 +25,7 @@
  * then the format's escapes: backslash, double quote (newlines are gone) */
 static void put_value(FILE *out, const char *s, size_t n)
 {
-	char clean[256];
+	char clean[1024];	/* a cgroup's path, too */
 
 	text_clean(clean, sizeof(clean), s, n);
 	for (const char *p = clean; *p; p++) {
@@ -165,16 +165,19 @@ static void signals(FILE *out, const struct snapshot *s)
 
 struct comm_sum {
 	char comm[IPC_COMM_LEN];
+	const char *cgroup;	/* its path; "" when not named */
 	uint64_t v[5];	/* syscalls, voluntary, involuntary, faults, shm faults */
 };
 
 static int cmp_comm(const void *a, const void *b)
 {
-	return strncmp(((const struct comm_sum *)a)->comm,
-		       ((const struct comm_sum *)b)->comm, IPC_COMM_LEN);
+	const struct comm_sum *x = a, *y = b;
+	int c = strncmp(x->comm, y->comm, IPC_COMM_LEN);
+
+	return c ? c : strcmp(x->cgroup, y->cgroup);
 }
 
-/* The processes' figures summed per name: sorted, one row per name */
+/* The processes' figures summed per name and cgroup: sorted, one row each */
 static struct comm_sum *sum_by_comm(const struct snapshot *s, size_t *n)
 {
 	struct comm_sum *rows = calloc(s->nprocs ? s->nprocs : 1, sizeof(*rows));
@@ -186,8 +189,11 @@ static struct comm_sum *sum_by_comm(const struct snapshot *s, size_t *n)
 	for (size_t i = 0; i < s->nprocs; i++) {
 		const struct ipc_proc *p = &s->procs[i].p;
 
+		const char *cg = snapshot_proc_cgroup(s, &s->procs[i]);
+
 		memcpy(rows[i].comm, p->comm, IPC_COMM_LEN);
 		rows[i].comm[IPC_COMM_LEN - 1] = '\0';
+		rows[i].cgroup = cg ? cg : "";
 		rows[i].v[0] = p->syscalls;
 		rows[i].v[1] = p->vol_switches;
 		rows[i].v[2] = p->invol_switches;
@@ -215,6 +221,8 @@ static void comm_metric(FILE *out, const struct comm_sum *rows, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		fprintf(out, "%s{comm=\"", name);
 		put_value(out, rows[i].comm, IPC_COMM_LEN);
+		fputs("\",cgroup=\"", out);
+		put_value(out, rows[i].cgroup, strlen(rows[i].cgroup));
 		fprintf(out, "\"%s} %" PRIu64 "\n", extra, rows[i].v[col]);
 	}
 }
@@ -227,14 +235,14 @@ static int processes(FILE *out, const struct snapshot *s)
 	if (!rows)
 		return -1;
 	comm_metric(out, rows, n, "ipcscope_process_syscalls_total",
-		    "Syscalls of the traced processes, per process name.", 0, "");
+		    "Syscalls of the traced processes, per process name and cgroup.", 0, "");
 	comm_metric(out, rows, n, "ipcscope_process_context_switches_total",
-		    "Context switches of the traced processes, per process name.", 1,
+		    "Context switches of the traced processes, per process name and cgroup.", 1,
 		    ",kind=\"voluntary\"");
 	comm_metric(out, rows, n, "ipcscope_process_context_switches_total", NULL, 2,
 		    ",kind=\"involuntary\"");
 	comm_metric(out, rows, n, "ipcscope_process_page_faults_total",
-		    "User page faults of the traced processes, per process name.", 3, "");
+		    "User page faults of the traced processes, per process name and cgroup.", 3, "");
 	comm_metric(out, rows, n, "ipcscope_process_shm_page_faults_total",
 		    "Of those, page faults in shared memory.", 4, "");
 	free(rows);

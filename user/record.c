@@ -196,6 +196,8 @@ int cmd_record(int argc, char **argv)
 	session_detach(t.s);
 	if (session_read(t.s, &snap))
 		goto out;
+	if (snapshot_name_cgroups(&snap, NULL))
+		debugf("no cgroup2 mount: processes' cgroups by id only\n");
 	tracing_run_info(&t, &ri, &uts);
 	if (write_reports(&o, &ri, &snap, &json, &prom) == 0 &&
 	    (!o.graph_path || write_graph(&o, &snap, &graph, &t.orig_mask) == 0) &&

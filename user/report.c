@@ -4,6 +4,7 @@
  * document is report_json.c). Every figure is printed exactly as counted;
  * units are stated.
  */
+#define _GNU_SOURCE	/* qsort_r */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -453,18 +454,67 @@ static void print_signals(FILE *out, const struct snapshot *s)
 		fprintf(out, "  already_pending: a standard signal sent while one is pending is merged into it (lost)\n");
 }
 
-static void print_procs(FILE *out, const struct snapshot *s)
+/* "  cgroup /system.slice/docker-ID.scope (docker container 0123456789ab)" */
+static void cgroup_heading(FILE *out, const struct snapshot *s, const struct ipc_proc_row *p)
 {
+	const char *path = snapshot_proc_cgroup(s, p);
+	struct cgroup_desc d;
+	char clean[512];
+
+	if (!path) {
+		fprintf(out, "  cgroup id %" PRIu64 " (not found: removed since, or no cgroup2)\n",
+			(uint64_t)p->p.cgroup_id);
+		return;
+	}
+	text_clean(clean, sizeof(clean), path, strlen(path));
+	fprintf(out, "  cgroup %s", clean);
+	if (cgroup_describe(path, &d) && d.runtime[0]) {
+		fprintf(out, " (%s container %.12s)", d.runtime, d.id);
+	} else if (d.unit[0]) {
+		text_clean(clean, sizeof(clean), d.unit, strlen(d.unit));
+		fprintf(out, " (unit %s)", clean);
+	}
+	fputc('\n', out);
+}
+
+/* --by cgroup: by path (the unnamed by id, last), then as they were */
+static int by_cgroup(const void *a, const void *b, void *ctx)
+{
+	const struct snapshot *s = ctx;
+	const struct ipc_proc_row *x = &s->procs[*(const size_t *)a];
+	const struct ipc_proc_row *y = &s->procs[*(const size_t *)b];
+	const char *px = snapshot_proc_cgroup(s, x), *py = snapshot_proc_cgroup(s, y);
+	int c = px && py ? strcmp(px, py) : !px - !py;
+
+	if (!c && x->p.cgroup_id != y->p.cgroup_id)
+		c = x->p.cgroup_id < y->p.cgroup_id ? -1 : 1;
+	if (!c)
+		c = *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+	return c;
+}
+
+static void print_procs(FILE *out, const struct run_info *ri, const struct snapshot *s)
+{
+	size_t *order;
+
 	if (!s->nprocs)
 		return;
-	fprintf(out, "\nPROCESSES\n");
+	order = malloc(s->nprocs * sizeof(*order));
+	for (size_t i = 0; i < s->nprocs; i++)
+		if (order)
+			order[i] = i;
+	if (order && ri->by_cgroup)
+		qsort_r(order, s->nprocs, sizeof(*order), by_cgroup, (void *)s);
+	fprintf(out, "\nPROCESSES%s\n", ri->by_cgroup ? " BY CGROUP" : "");
 	fprintf(out, "  %7s %7s %-16s %10s %9s %9s %9s %9s  %s\n", "PID", "PPID",
 		"COMM", "SYSCALLS", "VOL CSW", "INVOL CSW", "FAULTS", "SHM FLTS",
 		"STATE");
-	for (size_t i = 0; i < s->nprocs; i++) {
-		const struct ipc_proc_row *p = &s->procs[i];
+	for (size_t k = 0; k < s->nprocs; k++) {
+		const struct ipc_proc_row *p = &s->procs[order ? order[k] : k];
 		char pid[32], comm[IPC_COMM_LEN];
 
+		if (ri->by_cgroup && (!k || p->p.cgroup_id != s->procs[order ? order[k - 1] : k - 1].p.cgroup_id))
+			cgroup_heading(out, s, p);
 		snapshot_proc_label(s, p->tgid, p->start, pid, sizeof(pid));
 		text_clean(comm, sizeof(comm), p->p.comm, IPC_COMM_LEN);
 		fprintf(out, "  %7s %7u %-16.16s %10" PRIu64 " %9" PRIu64
@@ -474,6 +524,7 @@ static void print_procs(FILE *out, const struct snapshot *s)
 			(uint64_t)p->p.page_faults, (uint64_t)p->p.shm_faults,
 			p->p.flags & IPC_PROC_EXITED ? "exited" : "running");
 	}
+	free(order);
 	if (snapshot_pid_reused(s))
 		fprintf(out, "  PID.N: a pid reused during the run, by N processes in turn "
 			"(1 started first); each is counted apart\n");
@@ -555,7 +606,7 @@ void report_text(FILE *out, const struct run_info *ri, const struct snapshot *s)
 	print_channels(out, s);
 	print_chan_time(out, s, ri->top);
 	print_signals(out, s);
-	print_procs(out, s);
+	print_procs(out, ri, s);
 	if (!ri->no_hist) {
 		print_hists(out, s);
 		print_chan_hists(out, s);

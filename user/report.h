@@ -31,6 +31,7 @@ struct run_info {
 	const struct probe_info *probes;
 	size_t nprobes;
 	bool no_hist;
+	bool by_cgroup;			/* processes grouped by cgroup */
 	unsigned top;			/* objects listed in the text, 0 = all */
 };
 

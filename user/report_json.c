@@ -318,6 +318,37 @@ static void json_objects(struct json_writer *jw, const struct snapshot *s)
 	jw_array_end(jw);
 }
 
+/* "cgroup" (its path, null when it could not be named), "cgroup_id",
+ * and what the path shows: "container" {runtime, id} and "unit" */
+static void json_proc_cgroup(struct json_writer *jw, const struct snapshot *s,
+			     const struct ipc_proc_row *p)
+{
+	const char *path = snapshot_proc_cgroup(s, p);
+	struct cgroup_desc d;
+	bool named = path && cgroup_describe(path, &d);
+
+	jw_key(jw, "cgroup");
+	if (path)
+		jw_string(jw, path);
+	else
+		jw_null(jw);
+	jw_kv_uint(jw, "cgroup_id", p->p.cgroup_id);
+	jw_key(jw, "container");
+	if (named && d.runtime[0]) {
+		jw_object_begin(jw);
+		jw_kv_string(jw, "runtime", d.runtime);
+		jw_kv_string(jw, "id", d.id);
+		jw_object_end(jw);
+	} else {
+		jw_null(jw);
+	}
+	jw_key(jw, "unit");
+	if (named && d.unit[0])
+		jw_string(jw, d.unit);
+	else
+		jw_null(jw);
+}
+
 static void json_procs(struct json_writer *jw, const struct snapshot *s)
 {
 	jw_key(jw, "processes");
@@ -330,6 +361,7 @@ static void json_procs(struct json_writer *jw, const struct snapshot *s)
 		jw_kv_uint(jw, "start_ns", p->start);
 		jw_kv_uint(jw, "ppid", p->p.ppid);
 		jw_kv_string(jw, "comm", p->p.comm);
+		json_proc_cgroup(jw, s, p);
 		jw_kv_uint(jw, "syscalls", p->p.syscalls);
 		jw_kv_uint(jw, "voluntary_switches", p->p.vol_switches);
 		jw_kv_uint(jw, "involuntary_switches", p->p.invol_switches);

@@ -464,7 +464,19 @@ void snapshot_free(struct snapshot *s)
 	free(s->objs);
 	free(s->obj_by_key);
 	free(s->channels);
+	cgroup_names_free(&s->cgroups);
 	memset(s, 0, sizeof(*s));
+}
+
+int snapshot_name_cgroups(struct snapshot *s, const char *root)
+{
+	cgroup_names_free(&s->cgroups);
+	return cgroup_names_load(&s->cgroups, root);
+}
+
+const char *snapshot_proc_cgroup(const struct snapshot *s, const struct ipc_proc_row *p)
+{
+	return p->p.cgroup_id ? cgroup_names_find(&s->cgroups, p->p.cgroup_id) : NULL;
 }
 
 /* ---- Lookups -------------------------------------------------------------- */

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "cgroup.h"
 #include "model.h"
 #include "util.h"	/* grow_rows, for snapshot_add */
 
@@ -137,6 +138,8 @@ struct snapshot {
 		uint64_t runs;
 	} skipped[SNAP_SKIPPED_MAX];
 	size_t nskipped;
+	/* the processes' cgroups named (snapshot_name_cgroups), or empty */
+	struct cgroup_names cgroups;
 
 	/* made by snapshot_finish */
 	bool finished;
@@ -182,6 +185,15 @@ void snapshot_proc_label(const struct snapshot *s, uint32_t tgid, uint64_t start
 			 char *buf, size_t len);
 /* A process's name as the kernel had it (untrusted: clean it for text),
  * or "?" when it is not in s */
+/* Names the processes' cgroups from the cgroup2 mount as it is now (root:
+ * NULL, or a directory standing for it, for tests). Reports then give
+ * each process its cgroup's path. 0, or -errno (no cgroup2: the reports
+ * give the ids alone). */
+int snapshot_name_cgroups(struct snapshot *s, const char *root);
+/* A process's cgroup path: NULL when it was not named (removed since, or
+ * never looked up) */
+const char *snapshot_proc_cgroup(const struct snapshot *s, const struct ipc_proc_row *p);
+
 const char *snapshot_proc_comm(const struct snapshot *s, uint32_t tgid,
 			       uint64_t start);
 /* Whether eps[i], a row of object o, is its process's first row of o (a

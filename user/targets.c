@@ -234,6 +234,7 @@ void tracing_run_info(const struct tracing *t, struct run_info *ri, struct utsna
 	ri->command_signal = t->c.signal;
 	ri->nprobes = session_probes(t->s, &ri->probes);
 	ri->no_hist = o->no_hist;
+	ri->by_cgroup = o->by_cgroup;
 	ri->top = o->top;
 }
 

@@ -106,15 +106,62 @@ def test_cgroup_members_only():
         check_pipe(rec, joined, "joined the cgroup and exec'd while tracing")
         not_traced(rec, twin, "the same workload outside the cgroup")
     finally:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                os.rmdir(cg)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+        remove_cgroup(cg)
+
+
+def remove_cgroup(cg):
+    """rmdir a cgroup once its processes are gone (their exit is reaped a
+    moment after they are waited for)"""
+    deadline = time.monotonic() + 10
+    while os.path.isdir(cg):
+        try:
+            os.rmdir(cg)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def test_processes_carry_their_cgroup():
+    # a container-shaped cgroup the test makes: the workload that moves
+    # into it and execs, and its children, carry its path, the container
+    # its name shows, and its unit, in the JSON, the text (--by cgroup)
+    # and the graph; the shell that started it is not in it
+    root = cgroup2_root()
+    if not root:
+        if in_ci():
+            raise AssertionError("no cgroup2 mount on this machine")
+        raise Skip("no cgroup2 mount")
+    cid = f"{os.getpid():08x}" * 8
+    top = os.path.join(root, f"ipcscope-test-{os.getpid()}")
+    cg = os.path.join(top, f"docker-{cid}.scope")
+    rel = cg[len(root):]
+    os.makedirs(cg)
+    try:
+        out, graph = tmp("pipe.json"), tmp("graph.json")
+        cmd = " ".join(pipe_run(out, 20, 100))
+        rec = record(["--by", "cgroup", "--graph", graph],
+                     ["sh", "-c", f"sh -c 'echo $$ > {cg}/cgroup.procs && exec {cmd}'; true"])
+        eq(rec.returncode, 0, f"exit status ({rec.stderr.strip()})")
+        pids = {p["pid"] for p in read_json(out)["processes"]}
+        inside = [p for p in rec.json["processes"] if p["pid"] in pids]
+        eq(len(inside), len(pids), "the workload's processes, all seen")
+        for p in inside:
+            eq((p["cgroup"], p["container"], p["unit"]),
+               (rel, {"runtime": "docker", "id": cid}, f"docker-{cid}.scope"),
+               f"process {p['pid']} {p['comm']}")
+        outside = [p for p in rec.json["processes"] if p["pid"] not in pids]
+        assert outside, "the outer shell was not seen"
+        for p in outside:
+            assert p["cgroup"] != rel, f"process {p['pid']} {p['comm']} put in the cgroup"
+        assert f"  cgroup {rel} (docker container {cid[:12]})\n" in rec.stdout, rec.stdout
+        nodes = [n for n in read_json(graph)["nodes"]
+                 if n["type"] == "process" and n["pid"] in pids]
+        assert nodes, "the workload is not in the graph"
+        eq({n["cgroup"] for n in nodes}, {rel}, "the graph's cgroups")
+    finally:
+        remove_cgroup(cg)
+        remove_cgroup(top)
 
 
 def test_bad_selectors():

@@ -1053,10 +1053,10 @@ TEST(report_prometheus_text_format)
 		buckets++;
 	ASSERT_EQ_I64(buckets, IPC_HIST_SLOTS);
 	ASSERT_LINE(t, "ipcscope_copy_bytes_total{mechanism=\"pipe\",direction=\"user_to_kernel\"} 12288");
-	ASSERT_LINE(t, "ipcscope_process_syscalls_total{comm=\"writer\"} 57");
-	ASSERT_LINE(t, "ipcscope_process_context_switches_total{comm=\"reader\",kind=\"voluntary\"} 212");
+	ASSERT_LINE(t, "ipcscope_process_syscalls_total{comm=\"writer\",cgroup=\"\"} 57");
+	ASSERT_LINE(t, "ipcscope_process_context_switches_total{comm=\"reader\",cgroup=\"\",kind=\"voluntary\"} 212");
 	/* escaped for the format, cleaned for a terminal */
-	ASSERT_LINE(t, "ipcscope_process_syscalls_total{comm=\"a\\\"b\\\\c?\"} 5");
+	ASSERT_LINE(t, "ipcscope_process_syscalls_total{comm=\"a\\\"b\\\\c?\",cgroup=\"\"} 5");
 	ASSERT_LINE(t, "ipcscope_drops_total{map=\"processes\"} 3");
 	ASSERT_LINE(t, "ipcscope_drops_total{map=\"skipped_runs\"} 0");
 	ASSERT_LINE(t, "ipcscope_build_info{version=\"0.1.0\",kernel=\"6.1.0-test\"} 1");
