@@ -86,10 +86,11 @@ DEP_PKGS    := clang:/usr/bin/clang llvm:/usr/bin/llvm-strip \
 	       libjson-c-dev:/usr/include/json-c/json.h \
 	       python3:/usr/bin/python3 make:/usr/bin/make gcc:/usr/bin/gcc
 # ... and what only the tests need: dot draws and checks --graph output;
-# nginx and curl are the real programs the tests trace; man renders the
+# nginx and curl are the real programs the tests trace; strace watches
+# ipcscope's own bpf() calls; man renders the
 # man page (libFuzzer for tests/fuzz: clang's runtime of the installed version)
 TEST_DEP_PKGS = graphviz:/usr/bin/dot nginx-light:/usr/sbin/nginx curl:/usr/bin/curl \
-		man-db:/usr/bin/man \
+		man-db:/usr/bin/man strace:/usr/bin/strace \
 	libclang-rt-$(CLANG_MAJOR)-dev:$(shell $(CLANG) -print-file-name=libclang_rt.fuzzer-$(shell uname -m).a 2>/dev/null)
 
 # A real Prometheus (and its promtool) for the export test: Debian's

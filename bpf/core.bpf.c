@@ -74,6 +74,28 @@ static __always_inline bool join_if_selected(__u32 tgid)
 	return true;
 }
 
+/*
+ * The command ipcscope runs joins the targets at its exec: a child of
+ * ipcscope that execs while the programs run is one (ipcscope runs no
+ * other; what it draws with Graphviz runs after they are detached).
+ * User space adds nothing itself: a bpf() call preempted on 7.x holds
+ * the per-CPU guard of the classic tracepoints' programs, and the kernel
+ * skips them on that CPU until it runs again.
+ */
+static __always_inline bool join_if_command(__u32 tgid)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	__u8 one = 1;
+
+	if (targ_all || BPF_CORE_READ(task, real_parent, tgid) != self_tgid)
+		return false;
+	if (bpf_map_update_elem(&targets, &tgid, &one, BPF_ANY)) {
+		count_drop(IPC_DROP_TARGET);
+		return false;
+	}
+	return true;
+}
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(ipc_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -114,9 +136,11 @@ SEC("tp/sched/sched_process_exec")
 int ipc_exec(struct trace_event_raw_sched_process_exec *ctx)
 {
 	__u32 tgid = current_tgid(), old_tid;
+	bool command = false;
 	struct ipc_proc *p;
 
-	if (!is_target(tgid) && !join_if_selected(tgid))
+	if (!is_target(tgid) && !join_if_selected(tgid) &&
+	    !(command = join_if_command(tgid)))
 		return 0;
 	/*
 	 * A thread other than the leader exec'd: it is the leader now, with
@@ -135,6 +159,8 @@ int ipc_exec(struct trace_event_raw_sched_process_exec *ctx)
 	bpf_get_current_comm(&p->comm, sizeof(p->comm));
 	p->cgroup_id = bpf_get_current_cgroup_id();
 	p->flags |= IPC_PROC_EXECED;
+	if (command)
+		__sync_fetch_and_add(&p->syscalls, 1);	/* this execve, its first */
 	return 0;
 }
 

@@ -113,12 +113,13 @@ int child_as_user(struct child *c, const char *user)
 }
 
 /*
- * Fork the command. The child makes itself a target (the map fd survives
- * fork) before it execs, so nothing it does after exec is missed; an exec
- * failure comes back through a close-on-exec pipe.
+ * Fork the command; an exec failure comes back through a close-on-exec
+ * pipe. The kernel makes it a target at its exec (ipc_exec: a child of
+ * ipcscope that execs, with a session open): no bpf() call here, as one
+ * preempted on 7.x makes the kernel skip the classic tracepoints'
+ * programs on its CPU (the context switches of whoever runs there).
  */
-int start_command(struct session *s, char **argv,
-			 const sigset_t *orig_mask, struct child *c)
+int start_command(char **argv, const sigset_t *orig_mask, struct child *c)
 {
 	int errpipe[2], child_errno = 0;
 	pid_t parent = getpid();
@@ -139,8 +140,6 @@ int start_command(struct session *s, char **argv,
 		return err;
 	}
 	if (c->pid == 0) {
-		__u32 self = getpid();
-		__u8 one = 1;
 		int err;
 
 		close(errpipe[0]);
@@ -153,10 +152,7 @@ int start_command(struct session *s, char **argv,
 		 */
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent)
 			_exit(127);
-		if (s && bpf_map_update_elem(session_targets_fd(s), &self, &one,
-					     BPF_ANY)) {
-			err = errno;
-		} else if (c->as_user && (initgroups(c->user, c->gid) || setgid(c->gid) ||
+		if (c->as_user && (initgroups(c->user, c->gid) || setgid(c->gid) ||
 					  setuid(c->uid))) {
 			err = errno | CHILD_ERR_USER;
 		} else {

@@ -34,12 +34,12 @@ bool have_bpf_caps(void);
 /* Like execvp's search: 0 if file can be executed, else a negative errno. */
 int check_executable(const char *file);
 /*
- * Fork argv[0]; the child adds itself to s's targets before it execs (with
- * s NULL: untraced), with orig_mask as its signal mask. Prints why and returns a negative errno if
- * it cannot be executed.
+ * Fork argv[0], with orig_mask as its signal mask. With a session open it
+ * is traced from its exec on (the kernel makes an exec'ing child of
+ * ipcscope a target); else untraced. Prints why and returns a negative
+ * errno if it cannot be executed.
  */
-int start_command(struct session *s, char **argv, const sigset_t *orig_mask,
-		  struct child *c);
+int start_command(char **argv, const sigset_t *orig_mask, struct child *c);
 /* waitpid with options (WNOHANG or 0); records how it ended. */
 void reap(struct child *c, int options);
 /*

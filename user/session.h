@@ -81,8 +81,6 @@ int session_obj_names(void *ctx, const struct ipc_obj_key *key,
 int session_reset(struct session *s);
 
 int session_add_target(struct session *s, pid_t tgid);
-/* The targets map's fd, for a child that adds itself before exec. */
-int session_targets_fd(const struct session *s);
 /* The kernel saw every thread of tgid exit: of the first process traced
  * with that pid, should it have been reused since. Walks the procs map. */
 bool session_proc_exited(const struct session *s, pid_t tgid);

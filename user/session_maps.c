@@ -143,11 +143,6 @@ int session_add_target(struct session *s, pid_t tgid)
 	return 0;
 }
 
-int session_targets_fd(const struct session *s)
-{
-	return bpf_map__fd(s->skel->maps.targets);
-}
-
 /*
  * The procs map is keyed by (tgid, start): the first process to start with
  * this pid is the one that was running when it was given to -p (a later

@@ -301,7 +301,7 @@ int tracing_start(struct tracing *t, struct session_config *cfg)
 	}
 	t->start_ns = monotonic_ns();
 	iso_time(t->start_time, sizeof(t->start_time), time(NULL));
-	if (o->command && start_command(t->s, o->command, &t->orig_mask, &t->c))
+	if (o->command && start_command(o->command, &t->orig_mask, &t->c))
 		return -1;
 	return 0;
 }

@@ -7,8 +7,8 @@ import signal
 import subprocess
 import time
 
-from harness import (START_DELAY_MS, Skip, eq, in_ci, one_error_line, read_json, record, run_ipcscope,
-                     spawn, tmp, workload)
+from harness import (IPCSCOPE, START_DELAY_MS, Skip, eq, in_ci, one_error_line, read_json, record,
+                     run_ipcscope, spawn, tmp, workload)
 
 DELAY_MS = START_DELAY_MS   # the pre-existing workloads fork after it: tracing starts meanwhile
 
@@ -162,6 +162,35 @@ def test_processes_carry_their_cgroup():
     finally:
         remove_cgroup(cg)
         remove_cgroup(top)
+
+
+def test_no_bpf_call_while_the_command_runs():
+    # the command becomes a target in the kernel, at its exec: neither it
+    # nor ipcscope makes a bpf() call from the last attach until it has
+    # exited (on 7.x a bpf() call preempted on a CPU makes the kernel skip
+    # the classic tracepoints' programs there: the context switches of
+    # whoever runs on it were lost, and counted as skipped runs)
+    log = tmp("strace.txt")
+    out = tmp("pipe.json")
+    proc = subprocess.run(["strace", "-f", "-q", "-e", "trace=bpf,execve", "-o", log,
+                           IPCSCOPE, "record", "--json", tmp("rec.json"), "--"]
+                          + pipe_run(out, 20, 100), stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, timeout=120)
+    eq(proc.returncode, 0, f"exit status ({proc.stderr.strip()[-500:]})")
+    with open(log) as f:
+        lines = f.read().splitlines()
+    attached = max(i for i, l in enumerate(lines) if "BPF_LINK_CREATE" in l or
+                   "BPF_RAW_TRACEPOINT_OPEN" in l or "PERF_EVENT_IOC_SET_BPF" in l)
+    command = next(l.split()[0] for l in lines[attached:] if "execve(" in l)
+    ended = next(i for i, l in enumerate(lines) if l.startswith(f"{command} +++ exited"))
+    calls = [l for l in lines[attached + 1:ended] if " bpf(" in l]
+    eq(calls, [], "bpf() calls while the command ran")
+    rec = read_json(tmp("rec.json"))
+    pids = {p["pid"] for p in read_json(out)["processes"]}
+    eq(sorted(p["pid"] for p in rec["processes"] if p["pid"] in pids), sorted(pids),
+       "the command's processes, traced")
+    first = next(p for p in rec["processes"] if p["pid"] == int(command))
+    assert first["exec"] and not first["forked_while_traced"], first
 
 
 def test_bad_selectors():

@@ -153,7 +153,7 @@ static int run_workload(struct experiment *e, const char *const *args,
 	for (int i = 0; argv[i]; i++)
 		debugf(" %s", argv[i]);
 	debugf("\n");
-	if (start_command(s, argv, orig_mask, &c)) {
+	if (start_command(argv, orig_mask, &c)) {
 		snprintf(e->error, sizeof(e->error), "cannot run %.200s", exe);
 		return -1;
 	}
