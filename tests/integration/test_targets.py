@@ -181,8 +181,11 @@ def test_no_bpf_call_while_the_command_runs():
         lines = f.read().splitlines()
     attached = max(i for i, l in enumerate(lines) if "BPF_LINK_CREATE" in l or
                    "BPF_RAW_TRACEPOINT_OPEN" in l or "PERF_EVENT_IOC_SET_BPF" in l)
-    command = next(l.split()[0] for l in lines[attached:] if "execve(" in l)
-    ended = next(i for i, l in enumerate(lines) if l.startswith(f"{command} +++ exited"))
+    command = next((l.split()[0] for l in lines[attached:] if "execve(" in l), None)
+    assert command, "no execve after the last attach:\n" + "\n".join(lines[attached:][-20:])
+    # "+++ exited with 0 +++", or "+++ killed by ..." if it was
+    ended = next((i for i, l in enumerate(lines) if l.startswith(f"{command} +++ ")), None)
+    assert ended, f"no end of {command} in strace's log:\n" + "\n".join(lines[attached:][-30:])
     calls = [l for l in lines[attached + 1:ended] if " bpf(" in l]
     eq(calls, [], "bpf() calls while the command ran")
     rec = read_json(tmp("rec.json"))
