@@ -497,12 +497,18 @@ int session_open(struct session **out, const struct session_config *cfg)
 	err = open_inputs(s, cfg);
 	if (err)
 		goto fail;
-	attach_probes(s);
+	if (!cfg->defer_attach)
+		attach_probes(s);
 	*out = s;
 	return 0;
 fail:
 	session_close(s);
 	return err;
+}
+
+void session_attach(struct session *s)
+{
+	attach_probes(s);
 }
 
 static void *destroy_link(void *link)

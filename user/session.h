@@ -35,6 +35,10 @@ struct session_config {
 	/* `ipcscope check`: load the programs, attach none; a refusal is
 	   reported by session_checks, not an error of session_open */
 	bool load_only;
+	/* load, attach nothing yet: session_attach does, once the targets
+	   running now are in the map (a bpf() call while the programs run
+	   can make the kernel skip them: see session_attach) */
+	bool defer_attach;
 };
 
 /* What loading one program gave (session_checks). */
@@ -57,6 +61,14 @@ struct prog_check {
 
 /* Prints what went wrong (one line) and returns a negative errno on failure. */
 int session_open(struct session **out, const struct session_config *cfg);
+/*
+ * After session_open with defer_attach: attaches the programs. On 7.x a
+ * bpf() call (a map update, a read) preempted while the programs run holds
+ * the per-CPU guard of the classic tracepoints' programs, and the kernel
+ * skips them on that CPU until it runs again: the targets go into the
+ * map before, not after.
+ */
+void session_attach(struct session *s);
 /* Detaches everything; accepts NULL. */
 void session_close(struct session *s);
 /* Detaches the probes but keeps the maps, to read what they counted. */
@@ -81,9 +93,6 @@ int session_obj_names(void *ctx, const struct ipc_obj_key *key,
 int session_reset(struct session *s);
 
 int session_add_target(struct session *s, pid_t tgid);
-/* The kernel saw every thread of tgid exit: of the first process traced
- * with that pid, should it have been reused since. Walks the procs map. */
-bool session_proc_exited(const struct session *s, pid_t tgid);
 /*
  * For `top`: forgets the processes that had exited by the reading shown,
  * with their endpoints and the signals they sent or were sent, so that the

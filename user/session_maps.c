@@ -189,27 +189,6 @@ size_t session_evict_exited(struct session *s, const struct snapshot *shown)
 	return n;
 }
 
-bool session_proc_exited(const struct session *s, pid_t tgid)
-{
-	int fd = bpf_map__fd(s->skel->maps.procs);
-	struct ipc_proc_key key, next, first = { 0 };
-	struct ipc_proc p;
-	void *prev = NULL;
-	bool found = false;
-
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		if (key.tgid == (__u32)tgid && (!found || key.start < first.start)) {
-			first = key;
-			found = true;
-		}
-	}
-	if (!found || bpf_map_lookup_elem(fd, &first, &p))
-		return false;
-	return p.flags & IPC_PROC_EXITED;
-}
-
 /*
  * Read a per-CPU array into dst[] (max_entries values of value_size),
  * merging each CPU's copy with merge(). The kernel hands the copies out

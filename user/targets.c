@@ -18,10 +18,48 @@
 
 #define TICK_NS		(200 * 1000000ULL)
 
-static int check_pids(const struct record_opts *o)
+/*
+ * A process's state and start time (in clock ticks since boot) from
+ * /proc/PID/stat: 0, or -1 if there is no such process. The name, in
+ * parentheses, may hold anything: the fields start after its last ')'.
+ */
+static int proc_stat(pid_t pid, char *state, uint64_t *start)
 {
+	char path[64], buf[1024], *p, *tok, *save = NULL;
+	ssize_t n;
+	int fd, field = 2;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	if (!p)
+		return -1;
+	for (tok = strtok_r(p + 1, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		field++;
+		if (field == 3)
+			*state = tok[0];
+		if (field == 22) {
+			*start = strtoull(tok, NULL, 10);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int check_pids(struct tracing *t)
+{
+	const struct record_opts *o = t->o;
+	char state;
+
 	for (int i = 0; i < o->npids; i++)
-		if (kill(o->pids[i], 0) && errno == ESRCH) {
+		if (proc_stat(o->pids[i], &state, &t->pid_start[i])) {
 			errorf("no process with PID %d", (int)o->pids[i]);
 			return -ESRCH;
 		}
@@ -59,8 +97,29 @@ static int check_cgroup(const char *path, bool *v2)
 	return 0;
 }
 
+/* Follow pid: into the targets map, once (1 if it went in now) */
+static int follow(struct tracing *t, pid_t pid)
+{
+	for (size_t i = 0; i < t->nfollowed; i++)
+		if (t->followed[i] == pid)
+			return 0;
+	if (pid == getpid() || session_add_target(t->s, pid))
+		return 0;
+	if (t->nfollowed == t->followed_cap) {
+		size_t cap = t->followed_cap ? t->followed_cap * 2 : 64;
+		pid_t *v = realloc(t->followed, cap * sizeof(*v));
+
+		if (!v)
+			return 1;	/* in the map; only asked again */
+		t->followed = v;
+		t->followed_cap = cap;
+	}
+	t->followed[t->nfollowed++] = pid;
+	return 1;
+}
+
 /* Follow every process in the cgroup at path and in the cgroups below it. */
-static int add_cgroup_procs(struct session *s, const char *path, int depth)
+static int add_cgroup_procs(struct tracing *t, const char *path, int depth)
 {
 	char file[PATH_MAX];
 	struct dirent *de;
@@ -71,8 +130,7 @@ static int add_cgroup_procs(struct session *s, const char *path, int depth)
 	snprintf(file, sizeof(file), "%s/cgroup.procs", path);
 	f = fopen(file, "r");
 	while (f && fscanf(f, "%d", &pid) == 1)
-		if (pid != getpid() && !session_add_target(s, pid))
-			n++;
+		n += follow(t, pid);
 	if (f)
 		fclose(f);
 	d = depth < 64 ? opendir(path) : NULL;
@@ -81,7 +139,7 @@ static int add_cgroup_procs(struct session *s, const char *path, int depth)
 			continue;
 		if ((size_t)snprintf(file, sizeof(file), "%s/%s", path, de->d_name) <
 		    sizeof(file))
-			n += add_cgroup_procs(s, file, depth + 1);
+			n += add_cgroup_procs(t, file, depth + 1);
 	}
 	if (d)
 		closedir(d);
@@ -89,7 +147,7 @@ static int add_cgroup_procs(struct session *s, const char *path, int depth)
 }
 
 /* Follow every running process named comm. */
-static int add_comm_procs(struct session *s, const char *comm)
+static int add_comm_procs(struct tracing *t, const char *comm)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *de;
@@ -108,8 +166,8 @@ static int add_comm_procs(struct session *s, const char *comm)
 			continue;
 		if (fgets(name, sizeof(name), f)) {
 			name[strcspn(name, "\n")] = '\0';
-			if (!strcmp(name, comm) && !session_add_target(s, pid))
-				n++;
+			if (!strcmp(name, comm))
+				n += follow(t, pid);
 		}
 		fclose(f);
 	}
@@ -118,13 +176,21 @@ static int add_comm_procs(struct session *s, const char *comm)
 	return n;
 }
 
-static bool pids_gone(const struct session *s, const struct record_opts *o)
+/* Every -p process has exited: gone, a zombie, or its pid now another's
+ * (read from /proc: a map read while the programs run would cost them
+ * skipped runs on 7.x) */
+static bool pids_gone(const struct tracing *t)
 {
-	/* no such process is the cheaper answer: the map walk only if not */
-	for (int i = 0; i < o->npids; i++)
-		if (!(kill(o->pids[i], 0) && errno == ESRCH) &&
-		    !session_proc_exited(s, o->pids[i]))
+	const struct record_opts *o = t->o;
+
+	for (int i = 0; i < o->npids; i++) {
+		uint64_t start;
+		char state;
+
+		if (!proc_stat(o->pids[i], &state, &start) && state != 'Z' &&
+		    state != 'X' && start == t->pid_start[i])
 			return false;
+	}
 	return o->npids > 0;
 }
 
@@ -145,7 +211,7 @@ bool tracing_stop_check(struct tracing *t, uint64_t wait_ns)
 		if (!t->c.running)
 			return true;
 	}
-	if (!o->command && !o->comm && !o->cgroup && pids_gone(t->s, o)) {
+	if (!o->command && !o->comm && !o->cgroup && pids_gone(t)) {
 		debugf("every target process has exited\n");
 		return true;
 	}
@@ -196,7 +262,7 @@ int tracing_begin(struct tracing *t, struct record_opts *o, enum tracing_cmd cmd
 		errorf("tracing needs root (or CAP_BPF and CAP_PERFMON): run it with sudo");
 		return 1;
 	}
-	if (check_pids(o))
+	if (check_pids(t))
 		return 1;
 	if (o->cgroup && check_cgroup(o->cgroup, &t->cgroup_v2))
 		return 1;
@@ -272,14 +338,11 @@ int tracing_start(struct tracing *t, struct session_config *cfg)
 		}
 	}
 	cfg->cgroup_fd = t->cgroup_fd;
+	cfg->defer_attach = true;
 	if (session_open(&t->s, cfg))
 		return -1;
-	/* the running ones; the kernel adds those that exec or fork later */
-	if (o->comm)
-		debugf("--comm %s: %d running\n", o->comm, add_comm_procs(t->s, o->comm));
-	if (o->cgroup)
-		debugf("--cgroup %s: %d processes in it\n", o->cgroup,
-		       add_cgroup_procs(t->s, o->cgroup, 0));
+	/* the running ones, into the map before the programs run (see
+	   session_attach); the kernel adds those that exec or fork later */
 	for (int i = 0; i < o->npids; i++) {
 		int e = session_add_target(t->s, o->pids[i]);
 
@@ -288,6 +351,19 @@ int tracing_start(struct tracing *t, struct session_config *cfg)
 			return -1;
 		}
 	}
+	if (o->comm)
+		debugf("--comm %s: %d running\n", o->comm, add_comm_procs(t, o->comm));
+	if (o->cgroup)
+		debugf("--cgroup %s: %d processes in it\n", o->cgroup,
+		       add_cgroup_procs(t, o->cgroup, 0));
+	session_attach(t->s);
+	/* those that came while it attached: new ones only, rarely any */
+	if (o->comm)
+		debugf("--comm %s: %d more once attached\n", o->comm,
+		       add_comm_procs(t, o->comm));
+	if (o->cgroup)
+		debugf("--cgroup %s: %d more once attached\n", o->cgroup,
+		       add_cgroup_procs(t, o->cgroup, 0));
 	if (!o->command || o->verbose) {
 		size_t n = session_probes(t->s, &probes), attached = 0, standby = 0;
 
@@ -314,6 +390,9 @@ void tracing_end(struct tracing *t)
 	if (t->cgroup_fd >= 0)
 		close(t->cgroup_fd);
 	t->cgroup_fd = -1;
+	free(t->followed);
+	t->followed = NULL;
+	t->nfollowed = t->followed_cap = 0;
 	if (t->mask_set)
 		sigprocmask(SIG_SETMASK, &t->orig_mask, NULL);
 	t->mask_set = false;

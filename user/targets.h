@@ -27,6 +27,11 @@ struct tracing {
 	bool mask_set;
 	int cgroup_fd;		/* --cgroup on v2, for the kernel; -1 */
 	bool cgroup_v2;
+	uint64_t pid_start[MAX_PIDS];	/* -p: each one's start time (/proc's,
+					   in clock ticks), to tell it from a
+					   later process with its pid */
+	pid_t *followed;	/* the pids put in the targets map, once each */
+	size_t nfollowed, followed_cap;
 	uint64_t start_ns;	/* CLOCK_MONOTONIC when tracing started */
 	char start_time[32];	/* the same, ISO 8601 UTC */
 };

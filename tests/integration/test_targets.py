@@ -3,12 +3,14 @@
 when tracing starts and those that exec (or join the cgroup) later are
 counted exactly; a twin outside the selection is not counted at all."""
 import os
+import re
 import signal
 import subprocess
 import time
 
-from harness import (IPCSCOPE, START_DELAY_MS, Skip, eq, in_ci, one_error_line, read_json, record,
-                     run_ipcscope, spawn, tmp, workload)
+from harness import (IPCSCOPE, START_DELAY_MS, Record, Skip, attached_in_time, eq, in_ci,
+                     one_error_line, read_json, record, run_ipcscope, spawn, tmp,
+                     wait_for_line, workload)
 
 DELAY_MS = START_DELAY_MS   # the pre-existing workloads fork after it: tracing starts meanwhile
 
@@ -164,36 +166,79 @@ def test_processes_carry_their_cgroup():
         remove_cgroup(top)
 
 
-def test_no_bpf_call_while_the_command_runs():
-    # the command becomes a target in the kernel, at its exec: neither it
-    # nor ipcscope makes a bpf() call from the last attach until it has
-    # exited (on 7.x a bpf() call preempted on a CPU makes the kernel skip
-    # the classic tracepoints' programs there: the context switches of
-    # whoever runs on it were lost, and counted as skipped runs)
-    log = tmp("strace.txt")
-    out = tmp("pipe.json")
-    proc = subprocess.run(["strace", "-f", "-q", "-e", "trace=bpf,execve", "-o", log,
-                           IPCSCOPE, "record", "--json", tmp("rec.json"), "--"]
-                          + pipe_run(out, 20, 100), stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True, timeout=120)
-    eq(proc.returncode, 0, f"exit status ({proc.stderr.strip()[-500:]})")
+def record_under_strace(args, started=None):
+    """ipcscope record ARGS under strace -f (once it says it is tracing,
+    checked against a workload started at `started` with a start delay):
+    (its Record, strace's lines) once it has ended."""
+    log, js = tmp("strace.txt"), tmp("rec.json")
+    proc = spawn(["strace", "-f", "-q", "-e", "trace=bpf,close,execve", "-o", log,
+                  IPCSCOPE, "record", "--json", js] + [str(a) for a in args],
+                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if started is not None:
+        wait_for_line(proc.stderr, "tracing started", timeout=60)
+        attached_in_time(started)
+    err = proc.communicate(timeout=120)[1]
+    eq(proc.returncode, 0, f"exit status ({err.strip()[-500:]})")
     with open(log) as f:
-        lines = f.read().splitlines()
-    attached = max(i for i, l in enumerate(lines) if "BPF_LINK_CREATE" in l or
-                   "BPF_RAW_TRACEPOINT_OPEN" in l or "PERF_EVENT_IOC_SET_BPF" in l)
-    command = next((l.split()[0] for l in lines[attached:] if "execve(" in l), None)
-    assert command, "no execve after the last attach:\n" + "\n".join(lines[attached:][-20:])
-    # "+++ exited with 0 +++", or "+++ killed by ..." if it was
-    ended = next((i for i, l in enumerate(lines) if l.startswith(f"{command} +++ ")), None)
-    assert ended, f"no end of {command} in strace's log:\n" + "\n".join(lines[attached:][-30:])
-    calls = [l for l in lines[attached + 1:ended] if " bpf(" in l]
-    eq(calls, [], "bpf() calls while the command ran")
-    rec = read_json(tmp("rec.json"))
+        return Record(proc, "", err, js), f.read().splitlines()
+
+
+def bpf_calls_while_attached(lines):
+    """The bpf() calls from the last program attached to the first link
+    closed (the detach): none may happen there. On 7.x a bpf() call
+    preempted on a CPU holds the guard of the classic tracepoints'
+    programs, and the kernel skips them on that CPU (skipped runs: the
+    context switches of whoever runs there were lost)."""
+    links = {}
+    for i, l in enumerate(lines):
+        m = re.search(r"BPF_(?:LINK_CREATE|RAW_TRACEPOINT_OPEN).*= (\d+)$", l)
+        if m:
+            links[m.group(1)] = i
+    assert links, "no program attached in strace's log"
+    attached = max(links.values())
+    detached = next((i for i, l in enumerate(lines) if i > attached and
+                     re.search(r" close\((\d+)\)", l) and
+                     re.search(r" close\((\d+)\)", l).group(1) in links), None)
+    assert detached, "no link closed in strace's log:\n" + "\n".join(lines[attached:][-30:])
+    return [l for l in lines[attached + 1:detached] if " bpf(" in l]
+
+
+def test_no_bpf_call_while_attached_command():
+    # the command becomes a target in the kernel, at its exec (the child
+    # added itself with a bpf() call before)
+    out = tmp("pipe.json")
+    rec, lines = record_under_strace(["--"] + pipe_run(out, 20, 100))
+    eq(bpf_calls_while_attached(lines), [], "bpf() calls while attached")
     pids = {p["pid"] for p in read_json(out)["processes"]}
-    eq(sorted(p["pid"] for p in rec["processes"] if p["pid"] in pids), sorted(pids),
+    eq(sorted(p["pid"] for p in rec.json["processes"] if p["pid"] in pids), sorted(pids),
        "the command's processes, traced")
-    first = next(p for p in rec["processes"] if p["pid"] == int(command))
+    first = rec.process(min(pids))
     assert first["exec"] and not first["forked_while_traced"], first
+
+
+def test_no_bpf_call_while_attached_pid():
+    # -p: the pid goes into the map before the programs are attached, and
+    # its end is read from /proc (it was a walk of the procs map every
+    # 200 ms while the programs ran)
+    out = tmp("pipe.json")
+    started = time.monotonic()
+    wl = spawn(pipe_run(out, 20, 100, DELAY_MS), stdout=subprocess.DEVNULL)
+    rec, lines = record_under_strace(["-p", wl.pid], started)
+    eq(wl.wait(timeout=60), 0, "the workload's exit status")
+    eq(bpf_calls_while_attached(lines), [], "bpf() calls while attached")
+    check_pipe(rec, out, "-p")
+
+
+def test_no_bpf_call_while_attached_comm():
+    # --comm: the running ones go into the map before the programs are
+    # attached; a second look once attached adds only new ones (none here)
+    out = tmp("pipe.json")
+    started = time.monotonic()
+    wl = spawn(pipe_run(out, 20, 100, DELAY_MS), stdout=subprocess.DEVNULL)
+    rec, lines = record_under_strace(["--comm", "pipe", "-d", DELAY_MS / 1000 + 3], started)
+    eq(wl.wait(timeout=60), 0, "the workload's exit status")
+    eq(bpf_calls_while_attached(lines), [], "bpf() calls while attached")
+    check_pipe(rec, out, "--comm")
 
 
 def test_bad_selectors():
