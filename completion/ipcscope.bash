@@ -42,6 +42,10 @@ _ipcscope()
 		COMPREPLY=($(compgen -W "cgroup" -- "$cur"))
 		return 0
 		;;
+	--labels)
+		COMPREPLY=($(compgen -W "pid object pid,object" -- "$cur"))
+		return 0
+		;;
 	--json | --graph | --claims | --markdown | --prometheus)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return 0
@@ -61,10 +65,10 @@ _ipcscope()
 	esac
 	local targets="-p --pid --comm --cgroup -a --all -u --user -d --duration -v --verbose -h --help --"
 	case $cmd in
-	record) opts="$targets --json -j --prometheus --graph --force --no-hist --by --time-in-channel --top" ;;
+	record) opts="$targets --json -j --prometheus --labels --graph --force --no-hist --by --time-in-channel --top" ;;
 	top) opts="$targets -i --interval -n --count --top" ;;
 	trace) opts="$targets -m --mechanism --json -j -T --failed --min-latency --force --buffer-kb --fail-on-drop" ;;
-	export) opts="$targets --listen --json -j --force" ;;
+	export) opts="$targets --listen --labels --json -j --force" ;;
 	validate) opts="--claims --json --markdown --force --quick -v --verbose -h --help" ;;
 	check) opts="-v --verbose -h --help" ;;
 	esac

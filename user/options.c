@@ -51,6 +51,10 @@ const char record_usage[] =
 "      --prometheus FILE also write the figures in Prometheus's text format,\n"
 "                        for node_exporter's textfile collector or a push\n"
 "                        ('-': to stdout instead of the text report)\n"
+"      --labels LIST     more labels on the Prometheus figures, each a series\n"
+"                        more: 'pid' (a process's series by pid, not summed\n"
+"                        per name and cgroup), 'object' (per IPC object too:\n"
+"                        calls, bytes, faults); comma-separated\n"
 "      --graph FILE      also write who talks to whom as a graph: processes and\n"
 "                        IPC objects, edges labelled with calls, bytes and\n"
 "                        latency; the format is FILE's extension: .dot\n"
@@ -176,6 +180,8 @@ const char export_usage[] =
 "                        for IPv6; port 0: any free one, said on stderr);\n"
 "                        an address other than loopback exposes the figures\n"
 "                        to whoever can reach it\n"
+"      --labels LIST     more labels, each a series more: 'pid', 'object' (see\n"
+"                        'ipcscope record --help')\n"
 "      --json FILE       also write the run's report as record's JSON when it\n"
 "                        stops ('-' for stdout; -j for '--json -')\n"
 "      --force           write over a FILE that is a symbolic link\n"
@@ -196,7 +202,7 @@ static const char *option_owner(int c, unsigned cmd)
 		{ 'H', CMD_RECORD }, { 'Y', CMD_RECORD }, { 'O', CMD_RECORD | CMD_TOP }, { 'W', CMD_RECORD },
 		{ 'm', CMD_TRACE }, { 'B', CMD_TRACE }, { 'F', CMD_TRACE },
 		{ 'T', CMD_TRACE }, { 'E', CMD_TRACE }, { 'L', CMD_TRACE },
-		{ 'P', CMD_RECORD }, { 'l', CMD_EXPORT },
+		{ 'P', CMD_RECORD }, { 'K', CMD_RECORD | CMD_EXPORT }, { 'l', CMD_EXPORT },
 		{ 'f', CMD_RECORD | CMD_TRACE | CMD_EXPORT },
 	};
 
@@ -219,6 +225,7 @@ static const char *option_text(int c)
 	case 'G': return "--graph";
 	case 'H': return "--no-hist";
 	case 'Y': return "--by";
+	case 'K': return "--labels";
 	case 'W': return "--time-in-channel";
 	case 'O': return "--top";
 	case 'u': return "-u/--user";
@@ -431,6 +438,26 @@ static int view_option(struct record_opts *o, int c, const char *arg, char *err,
 	case 'H':
 		o->no_hist = true;
 		break;
+	case 'K':
+		for (const char *p = arg; *p;) {
+			size_t n = strcspn(p, ",");
+
+			if (n == 3 && !strncmp(p, "pid", 3)) {
+				o->prom_pid = true;
+			} else if (n == 6 && !strncmp(p, "object", 6)) {
+				o->prom_object = true;
+			} else {
+				set_err(err, errlen, "--labels '%s': expected pid, object or "
+					"both, comma-separated", arg);
+				return -1;
+			}
+			p += n + (p[n] == ',');
+		}
+		if (!o->prom_pid && !o->prom_object) {
+			set_err(err, errlen, "--labels needs pid, object or both");
+			return -1;
+		}
+		break;
 	case 'Y':
 		if (strcmp(arg, "cgroup")) {
 			set_err(err, errlen, "--by '%s': the report groups by cgroup only "
@@ -471,6 +498,7 @@ static enum parse_result parse(struct record_opts *o, enum tracing_cmd cmd,
 		{ "graph", required_argument, NULL, 'G' },
 		{ "no-hist", no_argument, NULL, 'H' },
 		{ "by", required_argument, NULL, 'Y' },
+		{ "labels", required_argument, NULL, 'K' },
 		{ "time-in-channel", no_argument, NULL, 'W' },
 		{ "top", required_argument, NULL, 'O' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -558,6 +586,11 @@ static enum parse_result parse(struct record_opts *o, enum tracing_cmd cmd,
 	    !strcmp(o->prom_path, "-")) {
 		set_err(err, errlen, "--json - and --prometheus - both want stdout: "
 			"give one of them a file");
+		return PARSE_ERROR;
+	}
+	if (cmd == CMD_RECORD && (o->prom_pid || o->prom_object) && !o->prom_path) {
+		set_err(err, errlen, "--labels shapes the Prometheus figures: give "
+			"--prometheus FILE too");
 		return PARSE_ERROR;
 	}
 	if (o->user && !o->command) {

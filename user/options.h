@@ -33,6 +33,8 @@ struct record_opts {
 	const char *graph_path;		/* --graph FILE */
 	const char *prom_path;		/* --prometheus FILE, "-" = stdout */
 	const char *listen;		/* export --listen ADDR:PORT */
+	bool prom_pid;			/* --labels pid: a series per process */
+	bool prom_object;		/* --labels object: per IPC object too */
 	int graph_format;		/* enum graph_format, from FILE's extension */
 	bool no_hist;			/* --no-hist */
 	bool by_cgroup;			/* --by cgroup */

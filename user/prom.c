@@ -10,7 +10,8 @@
  * last slot is +Inf), every bucket always present. Labels: mechanism,
  * kind, op, errno, signal, event, result, map, and comm and cgroup (its
  * path) for the per-process figures, summed over the processes of one
- * name in one cgroup (a pid label would make a series per process).
+ * name in one cgroup (a pid label would make a series per process: only
+ * with --labels pid; --labels object adds series per IPC object).
  */
 #include <inttypes.h>
 #include <stddef.h>
@@ -166,6 +167,7 @@ static void signals(FILE *out, const struct snapshot *s)
 struct comm_sum {
 	char comm[IPC_COMM_LEN];
 	const char *cgroup;	/* its path; "" when not named */
+	uint32_t pid;		/* --labels pid; else 0 */
 	uint64_t v[5];	/* syscalls, voluntary, involuntary, faults, shm faults */
 };
 
@@ -174,11 +176,14 @@ static int cmp_comm(const void *a, const void *b)
 	const struct comm_sum *x = a, *y = b;
 	int c = strncmp(x->comm, y->comm, IPC_COMM_LEN);
 
-	return c ? c : strcmp(x->cgroup, y->cgroup);
+	if (!c)
+		c = strcmp(x->cgroup, y->cgroup);
+	return c ? c : (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-/* The processes' figures summed per name and cgroup: sorted, one row each */
-static struct comm_sum *sum_by_comm(const struct snapshot *s, size_t *n)
+/* The processes' figures summed per name and cgroup (and pid, with pids:
+ * a pid reused during the run is one series): sorted, one row each */
+static struct comm_sum *sum_by_comm(const struct snapshot *s, bool pids, size_t *n)
 {
 	struct comm_sum *rows = calloc(s->nprocs ? s->nprocs : 1, sizeof(*rows));
 	size_t k = 0;
@@ -194,6 +199,7 @@ static struct comm_sum *sum_by_comm(const struct snapshot *s, size_t *n)
 		memcpy(rows[i].comm, p->comm, IPC_COMM_LEN);
 		rows[i].comm[IPC_COMM_LEN - 1] = '\0';
 		rows[i].cgroup = cg ? cg : "";
+		rows[i].pid = pids ? s->procs[i].tgid : 0;
 		rows[i].v[0] = p->syscalls;
 		rows[i].v[1] = p->vol_switches;
 		rows[i].v[2] = p->invol_switches;
@@ -223,14 +229,16 @@ static void comm_metric(FILE *out, const struct comm_sum *rows, size_t n,
 		put_value(out, rows[i].comm, IPC_COMM_LEN);
 		fputs("\",cgroup=\"", out);
 		put_value(out, rows[i].cgroup, strlen(rows[i].cgroup));
+		if (rows[i].pid)
+			fprintf(out, "\",pid=\"%" PRIu32, rows[i].pid);
 		fprintf(out, "\"%s} %" PRIu64 "\n", extra, rows[i].v[col]);
 	}
 }
 
-static int processes(FILE *out, const struct snapshot *s)
+static int processes(FILE *out, const struct snapshot *s, bool pids)
 {
 	size_t n;
-	struct comm_sum *rows = sum_by_comm(s, &n);
+	struct comm_sum *rows = sum_by_comm(s, pids, &n);
 
 	if (!rows)
 		return -1;
@@ -247,6 +255,61 @@ static int processes(FILE *out, const struct snapshot *s)
 		    "Of those, page faults in shared memory.", 4, "");
 	free(rows);
 	return 0;
+}
+
+/* {mechanism="pipe",kind="anon",object="pipe:[1234]",id="13:1234": the
+ * id (device and inode, as in the JSON) keeps two objects of one name
+ * apart: private futexes of two processes at one address */
+static void obj_labels(FILE *out, const struct snapshot *s, const struct ipc_obj_row *o)
+{
+	char name[256];
+
+	snapshot_obj_name(s, &o->key, name, sizeof(name));
+	fprintf(out, "{mechanism=\"%s\",kind=\"%s\",object=\"",
+		ipc_mech_name(ipc_kind_mech(o->key.kind)), ipc_kind_name(o->key.kind));
+	put_value(out, name, strlen(name));
+	fprintf(out, "\",id=\"%" PRIu64 ":%" PRIu64 "\"", (uint64_t)ipc_dev_to_user(o->key.dev),
+		(uint64_t)o->key.ino);
+}
+
+/* --labels object: each object's calls, bytes and faults */
+static void objects(FILE *out, const struct snapshot *s)
+{
+	static const struct { const char *dir; size_t ops, bytes; } dirs[] = {
+		{ "in", offsetof(struct ipc_obj_stats, ops_in),
+		  offsetof(struct ipc_obj_stats, bytes_in) },
+		{ "out", offsetof(struct ipc_obj_stats, ops_out),
+		  offsetof(struct ipc_obj_stats, bytes_out) },
+		{ "other", offsetof(struct ipc_obj_stats, ops_other), 0 },
+	};
+
+	help(out, "ipcscope_object_calls_total", "counter",
+	     "IPC syscalls per object: data in (written, sent), out (read, received), other.");
+	for (size_t i = 0; i < s->nobjs; i++)
+		for (size_t d = 0; d < 3; d++) {
+			fputs("ipcscope_object_calls_total", out);
+			obj_labels(out, s, &s->objs[i]);
+			fprintf(out, ",direction=\"%s\"} %" PRIu64 "\n", dirs[d].dir,
+				*(const uint64_t *)((const char *)&s->objs[i].st + dirs[d].ops));
+		}
+	help(out, "ipcscope_object_bytes_total", "counter",
+	     "Payload bytes per object: in (written, sent), out (read, received).");
+	for (size_t i = 0; i < s->nobjs; i++)
+		for (size_t d = 0; d < 2; d++) {
+			fputs("ipcscope_object_bytes_total", out);
+			obj_labels(out, s, &s->objs[i]);
+			fprintf(out, ",direction=\"%s\"} %" PRIu64 "\n", dirs[d].dir,
+				*(const uint64_t *)((const char *)&s->objs[i].st + dirs[d].bytes));
+		}
+	help(out, "ipcscope_object_page_faults_total", "counter",
+	     "User page faults inside a shared memory object.");
+	for (size_t i = 0; i < s->nobjs; i++) {
+		if (ipc_kind_mech(s->objs[i].key.kind) != IPC_MECH_SHM)
+			continue;
+		fputs("ipcscope_object_page_faults_total", out);
+		obj_labels(out, s, &s->objs[i]);
+		fprintf(out, "} %" PRIu64 "\n", (uint64_t)s->objs[i].st.page_faults);
+	}
 }
 
 int report_prometheus(FILE *out, const struct run_info *ri, const struct snapshot *s)
@@ -270,8 +333,10 @@ int report_prometheus(FILE *out, const struct run_info *ri, const struct snapsho
 	op_durations(out, s);
 	copies(out, s);
 	signals(out, s);
-	if (processes(out, s))
+	if (processes(out, s, ri->prom_pid))
 		return -1;
+	if (ri->prom_object)
+		objects(out, s);
 	help(out, "ipcscope_drops_total", "counter",
 	     "Updates the kernel side could not make, by cause: figures are short by these.");
 	for (int i = 0; i < IPC_DROP_MAX; i++)

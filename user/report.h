@@ -32,6 +32,8 @@ struct run_info {
 	size_t nprobes;
 	bool no_hist;
 	bool by_cgroup;			/* processes grouped by cgroup */
+	bool prom_pid;			/* Prometheus: a series per process */
+	bool prom_object;		/* Prometheus: per object too */
 	unsigned top;			/* objects listed in the text, 0 = all */
 };
 

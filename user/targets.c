@@ -301,6 +301,8 @@ void tracing_run_info(const struct tracing *t, struct run_info *ri, struct utsna
 	ri->nprobes = session_probes(t->s, &ri->probes);
 	ri->no_hist = o->no_hist;
 	ri->by_cgroup = o->by_cgroup;
+	ri->prom_pid = o->prom_pid;
+	ri->prom_object = o->prom_object;
 	ri->top = o->top;
 }
 

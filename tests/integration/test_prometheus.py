@@ -105,6 +105,34 @@ def test_prometheus_figures_equal_the_json():
         eq(samples[("ipcscope_drops_total", frozenset({("map", name)}))], n, f"drops {name}")
 
 
+def test_prometheus_labels_pid_and_object():
+    # --labels pid,object: each process's series equal its row of the JSON,
+    # each object's bytes equal its row; promtool still passes (no series
+    # twice: two objects of one name keep their ids)
+    prom, out = tmp("ipc.prom"), tmp("pipe.json")
+    rec = record(["--prometheus", prom, "--labels", "pid,object"],
+                 workload("pipe", "--count", 50, "--size", 1000, "--out", out))
+    eq(rec.returncode, 0, f"exit status ({rec.stderr.strip()})")
+    with open(prom) as f:
+        text = f.read()
+    samples = parse(text)
+    promtool_check(text, "record --prometheus --labels pid,object")
+    for p in rec.json["processes"]:
+        eq(sum(series(samples, "ipcscope_process_syscalls_total", pid=str(p["pid"])).values()),
+           sum(q["syscalls"] for q in rec.json["processes"] if q["pid"] == p["pid"]),
+           f"syscalls of pid {p['pid']}")
+    pipes = read_json(out)["pipes"]
+    for o in rec.json["objects"]:
+        ident = f"{o['dev']}:{o['ino']}"
+        eq(series(samples, "ipcscope_object_bytes_total", id=ident, direction="in")
+           .popitem()[1], o["bytes_in"], f"bytes into {o['name']}")
+        eq(series(samples, "ipcscope_object_bytes_total", id=ident, direction="out")
+           .popitem()[1], o["bytes_out"], f"bytes out of {o['name']}")
+    for p in pipes:
+        o = [o for o in rec.json["objects"] if o["ino"] == p["ino"]][0]
+        eq(o["bytes_in"], p["bytes"], "the workload's pipe, as it counted")
+
+
 def scrape(port, path="/metrics"):
     with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as r:
         return r.status, r.headers.get("Content-Type"), r.read().decode()

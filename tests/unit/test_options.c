@@ -778,6 +778,29 @@ TEST(options_user_needs_a_command)
 	ASSERT_EQ_I64(PARSE(&o, "-u", "", "--", "id"), PARSE_ERROR);
 }
 
+TEST(options_labels)
+{
+	struct record_opts o;
+
+	ASSERT_EQ_I64(PARSE(&o, "--prometheus", "x.prom", "--labels", "pid", "-a"), PARSE_OK);
+	ASSERT_TRUE(o.prom_pid && !o.prom_object);
+	ASSERT_EQ_I64(PARSE(&o, "--prometheus", "x.prom", "--labels", "object,pid", "-a"),
+		      PARSE_OK);
+	ASSERT_TRUE(o.prom_pid && o.prom_object);
+	ASSERT_EQ_I64(PARSE(&o, "--prometheus", "x.prom", "--labels", "pid,comm", "-a"),
+		      PARSE_ERROR);
+	ASSERT_STREQ(err, "--labels 'pid,comm': expected pid, object or both, comma-separated");
+	ASSERT_EQ_I64(PARSE(&o, "--prometheus", "x.prom", "--labels", ",", "-a"), PARSE_ERROR);
+	ASSERT_EQ_I64(PARSE(&o, "--prometheus", "x.prom", "--labels", "", "-a"), PARSE_ERROR);
+	ASSERT_STREQ(err, "--labels needs pid, object or both");
+	/* record: they shape --prometheus's figures only */
+	ASSERT_EQ_I64(PARSE(&o, "--labels", "pid", "-a"), PARSE_ERROR);
+	ASSERT_STREQ(err, "--labels shapes the Prometheus figures: give --prometheus FILE too");
+	ASSERT_EQ_I64(parse_copy(&o, (char *[]){ "export", "--labels", "object", NULL }), PARSE_OK);
+	ASSERT_TRUE(o.prom_object);
+	ASSERT_EQ_I64(parse_copy(&o, (char *[]){ "top", "--labels", "pid", NULL }), PARSE_ERROR);
+}
+
 TEST(options_export)
 {
 	struct record_opts o;

@@ -1061,4 +1061,33 @@ TEST(report_prometheus_text_format)
 	ASSERT_LINE(t, "ipcscope_drops_total{map=\"skipped_runs\"} 0");
 	ASSERT_LINE(t, "ipcscope_build_info{version=\"0.1.0\",kernel=\"6.1.0-test\"} 1");
 	ASSERT_TRUE(strchr(t, '\033') == NULL);
+	/* without --labels: no pid label, no object series */
+	ASSERT_TRUE(strstr(t, "pid=\"") == NULL);
+	ASSERT_TRUE(strstr(t, "ipcscope_object_") == NULL);
+}
+
+/* --labels pid,object: a series per process, and per object */
+TEST(report_prometheus_labels_pid_and_object)
+{
+	struct run_info ri = command_run();
+	struct snapshot *s = pipe_snapshot();
+	FILE *f = test_capture();
+	const char *t;
+
+	/* a second process named writer: its own series, not a sum */
+	add_proc(s, 9000, 1, "writer", 5, 1, 2, 0);
+	if (snapshot_finish(s))
+		abort();
+	ri.prom_pid = ri.prom_object = true;
+	ASSERT_EQ_I64(report_prometheus(f, &ri, s), 0);
+	t = test_capture_text(f);
+	ASSERT_LINE(t, "ipcscope_process_syscalls_total{comm=\"writer\",cgroup=\"\",pid=\"7336\"} 57");
+	ASSERT_LINE(t, "ipcscope_process_syscalls_total{comm=\"writer\",cgroup=\"\",pid=\"9000\"} 5");
+	ASSERT_LINE(t, "ipcscope_process_context_switches_total{comm=\"reader\",cgroup=\"\",pid=\"7337\",kind=\"voluntary\"} 212");
+	ASSERT_LINE(t, "# TYPE ipcscope_object_calls_total counter");
+	ASSERT_LINE(t, "ipcscope_object_calls_total{mechanism=\"pipe\",kind=\"anon\",object=\"pipe:[16155]\",id=\"13:16155\",direction=\"in\"} 4");
+	ASSERT_LINE(t, "ipcscope_object_calls_total{mechanism=\"pipe\",kind=\"anon\",object=\"pipe:[16155]\",id=\"13:16155\",direction=\"out\"} 4");
+	ASSERT_LINE(t, "ipcscope_object_bytes_total{mechanism=\"pipe\",kind=\"anon\",object=\"pipe:[16155]\",id=\"13:16155\",direction=\"in\"} 12288");
+	ASSERT_LINE(t, "ipcscope_object_bytes_total{mechanism=\"pipe\",kind=\"anon\",object=\"pipe:[16155]\",id=\"13:16155\",direction=\"out\"} 12288");
+	ASSERT_TRUE(strstr(t, "ipcscope_object_page_faults_total{") == NULL);	/* no shm */
 }
