@@ -30,6 +30,7 @@ const char workload_name[] = "shm";
 #define CHECKSUM_PRIME	0x100000001b3ULL
 
 static const char *const api_name[] = { "sysv", "posix", "memfd", "anon" };
+static const char *const no_yes[] = { "no", "yes" };
 
 /* What one process did to the measured region, page by page. */
 struct counts {
@@ -37,9 +38,10 @@ struct counts {
 };
 
 /* The control region: a separate small MAP_SHARED|MAP_ANONYMOUS mapping. */
-enum { STATE_WAIT, STATE_READY, STATE_ABORT };
+enum { STATE_WAIT, STATE_READY, STATE_ABORT, STATE_TOUCH };
 struct control {
-	int state;		/* set once by the parent */
+	int state;		/* set by the parent: TOUCH (--warm), then READY */
+	int touched;		/* --warm: the child has read every page once */
 	uint64_t pages_read;	/* child's progress */
 	uint64_t checksum;	/* child: over every byte it read */
 	int child_done;		/* child read everything */
@@ -52,8 +54,9 @@ static sigjmp_buf g_bus_jmp;
 static void print_help(void)
 {
 	fputs(
-"Usage: shm [--api sysv|posix|memfd|anon] [--size BYTES] [--out FILE]\n"
-"           [--start-delay MS] [--help]\n"
+"Usage: shm [--api sysv|posix|memfd|anon] [--size BYTES] [--warm no|yes]\n"
+"           [--out FILE]\n"
+"           [--start-delay MS] [--cpus A,B] [--help]\n"
 "\n"
 "Ground-truth shared memory workload for ipcscope tests.  The parent creates\n"
 "a shared region of SIZE bytes and forks.  The parent writes every page of\n"
@@ -83,11 +86,17 @@ static void print_help(void)
 "                       munmap, close, the ftok file and its directory.\n"
 "  --size BYTES         size of the region: a multiple of the page size, one\n"
 "                       page .. 1073741824 (default 1048576)\n"
+"  --warm no|yes        yes: before the timing, the parent writes every page\n"
+"                       once and then the child reads every page once, so\n"
+"                       that the timed transfer takes no page fault (the\n"
+"                       steady state); no (default): the timing includes\n"
+"                       each page's first touch by both (its faults)\n"
 "  --out FILE           write the JSON to FILE (a regular file, created or\n"
 "                       truncated) instead of stdout\n"
 "  --start-delay MS     sleep MS milliseconds (0..600000, default 0) before\n"
 "                       creating the region or forking, so that a tracer\n"
 "                       can attach to the parent's PID and then see the fork\n"
+CPUS_HELP
 "  --help               print this text and exit\n"
 "\n"
 "Output: one JSON object, printed by the parent after the child has exited:\n"
@@ -112,9 +121,11 @@ static void print_help(void)
 "              full: SIZE / page size for the one that does it, fewer if\n"
 "              the run failed half-way, else 0), syscall_payload_bytes\n"
 "              (always 0: no syscall moves the payload)\n"
+"  warm        true with --warm yes\n"
 "  checksum_ok the child read every page and its checksum matches what the\n"
 "              parent wrote\n"
 "  elapsed_ns  CLOCK_MONOTONIC ns from the first page write to the last read\n"
+"              (the timed transfer: after the warm-up with --warm yes)\n"
 "\n"
 "Exit status: 0 success; 1 a syscall failed, the shared memory could not\n"
 "be backed (SIGBUS while writing), the child failed or the checksum is wrong\n"
@@ -129,7 +140,7 @@ static void print_help(void)
 static void parse_args(int argc, char **argv, struct config *cfg)
 {
 	static const char *const opts[] = {
-		"--api", "--size", "--out", "--start-delay",
+		"--api", "--size", "--out", "--start-delay", "--cpus", "--warm",
 	};
 	struct opt_iter it = OPT_ITER(argc, argv, opts, print_help, &cfg->run);
 	const char *val, *name;
@@ -138,6 +149,8 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		if (!strcmp(name, "--api")) {
 			cfg->api = parse_word(name, val, api_name, 4,
 					      "sysv, posix, memfd or anon");
+		} else if (!strcmp(name, "--warm")) {
+			cfg->warm = (int)parse_word(name, val, no_yes, 2, "no or yes");
 		} else {
 			cfg->size = parse_num(name, val, cfg->page_size,
 					      SIZE_MAX_BYTES);
@@ -227,6 +240,33 @@ static int write_region(const struct config *cfg, unsigned char *base,
 	return 0;
 }
 
+/*
+ * --warm: the parent writes every page once (zeroes: the timed write puts
+ * the real bytes), then the child reads every page once; the timing
+ * starts once both have (no first touch left in it).
+ */
+static int warm_up(const struct config *cfg, unsigned char *base, struct control *ctl)
+{
+	uint64_t pages = cfg->size / cfg->page_size;
+
+	if (sigsetjmp(g_bus_jmp, 1)) {
+		say("parent", "SIGBUS warming the region: the shared memory could "
+		    "not be backed (out of memory, or the tmpfs is full)");
+		return -1;
+	}
+	g_writing = 1;
+	for (uint64_t i = 0; i < pages; i++)
+		memset(base + i * cfg->page_size, 0, cfg->page_size);
+	g_writing = 0;
+	__atomic_store_n(&ctl->state, STATE_TOUCH, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&ctl->touched, __ATOMIC_ACQUIRE)) {
+		if (g_child_gone)
+			return -1;	/* it failed, and said why */
+		sched_yield();
+	}
+	return 0;
+}
+
 /* Child: waits for the parent, then reads every byte of every page. */
 static int child_run(const struct config *cfg, const unsigned char *base,
 		     struct control *ctl)
@@ -242,6 +282,17 @@ static int child_run(const struct config *cfg, const unsigned char *base,
 	while ((state = __atomic_load_n(&ctl->state, __ATOMIC_ACQUIRE)) ==
 	       STATE_WAIT)
 		sched_yield();
+	if (state == STATE_TOUCH) {
+		/* --warm: every page read once, its faults taken now */
+		for (uint64_t i = 0; i < pages; i++)
+			h = checksum_page(h, base + i * cfg->page_size, cfg->page_size);
+		ctl->checksum = h;	/* used: the loads are not optimised away */
+		h = CHECKSUM_SEED;
+		__atomic_store_n(&ctl->touched, 1, __ATOMIC_RELEASE);
+		while ((state = __atomic_load_n(&ctl->state, __ATOMIC_ACQUIRE)) ==
+		       STATE_TOUCH)
+			sched_yield();
+	}
 	if (state != STATE_READY)
 		return 1;	/* the parent failed and already said why */
 	for (uint64_t i = 0; i < pages; i++) {
@@ -330,8 +381,9 @@ static void print_json(FILE *f, const struct config *cfg,
 	fputs("},\n  \"processes\": [\n", f);
 	json_process(f, ppid, "parent", pc, 0);
 	json_process(f, cpid, "child", cc, 1);
-	fprintf(f, "  ],\n  \"checksum_ok\": %s,\n  \"elapsed_ns\": %" PRIu64
-		"\n}\n", checksum_ok ? "true" : "false", elapsed_ns);
+	fprintf(f, "  ],\n  \"warm\": %s,\n  \"checksum_ok\": %s,\n  \"elapsed_ns\": %"
+		PRIu64 "\n}\n", cfg->warm ? "true" : "false", checksum_ok ? "true" : "false",
+		elapsed_ns);
 }
 
 int main(int argc, char **argv)
@@ -399,7 +451,10 @@ int main(int argc, char **argv)
 	if (cpid == 0)	/* _exit: no stdio flush, no atexit, no cleanup */
 		_exit(child_run(&cfg, base, ctl));
 
-	if (write_region(&cfg, base, &ctl->xfer) < 0) {
+	if (cfg.warm && warm_up(&cfg, base, ctl) < 0) {
+		failed = 1;
+		__atomic_store_n(&ctl->state, STATE_ABORT, __ATOMIC_RELEASE);
+	} else if (write_region(&cfg, base, &ctl->xfer) < 0) {
 		failed = 1;
 		__atomic_store_n(&ctl->state, STATE_ABORT, __ATOMIC_RELEASE);
 	} else {

@@ -47,7 +47,7 @@ static void print_help(void)
 "            [--family 4|6] [--pattern stream|pingpong] [--size BYTES]\n"
 "            [--count N] [--io send|write|sendmsg]\n"
 "            [--connect socketpair|path|abstract] [--out FILE]\n"
-"            [--start-delay MS]\n"
+"            [--start-delay MS] [--cpus A,B]\n"
 "            [--send-delay MS] [--recv-delay MS] [--help]\n"
 "\n"
 "Ground-truth socket workload for ipcscope tests.  A parent and a forked\n"
@@ -114,6 +114,7 @@ static void print_help(void)
 "  --start-delay MS     sleep MS milliseconds (0..600000, default 0) before\n"
 "                       creating any socket or forking, so that a tracer can\n"
 "                       attach to the parent's PID and then see the fork\n"
+CPUS_HELP
 STREAM_DELAY_HELP
 "  --help               print this text and exit\n"
 "\n"
@@ -156,7 +157,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 {
 	static const char *const opts[] = {
 		"--type", "--family", "--pattern", "--size", "--count", "--io",
-		"--connect", "--out", "--start-delay", "--send-delay", "--recv-delay",
+		"--connect", "--out", "--start-delay", "--cpus", "--send-delay", "--recv-delay",
 	};
 	static const char *const patterns[] = { "stream", "pingpong" };
 	struct opt_iter it = OPT_ITER(argc, argv, opts, print_help, &cfg->run);

@@ -323,3 +323,33 @@ def test_more_calls_than_a_thread_tally_holds_exact():
     for side, calls in (("sent", t["write_calls"]), ("received", t["read_calls"])):
         eq((edges[0][side]["calls"], sum(edges[0][side]["latency"]["log2_ns"])), (calls, calls),
            f"{side}: calls and their latency samples")
+
+
+def test_cpus_pins_each_end():
+    # --cpus A,B (validate's placements): the parent on A from the start,
+    # the child on B from its fork; a CPU that is not there is refused
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        raise Skip("one CPU: two ends cannot be put on two")
+    a, b = cpus[0], cpus[1]
+    wl = spawn(workload("pipe", "--count", 1, "--size", 1, "--recv-delay", 1500,
+                        "--cpus", f"{a},{b}", "--out", tmp("pipe.json")),
+               stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        children = []
+        while not children and time.monotonic() < deadline:
+            time.sleep(0.05)
+            with open(f"/proc/{wl.pid}/task/{wl.pid}/children") as f:
+                children = f.read().split()
+
+        def allowed(pid):
+            with open(f"/proc/{pid}/status") as f:
+                return next(l.split()[1] for l in f if l.startswith("Cpus_allowed_list"))
+        eq((allowed(wl.pid), allowed(children[0])), (str(a), str(b)), "CPUs of parent, child")
+    finally:
+        eq(wl.wait(timeout=30), 0, "the workload's exit status")
+    bad = subprocess.run(workload("pipe", "--cpus", "0,1000"), stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
+    eq((bad.returncode, bad.stderr.strip()), (2, "pipe: --cpus: CPU 1000: Invalid argument"),
+       "a CPU that is not there")

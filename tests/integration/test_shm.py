@@ -8,10 +8,10 @@ import subprocess
 from harness import ROOT, Fallback, eq, kernel_has, read_json, record, tmp, workload
 
 
-def run_shm(api, env=None, size=1048576):
+def run_shm(api, env=None, size=1048576, warm="no"):
     wl_json = tmp("shm.json")
-    rec = record(["--no-hist"], workload("shm", "--api", api, "--size", size, "--out", wl_json),
-                 env=env)
+    rec = record(["--no-hist"], workload("shm", "--api", api, "--size", size, "--warm", warm,
+                                         "--out", wl_json), env=env)
     eq(rec.returncode, 0, f"ipcscope exit status ({rec.stderr.strip()})")
     wl = read_json(wl_json)
     assert wl["checksum_ok"], "workload checksum failed"
@@ -72,6 +72,18 @@ def test_sysv_segment_1mib():
     faults = {f["pid"]: f["calls"] for f in seg["faulters"]}
     eq(faults[parent["pid"]], 256, "writer faults")
     eq(faults[child["pid"]], 256, "reader faults")
+
+
+def test_warm_transfer_takes_no_fault_of_its_own():
+    # --warm yes (validate's steady state): both sides touch every page
+    # before the timed transfer, which then faults nothing more: the
+    # segment's faults are the first touch's, one per page and side, as
+    # without --warm
+    rec, wl, parent, child = run_shm("sysv", warm="yes")
+    eq(wl["warm"], True, "the workload's word")
+    faults = {f["pid"]: f["calls"] for f in segment(rec, wl, "sysv")["faulters"]}
+    eq((faults[parent["pid"]], faults[child["pid"]]), (256, 256),
+       "faults of the writer and the reader, warm-up and transfer together")
 
 
 def test_posix_shm():

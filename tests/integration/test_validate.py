@@ -73,12 +73,28 @@ def test_quick_run_checks_every_claim():
             f"{mech} time not judged"
     assert rows["rank-time-1mb"]["verdict"] in ("holds", "does not hold"), "ranking not judged"
     timed = [e for e in doc["experiments"] if e["name"].endswith("-1mib")]
-    eq(len(timed), 5, "timed experiments")
+    eq(len(timed), 6, "timed experiments (shm twice: steady state, first touch)")
+    two = doc["placements"]["two_cpus"]
+    eq(two is not None, len(os.sched_getaffinity(0)) >= 2, "two-CPU placement run")
     for e in timed:
         t = e["timing_ms"]
-        eq((t["untraced"]["runs"], t["traced"]["runs"]), (3, 3), f"{e['name']} timed runs")
-        assert t["untraced"]["min"] <= t["untraced"]["median"] <= t["untraced"]["max"], t
+        for place in ("one_cpu", "two_cpus", "unpinned"):
+            u = t["untraced"][place]
+            if place == "two_cpus" and two is None:
+                eq(u, None, f"{e['name']}: two CPUs where there is one")
+                continue
+            eq(u["runs"], 3, f"{e['name']} timed runs, {place}")
+            assert u["min"] <= u["median"] <= u["max"], u
+        eq(t["traced"]["runs"], 3, f"{e['name']} traced runs")
         assert t["overhead"] > 0, f"{e['name']}: no tracing overhead figure"
+    labels = {e["name"]: e["label"] for e in timed}
+    eq((labels["shm-warm-1mib"], labels["shm-1mib"]), ("shm, steady state", "shm, first touch"),
+       "shared memory's two rows")
+    # the steady state takes no first touch: far faster than the first touch
+    # in the same placement (1 MiB: 256 pages per side faulted, or not)
+    warm = next(e for e in timed if e["name"] == "shm-warm-1mib")["timing_ms"]["untraced"]
+    cold = next(e for e in timed if e["name"] == "shm-1mib")["timing_ms"]["untraced"]
+    assert warm["one_cpu"]["median"] < cold["one_cpu"]["median"], (warm, cold)
     eq(doc["runs_per_figure"], 3, "runs per figure")
     # properties seen in the syscalls: the kernel's answers, not the workload's
     eq(measured("pipe-capacity-64k", "holds"), 65536.0, "bytes a pipe takes before EAGAIN")
@@ -95,7 +111,7 @@ def test_quick_run_checks_every_claim():
 
 def test_text_table_and_summary():
     out = quick_run()["proc"].stdout
-    for head in ("MOVING 1 MiB", "CLAIMS", "VERDICT", "kernel ", "timings: median of 3"):
+    for head in ("MOVING 1 MiB", "CLAIMS", "VERDICT", "kernel ", "timings: medians of 3 untraced runs in each placement"):
         assert head in out, f"no {head!r} in the text report"
     n = len(claim_ids(CLAIMS))
     assert f"{n} claims: " in out, "no summary line"
@@ -200,15 +216,17 @@ def test_json_matches_its_documented_schema():
     eq(sorted(doc), sorted(top), "top-level keys against docs/json-schema.md")
     for name, fields in rows.items():
         for row in doc[name]:
-            optional = {"timing_ms"} if name == "experiments" else set()
+            optional = {"timing_ms", "label"} if name == "experiments" else set()
             assert fields - optional <= set(row) <= fields, \
                 f"{name}[] row keys {sorted(row)} against the documented {sorted(fields)}"
     for e in doc["experiments"]:
         if "timing_ms" in e:
             t = e["timing_ms"]
             eq(sorted(t), ["overhead", "traced", "untraced"], "timing_ms keys")
-            for side in ("untraced", "traced"):
-                eq(sorted(t[side]), ["max", "median", "min", "runs"], f"timing_ms.{side} keys")
+            eq(sorted(t["untraced"]), ["one_cpu", "two_cpus", "unpinned"], "placements")
+            for u in list(t["untraced"].values()) + [t["traced"]]:
+                if u is not None:
+                    eq(sorted(u), ["max", "median", "min", "runs"], "timing keys")
     types = {"holds", "does not hold", "holds in part", "not checked", "inconclusive"}
     for c in doc["claims"]:
         assert c["verdict"] in types, c["verdict"]

@@ -58,11 +58,18 @@ static const struct result *judge_one(const char *line)
 	return &res[0];
 }
 
-static void add_timings(const char *name, double a, double b, double c)
+static void add_timings_at(const char *name, enum placement p, double a, double b,
+			   double c)
 {
 	struct experiment *e = experiment(name);
 
-	e->untraced = (struct timing){ .n = 3, .ms = { a, b, c } };
+	e->untraced[p] = (struct timing){ .n = 3, .ms = { a, b, c } };
+}
+
+/* both ends on one CPU */
+static void add_timings(const char *name, double a, double b, double c)
+{
+	add_timings_at(name, PLACE_ONE_CPU, a, b, c);
 }
 
 TEST(validate_experiments_table)
@@ -81,12 +88,21 @@ TEST(validate_experiments_table)
 	/* without quick_args of its own, --quick runs the same */
 	command_line(buf, sizeof(buf), experiment("pipe-1mib"), true);
 	ASSERT_STREQ(buf, "pipe --size 1048576 --count 1");
-	/* the timed ones are the 1 MiB ones, found by their mechanism */
+	/* the timed ones are the 1 MiB ones, found by their mechanism; shared
+	   memory's time is its steady state's, its counts its first touch's */
 	for (size_t i = 0; i < NEXP; i++) {
 		exp_mech(buf, sizeof(buf), &experiments[i]);
 		ASSERT_TRUE(experiments[i].timed ==
-			    (mib_experiment(buf) == &experiments[i]));
+			    (mib_experiment(buf) == &experiments[i] ||
+			     timing_experiment(buf) == &experiments[i]));
 	}
+	ASSERT_STREQ(timing_experiment("shm")->name, "shm-warm-1mib");
+	ASSERT_STREQ(mib_experiment("shm")->name, "shm-1mib");
+	ASSERT_STREQ(timing_experiment("pipe")->name, "pipe-1mib");
+	exp_label(buf, sizeof(buf), timing_experiment("shm"));
+	ASSERT_STREQ(buf, "shm, steady state");
+	exp_label(buf, sizeof(buf), experiment("tcp-1mib"));
+	ASSERT_STREQ(buf, "tcp");
 }
 
 TEST(validate_timing_median_min_max)
@@ -211,14 +227,55 @@ TEST(validate_rankings_against_untraced_medians)
 	r = judge_one("k | §2.6 | all | rank_time_1mb | order | unix<tcp | - | t\n");
 	ASSERT_TRUE(r);
 	ASSERT_EQ_I64(r->verdict, V_HOLDS);
-	ASSERT_STREQ(r->how, "medians: unix 3.000 ms, tcp 5.000 ms (both ends on CPU 0)");
+	ASSERT_STREQ(r->how, "one CPU: unix 3.000, tcp 5.000 ms, in that order");
 	r = judge_one("k | §2.6 | all | rank_time_1mb | order | tcp<unix | - | t\n");
 	ASSERT_TRUE(r);
 	ASSERT_EQ_I64(r->verdict, V_FAILS);
 	r = judge_one("k | §2.6 | all | rank_time_1mb | order | unix<pipe | - | t\n");
 	ASSERT_TRUE(r);
 	ASSERT_EQ_I64(r->verdict, V_UNCHECKED);
-	ASSERT_STREQ(r->how, "no timing for pipe");
+	ASSERT_STREQ(r->how, "no placement timed every mechanism of the ranking");
+	/* an order that holds in one placement holds, and the report says where */
+	add_timings_at("unix-1mib", PLACE_TWO_CPUS, 9, 9, 9);
+	add_timings_at("tcp-1mib", PLACE_TWO_CPUS, 7, 7, 7);
+	r = judge_one("k | §2.6 | all | rank_time_1mb | order | tcp<unix | - | t\n");
+	ASSERT_TRUE(r);
+	ASSERT_EQ_I64(r->verdict, V_HOLDS);
+	ASSERT_STREQ(r->how, "one CPU: tcp 5.000, unix 3.000 ms, not in that order; "
+		     "two CPUs: tcp 7.000, unix 9.000 ms, in that order");
+}
+
+/* A time claim holds if it holds in a placement, named; its number is
+ * that placement's median */
+TEST(validate_time_claim_in_each_placement)
+{
+	const struct result *r;
+
+	experiments_clear();
+	add_timings("pipe-1mib", 0.3, 0.3, 0.3);
+	add_timings_at("pipe-1mib", PLACE_TWO_CPUS, 1.0, 1.1, 0.9);
+	add_timings_at("pipe-1mib", PLACE_UNPINNED, 0.9, 0.9, 0.9);
+	experiment("pipe-1mib")->ran = true;
+	r = judge_one("p | §3 | pipe | time_1mb_ms | approx | 1 | 20% | 1ms\n");
+	ASSERT_TRUE(r);
+	ASSERT_EQ_I64(r->verdict, V_HOLDS);
+	ASSERT_DOUBLE_NEAR(r->number, 1.0, 0);
+	ASSERT_TRUE(!strncmp(r->how, "as claimed with the ends on two CPUs: one CPU "
+			     "0.300 ms, two CPUs 1.000 ms, unpinned 0.900 ms", 90));
+	r = judge_one("p | §3 | pipe | time_1mb_ms | approx | 5 | 20% | 5ms\n");
+	ASSERT_TRUE(r);
+	ASSERT_EQ_I64(r->verdict, V_FAILS);
+	ASSERT_DOUBLE_NEAR(r->number, 0.3, 0);
+	ASSERT_TRUE(!strncmp(r->how, "in no placement: one CPU 0.300 ms", 33));
+	/* shared memory: judged on its steady state, its first touch beside */
+	add_timings("shm-warm-1mib", 0.1, 0.1, 0.1);
+	add_timings("shm-1mib", 0.6, 0.6, 0.6);
+	experiment("shm-1mib")->ran = true;
+	r = judge_one("s | §3 | shm | time_1mb_ms | approx | 0.1 | 50% | 0.1ms\n");
+	ASSERT_TRUE(r);
+	ASSERT_EQ_I64(r->verdict, V_HOLDS);
+	ASSERT_TRUE(strstr(r->how, "steady state: mapped and touched before the timing. "
+			   "First touch, its 0 page faults included: 0.600 ms on one CPU"));
 }
 
 #define REPORT_CLAIMS \
@@ -237,7 +294,9 @@ static bool report_of(struct report *rp)
 	*rp = (struct report){ .claims_path = "t.claims", .claims = claims,
 			       .res = res, .n = nclaims, .quick = true,
 			       .prov = { .kernel = "6.1.0", .cpu = "A CPU", .cores = 2,
-					 .date = "2026-01-01T00:00:00Z", .runs = 3 } };
+					 .date = "2026-01-01T00:00:00Z", .runs = 3,
+					 .cpus = { 0, 1 },
+					 .topology = "two cores of one package" } };
 	judge_all(claims, nclaims, res, rp->count);
 	return true;
 }
@@ -253,7 +312,13 @@ TEST(validate_text_report)
 	text = test_capture_text(f);
 	ASSERT_TRUE(strstr(text, "validate: 3 claims from t.claims\n"));
 	ASSERT_TRUE(strstr(text, "\nMOVING 1 MiB\n"));
-	ASSERT_TRUE(strstr(text, "  fastest to slowest, measured: unix 3.00 < tcp 5.00 ms\n"));
+	ASSERT_TRUE(strstr(text, "  fastest to slowest, one CPU: unix 3.00 < tcp 5.00 ms\n"));
+	/* no two-CPU or unpinned timings here: no such line */
+	ASSERT_TRUE(!strstr(text, "fastest to slowest, two CPUs"));
+	ASSERT_TRUE(strstr(text, "timings: medians of 3 untraced runs in each placement "
+			   "(one CPU: both ends on CPU 0; two CPUs: CPUs 0 and 1 (two cores "
+			   "of one package); unpinned: where the scheduler put them) and of "
+			   "3 traced runs on one CPU\n"));
 	ASSERT_TRUE(strstr(text, "  claimed (k): unix<tcp: holds\n"));
 	ASSERT_TRUE(strstr(text, "\n3 claims: 1 holds, 1 does not hold, 0 hold in part, "
 			   "1 not checked\n"));
@@ -286,8 +351,10 @@ TEST(validate_json_report)
 		"e = {x['name']: x for x in d['experiments']}\n"
 		"print(len(d['experiments']), d['runs_per_figure'], c['t']['measured'],\n"
 		"      c['t']['verdict'], c['t']['experiment'], c['b']['measured'],\n"
-		"      c['k']['claimed'], e['unix-1mib']['timing_ms']['untraced']['median'],\n"
-		"      e['unix-1mib']['timing_ms']['overhead'], 'timing_ms' in e['race'])\n";
+		"      c['k']['claimed'], e['unix-1mib']['timing_ms']['untraced']['one_cpu']['median'],\n"
+		"      e['unix-1mib']['timing_ms']['untraced']['two_cpus'],\n"
+		"      e['unix-1mib']['timing_ms']['overhead'], 'timing_ms' in e['race'],\n"
+		"      e['shm-warm-1mib']['label'], d['placements']['two_cpus'])\n";
 	struct report rp;
 	FILE *f = test_capture();
 	const char *out, *why = NULL;
@@ -300,7 +367,8 @@ TEST(validate_json_report)
 	if (!out)
 		printf("python3: %s\n", why);
 	ASSERT_TRUE(out);
-	ASSERT_STREQ(out, "17 3 3 does not hold unix-1mib None order unix<tcp 3 None False\n");
+	ASSERT_STREQ(out, "18 3 3 does not hold unix-1mib None order unix<tcp 3 None None False "
+		     "shm, steady state {'cpus': [0, 1], 'topology': 'two cores of one package'}\n");
 }
 
 static bool measured(const char *metric)

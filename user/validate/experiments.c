@@ -12,9 +12,24 @@
 #define EXP(n, w, ...) { .name = n, .workload = w, .args = { __VA_ARGS__ } }
 #define TIMED(n, w, ...) { .name = n, .workload = w, .timed = true, \
 			   .args = { __VA_ARGS__ } }
-/* The 1 MiB ones in the order of the reference document's table. */
+const char *const placement_names[PLACE_MAX] = {
+	[PLACE_ONE_CPU] = "one CPU", [PLACE_TWO_CPUS] = "two CPUs",
+	[PLACE_UNPINNED] = "unpinned",
+};
+const char *const placement_keys[PLACE_MAX] = {
+	[PLACE_ONE_CPU] = "one_cpu", [PLACE_TWO_CPUS] = "two_cpus",
+	[PLACE_UNPINNED] = "unpinned",
+};
+
+/* The 1 MiB ones in the order of the reference document's table; shared
+ * memory twice: its steady state, then its first touch. */
 struct experiment experiments[] = {
-	TIMED("shm-1mib", "shm", "--api", "sysv", "--size", "1048576"),
+	{ .name = "shm-warm-1mib", .workload = "shm", .timed = true,
+	  .label = "shm, steady state",
+	  .args = { "--api", "sysv", "--size", "1048576", "--warm", "yes" } },
+	{ .name = "shm-1mib", .workload = "shm", .timed = true,
+	  .label = "shm, first touch",
+	  .args = { "--api", "sysv", "--size", "1048576" } },
 	TIMED("unix-1mib", "sock", "--type", "unix-stream", "--size", "1048576",
 	      "--count", "1"),
 	TIMED("pipe-1mib", "pipe", "--size", "1048576", "--count", "1"),
@@ -60,6 +75,19 @@ struct experiment *mib_experiment(const char *mech)
 	return experiment(name);
 }
 
+struct experiment *timing_experiment(const char *mech)
+{
+	return strcmp(mech, "shm") ? mib_experiment(mech) : experiment("shm-warm-1mib");
+}
+
+void exp_label(char *buf, size_t len, const struct experiment *e)
+{
+	if (e->label)
+		snprintf(buf, len, "%s", e->label);
+	else
+		exp_mech(buf, len, e);
+}
+
 void exp_mech(char *buf, size_t len, const struct experiment *e)
 {
 	snprintf(buf, len, "%.*s", (int)strcspn(e->name, "-"), e->name);
@@ -91,7 +119,7 @@ void experiments_clear(void)
 		e->ran = false;
 		e->trials = 0;
 		e->error[0] = '\0';
-		memset(&e->untraced, 0, sizeof(e->untraced));
+		memset(e->untraced, 0, sizeof(e->untraced));
 		memset(&e->traced, 0, sizeof(e->traced));
 	}
 }

@@ -86,58 +86,67 @@ static void vs_claim(char *buf, size_t len, double measured,
 	snprintf(buf, len, "%s (%s)", m, cl);
 }
 
-static const char *const mib_headers[] = {
-	"MECHANISM", "TIME ms", "CLAIMED ms", "MIN-MAX ms", "TRACED",
+#define MIB_COLS 11
+static const char *const mib_headers[MIB_COLS] = {
+	"MECHANISM", "1 CPU ms", "2 CPUS ms", "UNPINNED ms", "CLAIMED ms", "TRACED",
 	"COPIES/B", "SYSCALLS", "MODE SWITCHES", "CTX SWITCHES*", "PAGE FAULTS",
 };
 
-/* One row per mechanism: what moving 1 MiB cost, claimed values beside. */
+/* One row per mechanism (shared memory's steady state and first touch):
+ * what moving 1 MiB cost in each placement, claimed values beside. The
+ * counts are of the first-touch run for shared memory (the one traced
+ * for them). */
 static int mib_table(struct table *t, const struct claim *claims, size_t n)
 {
-	char cell[10][128];
-	const char *cells[10];
+	char cell[MIB_COLS][128];
+	const char *cells[MIB_COLS];
 	struct signal_cost sc;
 	struct experiment *sig = experiment("signal-pingpong");
 
-	if (table_init(t, 10, mib_headers, "lrrrrrrrrr"))
+	if (table_init(t, MIB_COLS, mib_headers, "lrrrrrrrrrr"))
 		return -1;
-	for (int i = 0; i < 10; i++)
+	for (int i = 0; i < MIB_COLS; i++)
 		cells[i] = cell[i];
 	for (size_t i = 0; i < NEXP; i++) {
 		struct experiment *e = &experiments[i];
-		struct stats u = timing_stats(&e->untraced), tr = timing_stats(&e->traced);
+		struct stats u = timing_stats(&e->untraced[PLACE_ONE_CPU]);
+		struct stats tr = timing_stats(&e->traced);
 		const struct claim *c;
+		bool counted;
 		char mech[16];
 		long row;
 
 		if (!e->timed)
 			continue;
 		exp_mech(mech, sizeof(mech), e);
-		for (int k = 0; k < 10; k++)
+		counted = e == mib_experiment(mech);	/* the run traced for counts */
+		for (int k = 0; k < MIB_COLS; k++)
 			snprintf(cell[k], sizeof(cell[k]), "-");
-		snprintf(cell[0], sizeof(cell[0]), "%s", mech);
-		if (u.runs) {
-			fmt_num(cell[1], sizeof(cell[1]), u.median);
-			snprintf(cell[3], sizeof(cell[3]), "%.2f-%.2f", u.min, u.max);
+		exp_label(cell[0], sizeof(cell[0]), e);
+		for (int p = 0; p < PLACE_MAX; p++) {
+			struct stats up = timing_stats(&e->untraced[p]);
+
+			if (up.runs)
+				fmt_num(cell[1 + p], sizeof(cell[1 + p]), up.median);
 		}
 		c = find_claim(claims, n, mech, "time_1mb_ms");
-		if (c)
-			claimed_short(cell[2], sizeof(cell[2]), c);
+		if (c && e == timing_experiment(mech))
+			claimed_short(cell[4], sizeof(cell[4]), c);
 		if (u.runs && tr.runs && u.median > 0)
-			snprintf(cell[4], sizeof(cell[4]), "x%.2f", tr.median / u.median);
-		if (e->ran) {
+			snprintf(cell[5], sizeof(cell[5]), "x%.2f", tr.median / u.median);
+		if (e->ran && counted) {
 			struct ipc_copies cp;
 			uint64_t calls = ipc_syscalls(e, mech), faults = ipc_faults(e, mech);
 
-			vs_claim(cell[5], sizeof(cell[5]), copies_per_byte(e, mech, &cp),
+			vs_claim(cell[6], sizeof(cell[6]), copies_per_byte(e, mech, &cp),
 				 claims, n, mech, "copies_per_byte");
-			vs_claim(cell[6], sizeof(cell[6]), calls, claims, n, mech,
+			vs_claim(cell[7], sizeof(cell[7]), calls, claims, n, mech,
 				 "syscalls_1mb");
-			vs_claim(cell[7], sizeof(cell[7]), 2.0 * (calls + faults), claims,
+			vs_claim(cell[8], sizeof(cell[8]), 2.0 * (calls + faults), claims,
 				 n, mech, "mode_switches_1mb");
-			vs_claim(cell[8], sizeof(cell[8]), context_switches(e), claims, n,
+			vs_claim(cell[9], sizeof(cell[9]), context_switches(e), claims, n,
 				 mech, "context_switches_1mb");
-			vs_claim(cell[9], sizeof(cell[9]), faults, claims, n, mech,
+			vs_claim(cell[10], sizeof(cell[10]), faults, claims, n, mech,
 				 "page_faults_1mb");
 		}
 		row = table_add(t, cells);
@@ -147,27 +156,31 @@ static int mib_table(struct table *t, const struct claim *claims, size_t n)
 			table_note(t, row, e->error);
 	}
 	/* signals move no payload: their row is per signal */
-	for (int k = 0; k < 10; k++)
+	for (int k = 0; k < MIB_COLS; k++)
 		snprintf(cell[k], sizeof(cell[k]), "-");
 	snprintf(cell[0], sizeof(cell[0]), "signal, per signal");
 	if (sig->ran && signal_cost(sig, &sc)) {
-		vs_claim(cell[6], sizeof(cell[6]), sc.syscalls, claims, n, "signal",
+		vs_claim(cell[7], sizeof(cell[7]), sc.syscalls, claims, n, "signal",
 			 "syscalls_1mb");
-		vs_claim(cell[7], sizeof(cell[7]), 2 * sc.syscalls, claims, n, "signal",
+		vs_claim(cell[8], sizeof(cell[8]), 2 * sc.syscalls, claims, n, "signal",
 			 "mode_switches_1mb");
-		fmt_num(cell[8], sizeof(cell[8]), sc.switches);
+		fmt_num(cell[9], sizeof(cell[9]), sc.switches);
 	}
 	return table_add(t, cells) < 0 ? -1 : 0;
 }
 
 static const char mib_footnote[] =
+	"1 CPU, 2 CPUs, unpinned: untraced medians with both ends on one CPU, one "
+	"on each of two, or where the scheduler put them. Shared memory's steady "
+	"state is mapped and touched before the timing; its first touch takes "
+	"the page faults (its counts are that run's). "
 	"copies/B: bytes copied between user and kernel memory per payload byte. "
 	"Mode switches: 2 per syscall and per page fault. "
 	"*Context switches: the whole run of both processes, start and exit "
 	"included. Claimed values in brackets.";
 
 struct ranked {
-	char mech[16];
+	char mech[32];
 	double median;
 };
 
@@ -177,18 +190,19 @@ static int cmp_ranked(const void *a, const void *b)
 			  &((const struct ranked *)b)->median);
 }
 
-/* "pipe 2.55 < unix 2.80 < ... ms": the timed mechanisms by untraced median */
-static void measured_ranking(char *buf, size_t len)
+/* "pipe 2.55 < unix 2.80 < ... ms": the timed rows by untraced median in
+ * one placement ("" when none was timed there) */
+static void measured_ranking(char *buf, size_t len, enum placement p)
 {
 	struct ranked r[NEXP];
 	size_t k = 0;
 	int n = 0;
 
 	for (size_t i = 0; i < NEXP; i++) {
-		if (!experiments[i].timed || !experiments[i].untraced.n)
+		if (!experiments[i].timed || !experiments[i].untraced[p].n)
 			continue;
-		exp_mech(r[k].mech, sizeof(r[k].mech), &experiments[i]);
-		r[k++].median = timing_stats(&experiments[i].untraced).median;
+		exp_label(r[k].mech, sizeof(r[k].mech), &experiments[i]);
+		r[k++].median = timing_stats(&experiments[i].untraced[p]).median;
 	}
 	qsort(r, k, sizeof(r[0]), cmp_ranked);
 	buf[0] = '\0';
@@ -197,6 +211,18 @@ static void measured_ranking(char *buf, size_t len)
 			      r[i].mech, r[i].median);
 	if (k && n < (int)len)
 		snprintf(buf + n, len - n, " ms");
+}
+
+/* "both ends on CPU 0; on CPUs 0 and 1 (two cores ...); unpinned" */
+static void placements_text(char *buf, size_t len, const struct provenance *pv)
+{
+	if (pv->cpus[1] < 0)
+		snprintf(buf, len, "one CPU: both ends on CPU %d; two CPUs: not run "
+			 "(this process may use one CPU); unpinned", pv->cpus[0]);
+	else
+		snprintf(buf, len, "one CPU: both ends on CPU %d; two CPUs: CPUs %d "
+			 "and %d (%s); unpinned: where the scheduler put them",
+			 pv->cpus[0], pv->cpus[0], pv->cpus[1], pv->topology);
 }
 
 static enum cell_style verdict_style(enum verdict v)
@@ -244,16 +270,20 @@ void print_text(FILE *out, const struct report *rp)
 		rp->n, rp->claims_path);
 	fprintf(out, "kernel %s, %s (%ld cores), %s\n", rp->prov.kernel, rp->prov.cpu,
 		rp->prov.cores, rp->prov.date);
-	fprintf(out, "timings: median of %d untraced runs (min-max beside it) and of "
-		"%d traced runs; both processes on CPU 0\n", rp->prov.runs, rp->prov.runs);
+	placements_text(line, sizeof(line), &rp->prov);
+	fprintf(out, "timings: medians of %d untraced runs in each placement (%s) and "
+		"of %d traced runs on one CPU\n", rp->prov.runs, line, rp->prov.runs);
 
 	fprintf(out, "\nMOVING 1 MiB\n");
 	if (!mib_table(&t, rp->claims, rp->n))
 		table_print_text(&t, out, 2, colour);
 	table_free(&t);
 	fprintf(out, "  %s\n", mib_footnote);
-	measured_ranking(line, sizeof(line));
-	fprintf(out, "  fastest to slowest, measured: %s\n", line);
+	for (int p = 0; p < PLACE_MAX; p++) {
+		measured_ranking(line, sizeof(line), p);
+		if (line[0])
+			fprintf(out, "  fastest to slowest, %s: %s\n", placement_names[p], line);
+	}
 	for (size_t i = 0; i < rp->n; i++) {
 		char claimed[128];
 
@@ -307,9 +337,12 @@ static void md_head(FILE *out, const struct report *rp)
 	fputs("| CPU | ", out);
 	md_escape(out, rp->prov.cpu);
 	fprintf(out, " (%ld cores) |\n| ipcscope | %s |\n", rp->prov.cores, IPCSCOPE_VERSION);
-	fprintf(out, "| Timed runs | %d untraced and %d traced per figure, both processes "
-		"pinned to CPU 0; the median is reported, with min and max |\n",
-		rp->prov.runs, rp->prov.runs);
+	placements_text(line, sizeof(line), &rp->prov);
+	fprintf(out, "| Timed runs | %d untraced per figure in each placement, %d traced "
+		"on one CPU; the median is reported |\n| Placements | ", rp->prov.runs,
+		rp->prov.runs);
+	md_escape(out, line);
+	fputs(" |\n", out);
 	fprintf(out, "| Run | %s |\n\n", rp->quick ? "`--quick` (smaller counts)" : "full");
 }
 
@@ -325,9 +358,12 @@ static void md_mib(FILE *out, const struct report *rp)
 	table_free(&t);
 	fputs("\n", out);
 	md_escape(out, mib_footnote);
-	fputs(" TRACED: the traced median over the untraced one.\n\n", out);
-	measured_ranking(line, sizeof(line));
-	fprintf(out, "- Fastest to slowest, measured: %s\n", line);
+	fputs(" TRACED: the traced median over the untraced one, on one CPU.\n\n", out);
+	for (int p = 0; p < PLACE_MAX; p++) {
+		measured_ranking(line, sizeof(line), p);
+		if (line[0])
+			fprintf(out, "- Fastest to slowest, %s: %s\n", placement_names[p], line);
+	}
 	for (size_t i = 0; i < rp->n; i++) {
 		char claimed[128];
 

@@ -31,12 +31,26 @@ static void json_experiment(struct json_writer *jw, const struct experiment *e,
 	jw_kv_string(jw, "command", cmd);
 	jw_kv_bool(jw, "ran", e->ran);
 	if (e->timed) {
-		struct stats u = timing_stats(&e->untraced);
+		struct stats u = timing_stats(&e->untraced[PLACE_ONE_CPU]);
 		struct stats t = timing_stats(&e->traced);
+		char label[64];
 
+		exp_label(label, sizeof(label), e);
+		jw_kv_string(jw, "label", label);
 		jw_key(jw, "timing_ms");
 		jw_object_begin(jw);
-		json_stats(jw, "untraced", &e->untraced);
+		/* by placement; a placement not run is null */
+		jw_key(jw, "untraced");
+		jw_object_begin(jw);
+		for (int p = 0; p < PLACE_MAX; p++) {
+			if (e->untraced[p].n) {
+				json_stats(jw, placement_keys[p], &e->untraced[p]);
+			} else {
+				jw_key(jw, placement_keys[p]);
+				jw_null(jw);
+			}
+		}
+		jw_object_end(jw);
 		json_stats(jw, "traced", &e->traced);
 		jw_key(jw, "overhead");
 		if (u.runs && t.runs && u.median > 0)
@@ -98,7 +112,36 @@ int write_json(FILE *f, const struct report *rp)
 	jw_kv_string(jw, "date", rp->prov.date);
 	jw_kv_string(jw, "claims_file", rp->claims_path);
 	jw_kv_bool(jw, "quick", rp->quick);
-	jw_kv_string(jw, "placement", "timed runs: both processes pinned to CPU 0");
+	/* where the two ends of a timed transfer ran */
+	jw_key(jw, "placements");
+	jw_object_begin(jw);
+	jw_key(jw, "one_cpu");
+	jw_object_begin(jw);
+	jw_key(jw, "cpus");
+	jw_array_begin(jw);
+	jw_int(jw, rp->prov.cpus[0]);
+	jw_int(jw, rp->prov.cpus[0]);
+	jw_array_end(jw);
+	jw_object_end(jw);
+	jw_key(jw, "two_cpus");
+	if (rp->prov.cpus[1] >= 0) {
+		jw_object_begin(jw);
+		jw_key(jw, "cpus");
+		jw_array_begin(jw);
+		jw_int(jw, rp->prov.cpus[0]);
+		jw_int(jw, rp->prov.cpus[1]);
+		jw_array_end(jw);
+		jw_kv_string(jw, "topology", rp->prov.topology);
+		jw_object_end(jw);
+	} else {
+		jw_null(jw);
+	}
+	jw_key(jw, "unpinned");
+	jw_object_begin(jw);
+	jw_key(jw, "cpus");
+	jw_null(jw);
+	jw_object_end(jw);
+	jw_object_end(jw);
 	jw_kv_uint(jw, "runs_per_figure", rp->prov.runs);
 	jw_key(jw, "experiments");
 	jw_array_begin(jw);

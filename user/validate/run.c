@@ -230,48 +230,81 @@ static void run_traced(struct experiment *e, bool quick, struct session *s,
 	}
 }
 
-/* Pin the calling process (and so its children) to CPU 0, saving its mask. */
-static void pin_cpu0(cpu_set_t *saved)
+/* The CPUs of the placements (placement_cpus) */
+static int g_cpus[2] = { 0, -1 };
+
+void placement_cpus(int cpus[2])
+{
+	cpu_set_t set;
+	int k = 0;
+
+	cpus[0] = 0;
+	cpus[1] = -1;
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return;
+	for (int c = 0; c < CPU_SETSIZE && k < 2; c++)
+		if (CPU_ISSET(c, &set))
+			cpus[k++] = c;
+}
+
+/* Pin the calling process (and so its children) to the first CPU of the
+ * placements, saving its mask. */
+static void pin_first_cpu(cpu_set_t *saved)
 {
 	cpu_set_t cpus;
 
 	sched_getaffinity(0, sizeof(*saved), saved);
 	CPU_ZERO(&cpus);
-	CPU_SET(0, &cpus);
+	CPU_SET(g_cpus[0], &cpus);
 	sched_setaffinity(0, sizeof(cpus), &cpus);
 }
 
 /*
- * Timed runs of a 1 MiB experiment, traced or not, with both processes
- * pinned to CPU 0 by the caller: where the two ends run matters more than
- * anything else (see ../shared/PLATFORM.md), so it is fixed and stated.
- * The workload times its own transfer (elapsed_ns).
+ * Timed runs of a 1 MiB experiment, traced or not, in one placement: the
+ * workload pins its two ends itself (--cpus A,B), or is left to the
+ * scheduler. Where the two ends run matters more than anything else (see
+ * ../shared/PLATFORM.md), so each is run and stated. The workload times
+ * its own transfer (elapsed_ns).
  */
 static void time_runs(struct experiment *e, struct timing *t, int runs,
-		      struct session *s, const char *tmpdir,
+		      enum placement place, struct session *s, const char *tmpdir,
 		      const sigset_t *orig_mask)
 {
+	const char *args[ARRAY_SIZE(e->args) + 2];
+	char cpus[32];
+	size_t n = 0;
+
+	for (; n < ARRAY_SIZE(e->args) && e->args[n]; n++)
+		args[n] = e->args[n];
+	if (place != PLACE_UNPINNED) {
+		snprintf(cpus, sizeof(cpus), "%d,%d", g_cpus[0],
+			 place == PLACE_TWO_CPUS ? g_cpus[1] : g_cpus[0]);
+		args[n++] = "--cpus";
+		args[n++] = cpus;
+	}
+	args[n] = NULL;
 	for (int r = 0; r < runs; r++) {
 		struct wjson *doc;
 
-		if (run_workload(e, e->args, s, tmpdir, orig_mask, &doc))
+		if (run_workload(e, args, s, tmpdir, orig_mask, &doc))
 			continue;
 		timing_add(t, doc);
 		wjson_free(doc);
 	}
 }
 
-/* runs untraced runs of every 1 MiB experiment, on CPU 0 */
+/* runs untraced runs of every 1 MiB experiment in every placement (two
+ * CPUs only where there are two) */
 static void time_untraced(int runs, const char *tmpdir, const sigset_t *orig_mask)
 {
-	cpu_set_t saved;
-
-	pin_cpu0(&saved);
-	for (size_t i = 0; i < NEXP; i++)
-		if (experiments[i].timed)
-			time_runs(&experiments[i], &experiments[i].untraced, runs,
-				  NULL, tmpdir, orig_mask);
-	sched_setaffinity(0, sizeof(saved), &saved);
+	for (size_t i = 0; i < NEXP; i++) {
+		if (!experiments[i].timed)
+			continue;
+		for (int p = 0; p < PLACE_MAX; p++)
+			if (p != PLACE_TWO_CPUS || g_cpus[1] >= 0)
+				time_runs(&experiments[i], &experiments[i].untraced[p], runs,
+					  p, NULL, tmpdir, orig_mask);
+	}
 }
 
 /* Each experiment traced once in one session; the 1 MiB ones timed traced. */
@@ -290,13 +323,14 @@ static int run_all_traced(bool quick, int runs, const char *tmpdir,
 
 		fprintf(stderr, "ipcscope: experiment %zu of %zu: %s%s\n", i + 1,
 			(size_t)NEXP, e->name, e->timed ? " (traced, and timed traced)" : "");
-		/* the traced run of a timed experiment is on CPU 0 too */
+		/* the traced run of a timed experiment is on one CPU too */
 		if (e->timed)
-			pin_cpu0(&saved);
+			pin_first_cpu(&saved);
 		run_traced(e, quick, s, tmpdir, orig_mask);
 		if (e->ran && e->timed) {
 			timing_add(&e->traced, e->out);
-			time_runs(e, &e->traced, runs - 1, s, tmpdir, orig_mask);
+			time_runs(e, &e->traced, runs - 1, PLACE_ONE_CPU, s, tmpdir,
+				  orig_mask);
 		}
 		if (e->timed)
 			sched_setaffinity(0, sizeof(saved), &saved);
@@ -315,6 +349,7 @@ static int run_all_traced(bool quick, int runs, const char *tmpdir,
  */
 int run_experiments(bool quick, int runs, const char *tmpdir)
 {
+	placement_cpus(g_cpus);
 	sigset_t block, orig_mask;
 	size_t ntimed = 0;
 	int ret = -1;

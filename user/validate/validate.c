@@ -63,11 +63,15 @@ static const char validate_usage[] =
 "by signals; receive by message type; pipe capacity and a writer blocking\n"
 "on a full pipe; message boundaries on a pipe and a queue; the direction\n"
 "of a pipe and of a queue.\n"
-"Times to move 1 MiB: the workload times its own transfer, both processes\n"
-"pinned to CPU 0. The time reported is the median of untraced runs (7, or\n"
-"3 with --quick; half before the traced runs, half after); the tracing\n"
-"overhead is the median of as many traced runs against it. The claimed\n"
-"rankings are checked against the untraced medians.\n"
+"Times to move 1 MiB: the workload times its own transfer, in three\n"
+"placements: both ends on one CPU, one on each of two CPUs, and unpinned.\n"
+"Each time is the median of untraced runs (7, or 3 with --quick; half\n"
+"before the traced runs, half after); the tracing overhead is the median\n"
+"of as many traced runs on one CPU against it. A time claim holds if it\n"
+"holds in a placement, which the report names; so does a ranking. Shared\n"
+"memory is timed in its steady state (mapped and touched first), which\n"
+"its time and ranking claims are judged on, and at first touch (its page\n"
+"faults included), shown beside it.\n"
 "Colours only on a terminal (and never with NO_COLOR set).\n";
 
 static void cpu_model(char *buf, size_t len)
@@ -89,6 +93,82 @@ static void cpu_model(char *buf, size_t len)
 		fclose(f);
 }
 
+/* A number from a sysfs file of a CPU; -1 when it cannot be read */
+static long cpu_attr(int cpu, const char *attr)
+{
+	char path[128];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/%s", cpu, attr);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+/* Does a sysfs CPU list ("0-3,8") hold cpu? */
+static bool list_has(const char *list, int cpu)
+{
+	for (const char *p = list; *p;) {
+		char *end;
+		long a = strtol(p, &end, 10), b = a;
+
+		if (end == p)
+			return false;
+		if (*end == '-')
+			b = strtol(end + 1, &end, 10);
+		if (cpu >= a && cpu <= b)
+			return true;
+		p = *end == ',' ? end + 1 : end;
+		if (*p == '\n')
+			break;
+	}
+	return false;
+}
+
+/* How CPUs a and b relate: one core's SMT siblings, cores of one package
+ * (and the largest cache they share), or two packages */
+static void cpu_pair(char *buf, size_t len, int a, int b)
+{
+	long pa = cpu_attr(a, "topology/physical_package_id");
+	long pb = cpu_attr(b, "topology/physical_package_id");
+	long ca = cpu_attr(a, "topology/core_id"), cb = cpu_attr(b, "topology/core_id");
+	int shared = 0;
+
+	for (int i = 0; i < 8; i++) {
+		char path[128], list[256];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cache/index%d/"
+			 "shared_cpu_list", a, i);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(list, sizeof(list), f) && list_has(list, b)) {
+			snprintf(path, sizeof(path), "cache/index%d/level", i);
+			if (cpu_attr(a, path) > shared)
+				shared = (int)cpu_attr(a, path);
+		}
+		fclose(f);
+	}
+	if (pa < 0 || pb < 0 || ca < 0 || cb < 0)
+		snprintf(buf, len, "how they relate: not said by sysfs");
+	else if (pa != pb)
+		snprintf(buf, len, "two packages");
+	else if (ca == cb)
+		snprintf(buf, len, "SMT siblings of one core");
+	else if (shared)
+		snprintf(buf, len, "two cores of one package, sharing L%d", shared);
+	else
+		snprintf(buf, len, "two cores of one package%s",
+			 access("/sys/devices/system/cpu/cpu0/cache", F_OK) ?
+			 "; caches not said by sysfs" : ", no cache shared");
+}
+
 static void get_provenance(struct provenance *p, int runs)
 {
 	struct utsname uts;
@@ -99,6 +179,9 @@ static void get_provenance(struct provenance *p, int runs)
 		snprintf(p->kernel, sizeof(p->kernel), "%s", uts.release);
 	cpu_model(p->cpu, sizeof(p->cpu));
 	p->cores = sysconf(_SC_NPROCESSORS_ONLN);
+	placement_cpus(p->cpus);
+	if (p->cpus[1] >= 0)
+		cpu_pair(p->topology, sizeof(p->topology), p->cpus[0], p->cpus[1]);
 	strftime(p->date, sizeof(p->date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	p->runs = runs;
 }

@@ -32,11 +32,24 @@ struct timing {
 	double ms[MAX_RUNS];
 };
 
+/*
+ * Where the two ends of a timed transfer run: both on one CPU, one on each
+ * of two CPUs (the workload's --cpus), or where the scheduler puts them.
+ * The reference document names none; its figures are judged against each.
+ */
+enum placement { PLACE_ONE_CPU, PLACE_TWO_CPUS, PLACE_UNPINNED, PLACE_MAX };
+
+extern const char *const placement_names[PLACE_MAX];	/* "one CPU", ... */
+extern const char *const placement_keys[PLACE_MAX];	/* "one_cpu", ... (JSON) */
+
 /* An experiment: a workload, its arguments, and what it left behind. */
 struct experiment {
 	const char *name;
 	const char *workload;
 	bool timed;			/* moves 1 MiB: also timed, untraced and traced */
+	/* a timed one: its row in the tables ("shm, steady state"); NULL:
+	   its mechanism */
+	const char *label;
 	const char *args[12];		/* NULL-terminated */
 	const char *quick_args[12];	/* with --quick, if different */
 	/*
@@ -54,18 +67,27 @@ struct experiment {
 	char error[256];
 	struct snapshot snap;		/* the traced run's maps */
 	struct wjson *out;		/* the workload's own JSON */
-	struct timing untraced, traced;	/* timed experiments, both on CPU 0 */
+	struct timing untraced[PLACE_MAX];	/* timed experiments, by placement */
+	struct timing traced;		/* ... traced, both ends on one CPU */
 };
 
 #define UNTIL_SEEN_TRIALS 6
 
 /* experiments.c: the table, in the order of the reports */
-#define NEXP 17
+#define NEXP 18
 extern struct experiment experiments[];
 
 struct experiment *experiment(const char *name);
-/* The experiment that moves 1 MiB through a mechanism; NULL if none. */
+/* The experiment that moves 1 MiB through a mechanism; NULL if none. For
+ * shared memory: its first touch (faults included), whose traced run the
+ * counts come from. */
 struct experiment *mib_experiment(const char *mech);
+/* The experiment whose timings judge a mechanism's time: for shared
+ * memory its steady state (mapped and touched before the timing: the
+ * document's "fastest" is about that), else mib_experiment's. */
+struct experiment *timing_experiment(const char *mech);
+/* A timed experiment's row: its label, or its mechanism */
+void exp_label(char *buf, size_t len, const struct experiment *e);
 /* A timed experiment's mechanism: "pipe" of "pipe-1mib". */
 void exp_mech(char *buf, size_t len, const struct experiment *e);
 /* The arguments it runs with (--quick's, if it has its own). */
@@ -98,7 +120,10 @@ int find_beside_exe(char *buf, size_t len, const char *const rels[]);
  * exit. The strings are copied.
  */
 void catch_stop_signals(const char *tmpdir, const char *json_tmp, const char *md_tmp);
-/* Every experiment, runs timed runs of each 1 MiB one; -1 if tracing
+/* The CPUs the placements use: the first two this process may run on
+ * (cpus[1] = -1 when there is one) */
+void placement_cpus(int cpus[2]);
+/* Every experiment, runs timed runs of each 1 MiB one in each placement; -1 if tracing
  * cannot start (said why). Workload outputs go to tmpdir. */
 int run_experiments(bool quick, int runs, const char *tmpdir);
 
@@ -160,6 +185,11 @@ struct provenance {
 	char kernel[65];
 	char cpu[128];
 	long cores;
+	/* the two CPUs of the two-CPU placement and how they relate ("SMT
+	   siblings of one core", "two cores sharing L3"); cpus[1] = -1: the
+	   machine has one CPU, that placement was not run */
+	int cpus[2];
+	char topology[160];
 	char date[32];
 	int runs;		/* timed runs per figure, untraced and traced each */
 };

@@ -2,7 +2,7 @@
 /*
  * verdict.c - each claim judged: measured (measure.c) and compared with
  * what it claims (claims.c says how a number compares), or a ranking
- * checked against the untraced median times.
+ * checked against the untraced median times of each placement.
  */
 #include <stdio.h>
 #include <string.h>
@@ -22,36 +22,55 @@ void unchecked(struct result *r, const char *why)
 	snprintf(r->how, sizeof(r->how), "%s", why);
 }
 
-/* A fastest-to-slowest order, against the median times measured. */
+/*
+ * A fastest-to-slowest order, against the untraced median times of each
+ * placement (shared memory's steady state): it holds if it holds in one
+ * of them, named.
+ */
 static void judge_ranking(const struct claim *c, struct result *r)
 {
-	double med[CLAIMS_MAX_LIST];
-	int n = 0;
-	bool ordered = true;
+	int n = 0, held = 0, timed = 0;
 
 	if (strcmp(c->metric, "rank_time_1mb")) {
 		unchecked(r, "no experiment measures this ranking");
 		return;
 	}
-	for (int i = 0; i < c->norder; i++) {
-		struct experiment *e = mib_experiment(c->order[i]);
-		struct stats u = e ? timing_stats(&e->untraced) : (struct stats){ 0 };
+	for (int p = 0; p < PLACE_MAX; p++) {
+		double med[CLAIMS_MAX_LIST];
+		bool ordered = true, complete = true;
 
-		if (!u.runs) {
-			snprintf(r->how, sizeof(r->how), "no timing for %s", c->order[i]);
-			r->verdict = V_UNCHECKED;
-			return;
+		for (int i = 0; i < c->norder; i++) {
+			struct experiment *e = timing_experiment(c->order[i]);
+			struct stats u = e ? timing_stats(&e->untraced[p]) : (struct stats){ 0 };
+
+			if (!u.runs) {
+				complete = false;
+				break;
+			}
+			med[i] = u.median;
+			if (i && med[i - 1] >= med[i])
+				ordered = false;
 		}
-		med[i] = u.median;
-		n += snprintf(r->how + n, sizeof(r->how) - n, "%s%s %.3f ms",
-			      i ? ", " : "medians: ", c->order[i], med[i]);
+		if (!complete)
+			continue;
+		timed++;
+		n += snprintf(r->how + n, sizeof(r->how) - n, "%s%s: ", n ? "; " : "",
+			      placement_names[p]);
+		for (int i = 0; i < c->norder && n < (int)sizeof(r->how); i++)
+			n += snprintf(r->how + n, sizeof(r->how) - n, "%s%s %.3f", i ? ", " : "",
+				      c->order[i], med[i]);
+		if (n < (int)sizeof(r->how))
+			n += snprintf(r->how + n, sizeof(r->how) - n, " ms, %s",
+				      ordered ? "in that order" : "not in that order");
 		if (n >= (int)sizeof(r->how))
 			n = sizeof(r->how) - 1;
-		if (i && med[i - 1] >= med[i])
-			ordered = false;
+		held += ordered;
 	}
-	snprintf(r->how + n, sizeof(r->how) - n, " (both ends on CPU 0)");
-	r->verdict = ordered ? V_HOLDS : V_FAILS;
+	if (!timed) {
+		unchecked(r, "no placement timed every mechanism of the ranking");
+		return;
+	}
+	r->verdict = held ? V_HOLDS : V_FAILS;
 }
 
 static void judge(const struct claim *c, struct result *r)

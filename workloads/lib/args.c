@@ -8,6 +8,7 @@
 #include "harness.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,38 @@ int parse_word(const char *opt, const char *val, const char *const *names,
 	usage_error("%s: '%s' is not %s", opt, val, choices);
 }
 
+int g_child_cpu = -1;
+
+/* --cpus A,B: the parent on CPU A from now on, the child on B */
+static void pin_cpus(struct run_opts *ro, const char *val)
+{
+	const char *comma = strchr(val, ',');
+	char a[16];
+	cpu_set_t set;
+
+	if (!comma || (size_t)(comma - val) >= sizeof(a))
+		usage_error("--cpus: expected A,B (two CPU numbers), not '%s'", val);
+	memcpy(a, val, comma - val);
+	a[comma - val] = '\0';
+	ro->cpu_parent = (int)parse_num("--cpus", a, 0, CPU_SETSIZE - 1);
+	ro->cpu_child = (int)parse_num("--cpus", comma + 1, 0, CPU_SETSIZE - 1);
+	CPU_ZERO(&set);
+	CPU_SET(ro->cpu_parent, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		usage_error("--cpus: CPU %d: %s", ro->cpu_parent, strerror(errno));
+	CPU_ZERO(&set);
+	CPU_SET(ro->cpu_child, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) == 0) {
+		/* B exists and is allowed: back to A */
+		CPU_ZERO(&set);
+		CPU_SET(ro->cpu_parent, &set);
+		sched_setaffinity(0, sizeof(set), &set);
+	} else {
+		usage_error("--cpus: CPU %d: %s", ro->cpu_child, strerror(errno));
+	}
+	g_child_cpu = ro->cpu_child;
+}
+
 /* Stores option name's value if it is one of struct run_opts': 1, else 0. */
 static int run_option(struct run_opts *ro, const char *name, const char *val)
 {
@@ -85,6 +118,8 @@ static int run_option(struct run_opts *ro, const char *name, const char *val)
 		ro->send_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
 	} else if (!strcmp(name, "--recv-delay")) {
 		ro->recv_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
+	} else if (!strcmp(name, "--cpus")) {
+		pin_cpus(ro, val);
 	} else {
 		return 0;
 	}

@@ -8,6 +8,7 @@
 #include "harness.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -30,6 +31,16 @@ pid_t fork_child(pid_t ppid, int flags)
 		sys_error("parent", "fork");
 	} else if (pid == 0) {
 		restore_default_handlers();
+		if (g_child_cpu >= 0) {
+			cpu_set_t set;
+
+			CPU_ZERO(&set);
+			CPU_SET(g_child_cpu, &set);
+			if (sched_setaffinity(0, sizeof(set), &set) < 0) {
+				sys_error("child", "sched_setaffinity");
+				_exit(1);
+			}
+		}
 		/* Nobody would ever tell an orphan that its parent is gone:
 		 * a child waiting for it would wait for ever. */
 		if (flags & CHILD_PDEATHSIG) {

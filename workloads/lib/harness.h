@@ -80,7 +80,17 @@ struct run_opts {
 	uint64_t start_delay_ms;	/* --start-delay */
 	uint64_t send_delay_ms;		/* --send-delay */
 	uint64_t recv_delay_ms;		/* --recv-delay */
+	int cpu_parent, cpu_child;	/* --cpus A,B (when g_child_cpu >= 0) */
 };
+
+/* --help text of --cpus, for the workloads validate times */
+#define CPUS_HELP \
+"  --cpus A,B           pin the parent to CPU A (at once) and the child to\n" \
+"                       CPU B (when it is forked): A = B puts both ends on\n" \
+"                       one CPU, A != B on two (default: unpinned)\n"
+
+/* --cpus B's CPU for the child: fork_child pins it there; -1 none */
+extern int g_child_cpu;
 
 /*
  * The long options of argv, one at a time: "--help" prints help() and

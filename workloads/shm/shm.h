@@ -16,6 +16,7 @@ enum api { API_SYSV, API_POSIX, API_MEMFD, API_ANON };
 struct config {
 	enum api api;
 	uint64_t size;
+	int warm;		/* --warm: both touch every page before the timing */
 	struct run_opts run;	/* --out, --start-delay */
 	size_t page_size;
 };
