@@ -208,7 +208,7 @@ $(BUILD)/user/session.o $(BUILD)/user/session_maps.o \
 $(BUILD)/user/kernel.o: $(PROBE_SKEL)
 
 $(BUILD)/ipcscope: $(TOOL_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $^ -lbpf -lelf -lz -ljson-c
+	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $^ -lbpf -lelf -lz -ljson-c -lm
 
 $(BUILD)/workloads/obj/%.o: workloads/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -227,7 +227,7 @@ $(BUILD)/asan/%.o: %.c | $(DEPS_STAMP)
 
 $(BUILD)/tests/unit: $(UNIT_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(SAN_FLAGS) -o $@ $^ -ljson-c
+	$(CC) $(SAN_FLAGS) -o $@ $^ -ljson-c -lm
 
 # The main job: check the reference document's claims by measurement
 run: all

@@ -7,6 +7,7 @@ program whose every syscall is known."""
 import os
 import platform
 import subprocess
+import time
 
 from harness import ROOT, Skip, eq, record, spawn, stop, tmp, wait_for_line
 
@@ -30,6 +31,12 @@ sys.stdin.read()
 """
 
 
+def process_state(pid):
+    """R, S, D, Z... from /proc/PID/stat (after the name's last ')')"""
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()[0]
+
+
 def attach_and_report(argv, go="g"):
     """Start argv, attach ipcscope to it (-p), let it work, and report
     while it still runs. Returns (record, pid)."""
@@ -39,6 +46,12 @@ def attach_and_report(argv, go="g"):
             proc.stdin.write(go)
             proc.stdin.flush()
             wait_for_line(proc.stdout, "done", timeout=30)
+            # stopped only once it sleeps in its last read: on a busy
+            # machine it may print "done" and be preempted before it
+            # reaches the read, whose switch the test counts
+            deadline = time.monotonic() + 30
+            while process_state(proc.pid) != "S" and time.monotonic() < deadline:
+                time.sleep(0.01)
             stop(rec_proc)
 
         rec = record(["-p", proc.pid], ready=ready)

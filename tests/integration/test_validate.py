@@ -69,9 +69,10 @@ def test_quick_run_checks_every_claim():
     for mech in ("shm", "unix", "pipe", "msgq", "tcp"):
         ms = rows[f"{mech}-time-1mb"]["measured"]
         assert isinstance(ms, float) and ms > 0, f"{mech}: no time measured"
-        assert rows[f"{mech}-time-1mb"]["verdict"] in ("holds", "does not hold"), \
+        assert rows[f"{mech}-time-1mb"]["verdict"] in ("holds", "does not hold", "inconclusive"), \
             f"{mech} time not judged"
-    assert rows["rank-time-1mb"]["verdict"] in ("holds", "does not hold"), "ranking not judged"
+    assert rows["rank-time-1mb"]["verdict"] in ("holds", "does not hold", "inconclusive"), \
+        "ranking not judged"
     timed = [e for e in doc["experiments"] if e["name"].endswith("-1mib")]
     eq(len(timed), 6, "timed experiments (shm twice: steady state, first touch)")
     two = doc["placements"]["two_cpus"]
@@ -83,9 +84,9 @@ def test_quick_run_checks_every_claim():
             if place == "two_cpus" and two is None:
                 eq(u, None, f"{e['name']}: two CPUs where there is one")
                 continue
-            eq(u["runs"], 3, f"{e['name']} timed runs, {place}")
+            eq(u["runs"], 5, f"{e['name']} timed runs, {place}")
             assert u["min"] <= u["median"] <= u["max"], u
-        eq(t["traced"]["runs"], 3, f"{e['name']} traced runs")
+        eq(t["traced"]["runs"], 5, f"{e['name']} traced runs")
         assert t["overhead"] > 0, f"{e['name']}: no tracing overhead figure"
     labels = {e["name"]: e["label"] for e in timed}
     eq((labels["shm-warm-1mib"], labels["shm-1mib"]), ("shm, steady state", "shm, first touch"),
@@ -95,7 +96,7 @@ def test_quick_run_checks_every_claim():
     warm = next(e for e in timed if e["name"] == "shm-warm-1mib")["timing_ms"]["untraced"]
     cold = next(e for e in timed if e["name"] == "shm-1mib")["timing_ms"]["untraced"]
     assert warm["one_cpu"]["median"] < cold["one_cpu"]["median"], (warm, cold)
-    eq(doc["runs_per_figure"], 3, "runs per figure")
+    eq(doc["runs_per_figure"], 5, "runs per figure")
     # properties seen in the syscalls: the kernel's answers, not the workload's
     eq(measured("pipe-capacity-64k", "holds"), 65536.0, "bytes a pipe takes before EAGAIN")
     eq(measured("pipe-blocks-when-full", "holds"), True, "a write into a full pipe blocks")
@@ -111,7 +112,7 @@ def test_quick_run_checks_every_claim():
 
 def test_text_table_and_summary():
     out = quick_run()["proc"].stdout
-    for head in ("MOVING 1 MiB", "CLAIMS", "VERDICT", "kernel ", "timings: medians of 3 untraced runs in each placement"):
+    for head in ("MOVING 1 MiB", "CLAIMS", "VERDICT", "kernel ", "timings: medians of 5 untraced runs in each placement"):
         assert head in out, f"no {head!r} in the text report"
     n = len(claim_ids(CLAIMS))
     assert f"{n} claims: " in out, "no summary line"

@@ -4,6 +4,7 @@
  * workload (build/workloads/) with its arguments, and what its runs left
  * behind: the traced run's maps, the workload's own JSON, the timings.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "util.h"
@@ -152,5 +153,14 @@ struct stats timing_stats(const struct timing *t)
 	st.median = n % 2 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
 	st.min = ms[0];
 	st.max = ms[n - 1];
+	for (int i = 0; i < n; i++)
+		ms[i] = ms[i] > 0 && st.median > 0 ? fabs(log(ms[i] / st.median)) : 0;
+	qsort(ms, n, sizeof(ms[0]), cmp_double);
+	st.mad_log = n % 2 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
 	return st;
+}
+
+double timing_noise(const struct stats *st)
+{
+	return st->mad_log > NOISE_FLOOR ? st->mad_log : NOISE_FLOOR;
 }

@@ -7,6 +7,7 @@
  * function that measures it.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -270,54 +271,87 @@ static bool ctx_switches(const struct claim *c, const struct experiment *e,
 }
 
 /*
- * A time claim against each placement's untraced median: the number is
- * that of the first placement where the claim holds (one CPU, two CPUs,
- * unpinned), else the one CPU's; the text names every placement, and for
- * shared memory its first touch beside the steady state.
+ * A placement's verdict on a time claim: 1 holds, 0 does not, -1 too close
+ * to call: the claim must say the same of every time within a factor
+ * exp(2 * noise) of the runs' median (checked at sixteenths of that band
+ * in log scale, so a narrow claim inside it is not missed).
+ */
+static int placement_verdict(const struct claim *c, const struct timing *t)
+{
+	struct stats st = timing_stats(t);
+	double band = 2 * timing_noise(&st);
+	bool at = claim_holds_number(c, st.median);
+
+	for (int k = -16; k <= 16; k++)
+		if (claim_holds_number(c, st.median * exp(band * k / 16)) != at)
+			return -1;
+	return at;
+}
+
+/*
+ * A time claim against each placement's untraced runs. A verdict is
+ * stated only where the noise allows it (placement_verdict): it holds if
+ * it holds in a placement (named: the number is that placement's
+ * median);
+ * it does not hold if it fails in every placement; else the medians are
+ * too close to the claim's bound to call: inconclusive, with where. The
+ * text gives every placement's median and range, and for shared memory
+ * its first touch beside the steady state.
  */
 static bool time_1mb(const struct claim *c, const struct experiment *e,
 		     struct result *r)
 {
 	const struct experiment *te = timing_experiment(c->mechanism);
 	const struct experiment *cold = mib_experiment(c->mechanism);
-	int n = 0, match = -1, first = -1;
+	int n = 0, held = -1, close = -1, first = -1, shown;
 	struct stats t;
 
 	if (!te)
 		te = e;
 	for (int p = 0; p < PLACE_MAX; p++) {
-		struct stats u = timing_stats(&te->untraced[p]);
+		int v;
 
-		if (!u.runs)
+		if (!te->untraced[p].n)
 			continue;
+		v = placement_verdict(c, &te->untraced[p]);
 		if (first < 0)
 			first = p;
-		if (match < 0 && claim_holds_number(c, u.median))
-			match = p;
+		if (held < 0 && v == 1)
+			held = p;
+		if (close < 0 && v < 0)
+			close = p;
 	}
 	if (first < 0) {
 		snprintf(r->how, sizeof(r->how), "the timed runs failed: %s", te->error);
 		return false;
 	}
-	r->number = timing_stats(&te->untraced[match >= 0 ? match : first]).median;
-	if (match >= 0)
+	shown = held >= 0 ? held : close >= 0 ? close : first;
+	r->number = timing_stats(&te->untraced[shown]).median;
+	if (held >= 0)
 		n = snprintf(r->how, sizeof(r->how), "as claimed with %s: ",
-			     match == PLACE_ONE_CPU ? "both ends on one CPU" :
-			     match == PLACE_TWO_CPUS ? "the ends on two CPUs" :
+			     held == PLACE_ONE_CPU ? "both ends on one CPU" :
+			     held == PLACE_TWO_CPUS ? "the ends on two CPUs" :
 			     "the ends where the scheduler put them");
+	else if (close >= 0)
+		n = snprintf(r->how, sizeof(r->how), "inconclusive: %s, the median is "
+			     "within twice the runs' spread of the claim's bound: ",
+			     placement_names[close]);
 	else
-		n = snprintf(r->how, sizeof(r->how), "in no placement: ");
+		n = snprintf(r->how, sizeof(r->how), "not as claimed, in any placement: ");
+	if (held < 0 && close >= 0)
+		r->verdict = V_INCONCLUSIVE;
 	for (int p = 0; p < PLACE_MAX && n < (int)sizeof(r->how); p++) {
 		struct stats u = timing_stats(&te->untraced[p]);
 
 		if (u.runs)
-			n += snprintf(r->how + n, sizeof(r->how) - n, "%s%s %.3f ms",
-				      p == first ? "" : ", ", placement_names[p], u.median);
+			n += snprintf(r->how + n, sizeof(r->how) - n, "%s%s %.3f ms "
+				      "(%.3f-%.3f)", p == first ? "" : ", ",
+				      placement_names[p], u.median, u.min, u.max);
 	}
 	t = timing_stats(&te->traced);
 	if (n < (int)sizeof(r->how))
-		n += snprintf(r->how + n, sizeof(r->how) - n, " (medians of %d untraced "
-			      "runs each; traced, one CPU: %.3f ms)",
+		n += snprintf(r->how + n, sizeof(r->how) - n, ", medians and ranges of %d "
+			      "untraced runs each; traced, one CPU: %.3f ms",
 			      timing_stats(&te->untraced[first]).runs, t.median);
 	if (cold && cold != te && n < (int)sizeof(r->how))
 		snprintf(r->how + n, sizeof(r->how) - n, "; steady state: mapped and touched "

@@ -51,7 +51,7 @@ static const char validate_usage[] =
 "                       new file beside it, renamed over it at the end)\n"
 "      --force          write over a FILE that is a symbolic link (the link\n"
 "                       is replaced, never followed; refused without it)\n"
-"      --quick          3 timed runs instead of 7 and smaller counts, for a\n"
+"      --quick          5 timed runs instead of 7 and smaller counts, for a\n"
 "                       first look and CI (a few seconds)\n"
 "  -v, --verbose        say what runs\n"
 "  -h, --help           show this help\n"
@@ -65,7 +65,7 @@ static const char validate_usage[] =
 "of a pipe and of a queue.\n"
 "Times to move 1 MiB: the workload times its own transfer, in three\n"
 "placements: both ends on one CPU, one on each of two CPUs, and unpinned.\n"
-"Each time is the median of untraced runs (7, or 3 with --quick; half\n"
+"Each time is the median of untraced runs (7, or 5 with --quick; half\n"
 "before the traced runs, half after); the tracing overhead is the median\n"
 "of as many traced runs on one CPU against it. A time claim holds if it\n"
 "holds in a placement, which the report names; so does a ranking. Shared\n"
@@ -332,7 +332,7 @@ int cmd_validate(int argc, char **argv)
 		goto out;
 	}
 	catch_stop_signals(tmpdir, json.tmp, md.tmp);
-	runs = o.quick ? 3 : 7;
+	runs = o.quick ? 5 : 7;
 	if (run_experiments(o.quick, runs, tmpdir)) {
 		rmdir(tmpdir);
 		goto out;

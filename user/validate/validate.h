@@ -100,7 +100,20 @@ void experiments_clear(void);
 struct stats {
 	int runs;
 	double median, min, max;
+	double mad_log;		/* median absolute deviation of the runs' natural
+				   logarithms from the median's */
 };
+
+/*
+ * How far apart two times must be to count as different, as a factor: a
+ * time's noise is its runs' median absolute deviation in log scale (times
+ * spread by factors, and one slow run moves it little), at least
+ * NOISE_FLOOR (5 %: the runs of --quick are few). A verdict about a time
+ * is stated only beyond twice that noise (measure.c, verdict.c): a factor
+ * of exp(2 * noise) either way.
+ */
+#define NOISE_FLOOR 0.05
+double timing_noise(const struct stats *st);
 
 /* A run's own time (its elapsed_ns), if it gave one and there is room. */
 void timing_add(struct timing *t, const struct wjson *doc);

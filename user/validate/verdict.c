@@ -4,6 +4,7 @@
  * what it claims (claims.c says how a number compares), or a ranking
  * checked against the untraced median times of each placement.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include "validate.h"
@@ -23,54 +24,64 @@ void unchecked(struct result *r, const char *why)
 }
 
 /*
- * A fastest-to-slowest order, against the untraced median times of each
- * placement (shared memory's steady state): it holds if it holds in one
- * of them, named.
+ * A fastest-to-slowest order, against the untraced runs of each placement
+ * (shared memory's steady state). A step a < b is shown when b's median
+ * exceeds a's by more than twice their noise together (timing_noise, a
+ * factor: compared in log scale; the two noises added as independent
+ * errors are, root of the sum of squares), contradicted when a's exceeds
+ * b's so, else too close to call. The order
+ * holds if every step is shown in one placement (named), does not hold if
+ * a step is contradicted in every placement, else it is inconclusive.
  */
 static void judge_ranking(const struct claim *c, struct result *r)
 {
-	int n = 0, held = 0, timed = 0;
+	int n = 0, held = 0, failed = 0, timed = 0;
 
 	if (strcmp(c->metric, "rank_time_1mb")) {
 		unchecked(r, "no experiment measures this ranking");
 		return;
 	}
 	for (int p = 0; p < PLACE_MAX; p++) {
-		double med[CLAIMS_MAX_LIST];
-		bool ordered = true, complete = true;
+		struct stats st[CLAIMS_MAX_LIST];
+		bool complete = true, shown = true, contradicted = false;
+		double gap;
 
-		for (int i = 0; i < c->norder; i++) {
+		for (int i = 0; i < c->norder && complete; i++) {
 			struct experiment *e = timing_experiment(c->order[i]);
-			struct stats u = e ? timing_stats(&e->untraced[p]) : (struct stats){ 0 };
 
-			if (!u.runs) {
-				complete = false;
-				break;
-			}
-			med[i] = u.median;
-			if (i && med[i - 1] >= med[i])
-				ordered = false;
+			st[i] = e ? timing_stats(&e->untraced[p]) : (struct stats){ 0 };
+			complete = st[i].runs > 0;
 		}
 		if (!complete)
 			continue;
 		timed++;
 		n += snprintf(r->how + n, sizeof(r->how) - n, "%s%s: ", n ? "; " : "",
 			      placement_names[p]);
-		for (int i = 0; i < c->norder && n < (int)sizeof(r->how); i++)
+		for (int i = 0; i < c->norder && n < (int)sizeof(r->how); i++) {
 			n += snprintf(r->how + n, sizeof(r->how) - n, "%s%s %.3f", i ? ", " : "",
-				      c->order[i], med[i]);
+				      c->order[i], st[i].median);
+			if (!i)
+				continue;
+			gap = 2 * hypot(timing_noise(&st[i - 1]), timing_noise(&st[i]));
+			if (!(log(st[i].median / st[i - 1].median) > gap))
+				shown = false;
+			if (log(st[i - 1].median / st[i].median) > gap)
+				contradicted = true;
+		}
 		if (n < (int)sizeof(r->how))
 			n += snprintf(r->how + n, sizeof(r->how) - n, " ms, %s",
-				      ordered ? "in that order" : "not in that order");
+				      contradicted ? "not in that order" :
+				      shown ? "in that order" : "too close to call");
 		if (n >= (int)sizeof(r->how))
 			n = sizeof(r->how) - 1;
-		held += ordered;
+		held += shown;
+		failed += contradicted;
 	}
 	if (!timed) {
 		unchecked(r, "no placement timed every mechanism of the ranking");
 		return;
 	}
-	r->verdict = held ? V_HOLDS : V_FAILS;
+	r->verdict = held ? V_HOLDS : failed == timed ? V_FAILS : V_INCONCLUSIVE;
 }
 
 static void judge(const struct claim *c, struct result *r)
