@@ -201,6 +201,7 @@ static int child_run(const struct config *cfg, char *buf, int rfd, int wfd,
 		}
 	}
 
+	xfer_receiver_ready(xt);
 	if (!pingpong) {
 		for (;;) {
 			ssize_t n;
@@ -280,6 +281,8 @@ static int parent_run(const struct config *cfg, char *buf, int wfd, int rfd,
 	}
 	*opened = 1;
 
+	if (xfer_wait_receiver(xt, 1) < 0)
+		goto out;	/* the child failed: it said why */
 	xt->start_ns = monotonic_ns();
 	for (uint64_t i = 0; i < cfg->count; i++) {
 		if (write_all(cfg, wfd, buf, size, c) < 0) {

@@ -298,6 +298,7 @@ static int child_run(const struct config *cfg, const unsigned char *base,
 	 * delay (up to the sleep) to the transfer time, and on one CPU the
 	 * yield lets the writer run.
 	 */
+	xfer_receiver_ready(&ctl->xfer);
 	while ((state = __atomic_load_n(&ctl->state, __ATOMIC_ACQUIRE)) ==
 	       STATE_WAIT)
 		sched_yield();
@@ -478,7 +479,8 @@ int main(int argc, char **argv)
 	   on one CPU, it would run before the child and count in its time */
 	src = payload(&cfg);
 	if (!src || expected_checksum(&cfg, &want) < 0 ||
-	    (cfg.warm && warm_up(&cfg, base, ctl) < 0)) {
+	    (cfg.warm && warm_up(&cfg, base, ctl) < 0) ||
+	    xfer_wait_receiver(&ctl->xfer, 1) < 0) {
 		failed = 1;
 		__atomic_store_n(&ctl->state, STATE_ABORT, __ATOMIC_RELEASE);
 	} else if (write_region(&cfg, base, src, &ctl->xfer) < 0) {

@@ -149,6 +149,23 @@ int sleep_ms(uint64_t ms)
 	return 0;
 }
 
+void xfer_receiver_ready(struct xfer_time *t)
+{
+	__atomic_store_n(&t->receiver_ready, 1, __ATOMIC_RELEASE);
+}
+
+int xfer_wait_receiver(struct xfer_time *t, int receiver_is_child)
+{
+	pid_t parent = getppid();
+
+	while (!__atomic_load_n(&t->receiver_ready, __ATOMIC_ACQUIRE)) {
+		if (receiver_is_child ? g_child_gone : getppid() != parent)
+			return -1;
+		sched_yield();
+	}
+	return 0;
+}
+
 uint64_t xfer_elapsed_ns(const struct xfer_time *t)
 {
 	if (!t->start_ns || !t->end_ns || t->end_ns < t->start_ns)

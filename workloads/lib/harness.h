@@ -253,10 +253,24 @@ int sleep_ms(uint64_t ms);
  */
 struct xfer_time {
 	uint64_t start_ns, end_ns;
+	int receiver_ready;	/* the receiving side is at its first receive */
 };
 
 /* end - start, or 0 if either was not stamped (the transfer failed). */
 uint64_t xfer_elapsed_ns(const struct xfer_time *t);
+
+/*
+ * The start barrier: the receiver says it is about to make its first
+ * receive call (xfer_receiver_ready), and the sender waits for that
+ * (xfer_wait_receiver, yielding the CPU: on one CPU the receiver runs
+ * until it blocks) before it stamps the start. Without it the time of a
+ * small transfer was the receiver's start-up (a fork, a connect), not the
+ * transfer: 4.4 ms for one byte over a Unix socket. The wait returns -1
+ * if the receiver went away first (it said why); receiver_is_child says
+ * which process to watch.
+ */
+void xfer_receiver_ready(struct xfer_time *t);
+int xfer_wait_receiver(struct xfer_time *t, int receiver_is_child);
 
 /* --- Signal handlers (signals.c) ----------------------------------------- */
 

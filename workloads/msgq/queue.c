@@ -168,6 +168,7 @@ int child_run(const struct config *cfg, struct sysv_msg *msg, int parent_q,
 		q = (int)mq;
 	}
 
+	xfer_receiver_ready(&r->xfer);
 	for (uint64_t i = 0; i < cfg->count; i++) {
 		uint64_t type, seq;
 		unsigned int prio = 0;
@@ -235,8 +236,11 @@ int parent_run(const struct config *cfg, struct sysv_msg *msg, int q,
 
 		msg->mtype = (long)type;
 		fill_text(msg->mtext, size, i);
-		if (i == 0)
+		if (i == 0) {
+			if (xfer_wait_receiver(xt, 1) < 0)
+				return -1;	/* the child failed: it said why */
 			xt->start_ns = monotonic_ns();
+		}
 		for (;;) {
 			int r;
 

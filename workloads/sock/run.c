@@ -156,8 +156,11 @@ int child_run(const struct config *cfg, char *buf, int fd, struct shared *sh)
 			       sh->window)
 				nap();
 		}
-		if (i == 0)
+		if (i == 0) {
+			if (xfer_wait_receiver(&sh->xfer, 0) < 0)
+				goto out;	/* the parent is gone */
 			sh->xfer.start_ns = monotonic_ns();
+		}
 		if (send_msg(cfg, fd, buf, size, c, peer, "child") < 0)
 			goto out;
 		if (cfg->pattern == PAT_STREAM &&
@@ -323,6 +326,7 @@ int parent_run(const struct config *cfg, char *buf, int pfd,
 		__atomic_store_n(&sh->parent_connected, 1, __ATOMIC_RELEASE);
 	}
 
+	xfer_receiver_ready(&sh->xfer);
 	if (cfg->pattern == PAT_STREAM && has_eof(cfg->type)) {
 		/* Until EOF: the last call is the one that returns 0. */
 		for (;;) {
