@@ -37,7 +37,7 @@ static void print_help(void)
 {
 	fputs(
 "Usage: msgq [--api sysv|posix] [--count N] [--size BYTES] [--types N]\n"
-"            [--receive any|bytype] [--out FILE] [--start-delay MS] [--cpus A,B]\n"
+"            [--receive any|bytype] [--out FILE] [--start-delay MS] [--cpus A,B] [--ready-delay MS]\n"
 "            [--send-delay MS] [--recv-delay MS] [--help]\n"
 "\n"
 "Ground-truth message queue workload for ipcscope tests.  The parent sends\n"
@@ -83,6 +83,7 @@ static void print_help(void)
 "                       creating the queue or forking, so that a tracer can\n"
 "                       attach to the parent's PID and then see the fork\n"
 CPUS_HELP
+READY_DELAY_HELP
 "  --send-delay MS      the parent (sender) sleeps MS milliseconds\n"
 "                       (0..600000, default 0) after each message it sent,\n"
 "                       so the data never waits for the receiver\n"
@@ -141,7 +142,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 {
 	static const char *const opts[] = {
 		"--api", "--count", "--size", "--types", "--receive", "--out",
-		"--start-delay", "--cpus", "--send-delay", "--recv-delay",
+		"--start-delay", "--cpus", "--ready-delay", "--send-delay", "--recv-delay",
 	};
 	struct opt_iter it = OPT_ITER(argc, argv, opts, print_help, &cfg->run);
 	const char *val, *name;

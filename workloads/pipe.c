@@ -49,7 +49,7 @@ static void print_help(void)
 "Usage: pipe [--mode anon|fifo] [--pattern stream|pingpong] [--size BYTES]\n"
 "            [--count N] [--write-method write|writev|vmsplice|sendfile]\n"
 "            [--read-method read|readv|splice] [--out FILE] [--fifo-dir DIR]\n"
-"            [--start-delay MS] [--cpus A,B]\n"
+"            [--start-delay MS] [--cpus A,B] [--ready-delay MS]\n"
 "            [--send-delay MS] [--recv-delay MS] [--help]\n"
 "\n"
 "Ground-truth pipe workload for ipcscope tests.  A parent and a forked child\n"
@@ -107,6 +107,7 @@ static void print_help(void)
 "                       creating any pipe or forking, so that a tracer can\n"
 "                       attach to the parent's PID and then see the fork\n"
 CPUS_HELP
+READY_DELAY_HELP
 STREAM_DELAY_HELP
 "  --help               print this text and exit\n"
 "\n"
@@ -140,7 +141,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 {
 	static const char *const opts[] = {
 		"--mode", "--pattern", "--size", "--count", "--out",
-		"--fifo-dir", "--start-delay", "--cpus", "--send-delay", "--recv-delay", "--write-method", "--read-method",
+		"--fifo-dir", "--start-delay", "--cpus", "--ready-delay", "--send-delay", "--recv-delay", "--write-method", "--read-method",
 	};
 	struct opt_iter it = OPT_ITER(argc, argv, opts, print_help, &cfg->run);
 	const char *val, *name;

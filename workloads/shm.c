@@ -56,7 +56,7 @@ static void print_help(void)
 	fputs(
 "Usage: shm [--api sysv|posix|memfd|anon] [--size BYTES] [--warm no|yes]\n"
 "           [--out FILE]\n"
-"           [--start-delay MS] [--cpus A,B] [--help]\n"
+"           [--start-delay MS] [--cpus A,B] [--ready-delay MS] [--help]\n"
 "\n"
 "Ground-truth shared memory workload for ipcscope tests.  The parent creates\n"
 "a shared region of SIZE bytes and forks.  The parent copies the payload\n"
@@ -98,6 +98,7 @@ static void print_help(void)
 "                       creating the region or forking, so that a tracer\n"
 "                       can attach to the parent's PID and then see the fork\n"
 CPUS_HELP
+READY_DELAY_HELP
 "  --help               print this text and exit\n"
 "\n"
 "Output: one JSON object, printed by the parent after the child has exited:\n"
@@ -143,7 +144,7 @@ CPUS_HELP
 static void parse_args(int argc, char **argv, struct config *cfg)
 {
 	static const char *const opts[] = {
-		"--api", "--size", "--out", "--start-delay", "--cpus", "--warm",
+		"--api", "--size", "--out", "--start-delay", "--cpus", "--ready-delay", "--warm",
 	};
 	struct opt_iter it = OPT_ITER(argc, argv, opts, print_help, &cfg->run);
 	const char *val, *name;

@@ -47,7 +47,7 @@ static void print_help(void)
 "            [--family 4|6] [--pattern stream|pingpong] [--size BYTES]\n"
 "            [--count N] [--io send|write|sendmsg]\n"
 "            [--connect socketpair|path|abstract] [--out FILE]\n"
-"            [--start-delay MS] [--cpus A,B]\n"
+"            [--start-delay MS] [--cpus A,B] [--ready-delay MS]\n"
 "            [--send-delay MS] [--recv-delay MS] [--help]\n"
 "\n"
 "Ground-truth socket workload for ipcscope tests.  A parent and a forked\n"
@@ -115,6 +115,7 @@ static void print_help(void)
 "                       creating any socket or forking, so that a tracer can\n"
 "                       attach to the parent's PID and then see the fork\n"
 CPUS_HELP
+READY_DELAY_HELP
 STREAM_DELAY_HELP
 "  --help               print this text and exit\n"
 "\n"
@@ -157,7 +158,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 {
 	static const char *const opts[] = {
 		"--type", "--family", "--pattern", "--size", "--count", "--io",
-		"--connect", "--out", "--start-delay", "--cpus", "--send-delay", "--recv-delay",
+		"--connect", "--out", "--start-delay", "--cpus", "--ready-delay", "--send-delay", "--recv-delay",
 	};
 	static const char *const patterns[] = { "stream", "pingpong" };
 	struct opt_iter it = OPT_ITER(argc, argv, opts, print_help, &cfg->run);

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """Pipes and FIFOs traced end to end: every figure equals what the workload
 says it did (workloads/pipe.c prints its own counts as JSON)."""
+import json
 import os
 import signal
 import subprocess
@@ -353,3 +354,20 @@ def test_cpus_pins_each_end():
                          stderr=subprocess.PIPE, text=True)
     eq((bad.returncode, bad.stderr.strip()), (2, "pipe: --cpus: CPU 1000: Invalid argument"),
        "a CPU that is not there")
+
+
+def test_timed_transfer_waits_for_the_receiver():
+    # the start barrier: a receiver that takes 300 ms to be ready (its
+    # start-up, made slow with --ready-delay) is not in elapsed_ns, for
+    # every workload validate times (without the barrier each took more
+    # than 300 ms; here well under 1 ms, so 250 ms is no timing bound)
+    for argv in (["pipe", "--size", 1, "--count", 1],
+                 ["sock", "--type", "unix-stream", "--size", 1, "--count", 1],
+                 ["sock", "--type", "tcp", "--size", 1, "--count", 1],
+                 ["msgq", "--size", 1, "--count", 1],
+                 ["shm", "--size", 4096]):
+        proc = subprocess.run(workload(*argv, "--ready-delay", 300), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, timeout=60)
+        eq(proc.returncode, 0, f"{argv[0]} exit status ({proc.stderr.strip()})")
+        ns = json.loads(proc.stdout)["elapsed_ns"]
+        assert 0 < ns < 250e6, f"{' '.join(map(str, argv))}: elapsed {ns / 1e6:.1f} ms"

@@ -74,6 +74,7 @@ int parse_word(const char *opt, const char *val, const char *const *names,
 }
 
 int g_child_cpu = -1;
+uint64_t g_ready_delay_ms;
 
 /* --cpus A,B: the parent on CPU A from now on, the child on B */
 static void pin_cpus(struct run_opts *ro, const char *val)
@@ -120,6 +121,8 @@ static int run_option(struct run_opts *ro, const char *name, const char *val)
 		ro->recv_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
 	} else if (!strcmp(name, "--cpus")) {
 		pin_cpus(ro, val);
+	} else if (!strcmp(name, "--ready-delay")) {
+		g_ready_delay_ms = parse_num(name, val, 0, DELAY_MAX_MS);
 	} else {
 		return 0;
 	}

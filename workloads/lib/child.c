@@ -151,6 +151,7 @@ int sleep_ms(uint64_t ms)
 
 void xfer_receiver_ready(struct xfer_time *t)
 {
+	sleep_ms(g_ready_delay_ms);
 	__atomic_store_n(&t->receiver_ready, 1, __ATOMIC_RELEASE);
 }
 

@@ -83,6 +83,16 @@ struct run_opts {
 	int cpu_parent, cpu_child;	/* --cpus A,B (when g_child_cpu >= 0) */
 };
 
+/* --help text of --ready-delay */
+#define READY_DELAY_HELP \
+"  --ready-delay MS     the receiver sleeps MS milliseconds (0..600000,\n" \
+"                       default 0) before it says it is ready for the\n" \
+"                       timed transfer: a slow start, which elapsed_ns\n" \
+"                       must not include (the sender waits for it)\n"
+
+/* --ready-delay: xfer_receiver_ready sleeps this long first */
+extern uint64_t g_ready_delay_ms;
+
 /* --help text of --cpus, for the workloads validate times */
 #define CPUS_HELP \
 "  --cpus A,B           pin the parent to CPU A (at once) and the child to\n" \
