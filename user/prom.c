@@ -272,10 +272,31 @@ static void obj_labels(FILE *out, const struct snapshot *s, const struct ipc_obj
 		(uint64_t)o->key.ino);
 }
 
+struct obj_dir {
+	const char *dir;
+	size_t ops, bytes;	/* offsets in struct ipc_obj_stats */
+};
+
+/* One counter per object and direction: its calls (ops) or bytes */
+static void obj_counter(FILE *out, const struct snapshot *s, const char *name,
+			const char *text, const struct obj_dir *dirs, size_t ndirs, bool ops)
+{
+	help(out, name, "counter", text);
+	for (size_t i = 0; i < s->nobjs; i++)
+		for (size_t d = 0; d < ndirs; d++) {
+			size_t off = ops ? dirs[d].ops : dirs[d].bytes;
+
+			fputs(name, out);
+			obj_labels(out, s, &s->objs[i]);
+			fprintf(out, ",direction=\"%s\"} %" PRIu64 "\n", dirs[d].dir,
+				*(const uint64_t *)((const char *)&s->objs[i].st + off));
+		}
+}
+
 /* --labels object: each object's calls, bytes and faults */
 static void objects(FILE *out, const struct snapshot *s)
 {
-	static const struct { const char *dir; size_t ops, bytes; } dirs[] = {
+	static const struct obj_dir dirs[] = {
 		{ "in", offsetof(struct ipc_obj_stats, ops_in),
 		  offsetof(struct ipc_obj_stats, bytes_in) },
 		{ "out", offsetof(struct ipc_obj_stats, ops_out),
@@ -283,24 +304,10 @@ static void objects(FILE *out, const struct snapshot *s)
 		{ "other", offsetof(struct ipc_obj_stats, ops_other), 0 },
 	};
 
-	help(out, "ipcscope_object_calls_total", "counter",
-	     "IPC syscalls per object: data in (written, sent), out (read, received), other.");
-	for (size_t i = 0; i < s->nobjs; i++)
-		for (size_t d = 0; d < 3; d++) {
-			fputs("ipcscope_object_calls_total", out);
-			obj_labels(out, s, &s->objs[i]);
-			fprintf(out, ",direction=\"%s\"} %" PRIu64 "\n", dirs[d].dir,
-				*(const uint64_t *)((const char *)&s->objs[i].st + dirs[d].ops));
-		}
-	help(out, "ipcscope_object_bytes_total", "counter",
-	     "Payload bytes per object: in (written, sent), out (read, received).");
-	for (size_t i = 0; i < s->nobjs; i++)
-		for (size_t d = 0; d < 2; d++) {
-			fputs("ipcscope_object_bytes_total", out);
-			obj_labels(out, s, &s->objs[i]);
-			fprintf(out, ",direction=\"%s\"} %" PRIu64 "\n", dirs[d].dir,
-				*(const uint64_t *)((const char *)&s->objs[i].st + dirs[d].bytes));
-		}
+	obj_counter(out, s, "ipcscope_object_calls_total", "IPC syscalls per object: data in "
+		    "(written, sent), out (read, received), other.", dirs, 3, true);
+	obj_counter(out, s, "ipcscope_object_bytes_total", "Payload bytes per object: in "
+		    "(written, sent), out (read, received).", dirs, 2, false);
 	help(out, "ipcscope_object_page_faults_total", "counter",
 	     "User page faults inside a shared memory object.");
 	for (size_t i = 0; i < s->nobjs; i++) {

@@ -98,6 +98,16 @@ static void json_claim(struct json_writer *jw, const struct claim *c,
 	jw_object_end(jw);
 }
 
+/* "cpus": [a, b] */
+static void json_cpus(struct json_writer *jw, int a, int b)
+{
+	jw_key(jw, "cpus");
+	jw_array_begin(jw);
+	jw_int(jw, a);
+	jw_int(jw, b);
+	jw_array_end(jw);
+}
+
 int write_json(FILE *f, const struct report *rp)
 {
 	struct json_writer *jw = jw_new(f, true);
@@ -117,20 +127,12 @@ int write_json(FILE *f, const struct report *rp)
 	jw_object_begin(jw);
 	jw_key(jw, "one_cpu");
 	jw_object_begin(jw);
-	jw_key(jw, "cpus");
-	jw_array_begin(jw);
-	jw_int(jw, rp->prov.cpus[0]);
-	jw_int(jw, rp->prov.cpus[0]);
-	jw_array_end(jw);
+	json_cpus(jw, rp->prov.cpus[0], rp->prov.cpus[0]);
 	jw_object_end(jw);
 	jw_key(jw, "two_cpus");
 	if (rp->prov.cpus[1] >= 0) {
 		jw_object_begin(jw);
-		jw_key(jw, "cpus");
-		jw_array_begin(jw);
-		jw_int(jw, rp->prov.cpus[0]);
-		jw_int(jw, rp->prov.cpus[1]);
-		jw_array_end(jw);
+		json_cpus(jw, rp->prov.cpus[0], rp->prov.cpus[1]);
 		jw_kv_string(jw, "topology", rp->prov.topology);
 		jw_object_end(jw);
 	} else {
