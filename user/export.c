@@ -128,10 +128,8 @@ static char *metrics(struct tracing *t, size_t *len)
 	char *buf = NULL;
 	FILE *f;
 
-	if (session_read(t->s, &snap))
+	if (tracing_read(t, &snap, &ri, &uts))
 		return NULL;
-	snapshot_name_cgroups(&snap, NULL);	/* else cgroup="" */
-	tracing_run_info(t, &ri, &uts);
 	f = open_memstream(&buf, len);
 	if (f && report_prometheus(f, &ri, &snap)) {
 		fclose(f);
@@ -154,10 +152,8 @@ static int write_json(struct tracing *t, struct outfile *json)
 	int ret = -1;
 
 	session_detach(t->s);
-	if (session_read(t->s, &snap))
+	if (tracing_read(t, &snap, &ri, &uts))
 		return -1;
-	snapshot_name_cgroups(&snap, NULL);	/* else by id only */
-	tracing_run_info(t, &ri, &uts);
 	if (report_json(json->f, &ri, &snap))
 		errorf("cannot write JSON to '%s': %s", t->o->json_path,
 		       strerror(errno ? errno : EIO));

@@ -194,11 +194,8 @@ int cmd_record(int argc, char **argv)
 	 * classic tracepoints' programs on its CPU: skipped runs, counted)
 	 */
 	session_detach(t.s);
-	if (session_read(t.s, &snap))
+	if (tracing_read(&t, &snap, &ri, &uts))
 		goto out;
-	if (snapshot_name_cgroups(&snap, NULL))
-		debugf("no cgroup2 mount: processes' cgroups by id only\n");
-	tracing_run_info(&t, &ri, &uts);
 	if (write_reports(&o, &ri, &snap, &json, &prom) == 0 &&
 	    (!o.graph_path || write_graph(&o, &snap, &graph, &t.orig_mask) == 0) &&
 	    outfile_commit(&json) == 0 && outfile_commit(&graph) == 0 &&

@@ -496,15 +496,18 @@ static int by_cgroup(const void *a, const void *b, void *ctx)
 static void print_procs(FILE *out, const struct run_info *ri, const struct snapshot *s)
 {
 	size_t *order;
+	const struct ipc_proc_row *prev = NULL;
 
 	if (!s->nprocs)
 		return;
-	order = malloc(s->nprocs * sizeof(*order));
-	for (size_t i = 0; i < s->nprocs; i++)
-		if (order)
+	/* --by cgroup: the rows in cgroup order (as they are, out of memory:
+	   a heading then comes again where a cgroup does) */
+	order = ri->by_cgroup ? malloc(s->nprocs * sizeof(*order)) : NULL;
+	if (order) {
+		for (size_t i = 0; i < s->nprocs; i++)
 			order[i] = i;
-	if (order && ri->by_cgroup)
 		qsort_r(order, s->nprocs, sizeof(*order), by_cgroup, (void *)s);
+	}
 	fprintf(out, "\nPROCESSES%s\n", ri->by_cgroup ? " BY CGROUP" : "");
 	fprintf(out, "  %7s %7s %-16s %10s %9s %9s %9s %9s  %s\n", "PID", "PPID",
 		"COMM", "SYSCALLS", "VOL CSW", "INVOL CSW", "FAULTS", "SHM FLTS",
@@ -513,8 +516,9 @@ static void print_procs(FILE *out, const struct run_info *ri, const struct snaps
 		const struct ipc_proc_row *p = &s->procs[order ? order[k] : k];
 		char pid[32], comm[IPC_COMM_LEN];
 
-		if (ri->by_cgroup && (!k || p->p.cgroup_id != s->procs[order ? order[k - 1] : k - 1].p.cgroup_id))
+		if (ri->by_cgroup && (!prev || p->p.cgroup_id != prev->p.cgroup_id))
 			cgroup_heading(out, s, p);
+		prev = p;
 		snapshot_proc_label(s, p->tgid, p->start, pid, sizeof(pid));
 		text_clean(comm, sizeof(comm), p->p.comm, IPC_COMM_LEN);
 		fprintf(out, "  %7s %7u %-16.16s %10" PRIu64 " %9" PRIu64

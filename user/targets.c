@@ -279,10 +279,16 @@ int tracing_begin(struct tracing *t, struct record_opts *o, enum tracing_cmd cmd
 	return -1;
 }
 
-void tracing_run_info(const struct tracing *t, struct run_info *ri, struct utsname *uts)
+int tracing_read(const struct tracing *t, struct snapshot *snap, struct run_info *ri,
+		 struct utsname *uts)
 {
 	const struct record_opts *o = t->o;
+	int err = session_read(t->s, snap);
 
+	if (err)
+		return err;
+	if (snapshot_name_cgroups(snap, NULL))
+		debugf("no cgroup2 mount: processes' cgroups by id only\n");
 	memset(ri, 0, sizeof(*ri));
 	uname(uts);
 	ri->version = IPCSCOPE_VERSION;
@@ -304,6 +310,7 @@ void tracing_run_info(const struct tracing *t, struct run_info *ri, struct utsna
 	ri->prom_pid = o->prom_pid;
 	ri->prom_object = o->prom_object;
 	ri->top = o->top;
+	return 0;
 }
 
 static void iso_time(char *buf, size_t len, time_t when)

@@ -62,10 +62,15 @@ bool tracing_wait_until(struct tracing *t, uint64_t until);
 /* When -d ends tracing (UINT64_MAX without -d). */
 uint64_t tracing_end_of_duration(const struct tracing *t);
 
-/* What a report says of the run so far: the versions (uname into uts,
- * which must outlive ri), when it started and how long it ran, the
- * targets, the command's end, the probes. */
-void tracing_run_info(const struct tracing *t, struct run_info *ri, struct utsname *uts);
+/*
+ * What a report needs, now: the maps into snap (their cgroups named by
+ * path where the cgroup2 mount says), and into ri what the report says of
+ * the run: the versions (uname into uts, which must outlive ri), when it
+ * started and how long it ran, the targets, the command's end, the
+ * probes. 0, or session_read's error (said).
+ */
+int tracing_read(const struct tracing *t, struct snapshot *snap, struct run_info *ri,
+		 struct utsname *uts);
 
 /* Stops the command, closes the session, restores the signal mask. */
 void tracing_end(struct tracing *t);

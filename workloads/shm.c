@@ -261,23 +261,18 @@ static int write_region(const struct config *cfg, unsigned char *base,
 }
 
 /*
- * --warm: the parent writes every page once (zeroes: the timed write puts
- * the real bytes), then the child reads every page once; the timing
- * starts once both have (no first touch left in it).
+ * --warm: the parent copies the payload into every page once (the same
+ * copy as the timed one, its SIGBUS handled alike), then the child reads
+ * every page once; the timing starts once both have (no first touch left
+ * in it).
  */
-static int warm_up(const struct config *cfg, unsigned char *base, struct control *ctl)
+static int warm_up(const struct config *cfg, unsigned char *base,
+		   const unsigned char *src, struct control *ctl)
 {
-	uint64_t pages = cfg->size / cfg->page_size;
+	struct xfer_time untimed = { 0 };
 
-	if (sigsetjmp(g_bus_jmp, 1)) {
-		say("parent", "SIGBUS warming the region: the shared memory could "
-		    "not be backed (out of memory, or the tmpfs is full)");
+	if (write_region(cfg, base, src, &untimed) < 0)
 		return -1;
-	}
-	g_writing = 1;
-	for (uint64_t i = 0; i < pages; i++)
-		memset(base + i * cfg->page_size, 0, cfg->page_size);
-	g_writing = 0;
 	__atomic_store_n(&ctl->state, STATE_TOUCH, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&ctl->touched, __ATOMIC_ACQUIRE)) {
 		if (g_child_gone)
@@ -480,7 +475,7 @@ int main(int argc, char **argv)
 	   on one CPU, it would run before the child and count in its time */
 	src = payload(&cfg);
 	if (!src || expected_checksum(&cfg, &want) < 0 ||
-	    (cfg.warm && warm_up(&cfg, base, ctl) < 0) ||
+	    (cfg.warm && warm_up(&cfg, base, src, ctl) < 0) ||
 	    xfer_wait_receiver(&ctl->xfer, 1) < 0) {
 		failed = 1;
 		__atomic_store_n(&ctl->state, STATE_ABORT, __ATOMIC_RELEASE);
