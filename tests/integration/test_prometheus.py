@@ -71,15 +71,24 @@ def series(samples, name, **labels):
     return {k: v for k, v in samples.items() if k[0] == name and want <= set(k[1])}
 
 
-def test_prometheus_figures_equal_the_json():
+def record_prometheus(args, count, size):
+    """record --prometheus FILE ARGS of the pipe workload: (the record, the
+    file's samples, the workload's JSON path), the file checked by
+    promtool"""
     prom, out = tmp("ipc.prom"), tmp("pipe.json")
-    rec = record(["--prometheus", prom],
-                 workload("pipe", "--count", 200, "--size", 4096, "--out", out))
+    rec = record(["--prometheus", prom] + args,
+                 workload("pipe", "--count", count, "--size", size, "--out", out))
     eq(rec.returncode, 0, f"exit status ({rec.stderr.strip()})")
     with open(prom) as f:
         text = f.read()
     samples = parse(text)
-    promtool_check(text, "record --prometheus")
+    promtool_check(text, " ".join(["record --prometheus"] + args))
+    return rec, samples, out
+
+
+def test_prometheus_figures_equal_the_json():
+    rec, samples, out = record_prometheus([], 200, 4096)
+    prom = tmp("ipc.prom")
     assert not [p for p in os.listdir(os.path.dirname(prom)) if p.startswith(".ipc.prom")], \
         "a temporary file was left"
     for row in rec.json["operations"]:
@@ -109,14 +118,7 @@ def test_prometheus_labels_pid_and_object():
     # --labels pid,object: each process's series equal its row of the JSON,
     # each object's bytes equal its row; promtool still passes (no series
     # twice: two objects of one name keep their ids)
-    prom, out = tmp("ipc.prom"), tmp("pipe.json")
-    rec = record(["--prometheus", prom, "--labels", "pid,object"],
-                 workload("pipe", "--count", 50, "--size", 1000, "--out", out))
-    eq(rec.returncode, 0, f"exit status ({rec.stderr.strip()})")
-    with open(prom) as f:
-        text = f.read()
-    samples = parse(text)
-    promtool_check(text, "record --prometheus --labels pid,object")
+    rec, samples, out = record_prometheus(["--labels", "pid,object"], 50, 1000)
     for p in rec.json["processes"]:
         eq(sum(series(samples, "ipcscope_process_syscalls_total", pid=str(p["pid"])).values()),
            sum(q["syscalls"] for q in rec.json["processes"] if q["pid"] == p["pid"]),
@@ -138,17 +140,23 @@ def scrape(port, path="/metrics"):
         return r.status, r.headers.get("Content-Type"), r.read().decode()
 
 
+def start_export(args):
+    """ipcscope export --listen 127.0.0.1:0 ARGS, once tracing: (the
+    process, its port, said on stderr)"""
+    proc = spawn([IPCSCOPE, "export", "--listen", "127.0.0.1:0"] + args,
+                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    line = proc.stderr.readline()
+    m = re.search(r"serving http://127\.0\.0\.1:(\d+)/metrics", line)
+    assert m, f"no address on stderr: {line!r}"
+    wait_for_line(proc.stderr, "tracing started", timeout=30)
+    return proc, int(m.group(1))
+
+
 def test_export_serves_the_figures_live():
     # export --comm pipe: a scrape after the workload has the workload's
     # calls and bytes exactly; other paths are 404; Ctrl-C stops it cleanly
-    proc = spawn([IPCSCOPE, "export", "--listen", "127.0.0.1:0", "--comm", "pipe"],
-                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc, port = start_export(["--comm", "pipe"])
     try:
-        line = proc.stderr.readline()
-        m = re.search(r"serving http://127\.0\.0\.1:(\d+)/metrics", line)
-        assert m, f"no address on stderr: {line!r}"
-        port = int(m.group(1))
-        wait_for_line(proc.stderr, "tracing started", timeout=30)
         out = tmp("pipe.json")
         subprocess.run(workload("pipe", "--count", 100, "--size", 512, "--out", out),
                        check=True, timeout=60)
@@ -221,14 +229,9 @@ def test_a_real_prometheus_scrapes_export():
     # promtool's checks
     server = prometheus_tool("prometheus")
     data, out = tmp("pipe.json"), tmp("export.json")
-    proc = spawn([IPCSCOPE, "export", "--listen", "127.0.0.1:0", "--comm", "pipe",
-                  "--json", out], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc, port = start_export(["--comm", "pipe", "--json", out])
     prom = None
     try:
-        m = re.search(r"serving http://127\.0\.0\.1:(\d+)/metrics", proc.stderr.readline())
-        assert m, "no address on stderr"
-        port = int(m.group(1))
-        wait_for_line(proc.stderr, "tracing started", timeout=30)
         subprocess.run(workload("pipe", "--count", 300, "--size", 1000, "--out", data),
                        check=True, timeout=60)
         promtool_check(scrape(port)[2], "a scrape of export")
