@@ -275,28 +275,49 @@ static void tree_collect(struct tree *t, pid_t exclude)
 		}
 }
 
+int proc_stat(pid_t pid, struct proc_stat *st)
+{
+	char path[64], buf[1024], *p, *tok, *save = NULL;
+	ssize_t n;
+	int fd, field = 2;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* the name may hold anything, ')' too */
+	if (!p)
+		return -1;
+	for (tok = strtok_r(p + 1, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		switch (++field) {
+		case 3:
+			st->state = tok[0];
+			break;
+		case 4:
+			st->ppid = (pid_t)strtol(tok, NULL, 10);
+			break;
+		case 22:
+			st->start = strtoull(tok, NULL, 10);
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* The parent /proc/PID/stat gives (0: gone), and whether it is a zombie */
 static pid_t parent_of(pid_t pid, bool *zombie)
 {
-	char path[64], buf[512], *p;
-	ssize_t len;
-	int fd, ppid = 0;
-	char state = 0;
+	struct proc_stat st;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (proc_stat(pid, &st))
 		return 0;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0)
-		return 0;
-	buf[len] = '\0';
-	p = strrchr(buf, ')');	/* the name may hold anything, ')' too */
-	if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2)
-		return 0;
-	*zombie = state == 'Z';
-	return ppid;
+	*zombie = st.state == 'Z';
+	return st.ppid;
 }
 
 /*

@@ -7,6 +7,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include "session.h"
 
@@ -40,6 +41,16 @@ int check_executable(const char *file);
  * errno if it cannot be executed.
  */
 int start_command(char **argv, const sigset_t *orig_mask, struct child *c);
+/* What /proc/PID/stat says of a process */
+struct proc_stat {
+	char state;		/* R, S, D, Z, X... */
+	pid_t ppid;
+	uint64_t start;		/* its start, clock ticks since boot */
+};
+
+/* 0, or -1 if there is no such process (or its line was cut) */
+int proc_stat(pid_t pid, struct proc_stat *st);
+
 /* waitpid with options (WNOHANG or 0); records how it ended. */
 void reap(struct child *c, int options);
 /*

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,56 +19,21 @@
 
 #define TICK_NS		(200 * 1000000ULL)
 
-/*
- * A process's state and start time (in clock ticks since boot) from
- * /proc/PID/stat: 0, or -1 if there is no such process. The name, in
- * parentheses, may hold anything: the fields start after its last ')'.
- */
-static int proc_stat(pid_t pid, char *state, uint64_t *start)
-{
-	char path[64], buf[1024], *p, *tok, *save = NULL;
-	ssize_t n;
-	int fd, field = 2;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	if (!p)
-		return -1;
-	for (tok = strtok_r(p + 1, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		field++;
-		if (field == 3)
-			*state = tok[0];
-		if (field == 22) {
-			*start = strtoull(tok, NULL, 10);
-			return 0;
-		}
-	}
-	return -1;
-}
-
 static int check_pids(struct tracing *t)
 {
 	const struct record_opts *o = t->o;
-	char state;
+	struct proc_stat st;
 
-	for (int i = 0; i < o->npids; i++)
-		if (proc_stat(o->pids[i], &state, &t->pid_start[i])) {
+	for (int i = 0; i < o->npids; i++) {
+		if (proc_stat(o->pids[i], &st)) {
 			errorf("no process with PID %d", (int)o->pids[i]);
 			return -ESRCH;
 		}
+		t->pid_start[i] = st.start;
+	}
 	return 0;
 }
 
-#define CGROUP_SUPER_MAGIC	0x27e0eb
-#define CGROUP2_SUPER_MAGIC	0x63677270
 
 /*
  * --cgroup PATH must be a cgroup directory. *v2: on cgroup v2 the kernel
@@ -184,11 +150,10 @@ static bool pids_gone(const struct tracing *t)
 	const struct record_opts *o = t->o;
 
 	for (int i = 0; i < o->npids; i++) {
-		uint64_t start;
-		char state;
+		struct proc_stat st;
 
-		if (!proc_stat(o->pids[i], &state, &start) && state != 'Z' &&
-		    state != 'X' && start == t->pid_start[i])
+		if (!proc_stat(o->pids[i], &st) && st.state != 'Z' && st.state != 'X' &&
+		    st.start == t->pid_start[i])
 			return false;
 	}
 	return o->npids > 0;
