@@ -46,7 +46,8 @@ PURE_SRCS   := user/util.c user/json.c user/hist.c user/model.c \
 	       user/validate/wjson.c \
 	       user/validate/experiments.c user/validate/measure.c \
 	       user/validate/verdict.c user/validate/render.c \
-	       user/validate/render_json.c
+	       user/validate/render_json.c user/validate/sweep.c \
+	       user/validate/chart.c
 TOOL_SRCS   := $(PURE_SRCS) user/session.c user/session_maps.c user/session_checks.c \
 	       user/kernel.c \
 	       user/runner.c user/targets.c \

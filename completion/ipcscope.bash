@@ -46,7 +46,7 @@ _ipcscope()
 		COMPREPLY=($(compgen -W "pid object pid,object" -- "$cur"))
 		return 0
 		;;
-	--json | --graph | --claims | --markdown | --prometheus)
+	--json | --graph | --claims | --markdown | --svg | --prometheus)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return 0
 		;;
@@ -69,7 +69,7 @@ _ipcscope()
 	top) opts="$targets -i --interval -n --count --top" ;;
 	trace) opts="$targets -m --mechanism --json -j -T --failed --min-latency --force --buffer-kb --fail-on-drop" ;;
 	export) opts="$targets --listen --labels --json -j --force" ;;
-	validate) opts="--claims --json --markdown --force --quick -v --verbose -h --help" ;;
+	validate) opts="--claims --json --markdown --svg --no-sweep --force --quick -v --verbose -h --help" ;;
 	check) opts="-v --verbose -h --help" ;;
 	esac
 	COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -220,7 +220,7 @@ void jw_int(struct json_writer *jw, int64_t v)
  * in the current locale and only then is its decimal point (which may be ","
  * or even multibyte) turned into the '.' JSON requires.  %g never groups
  * thousands, so the decimal point is the only locale-dependent part. */
-static void format_double(char *buf, size_t size, double v)
+void json_double_text(char *buf, size_t size, double v)
 {
 	const char *dp;
 	char *p;
@@ -252,7 +252,7 @@ void jw_double(struct json_writer *jw, double v)
 		jw_null(jw);
 		return;
 	}
-	format_double(buf, sizeof(buf), v);
+	json_double_text(buf, sizeof(buf), v);
 	jw_before_value(jw);
 	fputs(buf, jw->out);
 	jw_after_value(jw);

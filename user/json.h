@@ -52,6 +52,9 @@ void jw_int(struct json_writer *jw, int64_t v);
 /* Non-finite -> null; otherwise the shortest form that reads back as the
  * same double, always with '.' as decimal point whatever the locale. */
 void jw_double(struct json_writer *jw, double v);
+/* v as jw_double writes it: the shortest text that reads back exactly,
+ * with a "." whatever the locale (v finite) */
+void json_double_text(char *buf, size_t size, double v);
 void jw_bool(struct json_writer *jw, bool v);
 void jw_null(struct json_writer *jw);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "table.h"
+#include "utf8.h"
 
 int table_init(struct table *t, int ncols, const char *const *headers,
 	       const char *align)
@@ -206,6 +207,31 @@ void md_escape(FILE *f, const char *s)
 		if (strchr("\\`*_[]<>|~", *s))
 			fputc('\\', f);
 		fputc(*s, f);
+	}
+}
+
+void xml_escape(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s);
+
+	while (left) {
+		size_t n = *p >= 0x80 ? utf8_printable_len(p, left) : 1;
+
+		if (*p >= 0x80 && !n) {
+			fputs("&#xFFFD;", f);	/* not UTF-8, or a C1 control */
+			n = 1;
+		} else if (*p >= 0x80) {
+			fwrite(p, 1, n, f);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			fputc('?', f);		/* XML allows no such character */
+		} else if (strchr("&<>\"'", *p)) {
+			fprintf(f, "&#%d;", *p);
+		} else {
+			fputc(*p, f);
+		}
+		p += n;
+		left -= n;
 	}
 }
 

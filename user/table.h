@@ -58,6 +58,10 @@ void table_print_markdown(const struct table *t, FILE *f);
 size_t display_width(const char *s);
 /* s with Markdown's special characters escaped, for inline text. */
 void md_escape(FILE *f, const char *s);
+/* s as XML (SVG) character data or an attribute's value: the markup
+ * characters as references, controls as '?', what is not well-formed UTF-8
+ * (or is a C1 control) as U+FFFD */
+void xml_escape(FILE *f, const char *s);
 
 /* Whether to colour what goes to stream: a terminal, NO_COLOR unset. */
 bool want_colour(FILE *stream);

@@ -85,8 +85,9 @@ static void print_help(void)
 "                       on error and on SIGINT, SIGTERM or SIGHUP everything\n"
 "                       is removed: shmdt + shmctl(IPC_RMID), shm_unlink,\n"
 "                       munmap, close, the ftok file and its directory.\n"
-"  --size BYTES         size of the region: a multiple of the page size, one\n"
-"                       page .. 1073741824 (default 1048576)\n"
+"  --size BYTES         bytes of payload, 1 .. 1073741824 (default 1048576);\n"
+"                       the region is that many bytes, in whole pages (the\n"
+"                       last one touched only as far as the payload goes)\n"
 "  --warm no|yes        yes: before the timing, the parent writes every page\n"
 "                       once and then the child reads every page once, so\n"
 "                       that the timed transfer takes no page fault (the\n"
@@ -103,7 +104,8 @@ READY_DELAY_HELP
 "\n"
 "Output: one JSON object, printed by the parent after the child has exited:\n"
 "  workload, api, size, page_size, pages\n"
-"              \"shm\", the parameters of the run, pages = size / page_size\n"
+"              \"shm\", the parameters of the run; pages: the pages the\n"
+"              payload spans (size / page_size, rounded up)\n"
 "  segment     the measured region: id (shmid) and key (the ftok key, as a\n"
 "              number) for sysv, else null; name: \"SYSV<key as %08x>\"\n"
 "              (the kernel's name for the segment's file), the POSIX name,\n"
@@ -120,7 +122,7 @@ READY_DELAY_HELP
 "              touches, that is not part of the measured traffic\n"
 "  processes   parent, then child: pid, role, pages_written, pages_read\n"
 "              (pages of the measured region the process wrote or read in\n"
-"              full: SIZE / page size for the one that does it, fewer if\n"
+"              as far as the payload goes: pages for the one that does it, fewer if\n"
 "              the run failed half-way, else 0), syscall_payload_bytes\n"
 "              (always 0: no syscall moves the payload)\n"
 "  warm        true with --warm yes\n"
@@ -156,12 +158,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		} else if (!strcmp(name, "--warm")) {
 			cfg->warm = (int)parse_word(name, val, no_yes, 2, "no or yes");
 		} else {
-			cfg->size = parse_num(name, val, cfg->page_size,
-					      SIZE_MAX_BYTES);
-			if (cfg->size % cfg->page_size)
-				usage_error("--size: %s is not a multiple of the "
-					    "page size (%zu)", val,
-					    cfg->page_size);
+			cfg->size = parse_num(name, val, 1, SIZE_MAX_BYTES);
 		}
 	}
 }
@@ -181,6 +178,20 @@ static void on_sigbus(int sig)
 	on_term_signal(sig);
 }
 
+/* The pages the payload spans: the last one maybe in part. */
+static uint64_t payload_pages(const struct config *cfg)
+{
+	return (cfg->size + cfg->page_size - 1) / cfg->page_size;
+}
+
+/* The payload's bytes on page i: a page, or what is left of the payload. */
+static size_t page_len(const struct config *cfg, uint64_t i)
+{
+	uint64_t left = cfg->size - i * cfg->page_size;
+
+	return left < cfg->page_size ? (size_t)left : cfg->page_size;
+}
+
 /* The byte written all over page i. */
 static unsigned char page_byte(uint64_t i)
 {
@@ -197,18 +208,19 @@ static unsigned char *payload(const struct config *cfg)
 		sys_error("parent", "malloc");
 		return NULL;
 	}
-	for (uint64_t i = 0; i < cfg->size / cfg->page_size; i++)
-		memset(p + i * cfg->page_size, page_byte(i), cfg->page_size);
+	for (uint64_t i = 0; i < payload_pages(cfg); i++)
+		memset(p + i * cfg->page_size, page_byte(i), page_len(cfg, i));
 	return p;
 }
 
-/* FNV-1a over 64-bit words: every byte counts, and so does its place. */
+/* FNV-1a over 64-bit words (the last one zero-padded): every byte counts,
+ * and so does its place. */
 static uint64_t checksum_page(uint64_t h, const unsigned char *p, size_t len)
 {
 	for (size_t k = 0; k < len; k += 8) {
-		uint64_t w;
+		uint64_t w = 0;
 
-		memcpy(&w, p + k, sizeof(w));
+		memcpy(&w, p + k, len - k < sizeof(w) ? len - k : sizeof(w));
 		h = (h ^ w) * CHECKSUM_PRIME;
 	}
 	return h;
@@ -217,7 +229,7 @@ static uint64_t checksum_page(uint64_t h, const unsigned char *p, size_t len)
 /* What the child should find, computed on a private page. */
 static int expected_checksum(const struct config *cfg, uint64_t *sum)
 {
-	uint64_t pages = cfg->size / cfg->page_size, h = CHECKSUM_SEED;
+	uint64_t pages = payload_pages(cfg), h = CHECKSUM_SEED;
 	unsigned char *page = malloc(cfg->page_size);
 
 	if (!page) {
@@ -225,8 +237,8 @@ static int expected_checksum(const struct config *cfg, uint64_t *sum)
 		return -1;
 	}
 	for (uint64_t i = 0; i < pages; i++) {
-		memset(page, page_byte(i), cfg->page_size);
-		h = checksum_page(h, page, cfg->page_size);
+		memset(page, page_byte(i), page_len(cfg, i));
+		h = checksum_page(h, page, page_len(cfg, i));
 	}
 	free(page);
 	*sum = h;
@@ -240,7 +252,7 @@ static volatile uint64_t g_pages_written;
 static int write_region(const struct config *cfg, unsigned char *base,
 			const unsigned char *src, struct xfer_time *xt)
 {
-	uint64_t pages = cfg->size / cfg->page_size;
+	uint64_t pages = payload_pages(cfg);
 
 	g_pages_written = 0;
 	if (sigsetjmp(g_bus_jmp, 1)) {
@@ -253,7 +265,8 @@ static int write_region(const struct config *cfg, unsigned char *base,
 	g_writing = 1;
 	xt->start_ns = monotonic_ns();
 	for (uint64_t i = 0; i < pages; i++) {
-		memcpy(base + i * cfg->page_size, src + i * cfg->page_size, cfg->page_size);
+		memcpy(base + i * cfg->page_size, src + i * cfg->page_size,
+		       page_len(cfg, i));
 		g_pages_written = i + 1;
 	}
 	g_writing = 0;
@@ -286,7 +299,7 @@ static int warm_up(const struct config *cfg, unsigned char *base,
 static int child_run(const struct config *cfg, const unsigned char *base,
 		     struct control *ctl)
 {
-	uint64_t pages = cfg->size / cfg->page_size, h = CHECKSUM_SEED;
+	uint64_t pages = payload_pages(cfg), h = CHECKSUM_SEED;
 	int state;
 
 	/*
@@ -301,7 +314,8 @@ static int child_run(const struct config *cfg, const unsigned char *base,
 	if (state == STATE_TOUCH) {
 		/* --warm: every page read once, its faults taken now */
 		for (uint64_t i = 0; i < pages; i++)
-			h = checksum_page(h, base + i * cfg->page_size, cfg->page_size);
+			h = checksum_page(h, base + i * cfg->page_size,
+					  page_len(cfg, i));
 		ctl->checksum = h;	/* used: the loads are not optimised away */
 		h = CHECKSUM_SEED;
 		__atomic_store_n(&ctl->touched, 1, __ATOMIC_RELEASE);
@@ -314,7 +328,7 @@ static int child_run(const struct config *cfg, const unsigned char *base,
 	if (cfg->warm)	/* the steady state: the copy in and the hand-off */
 		ctl->xfer.end_ns = monotonic_ns();
 	for (uint64_t i = 0; i < pages; i++) {
-		h = checksum_page(h, base + i * cfg->page_size, cfg->page_size);
+		h = checksum_page(h, base + i * cfg->page_size, page_len(cfg, i));
 		ctl->pages_read = i + 1;
 	}
 	if (!cfg->warm)	/* first touch: the reader's faults too */
@@ -359,7 +373,7 @@ static void print_json(FILE *f, const struct config *cfg,
 		"  \"size\": %" PRIu64 ",\n  \"page_size\": %zu,\n"
 		"  \"pages\": %" PRIu64 ",\n  \"segment\": {",
 		api_name[cfg->api], cfg->size, cfg->page_size,
-		cfg->size / cfg->page_size);
+		payload_pages(cfg));
 	if (cfg->api == API_SYSV)
 		fprintf(f, "\"id\": %d, \"key\": %ld, ", seg->shmid,
 			(long)seg->key);
@@ -427,10 +441,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	cfg.page_size = (size_t)ps;
-	if (SIZE_DEFAULT % cfg.page_size)
-		cfg.size = cfg.page_size * (SIZE_DEFAULT / cfg.page_size + 1);
 	parse_args(argc, argv, &cfg);
-	pages = cfg.size / cfg.page_size;
+	pages = payload_pages(&cfg);
 	prepare_names(&cfg);
 	out = open_out(cfg.run.out_path);
 

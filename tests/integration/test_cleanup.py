@@ -3,8 +3,10 @@
 SysV objects, POSIX objects, FIFOs and socket files; ipcscope killed with
 SIGKILL leaves no BPF program loaded."""
 import os
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 
 from harness import IPCSCOPE, bpf_programs_loaded, eq, no_bpf_left, spawn, tmp, workload
@@ -153,6 +155,38 @@ def test_validate_interrupted_leaves_nothing():
         no_bpf_left(f"BPF programs left loaded after {sig.name}")
         after = (sysv_ids(), listing("/dev/shm"), validate_tmpdirs())
         eq(after, before, f"SysV objects, /dev/shm or temporary files left after {sig.name}")
+
+
+def test_validate_interrupted_in_the_sweep_keeps_earlier_outputs():
+    """Ctrl-C during the size sweep (untraced workloads, the outputs'
+    temporary files open): the workload cleans up, the temporaries go and
+    the earlier files stay as they were."""
+    d = tempfile.mkdtemp(prefix="ipcscope-outs.")
+    outs = {ext: os.path.join(d, f"earlier.{ext}") for ext in ("json", "md", "svg")}
+    for path in outs.values():
+        with open(path, "w") as f:
+            f.write("an earlier result\n")
+    before = (sysv_ids(), listing("/dev/shm"), validate_tmpdirs())
+    proc = spawn([IPCSCOPE, "validate", "--quick", "--json", outs["json"], "--markdown",
+                  outs["md"], "--svg", outs["svg"]], stdout=subprocess.DEVNULL,
+                 stderr=subprocess.PIPE, text=True, start_new_session=True)
+    while True:
+        line = proc.stderr.readline()
+        assert line, "validate ended before its size sweep"
+        if "timing 12 sizes" in line:
+            break
+    time.sleep(0.5)
+    eq(proc.poll(), None, "validate ended within half a second of its sweep's start")
+    os.killpg(proc.pid, signal.SIGINT)
+    eq(proc.wait(timeout=30), 128 + signal.SIGINT, "exit status after SIGINT")
+    eq(sorted(os.listdir(d)), sorted(os.path.basename(p) for p in outs.values()),
+       "files beside the outputs (a temporary left behind?)")
+    for path in outs.values():
+        with open(path) as f:
+            eq(f.read(), "an earlier result\n", f"{path} after the interrupted run")
+    eq((sysv_ids(), listing("/dev/shm"), validate_tmpdirs()), before,
+       "SysV objects, /dev/shm or temporary files left after SIGINT in the sweep")
+    shutil.rmtree(d)
 
 
 def running(pid):

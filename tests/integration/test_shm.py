@@ -86,6 +86,21 @@ def test_warm_transfer_takes_no_fault_of_its_own():
        "faults of the writer and the reader, warm-up and transfer together")
 
 
+def test_payload_of_any_size_in_whole_pages():
+    # validate's size sweep moves 1 B .. 4 MiB through shared memory: a
+    # payload that is not a multiple of the page size spans its pages, the
+    # last in part, and the checksum covers its bytes (run_shm checks it)
+    for size, pages in ((1, 1), (5000, 2)):
+        rec, wl, parent, child = run_shm("sysv", size=size, warm="yes")
+        eq((wl["size"], wl["pages"]), (size, pages), "payload bytes and the pages it spans")
+        eq((parent["pages_written"], child["pages_read"]), (pages, pages), "pages moved")
+        if not kernel_has("find_vma"):
+            raise Fallback("no bpf_find_vma: the segment's faults are not counted")
+        faults = {f["pid"]: f["calls"] for f in segment(rec, wl, "sysv")["faulters"]}
+        eq((faults[parent["pid"]], faults[child["pid"]]), (pages, pages),
+           f"{size} bytes: faults of the writer and the reader, one per page each")
+
+
 def test_posix_shm():
     rec, wl, parent, child = run_shm("posix")
     seg = check_faults(rec, wl, parent, child, "posix")

@@ -21,14 +21,16 @@ def quick_run():
     """One `validate --quick` with every output: text (not a terminal),
     JSON and Markdown; shared by the tests that read them."""
     if not _run:
-        out, md = tmp("validate.json"), tmp("validate.md")
-        proc = run_ipcscope(["validate", "--quick", "--json", out, "--markdown", md],
-                            timeout=300)
+        out, md, svg = tmp("validate.json"), tmp("validate.md"), tmp("validate.svg")
+        proc = run_ipcscope(["validate", "--quick", "--json", out, "--markdown", md,
+                             "--svg", svg], timeout=300)
         eq(proc.returncode, 0, f"exit status ({proc.stderr.strip()[-500:]})")
         _run["proc"] = proc
         _run["doc"] = read_json(out)
         with open(md, encoding="utf-8") as f:
             _run["md"] = f.read()
+        with open(svg, encoding="utf-8") as f:
+            _run["svg"] = f.read()
     return _run
 
 
@@ -143,7 +145,9 @@ def test_markdown_report_is_a_document():
         elif cur:
             tables.append(cur)
             cur = []
-    eq(len(tables), 4, "tables (provenance, 1 MiB, claims, experiments)")
+    places = 2 if doc["placements"]["two_cpus"] else 1
+    eq(len(tables), 4 + places, "tables (provenance, 1 MiB, the sweep per placement, "
+       "claims, experiments)")
     for t in tables:
         width = len(md_cells(t[0]))
         assert set(md_cells(t[1])) <= {"---", "---:"}, f"no separator under {t[0]}"
@@ -158,8 +162,89 @@ def test_markdown_report_is_a_document():
         eq(cells[-1], verdicts[cells[0].replace("\\", "")], f"verdict of {cells[0]}")
 
 
+SIZES = [4 ** k for k in range(12)]     # 1 B .. 4 MiB
+SWEPT = ["shm", "unix", "pipe", "msgq", "tcp"]
+
+
+def test_size_sweep_in_both_placements():
+    doc = quick_run()["doc"]
+    sweep = doc["sweep"]
+    eq(sweep["sizes"], SIZES, "sizes swept")
+    eq(sweep["runs"], 3, "runs per point with --quick")
+    eq([m["mechanism"] for m in sweep["mechanisms"]], SWEPT, "mechanisms swept")
+    two = doc["placements"]["two_cpus"] is not None
+    for m in sweep["mechanisms"]:
+        eq(m["error"], None, f"{m['mechanism']}: a run failed")
+        eq([p["size"] for p in m["points"]], SIZES, f"{m['mechanism']} points")
+        for p in m["points"]:
+            eq(p["two_cpus"] is not None, two, "two-CPU points where there are two CPUs")
+            for place in ("one_cpu", "two_cpus") if two else ("one_cpu",):
+                t = p[place]
+                eq(t["runs"], 3, f"{m['mechanism']} {p['size']} B {place}: runs")
+                assert 0 < t["min"] <= t["median"] <= t["max"], t
+                mib_s = p["size"] / 1048576 / (t["median"] / 1e3)
+                assert abs(t["mib_per_s"] - mib_s) <= 1e-9 * mib_s, (t, mib_s)
+    text = quick_run()["proc"].stdout
+    assert "\nONE TRANSFER BY SIZE, ONE CPU (ms, medians of 3 untraced runs)\n" in text, \
+        "no sweep table in the text report"
+    # the table's cells are the JSON's medians: the 4 MiB row, fastest first
+    row = next(line for line in text.splitlines() if line.startswith("  4 MiB "))
+    medians = {m["mechanism"]: m["points"][-1]["one_cpu"]["median"]
+               for m in sweep["mechanisms"]}
+    eq(row.split()[-1 - 2 * (len(SWEPT) - 1):], " < ".join(sorted(SWEPT, key=medians.get)).split(),
+       "the 4 MiB row's order")
+
+
+def test_sweep_chart_draws_the_json():
+    import math
+    import xml.etree.ElementTree as ET
+    run = quick_run()
+    doc, svg = run["doc"], run["svg"]
+    assert svg in run["md"], "the Markdown report does not embed the chart"
+    root = ET.fromstring(svg)         # well-formed XML, or this raises
+    ns = "{http://www.w3.org/2000/svg}"
+    eq(root.tag, ns + "svg", "root element")
+    places = ["one_cpu", "two_cpus"] if doc["placements"]["two_cpus"] else ["one_cpu"]
+    panels = [g for g in root.iter(ns + "g") if g.get("class") == "panel"]
+    eq(sorted((g.get("data-quantity"), g.get("data-placement")) for g in panels),
+       sorted((q, p) for q in ("mib_per_s", "time_ms") for p in places), "panels")
+    claims = {c["mechanism"]: c for c in doc["claims"] if c["metric"] == "time_1mb_ms"}
+    for g in panels:
+        q, place = g.get("data-quantity"), g.get("data-placement")
+        series = [s for s in g.iter(ns + "g") if s.get("class") == "series"]
+        eq([s.get("data-mechanism") for s in series], SWEPT, f"{q} {place}: one series each")
+        logs, ys = [], []
+        for s in series:
+            m = next(m for m in doc["sweep"]["mechanisms"] if m["mechanism"] == s.get("data-mechanism"))
+            want = [(p["size"], p[place]["median"] if q == "time_ms" else p[place]["mib_per_s"])
+                    for p in m["points"]]
+            dots = [c for c in s.iter(ns + "circle") if c.get("class") == "point"]
+            got = [(int(c.get("data-size")), float(c.get("data-value"))) for c in dots]
+            eq(got, want, f"{q} {place} {m['mechanism']}: the points against the JSON")
+            xs = [float(c.get("cx")) for c in dots]
+            assert xs == sorted(xs) and len(set(xs)) == len(xs), f"x not by size: {xs}"
+            logs += [math.log10(v) for _, v in got]
+            ys += [float(c.get("cy")) for c in dots]
+            c = claims.get(m["mechanism"])
+            marks = [k for k in s.iter(ns + "g") if k.get("class") == "claim"]
+            eq(len(marks), 1 if c else 0, f"{m['mechanism']}: the document's mark")
+            if c:
+                c_value = float(marks[0].get("data-value"))
+                want_v = float(c["claimed"].split()[1])
+                if q == "mib_per_s":
+                    want_v = 1000 / want_v
+                assert abs(c_value - want_v) <= 1e-9 * want_v, (c_value, want_v, c["claimed"])
+        # a log scale: y is one linear function of log10(value), to the
+        # 0.1 px the coordinates are written with
+        lo, hi = min(range(len(logs)), key=logs.__getitem__), max(range(len(logs)), key=logs.__getitem__)
+        slope = (ys[hi] - ys[lo]) / (logs[hi] - logs[lo])
+        assert slope < 0, "larger values not higher up"
+        for lg, y in zip(logs, ys):
+            assert abs(ys[lo] + slope * (lg - logs[lo]) - y) <= 0.2, (q, place, lg, y)
+
+
 def test_colours_only_on_a_terminal():
-    status, text, err = run_on_terminal(["validate", "--quick"])
+    status, text, err = run_on_terminal(["validate", "--quick", "--no-sweep"])
     eq(status, 0, f"exit status ({err.strip()[-300:]})")
     assert "\033[32mholds\033[0m" in text, "no green verdict on a terminal"
     assert "\033[31mdoes not hold\033[0m" in text, "no red verdict on a terminal"
@@ -173,6 +258,10 @@ def test_bad_output_path_fails_before_running():
     assert "cannot write Markdown to '/nonexistent/dir/r.md'" in lines[0], lines[0]
     both = run_ipcscope(["validate", "--json", "-", "--markdown", "-"])
     eq(both.returncode, 2, "exit status for two outputs on stdout")
+    both = run_ipcscope(["validate", "--svg", "-", "--markdown", "-"])
+    eq(both.returncode, 2, "exit status for two outputs on stdout")
+    nothing = run_ipcscope(["validate", "--svg", tmp("s.svg"), "--no-sweep"])
+    eq(nothing.returncode, 2, "exit status for a chart of no sweep")
 
 
 def test_malformed_claims_file_names_the_line():

@@ -89,3 +89,15 @@ TEST(md_escape_leaves_text_alone)
 	md_escape(f, "shm-time (2 copies, 0.1 ms; 管道) #1 + a_b");
 	ASSERT_STREQ(test_capture_text(f), "shm-time (2 copies, 0.1 ms; 管道) #1 + a\\_b");
 }
+
+/* What the traced system names (a CPU model, a kernel release) goes into
+ * the SVG chart: markup escaped, controls and broken UTF-8 replaced, and
+ * well-formed UTF-8 kept */
+TEST(xml_escape_makes_any_string_character_data)
+{
+	FILE *f = test_capture();
+
+	xml_escape(f, "a<b>&\"c' \x01\x7f 管道 \xff\xc3 \xc2\x85.");
+	ASSERT_STREQ(test_capture_text(f),
+		     "a&#60;b&#62;&#38;&#34;c&#39; ?? 管道 &#xFFFD;&#xFFFD; &#xFFFD;&#xFFFD;.");
+}

@@ -140,6 +140,12 @@ int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+int cmp_ranked(const void *a, const void *b)
+{
+	return cmp_double(&((const struct ranked *)a)->median,
+			  &((const struct ranked *)b)->median);
+}
+
 struct stats timing_stats(const struct timing *t)
 {
 	struct stats st = { .runs = t->n };

@@ -60,8 +60,8 @@ static void fmt_num(char *buf, size_t len, double v)
 		snprintf(buf, len, "%.3g", v);
 }
 
-static const struct claim *find_claim(const struct claim *claims, size_t n,
-				      const char *mech, const char *metric)
+const struct claim *find_claim(const struct claim *claims, size_t n,
+			       const char *mech, const char *metric)
 {
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(claims[i].mechanism, mech) && !strcmp(claims[i].metric, metric))
@@ -179,17 +179,6 @@ static const char mib_footnote[] =
 	"*Context switches: the whole run of both processes, start and exit "
 	"included. Claimed values in brackets.";
 
-struct ranked {
-	char mech[32];
-	double median;
-};
-
-static int cmp_ranked(const void *a, const void *b)
-{
-	return cmp_double(&((const struct ranked *)a)->median,
-			  &((const struct ranked *)b)->median);
-}
-
 /* "pipe 2.55 < unix 2.80 < ... ms": the timed rows by untraced median in
  * one placement ("" when none was timed there) */
 static void measured_ranking(char *buf, size_t len, enum placement p)
@@ -211,6 +200,60 @@ static void measured_ranking(char *buf, size_t len, enum placement p)
 			      r[i].mech, r[i].median);
 	if (k && n < (int)len)
 		snprintf(buf + n, len - n, " ms");
+}
+
+/* The sweep in placement p: a row per size, a column per mechanism */
+static int sweep_table(struct table *t, enum placement p)
+{
+	const char *headers[SWEEP_MECHS + 2] = { "SIZE" };
+	char cell[SWEEP_MECHS + 2][96];
+	const char *cells[SWEEP_MECHS + 2];
+
+	for (size_t m = 0; m < SWEEP_MECHS; m++)
+		headers[1 + m] = sweep_mechs[m].mech;
+	headers[SWEEP_MECHS + 1] = "FASTEST FIRST";
+	if (table_init(t, SWEEP_MECHS + 2, headers, "lrrrrrl"))
+		return -1;
+	for (int i = 0; i < SWEEP_MECHS + 2; i++)
+		cells[i] = cell[i];
+	for (size_t si = 0; si < SWEEP_SIZES; si++) {
+		size_text(cell[0], sizeof(cell[0]), sweep_sizes[si]);
+		for (size_t m = 0; m < SWEEP_MECHS; m++) {
+			const struct timing *tm = &sweep_mechs[m].t[si][p];
+
+			if (tm->n)
+				fmt_num(cell[1 + m], sizeof(cell[1 + m]),
+					timing_stats(tm).median);
+			else
+				snprintf(cell[1 + m], sizeof(cell[1 + m]), "-");
+		}
+		sweep_ranking(cell[SWEEP_MECHS + 1], sizeof(cell[0]), si, p);
+		if (table_add(t, cells) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static const char sweep_footnote[] =
+	"One transfer of each size, timed by the workload from the first send "
+	"to the last receive, once the receiver waits; shm in its steady state "
+	"(the copy in and the hand-off); msgq above 8 KiB in 8 KiB messages. "
+	"Untraced medians, in ms.";
+
+/* A mechanism's runs that failed, under the tables (md: a Markdown list) */
+static void sweep_errors(FILE *out, bool md)
+{
+	for (size_t m = 0; m < SWEEP_MECHS; m++) {
+		if (!sweep_mechs[m].error[0])
+			continue;
+		fprintf(out, "%ssweep, %s: a run failed: ", md ? "\n- " : "  ",
+			sweep_mechs[m].mech);
+		if (md)
+			md_escape(out, sweep_mechs[m].error);
+		else
+			fputs(sweep_mechs[m].error, out);
+		fputs("\n", out);
+	}
 }
 
 /* "both ends on CPU 0; on CPUs 0 and 1 (two cores ...); unpinned" */
@@ -296,6 +339,21 @@ void print_text(FILE *out, const struct report *rp)
 			colour ? "\033[0m" : "");
 	}
 
+	for (int p = 0; p < SWEEP_PLACES && rp->prov.sweep_runs; p++) {
+		if (!sweep_ran(p))
+			continue;
+		fprintf(out, "\nONE TRANSFER BY SIZE, %s (ms, medians of %d untraced runs)\n",
+			p == PLACE_ONE_CPU ? "ONE CPU" : "TWO CPUS", rp->prov.sweep_runs);
+		if (!sweep_table(&t, p))
+			table_print_text(&t, out, 2, colour);
+		table_free(&t);
+	}
+	if (rp->prov.sweep_runs) {
+		fprintf(out, "  %s Throughput and charts: --markdown or --svg.\n",
+			sweep_footnote);
+		sweep_errors(out, false);
+	}
+
 	fprintf(out, "\nCLAIMS\n");
 	if (!table_init(&t, 5, headers, "llllll")) {
 		for (size_t i = 0; i < rp->n; i++) {
@@ -375,6 +433,31 @@ static void md_mib(FILE *out, const struct report *rp)
 	}
 }
 
+/* The sweep: its chart, then a table per placement */
+static void md_sweep(FILE *out, const struct report *rp)
+{
+	struct table t;
+
+	if (!rp->prov.sweep_runs)
+		return;
+	fputs("\n## One transfer by size\n\n", out);
+	md_escape(out, sweep_footnote);
+	fputs(" Top: time per transfer; bottom: throughput (the size over the "
+	      "time); log-log. The document's 1 MB figures are marked at 1 MiB.\n\n",
+	      out);
+	sweep_svg(out, rp);
+	for (int p = 0; p < SWEEP_PLACES; p++) {
+		if (!sweep_ran(p))
+			continue;
+		fprintf(out, "\n%s, ms:\n\n", p == PLACE_ONE_CPU ?
+			"Both ends on one CPU" : "One end on each of two CPUs");
+		if (!sweep_table(&t, p))
+			table_print_markdown(&t, out);
+		table_free(&t);
+	}
+	sweep_errors(out, true);
+}
+
 /* A row per claim, then how each was measured. */
 static void md_claims(FILE *out, const struct report *rp)
 {
@@ -429,6 +512,7 @@ void print_markdown(FILE *out, const struct report *rp)
 {
 	md_head(out, rp);
 	md_mib(out, rp);
+	md_sweep(out, rp);
 	md_claims(out, rp);
 	md_experiments(out, rp);
 }

@@ -6,7 +6,9 @@
 #include "json.h"
 #include "validate.h"
 
-static void json_stats(struct json_writer *jw, const char *key, const struct timing *t)
+/* The runs, median, min and max of a timing, in an object left open */
+static struct stats json_stats_begin(struct json_writer *jw, const char *key,
+				     const struct timing *t)
 {
 	struct stats st = timing_stats(t);
 
@@ -16,6 +18,12 @@ static void json_stats(struct json_writer *jw, const char *key, const struct tim
 	jw_kv_double(jw, "median", st.median);
 	jw_kv_double(jw, "min", st.min);
 	jw_kv_double(jw, "max", st.max);
+	return st;
+}
+
+static void json_stats(struct json_writer *jw, const char *key, const struct timing *t)
+{
+	json_stats_begin(jw, key, t);
 	jw_object_end(jw);
 }
 
@@ -108,6 +116,67 @@ static void json_cpus(struct json_writer *jw, int a, int b)
 	jw_array_end(jw);
 }
 
+/* "sweep": per mechanism, per size, per placement: the runs' stats and the
+ * throughput of the median; null when not swept */
+static void json_sweep(struct json_writer *jw, const struct report *rp)
+{
+	jw_key(jw, "sweep");
+	if (!rp->prov.sweep_runs) {
+		jw_null(jw);
+		return;
+	}
+	jw_object_begin(jw);
+	jw_kv_uint(jw, "runs", rp->prov.sweep_runs);
+	jw_key(jw, "sizes");
+	jw_array_begin(jw);
+	for (size_t si = 0; si < SWEEP_SIZES; si++)
+		jw_uint(jw, sweep_sizes[si]);
+	jw_array_end(jw);
+	jw_key(jw, "mechanisms");
+	jw_array_begin(jw);
+	for (size_t m = 0; m < SWEEP_MECHS; m++) {
+		const struct sweep_mech *sm = &sweep_mechs[m];
+
+		jw_object_begin(jw);
+		jw_kv_string(jw, "mechanism", sm->mech);
+		jw_kv_string(jw, "label", sm->label);
+		jw_key(jw, "points");
+		jw_array_begin(jw);
+		for (size_t si = 0; si < SWEEP_SIZES; si++) {
+			jw_object_begin(jw);
+			jw_kv_uint(jw, "size", sweep_sizes[si]);
+			for (int p = 0; p < SWEEP_PLACES; p++) {
+				const struct timing *t = &sm->t[si][p];
+				struct stats st;
+
+				if (!t->n) {
+					jw_key(jw, placement_keys[p]);
+					jw_null(jw);
+					continue;
+				}
+				st = json_stats_begin(jw, placement_keys[p], t);
+				jw_key(jw, "mib_per_s");	/* of the median */
+				if (st.median > 0)
+					jw_double(jw, sweep_mib_per_s(sweep_sizes[si],
+								      st.median));
+				else
+					jw_null(jw);
+				jw_object_end(jw);
+			}
+			jw_object_end(jw);
+		}
+		jw_array_end(jw);
+		jw_key(jw, "error");
+		if (sm->error[0])
+			jw_string(jw, sm->error);
+		else
+			jw_null(jw);
+		jw_object_end(jw);
+	}
+	jw_array_end(jw);
+	jw_object_end(jw);
+}
+
 int write_json(FILE *f, const struct report *rp)
 {
 	struct json_writer *jw = jw_new(f, true);
@@ -150,6 +219,7 @@ int write_json(FILE *f, const struct report *rp)
 	for (size_t i = 0; i < NEXP; i++)
 		json_experiment(jw, &experiments[i], rp->quick);
 	jw_array_end(jw);
+	json_sweep(jw, rp);
 	jw_key(jw, "claims");
 	jw_array_begin(jw);
 	for (size_t i = 0; i < rp->n; i++)

@@ -91,7 +91,7 @@ static int workload_argv(const struct experiment *e, const char *const *args,
  */
 static volatile pid_t g_child;
 static char g_out[PATH_MAX], g_tmpdir[PATH_MAX];
-static char g_out_tmp[2][PATH_MAX];	/* --json's and --markdown's, unfinished */
+static char g_out_tmp[VALIDATE_OUTPUTS][PATH_MAX];	/* the outputs, unfinished */
 
 static void on_stop_signal(int sig)
 {
@@ -105,19 +105,19 @@ static void on_stop_signal(int sig)
 		unlink(g_out);
 	if (g_tmpdir[0])
 		rmdir(g_tmpdir);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < VALIDATE_OUTPUTS; i++)
 		if (g_out_tmp[i][0])
 			unlink(g_out_tmp[i]);
 	_exit(128 + sig);
 }
 
-void catch_stop_signals(const char *tmpdir, const char *json_tmp, const char *md_tmp)
+void catch_stop_signals(const char *tmpdir, const char *const tmps[VALIDATE_OUTPUTS])
 {
 	struct sigaction sa = { .sa_handler = on_stop_signal };
 
 	snprintf(g_tmpdir, sizeof(g_tmpdir), "%s", tmpdir);
-	snprintf(g_out_tmp[0], sizeof(g_out_tmp[0]), "%s", json_tmp);
-	snprintf(g_out_tmp[1], sizeof(g_out_tmp[1]), "%s", md_tmp);
+	for (int i = 0; i < VALIDATE_OUTPUTS; i++)
+		snprintf(g_out_tmp[i], sizeof(g_out_tmp[i]), "%s", tmps[i]);
 	sigemptyset(&sa.sa_mask);
 	sigaddset(&sa.sa_mask, SIGINT);
 	sigaddset(&sa.sa_mask, SIGTERM);
@@ -339,6 +339,38 @@ static int run_all_traced(bool quick, int runs, const char *tmpdir,
 	}
 	session_close(s);
 	return 0;
+}
+
+void run_sweep(int runs, const char *tmpdir)
+{
+	sigset_t block, orig_mask;
+
+	placement_cpus(g_cpus);
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &orig_mask);
+	fprintf(stderr, "ipcscope: timing %d sizes of %d mechanisms untraced (%d runs each)\n",
+		SWEEP_SIZES, SWEEP_MECHS, runs);
+	for (int r = 0; r < runs; r++) {
+		for (size_t si = 0; si < SWEEP_SIZES; si++) {
+			for (size_t mi = 0; mi < SWEEP_MECHS; mi++) {
+				struct sweep_mech *m = &sweep_mechs[mi];
+				struct experiment e;
+
+				sweep_experiment(&e, m, sweep_sizes[si]);
+				for (int p = 0; p < SWEEP_PLACES; p++) {
+					if (p == PLACE_TWO_CPUS && g_cpus[1] < 0)
+						continue;
+					time_runs(&e, &m->t[si][p], 1, p, NULL, tmpdir,
+						  &orig_mask);
+					if (e.error[0] && !m->error[0])
+						snprintf(m->error, sizeof(m->error), "%s",
+							 e.error);
+				}
+			}
+		}
+	}
+	sigprocmask(SIG_SETMASK, &orig_mask, NULL);
 }
 
 /*

@@ -39,7 +39,8 @@ static const char validate_usage[] =
 "Check a document's claims about IPC by measurement: each claim in the\n"
 "claims file is matched to a bundled workload, run under tracing, and gets\n"
 "a verdict: holds, does not hold, holds in part, or not checked (with the\n"
-"reason). Prints the 1 MiB comparison per mechanism, then one row per claim.\n"
+"reason). Prints the 1 MiB comparison per mechanism, the size sweep, then\n"
+"one row per claim.\n"
 "\n"
 "Options:\n"
 "      --claims FILE    the claims to check (default: the reference document's,\n"
@@ -49,10 +50,14 @@ static const char validate_usage[] =
 "      --markdown FILE  also write a Markdown report ('-': stdout only)\n"
 "                       (each file is written whole or not at all: into a\n"
 "                       new file beside it, renamed over it at the end)\n"
+"      --svg FILE       also write the size sweep's chart as SVG ('-': stdout\n"
+"                       only; --markdown embeds it too)\n"
+"      --no-sweep       leave out the size sweep (a few seconds)\n"
 "      --force          write over a FILE that is a symbolic link (the link\n"
 "                       is replaced, never followed; refused without it)\n"
-"      --quick          5 timed runs instead of 7 and smaller counts, for a\n"
-"                       first look and CI (a few seconds)\n"
+"      --quick          5 timed runs instead of 7 (3 instead of 5 per size of\n"
+"                       the sweep) and smaller counts, for a first look and\n"
+"                       CI (a few seconds)\n"
 "  -v, --verbose        say what runs\n"
 "  -h, --help           show this help\n"
 "\n"
@@ -72,6 +77,11 @@ static const char validate_usage[] =
 "memory is timed in its steady state (mapped and touched first), which\n"
 "its time and ranking claims are judged on, and at first touch (its page\n"
 "faults included), shown beside it.\n"
+"The size sweep: one transfer of each size from 1 B to 4 MiB (powers of 4)\n"
+"per mechanism, untraced, both ends on one CPU and on two; the median time\n"
+"and throughput of 5 runs each (3 with --quick), as tables, in the JSON and\n"
+"drawn (--markdown, --svg: log-log, the document's 1 MB figures marked),\n"
+"to show at which sizes the document's order of the mechanisms holds.\n"
 "Colours only on a terminal (and never with NO_COLOR set).\n";
 
 static void cpu_model(char *buf, size_t len)
@@ -178,6 +188,9 @@ static void get_provenance(struct provenance *p, int runs)
 	if (!uname(&uts))
 		snprintf(p->kernel, sizeof(p->kernel), "%s", uts.release);
 	cpu_model(p->cpu, sizeof(p->cpu));
+	/* the machine's words, in every report: made safe once, here */
+	text_clean_inplace(p->kernel, sizeof(p->kernel));
+	text_clean_inplace(p->cpu, sizeof(p->cpu));
 	p->cores = sysconf(_SC_NPROCESSORS_ONLN);
 	placement_cpus(p->cpus);
 	if (p->cpus[1] >= 0)
@@ -188,8 +201,8 @@ static void get_provenance(struct provenance *p, int runs)
 
 struct options {
 	char claims_path[PATH_MAX];	/* "": the reference claims beside the build */
-	const char *json_path, *md_path;
-	bool quick, force;
+	const char *json_path, *md_path, *svg_path;
+	bool quick, force, no_sweep;
 };
 
 /* -1 to go on, or the exit status: 0 after --help, 2 for a bad command line */
@@ -199,6 +212,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "claims", required_argument, NULL, 'c' },
 		{ "json", required_argument, NULL, 'J' },
 		{ "markdown", required_argument, NULL, 'M' },
+		{ "svg", required_argument, NULL, 'S' },
+		{ "no-sweep", no_argument, NULL, 'N' },
 		{ "quick", no_argument, NULL, 'q' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -219,6 +234,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'M':
 			o->md_path = optarg;
+			break;
+		case 'S':
+			o->svg_path = optarg;
+			break;
+		case 'N':
+			o->no_sweep = true;
 			break;
 		case 'q':
 			o->quick = true;
@@ -248,9 +269,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 		errorf("unexpected argument '%s' (see 'ipcscope validate --help')", argv[optind]);
 		return 2;
 	}
-	if (o->json_path && o->md_path && !strcmp(o->json_path, "-") &&
-	    !strcmp(o->md_path, "-")) {
-		errorf("--json and --markdown cannot both go to stdout ('-')");
+	if ((o->json_path && !strcmp(o->json_path, "-")) +
+	    (o->md_path && !strcmp(o->md_path, "-")) +
+	    (o->svg_path && !strcmp(o->svg_path, "-")) > 1) {
+		errorf("only one of --json, --markdown and --svg can go to stdout ('-')");
+		return 2;
+	}
+	if (o->svg_path && o->no_sweep) {
+		errorf("--svg draws the size sweep, which --no-sweep leaves out");
 		return 2;
 	}
 	return -1;
@@ -282,9 +308,10 @@ static int load_claims(struct options *o, struct claim **claims, size_t *n)
 
 /* The text on stdout (unless an output goes there), then the files. */
 static int write_outputs(const struct report *rp, const struct options *o,
-			 struct outfile *json, struct outfile *md)
+			 struct outfile *json, struct outfile *md, struct outfile *svg)
 {
-	if (!(json->f && outfile_is_stdout(json)) && !(md->f && outfile_is_stdout(md))) {
+	if (!(json->f && outfile_is_stdout(json)) && !(md->f && outfile_is_stdout(md)) &&
+	    !(svg->f && outfile_is_stdout(svg))) {
 		print_text(stdout, rp);
 		if (fflush(stdout) || ferror(stdout)) {
 			errorf("cannot write the results to standard output: %s",
@@ -298,7 +325,9 @@ static int write_outputs(const struct report *rp, const struct options *o,
 	}
 	if (md->f)
 		print_markdown(md->f, rp);
-	return outfile_commit(json) || outfile_commit(md) ? 1 : 0;
+	if (svg->f)
+		sweep_svg(svg->f, rp);
+	return outfile_commit(json) || outfile_commit(md) || outfile_commit(svg) ? 1 : 0;
 }
 
 int cmd_validate(int argc, char **argv)
@@ -308,7 +337,7 @@ int cmd_validate(int argc, char **argv)
 	struct report rp = { 0 };
 	struct claim *claims = NULL;
 	struct result *res = NULL;
-	struct outfile json = { 0 }, md = { 0 };
+	struct outfile json = { 0 }, md = { 0 }, svg = { 0 };
 	size_t n = 0;
 	int ret, runs;
 
@@ -327,16 +356,20 @@ int cmd_validate(int argc, char **argv)
 		goto out;
 	if (o.md_path && outfile_open(&md, o.md_path, "Markdown", o.force))
 		goto out;
+	if (o.svg_path && outfile_open(&svg, o.svg_path, "SVG", o.force))
+		goto out;
 	if (!mkdtemp(tmpdir)) {
 		errorf("cannot make a temporary directory: %s", strerror(errno));
 		goto out;
 	}
-	catch_stop_signals(tmpdir, json.tmp, md.tmp);
+	catch_stop_signals(tmpdir, (const char *const[]){ json.tmp, md.tmp, svg.tmp });
 	runs = o.quick ? 5 : 7;
 	if (run_experiments(o.quick, runs, tmpdir)) {
 		rmdir(tmpdir);
 		goto out;
 	}
+	if (!o.no_sweep)
+		run_sweep(o.quick ? 3 : 5, tmpdir);
 	rmdir(tmpdir);
 
 	res = calloc(n, sizeof(*res));
@@ -345,12 +378,15 @@ int cmd_validate(int argc, char **argv)
 	rp = (struct report){ .claims_path = o.claims_path, .quick = o.quick,
 			      .claims = claims, .res = res, .n = n };
 	get_provenance(&rp.prov, runs);
+	rp.prov.sweep_runs = o.no_sweep ? 0 : o.quick ? 3 : 5;
 	judge_all(claims, n, res, rp.count);
-	ret = write_outputs(&rp, &o, &json, &md);
+	ret = write_outputs(&rp, &o, &json, &md, &svg);
 out:
 	outfile_abort(&json);	/* not committed: an earlier file stays */
 	outfile_abort(&md);
+	outfile_abort(&svg);
 	experiments_clear();
+	sweep_clear();
 	free(res);
 	free(claims);
 	return ret;

@@ -122,6 +122,49 @@ struct stats timing_stats(const struct timing *t);
 /* qsort order of doubles, ascending */
 int cmp_double(const void *a, const void *b);
 
+/* A mechanism's median time, for a ranking; cmp_ranked: fastest first */
+struct ranked {
+	char mech[32];
+	double median;
+};
+
+int cmp_ranked(const void *a, const void *b);
+
+/*
+ * sweep.c: the size sweep. Per mechanism, one transfer of each size from
+ * 1 B to 4 MiB (powers of 4), timed untraced in two placements: both ends
+ * on one CPU, and on two.
+ */
+#define SWEEP_SIZES 12
+#define SWEEP_MECHS 5
+#define SWEEP_PLACES 2		/* PLACE_ONE_CPU, PLACE_TWO_CPUS */
+extern const uint64_t sweep_sizes[SWEEP_SIZES];
+
+struct sweep_mech {
+	const char *mech;		/* "pipe": the claims' name for it */
+	const char *label;		/* "shm, steady state" */
+	const char *workload;
+	char size_arg[24], count_arg[24];	/* sweep_experiment's */
+	struct timing t[SWEEP_SIZES][SWEEP_PLACES];
+	char error[256];		/* a run that failed: the first one's why */
+};
+
+extern struct sweep_mech sweep_mechs[SWEEP_MECHS];
+
+/* e: the transfer of size bytes through m (its arguments point into m) */
+void sweep_experiment(struct experiment *e, struct sweep_mech *m, uint64_t size);
+/* Forget the sweep's timings and errors. */
+void sweep_clear(void);
+/* The throughput of size bytes in ms milliseconds, in MiB/s */
+double sweep_mib_per_s(uint64_t size, double ms);
+/* "1 B", "16 KiB", "4 MiB" */
+void size_text(char *buf, size_t len, uint64_t size);
+/* "shm < pipe < unix < msgq < tcp": the mechanisms timed at the size_i-th
+   size in placement p, fastest first by median ("" when none was) */
+void sweep_ranking(char *buf, size_t len, size_t size_i, enum placement p);
+/* Was any size timed in placement p? */
+bool sweep_ran(enum placement p);
+
 /* run.c */
 /* <dir of /proc/self/exe>/rel, e.g. build/workloads/pipe */
 int beside_exe(char *buf, size_t len, const char *rel);
@@ -129,16 +172,21 @@ int beside_exe(char *buf, size_t len, const char *rel);
 int find_beside_exe(char *buf, size_t len, const char *const rels[]);
 /*
  * From now on, Ctrl-C, SIGTERM and SIGHUP stop the running workload, remove
- * tmpdir and the unfinished outputs (json_tmp, md_tmp; "" for none) and
- * exit. The strings are copied.
+ * tmpdir and the unfinished outputs (--json's, --markdown's and --svg's
+ * temporary files; "" for none) and exit. The strings are copied.
  */
-void catch_stop_signals(const char *tmpdir, const char *json_tmp, const char *md_tmp);
+#define VALIDATE_OUTPUTS 3
+void catch_stop_signals(const char *tmpdir, const char *const tmps[VALIDATE_OUTPUTS]);
 /* The CPUs the placements use: the first two this process may run on
  * (cpus[1] = -1 when there is one) */
 void placement_cpus(int cpus[2]);
 /* Every experiment, runs timed runs of each 1 MiB one in each placement; -1 if tracing
  * cannot start (said why). Workload outputs go to tmpdir. */
 int run_experiments(bool quick, int runs, const char *tmpdir);
+/* The size sweep: runs untraced runs of each size and mechanism in each
+ * placement of the sweep (two CPUs only where there are two), the runs
+ * interleaved so that a slow spell falls on all alike */
+void run_sweep(int runs, const char *tmpdir);
 
 /* verdict.c */
 /* V_INCONCLUSIVE: something that can happen was not seen in every trial
@@ -205,6 +253,7 @@ struct provenance {
 	char topology[160];
 	char date[32];
 	int runs;		/* timed runs per figure, untraced and traced each */
+	int sweep_runs;		/* ... per size of the sweep; 0: not swept */
 };
 
 struct report {
@@ -217,6 +266,11 @@ struct report {
 	size_t count[V_MAX];	/* claims per verdict */
 };
 
+/* The claim about a mechanism's metric; NULL if there is none */
+const struct claim *find_claim(const struct claim *claims, size_t n,
+			       const char *mech, const char *metric);
+/* The size sweep as an SVG picture (chart.c) */
+void sweep_svg(FILE *out, const struct report *rp);
 /* What a claim says, as the reports show it: "approx 0.1 ±50%". */
 void claimed_text(char *buf, size_t len, const struct claim *c);
 void print_text(FILE *out, const struct report *rp);
