@@ -142,8 +142,24 @@ int cmp_double(const void *a, const void *b)
 
 int cmp_ranked(const void *a, const void *b)
 {
-	return cmp_double(&((const struct ranked *)a)->median,
-			  &((const struct ranked *)b)->median);
+	return cmp_double(&((const struct ranked *)a)->st.median,
+			  &((const struct ranked *)b)->st.median);
+}
+
+int ranking_text(char *buf, size_t len, struct ranked *r, size_t k, bool medians)
+{
+	int n = 0;
+
+	qsort(r, k, sizeof(r[0]), cmp_ranked);
+	buf[0] = '\0';
+	for (size_t i = 0; i < k && n >= 0 && n < (int)len; i++) {
+		n += snprintf(buf + n, len - n, "%s%s", !i ? "" :
+			      slower_beyond_noise(&r[i - 1].st, &r[i].st) ? " < " : " ≈ ",
+			      r[i].mech);
+		if (medians && n >= 0 && n < (int)len)
+			n += snprintf(buf + n, len - n, " %.2f", r[i].st.median);
+	}
+	return n < 0 ? 0 : n < (int)len ? n : (int)len - 1;
 }
 
 struct stats timing_stats(const struct timing *t)
@@ -169,4 +185,10 @@ struct stats timing_stats(const struct timing *t)
 double timing_noise(const struct stats *st)
 {
 	return st->mad_log > NOISE_FLOOR ? st->mad_log : NOISE_FLOOR;
+}
+
+bool slower_beyond_noise(const struct stats *fast, const struct stats *slow)
+{
+	return log(slow->median / fast->median) >
+	       2 * hypot(timing_noise(fast), timing_noise(slow));
 }

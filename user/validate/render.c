@@ -179,25 +179,21 @@ static const char mib_footnote[] =
 	"*Context switches: the whole run of both processes, start and exit "
 	"included. Claimed values in brackets.";
 
-/* "pipe 2.55 < unix 2.80 < ... ms": the timed rows by untraced median in
+/* "pipe 2.55 < unix 2.80 ≈ ... ms": the timed rows by untraced median in
  * one placement ("" when none was timed there) */
 static void measured_ranking(char *buf, size_t len, enum placement p)
 {
 	struct ranked r[NEXP];
 	size_t k = 0;
-	int n = 0;
+	int n;
 
 	for (size_t i = 0; i < NEXP; i++) {
 		if (!experiments[i].timed || !experiments[i].untraced[p].n)
 			continue;
 		exp_label(r[k].mech, sizeof(r[k].mech), &experiments[i]);
-		r[k++].median = timing_stats(&experiments[i].untraced[p]).median;
+		r[k++].st = timing_stats(&experiments[i].untraced[p]);
 	}
-	qsort(r, k, sizeof(r[0]), cmp_ranked);
-	buf[0] = '\0';
-	for (size_t i = 0; i < k && n < (int)len; i++)
-		n += snprintf(buf + n, len - n, "%s%s %.2f", i ? " < " : "",
-			      r[i].mech, r[i].median);
+	n = ranking_text(buf, len, r, k, true);
 	if (k && n < (int)len)
 		snprintf(buf + n, len - n, " ms");
 }

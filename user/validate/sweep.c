@@ -94,20 +94,16 @@ void sweep_ranking(char *buf, size_t len, size_t size_i, enum placement p)
 {
 	struct ranked r[SWEEP_MECHS];
 	size_t k = 0;
-	int n = 0;
 
 	for (size_t i = 0; i < SWEEP_MECHS; i++) {
 		const struct timing *t = &sweep_mechs[i].t[size_i][p];
 
 		if (t->n) {
 			snprintf(r[k].mech, sizeof(r[k].mech), "%s", sweep_mechs[i].mech);
-			r[k++].median = timing_stats(t).median;
+			r[k++].st = timing_stats(t);
 		}
 	}
-	qsort(r, k, sizeof(r[0]), cmp_ranked);
-	buf[0] = '\0';
-	for (size_t i = 0; i < k && n >= 0 && n < (int)len; i++)
-		n += snprintf(buf + n, len - n, "%s%s", i ? " < " : "", r[i].mech);
+	ranking_text(buf, len, r, k, false);
 }
 
 bool sweep_ran(enum placement p)

@@ -114,6 +114,10 @@ struct stats {
  */
 #define NOISE_FLOOR 0.05
 double timing_noise(const struct stats *st);
+/* Is slow slower than fast beyond their noise: its median above fast's by
+ * more than twice their noises together (in log scale, the two added as
+ * independent errors, root of the sum of squares)? */
+bool slower_beyond_noise(const struct stats *fast, const struct stats *slow);
 
 /* A run's own time (its elapsed_ns), if it gave one and there is room. */
 void timing_add(struct timing *t, const struct wjson *doc);
@@ -122,13 +126,17 @@ struct stats timing_stats(const struct timing *t);
 /* qsort order of doubles, ascending */
 int cmp_double(const void *a, const void *b);
 
-/* A mechanism's median time, for a ranking; cmp_ranked: fastest first */
+/* A mechanism's times, for a ranking; cmp_ranked: fastest first by median */
 struct ranked {
 	char mech[32];
-	double median;
+	struct stats st;
 };
 
 int cmp_ranked(const void *a, const void *b);
+/* r[0..k) sorted fastest first and written "pipe < unix ≈ tcp", "≈" where
+ * a step is within the noise (slower_beyond_noise); medians: each name's
+ * median after it ("pipe 2.55 < ..."). Returns the length written. */
+int ranking_text(char *buf, size_t len, struct ranked *r, size_t k, bool medians);
 
 /*
  * sweep.c: the size sweep. Per mechanism, one transfer of each size from
@@ -159,8 +167,9 @@ void sweep_clear(void);
 double sweep_mib_per_s(uint64_t size, double ms);
 /* "1 B", "16 KiB", "4 MiB" */
 void size_text(char *buf, size_t len, uint64_t size);
-/* "shm < pipe < unix < msgq < tcp": the mechanisms timed at the size_i-th
-   size in placement p, fastest first by median ("" when none was) */
+/* "shm < pipe ≈ unix < msgq < tcp": the mechanisms timed at the size_i-th
+   size in placement p, fastest first by median, "≈" where a step is
+   within the noise (slower_beyond_noise); "" when none was timed */
 void sweep_ranking(char *buf, size_t len, size_t size_i, enum placement p);
 /* Was any size timed in placement p? */
 bool sweep_ran(enum placement p);

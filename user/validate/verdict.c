@@ -44,7 +44,6 @@ static void judge_ranking(const struct claim *c, struct result *r)
 	for (int p = 0; p < PLACE_MAX; p++) {
 		struct stats st[CLAIMS_MAX_LIST];
 		bool complete = true, shown = true, contradicted = false;
-		double gap;
 
 		for (int i = 0; i < c->norder && complete; i++) {
 			struct experiment *e = timing_experiment(c->order[i]);
@@ -62,10 +61,9 @@ static void judge_ranking(const struct claim *c, struct result *r)
 				      c->order[i], st[i].median);
 			if (!i)
 				continue;
-			gap = 2 * hypot(timing_noise(&st[i - 1]), timing_noise(&st[i]));
-			if (!(log(st[i].median / st[i - 1].median) > gap))
+			if (!slower_beyond_noise(&st[i - 1], &st[i]))
 				shown = false;
-			if (log(st[i - 1].median / st[i].median) > gap)
+			if (slower_beyond_noise(&st[i], &st[i - 1]))
 				contradicted = true;
 		}
 		if (n < (int)sizeof(r->how))
