@@ -78,6 +78,16 @@ static void add_timings(const char *name, double a, double b, double c)
 	add_timings_at(name, PLACE_ONE_CPU, a, b, c);
 }
 
+/* three more runs on one CPU */
+static void more_timings(const char *name, double a, double b, double c)
+{
+	struct timing *t = &experiment(name)->untraced[PLACE_ONE_CPU];
+
+	t->ms[t->n++] = a;
+	t->ms[t->n++] = b;
+	t->ms[t->n++] = c;
+}
+
 TEST(validate_experiments_table)
 {
 	char buf[128];
@@ -125,10 +135,16 @@ TEST(validate_timing_median_min_max)
 	ASSERT_DOUBLE_NEAR(st.max, 5, 0);
 	/* |ln 5/3|, |ln 1/3|, 0: their median */
 	ASSERT_DOUBLE_NEAR(st.mad_log, log(5.0 / 3), 1e-12);
-	ASSERT_DOUBLE_NEAR(timing_noise(&st), log(5.0 / 3), 1e-12);
-	/* no spread at all: the floor, a factor e^0.05 */
+	/* the median's standard error, from that spread and 3 runs */
+	ASSERT_DOUBLE_NEAR(timing_noise(&st), 1.2533 * 1.4826 * log(5.0 / 3) / sqrt(3), 1e-12);
+	/* no spread at all: the floor, a factor e^0.03 */
 	st = timing_stats(&(struct timing){ .n = 3, .ms = { 10, 10, 10 } });
-	ASSERT_DOUBLE_NEAR(timing_noise(&st), 0.05, 0);
+	ASSERT_DOUBLE_NEAR(timing_noise(&st), 0.03, 0);
+	/* four times the runs, the same spread: half the noise */
+	st = timing_stats(&(struct timing){ .n = 12, .ms = { 5, 1, 3, 5, 1, 3, 5, 1, 3,
+							     5, 1, 3 } });
+	ASSERT_DOUBLE_NEAR(timing_noise(&st), 1.2533 * 1.4826 * log(5.0 / 3) / sqrt(12),
+			   1e-12);
 	st = timing_stats(&even);
 	ASSERT_DOUBLE_NEAR(st.median, 2.5, 0);
 	/* the runs stay in the order they were made */
@@ -259,11 +275,28 @@ TEST(validate_rankings_against_untraced_runs)
 	   nowhere: inconclusive (noise must not decide) */
 	experiments_clear();
 	add_timings("unix-1mib", 3, 3.1, 2.9);
-	add_timings("tcp-1mib", 3.4, 3.5, 3.3);
+	add_timings("tcp-1mib", 3.28, 3.38, 3.18);
 	r = judge_one("k | §2.6 | all | rank_time_1mb | order | unix<tcp | - | t\n");
 	ASSERT_TRUE(r);
 	ASSERT_EQ_I64(r->verdict, V_INCONCLUSIVE);
-	ASSERT_STREQ(r->how, "one CPU: unix 3.000, tcp 3.400 ms, too close to call");
+	ASSERT_STREQ(r->how, "one CPU: unix 3.000, tcp 3.280 ms, too close to call");
+	/* ... so both get more runs; with the same spread, four times the
+	   runs halve the noise: now in that order */
+	{
+		struct experiment *more[NEXP];
+
+		ASSERT_EQ_U64(undecided_timings(claims, nclaims, res, more), 2);
+		ASSERT_TRUE(more[0] == experiment("unix-1mib") && more[1] == experiment("tcp-1mib"));
+	}
+	for (int i = 0; i < 3; i++) {
+		more_timings("unix-1mib", 3, 3.1, 2.9);
+		more_timings("tcp-1mib", 3.28, 3.38, 3.18);
+	}
+	r = judge_one("k | §2.6 | all | rank_time_1mb | order | unix<tcp | - | t\n");
+	ASSERT_TRUE(r);
+	ASSERT_EQ_I64(r->verdict, V_HOLDS);
+	experiments_clear();
+	add_timings("unix-1mib", 3, 3.1, 2.9);
 	/* one slow run moves neither the median nor the noise (a median
 	   absolute deviation): still in that order */
 	add_timings("tcp-1mib", 5, 5.2, 40);
@@ -304,7 +337,7 @@ TEST(validate_time_claim_in_each_placement)
 	ASSERT_EQ_I64(r->verdict, V_INCONCLUSIVE);
 	ASSERT_DOUBLE_NEAR(r->number, 0.31, 0);
 	ASSERT_TRUE(starts_with(r->how, "inconclusive: one CPU, the median is within twice "
-				"the runs' spread of the claim's bound"));
+				"its standard error of the claim's bound"));
 	/* shared memory: judged on its steady state, its first touch beside */
 	add_timings("shm-warm-1mib", 0.1, 0.1, 0.1);
 	add_timings("shm-1mib", 0.6, 0.6, 0.6);
@@ -346,9 +379,14 @@ TEST(validate_text_report)
 	const char *text;
 
 	ASSERT_TRUE(report_of(&rp));
+	rp.prov.retimed[0] = experiment("shm-warm-1mib");
+	rp.prov.retimed[1] = experiment("tcp-1mib");
+	rp.prov.nretimed = 2;
 	print_text(f, &rp);
 	text = test_capture_text(f);
 	ASSERT_TRUE(strstr(text, "validate: 3 claims from t.claims\n"));
+	ASSERT_TRUE(strstr(text, "\n3 more untraced runs in each placement for the timings too "
+			   "close to call after the first: shm, steady state; tcp\n"));
 	ASSERT_TRUE(strstr(text, "\nMOVING 1 MiB\n"));
 	ASSERT_TRUE(strstr(text, "  fastest to slowest, one CPU: unix 3.00 < tcp 5.00 ms\n"));
 	/* no two-CPU or unpinned timings here: no such line */

@@ -184,7 +184,9 @@ struct stats timing_stats(const struct timing *t)
 
 double timing_noise(const struct stats *st)
 {
-	return st->mad_log > NOISE_FLOOR ? st->mad_log : NOISE_FLOOR;
+	double se = st->runs ? 1.2533 * 1.4826 * st->mad_log / sqrt(st->runs) : INFINITY;
+
+	return se > NOISE_FLOOR ? se : NOISE_FLOOR;
 }
 
 bool slower_beyond_noise(const struct stats *fast, const struct stats *slow)

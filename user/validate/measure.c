@@ -334,7 +334,7 @@ static bool time_1mb(const struct claim *c, const struct experiment *e,
 			     "the ends where the scheduler put them");
 	else if (close >= 0)
 		n = snprintf(r->how, sizeof(r->how), "inconclusive: %s, the median is "
-			     "within twice the runs' spread of the claim's bound: ",
+			     "within twice its standard error of the claim's bound: ",
 			     placement_names[close]);
 	else
 		n = snprintf(r->how, sizeof(r->how), "not as claimed, in any placement: ");

@@ -252,6 +252,26 @@ static void sweep_errors(FILE *out, bool md)
 	}
 }
 
+/* "7 more untraced runs in each placement for the timings too close to
+ * call after the first: pipe, msgq" ("" when none was) */
+static void retimed_text(char *buf, size_t len, const struct provenance *pv)
+{
+	int n;
+
+	buf[0] = '\0';
+	if (!pv->nretimed)
+		return;
+	n = snprintf(buf, len, "%d more untraced runs in each placement for the "
+		     "timing%s too close to call after the first:", pv->runs,
+		     pv->nretimed == 1 ? "" : "s");
+	for (size_t i = 0; i < pv->nretimed && n >= 0 && n < (int)len; i++) {
+		char label[32];
+
+		exp_label(label, sizeof(label), pv->retimed[i]);
+		n += snprintf(buf + n, len - n, "%s %s", i ? ";" : "", label);
+	}
+}
+
 /* "both ends on CPU 0; on CPUs 0 and 1 (two cores ...); unpinned" */
 static void placements_text(char *buf, size_t len, const struct provenance *pv)
 {
@@ -312,6 +332,9 @@ void print_text(FILE *out, const struct report *rp)
 	placements_text(line, sizeof(line), &rp->prov);
 	fprintf(out, "timings: medians of %d untraced runs in each placement (%s) and "
 		"of %d traced runs on one CPU\n", rp->prov.runs, line, rp->prov.runs);
+	retimed_text(line, sizeof(line), &rp->prov);
+	if (line[0])
+		fprintf(out, "%s\n", line);
 
 	fprintf(out, "\nMOVING 1 MiB\n");
 	if (!mib_table(&t, rp->claims, rp->n))
@@ -393,8 +416,13 @@ static void md_head(FILE *out, const struct report *rp)
 	fprintf(out, " (%ld cores) |\n| ipcscope | %s |\n", rp->prov.cores, IPCSCOPE_VERSION);
 	placements_text(line, sizeof(line), &rp->prov);
 	fprintf(out, "| Timed runs | %d untraced per figure in each placement, %d traced "
-		"on one CPU; the median is reported |\n| Placements | ", rp->prov.runs,
-		rp->prov.runs);
+		"on one CPU; the median is reported", rp->prov.runs, rp->prov.runs);
+	retimed_text(line, sizeof(line), &rp->prov);
+	if (line[0]) {
+		fputs(". ", out);
+		md_escape(out, line);
+	}
+	fputs(" |\n| Placements | ", out);
 	md_escape(out, line);
 	fputs(" |\n", out);
 	fprintf(out, "| Run | %s |\n\n", rp->quick ? "`--quick` (smaller counts)" : "full");

@@ -214,6 +214,12 @@ int write_json(FILE *f, const struct report *rp)
 	jw_object_end(jw);
 	jw_object_end(jw);
 	jw_kv_uint(jw, "runs_per_figure", rp->prov.runs);
+	/* given as many runs again: too close to call after the first */
+	jw_key(jw, "retimed");
+	jw_array_begin(jw);
+	for (size_t i = 0; i < rp->prov.nretimed; i++)
+		jw_string(jw, rp->prov.retimed[i]->name);
+	jw_array_end(jw);
 	jw_key(jw, "experiments");
 	jw_array_begin(jw);
 	for (size_t i = 0; i < NEXP; i++)

@@ -341,14 +341,45 @@ static int run_all_traced(bool quick, int runs, const char *tmpdir,
 	return 0;
 }
 
-void run_sweep(int runs, const char *tmpdir)
+/* The workloads are our children: SIGCHLD is for waitpid, not a handler.
+ * Blocked until restore_sigchld(orig_mask); the CPUs of the placements
+ * read. */
+static void block_sigchld(sigset_t *orig_mask)
 {
-	sigset_t block, orig_mask;
+	sigset_t block;
 
 	placement_cpus(g_cpus);
 	sigemptyset(&block);
 	sigaddset(&block, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &block, &orig_mask);
+	sigprocmask(SIG_BLOCK, &block, orig_mask);
+}
+
+static void restore_sigchld(const sigset_t *orig_mask)
+{
+	sigprocmask(SIG_SETMASK, orig_mask, NULL);
+}
+
+void time_again(struct experiment *const *es, size_t n, int runs, const char *tmpdir)
+{
+	sigset_t orig_mask;
+
+	block_sigchld(&orig_mask);
+	fprintf(stderr, "ipcscope: %zu timing%s too close to call: %d more runs each\n",
+		n, n == 1 ? "" : "s", runs);
+	for (int r = 0; r < runs; r++)
+		for (size_t i = 0; i < n; i++)
+			for (int p = 0; p < PLACE_MAX; p++)
+				if (p != PLACE_TWO_CPUS || g_cpus[1] >= 0)
+					time_runs(es[i], &es[i]->untraced[p], 1, p, NULL,
+						  tmpdir, &orig_mask);
+	restore_sigchld(&orig_mask);
+}
+
+void run_sweep(int runs, const char *tmpdir)
+{
+	sigset_t orig_mask;
+
+	block_sigchld(&orig_mask);
 	fprintf(stderr, "ipcscope: timing %d sizes of %d mechanisms untraced (%d runs each)\n",
 		SWEEP_SIZES, SWEEP_MECHS, runs);
 	for (int r = 0; r < runs; r++) {
@@ -370,7 +401,7 @@ void run_sweep(int runs, const char *tmpdir)
 			}
 		}
 	}
-	sigprocmask(SIG_SETMASK, &orig_mask, NULL);
+	restore_sigchld(&orig_mask);
 }
 
 /*
@@ -381,15 +412,11 @@ void run_sweep(int runs, const char *tmpdir)
  */
 int run_experiments(bool quick, int runs, const char *tmpdir)
 {
-	placement_cpus(g_cpus);
-	sigset_t block, orig_mask;
+	sigset_t orig_mask;
 	size_t ntimed = 0;
 	int ret = -1;
 
-	/* the workloads are our children: SIGCHLD is for waitpid, not a handler */
-	sigemptyset(&block);
-	sigaddset(&block, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &block, &orig_mask);
+	block_sigchld(&orig_mask);
 	for (size_t i = 0; i < NEXP; i++)
 		ntimed += experiments[i].timed;
 	fprintf(stderr, "ipcscope: timing %zu transfers of 1 MiB untraced (%d runs each)\n",
@@ -402,6 +429,6 @@ int run_experiments(bool quick, int runs, const char *tmpdir)
 	time_untraced(runs / 2, tmpdir, &orig_mask);
 	ret = 0;
 out:
-	sigprocmask(SIG_SETMASK, &orig_mask, NULL);
+	restore_sigchld(&orig_mask);
 	return ret;
 }

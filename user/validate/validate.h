@@ -24,7 +24,7 @@
 
 #define MIB 1048576
 
-#define MAX_RUNS 16
+#define MAX_RUNS 32
 
 /* Times of repeated runs, in ms. */
 struct timing {
@@ -106,13 +106,17 @@ struct stats {
 
 /*
  * How far apart two times must be to count as different, as a factor: a
- * time's noise is its runs' median absolute deviation in log scale (times
- * spread by factors, and one slow run moves it little), at least
- * NOISE_FLOOR (5 %: the runs of --quick are few). A verdict about a time
- * is stated only beyond twice that noise (measure.c, verdict.c): a factor
- * of exp(2 * noise) either way.
+ * time's noise is how well its runs know their median, in log scale
+ * (times spread by factors): the standard error of a median, 1.2533 times
+ * the runs' standard deviation over the root of their number, that
+ * deviation estimated as 1.4826 times their median absolute deviation (so
+ * that one slow run moves it little); at least NOISE_FLOOR (3 %: a few
+ * runs can agree by chance, and a machine drifts from one run to the
+ * next). A verdict about a time is stated only beyond twice that noise
+ * (measure.c, verdict.c): a factor of exp(2 * noise) either way; more runs
+ * narrow it (validate.c gives a claim too close to call more of them).
  */
-#define NOISE_FLOOR 0.05
+#define NOISE_FLOOR 0.03
 double timing_noise(const struct stats *st);
 /* Is slow slower than fast beyond their noise: its median above fast's by
  * more than twice their noises together (in log scale, the two added as
@@ -192,6 +196,9 @@ void placement_cpus(int cpus[2]);
 /* Every experiment, runs timed runs of each 1 MiB one in each placement; -1 if tracing
  * cannot start (said why). Workload outputs go to tmpdir. */
 int run_experiments(bool quick, int runs, const char *tmpdir);
+/* n timed experiments (es) again: runs more untraced runs in each
+ * placement, interleaved */
+void time_again(struct experiment *const *es, size_t n, int runs, const char *tmpdir);
 /* The size sweep: runs untraced runs of each size and mechanism in each
  * placement of the sweep (two CPUs only where there are two), the runs
  * interleaved so that a slow spell falls on all alike */
@@ -213,9 +220,15 @@ struct result {
 	const char *experiment;
 };
 
+/* The timed experiments of the time and ranking claims judged too close
+ * to call (V_INCONCLUSIVE): out[0..return), each once; more runs may
+ * decide them */
+size_t undecided_timings(const struct claim *claims, size_t n,
+			 const struct result *res, struct experiment *out[NEXP]);
 /* Not checked, and why. */
 void unchecked(struct result *r, const char *why);
-/* Each claim judged into res[i]; count[v]: the claims with verdict v. */
+/* Each claim judged into res[i]; count[v]: the claims with verdict v
+ * (set, not added to). */
 void judge_all(const struct claim *claims, size_t n, struct result *res,
 	       size_t count[V_MAX]);
 
@@ -263,6 +276,10 @@ struct provenance {
 	char date[32];
 	int runs;		/* timed runs per figure, untraced and traced each */
 	int sweep_runs;		/* ... per size of the sweep; 0: not swept */
+	/* the experiments whose timings were too close to call after the
+	   first runs, given as many again (in every placement) */
+	const struct experiment *retimed[NEXP];
+	size_t nretimed;
 };
 
 struct report {

@@ -102,9 +102,39 @@ static void judge(const struct claim *c, struct result *r)
 	r->verdict = claim_holds_number(c, r->number) ? V_HOLDS : V_FAILS;
 }
 
+/* Add e to out[0..*k) unless it is there */
+static void add_once(struct experiment **out, size_t *k, struct experiment *e)
+{
+	for (size_t i = 0; i < *k; i++)
+		if (out[i] == e)
+			return;
+	if (e && *k < NEXP)
+		out[(*k)++] = e;
+}
+
+size_t undecided_timings(const struct claim *claims, size_t n,
+			 const struct result *res, struct experiment *out[NEXP])
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct claim *c = &claims[i];
+
+		if (res[i].verdict != V_INCONCLUSIVE)
+			continue;
+		if (c->type == CLAIM_RANKING && !strcmp(c->metric, "rank_time_1mb"))
+			for (int j = 0; j < c->norder; j++)
+				add_once(out, &k, timing_experiment(c->order[j]));
+		else if (!strcmp(c->metric, "time_1mb_ms"))
+			add_once(out, &k, timing_experiment(c->mechanism));
+	}
+	return k;
+}
+
 void judge_all(const struct claim *claims, size_t n, struct result *res,
 	       size_t count[V_MAX])
 {
+	memset(count, 0, V_MAX * sizeof(count[0]));
 	for (size_t i = 0; i < n; i++) {
 		judge(&claims[i], &res[i]);
 		count[res[i].verdict]++;
