@@ -12,6 +12,8 @@ PYTHON      ?= python3
 
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 		-e 's/ppc64le/powerpc/' -e 's/s390x/s390/' -e 's/riscv64/riscv/')
+# Debian's multiarch triplet (x86_64-linux-gnu): where <sys/sdt.h> lives
+MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null || echo $$(uname -m)-linux-gnu)
 # CO-RE: one vmlinux.h per architecture; x86 is in the repo, others are
 # generated from the running kernel's BTF on first build.
 VMLINUX_H := vmlinux/$(ARCH)/vmlinux.h
@@ -20,7 +22,8 @@ VMLINUX_H := vmlinux/$(ARCH)/vmlinux.h
 # pass through; WERROR= turns -Werror off (it stays on for development)
 WERROR      ?= -Werror
 CFLAGS_COMMON := -std=gnu11 -g -Wall -Wextra $(WERROR) -MMD -MP \
-		 -Ibpf -Iuser -I$(BUILD)/bpf -DIPCSCOPE_VERSION='"$(VERSION)"'
+		 -Ibpf -Iuser -I$(BUILD)/bpf -I$(BUILD)/include \
+		 -DIPCSCOPE_VERSION='"$(VERSION)"'
 CFLAGS      ?= -O2
 LLVM_STRIP  ?= $(shell command -v llvm-strip || echo /usr/bin/llvm-strip)
 SAN_FLAGS   := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -43,6 +46,7 @@ PURE_SRCS   := user/util.c user/json.c user/hist.c user/model.c \
 	       user/options.c user/report.c user/report_json.c user/prom.c user/claims.c user/claims_file.c user/claim_number.c \
 	       user/table.c user/graph.c user/graph_dot.c user/graph_json.c user/topview.c user/events.c user/trace_select.c user/verifier.c \
 	       user/outfile.c user/utf8.c user/snapshot.c user/channels.c user/objname.c user/cgroup.c \
+	       user/sysnames.c user/usdt.c \
 	       user/validate/wjson.c \
 	       user/validate/experiments.c user/validate/measure.c \
 	       user/validate/verdict.c user/validate/render.c \
@@ -72,6 +76,7 @@ WL_OBJS     := $(foreach w,$(WORKLOADS),$(call wl_objs,$(notdir $(w))))
 FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS   := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_FLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Ibpf -Iuser -I$(BUILD)/bpf \
+	       -I$(BUILD)/include \
 	       -DIPCSCOPE_VERSION='"$(VERSION)"' -fsanitize=address,undefined
 FUZZ_OBJS   := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(PURE_SRCS))
 # recursive (=): evaluated when the test dependencies are checked, after
@@ -85,6 +90,7 @@ DEP_PKGS    := clang:/usr/bin/clang llvm:/usr/bin/llvm-strip \
 	       libbpf-dev:/usr/include/bpf/libbpf.h bpftool:/usr/sbin/bpftool \
 	       libelf-dev:/usr/include/libelf.h zlib1g-dev:/usr/include/zlib.h \
 	       libjson-c-dev:/usr/include/json-c/json.h \
+	       systemtap-sdt-dev:/usr/include/$(MULTIARCH)/sys/sdt.h \
 	       python3:/usr/bin/python3 make:/usr/bin/make gcc:/usr/bin/gcc
 # ... and what only the tests need: dot draws and checks --graph output;
 # nginx and curl are the real programs the tests trace; strace watches
@@ -207,6 +213,16 @@ $(BUILD)/user/%.o: user/%.c | $(DEPS_STAMP)
 $(BUILD)/user/session.o $(BUILD)/user/session_maps.o \
 	$(BUILD)/user/session_checks.o: $(SKEL)
 $(BUILD)/user/kernel.o: $(PROBE_SKEL)
+# syscall names by number, from the C library's <sys/syscall.h> (__NR_*)
+SYSNAMES_H  := $(BUILD)/include/sysnames.h
+$(SYSNAMES_H): | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	echo '#include <sys/syscall.h>' | $(CC) -E -dM - | \
+	  awk '$$1 == "#define" && $$2 ~ /^__NR_/ && $$3 ~ /^[0-9]+$$/ \
+	       { printf "\t[%s] = \"%s\",\n", $$3, substr($$2, 6) }' | \
+	  sort -t'[' -k2 -n > $@.tmp && mv $@.tmp $@
+$(BUILD)/user/sysnames.o $(BUILD)/asan/user/sysnames.o \
+	$(BUILD)/fuzz/obj/user/sysnames.o: $(SYSNAMES_H)
 
 $(BUILD)/ipcscope: $(TOOL_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $^ -lbpf -lelf -lz -ljson-c -lm
@@ -228,7 +244,7 @@ $(BUILD)/asan/%.o: %.c | $(DEPS_STAMP)
 
 $(BUILD)/tests/unit: $(UNIT_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(SAN_FLAGS) -o $@ $^ -ljson-c -lm
+	$(CC) $(SAN_FLAGS) -o $@ $^ -ljson-c -lelf -lm
 
 # The main job: check the reference document's claims by measurement
 run: all
@@ -262,7 +278,7 @@ $(BUILD)/fuzz/obj/%.o: %.c | $(TEST_DEPS_STAMP)
 .SECONDARY: $(FUZZ_OBJS) $(WL_OBJS) $(WL_LIB_OBJS)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
 	@mkdir -p $(@D)
-	$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) -ljson-c -lm
+	$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) -ljson-c -lelf -lm
 
 # The kernel matrix (tests/kernels/run.sh): the suite on the host's kernel
 # and in qemu on Debian's stock kernels; KERNELS picks some of them

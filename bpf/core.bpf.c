@@ -210,6 +210,14 @@ int ipc_switch(struct trace_event_raw_sched_switch *ctx)
 	 * running (0): involuntary. Any sleep state bit: it gave up the CPU.
 	 */
 	vol = BPF_CORE_READ(ctx, prev_state) & 0xff;
+	if (count_phases) {
+		struct ipc_phase_counts *pc = phase_now();
+
+		if (pc && vol)
+			pc->vol_switches++;
+		else if (pc)
+			pc->invol_switches++;
+	}
 	if (ent) {
 		/* its own count: only it runs here */
 		if (vol)
@@ -225,6 +233,24 @@ int ipc_switch(struct trace_event_raw_sched_switch *ctx)
 		__sync_fetch_and_add(&p->vol_switches, 1);
 	else
 		__sync_fetch_and_add(&p->invol_switches, 1);
+	return 0;
+}
+
+/* A target's syscall returning: counted in the current phase, and by
+ * number (a global function: verified once for the two exit programs) */
+__noinline int count_phase_syscall(__u32 nr)
+{
+	struct ipc_phase_counts *pc = phase_now();
+	__u32 k = phase_state.now * IPC_NR_SYSCALLS + (nr & (IPC_NR_SYSCALLS - 1));
+	__u64 *n;
+
+	if (pc)
+		pc->syscalls++;
+	if (k < IPC_PHASES * IPC_NR_SYSCALLS) {
+		n = bpf_map_lookup_elem(&phase_sys_counts, &k);
+		if (n)
+			*n += 1;
+	}
 	return 0;
 }
 
@@ -298,6 +324,8 @@ static __always_inline int sys_enter(struct pt_regs *regs, const __u64 *args, lo
 	}
 	if (ent) {
 		ent->counts.syscalls++;
+		if (count_phases)
+			ent->sys_nr = id;
 	} else {
 		p = proc_lookup(pid_tgid >> 32);
 		if (p)
@@ -397,9 +425,17 @@ static __always_inline int sys_exit(struct pt_regs *regs, long ret, bool chan)
 
 	/* no is_target(): only a target's enter makes an entry, and a target's
 	 * threads' entries go when they exit (ipc_exit) */
-	ent = inflight_current();
-	if (!ent)
-		return 0;
+	if (count_phases) {
+		ent = target_entry(bpf_get_current_pid_tgid());
+		if (ent)
+			count_phase_syscall(ent->sys_nr);
+		if (!ent || !ent->nobjs)
+			return 0;
+	} else {
+		ent = inflight_current();
+		if (!ent)
+			return 0;
+	}
 	op = ent->objs[0].op;
 	/* a UDP socket's addresses first: a send may have bound it just now,
 	 * a receive learnt its peer (only UDP has anything for exit_sock) */

@@ -69,7 +69,8 @@ struct inflight {
 	__u32 cache_next;	/* the cache slot to replace next */
 	__u32 ep_last;		/* the counts.eps slot used last */
 	__u32 msgtype_last;	/* the counts.msgtypes slot used last */
-	__u32 pad;
+	__u32 sys_nr;		/* count_phases: the syscall in progress, for
+				   its exit to count in the phase it returns in */
 	struct obj_cache_ent cache[OBJ_CACHE];
 };
 

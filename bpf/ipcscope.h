@@ -273,6 +273,33 @@ struct ipc_thread_counts {
 	struct ipc_thread_msgtype msgtypes[IPC_THREAD_MSGTYPES];
 };
 
+/*
+ * Phases the traced program marks itself (USDT probes: --usdt-phase, and
+ * the bundled workloads' ipcscope:transfer_start and transfer_end). The
+ * session has one phase: before the first start mark, between a start
+ * mark and the next end mark, after an end mark (until the next start).
+ * A syscall counts in the phase it returns in (a receive that waited from
+ * before the start for data sent after it is the transfer's); a context
+ * switch and a page fault in the phase they happen in. Off unless asked.
+ */
+enum ipc_phase { IPC_PHASE_BEFORE, IPC_PHASE_BETWEEN, IPC_PHASE_AFTER, IPC_PHASES };
+
+/* The session's phase, in the BPF object's .bss (phase_state) */
+struct ipc_phase_state {
+	__u32 now;		/* enum ipc_phase */
+	__u32 pad;
+	__u64 marks[2];		/* start and end marks seen */
+};
+
+/* phase_counts value (per-CPU array, index enum ipc_phase): the targets' */
+struct ipc_phase_counts {
+	__u64 syscalls;
+	__u64 vol_switches;
+	__u64 invol_switches;
+	__u64 page_faults;	/* all user page faults */
+	__u64 shm_faults;	/* of which inside shared memory (bpf_find_vma) */
+};
+
 /* Per traced process (key: struct ipc_proc_key). */
 struct ipc_proc {
 	__u32 ppid;

@@ -76,11 +76,16 @@ IPC_SETTING(__u64, trace_wakeup_bytes);
 IPC_SETTING(bool, old_kernel_paths);
 /* count the targets' syscalls by number too (sys_counts: validate) */
 IPC_SETTING(bool, count_syscall_numbers);
+/* count by phase (phase_counts, phase_sys_counts): --usdt-phase, validate */
+IPC_SETTING(bool, count_phases);
 /* enum ipc_sys by syscall number: what ipc_sys_enter does for it */
 IPC_SETTING_ARRAY(__u8, sys_handler, IPC_NR_SYSCALLS);
 
 /* Drop counters, read by user space through the skeleton's .bss. */
 IPC_GLOBAL(__u64 drops[IPC_DROP_MAX]);
+/* The session's phase, set by the marks (phase.bpf.c), and the marks
+ * seen. User space resets it with the maps. */
+IPC_GLOBAL(struct ipc_phase_state phase_state);
 
 /* Processes being traced (tgid -> 1); children are added on fork. */
 IPC_MAP(targets, BPF_MAP_TYPE_HASH, __u32, __u8, MAX_TARGETS);
@@ -100,6 +105,20 @@ IPC_MAP(msg_types, BPF_MAP_TYPE_HASH, struct ipc_msgtype_key,
 IPC_MAP(sig_stats, BPF_MAP_TYPE_HASH, struct ipc_sig_key, __u64, MAX_SIGNAL_KEYS);
 IPC_MAP(sig_lat, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, struct ipc_sig_lat, IPC_NSIG);
 IPC_MAP(sys_counts, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, IPC_NR_SYSCALLS);
+/* count_phases: the targets' counts by phase, and their syscalls by phase
+ * and number (index phase * IPC_NR_SYSCALLS + number) */
+IPC_MAP(phase_counts, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, struct ipc_phase_counts,
+	IPC_PHASES);
+IPC_MAP(phase_sys_counts, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64,
+	IPC_PHASES * IPC_NR_SYSCALLS);
+
+/* The current phase's counts (count_phases), or NULL */
+static __always_inline struct ipc_phase_counts *phase_now(void)
+{
+	__u32 ph = phase_state.now;
+
+	return bpf_map_lookup_elem(&phase_counts, &ph);
+}
 /*
  * Where a process has shared mappings, so that a page fault anywhere else
  * is not looked up (bpf_find_vma costs microseconds at the fault

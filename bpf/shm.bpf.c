@@ -91,6 +91,12 @@ static __always_inline struct ipc_proc *fault_proc(__u32 tgid)
 
 	if (p)
 		__sync_fetch_and_add(&p->page_faults, 1);
+	if (count_phases) {
+		struct ipc_phase_counts *pc = phase_now();
+
+		if (pc)
+			pc->page_faults++;
+	}
 	return p;
 }
 
@@ -407,6 +413,12 @@ int BPF_PROG(ipc_fault_vma, unsigned long address, struct pt_regs *regs,
 	}
 	if (p)
 		__sync_fetch_and_add(&p->shm_faults, 1);
+	if (count_phases) {
+		struct ipc_phase_counts *pc = phase_now();
+
+		if (pc)
+			pc->shm_faults++;
+	}
 	o.key = vc.key;
 	now = bpf_ktime_get_ns();
 	account_object(&o, 0, NO_DURATION);

@@ -46,7 +46,7 @@ _ipcscope()
 		COMPREPLY=($(compgen -W "pid object pid,object" -- "$cur"))
 		return 0
 		;;
-	--json | --graph | --claims | --markdown | --svg | --prometheus)
+	--json | --graph | --claims | --markdown | --svg | --prometheus | --usdt-binary)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return 0
 		;;
@@ -65,7 +65,7 @@ _ipcscope()
 	esac
 	local targets="-p --pid --comm --cgroup -a --all -u --user -d --duration -v --verbose -h --help --"
 	case $cmd in
-	record) opts="$targets --json -j --prometheus --labels --graph --force --no-hist --by --time-in-channel --top" ;;
+	record) opts="$targets --json -j --prometheus --labels --graph --force --no-hist --by --time-in-channel --top --usdt-phase --usdt-binary" ;;
 	top) opts="$targets -i --interval -n --count --top" ;;
 	trace) opts="$targets -m --mechanism --json -j -T --failed --min-latency --force --buffer-kb --fail-on-drop" ;;
 	export) opts="$targets --listen --labels --json -j --force" ;;

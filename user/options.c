@@ -77,6 +77,17 @@ const char record_usage[] =
 "                        about 0.2 s to start-up; needs Linux 5.12+\n"
 "      --top N           list the N busiest IPC objects in the text report\n"
 "                        (default 25, 0 = all; the JSON always has all)\n"
+"      --usdt-phase PROVIDER:START,PROVIDER:END\n"
+"                        also count syscalls (by name), context switches and\n"
+"                        page faults in three phases the traced program marks\n"
+"                        with USDT probes (<sys/sdt.h>): before the START\n"
+"                        probe first fires, between it and END, and after\n"
+"                        END (until START again); e.g. the bundled workloads'\n"
+"                        ipcscope:transfer_start,ipcscope:transfer_end. A\n"
+"                        syscall counts in the phase it returns in\n"
+"      --usdt-binary FILE\n"
+"                        the executable or library with those probes (default:\n"
+"                        the command's executable, or the one -p process's)\n"
 "  -v, --verbose         print libbpf's messages and what was attached\n"
 "  -h, --help            show this help\n"
 "\n"
@@ -204,6 +215,7 @@ static const char *option_owner(int c, unsigned cmd)
 		{ 'T', CMD_TRACE }, { 'E', CMD_TRACE }, { 'L', CMD_TRACE },
 		{ 'P', CMD_RECORD }, { 'K', CMD_RECORD | CMD_EXPORT }, { 'l', CMD_EXPORT },
 		{ 'f', CMD_RECORD | CMD_TRACE | CMD_EXPORT },
+		{ 'U', CMD_RECORD }, { 'b', CMD_RECORD },
 	};
 
 	for (size_t i = 0; i < sizeof(only) / sizeof(only[0]); i++) {
@@ -238,6 +250,8 @@ static const char *option_text(int c)
 	case 'B': return "--buffer-kb";
 	case 'F': return "--fail-on-drop";
 	case 'f': return "--force";
+	case 'U': return "--usdt-phase";
+	case 'b': return "--usdt-binary";
 	default: return "?";
 	}
 }
@@ -320,6 +334,54 @@ static int target_option(struct record_opts *o, int c, const char *arg, char *er
 		return 1;
 	}
 	return 0;
+}
+
+/* A USDT provider or probe name: a C identifier, at most len - 1 long */
+static bool usdt_name(const char *s, size_t n, char *out, size_t len)
+{
+	if (!n || n >= len || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+			return false;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return true;
+}
+
+/* --usdt-phase PROVIDER:START,PROVIDER:END (or PROVIDER:START,END) */
+static int usdt_phase_option(struct record_opts *o, const char *arg, char *err,
+			     size_t errlen)
+{
+	const char *colon = strchr(arg, ':'), *comma = strchr(arg, ',');
+	const char *end, *colon2;
+	char provider2[sizeof(o->usdt_provider)];
+
+	if (!colon || !comma || comma < colon ||
+	    !usdt_name(arg, colon - arg, o->usdt_provider, sizeof(o->usdt_provider)) ||
+	    !usdt_name(colon + 1, comma - colon - 1, o->usdt_start, sizeof(o->usdt_start)))
+		goto bad;
+	end = comma + 1;
+	colon2 = strchr(end, ':');
+	if (colon2) {
+		if (!usdt_name(end, colon2 - end, provider2, sizeof(provider2)))
+			goto bad;
+		if (strcmp(provider2, o->usdt_provider)) {
+			set_err(err, errlen, "--usdt-phase '%s': the two probes must be of "
+				"one provider", arg);
+			return -1;
+		}
+		end = colon2 + 1;
+	}
+	if (!usdt_name(end, strlen(end), o->usdt_end, sizeof(o->usdt_end)))
+		goto bad;
+	o->usdt_phase = true;
+	return 0;
+bad:
+	set_err(err, errlen, "--usdt-phase '%s': expected PROVIDER:START,PROVIDER:END "
+		"(USDT names: letters, digits and _, at most 63 each)", arg);
+	return -1;
 }
 
 /* "50us", "1.5ms", "2s", "800ns": nanoseconds, more than 0, at most an
@@ -479,6 +541,15 @@ static int view_option(struct record_opts *o, int c, const char *arg, char *err,
 	case 'v':
 		o->verbose = true;
 		break;
+	case 'U':
+		return usdt_phase_option(o, arg, err, errlen);
+	case 'b':
+		if (!arg[0]) {
+			set_err(err, errlen, "--usdt-binary needs a file");
+			return -1;
+		}
+		o->usdt_binary = arg;
+		break;
 	default:
 		return 1;
 	}
@@ -514,6 +585,8 @@ static enum parse_result parse(struct record_opts *o, enum tracing_cmd cmd,
 		{ "listen", required_argument, NULL, 'l' },
 		{ "failed", no_argument, NULL, 'E' },
 		{ "min-latency", required_argument, NULL, 'L' },
+		{ "usdt-phase", required_argument, NULL, 'U' },
+		{ "usdt-binary", required_argument, NULL, 'b' },
 		{ 0 },
 	};
 	bool top_mode = cmd == CMD_TOP, trace_mode = cmd == CMD_TRACE;
@@ -591,6 +664,17 @@ static enum parse_result parse(struct record_opts *o, enum tracing_cmd cmd,
 	if (cmd == CMD_RECORD && (o->prom_pid || o->prom_object) && !o->prom_path) {
 		set_err(err, errlen, "--labels shapes the Prometheus figures: give "
 			"--prometheus FILE too");
+		return PARSE_ERROR;
+	}
+	if (o->usdt_binary && !o->usdt_phase) {
+		set_err(err, errlen, "--usdt-binary names where the probes of "
+			"--usdt-phase are: give --usdt-phase too");
+		return PARSE_ERROR;
+	}
+	if (o->usdt_phase && !o->usdt_binary && !o->command && o->npids != 1) {
+		set_err(err, errlen, "--usdt-phase: give --usdt-binary FILE (the probes "
+			"are looked for in the command's executable, or the one -p "
+			"process's)");
 		return PARSE_ERROR;
 	}
 	if (o->user && !o->command) {

@@ -53,6 +53,11 @@ struct record_opts {
 	bool failed_only;		/* --failed: errors and unqueued signals */
 	uint64_t min_latency_ns;	/* --min-latency: 0 = every event */
 	bool force;			/* --force: replace an output that is a link */
+	/* record --usdt-phase PROVIDER:START,PROVIDER:END: counts by phase,
+	   as the traced program marks them with these USDT probes */
+	bool usdt_phase;
+	char usdt_provider[64], usdt_start[64], usdt_end[64];
+	const char *usdt_binary;	/* --usdt-binary FILE: where the probes are */
 };
 
 /* `ipcscope trace --fail-on-drop`: the exit status when events were lost */

@@ -581,6 +581,35 @@ static void print_signal_latency(FILE *out, const struct snapshot *s)
 	}
 }
 
+/* --usdt-phase: a line per phase */
+static void print_phases(FILE *out, const struct run_info *ri, const struct snapshot *s)
+{
+	if (!s->phases)
+		return;
+	fputs("\nPHASES marked by ", out);
+	put_clean(out, "", ri->phase_start ? ri->phase_start : "?");
+	put_clean(out, " and ", ri->phase_end ? ri->phase_end : "?");
+	put_clean(out, " in ", ri->phase_binary ? ri->phase_binary : "?");
+	fprintf(out, " (%" PRIu64 " start and %" PRIu64 " end marks seen)\n",
+		s->phase_marks[0], s->phase_marks[1]);
+	if (!s->phase_marks[0])
+		fputs("  no start mark seen: everything counted is before it\n", out);
+	fprintf(out, "  %-8s %10s %10s %10s %10s %10s  %s\n", "PHASE", "SYSCALLS",
+		"VOL SW", "INVOL SW", "FAULTS", "SHM FAULTS", "SYSCALLS BY NAME");
+	for (int p = 0; p < IPC_PHASES; p++) {
+		const struct ipc_phase_counts *c = &s->phase[p];
+		char names[512];
+
+		snapshot_phase_text(names, sizeof(names), s, p, false, 8);
+		fprintf(out, "  %-8s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
+			" %10" PRIu64 "  %s\n", phase_names[p], (uint64_t)c->syscalls,
+			(uint64_t)c->vol_switches, (uint64_t)c->invol_switches,
+			(uint64_t)c->page_faults, (uint64_t)c->shm_faults, names);
+	}
+	fputs("  (a syscall counts in the phase it returned in; a switch or fault in "
+	      "the one it happened in)\n", out);
+}
+
 static void print_problems(FILE *out, const struct run_info *ri,
 			   const struct snapshot *s)
 {
@@ -611,6 +640,7 @@ void report_text(FILE *out, const struct run_info *ri, const struct snapshot *s)
 	print_chan_time(out, s, ri->top);
 	print_signals(out, s);
 	print_procs(out, ri, s);
+	print_phases(out, ri, s);
 	if (!ri->no_hist) {
 		print_hists(out, s);
 		print_chan_hists(out, s);

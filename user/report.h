@@ -35,6 +35,9 @@ struct run_info {
 	bool prom_pid;			/* Prometheus: a series per process */
 	bool prom_object;		/* Prometheus: per object too */
 	unsigned top;			/* objects listed in the text, 0 = all */
+	/* --usdt-phase: the probes that mark the phases ("provider:name")
+	   and where they are; NULL without */
+	const char *phase_start, *phase_end, *phase_binary;
 };
 
 struct json_writer;
@@ -55,5 +58,8 @@ void report_json_latency(struct json_writer *jw, uint64_t sum_ns,
 void report_json_chan(struct json_writer *jw, const struct ipc_chan_stats *c);
 /* Returns 0, or -1 if writing failed. */
 int report_json(FILE *out, const struct run_info *ri, const struct snapshot *s);
+/* Into the object open: "marks" and the counts of each phase ("before",
+ * "between", "after"), as docs/json-schema.md says (s->phases set) */
+void report_json_phase_counts(struct json_writer *jw, const struct snapshot *s);
 
 #endif /* REPORT_H */

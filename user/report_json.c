@@ -487,6 +487,54 @@ static void json_signals(struct json_writer *jw, const struct snapshot *s)
 	jw_array_end(jw);
 }
 
+/* "phases": by phase, what the targets did (null without --usdt-phase) */
+static void json_phases(struct json_writer *jw, const struct run_info *ri,
+			const struct snapshot *s)
+{
+	jw_key(jw, "phases");
+	if (!s->phases) {
+		jw_null(jw);
+		return;
+	}
+	jw_object_begin(jw);
+	jw_kv_string(jw, "start", ri->phase_start ? ri->phase_start : "");
+	jw_kv_string(jw, "end", ri->phase_end ? ri->phase_end : "");
+	jw_kv_string(jw, "binary", ri->phase_binary ? ri->phase_binary : "");
+	report_json_phase_counts(jw, s);
+	jw_object_end(jw);
+}
+
+void report_json_phase_counts(struct json_writer *jw, const struct snapshot *s)
+{
+	jw_key(jw, "marks");
+	jw_object_begin(jw);
+	jw_kv_uint(jw, "start", s->phase_marks[0]);
+	jw_kv_uint(jw, "end", s->phase_marks[1]);
+	jw_object_end(jw);
+	for (int p = 0; p < IPC_PHASES; p++) {
+		const struct ipc_phase_counts *c = &s->phase[p];
+
+		jw_key(jw, phase_names[p]);
+		jw_object_begin(jw);
+		jw_kv_uint(jw, "syscalls", c->syscalls);
+		jw_key(jw, "by_syscall");
+		jw_object_begin(jw);
+		for (unsigned nr = 0; nr < IPC_NR_SYSCALLS; nr++) {
+			char tmp[24];
+
+			if (s->phase_sys[p][nr])
+				jw_kv_uint(jw, syscall_name(nr, tmp, sizeof(tmp)),
+					   s->phase_sys[p][nr]);
+		}
+		jw_object_end(jw);
+		jw_kv_uint(jw, "voluntary_switches", c->vol_switches);
+		jw_kv_uint(jw, "involuntary_switches", c->invol_switches);
+		jw_kv_uint(jw, "page_faults", c->page_faults);
+		jw_kv_uint(jw, "shm_page_faults", c->shm_faults);
+		jw_object_end(jw);
+	}
+}
+
 int report_json(FILE *out, const struct run_info *ri, const struct snapshot *s)
 {
 	struct json_writer *jw = jw_new(out, true);
@@ -514,6 +562,7 @@ int report_json(FILE *out, const struct run_info *ri, const struct snapshot *s)
 	json_chan_time(jw, s);
 	json_signals(jw, s);
 	json_procs(jw, s);
+	json_phases(jw, ri, s);
 	jw_object_end(jw);
 	jw_free(jw);
 	return fflush(out) || ferror(out) ? -1 : 0;

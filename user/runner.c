@@ -49,11 +49,16 @@ bool have_bpf_caps(void)
 	return (eff & (1ULL << 21)) || ((eff & (1ULL << 38)) && (eff & (1ULL << 39)));
 }
 
-/* Like execvp's search: is there something we can execute? */
 int check_executable(const char *file)
 {
+	char found[4096];
+
+	return find_executable(file, found, sizeof(found));
+}
+
+int find_executable(const char *file, char *buf, size_t len)
+{
 	const char *path = getenv("PATH");
-	char buf[4096];
 
 	if (strchr(file, '/')) {
 		struct stat st;
@@ -61,7 +66,9 @@ int check_executable(const char *file)
 		if (access(file, X_OK))
 			return -errno;
 		/* a directory has its x bit too: execve would say EACCES */
-		return stat(file, &st) == 0 && S_ISDIR(st.st_mode) ? -EISDIR : 0;
+		if (stat(file, &st) == 0 && S_ISDIR(st.st_mode))
+			return -EISDIR;
+		return (size_t)snprintf(buf, len, "%s", file) < len ? 0 : -ENAMETOOLONG;
 	}
 	if (!path)
 		path = "/usr/local/bin:/usr/bin:/bin";
@@ -69,7 +76,7 @@ int check_executable(const char *file)
 		const char *end = strchrnul(path, ':');
 		struct stat st;
 
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)(end - path),
+		snprintf(buf, len, "%.*s/%s", (int)(end - path),
 			 end == path ? "." : path, file);
 		if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) &&
 		    access(buf, X_OK) == 0)

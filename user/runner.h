@@ -34,6 +34,8 @@ int child_as_user(struct child *c, const char *user);
 bool have_bpf_caps(void);
 /* Like execvp's search: 0 if file can be executed, else a negative errno. */
 int check_executable(const char *file);
+/* The same, and where it is (file itself if it has a '/'), into buf */
+int find_executable(const char *file, char *buf, size_t len);
 /*
  * Fork argv[0], with orig_mask as its signal mask. With a session open it
  * is traced from its exec on (the kernel makes an exec'ing child of

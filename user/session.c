@@ -20,10 +20,12 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "ipcscope.h"	/* before the skeleton: its .bss has our types */
 #include "ipcscope.skel.h"
 #include "events.h"
 #include "session.h"
 #include "session_int.h"
+#include "usdt.h"
 #include "util.h"
 #include "verifier.h"
 
@@ -37,48 +39,11 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	return vfprintf(stderr, fmt, ap);
 }
 
-/*
- * The syscalls ipc_sys_enter hands to a mechanism, by this architecture's
- * numbers (the BPF object has none of its own). A syscall this
- * architecture lacks is simply absent.
- */
-static const struct {
-	long nr;
-	enum ipc_sys handler;
-} sys_table[] = {
-	{ SYS_write, IPC_SYS_WRITE },
-	{ SYS_writev, IPC_SYS_WRITEV },
-	{ SYS_read, IPC_SYS_READ },
-	{ SYS_readv, IPC_SYS_READV },
-	{ SYS_sendfile, IPC_SYS_SENDFILE },
-	{ SYS_splice, IPC_SYS_SPLICE },
-	{ SYS_vmsplice, IPC_SYS_VMSPLICE },
-	{ SYS_sendto, IPC_SYS_SENDTO },
-	{ SYS_sendmsg, IPC_SYS_SENDMSG },
-	{ SYS_recvfrom, IPC_SYS_RECVFROM },
-	{ SYS_recvmsg, IPC_SYS_RECVMSG },
-#ifdef SYS_msgget	/* the SysV calls: on i386, one ipc() before 5.1 */
-	{ SYS_msgget, IPC_SYS_MSGGET },
-	{ SYS_semget, IPC_SYS_SEMGET },
-	{ SYS_shmget, IPC_SYS_SHMGET },
-	{ SYS_msgsnd, IPC_SYS_MSGSND },
-	{ SYS_msgrcv, IPC_SYS_MSGRCV },
-	{ SYS_semop, IPC_SYS_SEMOP },
-	{ SYS_semtimedop, IPC_SYS_SEMOP },
-	{ SYS_shmat, IPC_SYS_SHMAT },
-	{ SYS_shmdt, IPC_SYS_SHMDT },
-#endif
-	{ SYS_mq_timedsend, IPC_SYS_MQ_TIMEDSEND },
-	{ SYS_mq_timedreceive, IPC_SYS_MQ_TIMEDRECEIVE },
-	{ SYS_futex, IPC_SYS_FUTEX },
-};
-
+/* What ipc_sys_enter does for each syscall number (syscall_handler) */
 static void fill_sys_handlers(volatile __u8 *handler)
 {
-	for (size_t i = 0; i < sizeof(sys_table) / sizeof(sys_table[0]); i++) {
-		if (sys_table[i].nr >= 0 && sys_table[i].nr < IPC_NR_SYSCALLS)
-			handler[sys_table[i].nr] = sys_table[i].handler;
-	}
+	for (unsigned nr = 0; nr < IPC_NR_SYSCALLS; nr++)
+		handler[nr] = syscall_handler(nr);
 }
 
 static struct probe_info *probe_of(struct session *s, const struct bpf_program *p)
@@ -345,6 +310,7 @@ static void set_targets(struct session *s, const struct session_config *cfg)
 	s->skel->rodata->targ_cgroup_set = cfg->cgroup_fd >= 0;
 	fill_sys_handlers(s->skel->rodata->sys_handler);
 	s->skel->rodata->count_syscall_numbers = cfg->syscall_numbers;
+	s->skel->rodata->count_phases = cfg->nphases > 0;
 	/* tests: what a kernel before 5.11 runs, where the BPF code has two
 	   ways (see current_start), with its maps preallocated as before 6.1
 	   (setup_map_alloc) */
@@ -379,6 +345,97 @@ static void list_probes(struct session *s)
 	}
 }
 
+/* --usdt-phase: the phase programs, attached by attach_phases to the
+ * probes given (kept); without phases they stand by */
+static int setup_phases(struct session *s, const struct session_config *cfg)
+{
+	struct bpf_program *progs[2] = { s->skel->progs.ipc_phase_start,
+					 s->skel->progs.ipc_phase_end };
+
+	if (!cfg->nphases) {
+		for (int i = 0; i < 2; i++)
+			stand_by(s, progs[i], "no phases asked (--usdt-phase)");
+		return 0;
+	}
+	if (cfg->nphases > MAX_USDT_PHASES) {
+		errorf("at most %d phases can be marked", MAX_USDT_PHASES);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < cfg->nphases; i++) {
+		struct usdt_phase_copy *c = &s->phases[i];
+		const struct usdt_phase *p = &cfg->phases[i];
+
+		if ((size_t)snprintf(c->path, sizeof(c->path), "%s", p->path) >= sizeof(c->path) ||
+		    (size_t)snprintf(c->provider, sizeof(c->provider), "%s", p->provider) >=
+		    sizeof(c->provider) ||
+		    (size_t)snprintf(c->start, sizeof(c->start), "%s", p->start) >=
+		    sizeof(c->start) ||
+		    (size_t)snprintf(c->end, sizeof(c->end), "%s", p->end) >= sizeof(c->end)) {
+			errorf("a USDT phase's path or probe name is too long");
+			return -ENAMETOOLONG;
+		}
+	}
+	s->nphases = cfg->nphases;
+	return 0;
+}
+
+/* One phase program on every site of provider:name in path, as uprobes
+ * in every process that maps the file (pid -1: the program looks at the
+ * targets only), the probe's semaphore counted up while attached */
+static int attach_probe_sites(struct session *s, struct bpf_program *prog,
+			      const char *path, const char *provider, const char *name)
+{
+	struct usdt_site sites[16];
+	char why[512];
+	int n = usdt_find(path, provider, name, sites, ARRAY_SIZE(sites), why,
+			  sizeof(why));
+
+	if (n < 0) {
+		errorf("--usdt-phase: %s", why);
+		return n;
+	}
+	for (int i = 0; i < n; i++) {
+		LIBBPF_OPTS(bpf_uprobe_opts, opts, .ref_ctr_offset = sites[i].semaphore);
+		struct bpf_link *l;
+
+		if (s->nphase_links == MAX_PHASE_LINKS) {
+			errorf("--usdt-phase: more than %d probe sites", MAX_PHASE_LINKS);
+			return -E2BIG;
+		}
+		l = bpf_program__attach_uprobe_opts(prog, -1, path, sites[i].offset, &opts);
+		if (!l) {
+			int err = -errno;
+
+			errorf("cannot attach to the USDT probe %s:%s in %s (a uprobe at "
+			       "offset %#llx): %s", provider, name, path,
+			       (unsigned long long)sites[i].offset, strerror(-err));
+			return err;
+		}
+		s->phase_links[s->nphase_links++] = l;
+		debugf("attached %s to %s:%s in %s at %#llx\n", bpf_program__name(prog),
+		       provider, name, path, (unsigned long long)sites[i].offset);
+	}
+	return 0;
+}
+
+/* The phase programs on each phase's probes. A probe that cannot be
+ * attached is a failure: counts by phase without it would be wrong. */
+static int attach_phases(struct session *s)
+{
+	for (size_t i = 0; i < s->nphases; i++) {
+		const struct usdt_phase_copy *c = &s->phases[i];
+		int err = attach_probe_sites(s, s->skel->progs.ipc_phase_start, c->path,
+					     c->provider, c->start);
+
+		if (!err)
+			err = attach_probe_sites(s, s->skel->progs.ipc_phase_end, c->path,
+						 c->provider, c->end);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /* After loading: the events' ring buffer, the cgroup to follow */
 static int open_inputs(struct session *s, const struct session_config *cfg)
 {
@@ -406,8 +463,9 @@ static int open_inputs(struct session *s, const struct session_config *cfg)
 	return 0;
 }
 
-/* Attach every loaded program; one that fails is named, not fatal */
-static void attach_probes(struct session *s)
+/* Attach every loaded program; one that fails is named, not fatal; the
+ * phases' probes must all attach (attach_phases) */
+static int attach_probes(struct session *s)
 {
 	struct bpf_program *prog;
 	size_t i = 0;
@@ -418,7 +476,11 @@ static void attach_probes(struct session *s)
 		if (i == s->nprobes)
 			break;
 		pi = &s->probes[i];
-		if (bpf_program__autoload(prog)) {
+		if (prog == s->skel->progs.ipc_phase_start ||
+		    prog == s->skel->progs.ipc_phase_end) {
+			/* on the phases' probes: attach_phases */
+			pi->attached = s->nphases > 0;
+		} else if (bpf_program__autoload(prog)) {
 			s->links[i] = bpf_program__attach(prog);
 			if (s->links[i]) {
 				pi->attached = true;
@@ -433,6 +495,7 @@ static void attach_probes(struct session *s)
 			errorf("warning: %s not attached: %s", pi->name, pi->reason);
 		i++;
 	}
+	return attach_phases(s);
 }
 
 int session_open(struct session **out, const struct session_config *cfg)
@@ -469,6 +532,9 @@ int session_open(struct session **out, const struct session_config *cfg)
 	if (err)
 		goto fail;
 	list_probes(s);
+	err = setup_phases(s, cfg);
+	if (err)
+		goto fail;
 	pick_fault_probe(s);
 	setup_chan(s, cfg, pick_syscall_hook(s, cfg->load_only));
 	err = session_setup_logs(s);
@@ -497,8 +563,11 @@ int session_open(struct session **out, const struct session_config *cfg)
 	err = open_inputs(s, cfg);
 	if (err)
 		goto fail;
-	if (!cfg->defer_attach)
-		attach_probes(s);
+	if (!cfg->defer_attach) {
+		err = attach_probes(s);
+		if (err)
+			goto fail;
+	}
 	*out = s;
 	return 0;
 fail:
@@ -506,9 +575,9 @@ fail:
 	return err;
 }
 
-void session_attach(struct session *s)
+int session_attach(struct session *s)
 {
-	attach_probes(s);
+	return attach_probes(s);
 }
 
 static void *destroy_link(void *link)
@@ -527,6 +596,9 @@ static void destroy_links(struct session *s)
 	pthread_t threads[MAX_PROBES];
 	bool started[MAX_PROBES] = { false };
 
+	for (size_t i = 0; i < s->nphase_links; i++)
+		bpf_link__destroy(s->phase_links[i]);	/* uprobes: no RCU wait */
+	s->nphase_links = 0;
 	for (size_t i = 0; i < s->nprobes; i++)
 		if (s->links[i])
 			started[i] = pthread_create(&threads[i], NULL, destroy_link,

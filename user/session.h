@@ -18,6 +18,17 @@ struct session;
 /* trace: called for each event, in the thread that polls; non-zero stops the poll */
 typedef int (*session_event_fn)(void *ctx, const struct ipc_event *e);
 
+/*
+ * A phase the traced program marks with USDT probes (--usdt-phase): the
+ * probe provider:start in the executable or library path begins "between
+ * the marks", provider:end begins "after" (enum ipc_phase).
+ */
+struct usdt_phase {
+	const char *path;
+	const char *provider, *start, *end;
+};
+#define MAX_USDT_PHASES 8
+
 struct session_config {
 	bool all;		/* trace every process but ourselves */
 	pid_t self;		/* never traced */
@@ -35,6 +46,10 @@ struct session_config {
 	/* `ipcscope check`: load the programs, attach none; a refusal is
 	   reported by session_checks, not an error of session_open */
 	bool load_only;
+	/* count by phase, as marked by these USDT probes (copied); none:
+	   not by phase */
+	const struct usdt_phase *phases;
+	size_t nphases;
 	/* load, attach nothing yet: session_attach does, once the targets
 	   running now are in the map (a bpf() call while the programs run
 	   can make the kernel skip them: see session_attach) */
@@ -62,13 +77,14 @@ struct prog_check {
 /* Prints what went wrong (one line) and returns a negative errno on failure. */
 int session_open(struct session **out, const struct session_config *cfg);
 /*
- * After session_open with defer_attach: attaches the programs. On 7.x a
+ * After session_open with defer_attach: attaches the programs (a negative
+ * errno, said, when a phase's probe cannot be attached). On 7.x a
  * bpf() call (a map update, a read) preempted while the programs run holds
  * the per-CPU guard of the classic tracepoints' programs, and the kernel
  * skips them on that CPU until it runs again: the targets go into the
  * map before, not after.
  */
-void session_attach(struct session *s);
+int session_attach(struct session *s);
 /* Detaches everything; accepts NULL. */
 void session_close(struct session *s);
 /* Detaches the probes but keeps the maps, to read what they counted. */

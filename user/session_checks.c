@@ -10,6 +10,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "ipcscope.h"	/* before the skeleton: its .bss has our types */
 #include "ipcscope.skel.h"
 #include "session.h"
 #include "session_int.h"

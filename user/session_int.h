@@ -32,6 +32,16 @@ struct session {
 						   at the last reset */
 	struct prog_check checks[MAX_PROBES];
 	size_t nchecks;
+	/* --usdt-phase: the probes to attach the phase programs to, and
+	   their links (start and end per phase) */
+	struct usdt_phase_copy {
+		char path[4096], provider[128], start[128], end[128];
+	} phases[MAX_USDT_PHASES];
+	size_t nphases;
+	/* a uprobe per site of each phase's two probes */
+#define MAX_PHASE_LINKS 64
+	struct bpf_link *phase_links[MAX_PHASE_LINKS];
+	size_t nphase_links;
 };
 
 /* session_checks.c */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "ipcscope.h"	/* before the skeleton: its .bss has our types */
 #include "ipcscope.skel.h"
 #include "session.h"
 #include "session_int.h"
@@ -128,6 +129,8 @@ int session_reset(struct session *s)
 		}
 	}
 	memset((void *)s->skel->bss->drops, 0, sizeof(s->skel->bss->drops));
+	/* a plain store into the mapped .bss: no bpf() call */
+	memset((void *)&s->skel->bss->phase_state, 0, sizeof(s->skel->bss->phase_state));
 	skipped_runs(s, s->skipped_base);
 	return 0;
 }
@@ -234,6 +237,18 @@ static void merge_u64(void *dst, const void *src)
 	*(uint64_t *)dst += *(const uint64_t *)src;
 }
 
+static void merge_phase(void *dst, const void *src)
+{
+	struct ipc_phase_counts *d = dst;
+	const struct ipc_phase_counts *p = src;
+
+	d->syscalls += p->syscalls;
+	d->vol_switches += p->vol_switches;
+	d->invol_switches += p->invol_switches;
+	d->page_faults += p->page_faults;
+	d->shm_faults += p->shm_faults;
+}
+
 /*
  * Rows of the snapshot one hash map is read into: each entry becomes a row
  * with the key at offset 0 and the value from val_off to the row's end.
@@ -315,6 +330,17 @@ int session_read(const struct session *s, struct snapshot *snap)
 	if (!err)
 		err = read_percpu(s, m->sys_counts, snap->sys_counts,
 				  sizeof(snap->sys_counts[0]), merge_u64);
+	snap->phases = s->nphases > 0;
+	snap->shm_faults_known = bpf_program__autoload(s->skel->progs.ipc_fault_vma);
+	if (!err && snap->phases)
+		err = read_percpu(s, m->phase_counts, snap->phase,
+				  sizeof(snap->phase[0]), merge_phase);
+	if (!err && snap->phases)
+		err = read_percpu(s, m->phase_sys_counts, snap->phase_sys,
+				  sizeof(snap->phase_sys[0][0]), merge_u64);
+	if (snap->phases)
+		memcpy(snap->phase_marks, (const void *)s->skel->bss->phase_state.marks,
+		       sizeof(snap->phase_marks));
 	for (size_t i = 0; i < ARRAY_SIZE(hashes) && !err; i++)
 		err = read_hash(&hashes[i]);
 	memcpy(snap->drops, (const void *)s->skel->bss->drops, sizeof(snap->drops));

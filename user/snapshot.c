@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE	/* qsort_r */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -599,4 +600,59 @@ double ipc_copies_per_byte(const struct ipc_copies *c)
 	if (!c->payload)
 		return -1.0;
 	return (double)(c->user_to_kernel + c->kernel_to_user) / (double)c->payload;
+}
+
+const char *const phase_names[IPC_PHASES] = {
+	[IPC_PHASE_BEFORE] = "before", [IPC_PHASE_BETWEEN] = "between",
+	[IPC_PHASE_AFTER] = "after",
+};
+
+size_t snapshot_phase_syscalls(const struct snapshot *s, int phase, bool ipc,
+			       unsigned *nr, uint64_t *n, size_t max)
+{
+	size_t k = 0, total = 0;
+
+	for (unsigned i = 0; i < IPC_NR_SYSCALLS; i++) {
+		uint64_t c = s->phase_sys[phase][i];
+		size_t at;
+
+		if (!c || (ipc && !syscall_of_ipc(i)))
+			continue;
+		total++;
+		/* insertion into the first max, most first */
+		for (at = k; at > 0 && n[at - 1] < c; at--)
+			;
+		if (at >= max)
+			continue;
+		if (k < max)
+			k++;
+		memmove(&nr[at + 1], &nr[at], (k - 1 - at) * sizeof(nr[0]));
+		memmove(&n[at + 1], &n[at], (k - 1 - at) * sizeof(n[0]));
+		nr[at] = i;
+		n[at] = c;
+	}
+	return total;
+}
+
+void snapshot_phase_text(char *buf, size_t len, const struct snapshot *s, int phase,
+			 bool ipc, size_t max)
+{
+	unsigned nr[IPC_NR_SYSCALLS];
+	uint64_t n[IPC_NR_SYSCALLS];
+	size_t shown, total;
+	int w = 0;
+
+	if (max > IPC_NR_SYSCALLS)
+		max = IPC_NR_SYSCALLS;
+	total = snapshot_phase_syscalls(s, phase, ipc, nr, n, max);
+	shown = total < max ? total : max;
+	snprintf(buf, len, "%s", total ? "" : "none");
+	for (size_t i = 0; i < shown && w >= 0 && (size_t)w < len; i++) {
+		char tmp[24];
+
+		w += snprintf(buf + w, len - w, "%s%s %" PRIu64, i ? ", " : "",
+			      syscall_name(nr[i], tmp, sizeof(tmp)), n[i]);
+	}
+	if (total > shown && w >= 0 && (size_t)w < len)
+		snprintf(buf + w, len - w, ", %zu more", total - shown);
 }

@@ -131,6 +131,15 @@ struct snapshot {
 	size_t nthreads;
 	struct ipc_sig_lat sig_lat[IPC_NSIG];	/* merged across CPUs */
 	uint64_t sys_counts[IPC_NR_SYSCALLS];	/* targets' syscalls by number */
+	/* counted by phase (--usdt-phase; enum ipc_phase); phases false: not
+	   asked. A syscall in the phase it returned in. */
+	bool phases;
+	struct ipc_phase_counts phase[IPC_PHASES];
+	uint64_t phase_sys[IPC_PHASES][IPC_NR_SYSCALLS];
+	uint64_t phase_marks[2];		/* start and end marks seen */
+	/* faults in shared memory told apart (bpf_find_vma: shm_faults,
+	   per-segment counts); false: a process's faults, all of them */
+	bool shm_faults_known;
 	uint64_t drops[IPC_DROP_MAX];
 	/* drops[IPC_DROP_SKIPPED_RUNS] by program: which hook lost runs */
 	struct snap_skipped {
@@ -223,6 +232,17 @@ bool snapshot_chan_kind(const struct snapshot *s, uint32_t kind,
 void snapshot_obj_name(const struct snapshot *s, const struct ipc_obj_key *key,
 		       char *buf, size_t len);
 uint64_t snapshot_drops_total(const struct snapshot *s);
+/* The phases' names, "before", "between", "after" (enum ipc_phase) */
+extern const char *const phase_names[IPC_PHASES];
+/* A phase's syscalls by name, most first (ties by number), only those of
+ * IPC's life (syscall_of_ipc) if ipc: up to max into nr[] and n[];
+ * returns how many there are in all */
+size_t snapshot_phase_syscalls(const struct snapshot *s, int phase, bool ipc,
+			       unsigned *nr, uint64_t *n, size_t max);
+/* "read 16, write 1, close 1": a phase's syscalls by name (of IPC's life
+ * only, if ipc), the first max of them ("none" when none) */
+void snapshot_phase_text(char *buf, size_t len, const struct snapshot *s, int phase,
+			 bool ipc, size_t max);
 
 /* Pairs the socket objects of s into s->channels (channels.c), for
  * snapshot_finish: objects must be in their final order. 0 or -ENOMEM. */

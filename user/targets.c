@@ -275,6 +275,11 @@ int tracing_read(const struct tracing *t, struct snapshot *snap, struct run_info
 	ri->prom_pid = o->prom_pid;
 	ri->prom_object = o->prom_object;
 	ri->top = o->top;
+	if (o->usdt_phase) {
+		ri->phase_start = t->phase_start;
+		ri->phase_end = t->phase_end;
+		ri->phase_binary = t->usdt_path;
+	}
 	return 0;
 }
 
@@ -313,6 +318,31 @@ int tracing_start(struct tracing *t, struct session_config *cfg)
 	}
 	cfg->cgroup_fd = t->cgroup_fd;
 	cfg->defer_attach = true;
+	if (o->usdt_phase) {
+		int e = o->usdt_binary ? (access(o->usdt_binary, R_OK) ? -errno : 0) :
+			o->command ? find_executable(o->command[0], t->usdt_path,
+						     sizeof(t->usdt_path)) : 0;
+
+		if (o->usdt_binary)
+			snprintf(t->usdt_path, sizeof(t->usdt_path), "%s", o->usdt_binary);
+		else if (!o->command)	/* the one -p process's executable */
+			snprintf(t->usdt_path, sizeof(t->usdt_path), "/proc/%d/exe",
+				 (int)o->pids[0]);
+		if (e) {
+			errorf("--usdt-phase: cannot read '%s': %s", o->usdt_binary ?
+			       o->usdt_binary : o->command[0], strerror(-e));
+			return -1;
+		}
+		t->phase = (struct usdt_phase){ .path = t->usdt_path,
+						.provider = o->usdt_provider,
+						.start = o->usdt_start, .end = o->usdt_end };
+		cfg->phases = &t->phase;
+		cfg->nphases = 1;
+		snprintf(t->phase_start, sizeof(t->phase_start), "%s:%s", o->usdt_provider,
+			 o->usdt_start);
+		snprintf(t->phase_end, sizeof(t->phase_end), "%s:%s", o->usdt_provider,
+			 o->usdt_end);
+	}
 	if (session_open(&t->s, cfg))
 		return -1;
 	/* the running ones, into the map before the programs run (see
@@ -330,7 +360,8 @@ int tracing_start(struct tracing *t, struct session_config *cfg)
 	if (o->cgroup)
 		debugf("--cgroup %s: %d processes in it\n", o->cgroup,
 		       add_cgroup_procs(t, o->cgroup, 0));
-	session_attach(t->s);
+	if (session_attach(t->s))
+		return -1;
 	/* those that came while it attached: new ones only, rarely any */
 	if (o->comm)
 		debugf("--comm %s: %d more once attached\n", o->comm,

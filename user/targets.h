@@ -33,6 +33,10 @@ struct tracing {
 	pid_t *followed;	/* the pids put in the targets map, once each */
 	size_t nfollowed, followed_cap;
 	uint64_t start_ns;	/* CLOCK_MONOTONIC when tracing started */
+	/* --usdt-phase: the probes, in the binary found (usdt_path) */
+	struct usdt_phase phase;
+	char usdt_path[4096];
+	char phase_start[128], phase_end[128];	/* "provider:name" */
 	char start_time[32];	/* the same, ISO 8601 UTC */
 };
 

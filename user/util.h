@@ -44,6 +44,17 @@ void text_clean(char *dst, size_t len, const char *src, size_t srclen);
 /* text_clean in place */
 void text_clean_inplace(char *s, size_t len);
 
+/* A syscall's name by its number here ("read"; one this build does not
+ * know: "syscall_N", written into buf) (sysnames.c) */
+const char *syscall_name(unsigned nr, char *buf, size_t len);
+/* The IPC operation ipc_sys_enter hands a syscall to (an enum ipc_sys),
+ * IPC_SYS_NONE for the others (sysnames.c) */
+int syscall_handler(unsigned nr);
+/* Is it part of an IPC object's life: an IPC operation (syscall_handler),
+ * or what makes, maps, connects or removes one, or a new process
+ * (sysnames.c) */
+bool syscall_of_ipc(unsigned nr);
+
 /* CLOCK_MONOTONIC in ns, the clock bpf_ktime_get_ns() uses. */
 uint64_t monotonic_ns(void);
 

@@ -219,7 +219,7 @@ static int child_run(const struct config *cfg, char *buf, int rfd, int wfd,
 				break;
 			/* Stream: the transfer ends with its last byte. */
 			if (c->bytes_read == want)
-				xt->end_ns = monotonic_ns();
+				xfer_end(xt);
 		}
 	} else {
 		for (uint64_t i = 0; i < cfg->count; i++) {
@@ -284,7 +284,7 @@ static int parent_run(const struct config *cfg, char *buf, int wfd, int rfd,
 
 	if (xfer_wait_receiver(xt, 1) < 0)
 		goto out;	/* the child failed: it said why */
-	xt->start_ns = monotonic_ns();
+	xfer_start(xt);
 	for (uint64_t i = 0; i < cfg->count; i++) {
 		if (write_all(cfg, wfd, buf, size, c) < 0) {
 			sys_error("parent", wname);
@@ -309,7 +309,7 @@ static int parent_run(const struct config *cfg, char *buf, int wfd, int rfd,
 	}
 	/* Pingpong: the transfer ends with the last reply. */
 	if (pingpong)
-		xt->end_ns = monotonic_ns();
+		xfer_end(xt);
 	ret = 0;
 out:
 	/* Closing is what lets the child see EOF (or EPIPE) and finish. */

@@ -246,7 +246,8 @@ static int expected_checksum(const struct config *cfg, uint64_t *sum)
 }
 
 /* Parent: one memcpy per page, from a private copy of the payload made
- * before the timing.  Counted in a static so a longjmp keeps it. */
+ * before the timing; xt: stamp (and mark) the start (NULL: the warm-up).
+ * Counted in a static so a longjmp keeps it. */
 static volatile uint64_t g_pages_written;
 
 static int write_region(const struct config *cfg, unsigned char *base,
@@ -263,7 +264,8 @@ static int write_region(const struct config *cfg, unsigned char *base,
 		return -1;
 	}
 	g_writing = 1;
-	xt->start_ns = monotonic_ns();
+	if (xt)		/* the timed copy; NULL: the warm-up's */
+		xfer_start(xt);
 	for (uint64_t i = 0; i < pages; i++) {
 		memcpy(base + i * cfg->page_size, src + i * cfg->page_size,
 		       page_len(cfg, i));
@@ -282,9 +284,7 @@ static int write_region(const struct config *cfg, unsigned char *base,
 static int warm_up(const struct config *cfg, unsigned char *base,
 		   const unsigned char *src, struct control *ctl)
 {
-	struct xfer_time untimed = { 0 };
-
-	if (write_region(cfg, base, src, &untimed) < 0)
+	if (write_region(cfg, base, src, NULL) < 0)
 		return -1;
 	__atomic_store_n(&ctl->state, STATE_TOUCH, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&ctl->touched, __ATOMIC_ACQUIRE)) {
@@ -326,13 +326,13 @@ static int child_run(const struct config *cfg, const unsigned char *base,
 	if (state != STATE_READY)
 		return 1;	/* the parent failed and already said why */
 	if (cfg->warm)	/* the steady state: the copy in and the hand-off */
-		ctl->xfer.end_ns = monotonic_ns();
+		xfer_end(&ctl->xfer);
 	for (uint64_t i = 0; i < pages; i++) {
 		h = checksum_page(h, base + i * cfg->page_size, page_len(cfg, i));
 		ctl->pages_read = i + 1;
 	}
 	if (!cfg->warm)	/* first touch: the reader's faults too */
-		ctl->xfer.end_ns = monotonic_ns();
+		xfer_end(&ctl->xfer);
 	ctl->checksum = h;
 	ctl->child_done = 1;
 	return 0;

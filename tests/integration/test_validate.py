@@ -4,7 +4,8 @@ figures that are exact by construction are asserted exactly."""
 import os
 import subprocess
 
-from harness import ROOT, eq, one_error_line, read_json, run_ipcscope, run_on_terminal, tmp
+from harness import (ROOT, eq, kernel_has, one_error_line, read_json, run_ipcscope,
+                     run_on_terminal, tmp)
 
 CLAIMS = os.path.join(ROOT, "claims", "reference.claims")
 
@@ -66,8 +67,32 @@ def test_quick_run_checks_every_claim():
         assert "no update lost in 6 trials" in race["how"], race["how"]
     eq(measured("signal-may-be-lost", "holds"), 999.0, "SIGUSR1 merged out of 1000")
     eq(measured("msgq-receive-by-type", "holds"), True, "selective receive")
-    # 1 MiB through a 64 KiB pipe: one write, 16 full reads and the EOF read
-    eq(measured("pipe-two-syscalls", "does not hold"), 18.0, "pipe syscalls for 1 MiB")
+    # 1 MiB through a 64 KiB pipe, between the transfer's marks: one write
+    # and 16 full reads (the read that finds the end of file comes after)
+    eq(measured("pipe-two-syscalls", "does not hold"), 17.0, "pipe syscalls for 1 MiB")
+    # shared memory's steady state: no syscall between the marks (shmget
+    # and shmat before them, shmdt after), no fault in the segment
+    eq(measured("shm-one-shmat", "holds"), 0.0, "shm syscalls for 1 MiB")
+    assert "set-up before them: " in rows["shm-one-shmat"]["how"] and \
+        "shmget 1, shmat 1" in rows["shm-one-shmat"]["how"], rows["shm-one-shmat"]["how"]
+    if kernel_has("find_vma"):
+        eq(measured("shm-no-page-faults", "holds"), 0.0, "shm faults in the steady state")
+    # every timed transfer counted between its marks, its set-up and
+    # teardown apart (phases), the counts exact where the workload knows them
+    for e in doc["experiments"]:
+        if "timing_ms" not in e:
+            continue
+        ph = e["phases"]
+        eq(ph["marks"], {"start": 1, "end": 1}, f"{e['name']}: marks of its traced run")
+        between = ph["between"]["by_syscall"]
+        if e["name"] == "pipe-1mib":
+            eq((between.get("write"), between.get("read")), (1, 16), "pipe between the marks")
+        if e["name"] == "msgq-1mib":
+            eq((between.get("msgsnd"), between.get("msgrcv")), (128, 128),
+               "queue between the marks")
+        if e["name"].startswith("shm"):
+            eq(between.get("shmat", 0) + between.get("shmget", 0), 0, "shm between the marks")
+            eq(ph["before"]["by_syscall"].get("shmat"), 1, f"{e['name']}: shmat before")
     # times: a median of timed untraced runs, and the rankings from them
     for mech in ("shm", "unix", "pipe", "msgq", "tcp"):
         ms = rows[f"{mech}-time-1mb"]["measured"]
@@ -335,7 +360,7 @@ def test_json_matches_its_documented_schema():
     eq(sorted(doc), sorted(top), "top-level keys against docs/json-schema.md")
     for name, fields in rows.items():
         for row in doc[name]:
-            optional = {"timing_ms", "label"} if name == "experiments" else set()
+            optional = {"timing_ms", "label", "phases"} if name == "experiments" else set()
             assert fields - optional <= set(row) <= fields, \
                 f"{name}[] row keys {sorted(row)} against the documented {sorted(fields)}"
     for e in doc["experiments"]:

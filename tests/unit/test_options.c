@@ -823,3 +823,39 @@ TEST(options_export)
 	ASSERT_EQ_I64(PARSE(&o, "--listen", ":1", "-a"), PARSE_ERROR);
 	ASSERT_STREQ(err, "--listen is an option of 'ipcscope export', not of this command");
 }
+
+TEST(options_usdt_phase)
+{
+	struct record_opts o;
+
+	ASSERT_EQ_I64(PARSE(&o, "--usdt-phase", "app:begin,app:done", "--", "x"), PARSE_OK);
+	ASSERT_TRUE(o.usdt_phase && !o.usdt_binary);
+	ASSERT_STREQ(o.usdt_provider, "app");
+	ASSERT_STREQ(o.usdt_start, "begin");
+	ASSERT_STREQ(o.usdt_end, "done");
+	/* the provider said once */
+	ASSERT_EQ_I64(PARSE(&o, "--usdt-phase", "app:begin,done", "-p", "7"), PARSE_OK);
+	ASSERT_STREQ(o.usdt_end, "done");
+	ASSERT_EQ_I64(PARSE(&o, "--usdt-phase", "a:b,c", "--usdt-binary", "/lib/x.so", "-a"),
+		      PARSE_OK);
+	ASSERT_STREQ(o.usdt_binary, "/lib/x.so");
+	ASSERT_EQ_I64(PARSE(&o, "--usdt-phase", "a:b,c:d", "--", "x"), PARSE_ERROR);
+	ASSERT_STREQ(err, "--usdt-phase 'a:b,c:d': the two probes must be of one provider");
+	static const char *const bad[] = {
+		"ab", "a:b", "a:,c", ":b,c", "a:b,", "a-x:b,c", "a:b,a:", "a:1b,c",
+		"a:b c,d",
+		"a:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb,c",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ASSERT_EQ_I64(PARSE(&o, "--usdt-phase", (char *)bad[i], "--", "x"), PARSE_ERROR);
+		ASSERT_TRUE(strstr(err, "expected PROVIDER:START,PROVIDER:END"));
+	}
+	/* where the probes are: the command's, one -p process's, or given */
+	ASSERT_EQ_I64(PARSE(&o, "--usdt-phase", "a:b,c", "-a"), PARSE_ERROR);
+	ASSERT_STREQ(err, "--usdt-phase: give --usdt-binary FILE (the probes are looked for "
+		     "in the command's executable, or the one -p process's)");
+	ASSERT_EQ_I64(PARSE(&o, "--usdt-binary", "/x", "-a"), PARSE_ERROR);
+	ASSERT_EQ_I64(parse_copy(&o, (char *[]){ "top", "--usdt-phase", "a:b,c", "-a", NULL }),
+		      PARSE_ERROR);
+	ASSERT_STREQ(err, "--usdt-phase is an option of 'ipcscope record', not of this command");
+}

@@ -728,7 +728,8 @@ TEST(report_json_empty_snapshot)
 	/* the arrays are there even when empty; no payload is null */
 	ASSERT_TRUE(strstr(j, "\"operations\": [],\n") != NULL);
 	ASSERT_TRUE(strstr(j, "\"objects\": [],\n") != NULL);
-	ASSERT_TRUE(strstr(j, "\"processes\": []\n") != NULL);
+	ASSERT_TRUE(strstr(j, "\"processes\": [],\n") != NULL);
+	ASSERT_TRUE(strstr(j, "\"phases\": null\n") != NULL);
 	ASSERT_TRUE(strstr(j, "\"probes\": [],\n") != NULL);
 	ASSERT_TRUE(strstr(j, "\"copies_per_byte\": null\n") != NULL);
 	ASSERT_TRUE(strstr(j, "\"command\": null\n") != NULL);

@@ -8,6 +8,7 @@
 #include "validate/validate.h"
 
 #include <math.h>
+#include <sys/syscall.h>
 #include <stdlib.h>
 
 #define MAX_CLAIMS 16
@@ -169,12 +170,37 @@ TEST(validate_measures_syscalls_from_the_snapshot)
 	ASSERT_TRUE(r->has_number && !r->has_bool);
 	ASSERT_DOUBLE_NEAR(r->number, 18, 0);
 	ASSERT_EQ_I64(r->verdict, V_FAILS);
-	ASSERT_STREQ(r->how, "18 IPC syscalls to move 1 MiB");
+	ASSERT_STREQ(r->how, "18 IPC syscalls to move 1 MiB (the whole run: the transfer's "
+		     "marks were not seen)");
 	ASSERT_STREQ(r->experiment, "pipe-1mib");
 	r = judge_one("p | §3 | pipe | mode_switches_1mb | eq | 36 | - | switches\n");
 	ASSERT_TRUE(r);
 	ASSERT_EQ_I64(r->verdict, V_HOLDS);
-	ASSERT_STREQ(r->how, "18 syscalls + 0 page faults, each entering and leaving the kernel");
+	ASSERT_STREQ(r->how, "18 IPC syscalls + 0 page faults, each entering and leaving the "
+		     "kernel (the whole run: the transfer's marks were not seen)");
+	/* counted by phase: the transfer's IPC syscalls between its marks (a
+	   close is not one), its set-up and teardown named apart */
+	e->snap.phases = true;
+	e->snap.phase_marks[0] = e->snap.phase_marks[1] = 1;
+	e->snap.phase_sys[IPC_PHASE_BETWEEN][SYS_read] = 16;
+	e->snap.phase_sys[IPC_PHASE_BETWEEN][SYS_write] = 1;
+	e->snap.phase_sys[IPC_PHASE_BETWEEN][SYS_close] = 1;
+	e->snap.phase_sys[IPC_PHASE_BEFORE][SYS_pipe2] = 1;
+	e->snap.phase_sys[IPC_PHASE_BEFORE][SYS_mmap] = 9;
+	e->snap.phase[IPC_PHASE_BETWEEN].vol_switches = 30;
+	r = judge_one("p | §5 | pipe | syscalls_1mb | eq | 2 | - | two syscalls\n");
+	ASSERT_TRUE(r);
+	ASSERT_DOUBLE_NEAR(r->number, 17, 0);
+	ASSERT_STREQ(r->how, "17 IPC syscalls to move 1 MiB (read 16, write 1), between the "
+		     "transfer's marks; set-up before them: pipe2 1; teardown after: none");
+	r = judge_one("p | §5 | pipe | context_switches_1mb | eq | 0 | - | none\n");
+	ASSERT_TRUE(r);
+	ASSERT_DOUBLE_NEAR(r->number, 30, 0);
+	/* one mark missing: the whole run again, said */
+	e->snap.phase_marks[1] = 0;
+	r = judge_one("p | §5 | pipe | syscalls_1mb | eq | 2 | - | two syscalls\n");
+	ASSERT_TRUE(r);
+	ASSERT_DOUBLE_NEAR(r->number, 18, 0);
 }
 
 TEST(validate_unmeasured_claims_say_why)

@@ -47,10 +47,24 @@ static bool counts_for(const struct experiment *e, const struct ipc_obj_key *k,
 	return true;
 }
 
+bool transfer_marked(const struct experiment *e)
+{
+	return e->snap.phases && e->snap.phase_marks[0] && e->snap.phase_marks[1];
+}
+
 uint64_t ipc_syscalls(const struct experiment *e, const char *mech)
 {
 	uint64_t n = 0;
 
+	/* between the marks only the transfer's: its IPC syscalls, whatever
+	   the object (a queue's set-up, a pipe's close are outside, or not
+	   IPC operations) */
+	if (transfer_marked(e)) {
+		for (unsigned nr = 0; nr < IPC_NR_SYSCALLS; nr++)
+			if (syscall_handler(nr) != IPC_SYS_NONE)
+				n += e->snap.phase_sys[IPC_PHASE_BETWEEN][nr];
+		return n;
+	}
 	for (uint32_t slot = 0; slot < IPC_OP_SLOTS; slot++)
 		if (kind_in(slot / IPC_OP_MAX, mech))
 			n += e->snap.ops[slot].calls;
@@ -61,6 +75,11 @@ uint64_t ipc_faults(const struct experiment *e, const char *mech)
 {
 	uint64_t n = 0;
 
+	/* without bpf_find_vma a fault's mapping is not known: all of them */
+	if (transfer_marked(e) && !strcmp(mech, "shm"))
+		return e->snap.shm_faults_known ?
+		       e->snap.phase[IPC_PHASE_BETWEEN].shm_faults :
+		       e->snap.phase[IPC_PHASE_BETWEEN].page_faults;
 	for (size_t i = 0; i < e->snap.nobjs; i++)
 		if (counts_for(e, &e->snap.objs[i].key, mech))
 			n += e->snap.objs[i].st.page_faults;
@@ -101,6 +120,9 @@ uint64_t context_switches(const struct experiment *e)
 {
 	uint64_t n = 0;
 
+	if (transfer_marked(e))
+		return e->snap.phase[IPC_PHASE_BETWEEN].vol_switches +
+		       e->snap.phase[IPC_PHASE_BETWEEN].invol_switches;
 	for (size_t i = 0; i < e->snap.nprocs; i++)
 		n += e->snap.procs[i].p.vol_switches + e->snap.procs[i].p.invol_switches;
 	return n;
@@ -228,13 +250,51 @@ static bool copies(const struct claim *c, const struct experiment *e,
 	return true;
 }
 
+/*
+ * After what a count measured: where it was counted (between the
+ * transfer's marks, its set-up and teardown named; or the whole run), and
+ * for shared memory its first touch beside the steady state. Appended to
+ * r->how.
+ */
+static void count_scope(struct result *r, const struct experiment *e, const char *mech,
+			bool switches)
+{
+	size_t n = strlen(r->how);
+	const struct experiment *cold = mib_experiment(mech);
+	char before[160], after[160];
+
+	if (!transfer_marked(e)) {
+		snprintf(r->how + n, sizeof(r->how) - n, " (the whole run: the transfer's "
+			 "marks were not seen)");
+		return;
+	}
+	snapshot_phase_text(before, sizeof(before), &e->snap, IPC_PHASE_BEFORE, true, 4);
+	snapshot_phase_text(after, sizeof(after), &e->snap, IPC_PHASE_AFTER, true, 4);
+	n += snprintf(r->how + n, sizeof(r->how) - n, ", between the transfer's marks; "
+		      "set-up before them: %s; teardown after: %s", before, after);
+	if (!strcmp(mech, "shm") && !e->snap.shm_faults_known && n < sizeof(r->how))
+		n += snprintf(r->how + n, sizeof(r->how) - n, "; page faults: all of the "
+			      "two processes' (this kernel lacks bpf_find_vma, Linux "
+			      "5.17+, to tell the segment's)");
+	if (cold && cold != e && transfer_marked(cold) && n < sizeof(r->how))
+		snprintf(r->how + n, sizeof(r->how) - n, ". In the steady state (mapped "
+			 "and touched before); at first touch: %" PRIu64 " %s",
+			 switches ? context_switches(cold) : ipc_faults(cold, mech),
+			 switches ? "context switches" : "page faults");
+}
+
 static bool syscalls(const struct claim *c, const struct experiment *e,
 		     struct result *r)
 {
 	uint64_t calls = ipc_syscalls(e, c->mechanism);
+	char names[160];
 
 	r->number = calls;
-	snprintf(r->how, sizeof(r->how), "%" PRIu64 " IPC syscalls to move 1 MiB", calls);
+	snapshot_phase_text(names, sizeof(names), &e->snap, IPC_PHASE_BETWEEN, true, 4);
+	snprintf(r->how, sizeof(r->how), "%" PRIu64 " IPC syscalls to move 1 MiB%s%s%s",
+		 calls, transfer_marked(e) ? " (" : "", transfer_marked(e) ? names : "",
+		 transfer_marked(e) ? ")" : "");
+	count_scope(r, e, c->mechanism, false);
 	return true;
 }
 
@@ -245,8 +305,9 @@ static bool mode_switches(const struct claim *c, const struct experiment *e,
 	uint64_t faults = ipc_faults(e, c->mechanism);
 
 	r->number = 2 * (calls + faults);
-	snprintf(r->how, sizeof(r->how), "%" PRIu64 " syscalls + %" PRIu64
+	snprintf(r->how, sizeof(r->how), "%" PRIu64 " IPC syscalls + %" PRIu64
 		 " page faults, each entering and leaving the kernel", calls, faults);
+	count_scope(r, e, c->mechanism, false);
 	return true;
 }
 
@@ -257,16 +318,17 @@ static bool page_faults(const struct claim *c, const struct experiment *e,
 
 	r->number = faults;
 	snprintf(r->how, sizeof(r->how), "%" PRIu64 " page faults in the segment", faults);
+	count_scope(r, e, c->mechanism, false);
 	return true;
 }
 
 static bool ctx_switches(const struct claim *c, const struct experiment *e,
 			 struct result *r)
 {
-	(void)c;
 	r->number = context_switches(e);
-	snprintf(r->how, sizeof(r->how), "%.0f context switches of the 2 processes "
-		 "(whole run, start and exit included)", r->number);
+	snprintf(r->how, sizeof(r->how), "%.0f context switches of the 2 processes",
+		 r->number);
+	count_scope(r, e, c->mechanism, true);
 	return true;
 }
 
@@ -502,28 +564,31 @@ struct metric {
 	/* from the timed runs: the traced run need not have worked */
 	bool timings;
 	measure_fn fn;
+	/* a count of the transfer: for shared memory, of its steady state
+	   (timing_experiment), the first touch said beside */
+	bool steady;
 };
 
 static const struct metric metrics[] = {
-	{ "lost_updates_unsynchronised", NULL, "race", false, lost_updates },
-	{ "lost_updates_with_semaphore", NULL, "semaphore", false, lost_updates },
-	{ "signals_lost", NULL, "signal-burst", false, signals_lost },
-	{ "bytes_carried", NULL, "signal-rt", false, bytes_carried },
+	{ "lost_updates_unsynchronised", NULL, "race", false, lost_updates, false },
+	{ "lost_updates_with_semaphore", NULL, "semaphore", false, lost_updates, false },
+	{ "signals_lost", NULL, "signal-burst", false, signals_lost, false },
+	{ "bytes_carried", NULL, "signal-rt", false, bytes_carried, false },
 	/* signals move no payload: theirs is per signal */
-	{ "mode_switches_1mb", "signal", "signal-pingpong", false, signal_switches },
-	{ "copies_per_byte", NULL, NULL, false, copies },
-	{ "syscalls_1mb", NULL, NULL, false, syscalls },
-	{ "mode_switches_1mb", NULL, NULL, false, mode_switches },
-	{ "page_faults_1mb", NULL, NULL, false, page_faults },
-	{ "context_switches_1mb", NULL, NULL, false, ctx_switches },
-	{ "pipe_capacity_bytes", NULL, "pipe-capacity", false, pipe_capacity },
-	{ "time_1mb_ms", NULL, NULL, true, time_1mb },
-	{ "selective_receive_by_type", "msgq", "msgq-bytype", false, selective_receive },
-	{ "writer_blocks_when_full", "pipe", "pipe-blocking", false, writer_blocks },
-	{ "keeps_message_boundaries", "pipe", "pipe-boundaries", false, boundaries },
-	{ "keeps_message_boundaries", "msgq", "msgq-boundaries", false, boundaries },
-	{ "one_way", "msgq", "msgq-direction", false, msgq_one_way },
-	{ "one_way", "pipe", "pipe-direction", false, pipe_one_way },
+	{ "mode_switches_1mb", "signal", "signal-pingpong", false, signal_switches, false },
+	{ "copies_per_byte", NULL, NULL, false, copies, false },
+	{ "syscalls_1mb", NULL, NULL, false, syscalls, true },
+	{ "mode_switches_1mb", NULL, NULL, false, mode_switches, true },
+	{ "page_faults_1mb", NULL, NULL, false, page_faults, true },
+	{ "context_switches_1mb", NULL, NULL, false, ctx_switches, true },
+	{ "pipe_capacity_bytes", NULL, "pipe-capacity", false, pipe_capacity, false },
+	{ "time_1mb_ms", NULL, NULL, true, time_1mb, false },
+	{ "selective_receive_by_type", "msgq", "msgq-bytype", false, selective_receive, false },
+	{ "writer_blocks_when_full", "pipe", "pipe-blocking", false, writer_blocks, false },
+	{ "keeps_message_boundaries", "pipe", "pipe-boundaries", false, boundaries, false },
+	{ "keeps_message_boundaries", "msgq", "msgq-boundaries", false, boundaries, false },
+	{ "one_way", "msgq", "msgq-direction", false, msgq_one_way, false },
+	{ "one_way", "pipe", "pipe-direction", false, pipe_one_way, false },
 };
 
 static const struct metric *find_metric(const struct claim *c)
@@ -551,7 +616,8 @@ bool measure(const struct claim *c, struct result *r)
 			  "no experiment measures this metric yet");
 		return false;
 	}
-	e = m->experiment ? experiment(m->experiment) : mib_experiment(c->mechanism);
+	e = m->experiment ? experiment(m->experiment) :
+	    m->steady ? timing_experiment(c->mechanism) : mib_experiment(c->mechanism);
 	if (!e) {
 		unchecked(r, m->timings ? "no 1 MiB experiment for this mechanism" :
 			  "no 1 MiB experiment for this mechanism yet");

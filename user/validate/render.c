@@ -112,14 +112,17 @@ static int mib_table(struct table *t, const struct claim *claims, size_t n)
 		struct stats u = timing_stats(&e->untraced[PLACE_ONE_CPU]);
 		struct stats tr = timing_stats(&e->traced);
 		const struct claim *c;
-		bool counted;
+		size_t nc;
 		char mech[16];
 		long row;
 
 		if (!e->timed)
 			continue;
 		exp_mech(mech, sizeof(mech), e);
-		counted = e == mib_experiment(mech);	/* the run traced for counts */
+		/* each row's counts are its own transfer's (between its marks);
+		   the claims beside the row that judges them (shared memory's
+		   steady state, the first touch shown for comparison) */
+		nc = e == timing_experiment(mech) ? n : 0;
 		for (int k = 0; k < MIB_COLS; k++)
 			snprintf(cell[k], sizeof(cell[k]), "-");
 		exp_label(cell[0], sizeof(cell[0]), e);
@@ -134,19 +137,19 @@ static int mib_table(struct table *t, const struct claim *claims, size_t n)
 			claimed_short(cell[4], sizeof(cell[4]), c);
 		if (u.runs && tr.runs && u.median > 0)
 			snprintf(cell[5], sizeof(cell[5]), "x%.2f", tr.median / u.median);
-		if (e->ran && counted) {
+		if (e->ran) {
 			struct ipc_copies cp;
 			uint64_t calls = ipc_syscalls(e, mech), faults = ipc_faults(e, mech);
 
 			vs_claim(cell[6], sizeof(cell[6]), copies_per_byte(e, mech, &cp),
-				 claims, n, mech, "copies_per_byte");
-			vs_claim(cell[7], sizeof(cell[7]), calls, claims, n, mech,
+				 claims, nc, mech, "copies_per_byte");
+			vs_claim(cell[7], sizeof(cell[7]), calls, claims, nc, mech,
 				 "syscalls_1mb");
 			vs_claim(cell[8], sizeof(cell[8]), 2.0 * (calls + faults), claims,
-				 n, mech, "mode_switches_1mb");
-			vs_claim(cell[9], sizeof(cell[9]), context_switches(e), claims, n,
+				 nc, mech, "mode_switches_1mb");
+			vs_claim(cell[9], sizeof(cell[9]), context_switches(e), claims, nc,
 				 mech, "context_switches_1mb");
-			vs_claim(cell[10], sizeof(cell[10]), faults, claims, n, mech,
+			vs_claim(cell[10], sizeof(cell[10]), faults, claims, nc, mech,
 				 "page_faults_1mb");
 		}
 		row = table_add(t, cells);
@@ -173,11 +176,13 @@ static const char mib_footnote[] =
 	"1 CPU, 2 CPUs, unpinned: untraced medians with both ends on one CPU, one "
 	"on each of two, or where the scheduler put them. Shared memory's steady "
 	"state is mapped and touched before the timing; its first touch takes "
-	"the page faults (its counts are that run's). "
+	"the page faults. "
 	"copies/B: bytes copied between user and kernel memory per payload byte. "
-	"Mode switches: 2 per syscall and per page fault. "
-	"*Context switches: the whole run of both processes, start and exit "
-	"included. Claimed values in brackets.";
+	"Syscalls (IPC ones), mode switches (2 per syscall and per page fault), "
+	"*context switches (of both processes) and page faults: of the transfer, "
+	"counted between the marks the workload sets at its start and end (USDT "
+	"probes); the set-up before and the teardown after are counted apart "
+	"(phase by phase, below). Claimed values in brackets.";
 
 /* "pipe 2.55 < unix 2.80 ≈ ... ms": the timed rows by untraced median in
  * one placement ("" when none was timed there) */
@@ -197,6 +202,57 @@ static void measured_ranking(char *buf, size_t len, enum placement p)
 	if (k && n < (int)len)
 		snprintf(buf + n, len - n, " ms");
 }
+
+/* Each timed experiment's traced run, phase by phase (its transfer's
+ * marks); 1 when no run saw its marks (no table), -1 out of memory */
+static int phase_table(struct table *t)
+{
+	static const char *const headers[] = {
+		"TRANSFER", "PHASE", "SYSCALLS", "CTX SWITCHES", "PAGE FAULTS",
+		"OF IPC'S LIFE",
+	};
+	char cell[6][256];
+	const char *cells[6];
+	bool any = false;
+
+	if (table_init(t, 6, headers, "llrrrl"))
+		return -1;
+	for (int i = 0; i < 6; i++)
+		cells[i] = cell[i];
+	for (size_t i = 0; i < NEXP; i++) {
+		const struct experiment *e = &experiments[i];
+
+		if (!e->timed || !e->ran || !e->snap.phases)
+			continue;
+		any = true;
+		for (int p = 0; p < IPC_PHASES; p++) {
+			const struct ipc_phase_counts *c = &e->snap.phase[p];
+
+			if (p == 0)
+				exp_label(cell[0], sizeof(cell[0]), e);
+			else
+				cell[0][0] = '\0';
+			snprintf(cell[1], sizeof(cell[1]), "%s", phase_names[p]);
+			snprintf(cell[2], sizeof(cell[2]), "%" PRIu64, (uint64_t)c->syscalls);
+			snprintf(cell[3], sizeof(cell[3]), "%" PRIu64,
+				 (uint64_t)(c->vol_switches + c->invol_switches));
+			snprintf(cell[4], sizeof(cell[4]), "%" PRIu64, (uint64_t)c->page_faults);
+			snapshot_phase_text(cell[5], sizeof(cell[5]), &e->snap, p, true, 6);
+			if (table_add(t, cells) < 0)
+				return -1;
+		}
+	}
+	return any ? 0 : 1;
+}
+
+static const char phase_footnote[] =
+	"The traced run of each transfer, both ends on one CPU, in three phases: "
+	"before the workload's start mark (its set-up: the process, the object, "
+	"the start barrier), between its start and end marks (the transfer), "
+	"after (the teardown). A syscall counts in the phase it returned in; a "
+	"switch or a fault in the one it happened in. Of IPC's life: the IPC "
+	"operations, and the calls that make, map, connect or remove an IPC "
+	"object or start a process (all syscalls: record --usdt-phase).";
 
 /* The sweep in placement p: a row per size, a column per mechanism */
 static int sweep_table(struct table *t, enum placement p)
@@ -373,6 +429,13 @@ void print_text(FILE *out, const struct report *rp)
 		sweep_errors(out, false);
 	}
 
+	if (!phase_table(&t)) {
+		fprintf(out, "\nTHE 1 MiB TRANSFERS, PHASE BY PHASE\n");
+		table_print_text(&t, out, 2, colour);
+		fprintf(out, "  %s\n", phase_footnote);
+	}
+	table_free(&t);
+
 	fprintf(out, "\nCLAIMS\n");
 	if (!table_init(&t, 5, headers, "llllll")) {
 		for (size_t i = 0; i < rp->n; i++) {
@@ -457,6 +520,21 @@ static void md_mib(FILE *out, const struct report *rp)
 	}
 }
 
+/* The transfers phase by phase */
+static void md_phases(FILE *out)
+{
+	struct table t;
+
+	if (!phase_table(&t)) {
+		fputs("\n## The 1 MiB transfers, phase by phase\n\n", out);
+		table_print_markdown(&t, out);
+		fputs("\n", out);
+		md_escape(out, phase_footnote);
+		fputs("\n", out);
+	}
+	table_free(&t);
+}
+
 /* The sweep: its chart, then a table per placement */
 static void md_sweep(FILE *out, const struct report *rp)
 {
@@ -536,6 +614,7 @@ void print_markdown(FILE *out, const struct report *rp)
 {
 	md_head(out, rp);
 	md_mib(out, rp);
+	md_phases(out);
 	md_sweep(out, rp);
 	md_claims(out, rp);
 	md_experiments(out, rp);

@@ -4,6 +4,7 @@
  * shared writer (json.c); the schema is in docs/json-schema.md.
  */
 #include "json.h"
+#include "report.h"
 #include "validate.h"
 
 /* The runs, median, min and max of a timing, in an object left open */
@@ -66,6 +67,17 @@ static void json_experiment(struct json_writer *jw, const struct experiment *e,
 		else
 			jw_null(jw);
 		jw_object_end(jw);
+	}
+	if (e->timed) {
+		/* its traced run, phase by phase (null: not counted by phase) */
+		jw_key(jw, "phases");
+		if (e->ran && e->snap.phases) {
+			jw_object_begin(jw);
+			report_json_phase_counts(jw, &e->snap);
+			jw_object_end(jw);
+		} else {
+			jw_null(jw);
+		}
 	}
 	jw_key(jw, "error");
 	if (e->ran)

@@ -55,26 +55,31 @@ int beside_exe(char *buf, size_t len, const char *rel)
 
 #define MAX_ARGV 20
 
+/* Where a bundled workload is: the build tree's build/workloads/, or make
+ * install's libexec; IPCSCOPE_WORKLOADS names another directory. -1 if
+ * it is not found. */
+static int workload_path(const char *workload, char exe[PATH_MAX])
+{
+	const char *dir = getenv("IPCSCOPE_WORKLOADS");
+	char rel[2][64];
+
+	if (dir && *dir)
+		return (size_t)snprintf(exe, PATH_MAX, "%s/%s", dir, workload) >= PATH_MAX ?
+		       -1 : 0;
+	snprintf(rel[0], sizeof(rel[0]), "workloads/%s", workload);
+	snprintf(rel[1], sizeof(rel[1]), "../libexec/ipcscope/%s", workload);
+	return find_beside_exe(exe, PATH_MAX, (const char *const[]){ rel[0], rel[1], NULL });
+}
+
 /* argv[] for an experiment's workload, its JSON going to out; -1 if the
  * workload is not found. exe holds argv[0]. */
 static int workload_argv(const struct experiment *e, const char *const *args,
 			 char *out, char exe[PATH_MAX], char *argv[MAX_ARGV])
 {
-	/* the build tree's build/workloads/, or make install's libexec;
-	   IPCSCOPE_WORKLOADS names another directory */
-	const char *dir = getenv("IPCSCOPE_WORKLOADS");
-	char rel[2][64];
 	int n = 0;
 
-	if (dir && *dir) {
-		if ((size_t)snprintf(exe, PATH_MAX, "%s/%s", dir, e->workload) >= PATH_MAX)
-			return -1;
-	} else {
-		snprintf(rel[0], sizeof(rel[0]), "workloads/%s", e->workload);
-		snprintf(rel[1], sizeof(rel[1]), "../libexec/ipcscope/%s", e->workload);
-		if (find_beside_exe(exe, PATH_MAX, (const char *const[]){ rel[0], rel[1], NULL }))
-			return -1;
-	}
+	if (workload_path(e->workload, exe))
+		return -1;
 	argv[n++] = exe;
 	for (int i = 0; args[i] && n < MAX_ARGV - 3; i++)
 		argv[n++] = (char *)args[i];
@@ -307,15 +312,48 @@ static void time_untraced(int runs, const char *tmpdir, const sigset_t *orig_mas
 	}
 }
 
+/*
+ * The phases of the timed workloads: each marks its transfer with the USDT
+ * probes ipcscope:transfer_start and transfer_end (workloads/lib), so that
+ * what the transfer cost is counted apart from the set-up and teardown.
+ * Into ph[] (paths[] holds their paths), each workload once.
+ */
+static size_t workload_phases(struct usdt_phase ph[MAX_USDT_PHASES],
+			      char paths[MAX_USDT_PHASES][PATH_MAX])
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < NEXP && n < MAX_USDT_PHASES; i++) {
+		const struct experiment *e = &experiments[i];
+		bool seen = false;
+
+		if (!e->timed)
+			continue;
+		for (size_t k = 0; k < i; k++)
+			seen |= experiments[k].timed &&
+				!strcmp(experiments[k].workload, e->workload);
+		if (seen || workload_path(e->workload, paths[n]))
+			continue;	/* a workload not found: its run says so */
+		ph[n] = (struct usdt_phase){ .path = paths[n], .provider = "ipcscope",
+					     .start = "transfer_start",
+					     .end = "transfer_end" };
+		n++;
+	}
+	return n;
+}
+
 /* Each experiment traced once in one session; the 1 MiB ones timed traced. */
 static int run_all_traced(bool quick, int runs, const char *tmpdir,
 			  const sigset_t *orig_mask)
 {
+	struct usdt_phase phases[MAX_USDT_PHASES];
+	char paths[MAX_USDT_PHASES][PATH_MAX];
 	struct session_config cfg = { .all = false, .self = getpid(), .cgroup_fd = -1,
-				      .syscall_numbers = true };
+				      .syscall_numbers = true, .phases = phases };
 	struct session *s = NULL;
 	cpu_set_t saved;
 
+	cfg.nphases = workload_phases(phases, paths);
 	if (session_open(&s, &cfg))
 		return -1;
 	for (size_t i = 0; i < NEXP; i++) {

@@ -245,6 +245,9 @@ bool measure(const struct claim *c, struct result *r);
  * judges from the timings. */
 const char *measure_metric_name(size_t i);
 
+/* Did the experiment's traced run see its transfer's marks (USDT)? Its
+ * counts below are then of the transfer alone, between them. */
+bool transfer_marked(const struct experiment *e);
 /* What moving 1 MiB cost a mechanism in its experiment's traced run. */
 uint64_t ipc_syscalls(const struct experiment *e, const char *mech);
 uint64_t ipc_faults(const struct experiment *e, const char *mech);

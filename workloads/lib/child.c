@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/sdt.h>
 
 volatile sig_atomic_t g_child_pid;
 volatile sig_atomic_t g_child_gone;
@@ -165,6 +166,18 @@ int xfer_wait_receiver(struct xfer_time *t, int receiver_is_child)
 		sched_yield();
 	}
 	return 0;
+}
+
+void xfer_start(struct xfer_time *t)
+{
+	DTRACE_PROBE(ipcscope, transfer_start);
+	t->start_ns = monotonic_ns();
+}
+
+void xfer_end(struct xfer_time *t)
+{
+	t->end_ns = monotonic_ns();
+	DTRACE_PROBE(ipcscope, transfer_end);
 }
 
 uint64_t xfer_elapsed_ns(const struct xfer_time *t)

@@ -270,6 +270,18 @@ struct xfer_time {
 uint64_t xfer_elapsed_ns(const struct xfer_time *t);
 
 /*
+ * Stamp the start (the sender, just before its first send) and the end
+ * (the receiver, just after its last receive). Each also marks the moment
+ * with a USDT probe, ipcscope:transfer_start (before the stamp) and
+ * ipcscope:transfer_end (after it), outside the timed span: a tracer that
+ * attaches to them (ipcscope --usdt-phase, validate) counts what happens
+ * between the marks apart from the set-up before and the teardown after.
+ * Unattached, a probe is one nop.
+ */
+void xfer_start(struct xfer_time *t);
+void xfer_end(struct xfer_time *t);
+
+/*
  * The start barrier: the receiver says it is about to make its first
  * receive call (xfer_receiver_ready), and the sender waits for that
  * (xfer_wait_receiver, yielding the CPU: on one CPU the receiver runs

@@ -197,7 +197,7 @@ int child_run(const struct config *cfg, struct sysv_msg *msg, int parent_q,
 			}
 		}
 		if (i + 1 == cfg->count)
-			r->xfer.end_ns = monotonic_ns();
+			xfer_end(&r->xfer);
 		c->bytes_received += (uint64_t)n;
 
 		if (cfg->api == API_SYSV) {
@@ -239,7 +239,7 @@ int parent_run(const struct config *cfg, struct sysv_msg *msg, int q,
 		if (i == 0) {
 			if (xfer_wait_receiver(xt, 1) < 0)
 				return -1;	/* the child failed: it said why */
-			xt->start_ns = monotonic_ns();
+			xfer_start(xt);
 		}
 		for (;;) {
 			int r;

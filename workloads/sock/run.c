@@ -159,7 +159,7 @@ int child_run(const struct config *cfg, char *buf, int fd, struct shared *sh)
 		if (i == 0) {
 			if (xfer_wait_receiver(&sh->xfer, 0) < 0)
 				goto out;	/* the parent is gone */
-			sh->xfer.start_ns = monotonic_ns();
+			xfer_start(&sh->xfer);
 		}
 		if (send_msg(cfg, fd, buf, size, c, peer, "child") < 0)
 			goto out;
@@ -172,7 +172,7 @@ int child_run(const struct config *cfg, char *buf, int fd, struct shared *sh)
 	}
 	/* Pingpong: the transfer ends with the last reply. */
 	if (cfg->pattern == PAT_PINGPONG)
-		sh->xfer.end_ns = monotonic_ns();
+		xfer_end(&sh->xfer);
 	ret = 0;
 out:
 	if (describe(fd, peer, &sh->child_sock, "child", ret == 0) < 0)
@@ -342,7 +342,7 @@ int parent_run(const struct config *cfg, char *buf, int pfd,
 				break;
 			/* The transfer ends with its last byte, not EOF. */
 			if (c->bytes_received == want)
-				sh->xfer.end_ns = monotonic_ns();
+				xfer_end(&sh->xfer);
 			if (!is_bytestream(cfg->type) && (size_t)n != size) {
 				if (!parent_quiet("parent"))
 					say("parent", "%s: got %zd bytes, "
@@ -360,7 +360,7 @@ int parent_run(const struct config *cfg, char *buf, int pfd,
 				     i) < 0)
 				goto out;
 			if (cfg->pattern == PAT_STREAM && i + 1 == cfg->count)
-				sh->xfer.end_ns = monotonic_ns();
+				xfer_end(&sh->xfer);
 			if (cfg->pattern == PAT_STREAM) {
 				__atomic_store_n(&sh->received, i + 1,
 						 __ATOMIC_RELEASE);
