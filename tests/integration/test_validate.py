@@ -160,7 +160,8 @@ def test_markdown_report_is_a_document():
     md = quick_run()["md"]
     doc = quick_run()["doc"]
     assert md.startswith("# "), "no title"
-    for section in ("## Moving 1 MiB, per mechanism", "## Claims",
+    for section in ("## Moving 1 MiB, per mechanism", "## The 1 MiB transfers, phase by phase",
+                    "## One transfer by size", "## Claims",
                     "## How each claim was measured", "## Experiments"):
         assert f"\n{section}\n" in md, f"no section {section!r}"
     for key in ("kernel_release", "date"):
@@ -174,8 +175,8 @@ def test_markdown_report_is_a_document():
             tables.append(cur)
             cur = []
     places = 2 if doc["placements"]["two_cpus"] else 1
-    eq(len(tables), 4 + places, "tables (provenance, 1 MiB, the sweep per placement, "
-       "claims, experiments)")
+    eq(len(tables), 5 + places, "tables (provenance, 1 MiB, phase by phase, the sweep "
+       "per placement, claims, experiments)")
     for t in tables:
         width = len(md_cells(t[0]))
         assert set(md_cells(t[1])) <= {"---", "---:"}, f"no separator under {t[0]}"
