@@ -240,8 +240,9 @@ int ipc_switch(struct trace_event_raw_sched_switch *ctx)
  * number (a global function: verified once for the two exit programs) */
 __noinline int count_phase_syscall(__u32 nr)
 {
-	struct ipc_phase_counts *pc = phase_now();
-	__u32 k = phase_state.now * IPC_NR_SYSCALLS + (nr & (IPC_NR_SYSCALLS - 1));
+	__u32 ph = phase_state.now;	/* once: a mark may move it meanwhile */
+	__u32 k = ph * IPC_NR_SYSCALLS + (nr & (IPC_NR_SYSCALLS - 1));
+	struct ipc_phase_counts *pc = bpf_map_lookup_elem(&phase_counts, &ph);
 	__u64 *n;
 
 	if (pc)
