@@ -464,12 +464,16 @@ static int open_inputs(struct session *s, const struct session_config *cfg)
 }
 
 /* Attach every loaded program; one that fails is named, not fatal; the
- * phases' probes must all attach (attach_phases) */
+ * phases' probes must all attach (attach_phases), and go first: their
+ * bpf() calls come before any syscall program runs (see session_attach) */
 static int attach_probes(struct session *s)
 {
 	struct bpf_program *prog;
 	size_t i = 0;
+	int err = attach_phases(s);
 
+	if (err)
+		return err;
 	bpf_object__for_each_program(prog, s->skel->obj) {
 		struct probe_info *pi;
 
@@ -495,7 +499,7 @@ static int attach_probes(struct session *s)
 			errorf("warning: %s not attached: %s", pi->name, pi->reason);
 		i++;
 	}
-	return attach_phases(s);
+	return 0;
 }
 
 int session_open(struct session **out, const struct session_config *cfg)

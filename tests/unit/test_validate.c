@@ -141,6 +141,11 @@ TEST(validate_timing_median_min_max)
 	/* no spread at all: the floor, a factor e^0.03 */
 	st = timing_stats(&(struct timing){ .n = 3, .ms = { 10, 10, 10 } });
 	ASSERT_DOUBLE_NEAR(timing_noise(&st), 0.03, 0);
+	/* the machine changed half-way (a load came): the later runs twice
+	   the earlier; that drift is noise too, however alike each half */
+	st = timing_stats(&(struct timing){ .n = 8, .ms = { 1, 1, 1, 1, 2, 2, 2, 2 } });
+	ASSERT_DOUBLE_NEAR(st.drift_log, log(2), 1e-12);
+	ASSERT_TRUE(timing_noise(&st) >= log(2));
 	/* four times the runs, the same spread: half the noise */
 	st = timing_stats(&(struct timing){ .n = 12, .ms = { 5, 1, 3, 5, 1, 3, 5, 1, 3,
 							     5, 1, 3 } });

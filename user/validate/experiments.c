@@ -162,31 +162,45 @@ int ranking_text(char *buf, size_t len, struct ranked *r, size_t k, bool medians
 	return n < 0 ? 0 : n < (int)len ? n : (int)len - 1;
 }
 
+/* The median of v[0..n) (n > 0), which it sorts */
+static double median_of(double *v, int n)
+{
+	qsort(v, n, sizeof(v[0]), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 struct stats timing_stats(const struct timing *t)
 {
 	struct stats st = { .runs = t->n };
-	double ms[MAX_RUNS];
+	double ms[MAX_RUNS], a, b;
 	int n = t->n;
 
 	if (!n)
 		return st;
+	/* the earlier half of the runs against the later half, in the order
+	   they were made */
+	if (n >= 4) {
+		memcpy(ms, t->ms, n * sizeof(ms[0]));
+		a = median_of(ms, n / 2);
+		b = median_of(ms + n / 2, n - n / 2);
+		st.drift_log = a > 0 && b > 0 ? fabs(log(a / b)) : 0;
+	}
 	memcpy(ms, t->ms, n * sizeof(ms[0]));
-	qsort(ms, n, sizeof(ms[0]), cmp_double);
-	st.median = n % 2 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
+	st.median = median_of(ms, n);
 	st.min = ms[0];
 	st.max = ms[n - 1];
 	for (int i = 0; i < n; i++)
 		ms[i] = ms[i] > 0 && st.median > 0 ? fabs(log(ms[i] / st.median)) : 0;
-	qsort(ms, n, sizeof(ms[0]), cmp_double);
-	st.mad_log = n % 2 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
+	st.mad_log = median_of(ms, n);
 	return st;
 }
 
 double timing_noise(const struct stats *st)
 {
 	double se = st->runs ? 1.2533 * 1.4826 * st->mad_log / sqrt(st->runs) : INFINITY;
+	double noise = hypot(se, st->drift_log);
 
-	return se > NOISE_FLOOR ? se : NOISE_FLOOR;
+	return noise > NOISE_FLOOR ? noise : NOISE_FLOOR;
 }
 
 bool slower_beyond_noise(const struct stats *fast, const struct stats *slow)

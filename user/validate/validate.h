@@ -102,6 +102,8 @@ struct stats {
 	double median, min, max;
 	double mad_log;		/* median absolute deviation of the runs' natural
 				   logarithms from the median's */
+	double drift_log;	/* |log| of the earlier half's median over the
+				   later half's (0 under 4 runs) */
 };
 
 /*
@@ -110,9 +112,11 @@ struct stats {
  * (times spread by factors): the standard error of a median, 1.2533 times
  * the runs' standard deviation over the root of their number, that
  * deviation estimated as 1.4826 times their median absolute deviation (so
- * that one slow run moves it little); at least NOISE_FLOOR (3 %: a few
- * runs can agree by chance, and a machine drifts from one run to the
- * next). A verdict about a time is stated only beyond twice that noise
+ * that one slow run moves it little); and how far the machine drifted
+ * while they ran, the earlier half's median against the later half's
+ * (seconds apart: a load that came or went, moved): the two added as
+ * independent errors; at least NOISE_FLOOR (3 %: a few runs can agree by
+ * chance). A verdict about a time is stated only beyond twice that noise
  * (measure.c, verdict.c): a factor of exp(2 * noise) either way; more runs
  * narrow it (validate.c gives a claim too close to call more of them).
  */
