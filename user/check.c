@@ -88,8 +88,10 @@ int cmd_check(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	/* every option on, so that all of the code is verified */
 	struct session_config cfg = { .self = getpid(), .cgroup_fd = -1,
-				      .load_only = true, .time_in_channel = true };
+				      .load_only = true, .time_in_channel = true,
+				      .syscall_numbers = true };
 	const struct prog_check *c;
 	size_t n, loaded = 0, refused = 0, untried = 0, unneeded = 0, over = 0;
 	size_t unknown = 0;

@@ -310,7 +310,8 @@ static void set_targets(struct session *s, const struct session_config *cfg)
 	s->skel->rodata->targ_cgroup_set = cfg->cgroup_fd >= 0;
 	fill_sys_handlers(s->skel->rodata->sys_handler);
 	s->skel->rodata->count_syscall_numbers = cfg->syscall_numbers;
-	s->skel->rodata->count_phases = cfg->nphases > 0;
+	/* `check` verifies the code of every option: phases too */
+	s->skel->rodata->count_phases = cfg->nphases > 0 || cfg->load_only;
 	/* tests: what a kernel before 5.11 runs, where the BPF code has two
 	   ways (see current_start), with its maps preallocated as before 6.1
 	   (setup_map_alloc) */
@@ -352,6 +353,8 @@ static int setup_phases(struct session *s, const struct session_config *cfg)
 	struct bpf_program *progs[2] = { s->skel->progs.ipc_phase_start,
 					 s->skel->progs.ipc_phase_end };
 
+	if (cfg->load_only)
+		return 0;	/* `check`: loaded (and verified), attached nowhere */
 	if (!cfg->nphases) {
 		for (int i = 0; i < 2; i++)
 			stand_by(s, progs[i], "no phases asked (--usdt-phase)");

@@ -40,6 +40,10 @@ def test_every_program_loads_within_the_stack_budget():
                  "ipc_sys_exit", "ipc_signal_generate", "ipc_signal_deliver"):
         assert name in rows, f"{name} not in check's output:\n{proc.stdout}"
     loaded = {n: w for n, (_, w) in rows.items() if w.startswith("loaded:")}
+    # check verifies the code of every option: --usdt-phase's programs load
+    # (uprobes, attached nowhere) and the phase counting is on in the others
+    for name in ("ipc_phase_start", "ipc_phase_end"):
+        assert name in loaded, f"{name} not loaded by check:\n{proc.stdout}"
     refused = {n: w for n, (_, w) in rows.items() if w.startswith(("REFUSED", "not tried"))}
     eq(refused, {}, "programs refused")
     for name, what in loaded.items():
