@@ -298,15 +298,20 @@ static void time_runs(struct experiment *e, struct timing *t, int runs,
 	}
 }
 
-/* runs untraced runs of every 1 MiB experiment in every placement (two
- * CPUs only where there are two) */
+/* Can placement p run on this machine: two CPUs only where there are two */
+static bool placement_here(int p)
+{
+	return p != PLACE_TWO_CPUS || g_cpus[1] >= 0;
+}
+
+/* runs untraced runs of every 1 MiB experiment in every placement here */
 static void time_untraced(int runs, const char *tmpdir, const sigset_t *orig_mask)
 {
 	for (size_t i = 0; i < NEXP; i++) {
 		if (!experiments[i].timed)
 			continue;
 		for (int p = 0; p < PLACE_MAX; p++)
-			if (p != PLACE_TWO_CPUS || g_cpus[1] >= 0)
+			if (placement_here(p))
 				time_runs(&experiments[i], &experiments[i].untraced[p], runs,
 					  p, NULL, tmpdir, orig_mask);
 	}
@@ -407,7 +412,7 @@ void time_again(struct experiment *const *es, size_t n, int runs, const char *tm
 	for (int r = 0; r < runs; r++)
 		for (size_t i = 0; i < n; i++)
 			for (int p = 0; p < PLACE_MAX; p++)
-				if (p != PLACE_TWO_CPUS || g_cpus[1] >= 0)
+				if (placement_here(p))
 					time_runs(es[i], &es[i]->untraced[p], 1, p, NULL,
 						  tmpdir, &orig_mask);
 	restore_sigchld(&orig_mask);
@@ -428,7 +433,7 @@ void run_sweep(int runs, const char *tmpdir)
 
 				sweep_experiment(&e, m, sweep_sizes[si]);
 				for (int p = 0; p < SWEEP_PLACES; p++) {
-					if (p == PLACE_TWO_CPUS && g_cpus[1] < 0)
+					if (!placement_here(p))
 						continue;
 					time_runs(&e, &m->t[si][p], 1, p, NULL, tmpdir,
 						  &orig_mask);
