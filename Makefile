@@ -51,12 +51,14 @@ PURE_SRCS   := user/util.c user/json.c user/hist.c user/model.c \
 	       user/validate/experiments.c user/validate/measure.c \
 	       user/validate/verdict.c user/validate/render.c \
 	       user/validate/render_json.c user/validate/sweep.c \
-	       user/validate/chart.c
+	       user/validate/chart.c \
+	       user/explain/mechs.c user/explain/story.c user/explain/render.c
 TOOL_SRCS   := $(PURE_SRCS) user/session.c user/session_maps.c user/session_checks.c \
 	       user/kernel.c \
 	       user/runner.c user/targets.c \
 	       user/record.c user/top.c user/trace.c user/export.c user/check.c \
-	       user/validate/run.c user/validate/validate.c user/ipcscope.c
+	       user/validate/run.c user/validate/validate.c \
+	       user/explain/explain.c user/ipcscope.c
 TOOL_OBJS   := $(patsubst user/%.c,$(BUILD)/user/%.o,$(TOOL_SRCS))
 UNIT_SRCS   := $(wildcard tests/unit/*.c)
 UNIT_OBJS   := $(patsubst %.c,$(BUILD)/asan/%.o,$(PURE_SRCS) $(UNIT_SRCS))

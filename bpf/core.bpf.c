@@ -325,8 +325,12 @@ static __always_inline int sys_enter(struct pt_regs *regs, const __u64 *args, lo
 	}
 	if (ent) {
 		ent->counts.syscalls++;
-		if (count_phases)
+		if (count_phases || trace_explain)
 			ent->sys_nr = id;
+		if (trace_explain) {
+			ent->sys_ns = bpf_ktime_get_ns();
+			ent->sys_cpu = bpf_get_smp_processor_id();
+		}
 	} else {
 		p = proc_lookup(pid_tgid >> 32);
 		if (p)
@@ -426,10 +430,12 @@ static __always_inline int sys_exit(struct pt_regs *regs, long ret, bool chan)
 
 	/* no is_target(): only a target's enter makes an entry, and a target's
 	 * threads' entries go when they exit (ipc_exit) */
-	if (count_phases) {
+	if (count_phases || trace_explain) {
 		ent = target_entry(bpf_get_current_pid_tgid());
-		if (ent)
+		if (ent && count_phases)
 			count_phase_syscall(ent->sys_nr);
+		if (ent && trace_explain)
+			explain_syscall(ent->sys_nr, ret, ent->sys_ns, ent->sys_cpu);
 		if (!ent || !ent->nobjs)
 			return 0;
 	} else {

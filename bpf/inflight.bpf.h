@@ -69,8 +69,11 @@ struct inflight {
 	__u32 cache_next;	/* the cache slot to replace next */
 	__u32 ep_last;		/* the counts.eps slot used last */
 	__u32 msgtype_last;	/* the counts.msgtypes slot used last */
-	__u32 sys_nr;		/* count_phases: the syscall in progress, for
-				   its exit to count in the phase it returns in */
+	__u32 sys_nr;		/* count_phases, trace_explain: the syscall in
+				   progress, for its exit to count in the phase
+				   it returns in, or to stream */
+	__u32 sys_cpu;		/* trace_explain: where it was entered */
+	__u64 sys_ns;		/* trace_explain: when it was entered */
 	struct obj_cache_ent cache[OBJ_CACHE];
 };
 

@@ -406,6 +406,28 @@ enum ipc_event_type {
 	IPC_EVENT_OP = 0,	/* a syscall on an object, at its exit */
 	IPC_EVENT_FAULT = 1,	/* a user page fault inside shared memory */
 	IPC_EVENT_SIGNAL = 2,	/* a signal generated or delivered */
+	/* `ipcscope explain` only (the trace_explain setting): */
+	IPC_EVENT_SYSCALL = 3,	/* any syscall of a target, at its exit:
+				   op = its number, ret, dur_ns; aux = the
+				   CPU it was entered on */
+	IPC_EVENT_WAKEUP = 4,	/* a target woken (sched_waking), in the
+				   waker's context: peer = the woken */
+	IPC_EVENT_SWITCH = 5,	/* a CPU switched from the current thread to
+				   peer, one of them a target: aux = 1 if the
+				   current was preempted (still runnable), ret
+				   = its state */
+	IPC_EVENT_MARK = 6,	/* a target passed a USDT mark: op 0 start,
+				   1 end (phase.bpf.c) */
+	IPC_EVENT_NET = 7,	/* a target's packet: enum ipc_net_step in op,
+				   bytes = skb->len, peer_comm = the device */
+};
+
+/* IPC_EVENT_NET's steps (explain.bpf.c) */
+enum ipc_net_step {
+	IPC_NET_DEV_QUEUE = 0,	/* net:net_dev_queue: handed to a device */
+	IPC_NET_RECEIVE = 1,	/* net:netif_receive_skb: into the stack */
+	IPC_NET_SOFTIRQ_ENTRY = 2,	/* irq:softirq_entry, NET_RX */
+	IPC_NET_SOFTIRQ_EXIT = 3,	/* irq:softirq_exit, NET_RX */
 };
 
 #define IPC_TRACE_SIGNALS	(1U << 31)	/* trace_kinds: stream signals */
@@ -427,6 +449,13 @@ struct ipc_event {
 	__u32 sig_target;	/* SIGNAL: the tgid it was sent to */
 	__s32 sig_code;		/* SIGNAL: si_code */
 	char comm[IPC_COMM_LEN];/* the thread's name */
+	__u32 cpu;		/* where it happened */
+	__u32 peer_tgid;	/* WAKEUP, SWITCH: the other thread */
+	__u32 peer_pid;
+	__u32 aux;		/* SWITCH: 1 if the current was preempted;
+				   SYSCALL: the CPU it was entered on */
+	char peer_comm[IPC_COMM_LEN];	/* WAKEUP, SWITCH: the other's name;
+					   NET: the device's */
 };
 
 #endif /* IPCSCOPE_H */

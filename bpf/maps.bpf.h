@@ -78,6 +78,9 @@ IPC_SETTING(bool, old_kernel_paths);
 IPC_SETTING(bool, count_syscall_numbers);
 /* count by phase (phase_counts, phase_sys_counts): --usdt-phase, validate */
 IPC_SETTING(bool, count_phases);
+/* `ipcscope explain`: stream every syscall of the targets, their wakeups
+ * and switches, their marks and their packets (IPC_EVENT_SYSCALL...) */
+IPC_SETTING(bool, trace_explain);
 /* enum ipc_sys by syscall number: what ipc_sys_enter does for it */
 IPC_SETTING_ARRAY(__u8, sys_handler, IPC_NR_SYSCALLS);
 
@@ -227,6 +230,7 @@ static __always_inline struct ipc_event *event_reserve(__u32 type, __u64 now)
 	e->tgid = id >> 32;
 	e->pid = (__u32)id;
 	e->type = type;
+	e->cpu = bpf_get_smp_processor_id();
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	return e;
 }
@@ -253,6 +257,10 @@ static __always_inline __u32 current_tgid(void)
  * here too, for the tests. A global function, verified once (core.bpf.c).
  */
 __u64 current_start(void);
+
+/* explain: a target's syscall returning (explain.bpf.c; global, verified
+ * once for the exit programs) */
+int explain_syscall(__u32 nr, __s64 ret, __u64 start_ns, __u32 cpu);
 
 /* Look a key up, creating it from init if missing; NULL if the map is full. */
 static __always_inline void *lookup_or_create(void *map, const void *key,

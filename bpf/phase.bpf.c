@@ -18,6 +18,14 @@ static __always_inline int mark(__u32 to, int which)
 		return 0;
 	phase_state.now = to;
 	__sync_fetch_and_add(&phase_state.marks[which], 1);
+	if (trace_explain) {
+		struct ipc_event *e = event_reserve(IPC_EVENT_MARK, bpf_ktime_get_ns());
+
+		if (e) {
+			e->op = which;
+			event_submit(e);
+		}
+	}
 	return 0;
 }
 

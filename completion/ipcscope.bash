@@ -11,14 +11,14 @@ _ipcscope()
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
 		--) return 0 ;;	# the command's own arguments: bash's default
-		record | top | trace | export | validate | check)
+		record | top | trace | export | validate | explain | check)
 			cmd=${COMP_WORDS[i]}
 			break
 			;;
 		esac
 	done
 	if [[ -z $cmd ]]; then
-		COMPREPLY=($(compgen -W "record top trace export validate check -h --help -V --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "record top trace export validate explain check -h --help -V --version" -- "$cur"))
 		return 0
 	fi
 	case $prev in
@@ -59,7 +59,7 @@ _ipcscope()
 		compopt -o nospace 2>/dev/null
 		return 0
 		;;
-	-d | --duration | -i | --interval | -n | --count | --top | --buffer-kb | --min-latency | --listen)
+	-d | --duration | -i | --interval | -n | --count | --top | --buffer-kb | --min-latency | --listen | --size)
 		return 0	# a number
 		;;
 	esac
@@ -70,6 +70,14 @@ _ipcscope()
 	trace) opts="$targets -m --mechanism --json -j -T --failed --min-latency --force --buffer-kb --fail-on-drop" ;;
 	export) opts="$targets --listen --labels --json -j --force" ;;
 	validate) opts="--claims --json --markdown --svg --no-sweep --force --quick -v --verbose -h --help" ;;
+	explain)
+		# the mechanism first, then its options
+		if ((COMP_CWORD == i + 1)); then
+			opts="pipe fifo msgq posix-mq shm signal unix tcp udp"
+		else
+			opts="--size --same-cpu --cross-cpu --json --force -v --verbose -h --help"
+		fi
+		;;
 	check) opts="-v --verbose -h --help" ;;
 	esac
 	COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -10,6 +10,7 @@ int cmd_trace(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 /* -V: ipcscope's and libbpf's versions, the kernel, and (as root) the
  * kernel features ipcscope looks for, as `check` prints them */
 void print_version(void);

@@ -22,6 +22,8 @@ static const struct command {
 	  "serve the figures live for Prometheus (GET /metrics)" },
 	{ "validate", cmd_validate,
 	  "check a document's claims about IPC by measurement" },
+	{ "explain", cmd_explain,
+	  "one message's life through the kernel, step by step, observed live" },
 	{ "check", cmd_check,
 	  "will it run here? load every BPF program, show what the kernel said" },
 };

@@ -32,7 +32,7 @@ _Static_assert(sizeof(struct ipc_thread_counts) ==
 	       40 + IPC_THREAD_EPS * sizeof(struct ipc_thread_ep) +
 	       IPC_THREAD_MSGTYPES * sizeof(struct ipc_thread_msgtype), "thread_counts");
 _Static_assert(sizeof(struct ipc_chan_stats) == (4 + IPC_HIST_SLOTS) * 8, "chan_stats");
-_Static_assert(sizeof(struct ipc_event) == 96, "event");
+_Static_assert(sizeof(struct ipc_event) == 128, "event");
 
 /*
  * The mechanisms and their kinds: every fact user space has about one, in

@@ -707,3 +707,15 @@ enum parse_result record_opts_parse(struct record_opts *o, enum tracing_cmd cmd,
 		text_clean_inplace(err, errlen);
 	return r;
 }
+
+int option_error(char *const argv[], int opt, const char *command)
+{
+	if (opt == ':')
+		errorf("option '%s' needs a value", argv[optind - 1]);
+	else if (optopt)
+		errorf("unknown option '-%c' (see 'ipcscope %s --help')", optopt, command);
+	else
+		errorf("unknown option '%s' (see 'ipcscope %s --help')", argv[optind - 1],
+		       command);
+	return 2;
+}

@@ -78,4 +78,12 @@ extern const char top_usage[];
 extern const char trace_usage[];
 extern const char export_usage[];
 
+/*
+ * getopt_long returned ':' (an option without its value) or '?' (one it
+ * does not know), for a command parsed with opterr = 0 and optstring
+ * starting ':': says so in one line, naming 'ipcscope COMMAND --help', and
+ * returns 2 (a bad command line).
+ */
+int option_error(char *const argv[], int opt, const char *command);
+
 #endif /* OPTIONS_H */

@@ -9,9 +9,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdint.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -470,4 +472,66 @@ void stop_tree(struct child *c)
 			nanosleep(&ts, NULL);
 		}
 	}
+}
+
+int find_beside_exe(char *buf, size_t len, const char *const rels[])
+{
+	int err = -ENOENT;
+
+	for (size_t i = 0; rels[i]; i++) {
+		err = beside_exe(buf, len, rels[i]);
+		if (!err && access(buf, F_OK) == 0)
+			return 0;
+		if (!err)
+			err = -ENOENT;
+	}
+	return err;
+}
+
+int beside_exe(char *buf, size_t len, const char *rel)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n < 0)
+		return -errno;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	if ((size_t)snprintf(buf, len, "%s/%s", exe, rel) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* Where a bundled workload is: the build tree's build/workloads/, or make
+ * install's libexec; IPCSCOPE_WORKLOADS names another directory. -1 if
+ * it is not found. */
+int workload_path(const char *workload, char *exe)
+{
+	const char *dir = getenv("IPCSCOPE_WORKLOADS");
+	char rel[2][64];
+
+	if (dir && *dir)
+		return (size_t)snprintf(exe, PATH_MAX, "%s/%s", dir, workload) >= PATH_MAX ?
+		       -1 : 0;
+	snprintf(rel[0], sizeof(rel[0]), "workloads/%s", workload);
+	snprintf(rel[1], sizeof(rel[1]), "../libexec/ipcscope/%s", workload);
+	return find_beside_exe(exe, PATH_MAX, (const char *const[]){ rel[0], rel[1], NULL });
+}
+
+void placement_cpus(int cpus[2])
+{
+	cpu_set_t set;
+	int k = 0;
+
+	cpus[0] = 0;
+	cpus[1] = -1;
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return;
+	for (int c = 0; c < CPU_SETSIZE && k < 2; c++)
+		if (CPU_ISSET(c, &set))
+			cpus[k++] = c;
 }

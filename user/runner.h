@@ -64,4 +64,16 @@ void reap(struct child *c, int options);
  */
 void stop_tree(struct child *c);
 
+/* <dir of /proc/self/exe>/rel, e.g. build/workloads/pipe */
+int beside_exe(char *buf, size_t len, const char *rel);
+/* The first of rels (NULL-terminated) that exists beside the executable */
+int find_beside_exe(char *buf, size_t len, const char *const rels[]);
+/* Where a bundled workload is (into exe, PATH_MAX bytes): build/workloads/
+ * beside the executable, or make install's libexec; IPCSCOPE_WORKLOADS
+ * names another directory. -1 if it is not found. */
+int workload_path(const char *workload, char *exe);
+/* The first two CPUs this process may run on (cpus[1] = -1 when there is
+ * one): where validate's placements and explain's run the two ends */
+void placement_cpus(int cpus[2]);
+
 #endif /* RUNNER_H */

@@ -346,6 +346,20 @@ static void list_probes(struct session *s)
 	}
 }
 
+/* explain's programs (explain.bpf.c): loaded for it, and by `check` */
+static void setup_explain(struct session *s, const struct session_config *cfg)
+{
+	struct bpf_program *prog;
+
+	s->skel->rodata->trace_explain = (cfg->explain && cfg->on_event) ||
+					 cfg->load_only;
+	if (s->skel->rodata->trace_explain)
+		return;
+	bpf_object__for_each_program(prog, s->skel->obj)
+		if (!strncmp(bpf_program__name(prog), "ipc_explain_", 12))
+			stand_by(s, prog, "only 'ipcscope explain' uses it");
+}
+
 /* --usdt-phase: the phase programs, attached by attach_phases to the
  * probes given (kept); without phases they stand by */
 static int setup_phases(struct session *s, const struct session_config *cfg)
@@ -543,6 +557,7 @@ int session_open(struct session **out, const struct session_config *cfg)
 	if (err)
 		goto fail;
 	pick_fault_probe(s);
+	setup_explain(s, cfg);
 	setup_chan(s, cfg, pick_syscall_hook(s, cfg->load_only));
 	err = session_setup_logs(s);
 	if (err)

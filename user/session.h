@@ -54,6 +54,10 @@ struct session_config {
 	   running now are in the map (a bpf() call while the programs run
 	   can make the kernel skip them: see session_attach) */
 	bool defer_attach;
+	/* `ipcscope explain`: also stream every syscall of the targets,
+	   their wakeups and switches, marks and packets (needs on_event);
+	   off, the explain programs stand by */
+	bool explain;
 };
 
 /* What loading one program gave (session_checks). */

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sched.h>
 #include "harness.h"
 
 const char workload_name[] = "signal";
@@ -261,6 +262,9 @@ static int child_run(const struct config *cfg, const sigset_t *base,
 	sigdelset(&open_mask, cfg->sig);
 
 	if (cfg->mode == MODE_PINGPONG) {
+		/* the parent's first kill() waits for this: the round trips
+		   (its marks) start with the child at its first wait */
+		flag_set(&sh->child_ready);
 		for (uint64_t i = 0; i < cfg->count; i++) {
 			while (g_received == i)
 				sigsuspend(&open_mask);
@@ -328,9 +332,10 @@ static int parent_burst(const struct config *cfg, pid_t cpid,
  * and the wait.
  */
 static int parent_pingpong(const struct config *cfg, pid_t cpid,
-			   const sigset_t *base, struct counts *c)
+			   const sigset_t *base, struct shared *sh, struct counts *c)
 {
 	sigset_t wait_mask = *base, chld, old;
+	struct xfer_time xt = { 0 };
 	int ret = 0;
 
 	sigdelset(&wait_mask, cfg->sig);
@@ -339,6 +344,17 @@ static int parent_pingpong(const struct config *cfg, pid_t cpid,
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, &old);
 
+	while (!flag_get(&sh->child_ready)) {
+		if (g_child_gone) {
+			fprintf(stderr, "signal: parent: child exited before it "
+				"was ready\n");
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			return -1;
+		}
+		sched_yield();
+	}
+	/* the round trips are the transfer: its USDT marks (explain) */
+	xfer_start(&xt);
 	for (uint64_t i = 0; i < cfg->count; i++) {
 		if (kill(cpid, cfg->sig) < 0) {
 			c->send_errors++;
@@ -358,6 +374,7 @@ static int parent_pingpong(const struct config *cfg, pid_t cpid,
 			break;
 		}
 	}
+	xfer_end(&xt);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;
 }
@@ -461,7 +478,7 @@ int main(int argc, char **argv)
 		/* A child still waiting in sigsuspend() for a ping that will
 		 * never come has to be killed (one more signal, on failure
 		 * only).  In burst and rt the parent always sets parent_done. */
-		if (parent_pingpong(&cfg, cpid, &base, &pc) < 0) {
+		if (parent_pingpong(&cfg, cpid, &base, sh, &pc) < 0) {
 			failed = 1;
 			killed = kill(cpid, SIGKILL) == 0;
 		}

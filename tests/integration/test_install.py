@@ -95,6 +95,9 @@ def test_bash_completion():
        ["pipe,shm", "pipe,sem", "pipe,socket", "pipe,signal"], "-m pipe,s<TAB>")
     eq(complete("ipcscope", "record", "--no"), ["--no-hist"], "record --no<TAB>")
     assert "--force" not in complete("ipcscope", "top", "--"), "top has no --force"
+    eq(complete("ipcscope", "explain", "posix"), ["posix-mq"], "explain posix<TAB>")
+    eq(complete("ipcscope", "explain", "tcp", "--s"), ["--size", "--same-cpu"],
+       "explain tcp --s<TAB>")
     assert str(os.getpid()) in complete("ipcscope", "record", "-p", str(os.getpid())[:-1]), \
         "pids after -p"
 

@@ -21,55 +21,7 @@
 #include "util.h"
 #include "validate.h"
 
-int find_beside_exe(char *buf, size_t len, const char *const rels[])
-{
-	int err = -ENOENT;
-
-	for (size_t i = 0; rels[i]; i++) {
-		err = beside_exe(buf, len, rels[i]);
-		if (!err && access(buf, F_OK) == 0)
-			return 0;
-		if (!err)
-			err = -ENOENT;
-	}
-	return err;
-}
-
-int beside_exe(char *buf, size_t len, const char *rel)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
-
-	if (n < 0)
-		return -errno;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return -ENOENT;
-	*slash = '\0';
-	if ((size_t)snprintf(buf, len, "%s/%s", exe, rel) >= len)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
 #define MAX_ARGV 20
-
-/* Where a bundled workload is: the build tree's build/workloads/, or make
- * install's libexec; IPCSCOPE_WORKLOADS names another directory. -1 if
- * it is not found. */
-static int workload_path(const char *workload, char exe[PATH_MAX])
-{
-	const char *dir = getenv("IPCSCOPE_WORKLOADS");
-	char rel[2][64];
-
-	if (dir && *dir)
-		return (size_t)snprintf(exe, PATH_MAX, "%s/%s", dir, workload) >= PATH_MAX ?
-		       -1 : 0;
-	snprintf(rel[0], sizeof(rel[0]), "workloads/%s", workload);
-	snprintf(rel[1], sizeof(rel[1]), "../libexec/ipcscope/%s", workload);
-	return find_beside_exe(exe, PATH_MAX, (const char *const[]){ rel[0], rel[1], NULL });
-}
 
 /* argv[] for an experiment's workload, its JSON going to out; -1 if the
  * workload is not found. exe holds argv[0]. */
@@ -237,20 +189,6 @@ static void run_traced(struct experiment *e, bool quick, struct session *s,
 
 /* The CPUs of the placements (placement_cpus) */
 static int g_cpus[2] = { 0, -1 };
-
-void placement_cpus(int cpus[2])
-{
-	cpu_set_t set;
-	int k = 0;
-
-	cpus[0] = 0;
-	cpus[1] = -1;
-	if (sched_getaffinity(0, sizeof(set), &set))
-		return;
-	for (int c = 0; c < CPU_SETSIZE && k < 2; c++)
-		if (CPU_ISSET(c, &set))
-			cpus[k++] = c;
-}
 
 /* Pin the calling process (and so its children) to the first CPU of the
  * placements, saving its mask. */

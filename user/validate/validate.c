@@ -28,6 +28,7 @@
 #include <unistd.h>
 #include "claims.h"
 #include "commands.h"
+#include "options.h"
 #include "outfile.h"
 #include "runner.h"
 #include "util.h"
@@ -259,16 +260,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'h':
 			fputs(validate_usage, stdout);
 			return 0;
-		case ':':
-			errorf("option '%s' needs a value", argv[optind - 1]);
-			return 2;
 		default:
-			if (optopt)
-				errorf("unknown option '-%c' (see 'ipcscope validate --help')", optopt);
-			else
-				errorf("unknown option '%s' (see 'ipcscope validate --help')",
-				       argv[optind - 1]);
-			return 2;
+			return option_error(argv, opt, "validate");
 		}
 	}
 	if (optind < argc) {

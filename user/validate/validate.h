@@ -183,10 +183,6 @@ void sweep_ranking(char *buf, size_t len, size_t size_i, enum placement p);
 bool sweep_ran(enum placement p);
 
 /* run.c */
-/* <dir of /proc/self/exe>/rel, e.g. build/workloads/pipe */
-int beside_exe(char *buf, size_t len, const char *rel);
-/* The first of rels (NULL-terminated) that exists beside the executable */
-int find_beside_exe(char *buf, size_t len, const char *const rels[]);
 /*
  * From now on, Ctrl-C, SIGTERM and SIGHUP stop the running workload, remove
  * tmpdir and the unfinished outputs (--json's, --markdown's and --svg's
@@ -194,9 +190,6 @@ int find_beside_exe(char *buf, size_t len, const char *const rels[]);
  */
 #define VALIDATE_OUTPUTS 3
 void catch_stop_signals(const char *tmpdir, const char *const tmps[VALIDATE_OUTPUTS]);
-/* The CPUs the placements use: the first two this process may run on
- * (cpus[1] = -1 when there is one) */
-void placement_cpus(int cpus[2]);
 /* Every experiment, runs timed runs of each 1 MiB one in each placement; -1 if tracing
  * cannot start (said why). Workload outputs go to tmpdir. */
 int run_experiments(bool quick, int runs, const char *tmpdir);

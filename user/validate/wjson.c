@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <json-c/json.h>
+#include "json.h"
 #include "wjson.h"
 
 /* Our workloads nest 3 deep; json-c's own default is 32. */
@@ -184,4 +185,56 @@ int wjson_bool(const struct wjson *doc, const char *path, bool *out)
 		return -1;
 	*out = json_object_get_boolean(v);
 	return 0;
+}
+
+/* v through jw, depth-first; deeper than the writer's limit: null */
+static void write_value(struct json_writer *jw, struct json_object *v, int depth)
+{
+	if (depth >= JW_MAX_DEPTH - 8) {
+		jw_null(jw);
+		return;
+	}
+	switch (json_object_get_type(v)) {
+	case json_type_object:
+		jw_object_begin(jw);
+		json_object_object_foreach(v, key, val) {
+			jw_key(jw, key);
+			write_value(jw, val, depth + 1);
+		}
+		jw_object_end(jw);
+		return;
+	case json_type_array:
+		jw_array_begin(jw);
+		for (size_t i = 0; i < json_object_array_length(v); i++)
+			write_value(jw, json_object_array_get_idx(v, i), depth + 1);
+		jw_array_end(jw);
+		return;
+	case json_type_string:
+		jw_string(jw, json_object_get_string(v));
+		return;
+	case json_type_int:
+		if (json_object_get_int64(v) < 0)
+			jw_int(jw, json_object_get_int64(v));
+		else
+			jw_uint(jw, json_object_get_uint64(v));
+		return;
+	case json_type_double:
+		jw_double(jw, json_object_get_double(v));
+		return;
+	case json_type_boolean:
+		jw_bool(jw, json_object_get_boolean(v));
+		return;
+	case json_type_null:
+		break;
+	}
+	jw_null(jw);
+}
+
+void wjson_write(struct json_writer *jw, const struct wjson *doc)
+{
+	if (!doc) {
+		jw_null(jw);
+		return;
+	}
+	write_value(jw, (struct json_object *)doc, 0);
 }

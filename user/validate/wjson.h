@@ -35,4 +35,9 @@ void wjson_free(struct wjson *doc);
 int wjson_u64(const struct wjson *doc, const char *path, uint64_t *out);
 int wjson_bool(const struct wjson *doc, const char *path, bool *out);
 
+struct json_writer;
+/* The document as a value of jw's (every string escaped again), null for
+ * NULL: a workload's own figures beside ours */
+void wjson_write(struct json_writer *jw, const struct wjson *doc);
+
 #endif /* VALIDATE_WJSON_H */

@@ -1,0 +1,258 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+"""`ipcscope explain MECH`: one message's life through the kernel, as steps
+in the kernel's order, with exact byte and copy counts, in both placements.
+The workload's own figures come back in the JSON ("workload"): the steps
+are checked against them."""
+import json
+import os
+
+from harness import (Fallback, eq, kernel_has, one_error_line, read_json, run_ipcscope, spawn,
+                     tmp, workload)
+
+# the syscalls that send and receive, and the workload's own byte counts
+SEND = {"pipe": "write", "fifo": "write", "msgq": "msgsnd", "posix-mq": "mq_timedsend",
+        "unix": "sendto", "tcp": "sendto", "udp": "sendto"}
+RECV = {"pipe": "read", "fifo": "read", "msgq": "msgrcv", "posix-mq": "mq_timedreceive",
+        "unix": "recvfrom", "tcp": "recvfrom", "udp": "recvfrom"}
+SENT_KEY = {"pipe": ("bytes_written", "bytes_read"), "fifo": ("bytes_written", "bytes_read")}
+SIZE = 1000
+
+
+def explain(mech, *args):
+    proc = run_ipcscope(["explain", mech, "--json", "-"] + [str(a) for a in args])
+    eq(proc.returncode, 0, f"explain {mech} exit status ({proc.stderr.strip()})")
+    d = json.loads(proc.stdout)
+    eq(d["lost"], {"events": 0, "skipped_runs": 0}, "events lost")
+    eq(d["marked"], True, "the workload's marks seen")
+    times = [s["t_ns"] for s in d["steps"]]
+    eq(times, sorted(times), "steps in time order")
+    eq([s["n"] for s in d["steps"]], list(range(1, len(times) + 1)), "steps numbered")
+    eq(d["steps"][0]["kind"] in ("start", "enter"), True, "the story opens at the start")
+    for s in d["steps"]:
+        assert s["what"], f"a step with nothing said: {s}"
+    return d
+
+
+def placements():
+    """--same-cpu, and --cross-cpu where this process may use two CPUs"""
+    yield "--same-cpu"
+    if len(os.sched_getaffinity(0)) >= 2:
+        yield "--cross-cpu"
+
+
+def index(steps, pred, what):
+    found = [i for i, s in enumerate(steps) if pred(s)]
+    eq(len(found), 1, f"one {what}: {[steps[i]['what'] for i in found]}")
+    return found[0]
+
+
+def one_message(mech, placement):
+    d = explain(mech, "--size", SIZE, placement)
+    steps, wl = d["steps"], d["workload"]
+    start = next(s for s in steps if s["kind"] == "start")
+    end = next(s for s in steps if s["kind"] == "end")
+    sender, receiver = start["tgid"], end["tgid"]
+    assert sender != receiver, "two processes"
+    eq({p["pid"] for p in wl["processes"]}, {sender, receiver},
+       "the marks are the workload's processes")
+    # every step is one of the two processes' (or wakes, or runs, one)
+    for s in steps:
+        eq(s["tgid"] in (sender, receiver) or
+           s.get("peer", {}).get("tgid") in (sender, receiver), True,
+           f"a step of a process not the workload's: {s}")
+    snd = index(steps, lambda s: s["kind"] == "return" and s.get("syscall") == SEND[mech] and
+                s["tgid"] == sender, f"{SEND[mech]}() return")
+    rcv = index(steps, lambda s: s["kind"] == "return" and s.get("syscall") == RECV[mech] and
+                s["tgid"] == receiver and s["ret"] > 0, f"{RECV[mech]}() return with data")
+    snd_enter = max(i for i in range(snd) if steps[i]["kind"] == "enter" and
+                    steps[i]["tgid"] == sender and steps[i]["syscall"] == SEND[mech])
+    # the kernel's order: the send enters, wakes the receiver, returns; the
+    # receiver runs and its receive returns with the bytes
+    wake = index(steps, lambda s: s["kind"] == "wakeup" and s["peer"]["tgid"] == receiver,
+                 "wakeup of the receiver")
+    eq(snd_enter < wake < snd, True,
+       f"{SEND[mech]}() enters ({snd_enter}), wakes the receiver ({wake}), returns ({snd})")
+    run = min(i for i in range(wake, len(steps)) if steps[i]["kind"] == "run" and
+              steps[i]["tgid"] == receiver)
+    eq(wake < run < rcv, True, f"woken ({wake}), runs ({run}), receives ({rcv})")
+    # a queue's send returns 0; the others, the bytes
+    eq(steps[snd]["ret"], 0 if mech in ("msgq", "posix-mq") else SIZE,
+       f"{SEND[mech]}() returned")
+    for i, copy in ((snd, "user_to_kernel"), (rcv, "kernel_to_user")):
+        eq((steps[i]["bytes"], steps[i]["copy"]), (SIZE, copy), f"step {i + 1}'s copy")
+    eq(steps[rcv]["ret"], SIZE, f"{RECV[mech]}() returned")
+    eq(steps[snd]["object"].split(":")[0], steps[rcv]["object"].split(":")[0],
+       "one kind of object")
+    sent_key, recv_key = SENT_KEY.get(mech, ("bytes_sent", "bytes_received"))
+    summ = d["summary"]
+    eq((summ["copies_user_to_kernel"], summ["bytes_user_to_kernel"]),
+       (1, wl["totals"][sent_key]), "copies in against the workload's bytes sent")
+    eq((summ["copies_kernel_to_user"], summ["bytes_kernel_to_user"]),
+       (1, wl["totals"][recv_key]), "copies out against the workload's bytes received")
+    eq(summ["mode_switches"], 2 * summ["syscalls"], "two mode switches a syscall")
+    # where the wakeup came from: the same CPU, or the other one
+    same = placement == "--same-cpu"
+    eq(steps[run]["woken_on_cpu"] == steps[run]["cpu"], same,
+       f"{placement}: woken on CPU {steps[run]['woken_on_cpu']}, runs on {steps[run]['cpu']}")
+    eq(len(set(d["cpus"])) == 1, same, f"{placement}: the CPUs {d['cpus']}")
+    return d, steps, sender, receiver
+
+
+def test_pipe_steps_in_the_kernels_order():
+    for p in placements():
+        one_message("pipe", p)
+
+
+def test_fifo_steps():
+    for p in placements():
+        one_message("fifo", p)
+
+
+def test_queues_steps():
+    for mech in ("msgq", "posix-mq"):
+        for p in placements():
+            one_message(mech, p)
+
+
+def test_unix_socket_steps():
+    for p in placements():
+        one_message("unix", p)
+
+
+def test_tcp_and_udp_go_through_the_loopback_device():
+    for mech in ("tcp", "udp"):
+        for p in placements():
+            d, steps, sender, receiver = one_message(mech, p)
+            queued = [i for i, s in enumerate(steps) if s["kind"] == "net" and
+                      s["net"] == "dev_queue" and s["tgid"] == sender]
+            received = [i for i, s in enumerate(steps) if s["kind"] == "net" and
+                        s["net"] == "receive"]
+            assert queued and received, f"{mech}: no packet seen: {[s['what'] for s in steps]}"
+            eq(steps[queued[0]]["device"], "lo", "the loopback device")
+            # the first packet carries the message and its headers
+            eq(steps[queued[0]]["bytes"] > SIZE, True, f"{mech}: the packet's bytes")
+            wake = next(i for i, s in enumerate(steps) if s["kind"] == "wakeup" and
+                        s["peer"]["tgid"] == receiver)
+            eq(queued[0] < received[0] < wake, True,
+               f"{mech}: queued ({queued[0]}), received ({received[0]}), then the wakeup "
+               f"({wake})")
+            eq(d["summary"]["packets"], len(queued), "packets counted")
+
+
+def test_shm_is_page_faults_and_no_copy():
+    for p in placements():
+        d = explain("shm", "--size", 8192, p)
+        steps, wl, summ = d["steps"], d["workload"], d["summary"]
+        eq((summ["copies_user_to_kernel"], summ["copies_kernel_to_user"]), (0, 0), "copies")
+        roles = {q["role"]: q["pid"] for q in wl["processes"]}
+        ipc = [s for s in steps if s["kind"] == "return" and "op" in s]
+        eq(ipc, [], "no IPC syscall in the transfer")
+        if not kernel_has("find_vma"):
+            raise Fallback("no bpf_find_vma: faults are not told apart by segment")
+        seg = f"shm:{wl['segment']['id']}"
+        faults = [s for s in steps if s["kind"] == "fault" and s["object"] == seg]
+        # each page faults once in each process: the writer's first, then
+        # the reader's
+        by = [s["tgid"] for s in faults]
+        eq(by, [roles["parent"]] * wl["pages"] + [roles["child"]] * wl["pages"],
+           "the segment's faults, writer then reader")
+        eq(summ["page_faults"] >= len(faults), True, "faults counted")
+
+
+def test_signal_generated_delivered_and_returned():
+    d = explain("signal")
+    steps, wl = d["steps"], d["workload"]
+    roles = {q["role"]: q["pid"] for q in wl["processes"]}
+    parent, child = roles["parent"], roles["child"]
+    eq([(p["sent"], p["received"]) for p in wl["processes"]], [(1, 1), (1, 1)],
+       "the workload's own counts")
+
+    def at(pred, what):
+        return index(steps, pred, what)
+
+    sig = [s for s in steps if s["kind"] == "signal" and s["signal_name"] == "SIGUSR1"]
+    eq([(s["tgid"], s["event"]) for s in sig],
+       [(parent, "queued"), (child, "delivered"), (child, "queued"), (parent, "delivered")],
+       "SIGUSR1 generated and delivered, there and back")
+    eq([s["target"] for s in sig if s["event"] == "queued"], [child, parent], "the targets")
+    kill = at(lambda s: s["kind"] == "enter" and s["syscall"] == "kill" and
+              s["tgid"] == parent, "the parent's kill()")
+    gen = at(lambda s: s["kind"] == "signal" and s["tgid"] == parent and
+             s["event"] == "queued", "generation for the child")
+    dlv = at(lambda s: s["kind"] == "signal" and s["tgid"] == child and
+             s["event"] == "delivered", "delivery to the child")
+    ret = at(lambda s: s["kind"] == "enter" and s["syscall"] == "rt_sigreturn" and
+             s["tgid"] == child, "the child's rt_sigreturn()")
+    eq(kill < gen < dlv < ret, True,
+       f"kill ({kill}) < generated ({gen}) < delivered ({dlv}) < rt_sigreturn ({ret})")
+    summ = d["summary"]
+    eq((summ["signals_generated"], summ["signals_delivered"]), (2, 2), "signals counted")
+    eq(summ["bytes_user_to_kernel"] + summ["bytes_kernel_to_user"], 0, "no payload")
+
+
+def test_processes_not_the_workloads_are_not_in_the_story():
+    out = tmp("bystander.json")
+    by = spawn(workload("pipe", "--pattern", "pingpong", "--size", 1, "--count", 200000,
+                        "--out", out))
+    try:
+        d = explain("pipe")
+    finally:
+        by.wait(timeout=120)
+    eq(by.returncode, 0, "the bystander workload")
+    others = {p["pid"] for p in read_json(out)["processes"]}
+    # the bystander may take a CPU the story's processes leave (a peer of
+    # a switch), but does nothing in the story
+    own = {s["tgid"] for s in d["steps"]}
+    woken = {s["peer"]["tgid"] for s in d["steps"] if s["kind"] == "wakeup"}
+    eq((own | woken) & others, set(), "the bystander's processes in the story")
+    eq(d["summary"]["copies_user_to_kernel"], 1, "one copy in, the bystander's none")
+
+
+def test_text_is_a_lesson():
+    proc = run_ipcscope(["explain", "pipe", "--size", "64"])
+    eq(proc.returncode, 0, f"exit status ({proc.stderr.strip()})")
+    out = proc.stdout
+    for words in ("One 64-byte message through an anonymous pipe", "write() enters the kernel",
+                  "64 bytes copied user -> kernel", "64 bytes copied kernel -> user",
+                  "Copy 1 of 2", "Copy 2 of 2", "Summary", "copies        1 user -> kernel",
+                  "The document says", "pipe-copies"):
+        assert words in out, f"'{words}' not in:\n{out}"
+    # each explanation once: a lesson does not repeat itself
+    lines = [l.strip() for l in out.splitlines() if l.startswith(" " * 39)]
+    eq(len(lines), len(set(lines)), "no line of explanation twice")
+
+
+def test_help_and_the_manual():
+    proc = run_ipcscope(["explain", "--help"])
+    eq(proc.returncode, 0, "explain --help exit status")
+    for words in ("pipe", "fifo", "msgq", "posix-mq", "shm", "signal", "unix", "tcp", "udp",
+                  "--size", "--same-cpu", "--cross-cpu", "--json", "ipcscope:transfer_start"):
+        assert words in proc.stdout, f"explain --help does not say {words}"
+    assert "explain" in run_ipcscope(["--help"]).stdout, "ipcscope --help lists explain"
+    with open(os.path.join(os.path.dirname(__file__), "..", "..", "docs", "ipcscope.8")) as f:
+        man = f.read()
+    for words in (".B explain", ".SS explain", "\\-\\-same\\-cpu"):
+        assert words in man, f"the manual lacks {words}"
+
+
+def test_bad_command_lines():
+    one_error_line(run_ipcscope(["explain"]), 2, "which mechanism")
+    one_error_line(run_ipcscope(["explain", "carrier-pigeon"]), 2, "unknown mechanism")
+    one_error_line(run_ipcscope(["explain", "signal", "--size", "10"]), 2, "no payload")
+    one_error_line(run_ipcscope(["explain", "msgq", "--size", "9000"]), 2, "--size")
+    one_error_line(run_ipcscope(["explain", "pipe", "--size", "0"]), 2, "--size")
+    one_error_line(run_ipcscope(["explain", "pipe", "--same-cpu", "--cross-cpu"]), 2,
+                   "exclude each other")
+    one_error_line(run_ipcscope(["explain", "pipe", "tcp"]), 2, "unexpected argument")
+
+
+def test_a_failed_run_keeps_the_earlier_json():
+    out = tmp("explain.json")
+    with open(out, "w") as f:
+        f.write('{"earlier": true}\n')
+    proc = run_ipcscope(["explain", "pipe", "--json", out],
+                        env=dict(os.environ, IPCSCOPE_WORKLOADS="/nonexistent"))
+    one_error_line(proc, 1, "cannot find the workload pipe")
+    eq(read_json(out), {"earlier": True}, "the earlier file")
+    leftovers = [n for n in os.listdir(os.path.dirname(out)) if n != "explain.json"]
+    eq(leftovers, [], "temporary files left")

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * explain.h - `ipcscope explain MECH`: one message's life through the
+ * kernel, told as numbered, timed steps. The parts:
+ *   mechs.c    the mechanisms: which bundled workload shows each, with
+ *              which arguments, and what the kernel does for it (the lines
+ *              under the steps)
+ *   story.c    the kernel's events (struct ipc_event: syscalls, copies,
+ *              wakeups, switches, faults, signals, packets, the workload's
+ *              marks) in order, as steps, and the summary of them
+ *   render.c   the story as text and as JSON
+ *   explain.c  the command: runs the workload under tracing, collects
+ *              the events, writes the outputs
+ * All but explain.c are pure C, unit-tested without root.
+ */
+#ifndef EXPLAIN_H
+#define EXPLAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <linux/types.h>
+#include "ipcscope.h"
+
+struct wjson;
+
+enum explain_mech {
+	EXPLAIN_PIPE,
+	EXPLAIN_FIFO,
+	EXPLAIN_MSGQ,
+	EXPLAIN_POSIX_MQ,
+	EXPLAIN_SHM,
+	EXPLAIN_SIGNAL,
+	EXPLAIN_UNIX,
+	EXPLAIN_TCP,
+	EXPLAIN_UDP,
+	EXPLAIN_NMECH,
+};
+
+struct explain_mech_info {
+	const char *name;		/* "pipe": the command line's word */
+	const char *title;		/* "an anonymous pipe" */
+	const char *workload;		/* the bundled workload that shows it */
+	const char *args[8];		/* its arguments for one message */
+	bool sized;			/* --size applies */
+	uint64_t max_size;		/* the largest --size that is one message */
+	bool pins;			/* the workload takes --cpus A,B */
+	const char *how;		/* what the kernel does, in a paragraph */
+};
+
+extern const struct explain_mech_info explain_mechs[EXPLAIN_NMECH];
+/* The mechanism named s, or -1 */
+int explain_mech_find(const char *s);
+
+/* What a step is. */
+enum step_kind {
+	STEP_MARK_START,	/* the workload's transfer_start mark */
+	STEP_MARK_END,
+	STEP_ENTER,		/* a syscall entered */
+	STEP_RETURN,		/* a syscall returned (with what it copied) */
+	STEP_WAKEUP,		/* a target woken, by the current thread */
+	STEP_SLEEP,		/* a target left its CPU: asleep */
+	STEP_PREEMPTED,		/* a target left its CPU, still runnable */
+	STEP_RUN,		/* a target given a CPU */
+	STEP_FAULT,		/* a page fault in shared memory */
+	STEP_SIGNAL,		/* a signal generated, or delivered */
+	STEP_NET,		/* a packet's step (enum ipc_net_step in op) */
+	STEP_NKINDS,
+};
+
+const char *step_kind_name(enum step_kind k);	/* "enter", "wakeup" ... */
+
+struct explain_step {
+	int64_t t_ns;		/* since the transfer's start (may be < 0) */
+	enum step_kind kind;
+	uint32_t cpu, tgid, pid;
+	char comm[IPC_COMM_LEN];
+	uint32_t sys_nr;	/* ENTER, RETURN; SLEEP, PREEMPTED: in_syscall's */
+	bool in_syscall;	/* SLEEP, PREEMPTED: inside syscall sys_nr */
+	int64_t ret;		/* RETURN: the return value; SIGNAL: its result */
+	uint64_t dur_ns;	/* RETURN: since its entry */
+	/* RETURN of an IPC operation: what it did to which object */
+	bool has_op;
+	uint32_t op;		/* enum ipc_op; SIGNAL: enum ipc_sig_event;
+				   NET: enum ipc_net_step */
+	uint64_t bytes;		/* RETURN: payload moved; NET: the packet's */
+	int copy;		/* enum ipc_copy of the payload */
+	struct ipc_obj_key obj;	/* RETURN, FAULT */
+	/* WAKEUP: the woken; RUN: the thread that had the CPU; SLEEP,
+	   PREEMPTED: the thread that gets it; NET: the device (peer_comm) */
+	uint32_t peer_tgid, peer_pid;
+	char peer_comm[IPC_COMM_LEN];
+	int64_t wait_ns;	/* RUN: since it was woken; -1: not seen */
+	uint32_t woken_on;	/* RUN: the CPU its waker was on */
+	uint32_t sig, sig_target;	/* SIGNAL */
+};
+
+struct explain_summary {
+	uint64_t total_ns;	/* start mark to end mark */
+	uint64_t syscalls;	/* returned inside the window */
+	uint64_t sys_ns;	/* time inside syscalls, within the window */
+	uint64_t copies_in, bytes_in;	/* user -> kernel */
+	uint64_t copies_out, bytes_out;	/* kernel -> user */
+	uint64_t wakeups, cross_cpu_wakeups;
+	uint64_t wait_ns;	/* woken to running, summed */
+	uint64_t sleeps, preemptions;
+	uint64_t faults;
+	uint64_t signals_generated, signals_delivered;
+	uint64_t packets;	/* handed to a device */
+};
+
+struct explain_story {
+	struct explain_step *steps;
+	size_t n, cap;
+	bool marked;		/* both marks seen: the window is theirs */
+	uint64_t start_ns;	/* the window, CLOCK_MONOTONIC */
+	uint64_t end_ns;
+	struct explain_summary sum;
+	/* the story's processes: those that made a syscall or a mark */
+	uint32_t targets[16];
+	size_t ntargets;
+};
+
+/*
+ * The events (any order) as steps of the transfer between the first start
+ * mark and the last end mark (without both: all of them), in time order.
+ * A syscall appears as its entry and its return; an IPC operation's event
+ * (IPC_EVENT_OP) is folded into the return of the syscall it was. 0, or
+ * -1 when out of memory.
+ */
+int explain_build(struct explain_story *st, const struct ipc_event *ev, size_t n);
+void explain_free(struct explain_story *st);
+
+/* One line saying what the step is ("write() returns 4096: 4096 bytes
+ * copied user -> kernel"), names made printable; and the line under it
+ * saying what the kernel did and why it costs what it costs (mech's) */
+void explain_what(const struct explain_step *s, char *buf, size_t len);
+const char *explain_why(const struct explain_step *s, const struct explain_story *st,
+			enum explain_mech mech);
+
+/* Where and how the workload ran: the header of the outputs */
+struct explain_run {
+	enum explain_mech mech;
+	uint64_t size;
+	int cpus[2];		/* -1: not pinned */
+	char kernel[128];	/* uname -r, printable */
+	uint64_t lost;		/* events the ring buffer had no room for */
+	uint64_t skipped;	/* program runs the kernel skipped */
+	/* the document's claims for this mechanism, one line each; may be
+	   empty */
+	char claims[4][384];
+	size_t nclaims;
+	/* the workload's own JSON (its counts, its processes): NULL if none */
+	const struct wjson *workload;
+};
+
+void explain_text(FILE *f, const struct explain_story *st, const struct explain_run *r);
+void explain_json(FILE *f, const struct explain_story *st, const struct explain_run *r);
+
+#endif /* EXPLAIN_H */
