@@ -52,7 +52,8 @@ PURE_SRCS   := user/util.c user/json.c user/hist.c user/model.c \
 	       user/validate/verdict.c user/validate/render.c \
 	       user/validate/render_json.c user/validate/sweep.c \
 	       user/validate/chart.c \
-	       user/explain/mechs.c user/explain/story.c user/explain/render.c
+	       user/explain/mechs.c user/explain/story.c user/explain/words.c \
+	       user/explain/render.c user/explain/svg.c
 TOOL_SRCS   := $(PURE_SRCS) user/session.c user/session_maps.c user/session_checks.c \
 	       user/kernel.c \
 	       user/runner.c user/targets.c \

@@ -719,3 +719,15 @@ int option_error(char *const argv[], int opt, const char *command)
 		       command);
 	return 2;
 }
+
+int outputs_one_stdout(const char *const paths[], size_t n)
+{
+	size_t dashes = 0;
+
+	for (size_t i = 0; i < n; i++)
+		dashes += paths[i] && !strcmp(paths[i], "-");
+	if (dashes <= 1)
+		return 0;
+	errorf("only one of --json, --markdown and --svg can go to stdout ('-')");
+	return 2;
+}

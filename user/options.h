@@ -86,4 +86,8 @@ extern const char export_usage[];
  */
 int option_error(char *const argv[], int opt, const char *command);
 
+/* The output paths (NULL: not asked) of a command that writes several:
+ * 0 if at most one is '-' (stdout); else says so in one line, returns 2 */
+int outputs_one_stdout(const char *const paths[], size_t n);
+
 #endif /* OPTIONS_H */

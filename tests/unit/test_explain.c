@@ -272,3 +272,39 @@ TEST(explain_mechanisms_by_name)
 		ASSERT_EQ_I64(explain_mech_find(explain_mechs[i].name), i);
 	}
 }
+
+/* On one CPU the woken receiver may preempt the sender inside its send,
+ * receive, and mark the end before the send returns: the send's return is
+ * still in the story (the time stays the marks'), a parent's wait is not */
+TEST(explain_a_send_that_returns_after_the_end_is_in_the_story)
+{
+	struct ipc_event e[16];
+	struct explain_story st;
+	struct ipc_event m;
+	size_t n = 0;
+	const struct explain_step *s;
+
+	m = ev(IPC_EVENT_MARK, 1000, WRITER, 0);
+	e[n++] = m;
+	e[n++] = sys(9000, 7000, WRITER, SYS_write, 10, 0);	/* 2000 to 9000 */
+	e[n++] = op(9001, WRITER, IPC_OP_WRITE, 10);
+	e[n++] = sys(5000, 4800, READER, SYS_read, 10, 0);
+	e[n++] = op(5001, READER, IPC_OP_READ, 10);
+	m = ev(IPC_EVENT_MARK, 6000, READER, 0);
+	m.op = 1;
+	e[n++] = m;
+	e[n++] = sys(20000, 10000, READER, SYS_wait4, 0, 0);	/* 10000 to 20000 */
+	e[n++] = sys(30000, 2000, WRITER, SYS_wait4, 0, 0);	/* 28000: after */
+	ASSERT_EQ_I64(explain_build(&st, e, n), 0);
+	ASSERT_TRUE(st.marked);
+	ASSERT_EQ_U64(st.sum.total_ns, 5000);
+	s = step_of(&st, STEP_RETURN, WRITER);
+	ASSERT_TRUE(s && s->has_op);
+	ASSERT_EQ_U64(s->copy, IPC_COPY_USER_TO_KERNEL);
+	ASSERT_EQ_I64(s->t_ns, 8000);
+	ASSERT_EQ_U64(st.sum.copies_in, 1);
+	ASSERT_EQ_U64(st.sum.copies_out, 1);
+	/* the story ends at the send's return: nothing later */
+	ASSERT_EQ_I64(st.steps[st.n - 1].t_ns, 8000);
+	explain_free(&st);
+}

@@ -32,7 +32,8 @@
 
 static const char explain_usage[] =
 "Usage: ipcscope explain MECHANISM [--size BYTES] [--same-cpu | --cross-cpu]\n"
-"                        [--json FILE] [--force] [-v]\n"
+"                        [--lang en|zh] [--json FILE] [--markdown FILE]\n"
+"                        [--svg FILE] [--force] [-v]\n"
 "\n"
 "Show one message's life through the kernel, observed live: ipcscope runs a\n"
 "bundled workload that moves one message through MECHANISM between two\n"
@@ -71,9 +72,19 @@ static const char explain_usage[] =
 "                    the sender gives up the CPU\n"
 "      --cross-cpu   on two CPUs (the default where there are two): the\n"
 "                    wakeup crosses between CPUs\n"
+"      --lang en|zh  the language of the lesson: English (default), or\n"
+"                    Chinese, the reference document's\n"
 "      --json FILE   also write the steps and the summary as JSON ('-':\n"
-"                    to stdout instead of the text); written whole or not\n"
-"                    at all\n"
+"                    to stdout instead of the text)\n"
+"      --markdown FILE\n"
+"                    also write the lesson as Markdown: the steps in a table,\n"
+"                    the picture inline ('-': to stdout instead of the text)\n"
+"      --svg FILE    also draw it: a lane per process and one for the\n"
+"                    kernel, on a time axis; user and kernel time, asleep and\n"
+"                    waiting to run shaded; arrows for copies and wakeups\n"
+"                    ('-': to stdout instead of the text)\n"
+"                    Each FILE is written whole or not at all: a run that\n"
+"                    fails leaves an earlier one as it was.\n"
 "      --force       write over a FILE that is a symbolic link (the link is\n"
 "                    replaced, never followed)\n"
 "  -v, --verbose     print libbpf's messages and what was attached\n"
@@ -96,7 +107,8 @@ struct explain_opts {
 	enum explain_mech mech;
 	uint64_t size;
 	int placement;		/* 0 default, 1 same CPU, 2 across CPUs */
-	const char *json_path;
+	const char *json_path, *md_path, *svg_path;
+	enum explain_lang lang;
 	bool force;
 };
 
@@ -108,6 +120,9 @@ static int parse_options(int argc, char **argv, struct explain_opts *o)
 		{ "same-cpu", no_argument, NULL, '1' },
 		{ "cross-cpu", no_argument, NULL, '2' },
 		{ "json", required_argument, NULL, 'J' },
+		{ "markdown", required_argument, NULL, 'M' },
+		{ "svg", required_argument, NULL, 'S' },
+		{ "lang", required_argument, NULL, 'L' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -136,6 +151,19 @@ static int parse_options(int argc, char **argv, struct explain_opts *o)
 		case 'J':
 			o->json_path = optarg;
 			break;
+		case 'M':
+			o->md_path = optarg;
+			break;
+		case 'S':
+			o->svg_path = optarg;
+			break;
+		case 'L':
+			if (!strcmp(optarg, "en") || !strcmp(optarg, "zh")) {
+				o->lang = !strcmp(optarg, "zh") ? EXPLAIN_ZH : EXPLAIN_EN;
+				break;
+			}
+			errorf("--lang: en or zh");
+			return 2;
 		case 'f':
 			o->force = true;
 			break;
@@ -168,6 +196,9 @@ static int parse_options(int argc, char **argv, struct explain_opts *o)
 		       argv[optind + 1]);
 		return 2;
 	}
+	if (outputs_one_stdout((const char *const[]){ o->json_path, o->md_path, o->svg_path },
+			       3))
+		return 2;
 	o->mech = m;
 	if (size) {
 		if (!explain_mechs[m].sized) {
@@ -354,19 +385,30 @@ static void set_cpus(const struct explain_opts *o, struct explain_run *r)
 		r->cpus[1] = r->cpus[0];
 }
 
+/* An output's writer */
+typedef void (*write_fn)(FILE *f, const struct explain_story *st, const struct explain_run *r);
+
 int cmd_explain(int argc, char **argv)
 {
+	static const char *const what[3] = { "JSON", "Markdown", "SVG" };
+	static const write_fn writers[3] = { explain_json, explain_markdown, explain_svg };
 	struct explain_opts o;
 	struct explain_run r = { 0 };
 	struct explain_story st = { 0 };
 	struct collected c = { 0 };
-	struct outfile json = { 0 };
+	struct outfile out[3] = { 0 };
+	const char *paths[3];
+	bool to_stdout = false;
 	struct utsname u;
 	int ret = parse_options(argc, argv, &o);
 
 	if (ret >= 0)
 		return ret;
+	paths[0] = o.json_path;
+	paths[1] = o.md_path;
+	paths[2] = o.svg_path;
 	r.mech = o.mech;
+	r.lang = o.lang;
 	r.size = o.size;
 	set_cpus(&o, &r);
 	if (o.placement == 2 && r.cpus[0] >= 0 && r.cpus[0] == r.cpus[1]) {
@@ -382,25 +424,30 @@ int cmd_explain(int argc, char **argv)
 	find_claims(&r);
 	/* a bad path fails before anything runs; an earlier file stays until
 	   this one is whole */
-	if (o.json_path && outfile_open(&json, o.json_path, "JSON", o.force))
-		return 1;
 	ret = 1;
+	for (int i = 0; i < 3; i++) {
+		if (paths[i] && outfile_open(&out[i], paths[i], what[i], o.force))
+			goto out;
+		to_stdout |= out[i].f && outfile_is_stdout(&out[i]);
+	}
 	if (run_traced(&o, &r, &c))
 		goto out;
 	if (explain_build(&st, c.ev, c.n)) {
 		errorf("out of memory");
 		goto out;
 	}
-	if (!json.f || !outfile_is_stdout(&json)) {
+	if (!to_stdout) {
 		explain_text(stdout, &st, &r);
 		if (fflush(stdout) || ferror(stdout)) {
 			errorf("cannot write the story: %s", strerror(errno));
 			goto out;
 		}
 	}
-	if (json.f) {
-		explain_json(json.f, &st, &r);
-		if (outfile_commit(&json))
+	for (int i = 0; i < 3; i++) {
+		if (!out[i].f)
+			continue;
+		writers[i](out[i].f, &st, &r);
+		if (outfile_commit(&out[i]))
 			goto out;
 	}
 	if (r.lost || r.skipped) {
@@ -413,7 +460,8 @@ int cmd_explain(int argc, char **argv)
 		       "is the whole run");
 	ret = 0;
 out:
-	outfile_abort(&json);
+	for (int i = 0; i < 3; i++)
+		outfile_abort(&out[i]);	/* not committed: an earlier file stays */
 	explain_free(&st);
 	wjson_free((struct wjson *)r.workload);
 	free(c.ev);

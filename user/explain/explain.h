@@ -8,7 +8,9 @@
  *   story.c    the kernel's events (struct ipc_event: syscalls, copies,
  *              wakeups, switches, faults, signals, packets, the workload's
  *              marks) in order, as steps, and the summary of them
- *   render.c   the story as text and as JSON
+ *   words.c    what it says, in English or in Chinese (--lang zh)
+ *   render.c   the story as text, JSON and Markdown
+ *   svg.c      the story as a swimlane picture (SVG)
  *   explain.c  the command: runs the workload under tracing, collects
  *              the events, writes the outputs
  * All but explain.c are pure C, unit-tested without root.
@@ -132,16 +134,29 @@ struct explain_story {
 int explain_build(struct explain_story *st, const struct ipc_event *ev, size_t n);
 void explain_free(struct explain_story *st);
 
-/* One line saying what the step is ("write() returns 4096: 4096 bytes
- * copied user -> kernel"), names made printable; and the line under it
- * saying what the kernel did and why it costs what it costs (mech's) */
-void explain_what(const struct explain_step *s, char *buf, size_t len);
-const char *explain_why(const struct explain_step *s, const struct explain_story *st,
-			enum explain_mech mech);
+/* The story's language: English, or the reference document's (--lang zh) */
+enum explain_lang { EXPLAIN_EN, EXPLAIN_ZH };
+
+/* words.c: what the story says, in its language. Names from the traced
+ * system are made printable. */
+/* One line saying what the step is ("write() returns 4096 after 3.1 us:
+ * 4096 bytes copied user -> kernel (pipe:[12])") */
+void explain_what(const struct explain_step *s, char *buf, size_t len,
+		  enum explain_lang lang);
+/* The line under it: what the kernel did and why it costs what it costs
+ * (a static string; "" when there is nothing to add) */
+const char *explain_why(const struct explain_step *s, enum explain_mech mech,
+			enum explain_lang lang);
+/* What the kernel does for the mechanism, a paragraph; its title */
+const char *explain_how(enum explain_mech m, enum explain_lang lang);
+const char *explain_title(enum explain_mech m, enum explain_lang lang);
+/* A thread's name, printable */
+void explain_clean_comm(char *dst, size_t len, const char *comm);
 
 /* Where and how the workload ran: the header of the outputs */
 struct explain_run {
 	enum explain_mech mech;
+	enum explain_lang lang;
 	uint64_t size;
 	int cpus[2];		/* -1: not pinned */
 	char kernel[128];	/* uname -r, printable */
@@ -155,7 +170,36 @@ struct explain_run {
 	const struct wjson *workload;
 };
 
+/* "One 4096-byte message through an anonymous pipe"; "the two processes
+ * on CPUs 0 and 1" */
+void explain_headline(char *buf, size_t len, const struct explain_run *r);
+void explain_placement(char *buf, size_t len, const struct explain_run *r);
+
+/* The summary, a line per figure: its label and its text */
+#define EXPLAIN_SUMMARY_LINES 8
+struct explain_line {
+	const char *label;
+	char text[160];
+};
+size_t explain_summary_lines(const struct explain_story *st, enum explain_lang lang,
+			     struct explain_line out[EXPLAIN_SUMMARY_LINES]);
+
+enum explain_label {
+	LABEL_SUMMARY, LABEL_CLAIMS, LABEL_TIME, LABEL_PROCESS, LABEL_STEP, LABEL_WHY,
+	LABEL_OBSERVED, LABEL_AXIS,
+	/* the picture's lanes and legend */
+	LABEL_SENDER, LABEL_RECEIVER, LABEL_OTHER, LABEL_KERNEL, LABEL_USER_MODE,
+	LABEL_IN_SYSCALL, LABEL_ASLEEP, LABEL_WAITING, LABEL_COPY, LABEL_WAKEUP,
+	LABEL_LOST,	/* a format: events lost, runs skipped (two %" PRIu64 ") */
+};
+const char *explain_label(enum explain_label which, enum explain_lang lang);
+
 void explain_text(FILE *f, const struct explain_story *st, const struct explain_run *r);
 void explain_json(FILE *f, const struct explain_story *st, const struct explain_run *r);
+/* Markdown: the text's content, the steps as a table, the swimlane
+ * picture inline (svg.c) */
+void explain_markdown(FILE *f, const struct explain_story *st, const struct explain_run *r);
+/* The swimlane picture (svg.c) */
+void explain_svg(FILE *f, const struct explain_story *st, const struct explain_run *r);
 
 #endif /* EXPLAIN_H */

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * render.c - the story of one message as text (a numbered lesson: each
- * step, and under it what the kernel did and why it costs what it costs)
- * and as JSON (the same steps, the same sentences, and the figures).
- * Names from the traced system (process names, devices) are made
- * printable in the text and escaped in the JSON.
+ * render.c - the story of one message laid out: as text (a numbered
+ * lesson: each step, and under it what the kernel did and why it costs
+ * what it costs, each explanation once), as JSON (the same steps and
+ * sentences, with the figures), and as Markdown (a table of the steps,
+ * the picture inline). What is said is words.c's; names from the traced
+ * system come printable from there, and are escaped again for JSON and
+ * Markdown.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,479 +14,127 @@
 #include "explain.h"
 #include "json.h"
 #include "model.h"
+#include "table.h"
 #include "util.h"
 #include "validate/wjson.h"
 
-/* comm, printable */
-static void clean_comm(char *dst, size_t len, const char *comm)
+/* bytes of s that fit in cols display columns (CJK: two each) */
+static size_t fit(const char *s, size_t cols)
 {
-	text_clean(dst, len, comm, strnlen(comm, IPC_COMM_LEN));
-}
+	size_t n = 0;
 
-static const char *sys_name(uint32_t nr, char *buf, size_t len)
-{
-	return syscall_name(nr, buf, len);
-}
+	while (s[n]) {
+		size_t len = 1, w;
+		char c[8];
 
-static void obj_name(const struct ipc_obj_key *k, char *buf, size_t len)
-{
-	char raw[128];
-
-	ipc_obj_name(k, NULL, NULL, raw, sizeof(raw));
-	text_clean(buf, len, raw, strnlen(raw, sizeof(raw)));
-}
-
-static const char *copy_words(int copy)
-{
-	switch (copy) {
-	case IPC_COPY_USER_TO_KERNEL:
-		return "copied user -> kernel";
-	case IPC_COPY_KERNEL_TO_USER:
-		return "copied kernel -> user";
-	case IPC_COPY_ZERO:
-		return "moved without a copy";
+		while (len < 4 && ((unsigned char)s[n + len] & 0xc0) == 0x80)
+			len++;
+		memcpy(c, s + n, len);
+		c[len] = '\0';
+		w = display_width(c);
+		if (w > cols)
+			break;
+		cols -= w;
+		n += len;
 	}
-	return NULL;
+	return n;
 }
 
-static const char *net_words(uint32_t step)
+static bool word_char(char c)
 {
-	switch (step) {
-	case IPC_NET_DEV_QUEUE:
-		return "hands a packet to device";
-	case IPC_NET_RECEIVE:
-		return "receives a packet from device";
-	case IPC_NET_SOFTIRQ_ENTRY:
-		return "the NET_RX softirq starts";
-	case IPC_NET_SOFTIRQ_EXIT:
-		return "the NET_RX softirq ends";
-	}
-	return "a packet's step";
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '(' || c == ')';
 }
 
-void explain_what(const struct explain_step *s, char *buf, size_t len)
-{
-	char sys[32], dur[32], peer[IPC_COMM_LEN * 4], obj[128], wait[32];
-	const char *sig;
-
-	switch (s->kind) {
-	case STEP_MARK_START:
-		snprintf(buf, len, "the transfer starts (mark ipcscope:transfer_start)");
-		return;
-	case STEP_MARK_END:
-		snprintf(buf, len, "the transfer ends (mark ipcscope:transfer_end)");
-		return;
-	case STEP_ENTER:
-		snprintf(buf, len, "%s() enters the kernel", sys_name(s->sys_nr, sys, sizeof(sys)));
-		return;
-	case STEP_RETURN:
-		fmt_ns(dur, sizeof(dur), (double)s->dur_ns);
-		if (!strcmp(sys_name(s->sys_nr, sys, sizeof(sys)), "rt_sigreturn")) {
-			/* its return value is the interrupted code's */
-			const char *e = s->ret < 0 && s->ret > -4096 ?
-					ipc_errno_name((int)-s->ret) : NULL;
-
-			if (e)
-				snprintf(buf, len, "rt_sigreturn() restores the interrupted "
-					 "context, whose result was %s", e);
-			else
-				snprintf(buf, len, "rt_sigreturn() restores the interrupted "
-					 "context, whose result was %" PRId64, s->ret);
-			return;
-		}
-		if (s->ret < 0 && s->ret > -4096) {
-			const char *e = ipc_errno_name((int)-s->ret);
-
-			snprintf(buf, len, "%s() fails with %s after %s",
-				 sys_name(s->sys_nr, sys, sizeof(sys)), e ? e : "an error", dur);
-			return;
-		}
-		if (s->has_op && copy_words(s->copy)) {
-			obj_name(&s->obj, obj, sizeof(obj));
-			snprintf(buf, len, "%s() returns %" PRId64 " after %s: %" PRIu64
-				 " bytes %s (%s)", sys_name(s->sys_nr, sys, sizeof(sys)),
-				 s->ret, dur, s->bytes, copy_words(s->copy), obj);
-			return;
-		}
-		if (s->has_op) {
-			obj_name(&s->obj, obj, sizeof(obj));
-			snprintf(buf, len, "%s() returns %" PRId64 " after %s (%s)",
-				 sys_name(s->sys_nr, sys, sizeof(sys)), s->ret, dur, obj);
-			return;
-		}
-		snprintf(buf, len, "%s() returns %" PRId64 " after %s",
-			 sys_name(s->sys_nr, sys, sizeof(sys)), s->ret, dur);
-		return;
-	case STEP_WAKEUP:
-		clean_comm(peer, sizeof(peer), s->peer_comm);
-		snprintf(buf, len, "wakes %s[%u]", peer, s->peer_pid);
-		return;
-	case STEP_SLEEP:
-	case STEP_PREEMPTED:
-		clean_comm(peer, sizeof(peer), s->peer_comm);
-		obj[0] = '\0';
-		if (s->in_syscall)
-			snprintf(obj, sizeof(obj), " in %s()", sys_name(s->sys_nr, sys, sizeof(sys)));
-		snprintf(buf, len, "%s%s: leaves CPU %u to %s[%u]%s",
-			 s->kind == STEP_SLEEP ? "sleeps" : "preempted", obj, s->cpu, peer,
-			 s->peer_pid, s->kind == STEP_PREEMPTED ? ", still runnable" : "");
-		return;
-	case STEP_RUN:
-		if (s->wait_ns < 0) {
-			snprintf(buf, len, "runs on CPU %u", s->cpu);
-			return;
-		}
-		fmt_ns(wait, sizeof(wait), (double)s->wait_ns);
-		snprintf(buf, len, "runs on CPU %u, %s after it was woken%s", s->cpu, wait,
-			 s->woken_on != s->cpu ? " from another CPU" : "");
-		return;
-	case STEP_FAULT:
-		obj_name(&s->obj, obj, sizeof(obj));
-		snprintf(buf, len, "page fault in %s", obj);
-		return;
-	case STEP_SIGNAL:
-		sig = ipc_signal_name(s->sig);
-		if (!sig) {
-			snprintf(wait, sizeof(wait), "signal %u", s->sig);
-			sig = wait;
-		}
-		if (s->op == IPC_SIG_HANDLED)
-			snprintf(buf, len, "%s delivered: its handler is about to run", sig);
-		else
-			snprintf(buf, len, "%s generated for process %u: %s", sig,
-				 s->sig_target, ipc_sig_event_name(s->op));
-		return;
-	case STEP_NET:
-		clean_comm(peer, sizeof(peer), s->peer_comm);
-		if (s->op == IPC_NET_DEV_QUEUE || s->op == IPC_NET_RECEIVE)
-			snprintf(buf, len, "%s %s (%" PRIu64 " bytes)", net_words(s->op),
-				 peer[0] ? peer : "?", s->bytes);
-		else
-			snprintf(buf, len, "%s", net_words(s->op));
-		return;
-	case STEP_NKINDS:
-		break;
-	}
-	snprintf(buf, len, "?");
-}
-
-/* What the kernel did inside a syscall that returned with a copy */
-static const char *why_copy(const struct explain_step *s, enum explain_mech m)
-{
-	bool in = s->copy == IPC_COPY_USER_TO_KERNEL;
-
-	switch (m) {
-	case EXPLAIN_PIPE:
-	case EXPLAIN_FIFO:
-		return in ? "pipe_write() copied the bytes from the writer's buffer into "
-			    "the pipe's pages (copy_page_from_iter), then woke a reader "
-			    "waiting on the pipe. Copy 1 of 2."
-			  : "pipe_read() copied the bytes from the pipe's pages into the "
-			    "reader's buffer (copy_page_to_iter) and freed the page's slot "
-			    "for the next write. Copy 2 of 2.";
-	case EXPLAIN_MSGQ:
-		return in ? "do_msgsnd() copied the message into a kernel buffer it "
-			    "allocated (load_msg: struct msg_msg), linked it on the "
-			    "queue and woke a waiting receiver. Copy 1 of 2."
-			  : "do_msgrcv() took the message off the queue and copied it "
-			    "into the receiver's buffer (store_msg), then freed the "
-			    "kernel's copy. Copy 2 of 2.";
-	case EXPLAIN_POSIX_MQ:
-		return in ? "mq_timedsend() copied the message into a kernel buffer "
-			    "(load_msg), queued it by priority and woke a waiting "
-			    "receiver. Copy 1 of 2."
-			  : "mq_timedreceive() copied the message out of the kernel's "
-			    "buffer into the receiver's (store_msg). Copy 2 of 2.";
-	case EXPLAIN_UNIX:
-		return in ? "unix_stream_sendmsg() allocated a socket buffer (an "
-			    "sk_buff), copied the bytes into it and queued it on the "
-			    "peer's receive queue, then woke the peer. Copy 1 of 2."
-			  : "unix_stream_recvmsg() copied the bytes out of the socket "
-			    "buffer into the receiver's memory and freed it. Copy 2 of 2.";
-	case EXPLAIN_TCP:
-		return in ? "tcp_sendmsg() copied the bytes into socket buffers; TCP "
-			    "and IP then built the packet and sent it through the "
-			    "loopback device, all inside this syscall. Copy 1 of 2."
-			  : "tcp_recvmsg() copied the bytes from the socket's receive "
-			    "queue into the receiver's memory (and may send an ACK). "
-			    "Copy 2 of 2.";
-	case EXPLAIN_UDP:
-		return in ? "udp_sendmsg() copied the datagram into a packet and sent "
-			    "it through IP and the loopback device, inside this "
-			    "syscall. Copy 1 of 2."
-			  : "udp_recvmsg() copied the datagram from the socket's queue "
-			    "into the receiver's memory. Copy 2 of 2.";
-	case EXPLAIN_SHM:
-	case EXPLAIN_SIGNAL:
-	case EXPLAIN_NMECH:
-		break;
-	}
-	return in ? "The kernel copied the bytes from user memory into its own."
-		  : "The kernel copied the bytes from its memory into the caller's.";
-}
-
-/* A syscall entered or returned without a payload: by its name */
-static const char *why_syscall(const struct explain_step *s, enum explain_mech m)
-{
-	char buf[32];
-	const char *n = syscall_name(s->sys_nr, buf, sizeof(buf));
-	bool enter = s->kind == STEP_ENTER;
-
-	if (!strcmp(n, "rt_sigreturn"))
-		return enter ? "The handler has returned (through the signal frame's "
-			       "return address, the sa_restorer): rt_sigreturn asks the "
-			       "kernel to restore the registers and mask it saved."
-			     : "The registers come back from the signal frame, the "
-			       "interrupted syscall's result with them: the program "
-			       "goes on where the signal stopped it.";
-	if (!strcmp(n, "kill") || !strcmp(n, "tgkill") || !strcmp(n, "tkill"))
-		return enter ? "kill() asks the kernel to send a signal: it checks "
-			       "the permission, then makes the signal pending on the "
-			       "target."
-			     : "The signal is pending on the target: sending is "
-			       "finished; delivery is the target's affair.";
-	if (!strcmp(n, "sched_yield"))
-		return enter ? "The reader polls a flag in the shared memory and "
-			       "gives up the CPU between looks (sched_yield): the "
-			       "kernel's only part in this synchronisation."
-			     : "";
-	if (!strcmp(n, "futex"))
-		return enter ? "A futex: the kernel is asked to sleep until a word "
-			       "in memory changes, or to wake those sleeping on it."
-			     : "";
-	if (!strcmp(n, "rt_sigsuspend") || !strcmp(n, "sigsuspend") ||
-	    !strcmp(n, "rt_sigtimedwait") || !strcmp(n, "pause"))
-		return enter ? "The process waits for a signal: it unblocks the "
-			       "signal and sleeps until one is delivered."
-			     : "A signal came: the call ends (ERESTARTNOHAND is the "
-			       "kernel's own code for it, EINTR for the program), and "
-			       "on the way out to user space the handler runs first.";
-	if (enter) {
-		if (m == EXPLAIN_SHM)
-			return "";
-		return "A syscall: the CPU switches from user mode to kernel mode "
-		       "(a mode switch, not a context switch) and saves the user "
-		       "registers; the kernel runs on this thread's kernel stack.";
-	}
-	return s->ret < 0 && s->ret > -4096 ?
-	       "The call failed: the kernel did nothing for it." : "";
-}
-
-/* Why a thread gave up its CPU: by the syscall it was in */
-static const char *why_sleep(const struct explain_step *s)
-{
-	char buf[32];
-	const char *n = s->in_syscall ? syscall_name(s->sys_nr, buf, sizeof(buf)) : "";
-
-	if (!strcmp(n, "read") || !strcmp(n, "readv") || !strncmp(n, "recv", 4) ||
-	    !strcmp(n, "msgrcv") || !strcmp(n, "mq_timedreceive"))
-		return "Nothing to receive yet: the thread puts itself on the "
-		       "object's wait queue and gives up its CPU (schedule()): a "
-		       "voluntary context switch. The sender's wakeup will make "
-		       "it runnable again.";
-	if (!strcmp(n, "write") || !strcmp(n, "writev") || !strncmp(n, "send", 4) ||
-	    !strcmp(n, "msgsnd") || !strcmp(n, "mq_timedsend"))
-		return "No room for the message: the sender waits on the object's "
-		       "wait queue until a receive makes room.";
-	if (!strcmp(n, "wait4") || !strcmp(n, "waitid"))
-		return "The parent waits for its child to exit: it sleeps until "
-		       "the child's exit wakes it.";
-	if (!strcmp(n, "rt_sigsuspend") || !strcmp(n, "pause") ||
-	    !strcmp(n, "rt_sigtimedwait"))
-		return "The thread waits for a signal: it sleeps until one is "
-		       "generated for it.";
-	if (!strcmp(n, "nanosleep") || !strcmp(n, "clock_nanosleep"))
-		return "The thread sleeps for a set time: a timer will wake it.";
-	if (!strcmp(n, "futex"))
-		return "The thread waits on a futex: it sleeps until another "
-		       "thread changes the word and wakes it.";
-	if (!strcmp(n, "poll") || !strcmp(n, "ppoll") || !strcmp(n, "select") ||
-	    !strcmp(n, "pselect6") || !strncmp(n, "epoll", 5))
-		return "The thread waits until a file descriptor is ready.";
-	return "The thread has nothing to do until something happens: it "
-	       "gives up its CPU (schedule()): a voluntary context switch.";
-}
-
-const char *explain_why(const struct explain_step *s, const struct explain_story *st,
-			enum explain_mech m)
-{
-	(void)st;
-	switch (s->kind) {
-	case STEP_MARK_START:
-		return "The sender marks the start of its transfer (a USDT probe: "
-		       "a nop the kernel's uprobe turned into a trap while we "
-		       "watch). Times count from here.";
-	case STEP_MARK_END:
-		return "The receiver has the whole message and marks the end.";
-	case STEP_ENTER:
-		return why_syscall(s, m);
-	case STEP_RETURN:
-		if (s->has_op && (s->copy == IPC_COPY_USER_TO_KERNEL ||
-				  s->copy == IPC_COPY_KERNEL_TO_USER))
-			return why_copy(s, m);
-		if (s->has_op)
-			return "An operation on the IPC object that moves no payload.";
-		return why_syscall(s, m);
-	case STEP_WAKEUP:
-		return "The kernel makes the sleeping thread runnable "
-		       "(try_to_wake_up) and puts it on a CPU's run queue; if that "
-		       "is another CPU, it may have to interrupt it (an IPI) or "
-		       "wait for it to leave idle.";
-	case STEP_SLEEP:
-		return why_sleep(s);
-	case STEP_PREEMPTED:
-		return "The scheduler takes the CPU from a thread that could go "
-		       "on (the thread it woke has a claim to run first, or its "
-		       "time is up): an involuntary context switch.";
-	case STEP_RUN:
-		return "A context switch to this thread: the scheduler restores "
-		       "its registers and stack and, from another process, its "
-		       "address space. The time since its wakeup is time spent "
-		       "waiting to run.";
-	case STEP_FAULT:
-		return "The first touch of this page in this process: the MMU "
-		       "finds no mapping, the kernel (handle_mm_fault) maps the "
-		       "segment's page into the page table. The next access to the "
-		       "page costs nothing. No copy: both processes map the same "
-		       "physical page.";
-	case STEP_SIGNAL:
-		return s->op == IPC_SIG_HANDLED ?
-		       "On its way back to user space the target finds the signal "
-		       "pending: the kernel writes a signal frame (registers, mask) "
-		       "on its user stack and points it at the handler." :
-		       "The kernel records the signal on the target (a bit in its "
-		       "pending set for a standard signal: a second one before "
-		       "delivery would merge with it) and wakes it if it sleeps.";
-	case STEP_NET:
-		switch (s->op) {
-		case IPC_NET_DEV_QUEUE:
-			return "The packet, with its TCP/IP headers, goes to the "
-			       "loopback device, which hands it straight back as "
-			       "received (netif_rx) and raises the NET_RX softirq.";
-		case IPC_NET_SOFTIRQ_ENTRY:
-			return "The softirq runs on this CPU, in this thread's "
-			       "time, as the syscall re-enables bottom halves.";
-		case IPC_NET_RECEIVE:
-			return "The receive side of the stack runs: IP, then TCP or "
-			       "UDP finds the socket, queues the data and wakes the "
-			       "receiver.";
-		default:
-			return "";
-		}
-	case STEP_NKINDS:
-		break;
-	}
-	return "";
-}
-
-static const char *placement(const struct explain_run *r, char *buf, size_t len)
-{
-	if (r->cpus[0] < 0)
-		snprintf(buf, len, "where the scheduler put them");
-	else if (r->cpus[0] == r->cpus[1])
-		snprintf(buf, len, "both on CPU %d", r->cpus[0]);
-	else
-		snprintf(buf, len, "on CPUs %d and %d", r->cpus[0], r->cpus[1]);
-	return buf;
-}
-
-static void summary_text(FILE *f, const struct explain_story *st)
-{
-	const struct explain_summary *u = &st->sum;
-	char t[32], sys[32], wait[32];
-
-	fmt_ns(t, sizeof(t), (double)u->total_ns);
-	fmt_ns(sys, sizeof(sys), (double)u->sys_ns);
-	fmt_ns(wait, sizeof(wait), (double)u->wait_ns);
-	fprintf(f, "\nSummary\n");
-	fprintf(f, "  time          %s, %s\n", t,
-		st->marked ? "from the start mark to the end mark" :
-			     "first to last event (the workload's marks were not seen)");
-	fprintf(f, "  syscalls      %" PRIu64 " (%" PRIu64 " mode switches), %s inside them\n",
-		u->syscalls, 2 * u->syscalls, sys);
-	fprintf(f, "  copies        %" PRIu64 " user -> kernel (%" PRIu64 " bytes), %" PRIu64
-		" kernel -> user (%" PRIu64 " bytes)\n", u->copies_in, u->bytes_in,
-		u->copies_out, u->bytes_out);
-	fprintf(f, "  scheduler     %" PRIu64 " wakeups (%" PRIu64 " across CPUs), %s "
-		"waiting to run; %" PRIu64 " sleeps, %" PRIu64 " preemptions\n",
-		u->wakeups, u->cross_cpu_wakeups, wait, u->sleeps, u->preemptions);
-	if (u->faults)
-		fprintf(f, "  page faults   %" PRIu64 "\n", u->faults);
-	if (u->signals_generated || u->signals_delivered)
-		fprintf(f, "  signals       %" PRIu64 " generated, %" PRIu64 " delivered\n",
-			u->signals_generated, u->signals_delivered);
-	if (u->packets)
-		fprintf(f, "  packets       %" PRIu64 " through a network device\n", u->packets);
-}
-
-/* Words wrapped at width, each line indented by ind spaces */
+/* Text wrapped at width columns, each line indented by ind spaces: at a
+ * space where there is one (English), else between characters (Chinese) */
 static void wrap(FILE *f, const char *text, int ind, int width)
 {
 	const char *p = text;
 
 	while (*p) {
-		int room = width - ind, n = 0, last = -1;
+		size_t n = fit(p, (size_t)(width - ind)), cut = n;
 
-		while (p[n] && n < room) {
-			if (p[n] == ' ')
-				last = n;
-			n++;
+		if (p[n]) {
+			for (size_t i = n; i > n / 2; i--)
+				if (p[i] == ' ') {
+					cut = i;
+					break;
+				}
+			/* no space: not inside a name (copy_page_to_iter) */
+			while (cut == n && cut > n / 2 && word_char(p[cut]) && word_char(p[cut - 1]))
+				cut--, n = cut;
 		}
-		if (p[n] && last > 0)
-			n = last;
-		fprintf(f, "%*s%.*s\n", ind, "", n, p);
-		p += n;
+		if (!cut)
+			cut = 1;
+		fprintf(f, "%*s%.*s\n", ind, "", (int)cut, p);
+		p += cut;
 		while (*p == ' ')
 			p++;
 	}
 }
 
+/*
+ * A lesson says a thing once: the same explanation under a later step is
+ * left out of the text and the Markdown (the JSON has it under each).
+ * why, or "" when told already; told holds what was.
+ */
+#define ONCE_MAX 64
+static const char *once(const char *why, const char *told[ONCE_MAX], size_t *ntold)
+{
+	for (size_t k = 0; k < *ntold; k++)
+		if (told[k] == why)
+			return "";
+	if (*ntold < ONCE_MAX)
+		told[(*ntold)++] = why;
+	return why;
+}
+
 void explain_text(FILE *f, const struct explain_story *st, const struct explain_run *r)
 {
-	const struct explain_mech_info *m = &explain_mechs[r->mech];
-	char where[64], what[512], comm[IPC_COMM_LEN * 4], t[32];
-	const char *told_whys[64];
-	size_t ntold = 0;
+	char head[256], where[96], what[512], comm[IPC_COMM_LEN * 4], t[32];
+	struct explain_line lines[EXPLAIN_SUMMARY_LINES];
+	const char *told[ONCE_MAX];
+	size_t ntold = 0, nlines;
 
-	if (m->sized)
-		fprintf(f, "One %" PRIu64 "-byte message through %s, the two processes %s",
-			r->size, m->title, placement(r, where, sizeof(where)));
-	else
-		fprintf(f, "One message by %s, the two processes %s", m->title,
-			placement(r, where, sizeof(where)));
-	fprintf(f, " (Linux %s).\n\n", r->kernel);
-	wrap(f, m->how, 0, 76);
-	fprintf(f, "\n  #       time  CPU  process            step\n");
+	explain_headline(head, sizeof(head), r);
+	explain_placement(where, sizeof(where), r);
+	fprintf(f, r->lang == EXPLAIN_ZH ? "%s，%s（Linux %s）。\n\n" : "%s, %s (Linux %s).\n\n",
+		head, where, r->kernel);
+	wrap(f, explain_how(r->mech, r->lang), 0, 76);
+	fprintf(f, "\n  #       %-5s  CPU  %-18s %s\n", explain_label(LABEL_TIME, r->lang),
+		explain_label(LABEL_PROCESS, r->lang), explain_label(LABEL_STEP, r->lang));
 	for (size_t i = 0; i < st->n; i++) {
 		const struct explain_step *s = &st->steps[i];
-		const char *why = explain_why(s, st, r->mech);
+		const char *why = once(explain_why(s, r->mech, r->lang), told, &ntold);
 		char who[IPC_COMM_LEN * 4 + 16];
-		bool told = false;
 
-		/* a lesson says a thing once: the same line under a later step
-		   is left out (the JSON has it under each) */
-		for (size_t k = 0; k < ntold && !told; k++)
-			told = told_whys[k] == why;
-		if (!told && ntold < ARRAY_SIZE(told_whys))
-			told_whys[ntold++] = why;
-		if (told)
-			why = "";
-
-		explain_what(s, what, sizeof(what));
-		clean_comm(comm, sizeof(comm), s->comm);
+		explain_what(s, what, sizeof(what), r->lang);
+		explain_clean_comm(comm, sizeof(comm), s->comm);
 		snprintf(who, sizeof(who), "%s[%u]", comm, s->pid);
 		snprintf(t, sizeof(t), "%+.1f us", (double)s->t_ns / 1000.0);
 		fprintf(f, "%3zu %11s %4u  %-18s %s\n", i + 1, t, s->cpu, who, what);
 		if (*why)
 			wrap(f, why, 39, 100);
 	}
-	summary_text(f, st);
-	for (size_t i = 0; i < r->nclaims; i++)
-		fprintf(f, "%s  %s\n", i ? "" : "\nThe document says\n", r->claims[i]);
-	if (r->lost || r->skipped)
-		fprintf(f, "\nNot seen: %" PRIu64 " events lost (the ring buffer was full), "
-			"%" PRIu64 " program runs the kernel skipped: steps are missing.\n",
-			r->lost, r->skipped);
+	nlines = explain_summary_lines(st, r->lang, lines);
+	fprintf(f, "\n%s\n", explain_label(LABEL_SUMMARY, r->lang));
+	for (size_t i = 0; i < nlines; i++) {
+		size_t w = display_width(lines[i].label);
+
+		fprintf(f, "  %s%*s%s\n", lines[i].label, (int)(w < 14 ? 14 - w : 1), "",
+			lines[i].text);
+	}
+	for (size_t i = 0; i < r->nclaims; i++) {
+		if (!i)
+			fprintf(f, "\n%s\n", explain_label(LABEL_CLAIMS, r->lang));
+		fprintf(f, "  %s\n", r->claims[i]);
+	}
+	if (r->lost || r->skipped) {
+		fputs("\n", f);
+		fprintf(f, explain_label(LABEL_LOST, r->lang), r->lost, r->skipped);
+		fputs("\n", f);
+	}
 }
 
 void explain_json(FILE *f, const struct explain_story *st, const struct explain_run *r)
@@ -498,7 +148,8 @@ void explain_json(FILE *f, const struct explain_story *st, const struct explain_
 		return;
 	jw_object_begin(jw);
 	jw_kv_string(jw, "mechanism", m->name);
-	jw_kv_string(jw, "title", m->title);
+	jw_kv_string(jw, "title", explain_title(r->mech, r->lang));
+	jw_kv_string(jw, "lang", r->lang == EXPLAIN_ZH ? "zh" : "en");
 	if (m->sized)
 		jw_kv_uint(jw, "size", r->size);
 	jw_key(jw, "cpus");
@@ -508,13 +159,13 @@ void explain_json(FILE *f, const struct explain_story *st, const struct explain_
 	jw_array_end(jw);
 	jw_kv_string(jw, "kernel", r->kernel);
 	jw_kv_bool(jw, "marked", st->marked);
-	jw_kv_string(jw, "how", m->how);
+	jw_kv_string(jw, "how", explain_how(r->mech, r->lang));
 	jw_key(jw, "steps");
 	jw_array_begin(jw);
 	for (size_t i = 0; i < st->n; i++) {
 		const struct explain_step *s = &st->steps[i];
 
-		explain_what(s, what, sizeof(what));
+		explain_what(s, what, sizeof(what), r->lang);
 		jw_object_begin(jw);
 		jw_kv_uint(jw, "n", i + 1);
 		jw_kv_int(jw, "t_ns", s->t_ns);
@@ -596,7 +247,7 @@ void explain_json(FILE *f, const struct explain_story *st, const struct explain_
 			}
 		}
 		jw_kv_string(jw, "what", what);
-		jw_kv_string(jw, "why", explain_why(s, st, r->mech));
+		jw_kv_string(jw, "why", explain_why(s, r->mech, r->lang));
 		jw_object_end(jw);
 	}
 	jw_array_end(jw);
@@ -634,4 +285,78 @@ void explain_json(FILE *f, const struct explain_story *st, const struct explain_
 	jw_object_end(jw);
 	jw_object_end(jw);
 	jw_free(jw);
+}
+
+void explain_markdown(FILE *f, const struct explain_story *st, const struct explain_run *r)
+{
+	const char *headers[] = { "#", explain_label(LABEL_TIME, r->lang), "CPU",
+				  explain_label(LABEL_PROCESS, r->lang),
+				  explain_label(LABEL_STEP, r->lang),
+				  explain_label(LABEL_WHY, r->lang) };
+	struct explain_line lines[EXPLAIN_SUMMARY_LINES];
+	char head[256], where[96], t[32];
+	const char *told[ONCE_MAX];
+	size_t nlines, ntold = 0;
+	struct table tb;
+
+	explain_headline(head, sizeof(head), r);
+	explain_placement(where, sizeof(where), r);
+	fputs("# ", f);
+	md_escape(f, head);
+	fputs("\n\n", f);
+	md_escape(f, where);
+	fputs(" (Linux ", f);
+	md_escape(f, r->kernel);
+	fputs("), ", f);
+	md_escape(f, explain_label(LABEL_OBSERVED, r->lang));
+	fputs(".\n\n", f);
+	md_escape(f, explain_how(r->mech, r->lang));
+	fputs("\n\n", f);
+	explain_svg(f, st, r);
+	fputs("\n", f);
+	if (table_init(&tb, ARRAY_SIZE(headers), headers, "rrrlll"))
+		return;
+	for (size_t i = 0; i < st->n; i++) {
+		const struct explain_step *s = &st->steps[i];
+		char n[24], cpu[16], who[IPC_COMM_LEN * 4 + 16], comm[IPC_COMM_LEN * 4], what[512];
+		const char *cells[6];
+
+		snprintf(n, sizeof(n), "%zu", i + 1);
+		snprintf(t, sizeof(t), "%+.1f us", (double)s->t_ns / 1000.0);
+		snprintf(cpu, sizeof(cpu), "%u", s->cpu);
+		explain_clean_comm(comm, sizeof(comm), s->comm);
+		snprintf(who, sizeof(who), "%s[%u]", comm, s->pid);
+		explain_what(s, what, sizeof(what), r->lang);
+		cells[0] = n;
+		cells[1] = t;
+		cells[2] = cpu;
+		cells[3] = who;
+		cells[4] = what;
+		cells[5] = once(explain_why(s, r->mech, r->lang), told, &ntold);
+		if (table_add(&tb, cells) < 0)
+			break;
+	}
+	table_print_markdown(&tb, f);
+	table_free(&tb);
+	nlines = explain_summary_lines(st, r->lang, lines);
+	fprintf(f, "\n## %s\n\n", explain_label(LABEL_SUMMARY, r->lang));
+	for (size_t i = 0; i < nlines; i++) {
+		fputs("- ", f);
+		md_escape(f, lines[i].label);
+		fputs(": ", f);
+		md_escape(f, lines[i].text);
+		fputs("\n", f);
+	}
+	if (r->nclaims)
+		fprintf(f, "\n## %s\n\n", explain_label(LABEL_CLAIMS, r->lang));
+	for (size_t i = 0; i < r->nclaims; i++) {
+		fputs("- ", f);
+		md_escape(f, r->claims[i]);
+		fputs("\n", f);
+	}
+	if (r->lost || r->skipped) {
+		fputs("\n", f);
+		fprintf(f, explain_label(LABEL_LOST, r->lang), r->lost, r->skipped);
+		fputs("\n", f);
+	}
 }

@@ -292,6 +292,32 @@ static int add_event(struct explain_story *st, const struct ipc_event *const *ev
 	return 0;
 }
 
+/*
+ * A send that returns after the end mark is still the message's: on one
+ * CPU the woken receiver may preempt the sender inside it, receive and
+ * mark the end before the send returns. The story goes on to the return of
+ * every IPC operation entered before the end mark (not to a parent's wait
+ * for its child: that is no IPC operation).
+ */
+static void extend_window(struct explain_story *st, const struct ipc_event *const *ev,
+			  size_t n)
+{
+	uint64_t end = st->end_ns;
+
+	if (!st->marked)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct ipc_event *e = ev[i];
+
+		if (e->type != IPC_EVENT_SYSCALL || e->ts_ns <= end ||
+		    e->dur_ns == IPC_EVENT_NO_DURATION || e->dur_ns > e->ts_ns ||
+		    e->ts_ns - e->dur_ns > end || !op_of(ev, n, i))
+			continue;
+		if (e->ts_ns > st->end_ns)
+			st->end_ns = e->ts_ns;
+	}
+}
+
 /* The processes of the story: whoever made a syscall or left a mark */
 static size_t story_targets(const struct ipc_event *const *ev, size_t n,
 			    uint32_t *out, size_t max)
@@ -378,7 +404,9 @@ int explain_build(struct explain_story *st, const struct ipc_event *events, size
 		ev[i] = &events[i];
 	qsort(ev, n, sizeof(*ev), cmp_event);
 	find_window(st, ev, n);
+	st->sum.total_ns = st->end_ns - st->start_ns;
 	st->ntargets = story_targets(ev, n, st->targets, ARRAY_SIZE(st->targets));
+	extend_window(st, ev, n);
 	for (size_t i = 0; i < n && !err; i++)
 		err = add_event(st, ev, n, i);
 	if (!err) {
@@ -395,7 +423,6 @@ int explain_build(struct explain_story *st, const struct ipc_event *events, size
 		}
 		fill_waits(st);
 		fill_in_syscall(st);
-		st->sum.total_ns = st->end_ns - st->start_ns;
 	}
 	free(ev);
 	if (err)

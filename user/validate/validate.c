@@ -268,12 +268,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		errorf("unexpected argument '%s' (see 'ipcscope validate --help')", argv[optind]);
 		return 2;
 	}
-	if ((o->json_path && !strcmp(o->json_path, "-")) +
-	    (o->md_path && !strcmp(o->md_path, "-")) +
-	    (o->svg_path && !strcmp(o->svg_path, "-")) > 1) {
-		errorf("only one of --json, --markdown and --svg can go to stdout ('-')");
+	if (outputs_one_stdout((const char *const[]){ o->json_path, o->md_path, o->svg_path },
+			       3))
 		return 2;
-	}
 	if (o->svg_path && o->no_sweep) {
 		errorf("--svg draws the size sweep, which --no-sweep leaves out");
 		return 2;
