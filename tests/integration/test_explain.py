@@ -91,6 +91,10 @@ def one_message(mech, placement):
     eq((summ["copies_kernel_to_user"], summ["bytes_kernel_to_user"]),
        (1, wl["totals"][recv_key]), "copies out against the workload's bytes received")
     eq(summ["mode_switches"], 2 * summ["syscalls"], "two mode switches a syscall")
+    # what the message shows of the document's claims
+    shown = {c["metric"]: c["this_message"] for c in d["claims"]}
+    if "copies_per_byte" in shown:
+        eq(shown["copies_per_byte"], 2, "copies per byte, this message")
     # where the wakeup came from: the same CPU, or the other one
     same = placement == "--same-cpu"
     eq(steps[run]["woken_on_cpu"] == steps[run]["cpu"], same,
@@ -148,6 +152,8 @@ def test_shm_is_page_faults_and_no_copy():
         roles = {q["role"]: q["pid"] for q in wl["processes"]}
         ipc = [s for s in steps if s["kind"] == "return" and "op" in s]
         eq(ipc, [], "no IPC syscall in the transfer")
+        eq({c["id"]: c["this_message"] for c in d["claims"]}["shm-copies"], 0,
+           "shm's copies per byte, this message")
         if not kernel_has("find_vma"):
             raise Fallback("no bpf_find_vma: faults are not told apart by segment")
         seg = f"shm:{wl['segment']['id']}"
@@ -198,6 +204,8 @@ def test_signal_generated_delivered_and_returned():
        (sum(s["event"] != "delivered" for s in every),
         sum(s["event"] == "delivered" for s in every)), "signals counted")
     eq(summ["bytes_user_to_kernel"] + summ["bytes_kernel_to_user"], 0, "no payload")
+    eq({c["id"]: c["this_message"] for c in d["claims"]}["signal-no-data"], 0,
+       "the bytes a signal carries")
 
 
 def test_processes_not_the_workloads_are_not_in_the_story():
@@ -225,7 +233,9 @@ def test_text_is_a_lesson():
     for words in ("One 64-byte message through an anonymous pipe", "write() enters the kernel",
                   "64 bytes copied user -> kernel", "64 bytes copied kernel -> user",
                   "Copy 1 of 2", "Copy 2 of 2", "Summary", "copies        1 user -> kernel",
-                  "The document says", "pipe-copies"):
+                  "The document says", "pipe-copies",
+                  "copies_per_byte: the document = 2; this message 2",
+                  "syscalls_1mb: the document = 2; this message 2"):
         assert words in out, f"'{words}' not in:\n{out}"
     # each explanation once: a lesson does not repeat itself
     lines = [l.strip() for l in out.splitlines() if l.startswith(" " * 39)]

@@ -240,6 +240,31 @@ static int on_event(void *ctx, const struct ipc_event *e)
 	return 0;
 }
 
+/* A claim's comparison and value, as the claims file writes them */
+static void claimed(const struct claim *c, char *buf, size_t len)
+{
+	static const char *const ops[] = {
+		[CMP_EQ] = "=", [CMP_LE] = "<=", [CMP_GE] = ">=", [CMP_LT] = "<",
+		[CMP_GT] = ">", [CMP_APPROX] = "~",
+	};
+
+	if (c->type == CLAIM_BOOL)
+		snprintf(buf, len, "%s", c->boolean ? "true" : "false");
+	else if (c->type == CLAIM_NUMBER && c->cmp <= CMP_APPROX && c->cmp != CMP_APPROX)
+		snprintf(buf, len, "%s %g", ops[c->cmp], c->number);
+	else if (c->type == CLAIM_NUMBER && c->cmp == CMP_APPROX)
+		snprintf(buf, len, "~ %g (%g%s)", c->number, c->tolerance,
+			 c->tolerance_relative ? "%" : "");
+	else if (c->type == CLAIM_NUMBER && c->cmp == CMP_ONE_OF && c->nlist == 2)
+		snprintf(buf, len, "one of %g, %g", c->list[0], c->list[1]);
+	else if (c->type == CLAIM_NUMBER && c->cmp == CMP_ONE_OF && c->nlist > 0)
+		snprintf(buf, len, "one of %g, ...", c->list[0]);
+	else if (c->type == CLAIM_RANKING)
+		snprintf(buf, len, "a ranking");
+	else
+		buf[0] = '\0';
+}
+
 /* The claims the reference document makes of this mechanism, in its words */
 static void find_claims(struct explain_run *r)
 {
@@ -259,14 +284,16 @@ static void find_claims(struct explain_run *r)
 		return;		/* the story stands without them */
 	for (size_t i = 0; i < n && r->nclaims < ARRAY_SIZE(r->claims); i++) {
 		const struct claim *c = &claims[i];
-		char text[256];
+		struct explain_claim *e = &r->claims[r->nclaims];
 
 		if (strcmp(c->mechanism, mech_of[r->mech]) &&
 		    !(r->mech == EXPLAIN_FIFO && !strcmp(c->mechanism, "pipe")))
 			continue;
-		text_clean(text, sizeof(text), c->text, strlen(c->text));
-		snprintf(r->claims[r->nclaims++], sizeof(r->claims[0]), "%s (%s): %s",
-			 c->id, c->metric, text);
+		text_clean(e->id, sizeof(e->id), c->id, strlen(c->id));
+		text_clean(e->metric, sizeof(e->metric), c->metric, strlen(c->metric));
+		text_clean(e->text, sizeof(e->text), c->text, strlen(c->text));
+		claimed(c, e->claimed, sizeof(e->claimed));
+		r->nclaims++;
 	}
 	free(claims);
 }

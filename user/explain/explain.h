@@ -153,6 +153,25 @@ const char *explain_title(enum explain_mech m, enum explain_lang lang);
 /* A thread's name, printable */
 void explain_clean_comm(char *dst, size_t len, const char *comm);
 
+/* A claim of the reference document's about the mechanism: its id and
+ * metric, the claimed value (printable), and its words */
+struct explain_claim {
+	char id[32];
+	char metric[40];
+	char claimed[48];	/* "= 2", "<= 2", "~ 0.1 (50%)", "true" */
+	char text[384];
+};
+
+/*
+ * What this one message shows of a claim's metric, where one message can:
+ * copies_per_byte (the bytes copied in and out over the message's size),
+ * syscalls_1mb (the IPC syscalls), mode_switches_1mb (two per syscall, and
+ * a page fault is a kernel entry too), bytes_carried. false for the
+ * others (times of 1 MB: 'ipcscope validate' measures them).
+ */
+bool explain_measure(const struct explain_story *st, const char *metric, uint64_t size,
+		     double *value);
+
 /* Where and how the workload ran: the header of the outputs */
 struct explain_run {
 	enum explain_mech mech;
@@ -162,9 +181,8 @@ struct explain_run {
 	char kernel[128];	/* uname -r, printable */
 	uint64_t lost;		/* events the ring buffer had no room for */
 	uint64_t skipped;	/* program runs the kernel skipped */
-	/* the document's claims for this mechanism, one line each; may be
-	   empty */
-	char claims[4][384];
+	/* the document's claims for this mechanism (may be none) */
+	struct explain_claim claims[16];
 	size_t nclaims;
 	/* the workload's own JSON (its counts, its processes): NULL if none */
 	const struct wjson *workload;
@@ -191,6 +209,8 @@ enum explain_label {
 	LABEL_SENDER, LABEL_RECEIVER, LABEL_OTHER, LABEL_KERNEL, LABEL_USER_MODE,
 	LABEL_IN_SYSCALL, LABEL_ASLEEP, LABEL_WAITING, LABEL_COPY, LABEL_WAKEUP,
 	LABEL_LOST,	/* a format: events lost, runs skipped (two %" PRIu64 ") */
+	LABEL_CLAIM_MEASURED,	/* a format: metric, claimed (%s %s), this message's (%g) */
+	LABEL_CLAIM_VALIDATE,	/* the others: their ids follow */
 };
 const char *explain_label(enum explain_label which, enum explain_lang lang);
 

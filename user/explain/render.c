@@ -74,6 +74,53 @@ static void wrap(FILE *f, const char *text, int ind, int width)
 	}
 }
 
+/* The claims this one message speaks to, each with what it shows (text,
+ * or Markdown's list); then the others' ids, which validate measures */
+static void claims_out(FILE *f, const struct explain_story *st, const struct explain_run *r,
+		       bool md)
+{
+	uint64_t size = explain_mechs[r->mech].sized ? r->size : 0;
+	bool others = false;
+	double v;
+
+	for (size_t i = 0; i < r->nclaims; i++) {
+		const struct explain_claim *c = &r->claims[i];
+		char line[160];
+
+		if (!explain_measure(st, c->metric, size, &v))
+			continue;
+		snprintf(line, sizeof(line), explain_label(LABEL_CLAIM_MEASURED, r->lang),
+			 c->metric, c->claimed, v);
+		if (md) {
+			fputs("- ", f);
+			md_escape(f, c->id);
+			fputs(": ", f);
+			md_escape(f, c->text);
+			fputs("  \n  ", f);
+			md_escape(f, line);
+			fputs("\n", f);
+		} else {
+			fprintf(f, "  %s: %s\n      %s\n", c->id, c->text, line);
+		}
+	}
+	for (size_t i = 0; i < r->nclaims; i++) {
+		if (explain_measure(st, r->claims[i].metric, size, &v))
+			continue;
+		if (!others)
+			fprintf(f, "%s%s", md ? "- " : "  ",
+				explain_label(LABEL_CLAIM_VALIDATE, r->lang));
+		else
+			fputs(", ", f);
+		if (md)
+			md_escape(f, r->claims[i].id);
+		else
+			fputs(r->claims[i].id, f);
+		others = true;
+	}
+	if (others)
+		fputs("\n", f);
+}
+
 /*
  * A lesson says a thing once: the same explanation under a later step is
  * left out of the text and the Markdown (the JSON has it under each).
@@ -125,10 +172,9 @@ void explain_text(FILE *f, const struct explain_story *st, const struct explain_
 		fprintf(f, "  %s%*s%s\n", lines[i].label, (int)(w < 14 ? 14 - w : 1), "",
 			lines[i].text);
 	}
-	for (size_t i = 0; i < r->nclaims; i++) {
-		if (!i)
-			fprintf(f, "\n%s\n", explain_label(LABEL_CLAIMS, r->lang));
-		fprintf(f, "  %s\n", r->claims[i]);
+	if (r->nclaims) {
+		fprintf(f, "\n%s\n", explain_label(LABEL_CLAIMS, r->lang));
+		claims_out(f, st, r, false);
 	}
 	if (r->lost || r->skipped) {
 		fputs("\n", f);
@@ -273,8 +319,22 @@ void explain_json(FILE *f, const struct explain_story *st, const struct explain_
 	jw_object_end(jw);
 	jw_key(jw, "claims");
 	jw_array_begin(jw);
-	for (size_t i = 0; i < r->nclaims; i++)
-		jw_string(jw, r->claims[i]);
+	for (size_t i = 0; i < r->nclaims; i++) {
+		const struct explain_claim *c = &r->claims[i];
+		double v;
+
+		jw_object_begin(jw);
+		jw_kv_string(jw, "id", c->id);
+		jw_kv_string(jw, "metric", c->metric);
+		jw_kv_string(jw, "claimed", c->claimed);
+		jw_kv_string(jw, "text", c->text);
+		jw_key(jw, "this_message");
+		if (explain_measure(st, c->metric, explain_mechs[r->mech].sized ? r->size : 0, &v))
+			jw_double(jw, v);
+		else
+			jw_null(jw);
+		jw_object_end(jw);
+	}
 	jw_array_end(jw);
 	jw_key(jw, "workload");
 	wjson_write(jw, r->workload);
@@ -347,12 +407,9 @@ void explain_markdown(FILE *f, const struct explain_story *st, const struct expl
 		md_escape(f, lines[i].text);
 		fputs("\n", f);
 	}
-	if (r->nclaims)
+	if (r->nclaims) {
 		fprintf(f, "\n## %s\n\n", explain_label(LABEL_CLAIMS, r->lang));
-	for (size_t i = 0; i < r->nclaims; i++) {
-		fputs("- ", f);
-		md_escape(f, r->claims[i]);
-		fputs("\n", f);
+		claims_out(f, st, r, true);
 	}
 	if (r->lost || r->skipped) {
 		fputs("\n", f);

@@ -435,3 +435,31 @@ void explain_free(struct explain_story *st)
 	free(st->steps);
 	memset(st, 0, sizeof(*st));
 }
+
+bool explain_measure(const struct explain_story *st, const char *metric, uint64_t size,
+		     double *value)
+{
+	const struct explain_summary *u = &st->sum;
+
+	if (!strcmp(metric, "copies_per_byte") && size) {
+		*value = (double)(u->bytes_in + u->bytes_out) / (double)size;
+		return true;
+	}
+	if (!strcmp(metric, "syscalls_1mb")) {
+		uint64_t n = 0;
+
+		for (size_t i = 0; i < st->n; i++)
+			n += st->steps[i].kind == STEP_RETURN && st->steps[i].has_op;
+		*value = (double)n;
+		return true;
+	}
+	if (!strcmp(metric, "mode_switches_1mb")) {
+		*value = 2.0 * (double)u->syscalls + (double)u->faults;
+		return true;
+	}
+	if (!strcmp(metric, "bytes_carried")) {
+		*value = (double)(u->bytes_in + u->bytes_out);
+		return true;
+	}
+	return false;
+}

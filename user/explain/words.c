@@ -642,6 +642,11 @@ const char *explain_label(enum explain_label which, enum explain_lang lang)
 		return Z("copy (bytes)", "拷贝（字节）");
 	case LABEL_WAKEUP:
 		return Z("wakeup", "唤醒");
+	case LABEL_CLAIM_MEASURED:
+		return Z("%s: the document %s; this message %g", "%s：文档说 %s；这条消息 %g");
+	case LABEL_CLAIM_VALIDATE:
+		return Z("Not shown by one message ('ipcscope validate' measures them): ",
+			 "一条消息看不出来（由 'ipcscope validate' 测量）：");
 	case LABEL_LOST:
 		return Z("Not seen: %" PRIu64 " events lost (the ring buffer was full), %" PRIu64
 			 " program runs the kernel skipped: steps are missing.",
