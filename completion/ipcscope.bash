@@ -46,6 +46,10 @@ _ipcscope()
 		COMPREPLY=($(compgen -W "pid object pid,object" -- "$cur"))
 		return 0
 		;;
+	--lang)
+		COMPREPLY=($(compgen -W "en zh" -- "$cur"))
+		return 0
+		;;
 	--json | --graph | --claims | --markdown | --svg | --prometheus | --usdt-binary)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return 0
@@ -75,7 +79,7 @@ _ipcscope()
 		if ((COMP_CWORD == i + 1)); then
 			opts="pipe fifo msgq posix-mq shm signal unix tcp udp"
 		else
-			opts="--size --same-cpu --cross-cpu --json --force -v --verbose -h --help"
+			opts="--size --same-cpu --cross-cpu --lang --json --markdown --svg --force -v --verbose -h --help"
 		fi
 		;;
 	check) opts="-v --verbose -h --help" ;;

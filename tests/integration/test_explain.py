@@ -292,6 +292,36 @@ def test_svg_and_markdown_tell_the_same_story():
     eq(len(told), len(set(told)), "each explanation once in the table")
 
 
+def test_json_matches_its_documented_schema():
+    import re
+    root = os.path.join(os.path.dirname(__file__), "..", "..")
+    with open(os.path.join(root, "docs", "json-schema.md"), encoding="utf-8") as f:
+        text = f.read().split("# `ipcscope explain --json` schema", 1)[1].split("\n# ", 1)[0]
+    top, rows, objs = set(), {}, {}
+    for line in text.splitlines():
+        if not line.startswith("| `"):
+            continue
+        first, meaning = line.split(" | ", 1)
+        names = re.findall(r"`([a-z_]+)(\[\])?`", first)
+        for name, array in names:
+            top.add(name)
+            fields = re.search(r"`\{([^}]*)\}`", meaning)
+            if array or name in ("summary", "lost"):
+                keys = {k.strip().rstrip("?") for k in fields.group(1).split(",")}
+                (rows if array else objs)[name] = keys
+    d = explain("tcp", "--size", 100)
+    eq(sorted(d), sorted(top), "top-level keys against docs/json-schema.md")
+    for name, fields in objs.items():
+        eq(sorted(d[name]), sorted(fields), f"{name}'s keys")
+    optional = {k for k in rows["steps"] if k not in ("n", "t_ns", "kind", "cpu", "tgid", "pid",
+                                                      "comm", "what", "why")}
+    for s in d["steps"]:
+        assert rows["steps"] - optional <= set(s) <= rows["steps"], \
+            f"step keys {sorted(s)} against {sorted(rows['steps'])}"
+    for c in d["claims"]:
+        eq(sorted(c), sorted(rows["claims"]), "a claim's keys")
+
+
 def test_help_and_the_manual():
     proc = run_ipcscope(["explain", "--help"])
     eq(proc.returncode, 0, "explain --help exit status")

@@ -96,8 +96,9 @@ def test_bash_completion():
     eq(complete("ipcscope", "record", "--no"), ["--no-hist"], "record --no<TAB>")
     assert "--force" not in complete("ipcscope", "top", "--"), "top has no --force"
     eq(complete("ipcscope", "explain", "posix"), ["posix-mq"], "explain posix<TAB>")
-    eq(complete("ipcscope", "explain", "tcp", "--s"), ["--size", "--same-cpu"],
+    eq(complete("ipcscope", "explain", "tcp", "--s"), ["--size", "--same-cpu", "--svg"],
        "explain tcp --s<TAB>")
+    eq(complete("ipcscope", "explain", "tcp", "--lang", "z"), ["zh"], "--lang z<TAB>")
     assert str(os.getpid()) in complete("ipcscope", "record", "-p", str(os.getpid())[:-1]), \
         "pids after -p"
 
