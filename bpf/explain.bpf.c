@@ -86,12 +86,34 @@ int BPF_PROG(ipc_explain_switch, bool preempt, struct task_struct *prev,
 	return 0;
 }
 
+/*
+ * The packets a target handed to a device, by address: the loopback
+ * device hands the same sk_buff back as received, and the NET_RX softirq
+ * that receives it may run in ksoftirqd rather than in the sender's time
+ * (seen under qemu): received there, it is still shown.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u64);
+	__type(value, __u8);
+} explain_skbs SEC(".maps");
+
 static __always_inline int net_step(struct sk_buff *skb, __u32 step)
 {
+	__u64 addr = (__u64)skb;
 	struct ipc_event *e;
+	__u8 one = 1;
 
-	if (!is_target(current_tgid()))
-		return 0;
+	if (is_target(current_tgid())) {
+		if (step == IPC_NET_DEV_QUEUE)
+			bpf_map_update_elem(&explain_skbs, &addr, &one, BPF_ANY);
+		else if (step == IPC_NET_RECEIVE)
+			bpf_map_delete_elem(&explain_skbs, &addr);
+	} else if (step != IPC_NET_RECEIVE || !skb ||
+		   bpf_map_delete_elem(&explain_skbs, &addr)) {
+		return 0;	/* not a target's, nor a packet one sent */
+	}
 	e = event_reserve(IPC_EVENT_NET, bpf_ktime_get_ns());
 	if (!e)
 		return 0;
