@@ -535,3 +535,54 @@ void placement_cpus(int cpus[2])
 		if (CPU_ISSET(c, &set))
 			cpus[k++] = c;
 }
+
+/* What an interruption stops and removes (catch_stop_signals). Only
+ * async-signal-safe calls in the handler. */
+static volatile pid_t g_stop_child;
+static char g_stop_file[PATH_MAX], g_stop_dir[PATH_MAX];
+static char g_stop_files[STOP_FILES][PATH_MAX];
+
+static void on_stop_signal(int sig)
+{
+	pid_t pid = g_stop_child;
+
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+	}
+	if (g_stop_file[0])
+		unlink(g_stop_file);
+	for (int i = 0; i < STOP_FILES; i++)
+		if (g_stop_files[i][0])
+			unlink(g_stop_files[i]);
+	if (g_stop_dir[0])
+		rmdir(g_stop_dir);
+	_exit(128 + sig);
+}
+
+void stop_signals_child(pid_t pid)
+{
+	g_stop_child = pid;
+}
+
+void stop_signals_file(const char *path)
+{
+	snprintf(g_stop_file, sizeof(g_stop_file), "%s", path ? path : "");
+}
+
+void catch_stop_signals(const char *tmpdir, const char *const files[], size_t n)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+
+	snprintf(g_stop_dir, sizeof(g_stop_dir), "%s", tmpdir);
+	for (size_t i = 0; i < STOP_FILES; i++)
+		snprintf(g_stop_files[i], sizeof(g_stop_files[i]), "%s",
+			 i < n && files[i] ? files[i] : "");
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGHUP);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}

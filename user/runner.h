@@ -75,5 +75,17 @@ int workload_path(const char *workload, char *exe);
 /* The first two CPUs this process may run on (cpus[1] = -1 when there is
  * one): where validate's placements and explain's run the two ends */
 void placement_cpus(int cpus[2]);
+/*
+ * From now on, Ctrl-C, SIGTERM and SIGHUP stop the workload being run
+ * (stop_signals_child: it gets SIGTERM and cleans up its IPC objects; it
+ * is waited for), remove the file it writes (stop_signals_file), the
+ * files given (an output's unfinished temporary; "" for none: at most
+ * STOP_FILES) and then the directory tmpdir, and exit 128 + the signal;
+ * the BPF links close with us. The strings are copied.
+ */
+#define STOP_FILES 4
+void catch_stop_signals(const char *tmpdir, const char *const files[], size_t n);
+void stop_signals_child(pid_t pid);		/* 0: none now */
+void stop_signals_file(const char *path);	/* "" or NULL: none */
 
 #endif /* RUNNER_H */

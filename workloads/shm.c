@@ -17,6 +17,8 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <semaphore.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,6 +33,7 @@ const char workload_name[] = "shm";
 
 static const char *const api_name[] = { "sysv", "posix", "memfd", "anon" };
 static const char *const no_yes[] = { "no", "yes" };
+static const char *const sync_name[] = { "poll", "sem" };
 
 /* What one process did to the measured region, page by page. */
 struct counts {
@@ -46,6 +49,7 @@ struct control {
 	uint64_t checksum;	/* child: over every byte it read */
 	int child_done;		/* child read everything */
 	struct xfer_time xfer;	/* parent: start; child: end */
+	sem_t ready;		/* --sync sem: posted once state is READY or ABORT */
 };
 
 static volatile sig_atomic_t g_writing;		/* SIGBUS: jump back */
@@ -55,7 +59,7 @@ static void print_help(void)
 {
 	fputs(
 "Usage: shm [--api sysv|posix|memfd|anon] [--size BYTES] [--warm no|yes]\n"
-"           [--out FILE]\n"
+"           [--sync poll|sem] [--out FILE]\n"
 "           [--start-delay MS] [--cpus A,B] [--ready-delay MS] [--help]\n"
 "\n"
 "Ground-truth shared memory workload for ipcscope tests.  The parent creates\n"
@@ -93,6 +97,13 @@ static void print_help(void)
 "                       that the timed transfer takes no page fault (the\n"
 "                       steady state); no (default): the timing includes\n"
 "                       each page's first touch by both (its faults)\n"
+"  --sync poll|sem      how the reader learns that the data is there.  poll\n"
+"                       (default): it polls the ready flag, with\n"
+"                       sched_yield() between looks.  sem: it waits in\n"
+"                       sem_wait() on a POSIX semaphore in the control\n"
+"                       region (sem_init, process-shared), which the parent\n"
+"                       sem_post()s once the data is written: a futex wait\n"
+"                       and a futex wake, when the reader has to sleep\n"
 "  --out FILE           write the JSON to FILE (a regular file, created or\n"
 "                       truncated) instead of stdout\n"
 "  --start-delay MS     sleep MS milliseconds (0..600000, default 0) before\n"
@@ -147,6 +158,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 {
 	static const char *const opts[] = {
 		"--api", "--size", "--out", "--start-delay", "--cpus", "--ready-delay", "--warm",
+		"--sync",
 	};
 	struct opt_iter it = OPT_ITER(argc, argv, opts, print_help, &cfg->run);
 	const char *val, *name;
@@ -157,6 +169,8 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 					      "sysv, posix, memfd or anon");
 		} else if (!strcmp(name, "--warm")) {
 			cfg->warm = (int)parse_word(name, val, no_yes, 2, "no or yes");
+		} else if (!strcmp(name, "--sync")) {
+			cfg->sem = (int)parse_word(name, val, sync_name, 2, "poll or sem");
 		} else {
 			cfg->size = parse_num(name, val, 1, SIZE_MAX_BYTES);
 		}
@@ -287,12 +301,36 @@ static int warm_up(const struct config *cfg, unsigned char *base,
 	if (write_region(cfg, base, src, NULL) < 0)
 		return -1;
 	__atomic_store_n(&ctl->state, STATE_TOUCH, __ATOMIC_RELEASE);
+	if (cfg->sem && sem_post(&ctl->ready) < 0) {	/* the reader waits for it */
+		sys_error("parent", "sem_post");
+		return -1;
+	}
 	while (!__atomic_load_n(&ctl->touched, __ATOMIC_ACQUIRE)) {
 		if (g_child_gone)
 			return -1;	/* it failed, and said why */
 		sched_yield();
 	}
 	return 0;
+}
+
+/*
+ * Child: until the parent moves the state on from `from`. sched_yield, not
+ * a sleep: a sleeping reader would add its wake-up delay (up to the sleep)
+ * to the transfer time, and on one CPU the yield lets the writer run.
+ * --sync sem: sem_wait, which the parent posts after each change (a post
+ * taken early only makes the loop look again).
+ */
+static int wait_state_change(const struct config *cfg, struct control *ctl, int from)
+{
+	int state;
+
+	while ((state = __atomic_load_n(&ctl->state, __ATOMIC_ACQUIRE)) == from) {
+		if (!cfg->sem)
+			sched_yield();
+		else if (sem_wait(&ctl->ready) < 0 && errno != EINTR)
+			return STATE_ABORT;
+	}
+	return state;
 }
 
 /* Child: waits for the parent, then reads every byte of every page. */
@@ -302,15 +340,8 @@ static int child_run(const struct config *cfg, const unsigned char *base,
 	uint64_t pages = payload_pages(cfg), h = CHECKSUM_SEED;
 	int state;
 
-	/*
-	 * sched_yield, not a sleep: a sleeping reader would add its wake-up
-	 * delay (up to the sleep) to the transfer time, and on one CPU the
-	 * yield lets the writer run.
-	 */
 	xfer_receiver_ready(&ctl->xfer);
-	while ((state = __atomic_load_n(&ctl->state, __ATOMIC_ACQUIRE)) ==
-	       STATE_WAIT)
-		sched_yield();
+	state = wait_state_change(cfg, ctl, STATE_WAIT);
 	if (state == STATE_TOUCH) {
 		/* --warm: every page read once, its faults taken now */
 		for (uint64_t i = 0; i < pages; i++)
@@ -319,9 +350,7 @@ static int child_run(const struct config *cfg, const unsigned char *base,
 		ctl->checksum = h;	/* used: the loads are not optimised away */
 		h = CHECKSUM_SEED;
 		__atomic_store_n(&ctl->touched, 1, __ATOMIC_RELEASE);
-		while ((state = __atomic_load_n(&ctl->state, __ATOMIC_ACQUIRE)) ==
-		       STATE_TOUCH)
-			sched_yield();
+		state = wait_state_change(cfg, ctl, STATE_TOUCH);
 	}
 	if (state != STATE_READY)
 		return 1;	/* the parent failed and already said why */
@@ -370,9 +399,10 @@ static void print_json(FILE *f, const struct config *cfg,
 		       int checksum_ok, uint64_t elapsed_ns)
 {
 	fprintf(f, "{\n  \"workload\": \"shm\",\n  \"api\": \"%s\",\n"
+		"  \"sync\": \"%s\",\n"
 		"  \"size\": %" PRIu64 ",\n  \"page_size\": %zu,\n"
 		"  \"pages\": %" PRIu64 ",\n  \"segment\": {",
-		api_name[cfg->api], cfg->size, cfg->page_size,
+		api_name[cfg->api], sync_name[cfg->sem], cfg->size, cfg->page_size,
 		payload_pages(cfg));
 	if (cfg->api == API_SYSV)
 		fprintf(f, "\"id\": %d, \"key\": %ld, ", seg->shmid,
@@ -451,6 +481,10 @@ int main(int argc, char **argv)
 	ctl = map_shared_zeroed(sizeof(*ctl));
 	if (!ctl)
 		return 1;
+	if (cfg.sem && sem_init(&ctl->ready, 1, 0) < 0) {
+		sys_error("parent", "sem_init");
+		return 1;
+	}
 
 	install_common_handlers(0, NULL);
 	install_handler(SIGBUS, on_sigbus);
@@ -496,6 +530,11 @@ int main(int argc, char **argv)
 		__atomic_store_n(&ctl->state, STATE_ABORT, __ATOMIC_RELEASE);
 	} else {
 		__atomic_store_n(&ctl->state, STATE_READY, __ATOMIC_RELEASE);
+	}
+	/* --sync sem: the reader waits for this post (READY or ABORT) */
+	if (cfg.sem && sem_post(&ctl->ready) < 0) {
+		sys_error("parent", "sem_post");
+		failed = 1;
 	}
 	pc.pages_written = g_pages_written;
 

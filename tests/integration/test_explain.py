@@ -167,8 +167,16 @@ def test_shm_is_page_faults_and_no_copy():
         steps, wl, summ = d["steps"], d["workload"], d["summary"]
         eq((summ["copies_user_to_kernel"], summ["copies_kernel_to_user"]), (0, 0), "copies")
         roles = {q["role"]: q["pid"] for q in wl["processes"]}
-        ipc = [s for s in steps if s["kind"] == "return" and "op" in s]
-        eq(ipc, [], "no IPC syscall in the transfer")
+        eq(wl["sync"], "sem", "the hand-off through a semaphore")
+        # no IPC syscall but the semaphore's futex: a wait if the reader
+        # had to sleep, and then the writer's wake
+        ipc = [(s["tgid"], s["op"]) for s in steps if s["kind"] == "return" and "op" in s]
+        eq(set(ipc) <= {(roles["child"], "futex_wait"), (roles["parent"], "futex_wake")},
+           True, f"IPC syscalls in the transfer: {ipc}")
+        if (roles["child"], "futex_wait") in ipc:
+            eq(ipc.index((roles["parent"], "futex_wake")) <
+               ipc.index((roles["child"], "futex_wait")), True,
+               "the writer's futex wake before the reader's wait returns")
         eq({c["id"]: c["this_message"] for c in d["claims"]}["shm-copies"], 0,
            "shm's copies per byte, this message")
         if not kernel_has("find_vma"):

@@ -8,10 +8,10 @@ import subprocess
 from harness import ROOT, Fallback, eq, kernel_has, read_json, record, tmp, workload
 
 
-def run_shm(api, env=None, size=1048576, warm="no"):
+def run_shm(api, env=None, size=1048576, warm="no", sync="poll"):
     wl_json = tmp("shm.json")
     rec = record(["--no-hist"], workload("shm", "--api", api, "--size", size, "--warm", warm,
-                                         "--out", wl_json), env=env)
+                                         "--sync", sync, "--out", wl_json), env=env)
     eq(rec.returncode, 0, f"ipcscope exit status ({rec.stderr.strip()})")
     wl = read_json(wl_json)
     assert wl["checksum_ok"], "workload checksum failed"
@@ -72,6 +72,24 @@ def test_sysv_segment_1mib():
     faults = {f["pid"]: f["calls"] for f in seg["faulters"]}
     eq(faults[parent["pid"]], 256, "writer faults")
     eq(faults[child["pid"]], 256, "reader faults")
+
+
+def test_semaphore_hand_off_is_futex_calls_and_the_same_faults():
+    # --sync sem: the reader sleeps in sem_wait (a futex wait) until the
+    # writer's sem_post (a futex wake, made only if someone waits): the
+    # faults are those of the polled hand-off, and the only other IPC is
+    # at most one wait and one wake on the semaphore, with the warm-up's
+    # hand-off one more
+    for warm, posts in (("yes", 2), ("no", 1)):
+        rec, wl, parent, child = run_shm("sysv", warm=warm, sync="sem")
+        eq(wl["sync"], "sem", "the workload's hand-off")
+        waits = rec.op("futex", "futex_wait", mech="sem")
+        wakes = rec.op("futex", "futex_wake", mech="sem")
+        eq(waits["calls"] - waits["errors"] <= wakes["calls"] <= posts, True,
+           f"--warm {warm}: futex waits that slept ({waits}) against wakes ({wakes})")
+        eq(sorted(o["kind"] for o in rec.objects(mech="sem")), ["futex"] if wakes["calls"]
+           or waits["calls"] else [], "the semaphore's one futex word")
+    check_faults(rec, wl, parent, child, "sysv")  # the last run: --warm no
 
 
 def test_warm_transfer_takes_no_fault_of_its_own():

@@ -325,7 +325,7 @@ static void workload_argv(const struct explain_opts *o, const struct explain_run
 
 /* Run the workload traced; its events into c. 0, or -1 (said) */
 static int run_traced(const struct explain_opts *o, struct explain_run *r,
-		      struct collected *c)
+		      struct collected *c, const struct outfile out_files[3])
 {
 	const struct explain_mech_info *m = &explain_mechs[o->mech];
 	char exe[PATH_MAX], out[PATH_MAX], dir[] = "/tmp/ipcscope-explain.XXXXXX";
@@ -351,6 +351,10 @@ static int run_traced(const struct explain_opts *o, struct explain_run *r,
 		return -1;
 	}
 	snprintf(out, sizeof(out), "%s/out.json", dir);
+	/* Ctrl-C: the workload cleans up, our temporaries go */
+	catch_stop_signals(dir, (const char *const[]){ out_files[0].tmp, out_files[1].tmp,
+						       out_files[2].tmp }, 3);
+	stop_signals_file(out);
 	workload_argv(o, r, exe, out, cpus, size, argv);
 	phase = (struct usdt_phase){ .path = exe, .provider = "ipcscope",
 				     .start = "transfer_start", .end = "transfer_end" };
@@ -363,6 +367,7 @@ static int run_traced(const struct explain_opts *o, struct explain_run *r,
 		goto out;
 	if (start_command(argv, &orig, &ch))
 		goto out;
+	stop_signals_child(ch.pid);
 	while (ch.running || !ch.tree_done) {
 		int n = session_poll_events(s, 10);
 
@@ -375,6 +380,7 @@ static int run_traced(const struct explain_opts *o, struct explain_run *r,
 			break;
 	}
 	stop_tree(&ch);
+	stop_signals_child(0);
 	session_detach(s);
 	if (session_poll_events(s, 0) < 0 || session_read(s, &snap)) {
 		errorf("cannot read what the kernel saw");
@@ -457,7 +463,7 @@ int cmd_explain(int argc, char **argv)
 			goto out;
 		to_stdout |= out[i].f && outfile_is_stdout(&out[i]);
 	}
-	if (run_traced(&o, &r, &c))
+	if (run_traced(&o, &r, &c, out))
 		goto out;
 	if (explain_build(&st, c.ev, c.n)) {
 		errorf("out of memory");

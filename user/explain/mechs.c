@@ -50,16 +50,17 @@ const struct explain_mech_info explain_mechs[EXPLAIN_NMECH] = {
 	},
 	[EXPLAIN_SHM] = {
 		.name = "shm", .title = "System V shared memory", .workload = "shm",
-		.args = { "--api", "sysv" }, .sized = true, .max_size = 64 * MIB,
+		.args = { "--api", "sysv", "--sync", "sem" }, .sized = true, .max_size = 64 * MIB,
 		.pins = true,
 		.how = "Both processes map the same physical pages. The writer's "
 		       "stores and the reader's loads are plain memory accesses: "
 		       "no syscall and no copy by the kernel. The kernel works only "
 		       "at the first touch of each page in each process: a page "
 		       "fault maps the page into that process's page table. The "
-		       "two must agree on when the data is ready by other means "
-		       "(here a flag the reader polls, yielding the CPU between "
-		       "looks).",
+		       "two must agree on when the data is ready by other means: "
+		       "here a POSIX semaphore in the shared memory, which is a "
+		       "futex: sem_wait() sleeps in the kernel only if it must, "
+		       "and sem_post() then wakes it.",
 	},
 	[EXPLAIN_SIGNAL] = {
 		.name = "signal", .title = "a signal", .workload = "signal",

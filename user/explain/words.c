@@ -418,6 +418,19 @@ const char *explain_why(const struct explain_step *s, enum explain_mech m,
 		if (s->has_op && (s->copy == IPC_COPY_USER_TO_KERNEL ||
 				  s->copy == IPC_COPY_KERNEL_TO_USER))
 			return why_copy(s, m, lang);
+		if (s->has_op && s->op == IPC_OP_FUTEX_WAIT)
+			return Z("The futex wait is over: a wake on the same word "
+				 "(sem_post) made the thread runnable, or the word had "
+				 "changed already. No data moved: the semaphore only says "
+				 "when.",
+				 "futex 等待结束：同一个字上的唤醒（sem_post）让线程可运行，"
+				 "或者那个字早已改变。没有搬运数据：信号量只说明时机。");
+		if (s->has_op && s->op == IPC_OP_FUTEX_WAKE)
+			return Z("sem_post() found a waiter and asked the kernel to wake "
+				 "it (FUTEX_WAKE returns how many it woke). Without one, "
+				 "it would not have entered the kernel at all.",
+				 "sem_post() 发现有等待者，请内核唤醒它（FUTEX_WAKE 返回唤醒了"
+				 "几个）。若没有等待者，它根本不会进内核。");
 		if (s->has_op)
 			return Z("An operation on the IPC object that moves no payload.",
 				 "对 IPC 对象的一次操作，不搬运数据。");
@@ -490,7 +503,8 @@ const char *explain_how(enum explain_mech m, enum explain_lang lang)
 		[EXPLAIN_SHM] = "两个进程映射同一批物理页。写者的存储和读者的读取都是普通的内存访问："
 				"没有系统调用，内核也不拷贝。内核只在每个进程第一次访问每一页时参与："
 				"一次缺页异常把这一页映射进该进程的页表。两边得用别的办法约定数据何时"
-				"就绪（这里是读者轮询的一个标志，两次查看之间让出 CPU）。",
+				"就绪：这里是共享内存里的一个 POSIX 信号量，它就是一个 futex："
+				"sem_wait() 只在必须等待时才进内核睡眠，sem_post() 再把它唤醒。",
 		[EXPLAIN_SIGNAL] = "kill() 让信号在目标上未决（未决集合里的一位；实时信号则是一个排队"
 				   "的条目）并唤醒它。目标下一次返回用户态时信号被递送：内核在它的栈上"
 				   "建一个帧并运行处理函数；处理函数返回时调用 rt_sigreturn()，恢复被"

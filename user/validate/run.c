@@ -42,49 +42,6 @@ static int workload_argv(const struct experiment *e, const char *const *args,
 }
 
 /*
- * Interrupted (Ctrl-C, SIGTERM, SIGHUP): the running workload gets SIGTERM
- * and cleans up its IPC objects, our temporary files go, and we exit; the
- * BPF links close with us. Only async-signal-safe calls.
- */
-static volatile pid_t g_child;
-static char g_out[PATH_MAX], g_tmpdir[PATH_MAX];
-static char g_out_tmp[VALIDATE_OUTPUTS][PATH_MAX];	/* the outputs, unfinished */
-
-static void on_stop_signal(int sig)
-{
-	pid_t pid = g_child;
-
-	if (pid > 0) {
-		kill(pid, SIGTERM);
-		waitpid(pid, NULL, 0);
-	}
-	if (g_out[0])
-		unlink(g_out);
-	if (g_tmpdir[0])
-		rmdir(g_tmpdir);
-	for (int i = 0; i < VALIDATE_OUTPUTS; i++)
-		if (g_out_tmp[i][0])
-			unlink(g_out_tmp[i]);
-	_exit(128 + sig);
-}
-
-void catch_stop_signals(const char *tmpdir, const char *const tmps[VALIDATE_OUTPUTS])
-{
-	struct sigaction sa = { .sa_handler = on_stop_signal };
-
-	snprintf(g_tmpdir, sizeof(g_tmpdir), "%s", tmpdir);
-	for (int i = 0; i < VALIDATE_OUTPUTS; i++)
-		snprintf(g_out_tmp[i], sizeof(g_out_tmp[i]), "%s", tmps[i]);
-	sigemptyset(&sa.sa_mask);
-	sigaddset(&sa.sa_mask, SIGINT);
-	sigaddset(&sa.sa_mask, SIGTERM);
-	sigaddset(&sa.sa_mask, SIGHUP);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
-/*
  * Run an experiment's workload once, to completion: traced when s is given
  * (the child becomes a target before it execs), untraced when it is NULL.
  * Its own JSON goes to *doc; -1 with e->error set when it failed.
@@ -99,7 +56,7 @@ static int run_workload(struct experiment *e, const char *const *args,
 
 	*doc = NULL;
 	snprintf(out, sizeof(out), "%s/%s.json", tmpdir, e->name);
-	memcpy(g_out, out, sizeof(g_out));
+	stop_signals_file(out);
 	if (workload_argv(e, args, out, exe, argv)) {
 		snprintf(e->error, sizeof(e->error), "cannot find the workload %s (beside "
 			 "ipcscope in workloads/ or ../libexec/ipcscope/, or in "
@@ -114,9 +71,9 @@ static int run_workload(struct experiment *e, const char *const *args,
 		snprintf(e->error, sizeof(e->error), "cannot run %.200s", exe);
 		return -1;
 	}
-	g_child = c.pid;
+	stop_signals_child(c.pid);
 	reap(&c, 0);
-	g_child = 0;
+	stop_signals_child(0);
 	if (c.signal)
 		snprintf(e->error, sizeof(e->error), "%s was killed by signal %d",
 			 e->workload, c.signal);

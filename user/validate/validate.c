@@ -359,7 +359,7 @@ int cmd_validate(int argc, char **argv)
 		errorf("cannot make a temporary directory: %s", strerror(errno));
 		goto out;
 	}
-	catch_stop_signals(tmpdir, (const char *const[]){ json.tmp, md.tmp, svg.tmp });
+	catch_stop_signals(tmpdir, (const char *const[]){ json.tmp, md.tmp, svg.tmp }, 3);
 	runs = o.quick ? 5 : 7;
 	res = calloc(n, sizeof(*res));
 	if (!res || run_experiments(o.quick, runs, tmpdir)) {

@@ -183,13 +183,6 @@ void sweep_ranking(char *buf, size_t len, size_t size_i, enum placement p);
 bool sweep_ran(enum placement p);
 
 /* run.c */
-/*
- * From now on, Ctrl-C, SIGTERM and SIGHUP stop the running workload, remove
- * tmpdir and the unfinished outputs (--json's, --markdown's and --svg's
- * temporary files; "" for none) and exit. The strings are copied.
- */
-#define VALIDATE_OUTPUTS 3
-void catch_stop_signals(const char *tmpdir, const char *const tmps[VALIDATE_OUTPUTS]);
 /* Every experiment, runs timed runs of each 1 MiB one in each placement; -1 if tracing
  * cannot start (said why). Workload outputs go to tmpdir. */
 int run_experiments(bool quick, int runs, const char *tmpdir);

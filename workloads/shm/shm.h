@@ -17,6 +17,7 @@ struct config {
 	enum api api;
 	uint64_t size;
 	int warm;		/* --warm: both touch every page before the timing */
+	int sem;		/* --sync sem: the hand-off through a POSIX semaphore */
 	struct run_opts run;	/* --out, --start-delay */
 	size_t page_size;
 };
