@@ -250,7 +250,7 @@ static void claimed(const struct claim *c, char *buf, size_t len)
 
 	if (c->type == CLAIM_BOOL)
 		snprintf(buf, len, "%s", c->boolean ? "true" : "false");
-	else if (c->type == CLAIM_NUMBER && c->cmp <= CMP_APPROX && c->cmp != CMP_APPROX)
+	else if (c->type == CLAIM_NUMBER && c->cmp < CMP_APPROX)
 		snprintf(buf, len, "%s %g", ops[c->cmp], c->number);
 	else if (c->type == CLAIM_NUMBER && c->cmp == CMP_APPROX)
 		snprintf(buf, len, "~ %g (%g%s)", c->number, c->tolerance,
