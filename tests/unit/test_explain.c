@@ -308,3 +308,35 @@ TEST(explain_a_send_that_returns_after_the_end_is_in_the_story)
 	ASSERT_EQ_I64(st.steps[st.n - 1].t_ns, 8000);
 	explain_free(&st);
 }
+
+/* An interrupt's events (a softirq's packet, a wakeup it makes) can come
+ * between a syscall's event and its operation's, milliseconds apart under
+ * qemu: the operation is still the syscall's */
+TEST(explain_an_operation_after_an_interrupts_events_is_still_its_syscalls)
+{
+	struct ipc_event e[16];
+	struct explain_story st;
+	struct ipc_event m;
+	size_t n = 0;
+	const struct explain_step *s;
+
+	m = ev(IPC_EVENT_MARK, 1000, WRITER, 0);
+	e[n++] = m;
+	e[n++] = sys(3000, 1000, WRITER, SYS_write, 10, 0);
+	m = ev(IPC_EVENT_NET, 2000000, WRITER, 0);	/* 2 ms later */
+	m.op = IPC_NET_RECEIVE;
+	e[n++] = m;
+	m = ev(IPC_EVENT_WAKEUP, 2000100, WRITER, 0);
+	m.peer_tgid = m.peer_pid = READER;
+	e[n++] = m;
+	e[n++] = op(2000200, WRITER, IPC_OP_WRITE, 10);
+	m = ev(IPC_EVENT_MARK, 3000000, READER, 1);
+	m.op = 1;
+	e[n++] = m;
+	ASSERT_EQ_I64(explain_build(&st, e, n), 0);
+	s = step_of(&st, STEP_RETURN, WRITER);
+	ASSERT_TRUE(s && s->has_op);
+	ASSERT_EQ_U64(s->bytes, 10);
+	ASSERT_EQ_U64(st.sum.copies_in, 1);
+	explain_free(&st);
+}

@@ -73,22 +73,25 @@ static void set_peer(struct explain_step *s, const struct ipc_event *e)
 /*
  * The IPC operation a syscall was: its event, on the same thread, made at
  * its exit just after the syscall's own (the exit program streams the
- * syscall first), or NULL. Within a millisecond: the same exit.
+ * syscall first), or NULL. Other events may come between: other
+ * threads', and an interrupt's (a softirq's packet) in this one's time;
+ * under qemu, milliseconds of them.
  */
+#define OP_LOOKAHEAD 256
 static const struct ipc_event *op_of(const struct ipc_event *const *ev, size_t n,
 				     size_t at)
 {
 	const struct ipc_event *sys = ev[at];
 
-	for (size_t i = at + 1; i < n && ev[i]->ts_ns - sys->ts_ns < 1000000; i++) {
+	for (size_t i = at + 1; i < n && i <= at + OP_LOOKAHEAD; i++) {
 		const struct ipc_event *e = ev[i];
 
 		if (e->pid != sys->pid || e->tgid != sys->tgid)
 			continue;
 		if (e->type == IPC_EVENT_OP)
 			return e;
-		if (e->type == IPC_EVENT_SYSCALL)
-			break;	/* the next syscall's */
+		if (e->type == IPC_EVENT_SYSCALL || e->type == IPC_EVENT_MARK)
+			break;	/* the thread went on: no operation was this one */
 	}
 	return NULL;
 }
