@@ -127,7 +127,13 @@ def make_tracers(baseline=None):
     base = [Tracer("ipcscope-base", "baseline: ipcscope record -- CMD", "wrap",
                    lambda cmd, d: [baseline, "record", "--", *cmd],
                    binary=baseline, package="(--baseline)", is_ipcscope=True,
-                   note=f"{baseline}, another build, the same way")] if baseline else []
+                   note=f"{baseline}, another build, the same way"),
+            Tracer("ipcscope-base-p", "baseline: ipcscope record -p OTHER", "attach",
+                   lambda cmd, d: [baseline, "record", "-p", str(bystander_target())],
+                   ready=r"tracing started \((\d+) of (\d+) probes attached\)",
+                   ready_stream="stderr", binary=baseline, package="(--baseline)",
+                   note=f"{baseline}, another build, tracing one idle process: "
+                        "its bystanders")] if baseline else []
     return [
         Tracer("ipcscope", "ipcscope record -- CMD", "wrap",
                lambda cmd, d: [IPCSCOPE, "record", "--", *cmd],
@@ -1098,7 +1104,8 @@ def probe_cost_report(cost, workloads):
 
 # --- the plot -------------------------------------------------------------------------
 
-COLORS = {"ipcscope": "#1f77b4", "ipcscope-a": "#6baed6", "ipcscope-base": "#ff7f0e", "ipcscope-p": "#9ecae1", "floor": "#999999",
+COLORS = {"ipcscope": "#1f77b4", "ipcscope-a": "#6baed6", "ipcscope-base": "#ff7f0e",
+          "ipcscope-base-p": "#fdae6b", "ipcscope-p": "#9ecae1", "floor": "#999999",
           "floor-timing": "#bbbbbb",
           "bpftrace": "#ff7f0e", "syscount": "#2ca02c", "syscount-bcc": "#98df8a",
           "perf-trace": "#9467bd", "strace": "#d62728"}

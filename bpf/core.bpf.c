@@ -71,6 +71,7 @@ static __always_inline bool join_if_selected(__u32 tgid)
 		count_drop(IPC_DROP_TARGET);
 		return false;
 	}
+	targets_joined();
 	return true;
 }
 
@@ -93,6 +94,7 @@ static __always_inline bool join_if_command(__u32 tgid)
 		count_drop(IPC_DROP_TARGET);
 		return false;
 	}
+	targets_joined();
 	return true;
 }
 
@@ -112,6 +114,8 @@ int BPF_PROG(ipc_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;	/* not ours */
 	if (!targ_all && bpf_map_update_elem(&targets, &ctgid, &one, BPF_ANY))
 		count_drop(IPC_DROP_TARGET);
+	else if (!targ_all)
+		targets_joined();
 	/* the child has its parent's mappings, shared ones included */
 	{
 		struct shared_ranges *r = bpf_map_lookup_elem(&shared_ranges, &ptgid);
@@ -195,11 +199,14 @@ SEC("tp/sched/sched_switch")
 int ipc_switch(struct trace_event_raw_sched_switch *ctx)
 {
 	/* current is still the task being switched out */
-	__u64 id = bpf_get_current_pid_tgid();
+	__u64 id = bpf_get_current_pid_tgid(), gen;
 	struct inflight *ent;
 	struct ipc_proc *p;
+	__u32 slot;
 	bool vol;
 
+	if (known_bystander(id, &slot, &gen))
+		return 0;
 	/* a target's thread has its entry; one without (no syscall seen yet,
 	 * or past its exit) counts in its process's record */
 	ent = target_entry(id);
@@ -308,19 +315,25 @@ static __always_inline int compat_syscall(void)
  */
 static __always_inline int sys_enter(struct pt_regs *regs, const __u64 *args, long id)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 pid_tgid = bpf_get_current_pid_tgid(), gen;
 	struct inflight *ent;
 	struct ipc_proc *p;
-	__u32 nr, h;
+	__u32 nr, h, slot;
 	__u64 *n;
 
+	/* a thread this CPU saw last, not a target since: nothing to look up
+	 * (what every process not traced pays, on every syscall) */
+	if (known_bystander(pid_tgid, &slot, &gen))
+		return 0;
 	/* counted in the thread's entry, which an IPC syscall needs anyway
 	 * (a target's thread has one from its first syscall on); in its
 	 * process's record if the entry could not be made */
 	ent = target_entry(pid_tgid);
 	if (!ent) {
-		if (!is_target(pid_tgid >> 32))
+		if (!is_target(pid_tgid >> 32)) {
+			remember_bystander(pid_tgid, slot, gen);
 			return 0;
+		}
 		ent = thread_entry();
 	}
 	if (ent) {
@@ -426,8 +439,12 @@ int ipc_sys_enter_tp(struct trace_event_raw_sys_enter *ctx)
 static __always_inline int sys_exit(struct pt_regs *regs, long ret, bool chan)
 {
 	struct inflight *ent;
-	__u32 op;
+	__u32 op, slot;
+	__u64 gen;
 
+	/* a bystander's exit: nothing to look up (its enter made no entry) */
+	if (known_bystander(bpf_get_current_pid_tgid(), &slot, &gen))
+		return 0;
 	/* no is_target(): only a target's enter makes an entry, and a target's
 	 * threads' entries go when they exit (ipc_exit) */
 	if (count_phases || trace_explain) {

@@ -284,6 +284,20 @@ struct ipc_thread_counts {
  */
 enum ipc_phase { IPC_PHASE_BEFORE, IPC_PHASE_BETWEEN, IPC_PHASE_AFTER, IPC_PHASES };
 
+/*
+ * The thread each CPU last saw make a syscall without being a target, and
+ * the targets' generation then (struct ipc_bystander, one per CPU, in the
+ * .bss): while no process has joined the targets since, its next syscalls
+ * on that CPU need no map lookup (what every process not traced pays).
+ * Every join bumps the generation (the programs at fork and exec, user
+ * space when it adds a process).
+ */
+#define IPC_BYSTANDER_CPUS 512
+struct ipc_bystander {
+	__u64 id;		/* pid_tgid; 0: none */
+	__u64 gen;
+};
+
 /* The session's phase, in the BPF object's .bss (phase_state) */
 struct ipc_phase_state {
 	__u32 now;		/* enum ipc_phase */

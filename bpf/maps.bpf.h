@@ -89,6 +89,9 @@ IPC_GLOBAL(__u64 drops[IPC_DROP_MAX]);
 /* The session's phase, set by the marks (phase.bpf.c), and the marks
  * seen. User space resets it with the maps. */
 IPC_GLOBAL(struct ipc_phase_state phase_state);
+/* Bystanders, known by CPU, and the targets' generation (ipcscope.h) */
+IPC_GLOBAL(struct ipc_bystander bystanders[IPC_BYSTANDER_CPUS]);
+IPC_GLOBAL(__u64 targets_gen[1]);	/* an array: IPC_GLOBAL's = {} */
 
 /* Processes being traced (tgid -> 1); children are added on fork. */
 IPC_MAP(targets, BPF_MAP_TYPE_HASH, __u32, __u8, MAX_TARGETS);
@@ -233,6 +236,38 @@ static __always_inline struct ipc_event *event_reserve(__u32 type, __u64 now)
 	e->cpu = bpf_get_smp_processor_id();
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	return e;
+}
+
+/* A process joined the targets: every CPU's known bystander is stale */
+static __always_inline void targets_joined(void)
+{
+	__sync_fetch_and_add(&targets_gen[0], 1);
+}
+
+/*
+ * The current thread, known on this CPU as no target since the last join:
+ * its syscall needs no lookup. slot and gen: what to record if it turns
+ * out not to be one (the generation read before looking).
+ */
+static __always_inline bool known_bystander(__u64 id, __u32 *slot, __u64 *gen)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct ipc_bystander *b;
+
+	*gen = targets_gen[0];
+	*slot = cpu;
+	if (cpu >= IPC_BYSTANDER_CPUS)
+		return false;
+	b = &bystanders[cpu];
+	return b->id == id && b->gen == *gen;
+}
+
+static __always_inline void remember_bystander(__u64 id, __u32 slot, __u64 gen)
+{
+	if (slot < IPC_BYSTANDER_CPUS) {
+		bystanders[slot].id = id;
+		bystanders[slot].gen = gen;
+	}
 }
 
 static __always_inline bool is_target(__u32 tgid)

@@ -143,6 +143,9 @@ int session_add_target(struct session *s, pid_t tgid)
 	if (bpf_map__update_elem(s->skel->maps.targets, &key, sizeof(key), &one,
 				 sizeof(one), BPF_ANY))
 		return -errno;
+	/* what the CPUs knew as bystanders may be this one: forget it (a
+	   store into the mapped .bss, after the map has it) */
+	__atomic_fetch_add(&s->skel->bss->targets_gen[0], 1, __ATOMIC_SEQ_CST);
 	return 0;
 }
 

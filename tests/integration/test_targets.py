@@ -66,6 +66,49 @@ def test_comm_running_and_exec_later():
        "processes by another name")
 
 
+def test_a_process_that_joins_at_exec_is_counted_from_its_next_syscall():
+    # A CPU remembers the last thread it saw make a syscall without being
+    # a target, and skips that thread's next syscalls without a lookup. A
+    # shell that exec's a program --comm names joins at the exec: what the
+    # CPU remembers of it is stale from then on. Here the shell, alone on
+    # its CPU, exec's a copy of cat that reads 64 KiB already waiting in a
+    # pipe, syscall after syscall: every one of its reads counts.
+    cpus = sorted(os.sched_getaffinity(0))
+    cpu = cpus[-1]
+    cat = tmp("joincat")
+    with open("/bin/cat", "rb") as src, open(cat, "wb") as dst:
+        dst.write(src.read())
+    os.chmod(cat, 0o755)
+    # ten times: another thread's syscall on that CPU between the exec and
+    # the reads would hide a stale memory (it replaces it), so one run
+    # alone could miss it
+    runs = 10
+    script = (f"for i in $(seq {runs}); do "
+              f"head -c 65536 /dev/zero | (sleep 0.05; exec {cat} > /dev/null); "
+              "done; echo done")
+
+    def load(ipcscope):
+        # ipcscope and this test on the other CPUs: nothing of theirs on
+        # the shell's CPU between its exec and its reads
+        others = set(cpus[:-1]) or {cpu}
+        os.sched_setaffinity(ipcscope.pid, others)
+        saved = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, others)
+        try:
+            out = subprocess.run(["taskset", "-c", str(cpu), "sh", "-c", script],
+                                 capture_output=True, text=True, timeout=60)
+        finally:
+            os.sched_setaffinity(0, saved)
+        eq(out.stdout, "done\n", f"the shell ({out.stderr.strip()})")
+        ipcscope.send_signal(signal.SIGINT)
+
+    rec = record(["--comm", "joincat"], ready=load)
+    eq(rec.returncode, 0, f"exit status ({rec.stderr.strip()})")
+    reads = rec.op("anon", "read")
+    eq((reads["bytes"], reads["errors"]), (runs * 65536, 0), "the exec'd readers' bytes")
+    eq(reads["calls"] >= 2 * runs, True, f"their reads, the end of file's too ({reads})")
+
+
 def cgroup2_root():
     with open("/proc/mounts") as f:
         for line in f:
