@@ -529,6 +529,7 @@ int session_open(struct session **out, const struct session_config *cfg)
 	err = kernel_check_btf();
 	if (err)
 		return err;
+	heap_for_kernel_btf();
 	err = ensure_tracefs();
 	if (err)
 		return err;
