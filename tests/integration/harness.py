@@ -318,3 +318,25 @@ def attached_in_time(started):
     late = time.monotonic() - started
     assert late < START_DELAY_MS / 1000, \
         f"tracing started {late:.1f} s after the workload: it had already forked"
+
+
+def documented_schema(section, objects=()):
+    """The keys docs/json-schema.md documents in one section (its heading,
+    e.g. "# `ipcscope validate --json` schema"), up to the next: the
+    top-level keys (each table row's first cell), and for each array
+    (`name[]`) and each object named in objects the keys its `{...}` lists
+    (a trailing "?" marks an optional one and is dropped)."""
+    import re
+    with open(os.path.join(ROOT, "docs", "json-schema.md"), encoding="utf-8") as f:
+        text = f.read().split(section, 1)[1].split("\n# ", 1)[0]
+    top, rows = set(), {}
+    for line in text.splitlines():
+        if not line.startswith("| `"):
+            continue
+        first, meaning = line.split(" | ", 1)
+        for name, array in re.findall(r"`([a-z_]+)(\[\])?`", first):
+            top.add(name)
+            if array or name in objects:
+                fields = re.search(r"`\{([^}]*)\}`", meaning).group(1)
+                rows[name] = {k.strip().rstrip("?") for k in fields.split(",")}
+    return top, rows

@@ -7,8 +7,8 @@ import json
 import os
 import xml.etree.ElementTree as ET
 
-from harness import (Fallback, eq, kernel_has, one_error_line, read_json, run_ipcscope, spawn,
-                     tmp, workload)
+from harness import (Fallback, documented_schema, eq, kernel_has, one_error_line, read_json,
+                     run_ipcscope, spawn, tmp, workload)
 
 # the syscalls that send and receive, and the workload's own byte counts
 SEND = {"pipe": "write", "fifo": "write", "msgq": "msgsnd", "posix-mq": "mq_timedsend",
@@ -318,22 +318,8 @@ def test_svg_and_markdown_tell_the_same_story():
 
 
 def test_json_matches_its_documented_schema():
-    import re
-    root = os.path.join(os.path.dirname(__file__), "..", "..")
-    with open(os.path.join(root, "docs", "json-schema.md"), encoding="utf-8") as f:
-        text = f.read().split("# `ipcscope explain --json` schema", 1)[1].split("\n# ", 1)[0]
-    top, rows, objs = set(), {}, {}
-    for line in text.splitlines():
-        if not line.startswith("| `"):
-            continue
-        first, meaning = line.split(" | ", 1)
-        names = re.findall(r"`([a-z_]+)(\[\])?`", first)
-        for name, array in names:
-            top.add(name)
-            fields = re.search(r"`\{([^}]*)\}`", meaning)
-            if array or name in ("summary", "lost"):
-                keys = {k.strip().rstrip("?") for k in fields.group(1).split(",")}
-                (rows if array else objs)[name] = keys
+    top, rows = documented_schema("# `ipcscope explain --json` schema", ("summary", "lost"))
+    objs = {k: rows.pop(k) for k in ("summary", "lost")}
     d = explain("tcp", "--size", 100)
     eq(sorted(d), sorted(top), "top-level keys against docs/json-schema.md")
     for name, fields in objs.items():

@@ -4,8 +4,8 @@ figures that are exact by construction are asserted exactly."""
 import os
 import subprocess
 
-from harness import (ROOT, eq, kernel_has, one_error_line, read_json, run_ipcscope,
-                     run_on_terminal, tmp)
+from harness import (ROOT, documented_schema, eq, kernel_has, one_error_line, read_json,
+                     run_ipcscope, run_on_terminal, tmp)
 
 CLAIMS = os.path.join(ROOT, "claims", "reference.claims")
 
@@ -346,29 +346,9 @@ def test_malformed_claims_file_names_the_line():
     assert "cannot read /nonexistent.claims" in missing.stderr, missing.stderr
 
 
-def documented_schema():
-    """Top-level keys and the keys of experiments[] and claims[] rows, as
-    docs/json-schema.md documents `validate --json`."""
-    import re
-    with open(os.path.join(ROOT, "docs", "json-schema.md"), encoding="utf-8") as f:
-        text = f.read().split("# `ipcscope validate --json` schema", 1)[1]
-    top, rows = set(), {}
-    for line in text.splitlines():
-        if not line.startswith("| `"):
-            continue
-        first, meaning = line.split(" | ", 1)
-        names = re.findall(r"`([a-z_]+)(\[\])?`", first)
-        for name, array in names:
-            top.add(name)
-            if array:
-                fields = re.search(r"`\{([^}]*)\}`", meaning).group(1)
-                rows[name] = {k.strip().rstrip("?") for k in fields.split(",")}
-    return top, rows
-
-
 def test_json_matches_its_documented_schema():
     doc = quick_run()["doc"]
-    top, rows = documented_schema()
+    top, rows = documented_schema("# `ipcscope validate --json` schema")
     eq(sorted(rows), ["claims", "experiments"], "documented arrays")
     eq(sorted(doc), sorted(top), "top-level keys against docs/json-schema.md")
     for name, fields in rows.items():

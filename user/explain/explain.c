@@ -216,27 +216,20 @@ static int parse_options(int argc, char **argv, struct explain_opts *o)
 
 /* The events, as they come */
 struct collected {
-	struct ipc_event *ev;
-	size_t n, cap;
+	struct ipc_event *ev;	/* grown by grow_rows */
+	size_t n;
 	bool oom;
 };
 
 static int on_event(void *ctx, const struct ipc_event *e)
 {
 	struct collected *c = ctx;
+	struct ipc_event *row = grow_rows((void **)&c->ev, &c->n, sizeof(*c->ev));
 
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 1024;
-		void *p = realloc(c->ev, cap * sizeof(*c->ev));
-
-		if (!p) {
-			c->oom = true;
-			return 0;
-		}
-		c->ev = p;
-		c->cap = cap;
-	}
-	c->ev[c->n++] = *e;
+	if (row)
+		*row = *e;
+	else
+		c->oom = true;
 	return 0;
 }
 
@@ -368,7 +361,7 @@ static int run_traced(const struct explain_opts *o, struct explain_run *r,
 	if (start_command(argv, &orig, &ch))
 		goto out;
 	stop_signals_child(ch.pid);
-	while (ch.running || !ch.tree_done) {
+	while (ch.running) {
 		int n = session_poll_events(s, 10);
 
 		if (n < 0 && n != -EINTR) {
@@ -376,8 +369,6 @@ static int run_traced(const struct explain_opts *o, struct explain_run *r,
 			break;
 		}
 		reap(&ch, WNOHANG);
-		if (!ch.running)
-			break;
 	}
 	stop_tree(&ch);
 	stop_signals_child(0);

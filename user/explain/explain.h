@@ -77,7 +77,7 @@ struct explain_step {
 	int64_t t_ns;		/* since the transfer's start (may be < 0) */
 	enum step_kind kind;
 	uint32_t cpu, tgid, pid;
-	char comm[IPC_COMM_LEN];
+	char comm[IPC_COMM_LEN];	/* NUL-terminated, as the kernel gave it */
 	uint32_t sys_nr;	/* ENTER, RETURN; SLEEP, PREEMPTED: in_syscall's */
 	bool in_syscall;	/* SLEEP, PREEMPTED: inside syscall sys_nr */
 	int64_t ret;		/* RETURN: the return value; SIGNAL: its result */
@@ -113,8 +113,8 @@ struct explain_summary {
 };
 
 struct explain_story {
-	struct explain_step *steps;
-	size_t n, cap;
+	struct explain_step *steps;	/* grown by grow_rows */
+	size_t n;
 	bool marked;		/* both marks seen: the window is theirs */
 	uint64_t start_ns;	/* the window, CLOCK_MONOTONIC */
 	uint64_t end_ns;

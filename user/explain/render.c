@@ -219,14 +219,7 @@ void explain_json(FILE *f, const struct explain_story *st, const struct explain_
 		jw_kv_uint(jw, "cpu", s->cpu);
 		jw_kv_uint(jw, "tgid", s->tgid);
 		jw_kv_uint(jw, "pid", s->pid);
-		jw_key(jw, "comm");
-		{
-			char c[IPC_COMM_LEN + 1];
-
-			memcpy(c, s->comm, IPC_COMM_LEN);
-			c[IPC_COMM_LEN] = '\0';
-			jw_string(jw, c);
-		}
+		jw_kv_string(jw, "comm", s->comm);
 		if (s->kind == STEP_ENTER || s->kind == STEP_RETURN) {
 			jw_kv_string(jw, "syscall", syscall_name(s->sys_nr, buf, sizeof(buf)));
 			jw_kv_uint(jw, "syscall_nr", s->sys_nr);
@@ -252,15 +245,11 @@ void explain_json(FILE *f, const struct explain_story *st, const struct explain_
 		}
 		if (s->kind == STEP_WAKEUP || s->kind == STEP_SLEEP ||
 		    s->kind == STEP_PREEMPTED || s->kind == STEP_RUN) {
-			char c[IPC_COMM_LEN + 1];
-
-			memcpy(c, s->peer_comm, IPC_COMM_LEN);
-			c[IPC_COMM_LEN] = '\0';
 			jw_key(jw, "peer");
 			jw_object_begin(jw);
 			jw_kv_uint(jw, "tgid", s->peer_tgid);
 			jw_kv_uint(jw, "pid", s->peer_pid);
-			jw_kv_string(jw, "comm", c);
+			jw_kv_string(jw, "comm", s->peer_comm);
 			jw_object_end(jw);
 		}
 		if (s->kind == STEP_RUN && s->wait_ns >= 0) {
@@ -279,16 +268,12 @@ void explain_json(FILE *f, const struct explain_story *st, const struct explain_
 				jw_kv_uint(jw, "target", s->sig_target);
 		}
 		if (s->kind == STEP_NET) {
-			char c[IPC_COMM_LEN + 1];
-
-			memcpy(c, s->peer_comm, IPC_COMM_LEN);
-			c[IPC_COMM_LEN] = '\0';
 			jw_kv_string(jw, "net", s->op == IPC_NET_DEV_QUEUE ? "dev_queue" :
 				     s->op == IPC_NET_RECEIVE ? "receive" :
 				     s->op == IPC_NET_SOFTIRQ_ENTRY ? "softirq_entry" :
 				     "softirq_exit");
 			if (s->op <= IPC_NET_RECEIVE) {
-				jw_kv_string(jw, "device", c);
+				jw_kv_string(jw, "device", s->peer_comm);
 				jw_kv_uint(jw, "bytes", s->bytes);
 			}
 		}

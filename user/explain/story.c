@@ -35,29 +35,26 @@ static int cmp_event(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A name from the kernel (not always NUL-terminated) into a step's */
+static void copy_name(char dst[IPC_COMM_LEN], const char src[IPC_COMM_LEN])
+{
+	memcpy(dst, src, IPC_COMM_LEN);
+	dst[IPC_COMM_LEN - 1] = '\0';
+}
+
 static struct explain_step *add_step(struct explain_story *st, enum step_kind kind,
 				     uint64_t ts, const struct ipc_event *e)
 {
-	struct explain_step *s;
+	struct explain_step *s = grow_rows((void **)&st->steps, &st->n, sizeof(*st->steps));
 
-	if (st->n == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 64;
-		void *p = realloc(st->steps, cap * sizeof(*st->steps));
-
-		if (!p)
-			return NULL;
-		st->steps = p;
-		st->cap = cap;
-	}
-	s = &st->steps[st->n++];
-	memset(s, 0, sizeof(*s));
+	if (!s)
+		return NULL;
 	s->kind = kind;
 	s->t_ns = (int64_t)(ts - st->start_ns);
 	s->cpu = e->cpu;
 	s->tgid = e->tgid;
 	s->pid = e->pid;
-	memcpy(s->comm, e->comm, sizeof(s->comm));
-	s->comm[sizeof(s->comm) - 1] = '\0';
+	copy_name(s->comm, e->comm);
 	s->wait_ns = -1;
 	return s;
 }
@@ -66,8 +63,7 @@ static void set_peer(struct explain_step *s, const struct ipc_event *e)
 {
 	s->peer_tgid = e->peer_tgid;
 	s->peer_pid = e->peer_pid;
-	memcpy(s->peer_comm, e->peer_comm, sizeof(s->peer_comm));
-	s->peer_comm[sizeof(s->peer_comm) - 1] = '\0';
+	copy_name(s->peer_comm, e->peer_comm);
 }
 
 /*
@@ -93,16 +89,6 @@ static const struct ipc_event *op_of(const struct ipc_event *const *ev, size_t n
 		if (e->type == IPC_EVENT_SYSCALL || e->type == IPC_EVENT_MARK)
 			break;	/* the thread went on: no operation was this one */
 	}
-	return NULL;
-}
-
-/* The last wakeup of thread pid before step index `before`, or NULL */
-static const struct explain_step *last_wakeup(const struct explain_story *st,
-					      uint32_t pid)
-{
-	for (size_t i = st->n; i-- > 0;)
-		if (st->steps[i].kind == STEP_WAKEUP && st->steps[i].peer_pid == pid)
-			return &st->steps[i];
 	return NULL;
 }
 
@@ -253,12 +239,10 @@ static int add_event(struct explain_story *st, const struct ipc_event *const *ev
 				return -1;
 			s->tgid = e->peer_tgid;
 			s->pid = e->peer_pid;
-			memcpy(s->comm, e->peer_comm, sizeof(s->comm));
-			s->comm[sizeof(s->comm) - 1] = '\0';
+			copy_name(s->comm, e->peer_comm);
 			s->peer_tgid = e->tgid;
 			s->peer_pid = e->pid;
-			memcpy(s->peer_comm, e->comm, sizeof(s->peer_comm));
-			s->peer_comm[sizeof(s->peer_comm) - 1] = '\0';
+			copy_name(s->peer_comm, e->comm);
 		}
 		return 0;
 	case IPC_EVENT_FAULT:
@@ -286,8 +270,7 @@ static int add_event(struct explain_story *st, const struct ipc_event *const *ev
 			return -1;
 		s->op = e->op;
 		s->bytes = e->bytes;
-		memcpy(s->peer_comm, e->peer_comm, sizeof(s->peer_comm));
-		s->peer_comm[sizeof(s->peer_comm) - 1] = '\0';
+		copy_name(s->peer_comm, e->peer_comm);
 		if (e->op == IPC_NET_DEV_QUEUE)
 			st->sum.packets++;
 		return 0;
@@ -363,27 +346,29 @@ static void fill_in_syscall(struct explain_story *st)
 	}
 }
 
-/* RUN steps: how long since the thread was woken, and where its waker was */
+/*
+ * RUN steps: how long since the thread was woken, and where its waker was.
+ * The wakeup is the last one of the thread before it, unless an earlier
+ * run of the thread came after that wakeup (then it answered it).
+ */
 static void fill_waits(struct explain_story *st)
 {
-	struct explain_story seen = { 0 };
-
 	for (size_t i = 0; i < st->n; i++) {
 		struct explain_step *s = &st->steps[i];
-		const struct explain_step *w;
+		const struct explain_step *w = NULL;
 
 		if (s->kind != STEP_RUN)
 			continue;
-		/* the steps before this one */
-		seen.steps = st->steps;
-		seen.n = i;
-		w = last_wakeup(&seen, s->pid);
-		if (!w)
-			continue;
-		/* a wakeup already answered by an earlier RUN is not this one's */
-		for (size_t j = (size_t)(w - st->steps) + 1; j < i && w; j++)
-			if (st->steps[j].kind == STEP_RUN && st->steps[j].pid == s->pid)
-				w = NULL;
+		for (size_t j = i; j-- > 0;) {
+			const struct explain_step *p = &st->steps[j];
+
+			if (p->kind == STEP_RUN && p->pid == s->pid)
+				break;
+			if (p->kind == STEP_WAKEUP && p->peer_pid == s->pid) {
+				w = p;
+				break;
+			}
+		}
 		if (!w)
 			continue;
 		s->wait_ns = s->t_ns - w->t_ns;
