@@ -169,14 +169,23 @@ def test_shm_is_page_faults_and_no_copy():
         roles = {q["role"]: q["pid"] for q in wl["processes"]}
         eq(wl["sync"], "sem", "the hand-off through a semaphore")
         # no IPC syscall but the semaphore's futex: a wait if the reader
-        # had to sleep, and then the writer's wake
+        # had to sleep, and the writer's wake
         ipc = [(s["tgid"], s["op"]) for s in steps if s["kind"] == "return" and "op" in s]
         eq(set(ipc) <= {(roles["child"], "futex_wait"), (roles["parent"], "futex_wake")},
            True, f"IPC syscalls in the transfer: {ipc}")
-        if (roles["child"], "futex_wait") in ipc:
-            eq(ipc.index((roles["parent"], "futex_wake")) <
-               ipc.index((roles["child"], "futex_wait")), True,
-               "the writer's futex wake before the reader's wait returns")
+        # a wait that returns 0 was woken: the writer's futex() entered and
+        # woke the reader before (its own return may come after, on the
+        # other CPU)
+        woken = [i for i, s in enumerate(steps) if s["kind"] == "return" and
+                 s.get("op") == "futex_wait" and s["tgid"] == roles["child"] and s["ret"] == 0]
+        if woken:
+            wake = [i for i, s in enumerate(steps) if s["kind"] == "wakeup" and
+                    s["tgid"] == roles["parent"] and s["peer"]["tgid"] == roles["child"]]
+            enter = [i for i, s in enumerate(steps) if s["kind"] == "enter" and
+                     s["syscall"] == "futex" and s["tgid"] == roles["parent"]]
+            eq(bool(wake and enter) and enter[0] < wake[0] < woken[0], True,
+               f"the writer's futex() ({enter}) wakes the reader ({wake}) before its wait "
+               f"returns ({woken})")
         eq({c["id"]: c["this_message"] for c in d["claims"]}["shm-copies"], 0,
            "shm's copies per byte, this message")
         if not kernel_has("find_vma"):
