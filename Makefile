@@ -55,7 +55,7 @@ PURE_SRCS   := user/util.c user/json.c user/hist.c user/model.c \
 	       user/explain/mechs.c user/explain/story.c user/explain/words.c \
 	       user/explain/render.c user/explain/svg.c
 TOOL_SRCS   := $(PURE_SRCS) user/session.c user/session_maps.c user/session_checks.c \
-	       user/kernel.c \
+	       user/kernel.c user/btfheap.c \
 	       user/runner.c user/targets.c \
 	       user/record.c user/top.c user/trace.c user/export.c user/check.c \
 	       user/validate/run.c user/validate/validate.c \
@@ -341,9 +341,10 @@ $(BUILD)/bench/timing.bpf.o: bench/empty.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -DFLOOR_TIMING -c $< -o $@
 
-$(BUILD)/bench/empty: bench/empty.c | $(DEPS_STAMP)
+# the floor loads as ipcscope does: the same heap for the kernel's BTF
+$(BUILD)/bench/empty: bench/empty.c $(BUILD)/user/btfheap.o | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -pthread -o $@ $< -lbpf -lelf -lz
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -Iuser -pthread -o $@ $^ -lbpf -lelf -lz
 
 $(BUILD)/bench/%: bench/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)

@@ -19,13 +19,16 @@
 #include <unistd.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "btfheap.h"
 
 #define MAX_PROGS 128
+
+static int first_load;	/* its refusal is not said: the second load says why */
 
 static int quiet_print(enum libbpf_print_level level, const char *fmt,
 		       va_list ap)
 {
-	if (level == LIBBPF_WARN)
+	if (level == LIBBPF_WARN && !first_load)
 		return vfprintf(stderr, fmt, ap);
 	return 0;
 }
@@ -66,6 +69,32 @@ static int hook_exists(const char *sec, const struct btf *vmlinux)
 	return 1;
 }
 
+/*
+ * Open the object; with the kernel's BTF (vmlinux), programs on hooks this
+ * kernel lacks are not loaded (said on stderr), nor those past MAX_PROGS.
+ */
+static struct bpf_object *open_object(const char *path, const struct btf *vmlinux)
+{
+	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	struct bpf_program *prog;
+	int n = 0;
+
+	if (!obj) {
+		fprintf(stderr, "empty: cannot open %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	bpf_object__for_each_program(prog, obj) {
+		const char *sec = bpf_program__section_name(prog);
+
+		if (n == MAX_PROGS || (vmlinux && !hook_exists(sec, vmlinux))) {
+			fprintf(stderr, "empty: %s: no such hook here, skipped\n", sec);
+			bpf_program__set_autoload(prog, false);
+		}
+		n++;
+	}
+	return obj;
+}
+
 static void *destroy_link(void *link)
 {
 	bpf_link__destroy(link);
@@ -96,23 +125,28 @@ int main(int argc, char **argv)
 	if (ensure_tracefs())
 		return 1;
 
-	obj = bpf_object__open_file(argv[1], NULL);
-	if (!obj) {
-		fprintf(stderr, "empty: cannot open %s: %s\n", argv[1], strerror(errno));
+	/* as ipcscope loads (its start-up is measured against this one's) */
+	heap_for_kernel_btf();
+	obj = open_object(argv[1], NULL);
+	if (!obj)
 		return 1;
-	}
-	vmlinux = btf__load_vmlinux_btf();
-	bpf_object__for_each_program(prog, obj) {
-		const char *sec = bpf_program__section_name(prog);
-
-		if (n == MAX_PROGS || !hook_exists(sec, vmlinux)) {
-			fprintf(stderr, "empty: %s: no such hook here, skipped\n", sec);
-			bpf_program__set_autoload(prog, false);
-		}
-		n++;
-	}
-	btf__free(vmlinux);
+	first_load = 1;
 	err = bpf_object__load(obj);
+	first_load = 0;
+	if (err) {
+		/*
+		 * A hook this kernel lacks: found in its BTF, and the object
+		 * loaded again without it. Only then: libbpf parses that BTF
+		 * itself, and a second parse would count in the start-up.
+		 */
+		bpf_object__close(obj);
+		vmlinux = btf__load_vmlinux_btf();
+		obj = open_object(argv[1], vmlinux);
+		btf__free(vmlinux);
+		if (!obj)
+			return 1;
+		err = bpf_object__load(obj);
+	}
 	if (err) {
 		fprintf(stderr, "empty: cannot load %s: %s\n", argv[1], strerror(-err));
 		bpf_object__close(obj);

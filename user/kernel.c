@@ -5,14 +5,11 @@
  * programs to load (probes of a few instructions, or the version).
  */
 #include <errno.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/mount.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -286,48 +283,6 @@ void session_features(struct kernel_features *f)
 	*f = known;
 }
 
-/*
- * libbpf parses the kernel's BTF (5.4 MB on 6.18) into fresh memory: it
- * reads the file into one buffer and copies it into another, about 11 MB
- * touched for the first time, 4 KiB page by page. Where faulting a page
- * in is dear (in a VM: 35-45 ms of the 50 ms parse here, against 2-5 ms
- * in 2 MiB pages), the heap grows first by that much, in transparent huge
- * pages where the kernel offers them (madvise mode or always), and glibc
- * is told to keep allocations of that size in the heap (not a mmap each)
- * and not to hand the freed space back: libbpf's buffers, and whatever
- * else comes, take it. Pages are still touched only when used. On any
- * failure nothing is lost but the time.
- */
-void heap_for_kernel_btf(void)
-{
-	const size_t huge = 2u << 20;
-	struct stat st;
-	uintptr_t from, to;
-	size_t want;
-	char *p;
-
-	if (stat("/sys/kernel/btf/vmlinux", &st) || st.st_size <= 0)
-		return;
-	/* the file, its copy, libbpf's index of the types, and room to
-	   align the huge pages */
-	want = 2 * (size_t)st.st_size + (size_t)st.st_size / 4 + 2 * huge;
-	/* glibc's ceiling for the threshold: 32 MiB on 64-bit */
-	if (want + huge > (32u << 20))
-		return;
-	if (!mallopt(M_MMAP_THRESHOLD, want + huge) ||
-	    !mallopt(M_TRIM_THRESHOLD, 2 * want))
-		return;
-	p = malloc(want);
-	if (!p)
-		return;
-	from = ((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1);
-	to = ((uintptr_t)p + want) & ~(uintptr_t)(huge - 1);
-	if (to > from && madvise((void *)from, to - from, MADV_HUGEPAGE))
-		debugf("no transparent huge pages for the BTF: %s\n", strerror(errno));
-	free(p);	/* back to the heap's top, kept there (M_TRIM_THRESHOLD) */
-}
-
-/* The probe_info of a program (same order as the object's programs). */
 int kernel_check_btf(void)
 {
 	if (access("/sys/kernel/btf/vmlinux", R_OK) == 0)

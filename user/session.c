@@ -24,6 +24,7 @@
 #include "ipcscope.skel.h"
 #include "events.h"
 #include "session.h"
+#include "btfheap.h"
 #include "session_int.h"
 #include "usdt.h"
 #include "util.h"
@@ -529,7 +530,9 @@ int session_open(struct session **out, const struct session_config *cfg)
 	err = kernel_check_btf();
 	if (err)
 		return err;
-	heap_for_kernel_btf();
+	err = heap_for_kernel_btf();
+	if (err)
+		debugf("no transparent huge pages for the BTF: %s\n", strerror(-err));
 	err = ensure_tracefs();
 	if (err)
 		return err;

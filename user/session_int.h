@@ -54,9 +54,6 @@ void session_fill_checks(struct session *s, int load_err);
 void session_report_refusal(const struct session *s, int err);
 
 /* kernel.c */
-/* Room in the heap, in huge pages where possible, for libbpf's parse of the
- * kernel's BTF: called before anything is allocated for the session */
-void heap_for_kernel_btf(void);
 /* Whether the hook of program section sec exists here; if not, why */
 bool kernel_has_hook(const char *sec, char *reason, size_t len);
 /* IPCSCOPE_DISABLE_PROBES=a,b: treat these probes as missing (tests fallbacks) */
