@@ -296,7 +296,8 @@ unit: $(BUILD)/tests/unit
 # tracers that are installed (BENCH_INSTALL=1: apt-get them first); writes
 # bench/RESULTS.md and bench/ratios.svg.
 BENCH_BINS  := $(BUILD)/bench/pingpong $(BUILD)/bench/launch $(BUILD)/bench/empty \
-	       $(BUILD)/bench/empty.bpf.o $(BUILD)/bench/timing.bpf.o
+	       $(BUILD)/bench/empty.bpf.o $(BUILD)/bench/timing.bpf.o \
+	       $(BUILD)/bench/empty-fentry.bpf.o $(BUILD)/bench/fentry-only.bpf.o
 
 bench: all $(BENCH_BINS)
 	$(PYTHON) bench/bench.py $(if $(filter 1,$(BENCH_INSTALL)),--install) $(BENCH_ARGS)
@@ -340,6 +341,16 @@ $(BUILD)/bench/empty.bpf.o: bench/empty.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
 $(BUILD)/bench/timing.bpf.o: bench/empty.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -DFLOOR_TIMING -c $< -o $@
+
+# the same hooks, the syscall boundary by fentry/fexit on the IPC syscalls
+$(BUILD)/bench/empty-fentry.bpf.o: bench/empty-fentry.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# and the mapping hooks too: no syscall tracepoint at all
+$(BUILD)/bench/fentry-only.bpf.o: bench/empty-fentry.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -DFLOOR_NO_SYSCALL_TP -c $< -o $@
 
 # the floor loads as ipcscope does: the same heap for the kernel's BTF
 $(BUILD)/bench/empty: bench/empty.c $(BUILD)/user/btfheap.o | $(DEPS_STAMP)

@@ -40,6 +40,8 @@ EMPTY = os.path.join(BUILD, "bench", "empty")
 LAUNCH = os.path.join(BUILD, "bench", "launch")
 EMPTY_OBJ = os.path.join(BUILD, "bench", "empty.bpf.o")
 TIMING_OBJ = os.path.join(BUILD, "bench", "timing.bpf.o")
+FENTRY_OBJ = os.path.join(BUILD, "bench", "empty-fentry.bpf.o")
+FENTRY_ONLY_OBJ = os.path.join(BUILD, "bench", "fentry-only.bpf.o")
 IPCSCOPE_OBJ = os.path.join(BUILD, "bpf", "ipcscope.bpf.o")
 COUNT_BT = os.path.join(ROOT, "bench", "count.bt")
 
@@ -165,6 +167,18 @@ def make_tracers(baseline=None):
                note="bench/empty.bpf.c built with FLOOR_TIMING: the same hooks, and "
                     "sys_enter/sys_exit time every syscall into one histogram (a per-thread "
                     "entry timestamp): the least a per-call latency tracer does"),
+        Tracer("floor-fentry", "empty BPF, IPC syscalls by fentry", "attach",
+               lambda cmd, d: [EMPTY, FENTRY_OBJ],
+               ready=r"empty: attached (\d+) of (\d+) programs", ready_stream="stderr",
+               note="bench/empty-fentry.bpf.c: the floor's hooks, but sys_enter/sys_exit "
+                    "replaced by empty fentry/fexit programs on the IPC syscalls' entry "
+                    "functions (kernels with fentry); the sys_exit_mmap/mremap/shmat "
+                    "tracepoints stay"),
+        Tracer("fentry-only", "empty BPF, no syscall tracepoint", "attach",
+               lambda cmd, d: [EMPTY, FENTRY_ONLY_OBJ],
+               ready=r"empty: attached (\d+) of (\d+) programs", ready_stream="stderr",
+               note="floor-fentry with the mmap/mremap/shmat exits by fexit too: no "
+                    "syscall tracepoint, so no task is moved to the slow syscall path"),
         Tracer("bpftrace", "bpftrace count.bt", "wrap",
                lambda cmd, d: ["bpftrace", "-c", " ".join(cmd), COUNT_BT],
                binary=shutil.which("bpftrace") or "/usr/bin/bpftrace", package="bpftrace",
@@ -1155,7 +1169,7 @@ def probe_cost_report(cost, workloads):
 
 COLORS = {"ipcscope": "#1f77b4", "ipcscope-a": "#6baed6", "ipcscope-base": "#ff7f0e",
           "ipcscope-base-p": "#fdae6b", "ipcscope-p": "#9ecae1", "floor": "#999999",
-          "floor-timing": "#bbbbbb",
+          "floor-timing": "#bbbbbb", "floor-fentry": "#74c476", "fentry-only": "#31a354",
           "bpftrace": "#ff7f0e", "syscount": "#2ca02c", "syscount-bcc": "#98df8a",
           "perf-trace": "#9467bd", "strace": "#d62728"}
 
@@ -1255,6 +1269,8 @@ def parse_args(argv):
                    help="apt-get install the missing tracers first")
     p.add_argument("--no-probe-cost", action="store_true",
                    help="skip the per-probe cost phase")
+    p.add_argument("--no-trace-throughput", action="store_true",
+                   help="skip the ipcscope trace throughput phase")
     p.add_argument("--out", default=os.path.join(ROOT, "bench", "RESULTS.md"))
     p.add_argument("--svg", default=os.path.join(ROOT, "bench", "ratios.svg"))
     p.add_argument("--json", help="also write every run's raw figures here")
@@ -1326,7 +1342,8 @@ def main(argv):
         runs = measure_slowdown(args, tracers, workloads, tmp)
         cost = {} if args.no_probe_cost else measure_probe_cost(args, tracers, workloads, tmp)
         tt = (measure_trace_throughput(args, tmp)
-              if any(t.key == "ipcscope" and not t.failure for t in tracers) else None)
+              if not args.no_trace_throughput and
+              any(t.key == "ipcscope" and not t.failure for t in tracers) else None)
         log(f"measured in {time.monotonic() - t0:.0f} s")
     except KeyboardInterrupt:
         log("interrupted: stopping the tracers, no report")

@@ -6,6 +6,8 @@
  * slowdown and per-event cost of BPF programs that do nothing.
  *
  * Usage: empty OBJECT.bpf.o
+ * A hook this kernel lacks (a tracepoint, or an fentry/fexit target
+ * function its BTF does not name) is skipped and named on stderr.
  * Prints "empty: attached N of M programs" on stderr once every program is
  * attached, and exits 0 after detaching when told to stop.
  */
@@ -66,6 +68,10 @@ static int hook_exists(const char *sec, const struct btf *vmlinux)
 		return vmlinux &&
 		       btf__find_by_name_kind(vmlinux, path, BTF_KIND_TYPEDEF) > 0;
 	}
+	/* a trampoline's target: a function the kernel's BTF names */
+	if (strncmp(sec, "fentry/", 7) == 0 || strncmp(sec, "fexit/", 6) == 0)
+		return vmlinux && btf__find_by_name_kind(vmlinux, strchr(sec, '/') + 1,
+							 BTF_KIND_FUNC) > 0;
 	return 1;
 }
 
