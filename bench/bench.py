@@ -904,7 +904,15 @@ def build_report(args, tracers, workloads, runs, cost, info, versions, load0, lo
                         r[0] > BYSTANDER_NON_IPC_TARGET:
                     verdict += (" (floor above target: the empty programs on the syscall "
                                 f"tracepoints alone cost {fmt_ratio(fl)}; only hooks that "
-                                "non-IPC syscalls do not pass would meet it)")
+                                "non-IPC syscalls do not pass would meet it")
+                    fo = by_key.get("fentry-only")
+                    ro = ratios(runs, wl, fo) if fo else None
+                    if ro and ro[0] is not None:
+                        verdict += (f": empty programs on fentry/fexit, no syscall "
+                                    f"tracepoint, cost {fmt_ratio(ro[0])} here")
+                    elif fo and fo.failure:
+                        verdict += ", and this kernel did not load them on fentry/fexit"
+                    verdict += ")"
                 summary.append((f"`{by_key['ipcscope-p'].label}`, getppid: a bystander's "
                                 f"non-IPC syscalls <= {BYSTANDER_NON_IPC_TARGET:.2f}x",
                                 fmt_ratio(r[0]), verdict))
