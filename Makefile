@@ -297,7 +297,8 @@ unit: $(BUILD)/tests/unit
 # bench/RESULTS.md and bench/ratios.svg.
 BENCH_BINS  := $(BUILD)/bench/pingpong $(BUILD)/bench/launch $(BUILD)/bench/empty \
 	       $(BUILD)/bench/empty.bpf.o $(BUILD)/bench/timing.bpf.o \
-	       $(BUILD)/bench/empty-fentry.bpf.o $(BUILD)/bench/fentry-only.bpf.o
+	       $(BUILD)/bench/empty-fentry.bpf.o $(BUILD)/bench/fentry-only.bpf.o \
+	       $(BUILD)/bench/syscall-tps.bpf.o
 
 bench: all $(BENCH_BINS)
 	$(PYTHON) bench/bench.py $(if $(filter 1,$(BENCH_INSTALL)),--install) $(BENCH_ARGS)
@@ -351,6 +352,11 @@ $(BUILD)/bench/empty-fentry.bpf.o: bench/empty-fentry.bpf.c $(VMLINUX_H) | $(DEP
 $(BUILD)/bench/fentry-only.bpf.o: bench/empty-fentry.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -DFLOOR_NO_SYSCALL_TP -c $< -o $@
+
+# the pair replaced by the IPC syscalls' own tracepoints (kernels without fentry)
+$(BUILD)/bench/syscall-tps.bpf.o: bench/empty-fentry.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -DFLOOR_SYSCALL_TPS -c $< -o $@
 
 # the floor loads as ipcscope does: the same heap for the kernel's BTF
 $(BUILD)/bench/empty: bench/empty.c $(BUILD)/user/btfheap.o | $(DEPS_STAMP)

@@ -42,6 +42,7 @@ EMPTY_OBJ = os.path.join(BUILD, "bench", "empty.bpf.o")
 TIMING_OBJ = os.path.join(BUILD, "bench", "timing.bpf.o")
 FENTRY_OBJ = os.path.join(BUILD, "bench", "empty-fentry.bpf.o")
 FENTRY_ONLY_OBJ = os.path.join(BUILD, "bench", "fentry-only.bpf.o")
+SYSCALL_TPS_OBJ = os.path.join(BUILD, "bench", "syscall-tps.bpf.o")
 IPCSCOPE_OBJ = os.path.join(BUILD, "bpf", "ipcscope.bpf.o")
 COUNT_BT = os.path.join(ROOT, "bench", "count.bt")
 
@@ -179,6 +180,13 @@ def make_tracers(baseline=None):
                ready=r"empty: attached (\d+) of (\d+) programs", ready_stream="stderr",
                note="floor-fentry with the mmap/mremap/shmat exits by fexit too: no "
                     "syscall tracepoint, so no task is moved to the slow syscall path"),
+        Tracer("floor-systp", "empty BPF, IPC syscalls' own tracepoints", "attach",
+               lambda cmd, d: [EMPTY, SYSCALL_TPS_OBJ],
+               ready=r"empty: attached (\d+) of (\d+) programs", ready_stream="stderr",
+               note="bench/empty-fentry.bpf.c built with FLOOR_SYSCALL_TPS: the floor's "
+                    "hooks, but sys_enter/sys_exit replaced by empty programs on the IPC "
+                    "syscalls' own tracepoints (syscalls:sys_enter_write, ...), which a "
+                    "syscall without one (getppid) does not run"),
         Tracer("bpftrace", "bpftrace count.bt", "wrap",
                lambda cmd, d: ["bpftrace", "-c", " ".join(cmd), COUNT_BT],
                binary=shutil.which("bpftrace") or "/usr/bin/bpftrace", package="bpftrace",
@@ -905,13 +913,16 @@ def build_report(args, tracers, workloads, runs, cost, info, versions, load0, lo
                     verdict += (" (floor above target: the empty programs on the syscall "
                                 f"tracepoints alone cost {fmt_ratio(fl)}; only hooks that "
                                 "non-IPC syscalls do not pass would meet it")
-                    fo = by_key.get("fentry-only")
-                    ro = ratios(runs, wl, fo) if fo else None
-                    if ro and ro[0] is not None:
-                        verdict += (f": empty programs on fentry/fexit, no syscall "
-                                    f"tracepoint, cost {fmt_ratio(ro[0])} here")
-                    elif fo and fo.failure:
-                        verdict += ", and this kernel did not load them on fentry/fexit"
+                    for key, what in (("fentry-only", "on fentry/fexit, no syscall "
+                                                         "tracepoint"),
+                                      ("floor-systp", "on the IPC syscalls' own "
+                                                      "tracepoints")):
+                        t = by_key.get(key)
+                        rt = ratios(runs, wl, t) if t else None
+                        if rt and rt[0] is not None:
+                            verdict += f"; empty programs {what}: {fmt_ratio(rt[0])}"
+                        elif t and t.failure:
+                            verdict += f"; empty programs {what}: not loaded here"
                     verdict += ")"
                 summary.append((f"`{by_key['ipcscope-p'].label}`, getppid: a bystander's "
                                 f"non-IPC syscalls <= {BYSTANDER_NON_IPC_TARGET:.2f}x",
@@ -1178,6 +1189,7 @@ def probe_cost_report(cost, workloads):
 COLORS = {"ipcscope": "#1f77b4", "ipcscope-a": "#6baed6", "ipcscope-base": "#ff7f0e",
           "ipcscope-base-p": "#fdae6b", "ipcscope-p": "#9ecae1", "floor": "#999999",
           "floor-timing": "#bbbbbb", "floor-fentry": "#74c476", "fentry-only": "#31a354",
+          "floor-systp": "#c7e9c0",
           "bpftrace": "#ff7f0e", "syscount": "#2ca02c", "syscount-bcc": "#98df8a",
           "perf-trace": "#9467bd", "strace": "#d62728"}
 

@@ -16,7 +16,13 @@
  * - fentry-only.bpf.o (FLOOR_NO_SYSCALL_TP): those as fexit programs on
  *   their syscalls' entry functions as well: no syscall tracepoint at all.
  *
- * bench/empty loads either; a function this kernel's BTF lacks is skipped
+ * - syscall-tps.bpf.o (FLOOR_SYSCALL_TPS): the pair replaced by the IPC
+ *   syscalls' own tracepoints (syscalls:sys_enter_write, sys_exit_write,
+ *   ...) instead, for kernels without fentry: those are syscall
+ *   tracepoints too (every task takes the slow syscall path), but a
+ *   syscall without one, getppid, runs no program.
+ *
+ * bench/empty loads any of them; a function this kernel's BTF lacks is skipped
  * and named, one that cannot be traced is named as not attached.
  */
 #include "vmlinux.h"
@@ -73,36 +79,46 @@ FLOOR_BTF(page_fault_user)
 FLOOR_BTF(signal_generate)
 FLOOR_BTF(signal_deliver)
 
+#ifdef FLOOR_SYSCALL_TPS
+#define FLOOR_IPC_SYSCALL(name)						\
+FLOOR_TP("tp/syscalls/sys_enter_" #name, enter_##name)			\
+FLOOR_TP("tp/syscalls/sys_exit_" #name, exit_##name)
+#else
+#define FLOOR_IPC_SYSCALL(name) FLOOR_FENTRY_FEXIT(name)
+#endif
+
 /* the syscalls ipc_sys_enter dispatches, as user/sysnames.c lists them */
-FLOOR_FENTRY_FEXIT(write)
-FLOOR_FENTRY_FEXIT(writev)
-FLOOR_FENTRY_FEXIT(read)
-FLOOR_FENTRY_FEXIT(readv)
-FLOOR_FENTRY_FEXIT(sendfile64)
-FLOOR_FENTRY_FEXIT(splice)
-FLOOR_FENTRY_FEXIT(vmsplice)
-FLOOR_FENTRY_FEXIT(sendto)
-FLOOR_FENTRY_FEXIT(sendmsg)
-FLOOR_FENTRY_FEXIT(recvfrom)
-FLOOR_FENTRY_FEXIT(recvmsg)
-FLOOR_FENTRY_FEXIT(msgget)
-FLOOR_FENTRY_FEXIT(semget)
-FLOOR_FENTRY_FEXIT(shmget)
-FLOOR_FENTRY_FEXIT(msgsnd)
-FLOOR_FENTRY_FEXIT(msgrcv)
-FLOOR_FENTRY_FEXIT(semop)
-FLOOR_FENTRY_FEXIT(semtimedop)
-FLOOR_FENTRY_FEXIT(shmat)
-FLOOR_FENTRY_FEXIT(shmdt)
-FLOOR_FENTRY_FEXIT(mq_timedsend)
-FLOOR_FENTRY_FEXIT(mq_timedreceive)
-FLOOR_FENTRY_FEXIT(futex)
+FLOOR_IPC_SYSCALL(write)
+FLOOR_IPC_SYSCALL(writev)
+FLOOR_IPC_SYSCALL(read)
+FLOOR_IPC_SYSCALL(readv)
+FLOOR_IPC_SYSCALL(sendfile64)
+FLOOR_IPC_SYSCALL(splice)
+FLOOR_IPC_SYSCALL(vmsplice)
+FLOOR_IPC_SYSCALL(sendto)
+FLOOR_IPC_SYSCALL(sendmsg)
+FLOOR_IPC_SYSCALL(recvfrom)
+FLOOR_IPC_SYSCALL(recvmsg)
+FLOOR_IPC_SYSCALL(msgget)
+FLOOR_IPC_SYSCALL(semget)
+FLOOR_IPC_SYSCALL(shmget)
+FLOOR_IPC_SYSCALL(msgsnd)
+FLOOR_IPC_SYSCALL(msgrcv)
+FLOOR_IPC_SYSCALL(semop)
+FLOOR_IPC_SYSCALL(semtimedop)
+FLOOR_IPC_SYSCALL(shmat)
+FLOOR_IPC_SYSCALL(shmdt)
+FLOOR_IPC_SYSCALL(mq_timedsend)
+FLOOR_IPC_SYSCALL(mq_timedreceive)
+FLOOR_IPC_SYSCALL(futex)
 
 /* where each process's shared mappings are (ipc_range_*) */
 #ifndef FLOOR_NO_SYSCALL_TP
 FLOOR_TP("tp/syscalls/sys_exit_mmap", range_mmap)
 FLOOR_TP("tp/syscalls/sys_exit_mremap", range_mremap)
+#ifndef FLOOR_SYSCALL_TPS	/* there shmat's exit has its program above */
 FLOOR_TP("tp/syscalls/sys_exit_shmat", range_shmat)
+#endif
 #else
 /* shmat has its fexit above */
 FLOOR_FEXIT(mmap)
