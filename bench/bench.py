@@ -827,11 +827,13 @@ def build_report(args, tracers, workloads, runs, cost, info, versions, load0, lo
     L.append(f"- Run: {'--quick (smoke run: few rounds, small workloads)' if args.quick else 'full'}; "
              f"{args.rounds} rounds of A (untraced) B (traced) per tracer and workload; "
              f"workload sizes x{args.scale:g}; both ends pinned to CPU {args.cpu}")
-    busy = any(float(x) > 0.5 for x in (load0.split()[:1] + load1.split()[:1])
-               if x != "?")
-    L.append(f"- Load average (1, 5, 15 min) at start {load0}, at end {load1}"
-             + (": the machine was busy, so these figures are noisy; rerun on a "
-                "quiet machine before quoting them" if busy else ""))
+    # at the start only: by the end the bench's own workloads (one CPU
+    # busy all along) put the 1-minute load near 1 on any machine
+    busy = any(float(x) > 0.5 for x in load0.split()[:1] if x != "?")
+    L.append(f"- Load average (1, 5, 15 min) at start {load0}, at end {load1} "
+             "(the end includes the bench's own load)"
+             + (": the machine was busy at the start, so these figures are noisy; "
+                "rerun on a quiet machine before quoting them" if busy else ""))
     vs = "; ".join(f"{k} {v}" for k, v in versions.items() if v and v != "?")
     if vs:
         L.append(f"- Tracers: {vs}")
