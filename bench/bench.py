@@ -173,12 +173,12 @@ def make_tracers(baseline=None):
                ready=r"empty: attached (\d+) of (\d+) programs", ready_stream="stderr",
                note="bench/empty-fentry.bpf.c: the floor's hooks, but sys_enter/sys_exit "
                     "replaced by empty fentry/fexit programs on the IPC syscalls' entry "
-                    "functions (kernels with fentry); the sys_exit_mmap/mremap/shmat "
+                    "functions (kernels with fentry); the sys_exit_mmap/mremap/munmap/shmat "
                     "tracepoints stay"),
         Tracer("fentry-only", "empty BPF, no syscall tracepoint", "attach",
                lambda cmd, d: [EMPTY, FENTRY_ONLY_OBJ],
                ready=r"empty: attached (\d+) of (\d+) programs", ready_stream="stderr",
-               note="floor-fentry with the mmap/mremap/shmat exits by fexit too: no "
+               note="floor-fentry with the mmap/mremap/munmap/shmat exits by fexit too: no "
                     "syscall tracepoint, so no task is moved to the slow syscall path"),
         Tracer("floor-systp", "empty BPF, IPC syscalls' own tracepoints", "attach",
                lambda cmd, d: [EMPTY, SYSCALL_TPS_OBJ],
@@ -1094,8 +1094,11 @@ def probe_cost_report(cost, workloads):
     ipc_secs = object_sections(IPCSCOPE_OBJ)
     floor_secs = object_sections(EMPTY_OBJ)
     floor_by_hook = {hook_of(s): n for n, s in floor_secs.items()}
+    # not loaded by record: the fault fallback (kernels without
+    # bpf_find_vma) and the programs only `ipcscope explain` loads
     ipc_hooks = {hook_of(s) for n, s in ipc_secs.items()
-                 if s != "tp/exceptions/page_fault_user"}
+                 if s != "tp/exceptions/page_fault_user" and
+                 not n.startswith("ipc_explain_")}
     missing = sorted(ipc_hooks - set(floor_by_hook))
     extra = sorted(set(floor_by_hook) - ipc_hooks)
     if missing or extra:

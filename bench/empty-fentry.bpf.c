@@ -116,6 +116,7 @@ FLOOR_IPC_SYSCALL(futex)
 #ifndef FLOOR_NO_SYSCALL_TP
 FLOOR_TP("tp/syscalls/sys_exit_mmap", range_mmap)
 FLOOR_TP("tp/syscalls/sys_exit_mremap", range_mremap)
+FLOOR_TP("tp/syscalls/sys_exit_munmap", range_munmap)
 #ifndef FLOOR_SYSCALL_TPS	/* there shmat's exit has its program above */
 FLOOR_TP("tp/syscalls/sys_exit_shmat", range_shmat)
 #endif
@@ -123,4 +124,5 @@ FLOOR_TP("tp/syscalls/sys_exit_shmat", range_shmat)
 /* shmat has its fexit above */
 FLOOR_FEXIT(mmap)
 FLOOR_FEXIT(mremap)
+FLOOR_FEXIT(munmap)
 #endif
