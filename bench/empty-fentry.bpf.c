@@ -9,7 +9,7 @@
  * write(). This floor measures what ipcscope's bystanders would pay if it
  * observed the syscall boundary that way (kernels with fentry only).
  *
- * Built twice:
+ * Built three times:
  * - empty-fentry.bpf.o: only the pair replaced; the tp/syscalls/sys_exit_*
  *   hooks where ipcscope follows shared mappings stay as they are (each of
  *   them is a syscall tracepoint too);
