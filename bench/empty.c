@@ -101,6 +101,20 @@ static struct bpf_object *open_object(const char *path, const struct btf *vmlinu
 	return obj;
 }
 
+/* Whether the object has fentry or fexit programs */
+static int has_trampolines(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj) {
+		const char *sec = bpf_program__section_name(prog);
+
+		if (!strncmp(sec, "fentry/", 7) || !strncmp(sec, "fexit/", 6))
+			return 1;
+	}
+	return 0;
+}
+
 static void *destroy_link(void *link)
 {
 	bpf_link__destroy(link);
@@ -154,7 +168,10 @@ int main(int argc, char **argv)
 		err = bpf_object__load(obj);
 	}
 	if (err) {
-		fprintf(stderr, "empty: cannot load %s: %s\n", argv[1], strerror(-err));
+		/* root refused: the kernel takes no program of some type here */
+		fprintf(stderr, "empty: cannot load %s: %s%s\n", argv[1], strerror(-err),
+			err == -EPERM && geteuid() == 0 && has_trampolines(obj) ?
+			" (as root: this kernel refuses fentry/fexit programs)" : "");
 		bpf_object__close(obj);
 		return 1;
 	}
