@@ -334,27 +334,27 @@ uninstall:
 soak: all
 	$(PYTHON) tests/robustness/soak.py $(SOAK_ARGS)
 
-$(BUILD)/bench/empty.bpf.o: bench/empty.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
+$(BUILD)/bench/empty.bpf.o: bench/empty.bpf.c bench/floor.bpf.h $(VMLINUX_H) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # the same hooks, timing every syscall: the floor of a latency tracer
-$(BUILD)/bench/timing.bpf.o: bench/empty.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
+$(BUILD)/bench/timing.bpf.o: bench/empty.bpf.c bench/floor.bpf.h $(VMLINUX_H) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -DFLOOR_TIMING -c $< -o $@
 
 # the same hooks, the syscall boundary by fentry/fexit on the IPC syscalls
-$(BUILD)/bench/empty-fentry.bpf.o: bench/empty-fentry.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
+$(BUILD)/bench/empty-fentry.bpf.o: bench/empty-fentry.bpf.c bench/floor.bpf.h $(VMLINUX_H) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # and the mapping hooks too: no syscall tracepoint at all
-$(BUILD)/bench/fentry-only.bpf.o: bench/empty-fentry.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
+$(BUILD)/bench/fentry-only.bpf.o: bench/empty-fentry.bpf.c bench/floor.bpf.h $(VMLINUX_H) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -DFLOOR_NO_SYSCALL_TP -c $< -o $@
 
 # the pair replaced by the IPC syscalls' own tracepoints (kernels without fentry)
-$(BUILD)/bench/syscall-tps.bpf.o: bench/empty-fentry.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
+$(BUILD)/bench/syscall-tps.bpf.o: bench/empty-fentry.bpf.c bench/floor.bpf.h $(VMLINUX_H) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -DFLOOR_SYSCALL_TPS -c $< -o $@
 

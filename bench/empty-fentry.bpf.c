@@ -25,9 +25,7 @@
  * bench/empty loads any of them; a function this kernel's BTF lacks is skipped
  * and named, one that cannot be traced is named as not attached.
  */
-#include "vmlinux.h"
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
+#include "floor.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -41,20 +39,6 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #else
 #define SYSFN(name) "sys_" #name
 #endif
-
-#define FLOOR_TP(sec, name)						\
-SEC(sec)								\
-int floor_##name(void *ctx)						\
-{									\
-	return 0;							\
-}
-
-#define FLOOR_BTF(event)						\
-SEC("tp_btf/" #event)							\
-int BPF_PROG(floor_##event)						\
-{									\
-	return 0;							\
-}
 
 #define FLOOR_FEXIT(name)						\
 SEC("fexit/" SYSFN(name))						\
@@ -71,13 +55,7 @@ int BPF_PROG(floor_enter_##name)					\
 }									\
 FLOOR_FEXIT(name)
 
-FLOOR_BTF(sched_process_fork)
-FLOOR_TP("tp/sched/sched_process_exec", exec)
-FLOOR_BTF(sched_process_exit)
-FLOOR_TP("tp/sched/sched_switch", switch)
-FLOOR_BTF(page_fault_user)
-FLOOR_BTF(signal_generate)
-FLOOR_BTF(signal_deliver)
+FLOOR_PROCESS_HOOKS
 
 #ifdef FLOOR_SYSCALL_TPS
 #define FLOOR_IPC_SYSCALL(name)						\
@@ -114,11 +92,11 @@ FLOOR_IPC_SYSCALL(futex)
 
 /* where each process's shared mappings are (ipc_range_*) */
 #ifndef FLOOR_NO_SYSCALL_TP
-FLOOR_TP("tp/syscalls/sys_exit_mmap", range_mmap)
-FLOOR_TP("tp/syscalls/sys_exit_mremap", range_mremap)
-FLOOR_TP("tp/syscalls/sys_exit_munmap", range_munmap)
+FLOOR_RANGE_TP(mmap)
+FLOOR_RANGE_TP(mremap)
+FLOOR_RANGE_TP(munmap)
 #ifndef FLOOR_SYSCALL_TPS	/* there shmat's exit has its program above */
-FLOOR_TP("tp/syscalls/sys_exit_shmat", range_shmat)
+FLOOR_RANGE_TP(shmat)
 #endif
 #else
 /* shmat has its fexit above */

@@ -5,35 +5,17 @@
  * that the cost of merely having a BPF program on a tracepoint can be told
  * apart from the cost of what an ipcscope probe does there.
  *
- * Keep this list the same as ipcscope's loaded probes: bench.py compares the
- * two objects' sections and reports any difference in RESULTS.md.
+ * Keep this list (with floor.bpf.h's) the same as ipcscope's loaded probes:
+ * bench.py compares the two objects' sections and reports any difference
+ * in RESULTS.md.
  * ipcscope's tp/exceptions/page_fault_user is a fallback it loads only
  * without bpf_find_vma, so it is not here.
  */
-#include "vmlinux.h"
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
+#include "floor.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-#define FLOOR_TP(sec, name)						\
-SEC(sec)								\
-int floor_##name(void *ctx)						\
-{									\
-	return 0;							\
-}
-
-#define FLOOR_BTF(event)						\
-SEC("tp_btf/" #event)							\
-int BPF_PROG(floor_##event)						\
-{									\
-	return 0;							\
-}
-
-FLOOR_BTF(sched_process_fork)
-FLOOR_TP("tp/sched/sched_process_exec", exec)
-FLOOR_BTF(sched_process_exit)
-FLOOR_TP("tp/sched/sched_switch", switch)
+FLOOR_PROCESS_HOOKS
 #ifndef FLOOR_TIMING
 FLOOR_BTF(sys_enter)
 FLOOR_BTF(sys_exit)
@@ -97,13 +79,9 @@ int BPF_PROG(floor_sys_exit)
 	return 0;
 }
 #endif
-FLOOR_BTF(page_fault_user)
-FLOOR_BTF(signal_generate)
-FLOOR_BTF(signal_deliver)
 
 /* syscalls are dispatched from tp_btf/sys_enter and sys_exit */
-/* where each process's shared mappings are (ipc_range_*) */
-FLOOR_TP("tp/syscalls/sys_exit_mmap", range_mmap)
-FLOOR_TP("tp/syscalls/sys_exit_mremap", range_mremap)
-FLOOR_TP("tp/syscalls/sys_exit_shmat", range_shmat)
-FLOOR_TP("tp/syscalls/sys_exit_munmap", range_munmap)
+FLOOR_RANGE_TP(mmap)
+FLOOR_RANGE_TP(mremap)
+FLOOR_RANGE_TP(shmat)
+FLOOR_RANGE_TP(munmap)
