@@ -128,6 +128,13 @@ class Tracer:
         return None
 
 
+def floor_tracer(key, label, obj, note):
+    """bench/empty loading obj: a floor, attached system-wide."""
+    return Tracer(key, label, "attach", lambda cmd, d: [EMPTY, obj],
+                  ready=r"empty: attached (\d+) of (\d+) programs", ready_stream="stderr",
+                  note=note)
+
+
 def make_tracers(baseline=None):
     """Every tracer; with baseline (another build's ipcscope), that build's
     `record -- CMD` too, measured in the same rounds: before and after."""
@@ -158,35 +165,25 @@ def make_tracers(baseline=None):
                ready=r"tracing started \((\d+) of (\d+) probes attached\)",
                ready_stream="stderr", is_ipcscope=True,
                note="every process on the machine"),
-        Tracer("floor", "empty BPF, same hooks", "attach",
-               lambda cmd, d: [EMPTY, EMPTY_OBJ],
-               ready=r"empty: attached (\d+) of (\d+) programs", ready_stream="stderr",
-               note="bench/empty.bpf.c: a program returning 0 on each of ipcscope's hooks"),
-        Tracer("floor-timing", "empty BPF + timing every syscall", "attach",
-               lambda cmd, d: [EMPTY, TIMING_OBJ],
-               ready=r"empty: attached (\d+) of (\d+) programs", ready_stream="stderr",
-               note="bench/empty.bpf.c built with FLOOR_TIMING: the same hooks, and "
-                    "sys_enter/sys_exit time every syscall into one histogram (a per-thread "
-                    "entry timestamp): the least a per-call latency tracer does"),
-        Tracer("floor-fentry", "empty BPF, IPC syscalls by fentry", "attach",
-               lambda cmd, d: [EMPTY, FENTRY_OBJ],
-               ready=r"empty: attached (\d+) of (\d+) programs", ready_stream="stderr",
-               note="bench/empty-fentry.bpf.c: the floor's hooks, but sys_enter/sys_exit "
-                    "replaced by empty fentry/fexit programs on the IPC syscalls' entry "
-                    "functions (kernels with fentry); the sys_exit_mmap/mremap/munmap/shmat "
-                    "tracepoints stay"),
-        Tracer("fentry-only", "empty BPF, no syscall tracepoint", "attach",
-               lambda cmd, d: [EMPTY, FENTRY_ONLY_OBJ],
-               ready=r"empty: attached (\d+) of (\d+) programs", ready_stream="stderr",
-               note="floor-fentry with the mmap/mremap/munmap/shmat exits by fexit too: no "
-                    "syscall tracepoint, so no task is moved to the slow syscall path"),
-        Tracer("floor-systp", "empty BPF, IPC syscalls' own tracepoints", "attach",
-               lambda cmd, d: [EMPTY, SYSCALL_TPS_OBJ],
-               ready=r"empty: attached (\d+) of (\d+) programs", ready_stream="stderr",
-               note="bench/empty-fentry.bpf.c built with FLOOR_SYSCALL_TPS: the floor's "
-                    "hooks, but sys_enter/sys_exit replaced by empty programs on the IPC "
-                    "syscalls' own tracepoints (syscalls:sys_enter_write, ...), which a "
-                    "syscall without one (getppid) does not run"),
+        floor_tracer("floor", "empty BPF, same hooks", EMPTY_OBJ,
+                     "bench/empty.bpf.c: a program returning 0 on each of ipcscope's hooks"),
+        floor_tracer("floor-timing", "empty BPF + timing every syscall", TIMING_OBJ,
+                     "bench/empty.bpf.c built with FLOOR_TIMING: the same hooks, and "
+                     "sys_enter/sys_exit time every syscall into one histogram (a per-thread "
+                     "entry timestamp): the least a per-call latency tracer does"),
+        floor_tracer("floor-fentry", "empty BPF, IPC syscalls by fentry", FENTRY_OBJ,
+                     "bench/empty-fentry.bpf.c: the floor's hooks, but sys_enter/sys_exit "
+                     "replaced by empty fentry/fexit programs on the IPC syscalls' entry "
+                     "functions (kernels with fentry); the sys_exit_mmap/mremap/munmap/shmat "
+                     "tracepoints stay"),
+        floor_tracer("fentry-only", "empty BPF, no syscall tracepoint", FENTRY_ONLY_OBJ,
+                     "floor-fentry with the mmap/mremap/munmap/shmat exits by fexit too: no "
+                     "syscall tracepoint, so no task is moved to the slow syscall path"),
+        floor_tracer("floor-systp", "empty BPF, IPC syscalls' own tracepoints", SYSCALL_TPS_OBJ,
+                     "bench/empty-fentry.bpf.c built with FLOOR_SYSCALL_TPS: the floor's "
+                     "hooks, but sys_enter/sys_exit replaced by empty programs on the IPC "
+                     "syscalls' own tracepoints (syscalls:sys_enter_write, ...), which a "
+                     "syscall without one (getppid) does not run"),
         Tracer("bpftrace", "bpftrace count.bt", "wrap",
                lambda cmd, d: ["bpftrace", "-c", " ".join(cmd), COUNT_BT],
                binary=shutil.which("bpftrace") or "/usr/bin/bpftrace", package="bpftrace",
@@ -934,14 +931,13 @@ def build_report(args, tracers, workloads, runs, cost, info, versions, load0, lo
         st = [r["startup_ns"] for (w, k, c), rs in runs.items() if k == key for r in rs]
         return med(st) / 1e9 if st else None
 
-    floor_startups = [(by_key[k].label, startup_median(k)) for k in ("floor", "floor-timing")
-                      if k in by_key and startup_median(k) is not None]
+    floor_startups = [(by_key[k].label, m) for k in ("floor", "floor-timing") if k in by_key
+                      for m in (startup_median(k),) if m is not None]
     for ipc in ipcs:
-        st = [r["startup_ns"] for (w, k, c), rs in runs.items() if k == ipc for r in rs]
+        m = startup_median(ipc)
         rss = [r["maxrss_kb"] for (w, k, c), rs in runs.items() if k == ipc for r in rs
                if r["maxrss_kb"]]
-        if st:
-            m = med(st) / 1e9
+        if m is not None:
             verdict = "yes" if m < STARTUP_TARGET_S else "**no**"
             low = min((s for _, s in floor_startups), default=None)
             if m >= STARTUP_TARGET_S and low is not None and low >= STARTUP_TARGET_S:
