@@ -265,10 +265,38 @@ __noinline int count_phase_syscall(__u32 nr)
 /*
  * The n-th argument (1-based) of the syscall being entered: from the user
  * registers tp_btf hands over, or from the classic tracepoint's record,
- * copied out of ctx first (the verifier takes only constant-offset loads
- * from ctx itself, and the compiler would compute its args' address).
+ * copied out of it first (sys_enter_args). tp, not regs, chooses: it is
+ * a constant NULL in ipc_sys_enter, so the compiler drops the other way
+ * (regs is not known there, and a load merged from both ways is refused
+ * by 5.10's verifier: "same insn cannot be used with different pointers").
  */
-#define SYSARG(n)	(args ? args[(n) - 1] : (__u64)PT_REGS_PARM##n##_SYSCALL(regs))
+#define SYSARG(n)	(tp ? args[(n) - 1] : (__u64)PT_REGS_PARM##n##_SYSCALL(regs))
+
+/*
+ * The classic tracepoints' programs run on two kinds of record, with the
+ * same layout where they read it: raw_syscalls:sys_enter's (the number a
+ * long at offset 8, the six arguments from 16) and each syscall's own
+ * tracepoint's, syscalls:sys_enter_write and the others (session.c
+ * attaches this one program to the IPC syscalls' tracepoints unless every
+ * syscall is counted: an int number at 8, padding, the arguments from 16,
+ * as many as the syscall has). The kernel refuses to attach a program to
+ * a tracepoint whose record is shorter than the furthest offset the
+ * program reads, so the number is read as an int (the low half of the
+ * long on a little-endian machine) and the arguments are copied with a
+ * helper, not read: the kernel's record for the program has room for six
+ * (perf_call_bpf_enter), and the unused ones are never looked at.
+ */
+struct ipc_tp_sys_enter {
+	__u64 common;		/* struct trace_entry */
+	int nr;
+};
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "ipc_tp_sys_enter reads raw_syscalls's long id as an int");
+
+static __always_inline int sys_enter_args(__u64 args[6], const void *tp)
+{
+	return bpf_probe_read_kernel(args, 6 * sizeof(__u64), (const char *)tp + 16);
+}
 
 #ifdef __TARGET_ARCH_x86
 #define TS_COMPAT	0x0002	/* x86 thread_info.status: a 32-bit syscall */
@@ -313,9 +341,9 @@ static __always_inline int compat_syscall(void)
  * there the classic tracepoint, which runs with preemption disabled, is
  * used instead (see pick_syscall_hook in session.c).
  */
-static __always_inline int sys_enter(struct pt_regs *regs, const __u64 *args, long id)
+static __always_inline int sys_enter(struct pt_regs *regs, const void *tp, long id)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid(), gen;
+	__u64 pid_tgid = bpf_get_current_pid_tgid(), gen, args[6];
 	struct inflight *ent;
 	struct ipc_proc *p;
 	__u32 nr, h, slot;
@@ -365,6 +393,8 @@ static __always_inline int sys_enter(struct pt_regs *regs, const __u64 *args, lo
 	h = sys_handler[id & (IPC_NR_SYSCALLS - 1)];
 	if (h == IPC_SYS_NONE || compat_syscall())
 		return 0;
+	if (tp && sys_enter_args(args, tp))
+		return 0;
 	/* write, writev, read, readv; sendto, sendmsg, recvfrom, recvmsg
 	 * (their address, or their msghdr's) */
 	if (h <= IPC_SYS_READV || (h >= IPC_SYS_SENDTO && h <= IPC_SYS_RECVMSG))
@@ -411,17 +441,9 @@ int BPF_PROG(ipc_sys_enter, struct pt_regs *regs, long id)
 }
 
 SEC("tp/raw_syscalls/sys_enter")
-int ipc_sys_enter_tp(struct trace_event_raw_sys_enter *ctx)
+int ipc_sys_enter_tp(struct ipc_tp_sys_enter *ctx)
 {
-	__u64 args[6];
-
-	args[0] = ctx->args[0];
-	args[1] = ctx->args[1];
-	args[2] = ctx->args[2];
-	args[3] = ctx->args[3];
-	args[4] = ctx->args[4];
-	args[5] = ctx->args[5];
-	return sys_enter(NULL, args, ctx->id);
+	return sys_enter(NULL, ctx, ctx->nr);
 }
 
 /*

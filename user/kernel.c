@@ -5,12 +5,14 @@
  * programs to load (probes of a few instructions, or the version).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
+#include <linux/perf_event.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -111,6 +113,39 @@ static bool event_listed(const char *events, const char *category, const char *n
 			return true;
 	}
 	return false;
+}
+
+bool kernel_has_event(const char *category, const char *name)
+{
+	return event_listed(available_events(), category, name);
+}
+
+int kernel_open_tracepoint(const char *category, const char *name)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_TRACEPOINT,
+		.size = sizeof(attr),
+		.sample_period = 1,
+		.wakeup_events = 1,
+	};
+	char path[256], buf[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/events/%s/%s/id", tracing_root(), category, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return n < 0 ? -errno : -EINVAL;
+	buf[n] = '\0';
+	attr.config = strtoull(buf, NULL, 10);
+	/* as libbpf does: every process, counted on CPU 0 (a tracepoint's
+	   BPF program runs on every CPU whatever the event's CPU) */
+	fd = syscall(__NR_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	return fd < 0 ? -errno : fd;
 }
 
 /*

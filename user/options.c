@@ -75,6 +75,14 @@ const char record_usage[] =
 "                        a histogram per channel and per kind. Off by default:\n"
 "                        it adds about 0.1 us to each send and receive and\n"
 "                        about 0.2 s to start-up; needs Linux 5.12+\n"
+"      --all-syscalls    count every syscall of the traced processes (the\n"
+"                        SYSCALLS column), not only their IPC syscalls: then\n"
+"                        every syscall of every process on the machine runs\n"
+"                        ipcscope's programs (about 1.2x the cost of a cheap\n"
+"                        syscall, traced or not, against 1.02x without it;\n"
+"                        bench/RESULTS.md). Without it only the IPC syscalls'\n"
+"                        own tracepoints are used, where the kernel has them;\n"
+"                        --usdt-phase, validate and explain count every one\n"
 "      --top N           list the N busiest IPC objects in the text report\n"
 "                        (default 25, 0 = all; the JSON always has all)\n"
 "      --usdt-phase PROVIDER:START,PROVIDER:END\n"
@@ -108,8 +116,9 @@ const char top_usage[] =
 "       ipcscope top [OPTIONS] [INTERVAL [COUNT]]\n"
 "\n"
 "A live view of inter-process communication, refreshed every interval: the\n"
-"processes that did IPC (IPC syscalls and bytes per second, all their\n"
-"syscalls, context switches and page faults per second; '+' after a name:\n"
+"processes that did IPC (IPC syscalls and bytes per second, their\n"
+"syscalls (every one with --all-syscalls, else their IPC syscalls), context\n"
+"switches and page faults per second; '+' after a name:\n"
 "it has exited) and the IPC objects used (operations, bytes in and bytes\n"
 "out, page faults per second, processes), busiest first. Without a target:\n"
 "every process.\n"
@@ -120,6 +129,8 @@ const char top_usage[] =
 "  -i, --interval SECS   seconds between screens (default 1, decimals allowed)\n"
 "  -n, --count N         stop after N screens (default: until Ctrl-C)\n"
 "      --top N           rows per table (default 10, 0 = all)\n"
+"      --all-syscalls    count all syscalls per process, not only the IPC\n"
+"                        syscalls (see 'ipcscope record --help')\n"
 "  -d, --duration SECS   stop after SECS seconds\n"
 "  -v, --verbose         print libbpf's messages and what was attached\n"
 "  -h, --help            show this help\n"
@@ -196,6 +207,8 @@ const char export_usage[] =
 "      --json FILE       also write the run's report as record's JSON when it\n"
 "                        stops ('-' for stdout; -j for '--json -')\n"
 "      --force           write over a FILE that is a symbolic link\n"
+"      --all-syscalls    count all syscalls per process, not only the IPC\n"
+"                        syscalls (see 'ipcscope record --help')\n"
 "  -d, --duration SECS   stop after SECS seconds\n"
 "  -v, --verbose         print libbpf's messages and what was attached\n"
 "  -h, --help            show this help\n"
@@ -216,6 +229,7 @@ static const char *option_owner(int c, unsigned cmd)
 		{ 'P', CMD_RECORD }, { 'K', CMD_RECORD | CMD_EXPORT }, { 'l', CMD_EXPORT },
 		{ 'f', CMD_RECORD | CMD_TRACE | CMD_EXPORT },
 		{ 'U', CMD_RECORD }, { 'b', CMD_RECORD },
+		{ 'S', CMD_RECORD | CMD_TOP | CMD_EXPORT },
 	};
 
 	for (size_t i = 0; i < sizeof(only) / sizeof(only[0]); i++) {
@@ -239,6 +253,7 @@ static const char *option_text(int c)
 	case 'Y': return "--by";
 	case 'K': return "--labels";
 	case 'W': return "--time-in-channel";
+	case 'S': return "--all-syscalls";
 	case 'O': return "--top";
 	case 'u': return "-u/--user";
 	case 'P': return "--prometheus";
@@ -531,6 +546,9 @@ static int view_option(struct record_opts *o, int c, const char *arg, char *err,
 	case 'W':
 		o->time_in_channel = true;
 		break;
+	case 'S':
+		o->all_syscalls = true;
+		break;
 	case 'O':
 		if (parse_u64(arg, 0, 1000000, &v)) {
 			set_err(err, errlen, "invalid --top '%s': expected a number of objects, 0 for all", arg);
@@ -571,6 +589,7 @@ static enum parse_result parse(struct record_opts *o, enum tracing_cmd cmd,
 		{ "by", required_argument, NULL, 'Y' },
 		{ "labels", required_argument, NULL, 'K' },
 		{ "time-in-channel", no_argument, NULL, 'W' },
+		{ "all-syscalls", no_argument, NULL, 'S' },
 		{ "top", required_argument, NULL, 'O' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },

@@ -39,6 +39,7 @@ struct record_opts {
 	bool no_hist;			/* --no-hist */
 	bool by_cgroup;			/* --by cgroup */
 	bool time_in_channel;		/* --time-in-channel */
+	bool all_syscalls;		/* --all-syscalls */
 	unsigned top;			/* --top: objects in the text report, 0 = all */
 	bool verbose;			/* -v */
 	enum tracing_cmd cmd;		/* which command parsed these */

@@ -242,8 +242,11 @@ static int processes(FILE *out, const struct snapshot *s, bool pids)
 
 	if (!rows)
 		return -1;
-	comm_metric(out, rows, n, "ipcscope_process_syscalls_total",
-		    "Syscalls of the traced processes, per process name and cgroup.", 0, "");
+	comm_metric(out, rows, n, "ipcscope_process_syscalls_total", s->every_syscall ?
+		    "Syscalls of the traced processes, per process name and cgroup." :
+		    "IPC syscalls (read, write, send, receive, queue, semaphore and shm "
+		    "calls, futex) of the traced processes, per process name and cgroup; "
+		    "--all-syscalls counts every syscall.", 0, "");
 	comm_metric(out, rows, n, "ipcscope_process_context_switches_total",
 		    "Context switches of the traced processes, per process name and cgroup.", 1,
 		    ",kind=\"voluntary\"");

@@ -529,6 +529,10 @@ static void print_procs(FILE *out, const struct run_info *ri, const struct snaps
 			p->p.flags & IPC_PROC_EXITED ? "exited" : "running");
 	}
 	free(order);
+	if (!s->every_syscall)
+		fprintf(out, "  SYSCALLS: the IPC syscalls only (read, write, send, receive, "
+			"the queue, semaphore\n  and shm calls, futex; on any file): "
+			"--all-syscalls counts every syscall\n");
 	if (snapshot_pid_reused(s))
 		fprintf(out, "  PID.N: a pid reused during the run, by N processes in turn "
 			"(1 started first); each is counted apart\n");

@@ -12,7 +12,7 @@
 #include "report.h"
 #include "util.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 /* null when the percentile is in the open-ended last slot */
 static void json_pct(struct json_writer *jw, const char *key,
@@ -543,6 +543,7 @@ int report_json(FILE *out, const struct run_info *ri, const struct snapshot *s)
 		return -1;
 	jw_object_begin(jw);
 	json_run(jw, ri);
+	jw_kv_string(jw, "syscalls_counted", s->every_syscall ? "all" : "ipc");
 	jw_key(jw, "drops");
 	jw_object_begin(jw);
 	for (int i = 0; i < IPC_DROP_MAX; i++)

@@ -7,13 +7,18 @@
  * tracefs, or in BTF for tp_btf) is switched off before load and reported,
  * and the rest keeps working.
  */
+#define _GNU_SOURCE	/* pipe2 */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <linux/perf_event.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -114,47 +119,142 @@ static void pick_fault_probe(struct session *s)
 }
 
 /*
- * The syscall programs come in two pairs with one body (core.bpf.c): on
- * the BTF raw tracepoints sys_enter and sys_exit (cheaper to pass), or on
- * the classic tracepoints raw_syscalls:sys_enter and sys_exit, where the
- * BTF ones run preemptible and the kernel would skip their runs for every
- * task on a CPU where one was preempted inside them (Linux 7.x; probed:
- * session_features). IPCSCOPE_SYSCALL_HOOK=raw_syscalls or tp_btf picks
- * one (tests of both on every kernel). Returns true for raw_syscalls.
+ * The IPC syscalls' own tracepoints, both ends of each, into s->sys_tps:
+ * named after the syscall ("sys_enter_write"; sendfile's is sendfile64's).
+ * False, with why, if this kernel lacks one (no CONFIG_FTRACE_SYSCALLS, or
+ * a name this table does not know).
  */
-static bool pick_syscall_hook(struct session *s, bool load_only)
+static bool find_ipc_tracepoints(struct session *s, char *why, size_t len)
+{
+	unsigned nrs[MAX_SYS_TPS];
+	size_t n = ipc_syscall_numbers(nrs, MAX_SYS_TPS);
+
+	s->nsys_tps = 0;
+	if (n > MAX_SYS_TPS) {
+		snprintf(why, len, "more IPC syscalls than MAX_SYS_TPS");
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		static const char *const suffix[] = { "", "64" };
+		char tmp[24];
+		const char *name = syscall_name(nrs[i], tmp, sizeof(tmp));
+		char (*tp)[40] = s->sys_tps[s->nsys_tps];
+		bool found = false;
+
+		for (size_t k = 0; k < ARRAY_SIZE(suffix) && !found; k++) {
+			snprintf(tp[0], sizeof(tp[0]), "sys_enter_%s%s", name, suffix[k]);
+			snprintf(tp[1], sizeof(tp[1]), "sys_exit_%s%s", name, suffix[k]);
+			found = kernel_has_event("syscalls", tp[0]) &&
+				kernel_has_event("syscalls", tp[1]);
+		}
+		if (!found) {
+			snprintf(why, len, "this kernel has no tracepoint syscalls:sys_enter_%s",
+				 name);
+			s->nsys_tps = 0;
+			return false;
+		}
+		s->nsys_tps++;
+	}
+	return true;
+}
+
+/* The enter, exit and time-in-channel exit programs of one pair stand by
+ * (classic: the tp/raw_syscalls ones, else tp_btf's) */
+static void stand_by_pair(struct session *s, bool classic, const char *why)
+{
+	struct ipcscope_bpf *k = s->skel;
+	struct bpf_program *progs[] = {
+		classic ? k->progs.ipc_sys_enter_tp : k->progs.ipc_sys_enter,
+		classic ? k->progs.ipc_sys_exit_tp : k->progs.ipc_sys_exit,
+		classic ? k->progs.ipc_sys_exit_chan_tp : k->progs.ipc_sys_exit_chan,
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(progs); i++)
+		stand_by(s, progs[i], why);
+}
+
+/*
+ * Which hooks the syscall programs run on (one body each, core.bpf.c):
+ *
+ * - By default, the IPC syscalls' own tracepoints (syscalls:sys_enter_write
+ *   and the others, about 23): a process's other syscalls never run a
+ *   program of ours. Any syscall tracepoint puts every task on the kernel's
+ *   slower syscall path, but that costs little (getppid 1.02x here, against
+ *   1.19x for an empty program on every syscall: bench/RESULTS.md). The
+ *   processes' syscall counts are then their IPC syscalls'.
+ * - Counting every syscall of the targets (--all-syscalls, and what needs
+ *   every one: phases, validate's counts by number, explain's stream, and
+ *   time in channel where the classic exit program cannot have it: before
+ *   5.15), or where the kernel lacks those tracepoints: one of two pairs
+ *   on every syscall, the BTF raw tracepoints sys_enter and sys_exit
+ *   (cheaper to pass), or the classic tracepoints raw_syscalls:sys_enter
+ *   and sys_exit, where the BTF ones run preemptible and the kernel would
+ *   skip their runs for every task on a CPU where one was preempted inside
+ *   them (Linux 7.x; probed: session_features).
+ *
+ * IPCSCOPE_SYSCALL_HOOK=raw_syscalls or tp_btf picks a pair, =ipc the IPC
+ * syscalls' tracepoints (tests of each on every kernel). Returns true
+ * where the classic programs are used (ipc or raw_syscalls).
+ */
+static bool pick_syscall_hook(struct session *s, const struct session_config *cfg)
 {
 	const char *env = getenv("IPCSCOPE_SYSCALL_HOOK");
-	struct ipcscope_bpf *k = s->skel;
 	struct kernel_features kf;
-	bool classic;
+	char why_not[160] = "";
+	bool classic, every;
 
+	if (env && *env && strcmp(env, "ipc") && strcmp(env, "raw_syscalls") &&
+	    strcmp(env, "tp_btf")) {
+		char shown[64];
+
+		text_clean(shown, sizeof(shown), env, strlen(env));
+		errorf("warning: IPCSCOPE_SYSCALL_HOOK=%s ignored: it is ipc, raw_syscalls "
+		       "or tp_btf", shown);
+		env = NULL;
+	}
+	if (env && !*env)
+		env = NULL;
 	session_features(&kf);
+	every = cfg->every_syscall || cfg->nphases || cfg->syscall_numbers ||
+		(cfg->explain && cfg->on_event) ||
+		(cfg->time_in_channel && !(kf.task_pt_regs && kf.task_btf)) ||
+		(env && strcmp(env, "ipc"));
 	if (env && !strcmp(env, "raw_syscalls"))
 		classic = true;
 	else if (env && !strcmp(env, "tp_btf"))
 		classic = false;
 	else
 		classic = kf.preemptible_tp_btf;
-	if (load_only)
-		return classic;	/* check verifies both */
+	if (cfg->load_only)
+		return classic;	/* check verifies both pairs */
+	if (!every && find_ipc_tracepoints(s, why_not, sizeof(why_not))) {
+		const char *why = "counts every syscall: --all-syscalls (the IPC "
+				  "syscalls' own tracepoints are used)";
+
+		stand_by_pair(s, false, why);
+		return true;
+	}
+	if (!every)
+		debugf("%s: every syscall passes the syscall programs, and the "
+		       "processes' syscall counts are all their syscalls\n", why_not);
 	if (classic) {
 		const char *why = env ? "IPCSCOPE_SYSCALL_HOOK=raw_syscalls" :
 			"BTF tracepoint programs on syscalls run preemptible here, and "
 			"the kernel would skip runs: tp/raw_syscalls is used instead";
 
-		stand_by(s, k->progs.ipc_sys_enter, why);
-		stand_by(s, k->progs.ipc_sys_exit, why);
-		stand_by(s, k->progs.ipc_sys_exit_chan, why);
+		stand_by_pair(s, false, why);
 	} else {
 		const char *why = "fallback for kernels whose BTF tracepoint programs "
 				  "on syscalls run preemptible (7.x), not needed";
 
-		stand_by(s, k->progs.ipc_sys_enter_tp, why);
-		stand_by(s, k->progs.ipc_sys_exit_tp, why);
-		stand_by(s, k->progs.ipc_sys_exit_chan_tp, why);
+		stand_by_pair(s, true, why);
 	}
 	return classic;
+}
+
+bool session_counts_every_syscall(const struct session *s)
+{
+	return s->nsys_tps == 0;
 }
 
 /*
@@ -484,6 +584,40 @@ static int open_inputs(struct session *s, const struct session_config *cfg)
 /* Attach every loaded program; one that fails is named, not fatal; the
  * phases' probes must all attach (attach_phases), and go first: their
  * bpf() calls come before any syscall program runs (see session_attach) */
+/*
+ * A classic syscall program on the IPC syscalls' own tracepoints (end 0:
+ * their sys_enter_*, 1: sys_exit_*), not on raw_syscalls. All or none:
+ * a syscall missed would be a count silently short. Its name says where.
+ */
+static bool attach_ipc_tracepoints(struct session *s, struct bpf_program *prog,
+				   int end, struct probe_info *pi)
+{
+	size_t first = s->nsys_links;
+
+	for (size_t i = 0; i < s->nsys_tps; i++) {
+		int pfd = kernel_open_tracepoint("syscalls", s->sys_tps[i][end]);
+		struct bpf_link *l = pfd >= 0 ? bpf_program__attach_perf_event(prog, pfd) : NULL;
+		int err = pfd < 0 ? -pfd : errno;
+
+		if (!l) {
+			if (pfd >= 0)
+				close(pfd);
+			snprintf(pi->reason, sizeof(pi->reason),
+				 "attach to syscalls:%s failed: %s", s->sys_tps[i][end],
+				 strerror(err));
+			while (s->nsys_links > first)
+				bpf_link__destroy(s->sys_links[--s->nsys_links]);
+			return false;
+		}
+		s->sys_pfds[s->nsys_links] = pfd;
+		s->sys_links[s->nsys_links++] = l;
+	}
+	snprintf(pi->name, sizeof(pi->name), "tp/syscalls/sys_%s_* (%zu IPC syscalls)%s",
+		 end ? "exit" : "enter", s->nsys_tps,
+		 prog == s->skel->progs.ipc_sys_exit_chan_tp ? ": time in channel" : "");
+	return true;
+}
+
 static int attach_probes(struct session *s)
 {
 	struct bpf_program *prog;
@@ -502,6 +636,14 @@ static int attach_probes(struct session *s)
 		    prog == s->skel->progs.ipc_phase_end) {
 			/* on the phases' probes: attach_phases */
 			pi->attached = s->nphases > 0;
+		} else if (bpf_program__autoload(prog) && s->nsys_tps &&
+			   (prog == s->skel->progs.ipc_sys_enter_tp ||
+			    prog == s->skel->progs.ipc_sys_exit_tp ||
+			    prog == s->skel->progs.ipc_sys_exit_chan_tp)) {
+			pi->attached = attach_ipc_tracepoints(s, prog,
+				prog != s->skel->progs.ipc_sys_enter_tp, pi);
+			if (pi->attached)
+				debugf("attached %s\n", pi->name);
 		} else if (bpf_program__autoload(prog)) {
 			s->links[i] = bpf_program__attach(prog);
 			if (s->links[i]) {
@@ -562,7 +704,7 @@ int session_open(struct session **out, const struct session_config *cfg)
 		goto fail;
 	pick_fault_probe(s);
 	setup_explain(s, cfg);
-	setup_chan(s, cfg, pick_syscall_hook(s, cfg->load_only));
+	setup_chan(s, cfg, pick_syscall_hook(s, cfg));
 	err = session_setup_logs(s);
 	if (err)
 		goto fail;
@@ -606,36 +748,149 @@ int session_attach(struct session *s)
 	return attach_probes(s);
 }
 
-static void *destroy_link(void *link)
+/* What a detaching thread does: destroy a link, or close a link's fd */
+struct detach_job {
+	struct bpf_link *link;
+	int fd;
+};
+
+static void *detach_one(void *arg)
 {
-	bpf_link__destroy(link);
+	struct detach_job *j = arg;
+
+	if (j->link)
+		bpf_link__destroy(j->link);
+	else
+		close(j->fd);
 	return NULL;
 }
 
+/* Closes every fd but the n in keep (sorted), in a child after fork */
+static void close_all_but(const int *keep, size_t n)
+{
+	unsigned first = 0;
+
+	for (size_t i = 0; i <= n; i++) {
+		unsigned last = i < n ? (unsigned)keep[i] : ~0U;
+
+		if (last > first &&
+		    syscall(SYS_close_range, first, last - 1 + (i == n), 0) < 0) {
+			/* before Linux 5.9: one by one, as far as fds usually go */
+			for (unsigned fd = first; fd < last && fd < 4096; fd++)
+				close(fd);
+		}
+		first = last + 1;
+	}
+}
+
+static int by_fd(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
 /*
- * Detaching a tracepoint's perf event waits for an RCU grace period (about
- * 55 ms here), one after another: 17 probes took 0.9 s. Detached from
- * threads, the waits overlap. If a thread cannot start, detach inline.
+ * Closes the n fds (perf events whose programs are detached already) in a
+ * process of their own that nobody waits for: the last close of a perf
+ * event on a tracepoint waits for the kernel to unregister it, and those
+ * waits take turns (see destroy_links). A double fork: init reaps the
+ * closer. It waits until we have closed our copies (a pipe's end), so that
+ * its closes are the last ones, and keeps nothing else open (not our
+ * output's pipe). If it cannot be made, they are closed here, waiting.
+ */
+static void close_in_background(int *fds, size_t n)
+{
+	int go[2] = { -1, -1 };
+	pid_t child;
+
+	if (!n)
+		return;
+	child = pipe2(go, O_CLOEXEC) ? -1 : fork();
+	if (child == 0) {
+		if (fork() == 0) {
+			int keep[MAX_SYS_TPS * 2 + 1];
+			char c;
+
+			memcpy(keep, fds, n * sizeof(*fds));
+			keep[n] = go[0];
+			qsort(keep, n + 1, sizeof(*keep), by_fd);
+			close_all_but(keep, n + 1);
+			while (read(go[0], &c, 1) < 0 && errno == EINTR)
+				;
+			for (size_t i = 0; i < n; i++)
+				close(fds[i]);
+			_exit(0);
+		}
+		_exit(0);
+	}
+	if (child > 0) {
+		close(go[0]);
+		waitpid(child, NULL, 0);
+	}
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
+	if (child > 0) {
+		close(go[1]);
+	} else if (go[0] >= 0) {
+		close(go[0]);
+		close(go[1]);
+	}
+}
+
+/*
+ * Detaching waits for the kernel: a program's link on a tracepoint for an
+ * RCU grace period (about 25-55 ms here), and the last close of a classic
+ * tracepoint's perf event for the tracepoint to be unregistered. The first
+ * waits overlap when made from threads (17 probes took 0.9 s one after
+ * another); the second take turns (a mutex all perf tracepoint events
+ * share: the 46 tracepoints of the IPC syscalls took 1.1 s to close). So
+ * the links are detached from threads, and the IPC syscalls' programs,
+ * attached through BPF links of their own where the kernel has them (perf
+ * links, Linux 5.15+), leave their perf events, disabled, to
+ * close_in_background. Before 5.15 such a link is its perf event: closed
+ * in a thread like the others. If a thread cannot start, detach inline.
  */
 static void destroy_links(struct session *s)
 {
-	pthread_t threads[MAX_PROBES];
-	bool started[MAX_PROBES] = { false };
+	struct detach_job jobs[MAX_PROBES + MAX_SYS_TPS * 2];
+	pthread_t threads[ARRAY_SIZE(jobs)];
+	bool started[ARRAY_SIZE(jobs)] = { false };
+	int lingering[MAX_SYS_TPS * 2];
+	size_t n = 0, nlinger = 0;
 
 	for (size_t i = 0; i < s->nphase_links; i++)
 		bpf_link__destroy(s->phase_links[i]);	/* uprobes: no RCU wait */
 	s->nphase_links = 0;
-	for (size_t i = 0; i < s->nprobes; i++)
-		if (s->links[i])
-			started[i] = pthread_create(&threads[i], NULL, destroy_link,
-						    s->links[i]) == 0;
+	for (size_t i = 0; i < s->nsys_links; i++) {
+		struct bpf_link *l = s->sys_links[i];
+		int lfd = bpf_link__fd(l), pfd = s->sys_pfds[i];
+
+		if (lfd == pfd) {
+			/* attached by ioctl: the link's destroy closes pfd */
+			jobs[n++] = (struct detach_job){ .link = l, .fd = -1 };
+			continue;
+		}
+		ioctl(pfd, PERF_EVENT_IOC_DISABLE, 0);
+		bpf_link__disconnect(l);
+		bpf_link__destroy(l);	/* disconnected: frees, closes nothing */
+		/* the program is detached as lfd closes */
+		jobs[n++] = (struct detach_job){ .link = NULL, .fd = lfd };
+		lingering[nlinger++] = pfd;
+	}
+	s->nsys_links = 0;
 	for (size_t i = 0; i < s->nprobes; i++) {
+		if (s->links[i])
+			jobs[n++] = (struct detach_job){ .link = s->links[i], .fd = -1 };
+		s->links[i] = NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		started[i] = pthread_create(&threads[i], NULL, detach_one, &jobs[i]) == 0;
+	for (size_t i = 0; i < n; i++) {
 		if (started[i])
 			pthread_join(threads[i], NULL);
 		else
-			bpf_link__destroy(s->links[i]);
-		s->links[i] = NULL;
+			detach_one(&jobs[i]);
 	}
+	close_in_background(lingering, nlinger);
 }
 
 void session_detach(struct session *s)

@@ -34,6 +34,9 @@ struct session_config {
 	pid_t self;		/* never traced */
 	const char *comm;	/* --comm: processes that exec this name join */
 	bool time_in_channel;	/* --time-in-channel: see setup_chan */
+	bool every_syscall;	/* --all-syscalls: count every syscall of the
+				   targets, not only their IPC syscalls (see
+				   pick_syscall_hook) */
 	bool syscall_numbers;	/* count the targets' syscalls by number
 				   (validate's mode switches; sys_counts) */
 	int cgroup_fd;		/* --cgroup on cgroup v2: an fd of its directory; -1 */
@@ -126,6 +129,9 @@ int session_read(const struct session *s, struct snapshot *snap);
 /* Every program of the object, after session_open, as the verifier saw it. */
 size_t session_checks(const struct session *s, const struct prog_check **out);
 size_t session_probes(const struct session *s, const struct probe_info **out);
+/* Whether the targets' every syscall is counted (their syscall counts);
+ * false: only their IPC syscalls run the programs (pick_syscall_hook) */
+bool session_counts_every_syscall(const struct session *s);
 
 /* What this kernel offers BPF, found by asking it (probes), not by version. */
 struct kernel_features {

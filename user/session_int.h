@@ -42,6 +42,16 @@ struct session {
 #define MAX_PHASE_LINKS 64
 	struct bpf_link *phase_links[MAX_PHASE_LINKS];
 	size_t nphase_links;
+	/* Unless every syscall is counted: the IPC syscalls' own tracepoints
+	   ("sys_enter_write" and its "sys_exit_write"), where the classic
+	   syscall programs run instead of on raw_syscalls (pick_syscall_hook),
+	   and a link per program and tracepoint */
+#define MAX_SYS_TPS 32
+	char sys_tps[MAX_SYS_TPS][2][40];
+	size_t nsys_tps;
+	struct bpf_link *sys_links[MAX_SYS_TPS * 2];
+	int sys_pfds[MAX_SYS_TPS * 2];	/* each link's perf event */
+	size_t nsys_links;
 };
 
 /* session_checks.c */
@@ -56,6 +66,11 @@ void session_report_refusal(const struct session *s, int err);
 /* kernel.c */
 /* Whether the hook of program section sec exists here; if not, why */
 bool kernel_has_hook(const char *sec, char *reason, size_t len);
+/* Whether tracefs lists the tracepoint category:name */
+bool kernel_has_event(const char *category, const char *name);
+/* A perf event on tracepoint category:name, for a BPF program (what
+ * libbpf's attach opens): its fd, or -errno */
+int kernel_open_tracepoint(const char *category, const char *name);
 /* IPCSCOPE_DISABLE_PROBES=a,b: treat these probes as missing (tests fallbacks) */
 bool probe_disabled_by_env(const char *prog_name);
 /* 0, or -ENOENT with a message: the kernel exposes no BTF */

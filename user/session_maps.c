@@ -335,6 +335,7 @@ int session_read(const struct session *s, struct snapshot *snap)
 				  sizeof(snap->sys_counts[0]), merge_u64);
 	snap->phases = s->nphases > 0;
 	snap->shm_faults_known = bpf_program__autoload(s->skel->progs.ipc_fault_vma);
+	snap->every_syscall = session_counts_every_syscall(s);
 	if (!err && snap->phases)
 		err = read_percpu(s, m->phase_counts, snap->phase,
 				  sizeof(snap->phase[0]), merge_phase);

@@ -140,6 +140,9 @@ struct snapshot {
 	/* faults in shared memory told apart (bpf_find_vma: shm_faults,
 	   per-segment counts); false: a process's faults, all of them */
 	bool shm_faults_known;
+	/* the processes' syscalls: every one (--all-syscalls), or only the
+	   IPC syscalls the programs run on (session_counts_every_syscall) */
+	bool every_syscall;
 	uint64_t drops[IPC_DROP_MAX];
 	/* drops[IPC_DROP_SKIPPED_RUNS] by program: which hook lost runs */
 	struct snap_skipped {

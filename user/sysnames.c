@@ -68,6 +68,13 @@ int syscall_handler(unsigned nr)
 	return IPC_SYS_NONE;
 }
 
+size_t ipc_syscall_numbers(unsigned *nrs, size_t max)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sys_table) && i < max; i++)
+		nrs[i] = sys_table[i].nr;
+	return ARRAY_SIZE(sys_table);
+}
+
 bool syscall_of_ipc(unsigned nr)
 {
 	/* by name: the C library's numbers name every one of these */

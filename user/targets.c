@@ -309,6 +309,7 @@ int tracing_start(struct tracing *t, struct session_config *cfg)
 	cfg->self = getpid();
 	cfg->comm = o->comm;
 	cfg->time_in_channel = o->time_in_channel;
+	cfg->every_syscall = o->all_syscalls;
 	if (t->cgroup_v2) {
 		t->cgroup_fd = open(o->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (t->cgroup_fd < 0) {

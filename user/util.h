@@ -50,6 +50,9 @@ const char *syscall_name(unsigned nr, char *buf, size_t len);
 /* The IPC operation ipc_sys_enter hands a syscall to (an enum ipc_sys),
  * IPC_SYS_NONE for the others (sysnames.c) */
 int syscall_handler(unsigned nr);
+/* The numbers of those syscalls (a handler other than IPC_SYS_NONE), up
+ * to max of them into nrs; how many there are (sysnames.c) */
+size_t ipc_syscall_numbers(unsigned *nrs, size_t max);
 /* Is it part of an IPC object's life: an IPC operation (syscall_handler),
  * or what makes, maps, connects or removes one, or a new process
  * (sysnames.c) */

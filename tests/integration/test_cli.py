@@ -97,7 +97,7 @@ def test_json_to_stdout_only():
     proc = run_ipcscope(["record", "--json", "-", "--", "true"])
     eq(proc.returncode, 0, f"exit status ({proc.stderr.strip()})")
     doc = json.loads(proc.stdout)
-    eq(doc["schema_version"], 1, "schema version")
+    eq(doc["schema_version"], 2, "schema version")
     eq(doc["targets"]["command"], ["true"], "command in JSON")
     eq(doc["targets"]["command_exit"], 0, "command exit status")
     missing = [p["name"] for p in doc["probes"] if not (p["attached"] or p["standby"])]

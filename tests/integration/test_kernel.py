@@ -5,12 +5,16 @@ verifier's reason and the feature missing; every program's deepest call
 chain stays within the 512 bytes of stack every kernel gives, whatever this
 host accepts (some kernels run tracing programs on private stacks and take
 more; others of the same version refuse)."""
+import json
 import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 
-from harness import IPCSCOPE, ROOT, eq, record, run_ipcscope, tmp
+import harness
+from harness import IPCSCOPE, ROOT, eq, record, run_ipcscope, spawn, tmp, wait_for_line
 
 BUDGET = 512
 PROGRAM_LINE = re.compile(r"^  (ipc_\w+)\s+(\S+)\s+(.*)$")
@@ -56,7 +60,7 @@ def test_every_program_loads_within_the_stack_budget():
 
 def build_mutant():
     """ipcscope built from a copy of the tree where ipc_sys_enter (the body
-    it shares with ipc_sys_enter_tp) has a 300-byte local: its chain
+    it shares with ipc_sys_enter_tp) has a 256-byte local: its chain
     through socket_kind goes over 512 bytes."""
     src = tmp("mutant")
     os.makedirs(src)
@@ -66,11 +70,11 @@ def build_mutant():
     core = os.path.join(src, "bpf", "core.bpf.c")
     with open(core) as f:
         text = f.read()
-    head = "static __always_inline int sys_enter(struct pt_regs *regs, const __u64 *args, long id)\n{\n"
+    head = "static __always_inline int sys_enter(struct pt_regs *regs, const void *tp, long id)\n{\n"
     assert head in text, "ipc_sys_enter's definition moved: update the mutation"
-    text = text.replace(head, head + "\tchar mutant[300];\n\n"
+    text = text.replace(head, head + "\tchar mutant[256];\n\n"
                         "\tbpf_get_current_comm(mutant, sizeof(mutant));\n"
-                        "\tif (mutant[299] == 1)\n\t\treturn 1;\n", 1)
+                        "\tif (mutant[255] == 1)\n\t\treturn 1;\n", 1)
     with open(core, "w") as f:
         f.write(text)
     subprocess.run(["make", "-s", "-C", src, "-j2", "build/ipcscope"], check=True,
@@ -109,19 +113,87 @@ def test_a_chain_over_512_bytes_fails_check_and_names_the_program():
 
 
 def test_syscall_hook_matches_the_kernel():
-    # BTF tracepoints where their programs run with preemption disabled;
-    # raw_syscalls where they run preemptible (7.x), as check found
+    # by default the IPC syscalls' own tracepoints (every kernel of the
+    # matrix has them); counting every syscall, BTF tracepoints where their
+    # programs run with preemption disabled, raw_syscalls where they run
+    # preemptible (7.x), as check found
     proc = run_ipcscope(["check"])
     line = [l for l in proc.stdout.splitlines() if "run preemptible" in l]
     eq(len(line), 1, f"check's line for preemptible BTF tracepoints:\n{proc.stdout}")
     preemptible = line[0].split()[-1] == "yes"
-    rec = record([], ["true"], env={"IPCSCOPE_SYSCALL_HOOK": ""})   # ipcscope's own choice
+    env = {"IPCSCOPE_SYSCALL_HOOK": ""}     # ipcscope's own choice
+    rec = record([], ["true"], env=env)
     eq(rec.returncode, 0, f"record: {rec.stderr}")
+    eq(rec.json["syscalls_counted"], "ipc", "what the syscall counts count")
+    for hook in ("enter", "exit"):
+        eq(rec.probe(f"tp/syscalls/sys_{hook}_* (23 IPC syscalls)")["attached"], True,
+           f"the IPC syscalls' sys_{hook} tracepoints attached")
+        p = rec.probe(f"tp_btf/sys_{hook}")
+        eq((p["attached"], p["standby"]), (False, True), f"tp_btf/sys_{hook} standing by")
+    rec = record(["--all-syscalls"], ["true"], env=env)
+    eq(rec.returncode, 0, f"record: {rec.stderr}")
+    eq(rec.json["syscalls_counted"], "all", "what the syscall counts count")
     used, other = ("tp/raw_syscalls", "tp_btf") if preemptible else ("tp_btf", "tp/raw_syscalls")
     for hook in ("sys_enter", "sys_exit"):
         eq(rec.probe(f"{used}/{hook}")["attached"], True, f"{used}/{hook} attached")
         p = rec.probe(f"{other}/{hook}")
         eq((p["attached"], p["standby"]), (False, True), f"{other}/{hook} standing by")
+
+
+def prog_runs(holder):
+    """{program name: runs} of the BPF programs process holder holds
+    (kernel.bpf_stats_enabled must be 1)"""
+    bpftool = shutil.which("bpftool") or "/usr/sbin/bpftool"
+    out = subprocess.run([bpftool, "prog", "list", "-j"], stdout=subprocess.PIPE,
+                         text=True, check=True).stdout
+    mine = {i for i, pids in harness._prog_holders().items() if holder in pids}
+    runs = {}
+    for p in json.loads(out):
+        if p.get("id") in mine:
+            runs[p.get("name", "")] = runs.get(p.get("name", ""), 0) + p.get("run_cnt", 0)
+    return runs
+
+
+def bystander_runs(options, calls):
+    """Runs of ipcscope's syscall programs while a process it does not
+    trace makes calls getppid() (ipcscope record -p of an idle process)"""
+    idle = spawn(["sleep", "60"])
+    rec = spawn([IPCSCOPE, "record", "-p", str(idle.pid), *options],
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_line(rec.stderr, "tracing started", timeout=60)
+        before = prog_runs(rec.pid)
+        subprocess.run([sys.executable, "-c",
+                        f"import os\nfor _ in range({calls}): os.getppid()"], check=True)
+        after = prog_runs(rec.pid)
+    finally:
+        rec.send_signal(signal.SIGINT)
+        rec.communicate(timeout=60)
+        idle.kill()
+        idle.wait()
+    return sum(after.get(n, 0) - before.get(n, 0) for n in after if "sys_e" in n)
+
+
+def test_bystanders_run_no_program_on_their_other_syscalls():
+    """A process ipcscope does not trace runs none of its programs on its
+    syscalls that are not IPC (by default: the IPC syscalls' own
+    tracepoints); counting every syscall, it runs two on each"""
+    calls = 200000
+    path = "/proc/sys/kernel/bpf_stats_enabled"
+    with open(path) as f:
+        was = f.read().strip()
+    with open(path, "w") as f:
+        f.write("1")
+    try:
+        ipc = bystander_runs((), calls)
+        every = bystander_runs(("--all-syscalls",), calls)
+    finally:
+        with open(path, "w") as f:
+            f.write(was)
+    # the bystander's own start-up reads files, and the machine's other
+    # processes do IPC meanwhile: far fewer than its calls
+    assert ipc < calls // 10, f"{ipc} runs of the syscall programs for {calls} getppid()"
+    assert every >= 2 * calls, f"--all-syscalls: {every} runs for {calls} getppid()"
 
 
 def test_check_usage_errors():

@@ -37,9 +37,9 @@ def process_state(pid):
         return f.read().rsplit(")", 1)[1].split()[0]
 
 
-def attach_and_report(argv, go="g"):
-    """Start argv, attach ipcscope to it (-p), let it work, and report
-    while it still runs. Returns (record, pid)."""
+def attach_and_report(argv, go="g", options=()):
+    """Start argv, attach ipcscope to it (-p, and options), let it work,
+    and report while it still runs. Returns (record, pid)."""
     proc = spawn(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         def ready(rec_proc):
@@ -54,7 +54,7 @@ def attach_and_report(argv, go="g"):
                 time.sleep(0.01)
             stop(rec_proc)
 
-        rec = record(["-p", proc.pid], ready=ready)
+        rec = record(["-p", proc.pid, *options], ready=ready)
     finally:
         proc.stdin.close()
         proc.wait(timeout=30)
@@ -62,16 +62,39 @@ def attach_and_report(argv, go="g"):
     return rec, proc.pid
 
 
-def test_live_process_counts_exact():
+def live_process(options):
+    """live64 (x86_64 assembly, every syscall known) attached with options:
+    (record, pid, its process row)"""
     if platform.machine() != "x86_64":
         raise Skip(f"the syscall-exact program is x86_64 assembly (this is {platform.machine()})")
     exe = tmp("live64")
     subprocess.run(["gcc", "-static", "-nostdlib", "-O1", "-Wall", "-Werror", "-o", exe,
                     LIVE_SOURCE], check=True)
-    rec, pid = attach_and_report([exe])
+    rec, pid = attach_and_report([exe], options=options)
     p = rec.process(pid)
     assert p is not None, "the live process is missing from the report"
     assert not p["exited"], "the process had not exited"
+    return rec, pid, p
+
+
+def test_live_process_ipc_syscalls_exact():
+    """By default only the IPC syscalls run ipcscope's programs, on their
+    own tracepoints: the process's count is theirs, and says so"""
+    rec, _, p = live_process(())
+    eq(rec.json["syscalls_counted"], "ipc", "what the syscall counts count")
+    # 300 writes and 300 reads, the write of "done" and the read that waits
+    # for stdin to close; not its 1000 getppid nor its pipe2
+    eq(p["syscalls"], 600 + 1 + 1, "IPC syscalls of the live process")
+    eq(rec.probe("tp/syscalls/sys_enter_* (23 IPC syscalls)")["attached"], True,
+       "the IPC syscalls' enter tracepoints")
+    eq(rec.probe("tp_btf/sys_enter")["standby"], True, "every syscall's hook stands by")
+    assert "SYSCALLS: the IPC syscalls only" in rec.stdout, \
+        "the text report does not say what its SYSCALLS column counts"
+
+
+def test_live_process_counts_exact():
+    rec, pid, p = live_process(("--all-syscalls",))
+    eq(rec.json["syscalls_counted"], "all", "what the syscall counts count")
     # its read for the go began before tracing: 1000 getppid, pipe2, 300
     # writes and 300 reads, the write of "done" and the read that waits
     # for stdin to close
@@ -87,7 +110,7 @@ def test_live_process_counts_exact():
 
 
 def test_exited_threads_and_live_thread_add_up():
-    rec, pid = attach_and_report(["python3", "-c", THREADS])
+    rec, pid = attach_and_report(["python3", "-c", THREADS], options=("--all-syscalls",))
     p = rec.process(pid)
     assert p is not None, "the process is missing from the report"
     # 4 x 500 getppid in threads that exited, 1000 in the live main thread;

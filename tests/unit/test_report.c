@@ -326,6 +326,20 @@ TEST(report_text_processes_rows)
 	ASSERT_LINE(t, "     7337    7336 reader                 1010       212         1         0         0  running");
 }
 
+/* what SYSCALLS counts: said under the table unless every syscall is */
+TEST(report_text_processes_say_what_syscalls_count)
+{
+	struct run_info ri = command_run();
+	struct snapshot *s = pipe_snapshot();
+	const char *t = text_report(&ri, s);
+
+	ASSERT_TRUE(strstr(t, "\n  SYSCALLS: the IPC syscalls only (") != NULL);
+	ASSERT_TRUE(strstr(t, "--all-syscalls counts every syscall\n") != NULL);
+	s->every_syscall = true;
+	t = text_report(&ri, s);
+	ASSERT_TRUE(strstr(t, "SYSCALLS: the IPC syscalls only") == NULL);
+}
+
 TEST(report_text_sections_in_order)
 {
 	struct run_info ri = command_run();
@@ -634,7 +648,8 @@ static const char summary_py[] =
 "          p['forked_while_traced'], p['exec'], p['exited'])\n"
 "keys = ('ipcscope_version', 'schema_version', 'kernel_release',\n"
 "        'start_time', 'duration_s', 'targets', 'probes', 'drops',\n"
-"        'drops_total', 'operations', 'copies', 'objects', 'processes')\n"
+"        'drops_total', 'operations', 'copies', 'objects', 'processes',\n"
+"        'syscalls_counted')\n"
 "print('missing', [k for k in keys if k not in d])\n";
 
 TEST(report_json_returns_zero_and_is_structurally_valid)
@@ -664,10 +679,11 @@ TEST(report_json_key_values)
 	ASSERT_EQ_I64(ret, 0);
 	ASSERT_TRUE(strstr(j, "\"copies_per_byte\": 2\n") != NULL);
 	ASSERT_TRUE(strstr(j, "\"drops_total\": 0,\n") != NULL);
-	ASSERT_TRUE(strstr(j, "\"schema_version\": 1,\n") != NULL);
+	ASSERT_TRUE(strstr(j, "\"schema_version\": 2,\n") != NULL);
 	ASSERT_TRUE(strstr(j, "\"EPIPE\": 1\n") != NULL);
 	ASSERT_TRUE(strstr(j, "\"name\": \"pipe:[16155]\",\n") != NULL);
 	ASSERT_TRUE(strstr(j, "\"duration_s\": 1.5,\n") != NULL);
+	ASSERT_TRUE(strstr(j, "\"syscalls_counted\": \"ipc\",\n") != NULL);
 }
 
 TEST(report_json_parses_with_python_and_has_every_figure)
@@ -689,7 +705,7 @@ TEST(report_json_parses_with_python_and_has_every_figure)
 		test_fail(__FILE__, __LINE__, "%s; the JSON:\n%s", why, j);
 	ASSERT_TRUE(out != NULL);
 	ASSERT_STREQ(out,
-		"0.1.0 1 6.1.0-test 2024-01-02T03:04:05Z 1.5\n"
+		"0.1.0 2 6.1.0-test 2024-01-02T03:04:05Z 1.5\n"
 		"False [] ['pipe', '--count', '3'] 7336 0 0\n"
 		"[('tp/syscalls/sys_enter_write', True, None), "
 		"('tp/syscalls/sys_enter_vmsplice', False, 'tracepoint not found')]\n"
