@@ -61,7 +61,11 @@ static void print_features(void)
 	printf("  %-48s %s\n", "hash maps allocated on demand (6.1+)", yes(f.no_prealloc));
 	printf("  %-48s %s\n", "BTF tracepoint programs run preemptible (7.x)",
 	       yes(f.preemptible_tp_btf));
-	printf("syscall hook: %s\n", f.preemptible_tp_btf ?
+	printf("  %-48s %s\n", "the IPC syscalls' own tracepoints", yes(f.ipc_syscall_tps));
+	printf("syscall hooks: %s; counting every syscall (--all-syscalls): %s\n",
+	       f.ipc_syscall_tps ? "the IPC syscalls' own tracepoints" :
+	       "every syscall's (this kernel lacks the IPC syscalls' own tracepoints)",
+	       f.preemptible_tp_btf ?
 	       "tp/raw_syscalls (BTF tracepoint programs would be skipped here)" :
 	       "tp_btf (raw_syscalls standing by)");
 }

@@ -65,11 +65,11 @@ static char *available_events(void)
 
 	if (tried)
 		return text;
-	tried = true;
 	snprintf(path, sizeof(path), "%s/available_events", tracing_root());
 	f = fopen(path, "r");
 	if (!f)
-		return NULL;
+		return NULL;	/* asked again: tracefs may be mounted later */
+	tried = true;
 	for (;;) {
 		size_t n;
 
@@ -118,6 +118,38 @@ static bool event_listed(const char *events, const char *category, const char *n
 bool kernel_has_event(const char *category, const char *name)
 {
 	return event_listed(available_events(), category, name);
+}
+
+bool kernel_ipc_tracepoints(char tps[MAX_SYS_TPS][2][40], size_t *n, char *why, size_t len)
+{
+	unsigned nrs[MAX_SYS_TPS];
+	size_t count = ipc_syscall_numbers(nrs, MAX_SYS_TPS);
+
+	*n = 0;
+	if (count > MAX_SYS_TPS) {
+		snprintf(why, len, "more IPC syscalls than MAX_SYS_TPS");
+		return false;
+	}
+	for (size_t i = 0; i < count; i++) {
+		static const char *const suffix[] = { "", "64" };
+		char tmp[24];
+		const char *name = syscall_name(nrs[i], tmp, sizeof(tmp));
+		bool found = false;
+
+		for (size_t k = 0; k < ARRAY_SIZE(suffix) && !found; k++) {
+			snprintf(tps[i][0], sizeof(tps[i][0]), "sys_enter_%s%s", name, suffix[k]);
+			snprintf(tps[i][1], sizeof(tps[i][1]), "sys_exit_%s%s", name, suffix[k]);
+			found = kernel_has_event("syscalls", tps[i][0]) &&
+				kernel_has_event("syscalls", tps[i][1]);
+		}
+		if (!found) {
+			snprintf(why, len, "this kernel has no tracepoint syscalls:sys_enter_%s",
+				 name);
+			return false;
+		}
+	}
+	*n = count;
+	return true;
 }
 
 int kernel_open_tracepoint(const char *category, const char *name)
@@ -295,6 +327,14 @@ void session_features(struct kernel_features *f)
 				BPF_FUNC_find_vma, NULL) == 1;
 		known.task_pt_regs = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT,
 				BPF_FUNC_task_pt_regs, NULL) == 1;
+		{
+			static char tps[MAX_SYS_TPS][2][40];
+			char why[160];
+			size_t n;
+
+			known.ipc_syscall_tps = kernel_ipc_tracepoints(tps, &n, why,
+								       sizeof(why));
+		}
 		/*
 		 * Syscall tracepoints may fault from 6.13, but BPF programs on
 		 * them ran with preemption disabled until 7.0 (read from

@@ -118,46 +118,6 @@ static void pick_fault_probe(struct session *s)
 	}
 }
 
-/*
- * The IPC syscalls' own tracepoints, both ends of each, into s->sys_tps:
- * named after the syscall ("sys_enter_write"; sendfile's is sendfile64's).
- * False, with why, if this kernel lacks one (no CONFIG_FTRACE_SYSCALLS, or
- * a name this table does not know).
- */
-static bool find_ipc_tracepoints(struct session *s, char *why, size_t len)
-{
-	unsigned nrs[MAX_SYS_TPS];
-	size_t n = ipc_syscall_numbers(nrs, MAX_SYS_TPS);
-
-	s->nsys_tps = 0;
-	if (n > MAX_SYS_TPS) {
-		snprintf(why, len, "more IPC syscalls than MAX_SYS_TPS");
-		return false;
-	}
-	for (size_t i = 0; i < n; i++) {
-		static const char *const suffix[] = { "", "64" };
-		char tmp[24];
-		const char *name = syscall_name(nrs[i], tmp, sizeof(tmp));
-		char (*tp)[40] = s->sys_tps[s->nsys_tps];
-		bool found = false;
-
-		for (size_t k = 0; k < ARRAY_SIZE(suffix) && !found; k++) {
-			snprintf(tp[0], sizeof(tp[0]), "sys_enter_%s%s", name, suffix[k]);
-			snprintf(tp[1], sizeof(tp[1]), "sys_exit_%s%s", name, suffix[k]);
-			found = kernel_has_event("syscalls", tp[0]) &&
-				kernel_has_event("syscalls", tp[1]);
-		}
-		if (!found) {
-			snprintf(why, len, "this kernel has no tracepoint syscalls:sys_enter_%s",
-				 name);
-			s->nsys_tps = 0;
-			return false;
-		}
-		s->nsys_tps++;
-	}
-	return true;
-}
-
 /* The enter, exit and time-in-channel exit programs of one pair stand by
  * (classic: the tp/raw_syscalls ones, else tp_btf's) */
 static void stand_by_pair(struct session *s, bool classic, const char *why)
@@ -227,7 +187,8 @@ static bool pick_syscall_hook(struct session *s, const struct session_config *cf
 		classic = kf.preemptible_tp_btf;
 	if (cfg->load_only)
 		return classic;	/* check verifies both pairs */
-	if (!every && find_ipc_tracepoints(s, why_not, sizeof(why_not))) {
+	if (!every && kernel_ipc_tracepoints(s->sys_tps, &s->nsys_tps, why_not,
+					     sizeof(why_not))) {
 		const char *why = "counts every syscall: --all-syscalls (the IPC "
 				  "syscalls' own tracepoints are used)";
 

@@ -144,6 +144,8 @@ struct kernel_features {
 	/* tp_btf programs on sys_enter run preemptible (7.x): see
 	   pick_syscall_hook; asked only from 7.0 on, where it may be so */
 	bool preemptible_tp_btf;
+	/* the IPC syscalls' own tracepoints, all of them (pick_syscall_hook) */
+	bool ipc_syscall_tps;
 };
 void session_features(struct kernel_features *f);
 

@@ -68,6 +68,12 @@ void session_report_refusal(const struct session *s, int err);
 bool kernel_has_hook(const char *sec, char *reason, size_t len);
 /* Whether tracefs lists the tracepoint category:name */
 bool kernel_has_event(const char *category, const char *name);
+/* The IPC syscalls' own tracepoints, both ends of each ("sys_enter_write",
+ * "sys_exit_write"; sendfile's are sendfile64's), into tps and their count
+ * into n; false (n 0), with why, if this kernel lacks one (no
+ * CONFIG_FTRACE_SYSCALLS, or a name the table does not know) */
+bool kernel_ipc_tracepoints(char tps[MAX_SYS_TPS][2][40], size_t *n, char *why,
+			    size_t len);
 /* A perf event on tracepoint category:name, for a BPF program (what
  * libbpf's attach opens): its fd, or -errno */
 int kernel_open_tracepoint(const char *category, const char *name);
