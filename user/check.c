@@ -63,8 +63,11 @@ static void print_features(void)
 	       yes(f.preemptible_tp_btf));
 	printf("  %-48s %s\n", "the IPC syscalls' own tracepoints", yes(f.ipc_syscall_tps));
 	printf("syscall hooks: %s; counting every syscall (--all-syscalls): %s\n",
-	       f.ipc_syscall_tps ? "the IPC syscalls' own tracepoints" :
-	       "every syscall's (this kernel lacks the IPC syscalls' own tracepoints)",
+	       ipc_tracepoints_usable(&f) ? "the IPC syscalls' own tracepoints" :
+	       !f.ipc_syscall_tps ?
+	       "every syscall's (this kernel lacks the IPC syscalls' own tracepoints)" :
+	       "every syscall's (the IPC syscalls' own tracepoints run their programs "
+	       "preemptible here)",
 	       f.preemptible_tp_btf ?
 	       "tp/raw_syscalls (BTF tracepoint programs would be skipped here)" :
 	       "tp_btf (raw_syscalls standing by)");

@@ -118,6 +118,19 @@ static void pick_fault_probe(struct session *s)
 	}
 }
 
+/*
+ * Whether the IPC syscalls' own tracepoints can carry the syscall
+ * programs: the kernel has them, and runs their programs with preemption
+ * disabled. The probe asks about the BTF tracepoint sys_enter; the
+ * per-syscall tracepoints' programs became preemptible in the same release
+ * (7.0: both run where the syscall tracepoints may fault), as the kernel
+ * matrix shows.
+ */
+bool ipc_tracepoints_usable(const struct kernel_features *kf)
+{
+	return kf->ipc_syscall_tps && !kf->preemptible_tp_btf;
+}
+
 /* The enter, exit and time-in-channel exit programs of one pair stand by
  * (classic: the tp/raw_syscalls ones, else tp_btf's) */
 static void stand_by_pair(struct session *s, bool classic, const char *why)
@@ -152,9 +165,15 @@ static void stand_by_pair(struct session *s, bool classic, const char *why)
  *   skip their runs for every task on a CPU where one was preempted inside
  *   them (Linux 7.x; probed: session_features).
  *
+ * On 7.x the IPC syscalls' tracepoints run their programs preemptible
+ * too (they may fault: on sid 242 runs were skipped beside a busy
+ * process, and calls went missing): there every syscall is counted, on
+ * raw_syscalls (ipc_tracepoints_usable).
+ *
  * IPCSCOPE_SYSCALL_HOOK=raw_syscalls or tp_btf picks a pair, =ipc the IPC
- * syscalls' tracepoints (tests of each on every kernel). Returns true
- * where the classic programs are used (ipc or raw_syscalls).
+ * syscalls' tracepoints where they are usable (tests of each on every
+ * kernel). Returns true where the classic programs are used (ipc or
+ * raw_syscalls).
  */
 static bool pick_syscall_hook(struct session *s, const struct session_config *cfg)
 {
@@ -176,7 +195,7 @@ static bool pick_syscall_hook(struct session *s, const struct session_config *cf
 		env = NULL;
 	session_features(&kf);
 	every = cfg->every_syscall || cfg->nphases || cfg->syscall_numbers ||
-		(cfg->explain && cfg->on_event) ||
+		(cfg->explain && cfg->on_event) || !ipc_tracepoints_usable(&kf) ||
 		(cfg->time_in_channel && !(kf.task_pt_regs && kf.task_btf)) ||
 		(env && strcmp(env, "ipc"));
 	if (env && !strcmp(env, "raw_syscalls"))
@@ -198,6 +217,9 @@ static bool pick_syscall_hook(struct session *s, const struct session_config *cf
 	if (!every)
 		debugf("%s: every syscall passes the syscall programs, and the "
 		       "processes' syscall counts are all their syscalls\n", why_not);
+	else if (!cfg->every_syscall && kf.ipc_syscall_tps && kf.preemptible_tp_btf)
+		debugf("the IPC syscalls' tracepoints run their programs preemptible "
+		       "here: every syscall passes the syscall programs\n");
 	if (classic) {
 		const char *why = env ? "IPCSCOPE_SYSCALL_HOOK=raw_syscalls" :
 			"BTF tracepoint programs on syscalls run preemptible here, and "

@@ -148,6 +148,9 @@ struct kernel_features {
 	bool ipc_syscall_tps;
 };
 void session_features(struct kernel_features *f);
+/* Whether record's default hooks, the IPC syscalls' own tracepoints, are
+ * used here (see pick_syscall_hook) */
+bool ipc_tracepoints_usable(const struct kernel_features *kf);
 
 /* tracefs must be mounted for libbpf to attach tracepoints: mount it if not. */
 int ensure_tracefs(void);

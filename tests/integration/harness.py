@@ -37,7 +37,9 @@ _features = None
 
 def kernel_has(feature):
     """Does this kernel have a feature `ipcscope check` looks for? feature:
-    "find_vma", "atomics", "task_btf". Asked once per run."""
+    "find_vma", "atomics", "task_btf", or "ipc_hooks" (record's syscall
+    programs run on the IPC syscalls' own tracepoints here, not on every
+    syscall). Asked once per run."""
     global _features
     if _features is None:
         proc = subprocess.run([IPCSCOPE, "check"], stdout=subprocess.PIPE,
@@ -48,7 +50,11 @@ def kernel_has(feature):
             for line in proc.stdout.splitlines():
                 if line.strip().startswith(label):
                     _features[key] = line.split()[-1] == "yes"
-        assert len(_features) == 3, f"ipcscope check lists no features:\n{proc.stdout}{proc.stderr}"
+            for line in proc.stdout.splitlines():
+                if line.startswith("syscall hooks: "):
+                    _features["ipc_hooks"] = line.startswith(
+                        "syscall hooks: the IPC syscalls' own tracepoints;")
+        assert len(_features) == 4, f"ipcscope check lists no features:\n{proc.stdout}{proc.stderr}"
     return _features[feature]
 
 
