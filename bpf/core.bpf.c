@@ -163,7 +163,7 @@ int ipc_exec(struct trace_event_raw_sched_process_exec *ctx)
 	bpf_get_current_comm(&p->comm, sizeof(p->comm));
 	p->cgroup_id = bpf_get_current_cgroup_id();
 	p->flags |= IPC_PROC_EXECED;
-	if (command)
+	if (command && every_syscall)	/* not an IPC syscall */
 		__sync_fetch_and_add(&p->syscalls, 1);	/* this execve, its first */
 	return 0;
 }

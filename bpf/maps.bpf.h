@@ -74,6 +74,9 @@ IPC_SETTING(__u32, trace_kinds);
 IPC_SETTING(__u64, trace_wakeup_bytes);
 /* tests: the code paths of kernels older than this one's (current_start) */
 IPC_SETTING(bool, old_kernel_paths);
+/* the syscall programs see every syscall (--all-syscalls), not only the
+ * IPC syscalls (their own tracepoints): what a process's syscalls count */
+IPC_SETTING(bool, every_syscall);
 /* count the targets' syscalls by number too (sys_counts: validate) */
 IPC_SETTING(bool, count_syscall_numbers);
 /* count by phase (phase_counts, phase_sys_counts): --usdt-phase, validate */

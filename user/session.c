@@ -204,6 +204,7 @@ static bool pick_syscall_hook(struct session *s, const struct session_config *cf
 		classic = false;
 	else
 		classic = kf.preemptible_tp_btf;
+	s->skel->rodata->every_syscall = true;	/* until the IPC tracepoints are */
 	if (cfg->load_only)
 		return classic;	/* check verifies both pairs */
 	if (!every && kernel_ipc_tracepoints(s->sys_tps, &s->nsys_tps, why_not,
@@ -212,6 +213,7 @@ static bool pick_syscall_hook(struct session *s, const struct session_config *cf
 				  "syscalls' own tracepoints are used)";
 
 		stand_by_pair(s, false, why);
+		s->skel->rodata->every_syscall = false;
 		return true;
 	}
 	if (!every)

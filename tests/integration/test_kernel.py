@@ -215,3 +215,34 @@ def test_check_usage_errors():
     eq(proc.returncode, 0, "--help")
     assert "512" in proc.stdout and "Exit status" in proc.stdout, proc.stdout
     assert os.path.exists(IPCSCOPE)
+
+
+# the syscalls ipc_sys_enter dispatches (user/sysnames.c), by strace's names
+IPC_SYSCALLS = ("read,write,readv,writev,sendfile,splice,vmsplice,sendto,sendmsg,recvfrom,"
+                "recvmsg,msgget,semget,shmget,msgsnd,msgrcv,semop,semtimedop,shmat,shmdt,"
+                "mq_timedsend,mq_timedreceive,futex")
+
+
+def test_ipc_syscall_counts_equal_strace():
+    """By default the processes' syscall counts are their IPC syscalls':
+    the same number strace counts of those for the same deterministic
+    command (a shell, a file read twice, a pipe); with --all-syscalls,
+    more"""
+    strace = shutil.which("strace")
+    assert strace, "strace is not installed (make test installs it)"
+    cmd = ["sh", "-c", "cat /etc/passwd /etc/passwd >/dev/null; echo x | cat >/dev/null"]
+    out = tmp("strace.txt")
+    subprocess.run([strace, "-f", "-c", "-o", out, "-e", f"trace={IPC_SYSCALLS}", "--", *cmd],
+                   check=True, stdout=subprocess.DEVNULL)
+    with open(out) as f:
+        total = [l for l in f if l.split()[-1:] == ["total"]]
+    assert total, "strace -c wrote no total line"
+    calls = int(total[0].split()[3])
+    rec = record([], cmd)
+    eq(rec.returncode, 0, f"record: {rec.stderr}")
+    counted = sum(p["syscalls"] for p in rec.json["processes"])
+    if not kernel_has("ipc_hooks"):
+        # the fallback (7.x): every syscall is counted
+        assert counted > calls, f"fallback: {counted} syscalls, strace's IPC ones {calls}"
+        return
+    eq(counted, calls, "the processes' IPC syscalls, against strace's count of them")
