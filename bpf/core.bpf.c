@@ -393,6 +393,8 @@ static __always_inline int sys_enter(struct pt_regs *regs, const void *tp, long 
 	h = sys_handler[id & (IPC_NR_SYSCALLS - 1)];
 	if (h == IPC_SYS_NONE || compat_syscall())
 		return 0;
+	/* the copy does not fail: the record is the kernel's, in memory it
+	 * just wrote (a fault there would be the kernel's own bug) */
 	if (tp && sys_enter_args(args, tp))
 		return 0;
 	/* write, writev, read, readv; sendto, sendmsg, recvfrom, recvmsg

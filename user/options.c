@@ -79,7 +79,7 @@ const char record_usage[] =
 "                        SYSCALLS column), not only their IPC syscalls: then\n"
 "                        every syscall of every process on the machine runs\n"
 "                        ipcscope's programs (about 1.2x the cost of a cheap\n"
-"                        syscall, traced or not, against 1.02x without it;\n"
+"                        syscall, traced or not, against 1.01x without it;\n"
 "                        bench/RESULTS.md). Without it only the IPC syscalls'\n"
 "                        own tracepoints are used, where the kernel has them\n"
 "                        and runs their programs unpreempted (not on 7.x:\n"

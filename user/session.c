@@ -152,8 +152,9 @@ static void stand_by_pair(struct session *s, bool classic, const char *why)
  * - By default, the IPC syscalls' own tracepoints (syscalls:sys_enter_write
  *   and the others, about 23): a process's other syscalls never run a
  *   program of ours. Any syscall tracepoint puts every task on the kernel's
- *   slower syscall path, but that costs little (getppid 1.02x here, against
- *   1.19x for an empty program on every syscall: bench/RESULTS.md). The
+ *   slower syscall path, but that costs little (a bystander's getppid
+ *   1.01x here, against 1.23x for an empty program on every syscall:
+ *   bench/RESULTS.md). The
  *   processes' syscall counts are then their IPC syscalls'.
  * - Counting every syscall of the targets (--all-syscalls, and what needs
  *   every one: phases, validate's counts by number, explain's stream, and
@@ -566,9 +567,6 @@ static int open_inputs(struct session *s, const struct session_config *cfg)
 	return 0;
 }
 
-/* Attach every loaded program; one that fails is named, not fatal; the
- * phases' probes must all attach (attach_phases), and go first: their
- * bpf() calls come before any syscall program runs (see session_attach) */
 /*
  * A classic syscall program on the IPC syscalls' own tracepoints (end 0:
  * their sys_enter_*, 1: sys_exit_*), not on raw_syscalls. All or none:
@@ -603,6 +601,9 @@ static bool attach_ipc_tracepoints(struct session *s, struct bpf_program *prog,
 	return true;
 }
 
+/* Attach every loaded program; one that fails is named, not fatal; the
+ * phases' probes must all attach (attach_phases), and go first: their
+ * bpf() calls come before any syscall program runs (see session_attach) */
 static int attach_probes(struct session *s)
 {
 	struct bpf_program *prog;
