@@ -115,7 +115,8 @@ def test_a_chain_over_512_bytes_fails_check_and_names_the_program():
 
 def test_syscall_hook_matches_the_kernel():
     # by default the IPC syscalls' own tracepoints (every kernel of the
-    # matrix has them); counting every syscall, BTF tracepoints where their
+    # matrix has them; 7.x runs their programs preemptible, so there every
+    # syscall is counted instead); counting every syscall, BTF tracepoints where their
     # programs run with preemption disabled, raw_syscalls where they run
     # preemptible (7.x), as check found
     proc = run_ipcscope(["check"])
