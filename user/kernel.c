@@ -12,9 +12,9 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
-#include <linux/perf_event.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include <linux/perf_event.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -120,15 +120,19 @@ bool kernel_has_event(const char *category, const char *name)
 	return event_listed(available_events(), category, name);
 }
 
-bool kernel_ipc_tracepoints(char tps[MAX_SYS_TPS][2][40], size_t *n, char *why, size_t len)
+const char (*kernel_ipc_tracepoints(size_t *n))[2][40]
 {
+	static char tps[MAX_SYS_TPS][2][40];
+	static size_t found_all;	/* their count, once all were found */
 	unsigned nrs[MAX_SYS_TPS];
 	size_t count = ipc_syscall_numbers(nrs, MAX_SYS_TPS);
 
-	*n = 0;
+	*n = found_all;
+	if (found_all)
+		return (const char (*)[2][40])tps;
 	if (count > MAX_SYS_TPS) {
-		snprintf(why, len, "more IPC syscalls than MAX_SYS_TPS");
-		return false;
+		debugf("more IPC syscalls than MAX_SYS_TPS\n");
+		return NULL;
 	}
 	for (size_t i = 0; i < count; i++) {
 		static const char *const suffix[] = { "", "64" };
@@ -143,13 +147,13 @@ bool kernel_ipc_tracepoints(char tps[MAX_SYS_TPS][2][40], size_t *n, char *why, 
 				kernel_has_event("syscalls", tps[i][1]);
 		}
 		if (!found) {
-			snprintf(why, len, "this kernel has no tracepoint syscalls:sys_enter_%s",
-				 name);
-			return false;
+			debugf("no tracepoint syscalls:sys_enter_%s: the syscall programs "
+			       "run on every syscall\n", name);
+			return NULL;	/* asked again: tracefs may be mounted later */
 		}
 	}
-	*n = count;
-	return true;
+	*n = found_all = count;
+	return (const char (*)[2][40])tps;
 }
 
 int kernel_open_tracepoint(const char *category, const char *name)
@@ -328,12 +332,9 @@ void session_features(struct kernel_features *f)
 		known.task_pt_regs = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT,
 				BPF_FUNC_task_pt_regs, NULL) == 1;
 		{
-			static char tps[MAX_SYS_TPS][2][40];
-			char why[160];
 			size_t n;
 
-			known.ipc_syscall_tps = kernel_ipc_tracepoints(tps, &n, why,
-								       sizeof(why));
+			known.ipc_syscall_tps = kernel_ipc_tracepoints(&n) != NULL;
 		}
 		/*
 		 * Syscall tracepoints may fault from 6.13, but BPF programs on

@@ -180,7 +180,6 @@ static bool pick_syscall_hook(struct session *s, const struct session_config *cf
 {
 	const char *env = getenv("IPCSCOPE_SYSCALL_HOOK");
 	struct kernel_features kf;
-	char why_not[160] = "";
 	bool classic, every;
 
 	if (env && *env && strcmp(env, "ipc") && strcmp(env, "raw_syscalls") &&
@@ -208,8 +207,8 @@ static bool pick_syscall_hook(struct session *s, const struct session_config *cf
 	s->skel->rodata->every_syscall = true;	/* until the IPC tracepoints are */
 	if (cfg->load_only)
 		return classic;	/* check verifies both pairs */
-	if (!every && kernel_ipc_tracepoints(s->sys_tps, &s->nsys_tps, why_not,
-					     sizeof(why_not))) {
+	/* every is false only where kf found them: the list is at hand */
+	if (!every && (s->sys_tps = kernel_ipc_tracepoints(&s->nsys_tps))) {
 		const char *why = "counts every syscall: --all-syscalls (the IPC "
 				  "syscalls' own tracepoints are used)";
 
@@ -217,10 +216,7 @@ static bool pick_syscall_hook(struct session *s, const struct session_config *cf
 		s->skel->rodata->every_syscall = false;
 		return true;
 	}
-	if (!every)
-		debugf("%s: every syscall passes the syscall programs, and the "
-		       "processes' syscall counts are all their syscalls\n", why_not);
-	else if (!cfg->every_syscall && kf.ipc_syscall_tps && kf.preemptible_tp_btf)
+	if (!cfg->every_syscall && kf.ipc_syscall_tps && kf.preemptible_tp_btf)
 		debugf("the IPC syscalls' tracepoints run their programs preemptible "
 		       "here: every syscall passes the syscall programs\n");
 	if (classic) {

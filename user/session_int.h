@@ -47,7 +47,7 @@ struct session {
 	   syscall programs run instead of on raw_syscalls (pick_syscall_hook),
 	   and a link per program and tracepoint */
 #define MAX_SYS_TPS 32
-	char sys_tps[MAX_SYS_TPS][2][40];
+	const char (*sys_tps)[2][40];	/* kernel_ipc_tracepoints's */
 	size_t nsys_tps;
 	struct bpf_link *sys_links[MAX_SYS_TPS * 2];
 	int sys_pfds[MAX_SYS_TPS * 2];	/* each link's perf event */
@@ -69,11 +69,10 @@ bool kernel_has_hook(const char *sec, char *reason, size_t len);
 /* Whether tracefs lists the tracepoint category:name */
 bool kernel_has_event(const char *category, const char *name);
 /* The IPC syscalls' own tracepoints, both ends of each ("sys_enter_write",
- * "sys_exit_write"; sendfile's are sendfile64's), into tps and their count
- * into n; false (n 0), with why, if this kernel lacks one (no
- * CONFIG_FTRACE_SYSCALLS, or a name the table does not know) */
-bool kernel_ipc_tracepoints(char tps[MAX_SYS_TPS][2][40], size_t *n, char *why,
-			    size_t len);
+ * "sys_exit_write"; sendfile's are sendfile64's), found once, and their
+ * count in n; NULL (n 0) if this kernel lacks one (no CONFIG_FTRACE_SYSCALLS,
+ * or a name the table does not know; said with -v) */
+const char (*kernel_ipc_tracepoints(size_t *n))[2][40];
 /* A perf event on tracepoint category:name, for a BPF program (what
  * libbpf's attach opens): its fd, or -errno */
 int kernel_open_tracepoint(const char *category, const char *name);
