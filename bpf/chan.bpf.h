@@ -531,7 +531,9 @@ static __always_inline void chan_obj(const struct inflight_obj *o, long ret,
 
 		if (!f)
 			return;
-		if (rkey.ino)
+		/* a socket's end not known yet has ino 0; a SysV queue's is
+		   its id, and the first queue since boot is number 0 */
+		if (rkey.ino || kind == IPC_KIND_SYSV_MSQ)
 			f->rkey = rkey;
 		fifo_arrive(f, send, send ? start_ns : now);
 	}

@@ -103,6 +103,24 @@ def test_sysv_msgq_sender_late():
     msgq_test("sender")
 
 
+def test_sysv_msgq_number_0_is_timed():
+    """The first SysV queue since boot has id 0, which is also what an
+    unknown socket end looks like: its receiving end is kept all the same
+    (it was not: no time in channel for msq:0). msg_next_id (a sysctl
+    for checkpoint/restore) makes the next queue number 0 again."""
+    path = "/proc/sys/kernel/msg_next_id"
+    assert os.path.exists(path), f"{path} missing: cannot make a queue numbered 0"
+    with open(path, "w") as f:
+        f.write("0")
+    rec, wl = run("msgq", "--api", "sysv", "--count", COUNT, "--size", 64,
+                  "--recv-delay", DELAY_MS)
+    eq(wl["totals"]["send_calls"], COUNT, "workload sends")
+    objs = rec.objects("sysv", "msgq")
+    eq(len(objs), 1, "sysv queues seen")
+    assert objs[0]["name"].startswith("msq:0 "), f"not queue 0: {objs[0]['name']}"
+    check(rec, objs[0], "msgq", "sysv", "receiver")
+
+
 def test_posix_mq_receiver_late():
     msgq_test("receiver", "posix")
 
