@@ -163,8 +163,12 @@ int cmd_check(int argc, char **argv)
 				over++;
 			else if (c[i].chain_bytes < 0)
 				unknown++;
-			printf("  %-20s %-30s loaded: %ld insns, stack %s%s\n", c[i].name,
-			       c[i].section, c[i].insns, stack,
+			char took[32] = "";
+
+			if (c[i].load_ms >= 0)
+				snprintf(took, sizeof(took), " in %.1f ms", c[i].load_ms);
+			printf("  %-20s %-30s loaded: %ld insns%s, stack %s%s\n", c[i].name,
+			       c[i].section, c[i].insns, took, stack,
 			       c[i].chain_bytes > VERIFIER_STACK_BUDGET ? ": OVER BUDGET" : "");
 			continue;
 		}

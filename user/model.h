@@ -93,6 +93,27 @@ struct probe_info {
 	bool attached;
 	bool standby;		/* a fallback, not needed on this kernel */
 	char reason[128];	/* why not, when not attached */
+	char prog[48];		/* the program: "ipc_sys_enter_tp" */
+	/* how long the kernel took to load it, the verifier and the JIT
+	   (session_startup): milliseconds; -1 when not loaded or not known */
+	double load_ms;
+};
+
+/*
+ * Where start-up went, in milliseconds, from session_open to the last
+ * probe attached (session_startup): libbpf's work before the first
+ * program (the kernel's BTF read and parsed, CO-RE relocations, the maps
+ * made) and the kernel loading the programs one by one (verifier and
+ * JIT), each program's load from the kernel's own record of when it
+ * began (bpf_prog_info.load_time). -1: not known.
+ */
+struct startup_times {
+	double total_ms;
+	double setup_ms;	/* the object opened and set up, the kernel probed */
+	double libbpf_ms;	/* bpf_object__load before the first program */
+	double load_ms;		/* the programs, from the first's load to the end */
+	double attach_ms;
+	unsigned programs;	/* how many were loaded */
 };
 
 #endif /* MODEL_H */

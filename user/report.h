@@ -30,6 +30,7 @@ struct run_info {
 	int command_signal;		/* terminating signal, or 0 */
 	const struct probe_info *probes;
 	size_t nprobes;
+	const struct startup_times *startup;	/* NULL: not measured */
 	bool no_hist;
 	bool by_cgroup;			/* processes grouped by cgroup */
 	bool prom_pid;			/* Prometheus: a series per process */

@@ -375,6 +375,16 @@ static void json_procs(struct json_writer *jw, const struct snapshot *s)
 	jw_array_end(jw);
 }
 
+/* milliseconds to 0.01, or null when not known (negative) */
+static void json_ms(struct json_writer *jw, const char *key, double ms)
+{
+	jw_key(jw, key);
+	if (ms >= 0)
+		jw_double(jw, (double)(long long)(ms * 100 + 0.5) / 100);
+	else
+		jw_null(jw);
+}
+
 static void json_run(struct json_writer *jw, const struct run_info *ri)
 {
 	jw_kv_string(jw, "ipcscope_version", ri->version);
@@ -422,13 +432,30 @@ static void json_run(struct json_writer *jw, const struct run_info *ri)
 	for (size_t i = 0; i < ri->nprobes; i++) {
 		jw_object_begin(jw);
 		jw_kv_string(jw, "name", ri->probes[i].name);
+		jw_kv_string(jw, "program", ri->probes[i].prog);
 		jw_kv_bool(jw, "attached", ri->probes[i].attached);
 		jw_kv_bool(jw, "standby", ri->probes[i].standby);
 		if (!ri->probes[i].attached)
 			jw_kv_string(jw, "reason", ri->probes[i].reason);
+		json_ms(jw, "load_ms", ri->probes[i].load_ms);
 		jw_object_end(jw);
 	}
 	jw_array_end(jw);
+	jw_key(jw, "startup");
+	if (ri->startup) {
+		const struct startup_times *st = ri->startup;
+
+		jw_object_begin(jw);
+		json_ms(jw, "total_ms", st->total_ms);
+		json_ms(jw, "setup_ms", st->setup_ms);
+		json_ms(jw, "libbpf_ms", st->libbpf_ms);
+		json_ms(jw, "load_ms", st->load_ms);
+		json_ms(jw, "attach_ms", st->attach_ms);
+		jw_kv_uint(jw, "programs_loaded", st->programs);
+		jw_object_end(jw);
+	} else {
+		jw_null(jw);
+	}
 }
 
 static void json_signals(struct json_writer *jw, const struct snapshot *s)

@@ -418,6 +418,8 @@ static void list_probes(struct session *s)
 		pi = &s->probes[s->nprobes++];
 		snprintf(pi->name, sizeof(pi->name), "%s",
 			 bpf_program__section_name(prog));
+		snprintf(pi->prog, sizeof(pi->prog), "%s", bpf_program__name(prog));
+		pi->load_ms = -1;
 		if (probe_disabled_by_env(bpf_program__name(prog))) {
 			snprintf(pi->reason, sizeof(pi->reason),
 				 "disabled by IPCSCOPE_DISABLE_PROBES");
@@ -641,11 +643,74 @@ static int attach_probes(struct session *s)
 			errorf("warning: %s not attached: %s", pi->name, pi->reason);
 		i++;
 	}
+	s->t_attached = boottime_ns();
 	return 0;
+}
+
+struct load_began {
+	uint64_t at;
+	size_t probe;
+};
+
+static int by_load_time(const void *a, const void *b)
+{
+	const struct load_began *x = a, *y = b;
+
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/*
+ * How long the kernel took over each program loaded (the verifier, then
+ * the JIT): the kernel records when a load began (bpf_prog_info's
+ * load_time, CLOCK_BOOTTIME, taken before the verifier runs), and libbpf
+ * loads the programs one after another, so one's load lasts until the
+ * next one's began, the last one's until bpf_object__load returned. The
+ * little libbpf does between two loads counts in the earlier one's.
+ */
+static void time_loads(struct session *s)
+{
+	struct load_began began[MAX_PROBES];
+	struct bpf_program *prog;
+	size_t n = 0, i = 0;
+
+	bpf_object__for_each_program(prog, s->skel->obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (i == s->nprobes)
+			break;
+		memset(&info, 0, sizeof(info));
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len) && info.load_time &&
+		    info.load_time >= s->t_load && info.load_time <= s->t_loaded)
+			began[n++] = (struct load_began){ info.load_time, i };
+		i++;
+	}
+	qsort(began, n, sizeof(began[0]), by_load_time);
+	for (size_t k = 0; k < n; k++) {
+		uint64_t end = k + 1 < n ? began[k + 1].at : s->t_loaded;
+
+		s->probes[began[k].probe].load_ms = (end - began[k].at) / 1e6;
+	}
+	s->t_first_prog = n ? began[0].at : 0;
+	s->nloaded = n;
+}
+
+void session_startup(const struct session *s, struct startup_times *out)
+{
+	bool known = s->t_first_prog && s->t_attached;
+
+	out->total_ms = s->t_attached ? (s->t_attached - s->t_open) / 1e6 : -1;
+	out->setup_ms = (s->t_load - s->t_open) / 1e6;
+	out->libbpf_ms = known ? (s->t_first_prog - s->t_load) / 1e6 : -1;
+	out->load_ms = known ? (s->t_loaded - s->t_first_prog) / 1e6 : -1;
+	out->attach_ms = s->t_attached ? (s->t_attached - s->t_loaded) / 1e6 : -1;
+	out->programs = s->nloaded;
 }
 
 int session_open(struct session **out, const struct session_config *cfg)
 {
+	uint64_t t_open = boottime_ns();
 	struct session *s;
 	int err;
 
@@ -664,6 +729,7 @@ int session_open(struct session **out, const struct session_config *cfg)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
+	s->t_open = t_open;
 	s->ncpus = libbpf_num_possible_cpus();
 	if (s->ncpus <= 0) {
 		errorf("cannot count CPUs: %s", strerror(-s->ncpus));
@@ -691,7 +757,11 @@ int session_open(struct session **out, const struct session_config *cfg)
 	if (err)
 		goto fail;
 
+	s->t_load = boottime_ns();
 	err = ipcscope_bpf__load(s->skel);
+	s->t_loaded = boottime_ns();
+	if (!err)
+		time_loads(s);
 	session_fill_checks(s, err);
 	if (err && cfg->load_only) {
 		*out = s;	/* session_checks says what was refused */

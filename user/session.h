@@ -72,6 +72,7 @@ struct prog_check {
 	bool loaded;		/* the verifier accepted it */
 	bool refused;		/* the verifier refused it: reason says why */
 	long insns;		/* instructions the verifier processed; -1: unknown */
+	double load_ms;		/* the kernel's load of it (probe_info); -1: unknown */
 	int nfuncs;		/* functions in it, and each one's stack bytes */
 	int depth[16];
 	int chain_bytes;	/* its deepest call chain's stack; -1: unknown */
@@ -129,6 +130,8 @@ int session_read(const struct session *s, struct snapshot *snap);
 /* Every program of the object, after session_open, as the verifier saw it. */
 size_t session_checks(const struct session *s, const struct prog_check **out);
 size_t session_probes(const struct session *s, const struct probe_info **out);
+/* Where the start-up went, session_open to attached (struct startup_times) */
+void session_startup(const struct session *s, struct startup_times *out);
 /* Whether the targets' every syscall is counted (their syscall counts);
  * false: only their IPC syscalls run the programs (pick_syscall_hook) */
 bool session_counts_every_syscall(const struct session *s);

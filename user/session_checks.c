@@ -87,6 +87,7 @@ void session_fill_checks(struct session *s, int load_err)
 		c->refused = false;
 		verifier_parse_stats(log, &st);
 		c->insns = st.insns_processed;
+		c->load_ms = i < s->nprobes ? s->probes[i].load_ms : -1;
 		c->nfuncs = st.nfuncs;
 		for (int f = 0; f < st.nfuncs && f < (int)ARRAY_SIZE(c->depth); f++)
 			c->depth[f] = st.depth[f];

@@ -52,6 +52,11 @@ struct session {
 	struct bpf_link *sys_links[MAX_SYS_TPS * 2];
 	int sys_pfds[MAX_SYS_TPS * 2];	/* each link's perf event */
 	size_t nsys_links;
+	/* start-up (CLOCK_BOOTTIME, as the kernel's load times): session_open
+	   began, bpf_object__load began, the first program's load began
+	   (0: none known), the load returned, the last probe attached */
+	uint64_t t_open, t_load, t_first_prog, t_loaded, t_attached;
+	unsigned nloaded;
 };
 
 /* session_checks.c */

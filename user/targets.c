@@ -270,6 +270,7 @@ int tracing_read(const struct tracing *t, struct snapshot *snap, struct run_info
 	ri->command_exit = t->c.exit_code;
 	ri->command_signal = t->c.signal;
 	ri->nprobes = session_probes(t->s, &ri->probes);
+	ri->startup = &t->startup;
 	ri->no_hist = o->no_hist;
 	ri->by_cgroup = o->by_cgroup;
 	ri->prom_pid = o->prom_pid;
@@ -289,6 +290,41 @@ static void iso_time(char *buf, size_t len, time_t when)
 
 	gmtime_r(&when, &tm);
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* -v: where start-up went, and the programs that took the kernel longest */
+static void debug_startup(const struct session *s, const struct startup_times *st)
+{
+	const struct probe_info *p;
+	size_t n = session_probes(s, &p), top[3] = { n, n, n };
+	char longest[160] = "";
+	size_t len = 0;
+
+	if (!verbose || st->load_ms < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i].load_ms < 0)
+			continue;
+		for (size_t k = 0; k < ARRAY_SIZE(top); k++) {
+			if (top[k] == n || p[i].load_ms > p[top[k]].load_ms) {
+				memmove(&top[k + 1], &top[k], (ARRAY_SIZE(top) - k - 1) * sizeof(top[0]));
+				top[k] = i;
+				break;
+			}
+		}
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(top) && top[k] < n; k++) {
+		int w = snprintf(longest + len, sizeof(longest) - len, "%s%s %.1f",
+				 k ? ", " : "; longest: ", p[top[k]].prog, p[top[k]].load_ms);
+
+		if (w < 0 || (size_t)w >= sizeof(longest) - len)
+			break;
+		len += w;
+	}
+	debugf("start-up %.1f ms: %.1f setting up, %.1f in libbpf before the first "
+	       "program (the kernel's BTF, CO-RE, the maps), %.1f loading %u programs "
+	       "(the verifier and JIT%s), %.1f attaching\n", st->total_ms, st->setup_ms,
+	       st->libbpf_ms, st->load_ms, st->programs, longest, st->attach_ms);
 }
 
 int tracing_start(struct tracing *t, struct session_config *cfg)
@@ -363,6 +399,8 @@ int tracing_start(struct tracing *t, struct session_config *cfg)
 		       add_cgroup_procs(t, o->cgroup, 0));
 	if (session_attach(t->s))
 		return -1;
+	session_startup(t->s, &t->startup);
+	debug_startup(t->s, &t->startup);
 	/* those that came while it attached: new ones only, rarely any */
 	if (o->comm)
 		debugf("--comm %s: %d more once attached\n", o->comm,

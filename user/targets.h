@@ -38,6 +38,7 @@ struct tracing {
 	char usdt_path[4096];
 	char phase_start[128], phase_end[128];	/* "provider:name" */
 	char start_time[32];	/* the same, ISO 8601 UTC */
+	struct startup_times startup;	/* loading and attaching */
 };
 
 /*

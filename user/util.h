@@ -60,6 +60,8 @@ bool syscall_of_ipc(unsigned nr);
 
 /* CLOCK_MONOTONIC in ns, the clock bpf_ktime_get_ns() uses. */
 uint64_t monotonic_ns(void);
+/* CLOCK_BOOTTIME: the clock of the kernel's BPF load times (bpf_prog_info) */
+uint64_t boottime_ns(void);
 
 /*
  * Appends a zeroed row of size bytes to the growable array *rows of *n

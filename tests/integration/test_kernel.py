@@ -208,6 +208,35 @@ def test_bystanders_run_no_program_on_their_other_syscalls():
     assert every >= 2 * calls, f"--all-syscalls: {every} runs for {calls} getppid()"
 
 
+def test_startup_is_timed_program_by_program():
+    """record --json says where start-up went: the parts add up to the
+    whole, and each program loaded has the kernel's time for it (from its
+    own record of when each load began), adding up to the loading part"""
+    rec = record([], ["true"])
+    eq(rec.returncode, 0, f"record: {rec.stderr}")
+    st = rec.json["startup"]
+    parts = ("setup_ms", "libbpf_ms", "load_ms", "attach_ms")
+    for k in parts + ("total_ms",):
+        assert isinstance(st[k], (int, float)) and st[k] >= 0, f"startup {k}: {st}"
+    assert st["load_ms"] > 0 and st["total_ms"] > 0, st
+    # each rounded to 0.01 ms
+    assert abs(sum(st[k] for k in parts) - st["total_ms"]) <= 0.05, st
+    timed = [p for p in rec.json["probes"] if p["load_ms"] is not None]
+    eq(len(timed), st["programs_loaded"], "programs with a load time")
+    for p in rec.json["probes"]:
+        if p["attached"]:
+            assert p["load_ms"] is not None, f"attached, no load time: {p}"
+        if p["standby"]:
+            eq(p["load_ms"], None, f"standing by, yet a load time: {p}")
+    total = sum(p["load_ms"] for p in timed)
+    assert abs(total - st["load_ms"]) <= 0.01 * len(timed) + 0.01, \
+        f"programs {total:.2f} ms against loading {st['load_ms']} ms: {timed}"
+    # the syscall programs hold most of the code: never loaded in no time
+    enter = [p for p in timed if p["program"].startswith("ipc_sys_enter")]
+    eq(len(enter), 1, f"one sys_enter program loaded: {timed}")
+    assert enter[0]["load_ms"] > 0, enter
+
+
 def test_check_usage_errors():
     proc = run_ipcscope(["check", "--bogus"])
     eq(proc.returncode, 2, "exit status for an unknown option")

@@ -686,6 +686,46 @@ TEST(report_json_key_values)
 	ASSERT_TRUE(strstr(j, "\"syscalls_counted\": \"ipc\",\n") != NULL);
 }
 
+TEST(report_json_startup_null_unless_measured)
+{
+	struct run_info ri = command_run();
+	const char *j;
+	int ret;
+
+	j = json_report(&ri, pipe_snapshot(), &ret);
+	ASSERT_EQ_I64(ret, 0);
+	ASSERT_TRUE(strstr(j, "\"startup\": null") != NULL);
+}
+
+TEST(report_json_startup_and_each_programs_load)
+{
+	static struct probe_info probes[] = {
+		{ .name = "tp/raw_syscalls/sys_enter", .prog = "ipc_sys_enter_tp",
+		  .attached = true, .load_ms = 18.374 },
+		{ .name = "tp_btf/sys_enter", .prog = "ipc_sys_enter",
+		  .standby = true, .load_ms = -1 },
+	};
+	struct startup_times st = { .total_ms = 96.786, .setup_ms = 2.44,
+				    .libbpf_ms = 30.63, .load_ms = 60.25,
+				    .attach_ms = 3.466, .programs = 13 };
+	struct run_info ri = command_run();
+	const char *j;
+	int ret;
+
+	ri.probes = probes;
+	ri.nprobes = 2;
+	ri.startup = &st;
+	j = json_report(&ri, pipe_snapshot(), &ret);
+	ASSERT_EQ_I64(ret, 0);
+	ASSERT_TRUE(strstr(j, "\"program\": \"ipc_sys_enter_tp\",\n") != NULL);
+	ASSERT_TRUE(strstr(j, "\"load_ms\": 18.37\n") != NULL);
+	ASSERT_TRUE(strstr(j, "\"load_ms\": null\n") != NULL);	/* standing by */
+	ASSERT_TRUE(strstr(j, "\"total_ms\": 96.79,\n") != NULL);
+	ASSERT_TRUE(strstr(j, "\"libbpf_ms\": 30.63,\n") != NULL);
+	ASSERT_TRUE(strstr(j, "\"attach_ms\": 3.47,\n") != NULL);
+	ASSERT_TRUE(strstr(j, "\"programs_loaded\": 13\n") != NULL);
+}
+
 TEST(report_json_parses_with_python_and_has_every_figure)
 {
 	struct run_info ri = command_run();
