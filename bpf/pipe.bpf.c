@@ -15,12 +15,13 @@
  * A syscall that moves data from fd_in to fd_out inside the kernel
  * (splice, sendfile): out of the object behind fd_in (op_out) and into the
  * one behind fd_out (op_in), either of them a pipe (pipes_only) or also a
- * socket.
+ * socket (how: FD_TO_FD, pipe.bpf.h). One global function for both: the
+ * verifier walks its two object lookups once, not once per syscall.
  */
-static __always_inline int inflight_start_fd_to_fd(long fd_in, long fd_out,
-						   __u32 op_out, __u32 op_in,
-						   bool pipes_only)
+__noinline int enter_fd_to_fd(long fd_in, long fd_out, __u64 how)
 {
+	__u32 op_out = how & 0xffff, op_in = (how >> 16) & 0xffff;
+	bool pipes_only = how >> 32;
 	struct inflight *ent = inflight_begin();
 	struct ipc_obj_key key = {};
 	__u32 kind;
@@ -33,23 +34,6 @@ static __always_inline int inflight_start_fd_to_fd(long fd_in, long fd_out,
 		inflight_add_io(ent, &key, op_in, true);
 	inflight_commit(ent);
 	return 0;
-}
-
-/*
- * sendfile(out_fd, in_fd, offset, count): either side may be a pipe or a
- * socket (nginx sends files to its clients this way).
- */
-__noinline int enter_sendfile(long out_fd, long in_fd)
-{
-	return inflight_start_fd_to_fd(in_fd, out_fd, IPC_OP_SENDFILE_OUT,
-				       IPC_OP_SENDFILE_IN, false);
-}
-
-/* splice(fd_in, off_in, fd_out, off_out, len, flags): pipes on either side */
-__noinline int enter_splice(long fd_in, long fd_out)
-{
-	return inflight_start_fd_to_fd(fd_in, fd_out, IPC_OP_SPLICE_OUT,
-				       IPC_OP_SPLICE_IN, true);
 }
 
 /* vmsplice(fd, iov, nr_segs, flags) */
