@@ -81,10 +81,9 @@ def one_message(mech, placement):
                  steps[i]["tgid"] == receiver]
         eq(slept, [], "no wakeup: the receiver never slept")
     else:
-        # usually one; the network stack may wake it again before it has
-        # run or slept (two from the sender's socket: seen on 5.10 under
-        # qemu): all of them after the send entered, before the receive
-        # returned; the first one is the send's
+        # usually one; the network stack may wake it more than once (two
+        # from the sender's socket: seen on 5.10 under qemu): all of them
+        # after the send entered, before the receive returned
         eq(all(snd_enter < i < rcv for i in wakes), True,
            f"wakeups of the receiver ({wakes}: {[steps[i]['what'] for i in wakes]}) "
            f"between the send's enter ({snd_enter}) and the receive's return ({rcv})")
@@ -162,7 +161,10 @@ def test_tcp_and_udp_go_through_the_loopback_device():
                f"{mech}: queued ({queued[0]}), then received ({received[0]})")
             wake = [i for i, s in enumerate(steps) if s["kind"] == "wakeup" and
                     s["peer"]["tgid"] == receiver]
-            eq(all(received[0] < i for i in wake), True,
+            # the data's wakeup comes once it is received; the stack may
+            # wake the receiver before too (5.10 under qemu: [16, 29], the
+            # packet received at 28)
+            eq(not wake or received[0] < wake[-1], True,
                f"{mech}: received ({received[0]}), then the wakeup ({wake})")
             # every packet queued, the sender's and any other target's (the
             # receiver's TCP ACK, when it is not delayed: seen on sid)

@@ -199,11 +199,20 @@ def prom_query(port, query):
     return result[0]["value"][1] if result else None
 
 
+# the JSON's log2_ns has 40 slots (docs/json-schema.md), trimmed after the
+# last non-zero one; the 40th is everything from 2^39 ns up: +Inf
+HIST_SLOTS = 40
+
+
 def quantile_of_slots(q, slots):
     """histogram_quantile(q) as Prometheus computes it (promql's
     bucketQuantile: linear within the bucket the rank falls in; in the
     +Inf bucket, the highest finite bound) over our log2 slots, whose
-    bounds are (2^(i+1) - 1) ns, the last slot +Inf."""
+    bounds are (2^(i+1) - 1) ns, the last slot +Inf. The JSON's slots come
+    trimmed: the last one given is not the +Inf one (it was taken for it
+    when the 99th percentile fell in the last non-zero slot: 65.535 us
+    instead of Prometheus's 81.919 us, one run in three)."""
+    slots = list(slots) + [0] * (HIST_SLOTS - len(slots))
     bounds = [((2 << i) - 1) / 1e9 for i in range(len(slots) - 1)] + [float("inf")]
     cum, total = [], 0
     for n in slots:
