@@ -610,6 +610,28 @@ def hook_of(section):
     return section.split("/")[-1]
 
 
+# ipcscope's programs that session.c attaches to several tracepoints, each
+# with an empty program of its own in the floor
+MULTI_HOOK = {"ipc_range_exit": ("sys_exit_mmap", "sys_exit_mremap", "sys_exit_munmap",
+                                 "sys_exit_shmat")}
+
+
+def hooks_of(name, section):
+    """The events ipcscope's program name runs on"""
+    return MULTI_HOOK.get(name, (hook_of(section),))
+
+
+def floor_sum(progs, name, section, floor_by_hook):
+    """The floor's (run time, runs) on the hooks of ipcscope's program name,
+    from progs ({floor program: (time, runs, ...)})"""
+    t = n = 0
+    for h in hooks_of(name, section):
+        f = progs.get(floor_by_hook.get(h, ""))
+        if f:
+            t, n = t + f[0], n + f[1]
+    return t, n
+
+
 # --- statistics -----------------------------------------------------------------
 
 def med(xs):
@@ -1212,9 +1234,9 @@ def probe_cost_report(cost, workloads):
     floor_by_hook = {hook_of(s): n for n, s in floor_secs.items()}
     # not loaded by record: the fault fallback (kernels without
     # bpf_find_vma) and the programs only `ipcscope explain` loads
-    ipc_hooks = {hook_of(s) for n, s in ipc_secs.items()
+    ipc_hooks = {h for n, s in ipc_secs.items()
                  if s != "tp/exceptions/page_fault_user" and
-                 not n.startswith("ipc_explain_")}
+                 not n.startswith("ipc_explain_") for h in hooks_of(n, s)}
     missing = sorted(ipc_hooks - set(floor_by_hook))
     extra = sorted(set(floor_by_hook) - ipc_hooks)
     if missing or extra:
@@ -1270,10 +1292,11 @@ def probe_cost_report(cost, workloads):
         if not n:
             continue
         sec = ipc_secs.get(name, "?")
-        fname = floor_by_hook.get(hook_of(sec)) if sec != "?" else None
-        f = ftot.get(fname)
+        f = floor_sum(ftot, name, sec, floor_by_hook) if sec != "?" else None
         per = t / n if n else None
         fper = f[0] / f[1] if f and f[1] else None
+        if name in MULTI_HOOK:
+            sec = "tp/syscalls/" + ", ".join(MULTI_HOOK[name])
         above = per - fper if per is not None and fper is not None else None
         L.append(f"| {name} | {sec} | {n} | {'-' if per is None else f'{per:.0f}'} | "
                  f"{'-' if fper is None else f'{fper:.0f}'} | "
@@ -1297,7 +1320,7 @@ def probe_cost_report(cost, workloads):
             if not n:
                 continue
             sec = ipc_secs.get(name, "?")
-            f = flo["progs"].get(floor_by_hook.get(hook_of(sec), ""), [0, 0, 0, 0])
+            f = floor_sum(flo["progs"], name, sec, floor_by_hook)
             fl = f" (floor {f[0] / f[1]:.0f})" if f[1] else ""
             cells.append(f"{name} {t / n:.0f} ns{fl} x{n}")
         L.append(f"- **{wl}**: " + "; ".join(cells))

@@ -90,7 +90,7 @@ FLOOR_IPC_SYSCALL(mq_timedsend)
 FLOOR_IPC_SYSCALL(mq_timedreceive)
 FLOOR_IPC_SYSCALL(futex)
 
-/* where each process's shared mappings are (ipc_range_*) */
+/* where each process's shared mappings are (ipc_range_exit) */
 #ifndef FLOOR_NO_SYSCALL_TP
 FLOOR_RANGE_TP(mmap)
 FLOOR_RANGE_TP(mremap)

@@ -38,7 +38,7 @@ FLOOR_BTF(page_fault_user)						\
 FLOOR_BTF(signal_generate)						\
 FLOOR_BTF(signal_deliver)
 
-/* where each process's shared mappings are (ipc_range_*): the exits of
+/* where each process's shared mappings are (ipc_range_exit): the exits of
  * these syscalls, by their own tracepoints */
 #define FLOOR_RANGE_TP(name)						\
 FLOOR_TP("tp/syscalls/sys_exit_" #name, range_##name)

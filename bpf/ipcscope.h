@@ -380,6 +380,18 @@ enum ipc_sys {
 	IPC_SYS_SENDFILE,
 	IPC_SYS_MAX,
 };
+
+/* The syscalls whose exits say where shared mappings are (ipc_range_exit
+ * in shm.bpf.c, attached to each one's own tracepoint), in the order of
+ * the range_syscalls setting, which holds their numbers. */
+enum ipc_range_syscall {
+	IPC_RANGE_MMAP,
+	IPC_RANGE_MREMAP,
+	IPC_RANGE_MUNMAP,
+	IPC_RANGE_SHMAT,
+	IPC_RANGE_SYSCALLS,
+};
+
 /*
  * si_code of a delivery the kernel made up: SIGKILL, delivered to each
  * thread of a process that is going away. The low byte says why: the

@@ -86,6 +86,9 @@ IPC_SETTING(bool, count_phases);
 IPC_SETTING(bool, trace_explain);
 /* enum ipc_sys by syscall number: what ipc_sys_enter does for it */
 IPC_SETTING_ARRAY(__u8, sys_handler, IPC_NR_SYSCALLS);
+/* the numbers of mmap, mremap, munmap and shmat (enum ipc_range_syscall):
+ * which exit ipc_range_exit runs on */
+IPC_SETTING_ARRAY(__u32, range_syscalls, IPC_RANGE_SYSCALLS);
 
 /* Drop counters, read by user space through the skeleton's .bss. */
 IPC_GLOBAL(__u64 drops[IPC_DROP_MAX]);

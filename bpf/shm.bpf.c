@@ -264,81 +264,96 @@ static __always_inline struct pt_regs *exit_regs(void)
 
 /* mmap(addr, len, prot, flags, fd, off): the arguments are still in the
  * user registers at exit */
-SEC("tp/syscalls/sys_exit_mmap")
-int ipc_range_mmap(struct trace_event_raw_sys_exit *ctx)
+static __always_inline void range_mmap(long ret)
 {
-	struct shared_ranges *r = target_ranges(ctx->ret);
-	struct pt_regs *regs;
-	__u64 addr = ctx->ret, end, flags;
+	struct pt_regs *regs = exit_regs();
+	__u64 addr = ret, end, flags;
 
-	if (!r)
-		return 0;
-	regs = exit_regs();
 	end = PAGE_END(addr, PT_REGS_PARM2_CORE_SYSCALL(regs));
 	ranges_forget(current_tgid(), addr, end);	/* MAP_FIXED may replace one */
 	flags = PT_REGS_PARM4_CORE_SYSCALL(regs);
 	if (flags & MAP_SHARED)
-		ranges_add_mapped(addr, end, flags,
-				  PT_REGS_PARM5_CORE_SYSCALL(regs));
-	return 0;		/* a private mapping: never looked up */
+		ranges_add_mapped(addr, end, flags, PT_REGS_PARM5_CORE_SYSCALL(regs));
+	/* a private mapping: never looked up */
 }
 
 /* mremap(old_addr, old_len, new_len, flags, new_addr) */
-SEC("tp/syscalls/sys_exit_mremap")
-int ipc_range_mremap(struct trace_event_raw_sys_exit *ctx)
+static __always_inline void range_mremap(struct shared_ranges *r, long ret)
 {
-	struct shared_ranges *r = target_ranges(ctx->ret);
+	struct pt_regs *regs = exit_regs();
 	struct ipc_obj_key key = {};
-	struct pt_regs *regs;
 	__u64 old, end;
 	int slot, what;
 
-	if (!r)
-		return 0;
-	regs = exit_regs();
 	old = PT_REGS_PARM1_CORE_SYSCALL(regs);
 	what = range_of(r, old, &key, &slot);
 	if (!(PT_REGS_PARM4_CORE_SYSCALL(regs) & MREMAP_DONTUNMAP))
 		ranges_forget(current_tgid(), old,
 			      PAGE_END(old, PT_REGS_PARM2_CORE_SYSCALL(regs)));
-	end = PAGE_END((__u64)ctx->ret, PT_REGS_PARM3_CORE_SYSCALL(regs));
-	ranges_forget(current_tgid(), ctx->ret, end);
+	end = PAGE_END((__u64)ret, PT_REGS_PARM3_CORE_SYSCALL(regs));
+	ranges_forget(current_tgid(), ret, end);
 	if (what != RANGE_PRIVATE)
-		ranges_add(current_tgid(), ctx->ret, end, KIND_DEV(key), key.ino);
-	return 0;
+		ranges_add(current_tgid(), ret, end, KIND_DEV(key), key.ino);
 }
 
 /* munmap(addr, len) */
-SEC("tp/syscalls/sys_exit_munmap")
-int ipc_range_munmap(struct trace_event_raw_sys_exit *ctx)
+static __always_inline void range_munmap(void)
 {
-	struct shared_ranges *r = target_ranges(ctx->ret);
-	struct pt_regs *regs;
-	__u64 addr;
+	struct pt_regs *regs = exit_regs();
+	__u64 addr = PT_REGS_PARM1_CORE_SYSCALL(regs);
 
-	if (!r)
-		return 0;
-	regs = exit_regs();
-	addr = PT_REGS_PARM1_CORE_SYSCALL(regs);
 	ranges_forget(current_tgid(), addr, PAGE_END(addr, PT_REGS_PARM2_CORE_SYSCALL(regs)));
-	return 0;
 }
 
 /* shmat returns where; only the lookup knows the segment's size */
-SEC("tp/syscalls/sys_exit_shmat")
-int ipc_range_shmat(struct trace_event_raw_sys_exit *ctx)
+static __always_inline void range_shmat(struct shared_ranges *r, long ret)
 {
-	struct shared_ranges *r = target_ranges(ctx->ret);
 	struct vma_ctx vc = {};
 
-	if (!r)
-		return 0;
-	if (bpf_find_vma(bpf_get_current_task_btf(), ctx->ret, vma_object, &vc, 0)) {
+	if (bpf_find_vma(bpf_get_current_task_btf(), ret, vma_object, &vc, 0)) {
 		r->all = 1;	/* the lock was taken: play safe */
-		return 0;
+		return;
 	}
 	ranges_forget(current_tgid(), vc.start, vc.end);
 	ranges_add(current_tgid(), vc.start, vc.end, KIND_DEV(vc.key), vc.key.ino);
+}
+
+/*
+ * The record of a syscall's own exit tracepoint (syscalls:sys_exit_mmap
+ * and the others): its number, an int at offset 8 (the 4 bytes after it
+ * are padding the kernel does not write), and its return value at 16.
+ */
+struct ipc_tp_sys_exit {
+	__u64 common;		/* struct trace_entry */
+	int nr;
+	int pad;
+	long ret;
+};
+
+/*
+ * The exits of the four syscalls that change where a process's shared
+ * mappings are: one program that session.c attaches to each one's own
+ * tracepoint (sys_exit_mmap, _mremap, _munmap, _shmat), told apart by the
+ * syscall's number (range_syscalls, filled by user space). One program,
+ * not four: the verifier walks the range functions once at start-up.
+ */
+SEC("tp/syscalls/sys_exit_mmap")
+int ipc_range_exit(struct ipc_tp_sys_exit *ctx)
+{
+	long ret = ctx->ret;
+	int nr = ctx->nr;
+	struct shared_ranges *r = target_ranges(ret);
+
+	if (!r)
+		return 0;
+	if (nr == range_syscalls[IPC_RANGE_MMAP])
+		range_mmap(ret);
+	else if (nr == range_syscalls[IPC_RANGE_MREMAP])
+		range_mremap(r, ret);
+	else if (nr == range_syscalls[IPC_RANGE_MUNMAP])
+		range_munmap();
+	else if (nr == range_syscalls[IPC_RANGE_SHMAT])
+		range_shmat(r, ret);
 	return 0;
 }
 

@@ -45,6 +45,20 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	return vfprintf(stderr, fmt, ap);
 }
 
+/* ipc_range_exit's tracepoints: the exits of the syscalls that change
+ * where shared mappings are, and their numbers (its range_syscalls), in
+ * the order of enum ipc_range_syscall */
+static const struct range_exit {
+	const char *tp;
+	long nr;
+} range_exits[IPC_RANGE_SYSCALLS] = {
+	[IPC_RANGE_MMAP] = { "sys_exit_mmap", SYS_mmap },
+	[IPC_RANGE_MREMAP] = { "sys_exit_mremap", SYS_mremap },
+	[IPC_RANGE_MUNMAP] = { "sys_exit_munmap", SYS_munmap },
+	[IPC_RANGE_SHMAT] = { "sys_exit_shmat", SYS_shmat },
+};
+#define RANGE_PROBE	"tp/syscalls/sys_exit_{mmap,mremap,munmap,shmat}"
+
 /* What ipc_sys_enter does for each syscall number (syscall_handler) */
 static void fill_sys_handlers(volatile __u8 *handler)
 {
@@ -392,6 +406,8 @@ static void set_targets(struct session *s, const struct session_config *cfg)
 	}
 	s->skel->rodata->targ_cgroup_set = cfg->cgroup_fd >= 0;
 	fill_sys_handlers(s->skel->rodata->sys_handler);
+	for (size_t i = 0; i < ARRAY_SIZE(range_exits); i++)
+		s->skel->rodata->range_syscalls[i] = range_exits[i].nr;
 	s->skel->rodata->count_syscall_numbers = cfg->syscall_numbers;
 	/* `check` verifies the code of every option: phases too */
 	s->skel->rodata->count_phases = cfg->nphases > 0 || cfg->load_only;
@@ -427,6 +443,17 @@ static void list_probes(struct session *s)
 		} else if (!kernel_has_hook(pi->name, pi->reason,
 					sizeof(pi->reason))) {
 			bpf_program__set_autoload(prog, false);
+		} else if (prog == s->skel->progs.ipc_range_exit) {
+			/* on four tracepoints (attach_syscall_tracepoints) */
+			snprintf(pi->name, sizeof(pi->name), "%s", RANGE_PROBE);
+			for (size_t k = 0; k < ARRAY_SIZE(range_exits); k++) {
+				if (kernel_has_event("syscalls", range_exits[k].tp))
+					continue;
+				snprintf(pi->reason, sizeof(pi->reason),
+					 "tracepoint syscalls:%s not found", range_exits[k].tp);
+				bpf_program__set_autoload(prog, false);
+				break;
+			}
 		}
 	}
 }
@@ -566,26 +593,31 @@ static int open_inputs(struct session *s, const struct session_config *cfg)
 }
 
 /*
- * A classic syscall program on the IPC syscalls' own tracepoints (end 0:
- * their sys_enter_*, 1: sys_exit_*), not on raw_syscalls. All or none:
- * a syscall missed would be a count silently short. Its name says where.
+ * A classic program on n syscalls' own tracepoints (syscalls:NAME, one
+ * perf event and link each). All or none: a syscall missed would be a
+ * count silently short.
  */
-static bool attach_ipc_tracepoints(struct session *s, struct bpf_program *prog,
-				   int end, struct probe_info *pi)
+static bool attach_syscall_tracepoints(struct session *s, struct bpf_program *prog,
+				       const char *const *names, size_t n,
+				       struct probe_info *pi)
 {
 	size_t first = s->nsys_links;
 
-	for (size_t i = 0; i < s->nsys_tps; i++) {
-		int pfd = kernel_open_tracepoint("syscalls", s->sys_tps[i][end]);
+	if (n > ARRAY_SIZE(s->sys_links) - s->nsys_links) {
+		snprintf(pi->reason, sizeof(pi->reason), "more than %zu syscall tracepoints",
+			 ARRAY_SIZE(s->sys_links));
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int pfd = kernel_open_tracepoint("syscalls", names[i]);
 		struct bpf_link *l = pfd >= 0 ? bpf_program__attach_perf_event(prog, pfd) : NULL;
 		int err = pfd < 0 ? -pfd : errno;
 
 		if (!l) {
 			if (pfd >= 0)
 				close(pfd);
-			snprintf(pi->reason, sizeof(pi->reason),
-				 "attach to syscalls:%s failed: %s", s->sys_tps[i][end],
-				 strerror(err));
+			snprintf(pi->reason, sizeof(pi->reason), "attach to syscalls:%s failed: %s",
+				 names[i], strerror(err));
 			while (s->nsys_links > first)
 				bpf_link__destroy(s->sys_links[--s->nsys_links]);
 			return false;
@@ -593,11 +625,27 @@ static bool attach_ipc_tracepoints(struct session *s, struct bpf_program *prog,
 		s->sys_pfds[s->nsys_links] = pfd;
 		s->sys_links[s->nsys_links++] = l;
 	}
+	return true;
+}
+
+/* A classic syscall program on the IPC syscalls' own tracepoints (end 0:
+ * their sys_enter_*, 1: sys_exit_*), not on raw_syscalls. Its name says
+ * where. */
+static bool attach_ipc_tracepoints(struct session *s, struct bpf_program *prog,
+				   int end, struct probe_info *pi)
+{
+	const char *names[MAX_SYS_TPS];
+
+	for (size_t i = 0; i < s->nsys_tps && i < MAX_SYS_TPS; i++)
+		names[i] = s->sys_tps[i][end];
+	if (!attach_syscall_tracepoints(s, prog, names, s->nsys_tps, pi))
+		return false;
 	snprintf(pi->name, sizeof(pi->name), "tp/syscalls/sys_%s_* (%zu IPC syscalls)%s",
 		 end ? "exit" : "enter", s->nsys_tps,
 		 prog == s->skel->progs.ipc_sys_exit_chan_tp ? ": time in channel" : "");
 	return true;
 }
+
 
 /* Attach every loaded program; one that fails is named, not fatal; the
  * phases' probes must all attach (attach_phases), and go first: their
@@ -626,6 +674,16 @@ static int attach_probes(struct session *s)
 			    prog == s->skel->progs.ipc_sys_exit_chan_tp)) {
 			pi->attached = attach_ipc_tracepoints(s, prog,
 				prog != s->skel->progs.ipc_sys_enter_tp, pi);
+			if (pi->attached)
+				debugf("attached %s\n", pi->name);
+		} else if (bpf_program__autoload(prog) &&
+			   prog == s->skel->progs.ipc_range_exit) {
+			const char *tps[ARRAY_SIZE(range_exits)];
+
+			for (size_t k = 0; k < ARRAY_SIZE(range_exits); k++)
+				tps[k] = range_exits[k].tp;
+			pi->attached = attach_syscall_tracepoints(s, prog, tps, ARRAY_SIZE(tps),
+								  pi);
 			if (pi->attached)
 				debugf("attached %s\n", pi->name);
 		} else if (bpf_program__autoload(prog)) {

@@ -44,8 +44,9 @@ struct session {
 	size_t nphase_links;
 	/* Unless every syscall is counted: the IPC syscalls' own tracepoints
 	   ("sys_enter_write" and its "sys_exit_write"), where the classic
-	   syscall programs run instead of on raw_syscalls (pick_syscall_hook),
-	   and a link per program and tracepoint */
+	   syscall programs run instead of on raw_syscalls (pick_syscall_hook);
+	   and a link per program and syscall tracepoint (those and
+	   ipc_range_exit's: attach_syscall_tracepoints) */
 #define MAX_SYS_TPS 32
 	const char (*sys_tps)[2][40];	/* kernel_ipc_tracepoints's */
 	size_t nsys_tps;
