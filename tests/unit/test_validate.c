@@ -348,7 +348,7 @@ TEST(validate_time_claim_in_each_placement)
 	add_timings_at("pipe-1mib", PLACE_TWO_CPUS, 1.0, 1.02, 0.98);
 	add_timings_at("pipe-1mib", PLACE_UNPINNED, 0.9, 0.9, 0.9);
 	experiment("pipe-1mib")->ran = true;
-	r = judge_one("p | §3 | pipe | time_1mb_ms | approx | 1 | 20% | 1ms\n");
+	r = judge_one("p | §3 | pipe | time_1mb_ms | approx | 1 | 50% | 1ms\n");
 	ASSERT_TRUE(r);
 	ASSERT_EQ_I64(r->verdict, V_HOLDS);
 	ASSERT_DOUBLE_NEAR(r->number, 1.0, 0);
@@ -369,6 +369,24 @@ TEST(validate_time_claim_in_each_placement)
 	ASSERT_DOUBLE_NEAR(r->number, 0.31, 0);
 	ASSERT_TRUE(starts_with(r->how, "inconclusive: one CPU, the median is within twice "
 				"its standard error of the claim's bound"));
+	/* a fixed number against this run's times: at least BOUND_NOISE_FLOOR,
+	   however alike the runs (the machine moves between runs): 1 ms
+	   +-20% cannot be called to hold (its band is narrower), and 0.041
+	   ms, 18 % under the 0.05 bound of 0.1 +-50%, is too close to call
+	   (it was "does not hold", and 0.064 in the next run "holds") */
+	r = judge_one("p | §3 | pipe | time_1mb_ms | approx | 1 | 20% | 1ms\n");
+	ASSERT_TRUE(r);
+	ASSERT_EQ_I64(r->verdict, V_INCONCLUSIVE);
+	experiments_clear();
+	add_timings("pipe-1mib", 0.041, 0.042, 0.040);
+	experiment("pipe-1mib")->ran = true;
+	r = judge_one("p | §3 | pipe | time_1mb_ms | approx | 0.1 | 50% | 0.1ms\n");
+	ASSERT_TRUE(r);
+	ASSERT_EQ_I64(r->verdict, V_INCONCLUSIVE);
+	add_timings("pipe-1mib", 0.03, 0.031, 0.029);
+	r = judge_one("p | §3 | pipe | time_1mb_ms | approx | 0.1 | 50% | 0.1ms\n");
+	ASSERT_TRUE(r);
+	ASSERT_EQ_I64(r->verdict, V_FAILS);	/* beyond the floor: called */
 	/* shared memory: judged on its steady state, its first touch beside */
 	add_timings("shm-warm-1mib", 0.1, 0.1, 0.1);
 	add_timings("shm-1mib", 0.6, 0.6, 0.6);

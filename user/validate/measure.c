@@ -336,12 +336,14 @@ static bool ctx_switches(const struct claim *c, const struct experiment *e,
  * A placement's verdict on a time claim: 1 holds, 0 does not, -1 too close
  * to call: the claim must say the same of every time within a factor
  * exp(2 * noise) of the runs' median (checked at sixteenths of that band
- * in log scale, so a narrow claim inside it is not missed).
+ * in log scale, so a narrow claim inside it is not missed), the noise at
+ * least BOUND_NOISE_FLOOR (a fixed number against this run: the machine
+ * moves between runs).
  */
 static int placement_verdict(const struct claim *c, const struct timing *t)
 {
 	struct stats st = timing_stats(t);
-	double band = 2 * timing_noise(&st);
+	double band = 2 * fmax(timing_noise(&st), BOUND_NOISE_FLOOR);
 	bool at = claim_holds_number(c, st.median);
 
 	for (int k = -16; k <= 16; k++)
