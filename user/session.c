@@ -634,18 +634,18 @@ static bool attach_syscall_tracepoints(struct session *s, struct bpf_program *pr
 static bool attach_ipc_tracepoints(struct session *s, struct bpf_program *prog,
 				   int end, struct probe_info *pi)
 {
+	size_t n = s->nsys_tps < MAX_SYS_TPS ? s->nsys_tps : MAX_SYS_TPS;
 	const char *names[MAX_SYS_TPS];
 
-	for (size_t i = 0; i < s->nsys_tps && i < MAX_SYS_TPS; i++)
+	for (size_t i = 0; i < n; i++)
 		names[i] = s->sys_tps[i][end];
-	if (!attach_syscall_tracepoints(s, prog, names, s->nsys_tps, pi))
+	if (!attach_syscall_tracepoints(s, prog, names, n, pi))
 		return false;
 	snprintf(pi->name, sizeof(pi->name), "tp/syscalls/sys_%s_* (%zu IPC syscalls)%s",
 		 end ? "exit" : "enter", s->nsys_tps,
 		 prog == s->skel->progs.ipc_sys_exit_chan_tp ? ": time in channel" : "");
 	return true;
 }
-
 
 /* Attach every loaded program; one that fails is named, not fatal; the
  * phases' probes must all attach (attach_phases), and go first: their
