@@ -418,7 +418,8 @@ def startup_parts_report(runs, tracers):
          "the first program (the kernel's BTF read and parsed, CO-RE relocations, the "
          "maps made); the kernel loading the programs, one after another (the "
          "verifier and the JIT: each program's from the kernel's record of when its "
-         "load began to the next one's); attaching. Milliseconds, medians.", "",
+         "load began to the next one's); attaching (`-- CMD`: no targets to put in "
+         "the map first). Milliseconds, medians.", "",
          "| Tracer | Total | Set-up | libbpf before the programs | Loading the programs "
          "| Attaching | Runs |", "|---|---|---|---|---|---|---|"]
     L.extend(rows)

@@ -112,7 +112,8 @@ struct startup_times {
 	double setup_ms;	/* the object opened and set up, the kernel probed */
 	double libbpf_ms;	/* bpf_object__load before the first program */
 	double load_ms;		/* the programs, from the first's load to the end */
-	double attach_ms;
+	double attach_ms;	/* the running targets put in the map (-p, --comm,
+				   --cgroup), then the probes attached */
 	unsigned programs;	/* how many were loaded */
 };
 
