@@ -270,7 +270,7 @@ static __always_inline __u64 op_bytes(const struct inflight_obj *o, long ret)
  */
 static __always_inline __u64 lat_slot_of(__u64 dur)
 {
-	__u64 slot = log2_u64(dur);
+	__u64 slot = hist_slot(dur);
 
 	if (slot > IPC_HIST_SLOTS - 1)
 		slot = IPC_HIST_SLOTS - 1;

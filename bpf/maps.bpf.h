@@ -72,7 +72,8 @@ IPC_SETTING(bool, trace_events);
 IPC_SETTING(__u32, trace_kinds);
 /* wake the reader once this much is waiting; below it, it polls */
 IPC_SETTING(__u64, trace_wakeup_bytes);
-/* tests: the code paths of kernels older than this one's (current_start) */
+/* tests: the code paths of kernels older than this one's (fd_file_addr,
+ * compat_syscall: CO-RE reads where 5.11+ loads through BTF pointers) */
 IPC_SETTING(bool, old_kernel_paths);
 /* the syscall programs see every syscall (--all-syscalls), not only the
  * IPC syscalls (their own tracepoints): what a process's syscalls count */
@@ -290,12 +291,9 @@ static __always_inline __u32 current_tgid(void)
 
 /*
  * When the current process started (struct ipc_proc_key): with its tgid it
- * names one process, not whichever holds the pid now. Two loads through
- * BTF pointers (CO-RE), no map lookup: cheap enough for every syscall.
- * Kernels before 5.11 lack bpf_get_current_task_btf: the check is resolved
- * against the kernel's BTF at load, so there the verifier sees only the
- * two CO-RE reads (helper calls) instead. old_kernel_paths takes that path
- * here too, for the tests. A global function, verified once (core.bpf.c).
+ * names one process, not whichever holds the pid now. Two CO-RE reads, no
+ * map lookup; called where a process's record is looked up, not on every
+ * syscall. A global function, verified once (core.bpf.c).
  */
 __u64 current_start(void);
 
@@ -327,21 +325,13 @@ static __always_inline void *lookup_or_init(void *map, const void *key,
 	return val;
 }
 
-/* floor(log2(v)), 0 for 0: the histogram slot, as in libbpf-tools' bits.bpf.h */
-static __always_inline __u64 log2_u64(__u64 v)
-{
-	/* 64-bit throughout: 6.1's verifier loses the upper half's zeros
-	   across 32-bit ORs, and with them the histogram index's bound */
-	__u64 r = 0, shift;
-
-	shift = (v > 0xFFFFFFFFULL) << 5; v >>= shift; r |= shift;
-	shift = (v > 0xFFFF) << 4; v >>= shift; r |= shift;
-	shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
-	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
-	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
-	r |= (v >> 1);
-	return r;
-}
-
+/*
+ * floor(log2(v)), 0 for 0, at most IPC_HIST_SLOTS - 1: the histogram slot
+ * of a time, as in libbpf-tools' bits.bpf.h. A global function (core.bpf.c):
+ * its five compares make 32 ways through, which the verifier walked at
+ * every place a histogram is updated, most of ipc_sys_exit's instructions.
+ * The caller bounds the result again: a global function's is not known.
+ */
+__u64 hist_slot(__u64 v);
 
 #endif /* MAPS_BPF_H */

@@ -33,16 +33,29 @@ struct vma_ctx {
 	__u64 start, end;
 };
 
-static __always_inline bool name_is(const char *name, const char *prefix,
-				    int len)
+/*
+ * The kind of shared memory a shmem file's name says it is: "SYSV<key>" a
+ * SysV segment, "memfd:*" a memfd, "dev/zero" an anonymous MAP_SHARED
+ * mapping, any other name a POSIX shm object (the caller checks the file
+ * is on tmpfs). A global function: its compares, inlined, were walked by
+ * the verifier once per way through each caller.
+ */
+__noinline __u32 shm_name_kind(__u64 name)
 {
-	char buf[8] = {};
+	char b[16] = {};
 
-	bpf_probe_read_kernel(buf, len, name);
-	for (int i = 0; i < len && i < 8; i++)
-		if (buf[i] != prefix[i])
-			return false;
-	return true;
+	/* up to 8 characters and the NUL: never past the name's end */
+	if (bpf_probe_read_kernel_str(b, 9, (const char *)name) < 0)
+		return IPC_KIND_POSIX_SHM;
+	if (b[0] == 'S' && b[1] == 'Y' && b[2] == 'S' && b[3] == 'V')
+		return IPC_KIND_SYSV_SHM;
+	if (b[0] == 'm' && b[1] == 'e' && b[2] == 'm' && b[3] == 'f' &&
+	    b[4] == 'd' && b[5] == ':')
+		return IPC_KIND_MEMFD;
+	if (b[0] == 'd' && b[1] == 'e' && b[2] == 'v' && b[3] == '/' &&
+	    b[4] == 'z' && b[5] == 'e' && b[6] == 'r' && b[7] == 'o')
+		return IPC_KIND_SHARED_ANON;
+	return IPC_KIND_POSIX_SHM;
 }
 
 /* The shared memory object file is, if it is one (vc->key.kind). */
@@ -51,10 +64,10 @@ static __always_inline void file_shm_object(struct file *file,
 {
 	struct inode *inode = BPF_CORE_READ(file, f_inode);
 	struct dentry *dentry = BPF_CORE_READ(file, f_path.dentry);
-	const char *name = (const char *)BPF_CORE_READ(dentry, d_name.name);
+	__u32 kind = shm_name_kind((__u64)BPF_CORE_READ(dentry, d_name.name));
 
 	vc->dentry = dentry;
-	if (name_is(name, "SYSV", 4)) {
+	if (kind == IPC_KIND_SYSV_SHM) {
 		/* ipc/shm.c newseg(): the segment's inode number is its id */
 		vc->key.kind = IPC_KIND_SYSV_SHM;
 		vc->key.ino = BPF_CORE_READ(inode, i_ino);
@@ -62,12 +75,7 @@ static __always_inline void file_shm_object(struct file *file,
 	}
 	if (BPF_CORE_READ(inode, i_sb, s_magic) != TMPFS_MAGIC)
 		return;		/* a shared file mapping, not shared memory */
-	if (name_is(name, "memfd:", 6))
-		vc->key.kind = IPC_KIND_MEMFD;
-	else if (name_is(name, "dev/zero", 8))
-		vc->key.kind = IPC_KIND_SHARED_ANON;
-	else
-		vc->key.kind = IPC_KIND_POSIX_SHM;
+	vc->key.kind = kind;
 	vc->key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	vc->key.ino = BPF_CORE_READ(inode, i_ino);
 }

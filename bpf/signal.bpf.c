@@ -172,7 +172,7 @@ int BPF_PROG(ipc_signal_deliver, int sig, struct kernel_siginfo *info,
 	lat = bpf_map_lookup_elem(&sig_lat, &idx);
 	if (!lat)
 		return 0;
-	slot = log2_u64(dur);
+	slot = hist_slot(dur);
 	if (slot >= IPC_HIST_SLOTS)
 		slot = IPC_HIST_SLOTS - 1;
 	lat->count++;

@@ -412,7 +412,7 @@ static void set_targets(struct session *s, const struct session_config *cfg)
 	/* `check` verifies the code of every option: phases too */
 	s->skel->rodata->count_phases = cfg->nphases > 0 || cfg->load_only;
 	/* tests: what a kernel before 5.11 runs, where the BPF code has two
-	   ways (see current_start), with its maps preallocated as before 6.1
+	   ways (see fd_file_addr), with its maps preallocated as before 6.1
 	   (setup_map_alloc) */
 	s->skel->rodata->old_kernel_paths = getenv("IPCSCOPE_OLD_KERNEL_PATHS") != NULL;
 	setup_map_alloc(s, s->skel->rodata->old_kernel_paths);

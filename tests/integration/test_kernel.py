@@ -66,7 +66,12 @@ def test_programs_are_verified_once_per_object():
     instructions processed on 6.18 before, 10,011 after; 7,958 on 5.10).
     Where shared mappings are: one program on the exits of mmap, mremap,
     munmap and shmat, not four that each verified the range functions
-    (15,433 instructions in all before, 8,834 after)"""
+    (15,433 instructions in all before, 8,834 after). A histogram slot is
+    a global function, not five compares inlined at each histogram
+    (ipc_sys_exit 11,569 before, 4,382 after; with time in channel
+    332,467 before, 64,222 after); so is the kind a shmem file's name
+    says (ipc_range_exit 8,834 before, 6,350 after; ipc_fault_vma 6,500
+    before, 3,522 after)"""
     proc = run_ipcscope(["check"])
     eq(proc.returncode, 0, f"check's exit status (output:\n{proc.stdout}{proc.stderr})")
     rows = check_rows(proc.stdout)
@@ -76,12 +81,20 @@ def test_programs_are_verified_once_per_object():
         assert m, f"{name}: {rows[name]}"
         return int(m.group(1))
 
-    for name in ("ipc_sys_enter", "ipc_sys_enter_tp"):
-        assert insns(name) <= 12000, f"{name}: {insns(name)} instructions verified"
+    bounds = {"ipc_sys_enter": 12000, "ipc_sys_enter_tp": 12000,
+              "ipc_sys_exit": 6000, "ipc_sys_exit_tp": 6000,
+              "ipc_sys_exit_chan": 100000, "ipc_sys_exit_chan_tp": 100000,
+              "ipc_fault_vma": 5000}
+    for name, most in bounds.items():
+        if not rows[name][1].startswith("loaded:"):
+            # time in channel before 5.12, the fault probe before 5.17
+            assert name.startswith(("ipc_sys_exit_chan", "ipc_fault_vma")), rows[name]
+            continue
+        assert insns(name) <= most, f"{name}: {insns(name)} instructions verified"
     ranges = sorted(n for n in rows if n.startswith("ipc_range_"))
     eq(ranges, ["ipc_range_exit"], "the programs that follow shared mappings")
     if rows["ipc_range_exit"][1].startswith("loaded:"):
-        assert insns("ipc_range_exit") <= 11000, \
+        assert insns("ipc_range_exit") <= 7500, \
             f"ipc_range_exit: {insns('ipc_range_exit')} instructions verified"
         # attached to the four exits, named by them
         rec = record([], ["true"])
