@@ -779,7 +779,7 @@ int session_open(struct session **out, const struct session_config *cfg)
 		return err;
 	err = heap_for_kernel_btf();
 	if (err)
-		debugf("no transparent huge pages for the BTF: %s\n", strerror(-err));
+		debugf("the heap for the kernel's BTF was not populated: %s\n", strerror(-err));
 	err = ensure_tracefs();
 	if (err)
 		return err;
