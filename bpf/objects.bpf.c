@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * objects.bpf.c - the global functions of objects.bpf.h: the walk from an
- * fd to its struct file, and a socket's kind and addresses.
+ * fd to its struct file, what an inode not in the thread's cache is, and a
+ * socket's kind and addresses.
  */
 #include "objects.bpf.h"
 
@@ -171,4 +172,43 @@ __noinline int socket_kind(__u64 file_addr, __u32 dev, __u64 ino)
 	if (family == AF_UNIX ? !si->peer_ino : !si->local_port)
 		return key->kind | SOCK_INFO_PENDING;
 	return key->kind;
+}
+
+/* see objects.bpf.h */
+__noinline __u64 file_object_miss(__u64 file, __u64 inode, __u32 mode, __u64 ino,
+				  int cache)
+{
+	struct super_block *sb = BPF_CORE_READ((struct inode *)inode, i_sb);
+	unsigned long magic = BPF_CORE_READ(sb, s_magic);
+	__u64 id = bpf_get_current_pid_tgid();
+	struct ipc_obj_key key = {};
+	struct obj_cache_ent *c;
+	struct inflight *ent;
+	__u32 kind = IPC_KIND_NONE;
+
+	key.dev = BPF_CORE_READ(sb, s_dev);
+	key.ino = ino;
+	if ((mode & S_IFMT) == S_IFSOCK) {
+		kind = socket_kind(file, key.dev, key.ino);
+		if (kind & SOCK_INFO_PENDING)
+			return (__u64)kind << 32 | key.dev;	/* looked at again next time */
+	} else if ((mode & S_IFMT) == S_IFIFO) {
+		kind = magic == PIPEFS_MAGIC ? IPC_KIND_PIPE : IPC_KIND_FIFO;
+	} else if (magic == MQUEUE_MAGIC) {
+		kind = IPC_KIND_POSIX_MQ;
+	}
+	key.kind = kind;
+	/* named once, the first time: anonymous pipes have no name */
+	if (kind == IPC_KIND_FIFO || kind == IPC_KIND_POSIX_MQ)
+		note_name(&key, BPF_CORE_READ((struct file *)file, f_path.dentry));
+	ent = cache ? bpf_map_lookup_elem(&inflight, &id) : NULL;
+	if (ent) {
+		c = &ent->cache[ent->cache_next & (OBJ_CACHE - 1)];
+		c->inode = inode;
+		c->ino = ino;
+		c->mode = mode;
+		c->key = key;
+		ent->cache_next++;
+	}
+	return (__u64)kind << 32 | key.dev;
 }

@@ -61,6 +61,18 @@ static __always_inline void note_name(const struct ipc_obj_key *key,
 int socket_kind(__u64 file_addr, __u32 dev, __u64 ino);
 
 /*
+ * file_object's work when the thread's cache has not the inode (file and
+ * inode as numbers: only CO-RE reads go through them): its super block,
+ * its kind (a socket's from socket_kind), its name the first time it is
+ * seen, and, with cache set, the result kept in the current thread's
+ * entry. Returns the kind, with SOCK_INFO_PENDING, << 32 | the device. A
+ * global function (objects.bpf.c): inlined, it was most of what the
+ * verifier walked in ipc_sys_enter, once for each place an fd's object is
+ * found; a cache miss costs one lookup of the entry more.
+ */
+__u64 file_object_miss(__u64 file, __u64 inode, __u32 mode, __u64 ino, int cache);
+
+/*
  * Fill key with the IPC object behind file and return its kind: a pipe, a
  * FIFO, a POSIX message queue or a socket; IPC_KIND_NONE for anything else.
  * With the thread's in-flight entry (ent), what an inode was found to be
@@ -72,11 +84,9 @@ static __always_inline __u32 file_object(struct file *file,
 					 struct inflight *ent)
 {
 	struct obj_cache_ent *c;
-	struct super_block *sb;
 	struct inode *inode;
-	unsigned long magic;
-	__u32 mode, kind;
-	__u64 ino;
+	__u64 ino, r;
+	__u32 mode;
 
 	key->kind = IPC_KIND_NONE;
 	if (!file)
@@ -95,31 +105,10 @@ static __always_inline __u32 file_object(struct file *file,
 			}
 		}
 	}
-	sb = BPF_CORE_READ(inode, i_sb);	/* once: each read is a helper call */
-	magic = BPF_CORE_READ(sb, s_magic);
-	key->dev = BPF_CORE_READ(sb, s_dev);
+	r = file_object_miss((__u64)file, (__u64)inode, mode, ino, ent != NULL);
+	key->kind = (r >> 32) & ~SOCK_INFO_PENDING;
+	key->dev = (__u32)r;
 	key->ino = ino;
-	if ((mode & S_IFMT) == S_IFSOCK) {
-		kind = socket_kind((__u64)file, key->dev, key->ino);
-		key->kind = kind & ~SOCK_INFO_PENDING;
-		if (kind & SOCK_INFO_PENDING)
-			return key->kind;	/* looked at again next time */
-	} else if ((mode & S_IFMT) == S_IFIFO) {
-		key->kind = magic == PIPEFS_MAGIC ? IPC_KIND_PIPE : IPC_KIND_FIFO;
-	} else if (magic == MQUEUE_MAGIC) {
-		key->kind = IPC_KIND_POSIX_MQ;
-	}
-	/* named once, the first time: anonymous pipes have no name */
-	if (key->kind == IPC_KIND_FIFO || key->kind == IPC_KIND_POSIX_MQ)
-		note_name(key, BPF_CORE_READ(file, f_path.dentry));
-	if (ent) {
-		c = &ent->cache[ent->cache_next & (OBJ_CACHE - 1)];
-		c->inode = (__u64)inode;
-		c->ino = ino;
-		c->mode = mode;
-		c->key = *key;
-		ent->cache_next++;
-	}
 	return key->kind;
 }
 
