@@ -617,16 +617,38 @@ MULTI_HOOK = {"ipc_range_exit": ("sys_exit_mmap", "sys_exit_mremap", "sys_exit_m
                                  "sys_exit_shmat")}
 
 
-def hooks_of(name, section):
-    """The events ipcscope's program name runs on"""
+# the syscall programs, which session.c attaches to the IPC syscalls' own
+# tracepoints unless every syscall is counted: their hooks there are the
+# floor's (bench/empty-fentry.bpf.c built with FLOOR_SYSCALL_TPS) of the
+# same direction; sys_exit_mmap, _mremap and _munmap are ipc_range_exit's
+SYSCALL_TP_PROGRAMS = {"ipc_sys_enter_tp": "sys_enter_", "ipc_sys_exit_tp": "sys_exit_"}
+
+
+def hooks_of(name, section, syscall_tps=()):
+    """The events ipcscope's program name runs on; syscall_tps: the IPC
+    syscalls' own tracepoints, when the syscall programs run there"""
+    prefix = SYSCALL_TP_PROGRAMS.get(name)
+    if prefix and syscall_tps:
+        return tuple(h for h in syscall_tps if h.startswith(prefix) and
+                     (h == "sys_exit_shmat" or h not in MULTI_HOOK["ipc_range_exit"]))
     return MULTI_HOOK.get(name, (hook_of(section),))
 
 
-def floor_sum(progs, name, section, floor_by_hook):
+def hook_label(name, section, syscall_tps=()):
+    """The hook column of the probe-cost tables"""
+    hooks = hooks_of(name, section, syscall_tps)
+    if name in SYSCALL_TP_PROGRAMS and syscall_tps:
+        return f"tp/syscalls/{SYSCALL_TP_PROGRAMS[name]}* ({len(hooks)} IPC syscalls)"
+    if name in MULTI_HOOK:
+        return "tp/syscalls/" + ", ".join(hooks)
+    return section
+
+
+def floor_sum(progs, name, section, floor_by_hook, syscall_tps=()):
     """The floor's (run time, runs) on the hooks of ipcscope's program name,
     from progs ({floor program: (time, runs, ...)})"""
     t = n = 0
-    for h in hooks_of(name, section):
+    for h in hooks_of(name, section, syscall_tps):
         f = progs.get(floor_by_hook.get(h, ""))
         if f:
             t, n = t + f[0], n + f[1]
@@ -745,6 +767,14 @@ def measure_slowdown(args, tracers, workloads, tmp):
     return runs
 
 
+def cost_floor_key(by_key):
+    """The floor the probes are measured against: the empty programs on the
+    hooks `record -a` uses by default (the IPC syscalls' own tracepoints),
+    or, where that floor cannot load, the one on every syscall"""
+    systp = by_key.get("floor-systp")
+    return "floor-systp" if systp is not None and not systp.failure else "floor"
+
+
 def measure_probe_cost(args, tracers, workloads, tmp):
     """Per-program run time and events during each workload, for ipcscope -a
     and the floor, with the kernel's BPF statistics on."""
@@ -753,7 +783,7 @@ def measure_probe_cost(args, tracers, workloads, tmp):
     with BpfStats():
         for wl, _, _ in workloads:
             count = max(1, int(DEFAULT_COUNTS[wl] * args.scale))
-            for key in ("floor", "ipcscope-a"):
+            for key in (cost_floor_key(by_key), "ipcscope-a"):
                 tr = by_key.get(key)
                 if tr is None or tr.failure:   # not chosen with --tracers
                     continue
@@ -1229,20 +1259,35 @@ def probe_cost_report(cost, workloads):
              "probe can go below). Counts include every process on the machine during "
              "those runs, not only the workload's (ns/event is over all of them). The "
              "statistics themselves add two clock reads per event to both.")
-    L.append("")
+    fkey = "floor-systp" if any(k == "floor-systp" for k, _ in cost) else "floor"
+    fobj = SYSCALL_TPS_OBJ if fkey == "floor-systp" else EMPTY_OBJ
     ipc_secs = object_sections(IPCSCOPE_OBJ)
-    floor_secs = object_sections(EMPTY_OBJ)
+    floor_secs = object_sections(fobj)
     floor_by_hook = {hook_of(s): n for n, s in floor_secs.items()}
+    # the syscall programs on the IPC syscalls' own tracepoints (record's
+    # default), measured against the empty programs there
+    syscall_tps = tuple(sorted(h for h in floor_by_hook if fkey == "floor-systp" and
+                               h.startswith(("sys_enter_", "sys_exit_"))))
+    if syscall_tps:
+        L.append("")
+        L.append("The floor is the empty programs on ipcscope's default hooks (bench/"
+                 "empty-fentry.bpf.c built with FLOOR_SYSCALL_TPS), as `record -a` "
+                 "attaches its syscall programs to the IPC syscalls' own tracepoints: "
+                 "one floor program on each, summed for each of ipcscope's.")
+    L.append("")
     # not loaded by record: the fault fallback (kernels without
-    # bpf_find_vma) and the programs only `ipcscope explain` loads
+    # bpf_find_vma), the programs only `ipcscope explain` loads, and, on
+    # the IPC syscalls' own tracepoints, the every-syscall programs
+    unloaded = ("ipc_sys_enter", "ipc_sys_exit", "ipc_sys_exit_chan",
+                "ipc_sys_exit_chan_tp") if syscall_tps else ()
     ipc_hooks = {h for n, s in ipc_secs.items()
-                 if s != "tp/exceptions/page_fault_user" and
-                 not n.startswith("ipc_explain_") for h in hooks_of(n, s)}
+                 if s != "tp/exceptions/page_fault_user" and n not in unloaded and
+                 not n.startswith("ipc_explain_") for h in hooks_of(n, s, syscall_tps)}
     missing = sorted(ipc_hooks - set(floor_by_hook))
     extra = sorted(set(floor_by_hook) - ipc_hooks)
     if missing or extra:
         L.append(f"**The floor does not cover the same hooks**: missing {missing}, "
-                 f"extra {extra}: update bench/empty.bpf.c.")
+                 f"extra {extra}: update {os.path.basename(fobj)}'s source in bench/.")
         L.append("")
 
     # BPF time per round trip, per workload
@@ -1265,7 +1310,7 @@ def probe_cost_report(cost, workloads):
 
     for wl, _, _ in workloads:
         ipc = cost.get(("ipcscope-a", wl))
-        flo = cost.get(("floor", wl))
+        flo = cost.get((fkey, wl))
         if not ipc:
             continue
         it, ic, bg = net(ipc)
@@ -1293,11 +1338,11 @@ def probe_cost_report(cost, workloads):
         if not n:
             continue
         sec = ipc_secs.get(name, "?")
-        f = floor_sum(ftot, name, sec, floor_by_hook) if sec != "?" else None
+        f = floor_sum(ftot, name, sec, floor_by_hook, syscall_tps) if sec != "?" else None
         per = t / n if n else None
         fper = f[0] / f[1] if f and f[1] else None
-        if name in MULTI_HOOK:
-            sec = "tp/syscalls/" + ", ".join(MULTI_HOOK[name])
+        if sec != "?":
+            sec = hook_label(name, sec, syscall_tps)
         above = per - fper if per is not None and fper is not None else None
         L.append(f"| {name} | {sec} | {n} | {'-' if per is None else f'{per:.0f}'} | "
                  f"{'-' if fper is None else f'{fper:.0f}'} | "
@@ -1312,7 +1357,7 @@ def probe_cost_report(cost, workloads):
     L.append("")
     for wl, _, _ in workloads:
         ipc = cost.get(("ipcscope-a", wl))
-        flo = cost.get(("floor", wl), {"progs": {}})
+        flo = cost.get((fkey, wl), {"progs": {}})
         if not ipc:
             continue
         top = sorted(ipc["progs"].items(), key=lambda kv: -kv[1][0])[:6]
@@ -1321,7 +1366,7 @@ def probe_cost_report(cost, workloads):
             if not n:
                 continue
             sec = ipc_secs.get(name, "?")
-            f = floor_sum(flo["progs"], name, sec, floor_by_hook)
+            f = floor_sum(flo["progs"], name, sec, floor_by_hook, syscall_tps)
             fl = f" (floor {f[0] / f[1]:.0f})" if f[1] else ""
             cells.append(f"{name} {t / n:.0f} ns{fl} x{n}")
         L.append(f"- **{wl}**: " + "; ".join(cells))
