@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "btfheap.h"
 
 #ifndef MADV_POPULATE_WRITE
@@ -19,25 +20,27 @@
  * libbpf parses the kernel's BTF (5.4 MB on 6.18) into fresh memory: it
  * reads the file into one buffer and copies it into another, about 11 MB
  * touched for the first time, 4 KiB page by page. Where a page fault is
- * dear (in a VM whose page tables the host shadows, each one traps), the
- * heap grows first by that much and has its pages made at once, by one
+ * dear (on an earlier VM of ours, faulting them in was 35-45 ms of a 50 ms
+ * parse), the heap grows first by that much and has its pages made at once, by one
  * madvise(MADV_POPULATE_WRITE), and glibc is told to keep allocations of
  * that size in the heap (not a mmap each) and not to hand the freed space
  * back: libbpf's buffers, and whatever else comes, take it.
  *
- * Not transparent huge pages (7b13609 to this change): fewer faults, but
- * on this VM the kernel zeroing each fresh 2 MiB page cost more than the
- * faults saved (start-up 0.108 s against 0.088 s, median of 9 each, side
- * by side), peak RSS was 1.8 MB higher, and where THP's defrag setting is
- * "madvise" (Debian's default) a huge page fault may compact memory
- * first: a stall a profiler must not bring to a busy machine.
+ * Not transparent huge pages, as from 7b13609 until 2026-12-06: fewer
+ * faults, but on the VM of that day the kernel zeroing each fresh 2 MiB
+ * page cost more than the faults saved (start-up 0.108 s against 0.088 s,
+ * median of 9 each, side by side), peak RSS was 1.8 MB higher, and where
+ * THP's defrag setting is "madvise" (Debian's default) a huge page fault
+ * may compact memory first: a stall a profiler must not bring to a busy
+ * machine.
  *
  * On any failure nothing is lost but the time: returns 0, or -errno when
  * the kernel would not populate (before 5.14).
  */
 int heap_for_kernel_btf(void)
 {
-	const uintptr_t page = 4096;
+	long psz = sysconf(_SC_PAGESIZE);
+	uintptr_t page = psz > 0 ? (uintptr_t)psz : 4096;
 	struct stat st;
 	uintptr_t from, to;
 	size_t want;
