@@ -7,6 +7,7 @@
  * header says what it offers them).
  */
 #define IPCSCOPE_DEFINE_MAPS
+#define IPC_RDONLY_CAST		/* see objects.bpf.h */
 #include "maps.bpf.h"
 #include "inflight.bpf.h"
 #include "pipe.bpf.h"
@@ -280,13 +281,16 @@ __noinline int count_phase_syscall(__u32 nr)
 
 /*
  * The n-th argument (1-based) of the syscall being entered: from the user
- * registers tp_btf hands over, or from the classic tracepoint's record,
- * copied out of it first (sys_enter_args). tp, not regs, chooses: it is
- * a constant NULL in ipc_sys_enter, so the compiler drops the other way
+ * registers tp_btf hands over, or from the classic tracepoint's record
+ * (the first read from it directly, the others copied out of it with a
+ * helper first: sys_enter_args, sys_enter_arg). tp, not regs, chooses: it
+ * is a constant NULL in ipc_sys_enter, so the compiler drops the other way
  * (regs is not known there, and a load merged from both ways is refused
  * by 5.10's verifier: "same insn cannot be used with different pointers").
  */
 #define SYSARG(n)	(tp ? args[(n) - 1] : (__u64)PT_REGS_PARM##n##_SYSCALL(regs))
+#define SYSARG1		(tp ? ((const struct ipc_tp_sys_enter *)tp)->arg1 : \
+			 (__u64)PT_REGS_PARM1_SYSCALL(regs))
 
 /*
  * The classic tracepoints' programs run on two kinds of record, with the
@@ -298,20 +302,34 @@ __noinline int count_phase_syscall(__u32 nr)
  * as many as the syscall has). The kernel refuses to attach a program to
  * a tracepoint whose record is shorter than the furthest offset the
  * program reads, so the number is read as an int (the low half of the
- * long on a little-endian machine) and the arguments are copied with a
- * helper, not read: the kernel's record for the program has room for six
- * (perf_call_bpf_enter), and the unused ones are never looked at.
+ * long on a little-endian machine), the first argument, which every IPC
+ * syscall has, is read, and the others are copied with a helper, only
+ * when they are needed: the kernel's record for the program has room for
+ * six (perf_call_bpf_enter), and the unused ones are never looked at.
  */
 struct ipc_tp_sys_enter {
 	__u64 common;		/* struct trace_entry */
 	int nr;
+	int pad;
+	__u64 arg1;
 };
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	       "ipc_tp_sys_enter reads raw_syscalls's long id as an int");
 
 static __always_inline int sys_enter_args(__u64 args[6], const void *tp)
 {
-	return bpf_probe_read_kernel(args, 6 * sizeof(__u64), (const char *)tp + 16);
+	return bpf_probe_read_kernel(args, 6 * sizeof(__u64),
+				     (const char *)tp + offsetof(struct ipc_tp_sys_enter, arg1));
+}
+
+/* One argument, n (1-based, at most 6), copied from the record */
+static __always_inline __u64 sys_enter_arg(const void *tp, __u32 n)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), (const char *)tp +
+			      offsetof(struct ipc_tp_sys_enter, arg1) + 8 * ((n - 1) & 7));
+	return v;
 }
 
 #ifdef __TARGET_ARCH_x86
@@ -407,18 +425,30 @@ static __always_inline int sys_enter(struct pt_regs *regs, const void *tp, long 
 	 * the verifier whatever the compiler spills and reloads */
 	barrier_var(id);
 	h = sys_handler[id & (IPC_NR_SYSCALLS - 1)];
-	if (h == IPC_SYS_NONE || compat_syscall())
+	/* the IPC syscalls' own tracepoints never see a 32-bit syscall (the
+	 * kernel skips them: test_compat.py checks it), only the hooks on
+	 * every syscall do */
+	if (h == IPC_SYS_NONE || (every_syscall && compat_syscall()))
 		return 0;
+	/* write, writev, read, readv; sendto, sendmsg, recvfrom, recvmsg: the
+	 * fd is all they need, but a UDP socket's address (sendto's and
+	 * recvfrom's fifth argument, or their msghdr's, the second) */
+	if (h <= IPC_SYS_READV || (h >= IPC_SYS_SENDTO && h <= IPC_SYS_RECVMSG)) {
+		if (inflight_start_fdio(ent, h, SYSARG1) == IPC_KIND_UDP) {
+			if (h == IPC_SYS_SENDTO || h == IPC_SYS_RECVFROM)
+				enter_udp(fdio_op(h), tp ? sys_enter_arg(tp, 5) :
+					  (__u64)PT_REGS_PARM5_SYSCALL(regs));
+			else
+				enter_udp(fdio_op(h), tp ? sys_enter_arg(tp, 2) :
+					  (__u64)PT_REGS_PARM2_SYSCALL(regs));
+		}
+		inflight_commit(ent);
+		return 0;
+	}
 	/* the copy does not fail: the record is the kernel's, in memory it
 	 * just wrote (a fault there would be the kernel's own bug) */
 	if (tp && sys_enter_args(args, tp))
 		return 0;
-	/* write, writev, read, readv; sendto, sendmsg, recvfrom, recvmsg
-	 * (their address, or their msghdr's) */
-	if (h <= IPC_SYS_READV || (h >= IPC_SYS_SENDTO && h <= IPC_SYS_RECVMSG))
-		return inflight_start_fdio(ent, h, SYSARG(1),
-			h == IPC_SYS_SENDTO || h == IPC_SYS_RECVFROM ?
-			SYSARG(5) : SYSARG(2));
 	switch (h) {
 	case IPC_SYS_SENDFILE:
 		return enter_sendfile(SYSARG(1), SYSARG(2));

@@ -175,9 +175,9 @@ __noinline int socket_kind(__u64 file_addr, __u32 dev, __u64 ino)
 }
 
 /* see objects.bpf.h */
-__noinline __u64 file_object_miss(__u64 file, __u64 inode, __u32 mode, __u64 ino,
-				  int cache)
+__noinline __u64 file_object_miss(__u64 file, __u32 mode, __u64 ino, int cache)
 {
+	__u64 inode = (__u64)BPF_CORE_READ((struct file *)file, f_inode);
 	struct super_block *sb = BPF_CORE_READ((struct inode *)inode, i_sb);
 	unsigned long magic = BPF_CORE_READ(sb, s_magic);
 	__u64 id = bpf_get_current_pid_tgid();

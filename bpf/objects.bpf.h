@@ -61,8 +61,8 @@ static __always_inline void note_name(const struct ipc_obj_key *key,
 int socket_kind(__u64 file_addr, __u32 dev, __u64 ino);
 
 /*
- * file_object's work when the thread's cache has not the inode (file and
- * inode as numbers: only CO-RE reads go through them): its super block,
+ * file_object's work when the thread's cache has not the inode (the file
+ * as a number: only CO-RE reads go through it): its inode's super block,
  * its kind (a socket's from socket_kind), its name the first time it is
  * seen, and, with cache set, the result kept in the current thread's
  * entry. Returns the kind, with SOCK_INFO_PENDING, << 32 | the device. A
@@ -70,7 +70,22 @@ int socket_kind(__u64 file_addr, __u32 dev, __u64 ino);
  * verifier walked in ipc_sys_enter, once for each place an fd's object is
  * found; a cache miss costs one lookup of the entry more.
  */
-__u64 file_object_miss(__u64 file, __u64 inode, __u32 mode, __u64 ino, int cache);
+__u64 file_object_miss(__u64 file, __u32 mode, __u64 ino, int cache);
+
+/*
+ * bpf_rdonly_cast (a kfunc, Linux 6.2+) makes a number a pointer the
+ * verifier lets a program load through (a load that cannot fault the
+ * kernel), at the cost of a plain load instead of a helper call for each
+ * read. The programs on every IPC syscall use it where the kernel has it
+ * (setting have_rdonly_cast); only core.bpf.c declares it (IPC_RDONLY_CAST),
+ * since libbpf 1.1's linker cannot link a kfunc declared in two objects:
+ * the other objects' global functions read with helpers. Declared weak:
+ * on an older kernel the setting is off, the verifier never reaches the
+ * call and drops it.
+ */
+#ifdef IPC_RDONLY_CAST
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+#endif
 
 /*
  * Fill key with the IPC object behind file and return its kind: a pipe, a
@@ -91,11 +106,24 @@ static __always_inline __u32 file_object(struct file *file,
 	key->kind = IPC_KIND_NONE;
 	if (!file)
 		return IPC_KIND_NONE;
-	inode = BPF_CORE_READ(file, f_inode);
-	if (!inode)
-		return IPC_KIND_NONE;
-	mode = BPF_CORE_READ(inode, i_mode);
-	ino = BPF_CORE_READ(inode, i_ino);
+#ifdef IPC_RDONLY_CAST
+	if (have_rdonly_cast) {
+		struct file *f = bpf_rdonly_cast(file, bpf_core_type_id_kernel(struct file));
+
+		inode = f->f_inode;
+		if (!inode)
+			return IPC_KIND_NONE;
+		mode = inode->i_mode;
+		ino = inode->i_ino;
+	} else
+#endif
+	{
+		inode = BPF_CORE_READ(file, f_inode);
+		if (!inode)
+			return IPC_KIND_NONE;
+		mode = BPF_CORE_READ(inode, i_mode);
+		ino = BPF_CORE_READ(inode, i_ino);
+	}
 	if (ent) {
 		for (int i = 0; i < OBJ_CACHE; i++) {
 			c = &ent->cache[i];
@@ -105,7 +133,7 @@ static __always_inline __u32 file_object(struct file *file,
 			}
 		}
 	}
-	r = file_object_miss((__u64)file, (__u64)inode, mode, ino, ent != NULL);
+	r = file_object_miss((__u64)file, mode, ino, ent != NULL);
 	key->kind = (r >> 32) & ~SOCK_INFO_PENDING;
 	key->dev = (__u32)r;
 	key->ino = ino;

@@ -37,14 +37,16 @@ static const struct fdio_kind fdio_kinds[16] = {
  * recvfrom, recvmsg on a socket: the IPC syscalls a ping-pong is made of.
  * Inline in ipc_sys_enter, with the thread's entry it already has (one call
  * site: the object walk is verified once); most other enter functions are
- * global and look the entry up again. uptr: see enter_udp. What the call
- * is comes from fdio_kinds at an index the verifier does not know: it
- * walks the object code once, not once per syscall (a switch on h had it
- * walk it for each: 16,800 instructions for ipc_sys_enter, now about 10,000
- * with enter_fd_to_fd).
+ * global and look the entry up again. What the call is comes from
+ * fdio_kinds at an index the verifier does not know: it walks the object
+ * code once, not once per syscall (a switch on h had it walk it for each:
+ * 16,800 instructions for ipc_sys_enter, now about 10,000 with
+ * enter_fd_to_fd). Returns the object's kind if it was added to ent, for
+ * the caller to hand a UDP socket's address to enter_udp (it has the
+ * arguments) before inflight_commit; IPC_KIND_NONE if not.
  */
-static __always_inline int inflight_start_fdio(struct inflight *ent, __u32 h,
-					       long fd, __u64 uptr)
+static __always_inline __u32 inflight_start_fdio(struct inflight *ent, __u32 h,
+						 long fd)
 {
 	const struct fdio_kind *fk = &fdio_kinds[h & 15];
 	bool sock_op = fk->sock_op, inbound = fk->inbound;
@@ -54,18 +56,21 @@ static __always_inline int inflight_start_fdio(struct inflight *ent, __u32 h,
 	inflight_clear(ent);
 	kind = file_object(fd_file(fd), &key, ent);
 	if (sock_op ? !is_socket_kind(kind) : !is_stream_kind(kind))
-		return 0;
+		return IPC_KIND_NONE;
 	inflight_add_io(ent, &key, op, inbound);
 	if (!ent)
-		return 0;
+		return IPC_KIND_NONE;
 	if (sock_op) {
 		ent->fd = fd;
 		ent->uptr = 0;
-		if (kind == IPC_KIND_UDP)
-			enter_udp(op, uptr);
 	}
-	inflight_commit(ent);
-	return 0;
+	return kind;
+}
+
+/* The operation of an fd syscall inflight_start_fdio took */
+static __always_inline __u32 fdio_op(__u32 h)
+{
+	return fdio_kinds[h & 15].op;
 }
 
 /*

@@ -59,6 +59,7 @@ static void print_features(void)
 	printf("  %-48s %s\n", "bpf_task_pt_regs (5.15+)", yes(f.task_pt_regs));
 	printf("  %-48s %s\n", "bpf_find_vma (5.17+)", yes(f.find_vma));
 	printf("  %-48s %s\n", "hash maps allocated on demand (6.1+)", yes(f.no_prealloc));
+	printf("  %-48s %s\n", "bpf_rdonly_cast (6.2+)", yes(f.rdonly_cast));
 	printf("  %-48s %s\n", "BTF tracepoint programs run preemptible (7.x)",
 	       yes(f.preemptible_tp_btf));
 	printf("  %-48s %s\n", "the IPC syscalls' own tracepoints", yes(f.ipc_syscall_tps));

@@ -354,6 +354,11 @@ void session_features(struct kernel_features *f)
 		}
 		/* a matter of safety, not of acceptance: by version */
 		known.no_prealloc = kernel_at_least(6, 1);
+		/* by version too: asking the kernel's BTF would cost a parse
+		   of it (about 12 ms) before libbpf's own; every kernel from
+		   6.2 has it, for every program type, and an older one with
+		   it backported goes without (objects.bpf.h) */
+		known.rdonly_cast = known.task_btf && kernel_at_least(6, 2);
 		probed = true;
 	}
 	*f = known;

@@ -144,6 +144,7 @@ struct kernel_features {
 	bool find_vma;		/* bpf_find_vma (5.17+) */
 	bool task_pt_regs;	/* bpf_task_pt_regs (5.15+) */
 	bool no_prealloc;	/* hash maps safely not preallocated (6.1+) */
+	bool rdonly_cast;	/* the kfunc bpf_rdonly_cast (6.2+) */
 	/* tp_btf programs on sys_enter run preemptible (7.x): see
 	   pick_syscall_hook; asked only from 7.0 on, where it may be so */
 	bool preemptible_tp_btf;

@@ -63,7 +63,8 @@ def test_json_has_two_processes_with_their_own_counts():
 
 def test_two_processes_on_kernels_before_5_11():
     # the fd table read with CO-RE helper reads instead of BTF pointers,
-    # the maps preallocated (as before 6.1)
+    # the inode behind a file with helpers, not bpf_rdonly_cast (as before
+    # 6.2), the maps preallocated (as before 6.1)
     check_two_processes(*run_reuse(env={"IPCSCOPE_OLD_KERNEL_PATHS": "1"}))
 
 
