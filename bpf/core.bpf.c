@@ -35,6 +35,65 @@ __noinline __u64 current_start(void)
 			     group_leader, start_time);
 }
 
+/*
+ * The struct file behind fd in the current task, or 0 (objects.bpf.h).
+ * Every IPC syscall on an fd starts here. The walk to the fd table is
+ * plain loads where the kernel lets a program make them: through the
+ * task cast with bpf_rdonly_cast (6.2+; here, in the one object that
+ * declares it: objects.bpf.h), else through the BTF pointers of
+ * bpf_get_current_task_btf (5.11+). The cast costs the verifier less: each
+ * load through a BTF pointer it trusts has it look up, by name among all
+ * the kernel's types, whether the field is trusted too (about 0.8 ms per
+ * program that calls this, on 6.18). Before 5.11, CO-RE reads, a helper
+ * call each. Only the array slot is read with a helper (the verifier
+ * types fdt->fd as a number). A global function: the walk costs the
+ * verifier once, not in every caller. The file is returned as a number.
+ */
+__noinline __u64 fd_file_addr(long fd)
+{
+	struct fdtable *fdt;
+	struct file **fds;
+	struct file *file = NULL;
+	unsigned int max;
+
+	if (fd < 0)
+		return 0;
+	if (have_rdonly_cast) {
+		struct task_struct *t = bpf_rdonly_cast((void *)bpf_get_current_task(),
+				bpf_core_type_id_kernel(struct task_struct));
+
+		/* a load through a NULL pointer here reads 0 */
+		fdt = t->files->fdt;
+		if (!fdt)
+			return 0;
+		max = fdt->max_fds;
+		fds = fdt->fd;
+	} else if (!old_kernel_paths &&
+		   bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf)) {
+		struct files_struct *files = bpf_get_current_task_btf()->files;
+
+		if (!files)
+			return 0;
+		fdt = files->fdt;
+		if (!fdt)
+			return 0;
+		max = fdt->max_fds;
+		fds = fdt->fd;
+	} else {
+		struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+		fdt = BPF_CORE_READ(task, files, fdt);
+		if (!fdt)
+			return 0;
+		max = BPF_CORE_READ(fdt, max_fds);
+		fds = BPF_CORE_READ(fdt, fd);
+	}
+	if ((unsigned long)fd >= max)
+		return 0;
+	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
+	return (__u64)file;
+}
+
 /* see maps.bpf.h */
 __noinline __u64 hist_slot(__u64 v)
 {
@@ -232,8 +291,10 @@ int ipc_switch(struct trace_event_raw_sched_switch *ctx)
 	/*
 	 * A preempted task reports TASK_REPORT_MAX (0x100) or is still
 	 * running (0): involuntary. Any sleep state bit: it gave up the CPU.
+	 * Read from the record (a load CO-RE sizes: a long before 5.18, an
+	 * unsigned int since), not copied with a helper.
 	 */
-	vol = BPF_CORE_READ(ctx, prev_state) & 0xff;
+	vol = ctx->prev_state & 0xff;
 	if (count_phases) {
 		struct ipc_phase_counts *pc = phase_now();
 

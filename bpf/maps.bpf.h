@@ -74,7 +74,7 @@ IPC_SETTING(__u32, trace_kinds);
 IPC_SETTING(__u64, trace_wakeup_bytes);
 /* tests: the code paths of kernels older than this one's (fd_file_addr,
  * compat_syscall: CO-RE reads where 5.11+ loads through BTF pointers;
- * file_object: helpers where 6.2+ has bpf_rdonly_cast) */
+ * fd_file_addr, file_object: no loads through bpf_rdonly_cast, 6.2+) */
 IPC_SETTING(bool, old_kernel_paths);
 /* the kernel has the kfunc bpf_rdonly_cast (6.2+: objects.bpf.h) */
 IPC_SETTING(bool, have_rdonly_cast);

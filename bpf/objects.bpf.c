@@ -1,55 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * objects.bpf.c - the global functions of objects.bpf.h: the walk from an
- * fd to its struct file, what an inode not in the thread's cache is, and a
- * socket's kind and addresses.
+ * objects.bpf.c - the global functions of objects.bpf.h: what an inode
+ * not in the thread's cache is, and a socket's kind and addresses (the
+ * walk from an fd to its struct file is in core.bpf.c).
  */
 #include "objects.bpf.h"
-
-/*
- * The struct file behind fd in the current task, or 0. Every IPC syscall
- * on an fd starts here. Where the kernel has
- * bpf_get_current_task_btf (5.11+, checked against its BTF at load), the
- * walk to the fd table is plain loads through BTF pointers; before, CO-RE
- * reads, a helper call each. Only the array slot is read with a helper
- * (the verifier types fdt->fd as a number). A global function: the walks
- * through task_struct's BTF cost the verifier once, not in every caller.
- * The file is returned as a number.
- */
-__noinline __u64 fd_file_addr(long fd)
-{
-	struct fdtable *fdt;
-	struct file **fds;
-	struct file *file = NULL;
-	unsigned int max;
-
-	if (fd < 0)
-		return 0;
-	if (!old_kernel_paths &&
-	    bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf)) {
-		struct files_struct *files = bpf_get_current_task_btf()->files;
-
-		if (!files)
-			return 0;
-		fdt = files->fdt;
-		if (!fdt)
-			return 0;
-		max = fdt->max_fds;
-		fds = fdt->fd;
-	} else {
-		struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-
-		fdt = BPF_CORE_READ(task, files, fdt);
-		if (!fdt)
-			return 0;
-		max = BPF_CORE_READ(fdt, max_fds);
-		fds = BPF_CORE_READ(fdt, fd);
-	}
-	if ((unsigned long)fd >= max)
-		return 0;
-	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
-	return (__u64)file;
-}
 
 /* An AF_UNIX address as bound (addr->len bytes: abstract names have no NUL). */
 static __always_inline void unix_addr(struct sock *sk, char *path)

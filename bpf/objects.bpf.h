@@ -25,7 +25,7 @@
 #define FMODE_WRITE	0x2
 
 /* The struct file behind fd in the current task, or NULL. */
-__u64 fd_file_addr(long fd);	/* objects.bpf.c */
+__u64 fd_file_addr(long fd);	/* core.bpf.c */
 
 static __always_inline struct file *fd_file(long fd)
 {
