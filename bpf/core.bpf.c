@@ -68,8 +68,7 @@ __noinline __u64 fd_file_addr(long fd)
 			return 0;
 		max = fdt->max_fds;
 		fds = fdt->fd;
-	} else if (!old_kernel_paths &&
-		   bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf)) {
+	} else if (have_task_btf) {
 		struct files_struct *files = bpf_get_current_task_btf()->files;
 
 		if (!files)
@@ -405,8 +404,7 @@ __noinline int compat_syscall(void)
 {
 	/* a load through BTF pointers where the kernel has the helper (5.11+;
 	 * global: the walk costs the verifier once), a CO-RE read before */
-	if (!old_kernel_paths &&
-	    bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf))
+	if (have_task_btf)
 		return (bpf_get_current_task_btf()->thread_info.status & TS_COMPAT) != 0;
 	return (BPF_CORE_READ((struct task_struct *)bpf_get_current_task(),
 			      thread_info.status) & TS_COMPAT) != 0;
@@ -632,7 +630,7 @@ int BPF_PROG(ipc_sys_exit_chan, struct pt_regs *regs, long ret)
 
 /* The same two on raw_syscalls:sys_exit (see sys_enter) */
 SEC("tp/raw_syscalls/sys_exit")
-int ipc_sys_exit_tp(struct trace_event_raw_sys_exit *ctx)
+int ipc_sys_exit_tp(struct ipc_tp_sys_exit *ctx)
 {
 	return sys_exit(NULL, ctx->ret, false);
 }
@@ -640,7 +638,7 @@ int ipc_sys_exit_tp(struct trace_event_raw_sys_exit *ctx)
 /* the user registers, for the arguments time in channel reads at exit,
  * come from the task (bpf_task_pt_regs: Linux 5.15+) */
 SEC("tp/raw_syscalls/sys_exit")
-int ipc_sys_exit_chan_tp(struct trace_event_raw_sys_exit *ctx)
+int ipc_sys_exit_chan_tp(struct ipc_tp_sys_exit *ctx)
 {
 	return sys_exit((struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()),
 			ctx->ret, true);

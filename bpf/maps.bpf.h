@@ -76,7 +76,12 @@ IPC_SETTING(__u64, trace_wakeup_bytes);
  * compat_syscall: CO-RE reads where 5.11+ loads through BTF pointers;
  * fd_file_addr, file_object: no loads through bpf_rdonly_cast, 6.2+) */
 IPC_SETTING(bool, old_kernel_paths);
-/* the kernel has the kfunc bpf_rdonly_cast (6.2+: objects.bpf.h) */
+/* the kernel has the helper bpf_get_current_task_btf (5.11+), and the
+ * kfunc bpf_rdonly_cast (6.2+: objects.bpf.h); both off with
+ * old_kernel_paths. Settings, not CO-RE checks of enum bpf_func_id: user
+ * space knows (session_features), and a kernel type fewer for libbpf to
+ * look up at start-up. Off, the verifier never reaches the calls. */
+IPC_SETTING(bool, have_task_btf);
 IPC_SETTING(bool, have_rdonly_cast);
 /* the syscall programs see every syscall (--all-syscalls), not only the
  * IPC syscalls (their own tracepoints): what a process's syscalls count */
@@ -135,6 +140,24 @@ static __always_inline struct ipc_phase_counts *phase_now(void)
 
 	return bpf_map_lookup_elem(&phase_counts, &ph);
 }
+
+/*
+ * The record of a syscall's exit, as the classic tracepoints' programs
+ * read it: each syscall's own tracepoint's (syscalls:sys_exit_mmap and
+ * the others: the number an int at offset 8, 4 bytes of padding the
+ * kernel does not write, the return value at 16), and raw_syscalls:
+ * sys_exit's (the number a long at 8, of which nr is the low half on a
+ * little-endian machine: core.bpf.c asserts it; the return value at 16).
+ * A fixed layout, not CO-RE's trace_event_raw_sys_exit: one kernel type
+ * fewer for libbpf to look up among all the kernel's at start-up.
+ */
+struct ipc_tp_sys_exit {
+	__u64 common;		/* struct trace_entry */
+	int nr;
+	int pad;
+	long ret;
+};
+
 /*
  * Where a process has shared mappings, so that a page fault anywhere else
  * is not looked up (bpf_find_vma costs microseconds at the fault

@@ -327,18 +327,6 @@ static __always_inline void range_shmat(struct shared_ranges *r, long ret)
 }
 
 /*
- * The record of a syscall's own exit tracepoint (syscalls:sys_exit_mmap
- * and the others): its number, an int at offset 8 (the 4 bytes after it
- * are padding the kernel does not write), and its return value at 16.
- */
-struct ipc_tp_sys_exit {
-	__u64 common;		/* struct trace_entry */
-	int nr;
-	int pad;
-	long ret;
-};
-
-/*
  * The exits of the four syscalls that change where a process's shared
  * mappings are: one program that session.c attaches to each one's own
  * tracepoint (sys_exit_mmap, _mremap, _munmap, _shmat), told apart by the

@@ -420,6 +420,8 @@ static void set_targets(struct session *s, const struct session_config *cfg)
 		struct kernel_features kf;
 
 		session_features(&kf);
+		s->skel->rodata->have_task_btf = kf.task_btf &&
+						 !s->skel->rodata->old_kernel_paths;
 		s->skel->rodata->have_rdonly_cast = kf.rdonly_cast &&
 						    !s->skel->rodata->old_kernel_paths;
 	}
