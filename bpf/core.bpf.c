@@ -388,7 +388,7 @@ static __always_inline __u64 sys_enter_arg(const void *tp, __u32 n)
 	__u64 v = 0;
 
 	bpf_probe_read_kernel(&v, sizeof(v), (const char *)tp +
-			      offsetof(struct ipc_tp_sys_enter, arg1) + 8 * ((n - 1) & 7));
+			      offsetof(struct ipc_tp_sys_enter, arg1) + 8 * (n - 1));
 	return v;
 }
 

@@ -11,10 +11,10 @@
 
 /*
  * A UDP socket's send or receive, from ipc_sys_enter (core.bpf.c) once
- * inflight_start_fdio (pipe.bpf.h) has put the socket in the thread's entry: the address a send names
- * (uptr: sendto's dest_addr, or sendmsg's msghdr) becomes the socket's
- * remote; a receive's (recvfrom's src_addr, or recvmsg's msghdr) is kept
- * for its exit.
+ * inflight_start_fdio (pipe.bpf.h) has put the socket in the thread's
+ * entry: the address a send names (uptr: sendto's dest_addr, or
+ * sendmsg's msghdr) becomes the socket's remote; a receive's (recvfrom's
+ * src_addr, or recvmsg's msghdr) is kept for its exit.
  */
 int enter_udp(__u32 op, __u64 uptr);
 

@@ -355,9 +355,10 @@ void session_features(struct kernel_features *f)
 		/* a matter of safety, not of acceptance: by version */
 		known.no_prealloc = kernel_at_least(6, 1);
 		/* by version too: asking the kernel's BTF would cost a parse
-		   of it (about 12 ms) before libbpf's own; every kernel from
-		   6.2 has it, for every program type, and an older one with
-		   it backported goes without (objects.bpf.h) */
+		   of it (about 12 ms) before libbpf's own. Every kernel from
+		   6.2 has it (the matrix's 6.12 and 7.2 let our programs call
+		   it); an older one with it backported goes without
+		   (objects.bpf.h) */
 		known.rdonly_cast = known.task_btf && kernel_at_least(6, 2);
 		probed = true;
 	}

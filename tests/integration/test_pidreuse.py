@@ -62,9 +62,9 @@ def test_json_has_two_processes_with_their_own_counts():
 
 
 def test_two_processes_on_kernels_before_5_11():
-    # the fd table read with CO-RE helper reads instead of BTF pointers,
-    # the inode behind a file with helpers, not bpf_rdonly_cast (as before
-    # 6.2), the maps preallocated (as before 6.1)
+    # the fd table read with CO-RE helper reads, not through BTF pointers
+    # (as before 5.11) or bpf_rdonly_cast (before 6.2), the inode behind a
+    # file with helpers (before 6.2), the maps preallocated (before 6.1)
     check_two_processes(*run_reuse(env={"IPCSCOPE_OLD_KERNEL_PATHS": "1"}))
 
 
