@@ -72,15 +72,14 @@ IPC_SETTING(bool, trace_events);
 IPC_SETTING(__u32, trace_kinds);
 /* wake the reader once this much is waiting; below it, it polls */
 IPC_SETTING(__u64, trace_wakeup_bytes);
-/* tests: the code paths of kernels older than this one's (fd_file_addr,
- * compat_syscall: CO-RE reads where 5.11+ loads through BTF pointers;
- * fd_file_addr, file_object: no loads through bpf_rdonly_cast, 6.2+) */
-IPC_SETTING(bool, old_kernel_paths);
-/* the kernel has the helper bpf_get_current_task_btf (5.11+), and the
- * kfunc bpf_rdonly_cast (6.2+: objects.bpf.h); both off with
- * old_kernel_paths. Settings, not CO-RE checks of enum bpf_func_id: user
- * space knows (session_features), and a kernel type fewer for libbpf to
- * look up at start-up. Off, the verifier never reaches the calls. */
+/* the kernel has the helper bpf_get_current_task_btf (5.11+: loads
+ * through BTF pointers in fd_file_addr and compat_syscall, CO-RE reads
+ * without), and the kfunc bpf_rdonly_cast (6.2+: fd_file_addr and
+ * file_object, objects.bpf.h). Settings, not CO-RE checks of enum
+ * bpf_func_id: user space knows (session_features), and a kernel type
+ * fewer for libbpf to look up at start-up. Off, the verifier never
+ * reaches the calls. Both off for the tests' IPCSCOPE_OLD_KERNEL_PATHS,
+ * which runs an older kernel's code paths on this one (set_targets). */
 IPC_SETTING(bool, have_task_btf);
 IPC_SETTING(bool, have_rdonly_cast);
 /* the syscall programs see every syscall (--all-syscalls), not only the

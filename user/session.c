@@ -412,18 +412,16 @@ static void set_targets(struct session *s, const struct session_config *cfg)
 	/* `check` verifies the code of every option: phases too */
 	s->skel->rodata->count_phases = cfg->nphases > 0 || cfg->load_only;
 	/* tests: what a kernel before 5.11 runs, where the BPF code has two
-	   ways (see fd_file_addr, file_object), with its maps preallocated as
-	   before 6.1 (setup_map_alloc) */
-	s->skel->rodata->old_kernel_paths = getenv("IPCSCOPE_OLD_KERNEL_PATHS") != NULL;
-	setup_map_alloc(s, s->skel->rodata->old_kernel_paths);
+	   or three ways (see fd_file_addr, file_object, compat_syscall), with
+	   its maps preallocated as before 6.1 (setup_map_alloc) */
 	{
+		bool old_paths = getenv("IPCSCOPE_OLD_KERNEL_PATHS") != NULL;
 		struct kernel_features kf;
 
+		setup_map_alloc(s, old_paths);
 		session_features(&kf);
-		s->skel->rodata->have_task_btf = kf.task_btf &&
-						 !s->skel->rodata->old_kernel_paths;
-		s->skel->rodata->have_rdonly_cast = kf.rdonly_cast &&
-						    !s->skel->rodata->old_kernel_paths;
+		s->skel->rodata->have_task_btf = kf.task_btf && !old_paths;
+		s->skel->rodata->have_rdonly_cast = kf.rdonly_cast && !old_paths;
 	}
 }
 
