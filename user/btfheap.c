@@ -21,10 +21,10 @@
  * reads the file into one buffer and copies it into another, about 11 MB
  * touched for the first time, 4 KiB page by page. Where a page fault is
  * dear (on an earlier VM of ours, faulting them in was 35-45 ms of a 50 ms
- * parse), the heap grows first by that much and has its pages made at once, by one
- * madvise(MADV_POPULATE_WRITE), and glibc is told to keep allocations of
- * that size in the heap (not a mmap each) and not to hand the freed space
- * back: libbpf's buffers, and whatever else comes, take it.
+ * parse), the heap grows first by that much and has its pages made at
+ * once, by one madvise(MADV_POPULATE_WRITE), and glibc is told to keep
+ * allocations of that size in the heap (not a mmap each) and not to hand
+ * the freed space back: libbpf's buffers, and whatever else comes, take it.
  *
  * Not transparent huge pages, as from 7b13609 until 2026-12-06: fewer
  * faults, but on the VM of that day the kernel zeroing each fresh 2 MiB
