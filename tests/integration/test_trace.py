@@ -118,12 +118,34 @@ def test_mechanism_filter_in_the_kernel():
     eq({e["mechanism"] for e in events}, {"signal"}, "-m signal")
 
 
+def trace_while_paused(args, out):
+    """trace -p a pipe workload that runs its 30,000 1-byte writes while
+    ipcscope is stopped (SIGSTOP): nothing reads the ring buffer meanwhile,
+    so a small one must overflow, however fast the reader would have been.
+    The workload is itself stopped until tracing has started, so none of
+    its pipe syscalls happen before. Returns (process, stdout, stderr)."""
+    work = spawn(workload("pipe", "--start-delay", 200, "--count", 30000, "--size", 1,
+                          "--out", out))
+    os.kill(work.pid, signal.SIGSTOP)       # still in its start delay
+    proc = spawn([IPCSCOPE, "trace", "-p", str(work.pid)] + [str(a) for a in args],
+                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_line(proc.stderr, "tracing started", timeout=60)
+    finally:
+        os.kill(work.pid, signal.SIGCONT)
+    os.kill(proc.pid, signal.SIGSTOP)
+    try:
+        eq(work.wait(timeout=120), 0, "the workload's exit status")
+    finally:
+        os.kill(proc.pid, signal.SIGCONT)
+    out_text, err = proc.communicate(timeout=60)    # -p: it stops when the target has gone
+    return proc, out_text, err
+
+
 def test_tiny_ring_buffer_reports_drops():
     out, nd = tmp("fast.json"), tmp("fast.ndjson")
-    # 1-byte writes as fast as the pipe takes them: far more than 4 KiB holds
-    proc = trace(["--buffer-kb", 4, "--fail-on-drop", "--json", nd],
-                 workload("pipe", "--count", 30000, "--size", 1, "--out", out))
-    eq(proc.returncode, 3, f"exit status with --fail-on-drop ({proc.stderr.strip()})")
+    proc, _, err = trace_while_paused(["--buffer-kb", 4, "--fail-on-drop", "--json", nd], out)
+    eq(proc.returncode, 3, f"exit status with --fail-on-drop ({err.strip()})")
     w = read_json(out)
     events, summary = ndjson(nd)
     assert summary["dropped"] > 0, f"no drops with a 4 KiB buffer: {summary}"
@@ -132,15 +154,13 @@ def test_tiny_ring_buffer_reports_drops():
        "events + dropped == what the maps counted")
     syscalls = w["totals"]["write_calls"] + w["totals"]["read_calls"]
     assert summary["counted"] >= syscalls, f"counted {summary['counted']} < {syscalls} syscalls"
-    assert f"{summary['dropped']} lost (the 4 KiB ring buffer was full" in proc.stderr, \
-        proc.stderr
+    assert f"{summary['dropped']} lost (the 4 KiB ring buffer was full" in err, err
     # without --fail-on-drop the same loss is reported, and the status is 0
-    proc = trace(["--buffer-kb", 4, "--json", "-"],
-                 workload("pipe", "--count", 30000, "--size", 1, "--out", out))
-    eq(proc.returncode, 0, f"exit status without --fail-on-drop ({proc.stderr.strip()})")
-    _, summary = ndjson(proc.stdout, is_text=True)
+    proc, out_text, err = trace_while_paused(["--buffer-kb", 4, "--json", "-"], out)
+    eq(proc.returncode, 0, f"exit status without --fail-on-drop ({err.strip()})")
+    _, summary = ndjson(out_text, is_text=True)
     assert summary["dropped"] > 0, summary
-    assert " lost (the 4 KiB ring buffer was full" in proc.stderr, proc.stderr
+    assert " lost (the 4 KiB ring buffer was full" in err, err
 
 
 def test_ctrl_c_stops_cleanly():
