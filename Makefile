@@ -298,7 +298,8 @@ unit: $(BUILD)/tests/unit
 BENCH_BINS  := $(BUILD)/bench/pingpong $(BUILD)/bench/launch $(BUILD)/bench/empty \
 	       $(BUILD)/bench/empty.bpf.o $(BUILD)/bench/timing.bpf.o \
 	       $(BUILD)/bench/empty-fentry.bpf.o $(BUILD)/bench/fentry-only.bpf.o \
-	       $(BUILD)/bench/syscall-tps.bpf.o
+	       $(BUILD)/bench/syscall-tps.bpf.o $(BUILD)/bench/timing-tps.bpf.o \
+	       $(BUILD)/bench/objects-tps.bpf.o
 
 bench: all $(BENCH_BINS)
 	$(PYTHON) bench/bench.py $(if $(filter 1,$(BENCH_INSTALL)),--install) $(BENCH_ARGS)
@@ -357,6 +358,16 @@ $(BUILD)/bench/fentry-only.bpf.o: bench/empty-fentry.bpf.c bench/floor.bpf.h $(V
 $(BUILD)/bench/syscall-tps.bpf.o: bench/empty-fentry.bpf.c bench/floor.bpf.h $(VMLINUX_H) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -DFLOOR_SYSCALL_TPS -c $< -o $@
+
+# and those timing each syscall: the timing floor on ipcscope's default hooks
+$(BUILD)/bench/timing-tps.bpf.o: bench/empty-fentry.bpf.c bench/floor.bpf.h $(VMLINUX_H) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -DFLOOR_SYSCALL_TPS -DFLOOR_TIMING -c $< -o $@
+
+# and the fd syscalls adding to the totals of the object behind their fd
+$(BUILD)/bench/objects-tps.bpf.o: bench/empty-fentry.bpf.c bench/floor.bpf.h $(VMLINUX_H) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -DFLOOR_SYSCALL_TPS -DFLOOR_TIMING -DFLOOR_OBJECTS -c $< -o $@
 
 # the floor loads as ipcscope does: the same heap for the kernel's BTF
 $(BUILD)/bench/empty: bench/empty.c $(BUILD)/user/btfheap.o | $(DEPS_STAMP)

@@ -7,7 +7,9 @@ pinned to one CPU), and for each tracer, it alternates an untraced run (A)
 and a traced run (B) of the same size, A B A B ..., and compares the
 workload's own timing: medians, min-max and the ratio traced/untraced.
 Tracers: ipcscope (following the command, and system-wide with -a), an
-empty BPF program on every hook ipcscope uses (the floor), and, when they
+empty BPF program on every hook ipcscope uses (the floor), the same timing
+each syscall (the timing floors), and also naming each call's object and
+counting each thread's switches (the objects floor), and, when they
 are installed, a bpftrace counting script, syscount (libbpf-tools and bcc),
 perf trace -s and strace -f -c. It also measures each tracer's start-up
 time and peak RSS, and, with the kernel's BPF run-time statistics switched
@@ -43,6 +45,8 @@ TIMING_OBJ = os.path.join(BUILD, "bench", "timing.bpf.o")
 FENTRY_OBJ = os.path.join(BUILD, "bench", "empty-fentry.bpf.o")
 FENTRY_ONLY_OBJ = os.path.join(BUILD, "bench", "fentry-only.bpf.o")
 SYSCALL_TPS_OBJ = os.path.join(BUILD, "bench", "syscall-tps.bpf.o")
+TIMING_TPS_OBJ = os.path.join(BUILD, "bench", "timing-tps.bpf.o")
+OBJECTS_TPS_OBJ = os.path.join(BUILD, "bench", "objects-tps.bpf.o")
 IPCSCOPE_OBJ = os.path.join(BUILD, "bpf", "ipcscope.bpf.o")
 COUNT_BT = os.path.join(ROOT, "bench", "count.bt")
 
@@ -69,6 +73,10 @@ STARTUP_TARGET_S = 0.05
 STARTUP_PARTS = ("total_ms", "setup_ms", "libbpf_ms", "load_ms", "attach_ms")
 # a traced workload: at most this much above the timing floor (its ratio)
 TIMING_FLOOR_MARGIN = 0.05
+# the floors, as the Targets table names them
+FLOOR_NOTES = {"floor": "empty programs", "floor-timing": "+ timing every syscall",
+               "floor-timing-systp": "+ timing, same hooks",
+               "floor-objects": "objects floor"}
 # a bystander's syscalls that are not IPC (getppid): at most this slowdown
 BYSTANDER_NON_IPC_TARGET = 1.10
 TRACE_TARGET_EPS = 1e6          # ipcscope trace: events per second, none lost
@@ -194,6 +202,20 @@ def make_tracers(baseline=None):
                      "default hooks, a program returning 0 on each: sys_enter/sys_exit "
                      "replaced by the IPC syscalls' own tracepoints (syscalls:sys_enter_write, "
                      "...), which a syscall without one (getppid) does not run"),
+        floor_tracer("floor-timing-systp", "empty BPF + timing, same hooks", TIMING_TPS_OBJ,
+                     "floor-systp built with FLOOR_TIMING too: the IPC syscalls' own "
+                     "tracepoints time each call into one histogram, as floor-timing does on "
+                     "every syscall: timing alone on the hooks `record -- CMD` and `-a` use"),
+        floor_tracer("floor-objects", "+ timing, objects and switches, same hooks",
+                     OBJECTS_TPS_OBJ,
+                     "floor-timing-systp built with FLOOR_OBJECTS too: the calls on an fd also "
+                     "find the object behind it as ipcscope does (fd table, file, inode), the "
+                     "SysV queue and semaphore calls take their id, and each adds the call, its "
+                     "bytes and its latency to that object's totals; "
+                     "sched_switch counts each such thread's voluntary and involuntary "
+                     "switches: the least a tracer does that reports what ipcscope reports "
+                     "per object and per thread, without its filter, errors, per-process, "
+                     "per-operation and who-talks-to-whom figures"),
         Tracer("bpftrace", "bpftrace count.bt", "wrap",
                lambda cmd, d: ["bpftrace", "-c", " ".join(cmd), COUNT_BT],
                binary=shutil.which("bpftrace") or "/usr/bin/bpftrace", package="bpftrace",
@@ -783,7 +805,7 @@ def measure_probe_cost(args, tracers, workloads, tmp):
     with BpfStats():
         for wl, _, _ in workloads:
             count = max(1, int(DEFAULT_COUNTS[wl] * args.scale))
-            for key in (cost_floor_key(by_key), "ipcscope-a"):
+            for key in (cost_floor_key(by_key), "floor-objects", "ipcscope-a"):
                 tr = by_key.get(key)
                 if tr is None or tr.failure:   # not chosen with --tracers
                     continue
@@ -1008,11 +1030,22 @@ def build_report(args, tracers, workloads, runs, cost, info, versions, load0, lo
     def floors(wl):
         """The floors' ratios on this workload in this run, as a note."""
         parts = []
-        for key, what in (("floor", "empty programs"), ("floor-timing", "+ timing every syscall")):
+        for key in ("floor", "floor-timing", "floor-timing-systp", "floor-objects"):
             r = ratios(runs, wl, by_key[key]) if key in by_key else None
             if r and r[0] is not None:
-                parts.append((what, r[0]))
+                parts.append((FLOOR_NOTES[key], r[0]))
         return parts
+
+    def timing_floor(ipc, wl):
+        """The timing floor on the hooks this ipcscope tracer uses: the IPC
+        syscalls' own tracepoints, but with --all-syscalls (every syscall);
+        (what, ratio) or None"""
+        fl = dict(floors(wl))
+        for key in (("floor-timing",) if ipc == "ipcscope-all" else
+                    ("floor-timing-systp", "floor-timing")):
+            if FLOOR_NOTES[key] in fl:
+                return FLOOR_NOTES[key], fl[FLOOR_NOTES[key]]
+        return None
 
     comparators = [by_key[k] for k in ("bpftrace", "syscount", "syscount-bcc")
                    if k in by_key and any(key == k for (_, key, _) in runs)]
@@ -1033,14 +1066,21 @@ def build_report(args, tracers, workloads, runs, cost, info, versions, load0, lo
                 note = "".join(f"; {what} {fmt_ratio(r)}" for what, r in fl)
                 summary.append((f"`{by_key[ipc].label}`, {wl}: <= {target}x untraced",
                                 fmt_ratio(ratio) + note, verdict))
-            timing = dict(floors(wl)).get("+ timing every syscall")
+            tf = timing_floor(ipc, wl)
+            timing = tf[1] if tf else None
             if timing is not None and wl != "getppid":
                 limit = timing + TIMING_FLOOR_MARGIN
-                summary.append((f"`{by_key[ipc].label}`, {wl}: <= + timing every syscall "
+                verdict = "yes" if ratio is not None and ratio <= limit + 1e-9 else "**no**"
+                objects = dict(floors(wl)).get(FLOOR_NOTES["floor-objects"])
+                if verdict != "yes" and objects is not None and ipc != "ipcscope-all":
+                    # what naming each call's object and counting switches
+                    # costs, at the least, on the same hooks
+                    verdict += (f" (the objects floor alone is {fmt_ratio(objects)}, "
+                                f"{objects - timing:+.2f}x; ipcscope against it: "
+                                f"{ratio - objects:+.2f}x)")
+                summary.append((f"`{by_key[ipc].label}`, {wl}: <= {tf[0]} "
                                 f"+ {TIMING_FLOOR_MARGIN}x",
-                                f"{fmt_ratio(ratio)} vs {fmt_ratio(timing)}",
-                                "yes" if ratio is not None and ratio <= limit + 1e-9
-                                else "**no**"))
+                                f"{fmt_ratio(ratio)} vs {fmt_ratio(timing)}", verdict))
             for comp in comparators:
                 rc = ratios(runs, wl, comp)
                 if not rc or rc[0] is None:
@@ -1275,6 +1315,11 @@ def probe_cost_report(cost, workloads):
                  "attaches its syscall programs to the IPC syscalls' own tracepoints: "
                  "one floor program on each, summed for each of ipcscope's.")
     L.append("")
+    L.append("The objects floor (bench/floor.bpf.h, FLOOR_OBJECTS) runs on the same hooks: "
+             "timing on the IPC syscalls' own tracepoints, the object behind each call's fd "
+             "or SysV id added to by its exit, each thread's switches counted: the least "
+             "that gives ipcscope's per-object and per-thread figures.")
+    L.append("")
     # not loaded by record: the fault fallback (kernels without
     # bpf_find_vma), the programs only `ipcscope explain` loads, and, on
     # the IPC syscalls' own tracepoints, the every-syscall programs
@@ -1299,8 +1344,9 @@ def probe_cost_report(cost, workloads):
              "above (traced - untraced us).")
     L.append("")
     L.append("| Workload | ipcscope: BPF ns per round trip | floor: BPF ns per round trip "
+             "| objects floor: BPF ns per round trip "
              "| ipcscope events per round trip | background events in the same time |")
-    L.append("|---|---|---|---|---|")
+    L.append("|---|---|---|---|---|---|")
 
     def net(c):
         n = max(c["round_trips"], 1)
@@ -1315,15 +1361,18 @@ def probe_cost_report(cost, workloads):
             continue
         it, ic, bg = net(ipc)
         ft = net(flo)[0] if flo else None
-        L.append(f"| {wl} | {it:.0f} | {'-' if ft is None else f'{ft:.0f}'} | {ic:.1f} "
-                 f"| {bg:.1f} |")
+        obj = cost.get(("floor-objects", wl))
+        ot = net(obj)[0] if obj else None
+        L.append(f"| {wl} | {it:.0f} | {'-' if ft is None else f'{ft:.0f}'} | "
+                 f"{'-' if ot is None else f'{ot:.0f}'} | {ic:.1f} | {bg:.1f} |")
     L.append("")
 
     # per probe, over all workloads
     tot = {}
     ftot = {}
+    otot = {}
     for (key, wl), c in cost.items():
-        dst = tot if key == "ipcscope-a" else ftot
+        dst = tot if key == "ipcscope-a" else otot if key == "floor-objects" else ftot
         for name, (t, n, _, _) in c["progs"].items():
             acc = dst.setdefault(name, [0, 0])
             acc[0] += t
@@ -1331,22 +1380,26 @@ def probe_cost_report(cost, workloads):
     all_time = sum(v[0] for v in tot.values()) or 1
     L.append("### Per probe, all workloads together")
     L.append("")
-    L.append("| Probe | Hook | Events | ns/event | Floor ns/event | Above floor | Share of ipcscope's BPF time |")
-    L.append("|---|---|---|---|---|---|---|")
+    L.append("| Probe | Hook | Events | ns/event | Floor ns/event | Above floor "
+             "| Objects floor ns/event | Share of ipcscope's BPF time |")
+    L.append("|---|---|---|---|---|---|---|---|")
     silent = sorted(name for name, (t, n) in tot.items() if not n)
     for name, (t, n) in sorted(tot.items(), key=lambda kv: -kv[1][0]):
         if not n:
             continue
         sec = ipc_secs.get(name, "?")
         f = floor_sum(ftot, name, sec, floor_by_hook, syscall_tps) if sec != "?" else None
+        o = floor_sum(otot, name, sec, floor_by_hook, syscall_tps) if sec != "?" else None
         per = t / n if n else None
         fper = f[0] / f[1] if f and f[1] else None
+        oper = o[0] / o[1] if o and o[1] else None
         if sec != "?":
             sec = hook_label(name, sec, syscall_tps)
         above = per - fper if per is not None and fper is not None else None
         L.append(f"| {name} | {sec} | {n} | {'-' if per is None else f'{per:.0f}'} | "
                  f"{'-' if fper is None else f'{fper:.0f}'} | "
-                 f"{'-' if above is None else f'{above:+.0f}'} | {100 * t / all_time:.1f}% |")
+                 f"{'-' if above is None else f'{above:+.0f}'} | "
+                 f"{'-' if oper is None else f'{oper:.0f}'} | {100 * t / all_time:.1f}% |")
     L.append("")
     if silent:
         L.append(f"Did not fire during these workloads: {', '.join(silent)}.")
@@ -1379,7 +1432,8 @@ def probe_cost_report(cost, workloads):
 COLORS = {"ipcscope": "#1f77b4", "ipcscope-a": "#6baed6", "ipcscope-base": "#ff7f0e",
           "ipcscope-base-p": "#fdae6b", "ipcscope-p": "#9ecae1", "floor": "#999999",
           "floor-timing": "#bbbbbb", "floor-fentry": "#74c476", "fentry-only": "#31a354",
-          "floor-systp": "#c7e9c0",
+          "floor-systp": "#c7e9c0", "floor-timing-systp": "#d9d9d9",
+          "floor-objects": "#fdd0a2",
           "bpftrace": "#ff7f0e", "syscount": "#2ca02c", "syscount-bcc": "#98df8a",
           "perf-trace": "#9467bd", "strace": "#d62728"}
 

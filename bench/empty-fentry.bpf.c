@@ -9,7 +9,7 @@
  * write(). This floor measures what ipcscope's bystanders would pay if it
  * observed the syscall boundary that way (kernels with fentry only).
  *
- * Built three times:
+ * Built five times:
  * - empty-fentry.bpf.o: only the pair replaced; the tp/syscalls/sys_exit_*
  *   hooks where ipcscope follows shared mappings stay as they are (each of
  *   them is a syscall tracepoint too);
@@ -20,7 +20,12 @@
  *   syscalls' own tracepoints (syscalls:sys_enter_write, sys_exit_write,
  *   ...) instead, for kernels without fentry: those are syscall
  *   tracepoints too (every task takes the slow syscall path), but a
- *   syscall without one, getppid, runs no program.
+ *   syscall without one, getppid, runs no program. ipcscope's default hooks;
+ * - timing-tps.bpf.o (FLOOR_SYSCALL_TPS and FLOOR_TIMING): the same, each
+ *   of those programs timing its syscall (floor.bpf.h): timing alone, on
+ *   the hooks ipcscope uses;
+ * - objects-tps.bpf.o (and FLOOR_OBJECTS): the calls on an fd or a SysV
+ *   id also find their object and add to its totals (floor.bpf.h).
  *
  * bench/empty loads any of them; a function this kernel's BTF lacks is skipped
  * and named, one that cannot be traced is named as not attached.
@@ -57,7 +62,34 @@ FLOOR_FEXIT(name)
 
 FLOOR_PROCESS_HOOKS
 
-#ifdef FLOOR_SYSCALL_TPS
+#if defined(FLOOR_SYSCALL_TPS) && defined(FLOOR_TIMING)
+#define FLOOR_IPC_SYSCALL(name)						\
+SEC("tp/syscalls/sys_enter_" #name)					\
+int floor_enter_##name(void *ctx)					\
+{									\
+	return floor_time_enter();					\
+}									\
+SEC("tp/syscalls/sys_exit_" #name)					\
+int floor_exit_##name(void *ctx)					\
+{									\
+	return floor_time_exit();					\
+}
+#ifdef FLOOR_OBJECTS
+/* a syscall whose first argument is the fd (by_id 0) or the SysV id
+ * (by_id 1) of the object it works on */
+#define FLOOR_IPC_OBJ_SYSCALL(name, by_id)				\
+SEC("tp/syscalls/sys_enter_" #name)					\
+int floor_enter_##name(struct floor_tp_sys *ctx)			\
+{									\
+	return floor_object_enter(ctx, by_id);				\
+}									\
+SEC("tp/syscalls/sys_exit_" #name)					\
+int floor_exit_##name(struct floor_tp_sys *ctx)				\
+{									\
+	return floor_object_exit(ctx);					\
+}
+#endif
+#elif defined(FLOOR_SYSCALL_TPS)
 #define FLOOR_IPC_SYSCALL(name)						\
 FLOOR_TP("tp/syscalls/sys_enter_" #name, enter_##name)			\
 FLOOR_TP("tp/syscalls/sys_exit_" #name, exit_##name)
@@ -65,29 +97,35 @@ FLOOR_TP("tp/syscalls/sys_exit_" #name, exit_##name)
 #define FLOOR_IPC_SYSCALL(name) FLOOR_FENTRY_FEXIT(name)
 #endif
 
+#ifndef FLOOR_IPC_OBJ_SYSCALL
+#define FLOOR_IPC_OBJ_SYSCALL(name, by_id) FLOOR_IPC_SYSCALL(name)
+#endif
+#define FLOOR_IPC_FD_SYSCALL(name) FLOOR_IPC_OBJ_SYSCALL(name, 0)
+#define FLOOR_IPC_ID_SYSCALL(name) FLOOR_IPC_OBJ_SYSCALL(name, 1)
+
 /* the syscalls ipc_sys_enter dispatches, as user/sysnames.c lists them */
-FLOOR_IPC_SYSCALL(write)
-FLOOR_IPC_SYSCALL(writev)
-FLOOR_IPC_SYSCALL(read)
-FLOOR_IPC_SYSCALL(readv)
+FLOOR_IPC_FD_SYSCALL(write)
+FLOOR_IPC_FD_SYSCALL(writev)
+FLOOR_IPC_FD_SYSCALL(read)
+FLOOR_IPC_FD_SYSCALL(readv)
 FLOOR_IPC_SYSCALL(sendfile64)
 FLOOR_IPC_SYSCALL(splice)
 FLOOR_IPC_SYSCALL(vmsplice)
-FLOOR_IPC_SYSCALL(sendto)
-FLOOR_IPC_SYSCALL(sendmsg)
-FLOOR_IPC_SYSCALL(recvfrom)
-FLOOR_IPC_SYSCALL(recvmsg)
+FLOOR_IPC_FD_SYSCALL(sendto)
+FLOOR_IPC_FD_SYSCALL(sendmsg)
+FLOOR_IPC_FD_SYSCALL(recvfrom)
+FLOOR_IPC_FD_SYSCALL(recvmsg)
 FLOOR_IPC_SYSCALL(msgget)
 FLOOR_IPC_SYSCALL(semget)
 FLOOR_IPC_SYSCALL(shmget)
-FLOOR_IPC_SYSCALL(msgsnd)
-FLOOR_IPC_SYSCALL(msgrcv)
-FLOOR_IPC_SYSCALL(semop)
-FLOOR_IPC_SYSCALL(semtimedop)
+FLOOR_IPC_ID_SYSCALL(msgsnd)
+FLOOR_IPC_ID_SYSCALL(msgrcv)
+FLOOR_IPC_ID_SYSCALL(semop)
+FLOOR_IPC_ID_SYSCALL(semtimedop)
 FLOOR_IPC_SYSCALL(shmat)
 FLOOR_IPC_SYSCALL(shmdt)
-FLOOR_IPC_SYSCALL(mq_timedsend)
-FLOOR_IPC_SYSCALL(mq_timedreceive)
+FLOOR_IPC_FD_SYSCALL(mq_timedsend)
+FLOOR_IPC_FD_SYSCALL(mq_timedreceive)
 FLOOR_IPC_SYSCALL(futex)
 
 /* where each process's shared mappings are (ipc_range_exit) */
