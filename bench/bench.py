@@ -1106,7 +1106,7 @@ def build_report(args, tracers, workloads, runs, cost, info, versions, load0, lo
             fl = rf[0] if rf else None
             if fl is not None:
                 verdict = "yes" if r[0] <= fl + 1e-9 else (
-                    f"**no** (+{r[0] - fl:.2f}x; the empty programs' pair ratios "
+                    f"**no** (+{r[0] - fl:.3f}x; the empty programs' pair ratios "
                     f"{fmt_ratio(rf[1])}-{fmt_ratio(rf[2])})")
                 summary.append((f"`{by_key['ipcscope-p'].label}`, {wl}: a bystander pays "
                                 f"no more than the empty programs ({same.label})",
