@@ -178,7 +178,7 @@ def make_tracers(baseline=None):
                note="traces one idle process, not the workload: what tracing "
                     "costs the processes it does not target (bystanders)"),
         Tracer("ipcscope-a", "ipcscope record -a", "attach",
-               lambda cmd, d: [IPCSCOPE, "record", "-a"],
+               lambda cmd, d: [IPCSCOPE, "record", "-a", "--json", startup_json(d)],
                ready=r"tracing started \((\d+) of (\d+) probes attached\)",
                ready_stream="stderr", is_ipcscope=True,
                note="every process on the machine"),
@@ -389,28 +389,30 @@ def stop_tracer(pid):
 
 
 def startup_json(rundir):
-    """Where ipcscope -- CMD writes its JSON report: its `startup` says
-    where the start-up went (written after the workload, outside its
-    timing)"""
+    """Where ipcscope writes its JSON report: its `startup` says where the
+    start-up went, its `probes` where each program runs (written after the
+    workload, outside its timing)"""
     return os.path.join(rundir, "ipcscope.json")
 
 
-def read_startup(rundir):
-    """ipcscope's own account of its start-up, {part: ms, "programs":
-    {name: ms}}, or None (not written: another tracer, an older build)"""
+def read_report(rundir):
+    """From ipcscope's JSON report: its own account of its start-up,
+    {part: ms, "programs": {name: ms}}, and its probes (docs/json-schema.md);
+    each None when not there (another tracer, an older build)"""
     try:
         with open(startup_json(rundir)) as f:
             j = json.load(f)
         os.unlink(startup_json(rundir))
     except (OSError, ValueError):
-        return None
+        return None, None
+    probes = j.get("probes") if isinstance(j.get("probes"), list) else None
     st = j.get("startup")
     if not isinstance(st, dict):
-        return None
+        return None, probes
     parts = {k: st[k] for k in STARTUP_PARTS if isinstance(st.get(k), (int, float))}
-    parts["programs"] = {p["program"]: p["load_ms"] for p in j.get("probes", [])
+    parts["programs"] = {p["program"]: p["load_ms"] for p in probes or []
                          if isinstance(p.get("load_ms"), (int, float))}
-    return parts
+    return parts, probes
 
 
 def startup_parts_report(runs, tracers):
@@ -500,6 +502,12 @@ def run_traced(tr, wl, count, cpu, rundir, between=None):
             raise RuntimeError(f"tracer: {exit_text(status)}: {why_failed(paths)}")
         if between:
             extra["stats"] = (before, after)
+        if tr.is_ipcscope:
+            parts, probes = read_report(rundir)
+            if parts:
+                extra["startup_parts"] = parts
+            if probes:
+                extra["probes"] = probes
         j = read_workload_json(out)
     else:
         res = wait4_timeout(pid, RUN_TIMEOUT_S)
@@ -512,7 +520,7 @@ def run_traced(tr, wl, count, cpu, rundir, between=None):
             raise RuntimeError(f"{exit_text(status)}: {why_failed(paths)}")
         j = read_workload_json(out)
         startup = j["start_ns"] - t0
-        parts = read_startup(rundir) if tr.is_ipcscope else None
+        parts = read_report(rundir)[0] if tr.is_ipcscope else None
         if parts:
             extra["startup_parts"] = parts
     return dict({"ns_per_op": j["ns_per_op"], "best_ns_per_op": j["best_ns_per_op"],
@@ -633,44 +641,46 @@ def hook_of(section):
     return section.split("/")[-1]
 
 
-# ipcscope's programs that session.c attaches to several tracepoints, each
-# with an empty program of its own in the floor
-MULTI_HOOK = {"ipc_range_exit": ("sys_exit_mmap", "sys_exit_mremap", "sys_exit_munmap",
-                                 "sys_exit_shmat")}
+class IpcHooks:
+    """Where each of ipcscope's programs ran, from its JSON report's
+    `probes` (a `record -a` run of the probe-cost phase): its hooks (each
+    tracepoint of a program on several, else the event its section names),
+    its label, whether it was attached. Without a report: the sections of
+    the object, one hook each."""
+
+    def __init__(self, probes, sections):
+        self.sections = sections
+        self.by_prog = {p["program"]: p for p in probes or []
+                        if isinstance(p, dict) and "program" in p}
+
+    def hooks(self, name, floor_by_hook=None):
+        """The events program name runs on. A program on the IPC syscalls'
+        own tracepoints measured against a floor on every syscall (whose
+        empty programs are on none of them): the every-syscall event its
+        section names, which that floor has."""
+        tps = (self.by_prog.get(name) or {}).get("tracepoints") or []
+        hooks = tuple(t.split(":", 1)[-1] for t in tps)
+        if hooks and (floor_by_hook is None or any(h in floor_by_hook for h in hooks)):
+            return hooks
+        return (hook_of(self.sections.get(name, "?")),)
+
+    def label(self, name):
+        """The hook column of the probe-cost tables: ipcscope's own name"""
+        p = self.by_prog.get(name)
+        return p["name"] if p and p.get("name") else self.sections.get(name, "?")
+
+    def attached(self):
+        """The programs that ran (all of the object's without a report)"""
+        if not self.by_prog:
+            return set(self.sections)
+        return {n for n, p in self.by_prog.items() if p.get("attached")}
 
 
-# the syscall programs, which session.c attaches to the IPC syscalls' own
-# tracepoints unless every syscall is counted: their hooks there are the
-# floor's (bench/empty-fentry.bpf.c built with FLOOR_SYSCALL_TPS) of the
-# same direction; sys_exit_mmap, _mremap and _munmap are ipc_range_exit's
-SYSCALL_TP_PROGRAMS = {"ipc_sys_enter_tp": "sys_enter_", "ipc_sys_exit_tp": "sys_exit_"}
-
-
-def hooks_of(name, section, syscall_tps=()):
-    """The events ipcscope's program name runs on; syscall_tps: the IPC
-    syscalls' own tracepoints, when the syscall programs run there"""
-    prefix = SYSCALL_TP_PROGRAMS.get(name)
-    if prefix and syscall_tps:
-        return tuple(h for h in syscall_tps if h.startswith(prefix) and
-                     (h == "sys_exit_shmat" or h not in MULTI_HOOK["ipc_range_exit"]))
-    return MULTI_HOOK.get(name, (hook_of(section),))
-
-
-def hook_label(name, section, syscall_tps=()):
-    """The hook column of the probe-cost tables"""
-    hooks = hooks_of(name, section, syscall_tps)
-    if name in SYSCALL_TP_PROGRAMS and syscall_tps:
-        return f"tp/syscalls/{SYSCALL_TP_PROGRAMS[name]}* ({len(hooks)} IPC syscalls)"
-    if name in MULTI_HOOK:
-        return "tp/syscalls/" + ", ".join(hooks)
-    return section
-
-
-def floor_sum(progs, name, section, floor_by_hook, syscall_tps=()):
+def floor_sum(progs, name, hooks, floor_by_hook):
     """The floor's (run time, runs) on the hooks of ipcscope's program name,
     from progs ({floor program: (time, runs, ...)})"""
     t = n = 0
-    for h in hooks_of(name, section, syscall_tps):
+    for h in hooks.hooks(name, floor_by_hook):
         f = progs.get(floor_by_hook.get(h, ""))
         if f:
             t, n = t + f[0], n + f[1]
@@ -811,6 +821,7 @@ def measure_probe_cost(args, tracers, workloads, tmp):
                     continue
                 per = {}
                 total_ops = 0
+                probes = None
                 for _ in range(args.cost_rounds):
                     d = tempfile.mkdtemp(dir=tmp)
                     try:
@@ -820,6 +831,7 @@ def measure_probe_cost(args, tracers, workloads, tmp):
                         log(f"probe cost, {tr.label}, {wl}: {e}")
                         break
                     (before, names), (after, _) = r["stats"]
+                    probes = r.get("probes", probes)
                     idle = r["idle"][0]
                     for pid_, (t1, c1) in after.items():
                         t0, c0 = before.get(pid_, (0, 0))
@@ -832,7 +844,7 @@ def measure_probe_cost(args, tracers, workloads, tmp):
                         acc[2] += t2 - t1
                         acc[3] += c2 - c1
                     total_ops += count
-                cost[(key, wl)] = {"progs": per, "round_trips": total_ops}
+                cost[(key, wl)] = {"progs": per, "round_trips": total_ops, "probes": probes}
                 log(f"probe cost {wl} {key}: "
                     f"{sum(v[0] - v[2] for v in per.values()) / max(total_ops, 1):.0f} ns "
                     "of BPF per round trip, net of the background")
@@ -1265,8 +1277,9 @@ def build_report(args, tracers, workloads, runs, cost, info, versions, load0, lo
              "there is not in the workload's time unless it shares the CPU.")
     L.append("- Bystanders: `ipcscope record -p OTHER` traces one idle process, not "
              "the workload, so its rows are what tracing costs every process it does "
-             "not target (each syscall still passes ipcscope's sys_enter and "
-             "sys_exit programs, which stop at the first lookup). The getppid "
+             "not target (each of its IPC syscalls still runs ipcscope's syscall "
+             "programs, which stop at the check that it is no target; by default its "
+             "other syscalls run none, with --all-syscalls every one does). The getppid "
              "workload does no IPC at all: its rows are the cost of a plain syscall, "
              "for a bystander (ipcscope-p, the floors) or a target (ipcscope, -a).")
     L.append("- bcc's Python tools compile C at start-up and need kernel headers; "
@@ -1294,7 +1307,7 @@ def probe_cost_report(cost, workloads):
              "switched on for this phase only through the BPF_ENABLE_STATS command), "
              "each program's `run_time_ns` and `run_cnt` are read from the tracer's "
              "BPF fds just before and just after one workload run (summed over "
-             f"the runs), for `ipcscope record -a` and for the empty program on the same "
+             "the runs), for `ipcscope record -a` and for the empty program on the same "
              "hook (the floor: what any BPF program there costs to run, which no "
              "probe can go below). Counts include every process on the machine during "
              "those runs, not only the workload's (ns/event is over all of them). The "
@@ -1304,11 +1317,11 @@ def probe_cost_report(cost, workloads):
     ipc_secs = object_sections(IPCSCOPE_OBJ)
     floor_secs = object_sections(fobj)
     floor_by_hook = {hook_of(s): n for n, s in floor_secs.items()}
-    # the syscall programs on the IPC syscalls' own tracepoints (record's
-    # default), measured against the empty programs there
-    syscall_tps = tuple(sorted(h for h in floor_by_hook if fkey == "floor-systp" and
-                               h.startswith(("sys_enter_", "sys_exit_"))))
-    if syscall_tps:
+    # where each program ran, as `record -a` reported it
+    reported = next((c["probes"] for (k, _), c in cost.items()
+                     if k == "ipcscope-a" and c.get("probes")), None)
+    hooks = IpcHooks(reported, ipc_secs)
+    if fkey == "floor-systp":
         L.append("")
         L.append("The floor is the empty programs on ipcscope's default hooks (bench/"
                  "empty-fentry.bpf.c built with FLOOR_SYSCALL_TPS), as `record -a` "
@@ -1320,14 +1333,11 @@ def probe_cost_report(cost, workloads):
              "or SysV id added to by its exit, each thread's switches counted: the least "
              "that gives ipcscope's per-object and per-thread figures.")
     L.append("")
-    # not loaded by record: the fault fallback (kernels without
-    # bpf_find_vma), the programs only `ipcscope explain` loads, and, on
-    # the IPC syscalls' own tracepoints, the every-syscall programs
-    unloaded = ("ipc_sys_enter", "ipc_sys_exit", "ipc_sys_exit_chan",
-                "ipc_sys_exit_chan_tp") if syscall_tps else ()
-    ipc_hooks = {h for n, s in ipc_secs.items()
-                 if s != "tp/exceptions/page_fault_user" and n not in unloaded and
-                 not n.startswith("ipc_explain_") for h in hooks_of(n, s, syscall_tps)}
+    if reported is None:
+        L.append("ipcscope's JSON report was not read: each program's hook is taken "
+                 "from its section in the object, every program's.")
+        L.append("")
+    ipc_hooks = {h for n in hooks.attached() for h in hooks.hooks(n, floor_by_hook)}
     missing = sorted(ipc_hooks - set(floor_by_hook))
     extra = sorted(set(floor_by_hook) - ipc_hooks)
     if missing or extra:
@@ -1388,13 +1398,13 @@ def probe_cost_report(cost, workloads):
         if not n:
             continue
         sec = ipc_secs.get(name, "?")
-        f = floor_sum(ftot, name, sec, floor_by_hook, syscall_tps) if sec != "?" else None
-        o = floor_sum(otot, name, sec, floor_by_hook, syscall_tps) if sec != "?" else None
+        f = floor_sum(ftot, name, hooks, floor_by_hook) if sec != "?" else None
+        o = floor_sum(otot, name, hooks, floor_by_hook) if sec != "?" else None
         per = t / n if n else None
         fper = f[0] / f[1] if f and f[1] else None
         oper = o[0] / o[1] if o and o[1] else None
         if sec != "?":
-            sec = hook_label(name, sec, syscall_tps)
+            sec = hooks.label(name)
         above = per - fper if per is not None and fper is not None else None
         L.append(f"| {name} | {sec} | {n} | {'-' if per is None else f'{per:.0f}'} | "
                  f"{'-' if fper is None else f'{fper:.0f}'} | "
@@ -1418,8 +1428,7 @@ def probe_cost_report(cost, workloads):
         for name, (t, n, _, _) in top:
             if not n:
                 continue
-            sec = ipc_secs.get(name, "?")
-            f = floor_sum(flo["progs"], name, sec, floor_by_hook, syscall_tps)
+            f = floor_sum(flo["progs"], name, hooks, floor_by_hook)
             fl = f" (floor {f[0] / f[1]:.0f})" if f[1] else ""
             cells.append(f"{name} {t / n:.0f} ns{fl} x{n}")
         L.append(f"- **{wl}**: " + "; ".join(cells))

@@ -97,6 +97,12 @@ struct probe_info {
 	/* how long the kernel took to load it, the verifier and the JIT
 	   (session_startup): milliseconds; -1 when not loaded or not known */
 	double load_ms;
+	/* the classic tracepoints it is attached to, when it is attached to
+	   several (the syscall programs on the IPC syscalls' own, and
+	   ipc_range_exit): syscalls:NAME, NAME here ("sys_enter_write");
+	   none for the others, on the one hook their section names */
+	const char *const *tracepoints;
+	size_t ntracepoints;
 };
 
 /*

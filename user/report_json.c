@@ -438,6 +438,21 @@ static void json_run(struct json_writer *jw, const struct run_info *ri)
 		if (!ri->probes[i].attached)
 			jw_kv_string(jw, "reason", ri->probes[i].reason);
 		json_ms(jw, "load_ms", ri->probes[i].load_ms);
+		/* where it runs, when on several tracepoints: the bench matches
+		   each with the floor's program there */
+		jw_key(jw, "tracepoints");
+		if (ri->probes[i].ntracepoints) {
+			jw_array_begin(jw);
+			for (size_t k = 0; k < ri->probes[i].ntracepoints; k++) {
+				char tp[64];
+
+				snprintf(tp, sizeof(tp), "syscalls:%s", ri->probes[i].tracepoints[k]);
+				jw_string(jw, tp);
+			}
+			jw_array_end(jw);
+		} else {
+			jw_null(jw);
+		}
 		jw_object_end(jw);
 	}
 	jw_array_end(jw);

@@ -601,8 +601,9 @@ static int open_inputs(struct session *s, const struct session_config *cfg)
 
 /*
  * A classic program on n syscalls' own tracepoints (syscalls:NAME, one
- * perf event and link each). All or none: a syscall missed would be a
- * count silently short.
+ * perf event and link each; names: static strings, kept for the report as
+ * pi's tracepoints). All or none: a syscall missed would be a count
+ * silently short.
  */
 static bool attach_syscall_tracepoints(struct session *s, struct bpf_program *prog,
 				       const char *const *names, size_t n,
@@ -630,8 +631,11 @@ static bool attach_syscall_tracepoints(struct session *s, struct bpf_program *pr
 			return false;
 		}
 		s->sys_pfds[s->nsys_links] = pfd;
+		s->sys_link_tps[s->nsys_links] = names[i];
 		s->sys_links[s->nsys_links++] = l;
 	}
+	pi->tracepoints = &s->sys_link_tps[first];
+	pi->ntracepoints = n;
 	return true;
 }
 

@@ -52,6 +52,8 @@ struct session {
 	size_t nsys_tps;
 	struct bpf_link *sys_links[MAX_SYS_TPS * 2];
 	int sys_pfds[MAX_SYS_TPS * 2];	/* each link's perf event */
+	const char *sys_link_tps[MAX_SYS_TPS * 2];	/* each link's tracepoint
+							   (static strings) */
 	size_t nsys_links;
 	/* start-up (CLOCK_BOOTTIME, as the kernel's load times): session_open
 	   began, bpf_object__load began, the first program's load began

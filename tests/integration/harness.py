@@ -32,6 +32,13 @@ class Fallback(Exception):
     asserted the fallback that kernel gets instead (a pass: say which)."""
 
 
+def tracepoint_exists(category, name):
+    """Does this kernel have the classic tracepoint category:name (in
+    tracefs, wherever it is mounted)?"""
+    return any(os.path.isdir(os.path.join(root, "events", category, name))
+               for root in ("/sys/kernel/tracing", "/sys/kernel/debug/tracing"))
+
+
 _features = None
 
 

@@ -183,15 +183,30 @@ def test_syscall_hook_matches_the_kernel():
     else:
         eq(rec.json["syscalls_counted"], "ipc", "what the syscall counts count")
     for hook in () if preemptible else ("enter", "exit"):
-        eq(rec.probe(f"tp/syscalls/sys_{hook}_* (23 IPC syscalls)")["attached"], True,
-           f"the IPC syscalls' sys_{hook} tracepoints attached")
+        p = rec.probe(f"tp/syscalls/sys_{hook}_* (23 IPC syscalls)")
+        eq(p["attached"], True, f"the IPC syscalls' sys_{hook} tracepoints attached")
+        # and the JSON names each of them (the bench matches them with its
+        # floors' programs): one per IPC syscall, each a tracepoint of this
+        # kernel (sendfile's is sys_enter_sendfile64 on x86)
+        names = [t.split(":", 1)[1] for t in p["tracepoints"]]
+        eq(sorted({t.split(":", 1)[0] for t in p["tracepoints"]}), ["syscalls"], "category")
+        eq(sorted(re.sub(r"64$", "", n[len(f"sys_{hook}_"):]) for n in names),
+           sorted(IPC_SYSCALLS.split(",")), f"the sys_{hook} tracepoints listed")
+        missing = [n for n in names if not harness.tracepoint_exists("syscalls", n)]
+        eq(missing, [], "listed tracepoints this kernel lacks")
         p = rec.probe(f"tp_btf/sys_{hook}")
         eq((p["attached"], p["standby"]), (False, True), f"tp_btf/sys_{hook} standing by")
+        eq(p["tracepoints"], None, f"tp_btf/sys_{hook}: on no classic tracepoint")
+    eq(rec.probe("tp/syscalls/sys_exit_{mmap,mremap,munmap,shmat}")["tracepoints"],
+       ["syscalls:sys_exit_mmap", "syscalls:sys_exit_mremap", "syscalls:sys_exit_munmap",
+        "syscalls:sys_exit_shmat"], "where the shared mappings are followed")
     rec = record(["--all-syscalls"], ["true"], env=env)
     eq(rec.returncode, 0, f"record: {rec.stderr}")
     eq(rec.json["syscalls_counted"], "all", "what the syscall counts count")
     for hook in ("sys_enter", "sys_exit"):
-        eq(rec.probe(f"{used}/{hook}")["attached"], True, f"{used}/{hook} attached")
+        p = rec.probe(f"{used}/{hook}")
+        eq(p["attached"], True, f"{used}/{hook} attached")
+        eq(p["tracepoints"], None, f"{used}/{hook}: its hook is its section")
         p = rec.probe(f"{other}/{hook}")
         eq((p["attached"], p["standby"]), (False, True), f"{other}/{hook} standing by")
 

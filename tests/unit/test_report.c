@@ -699,9 +699,10 @@ TEST(report_json_startup_null_unless_measured)
 
 TEST(report_json_startup_and_each_programs_load)
 {
+	static const char *const tps[] = { "sys_enter_write", "sys_enter_read" };
 	static struct probe_info probes[] = {
-		{ .name = "tp/raw_syscalls/sys_enter", .prog = "ipc_sys_enter_tp",
-		  .attached = true, .load_ms = 18.374 },
+		{ .name = "tp/syscalls/sys_enter_* (2 IPC syscalls)", .prog = "ipc_sys_enter_tp",
+		  .attached = true, .load_ms = 18.374, .tracepoints = tps, .ntracepoints = 2 },
 		{ .name = "tp_btf/sys_enter", .prog = "ipc_sys_enter",
 		  .standby = true, .load_ms = -1 },
 	};
@@ -718,8 +719,12 @@ TEST(report_json_startup_and_each_programs_load)
 	j = json_report(&ri, pipe_snapshot(), &ret);
 	ASSERT_EQ_I64(ret, 0);
 	ASSERT_TRUE(strstr(j, "\"program\": \"ipc_sys_enter_tp\",\n") != NULL);
-	ASSERT_TRUE(strstr(j, "\"load_ms\": 18.37\n") != NULL);
-	ASSERT_TRUE(strstr(j, "\"load_ms\": null\n") != NULL);	/* standing by */
+	ASSERT_TRUE(strstr(j, "\"load_ms\": 18.37,\n") != NULL);
+	ASSERT_TRUE(strstr(j, "\"load_ms\": null,\n") != NULL);	/* standing by */
+	/* where each runs: the tracepoints of one on several, in order */
+	ASSERT_TRUE(strstr(j, "\"syscalls:sys_enter_write\",") != NULL);
+	ASSERT_TRUE(strstr(j, "\"syscalls:sys_enter_read\"\n") != NULL);
+	ASSERT_TRUE(strstr(j, "\"tracepoints\": null\n") != NULL);	/* one hook */
 	ASSERT_TRUE(strstr(j, "\"total_ms\": 96.79,\n") != NULL);
 	ASSERT_TRUE(strstr(j, "\"libbpf_ms\": 30.63,\n") != NULL);
 	ASSERT_TRUE(strstr(j, "\"attach_ms\": 3.47,\n") != NULL);
