@@ -364,7 +364,7 @@ $(BUILD)/bench/timing-tps.bpf.o: bench/empty-fentry.bpf.c bench/floor.bpf.h $(VM
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -DFLOOR_SYSCALL_TPS -DFLOOR_TIMING -c $< -o $@
 
-# and the fd syscalls adding to the totals of the object behind their fd
+# and the calls on an fd or a SysV id adding to the totals of their object
 $(BUILD)/bench/objects-tps.bpf.o: bench/empty-fentry.bpf.c bench/floor.bpf.h $(VMLINUX_H) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -DFLOOR_SYSCALL_TPS -DFLOOR_TIMING -DFLOOR_OBJECTS -c $< -o $@

@@ -3,7 +3,9 @@
  * floor.bpf.h - what every floor of `make bench` shares (empty.bpf.c,
  * empty-fentry.bpf.c): an empty program on a hook, and ipcscope's hooks
  * other than the syscall boundary, which the floors differ in. One list:
- * a hook ipcscope adds goes here once, for all of them.
+ * a hook ipcscope adds goes here once, for all of them. And the bodies of
+ * the floors that do some work at the syscall boundary: timing each call
+ * (FLOOR_TIMING), and adding it to its object (FLOOR_OBJECTS).
  */
 #ifndef FLOOR_BPF_H
 #define FLOOR_BPF_H
@@ -178,7 +180,8 @@ struct floor_tp_sys {
 	__u64 arg1;		/* sys_exit_*: the return value */
 };
 
-/* a SysV object's key: its id (not a kernel address, which has this bit) */
+/* a SysV object's key: its id with bit 62 (a kernel address, 0xffff...,
+ * has bit 63 too: the two never meet) */
 #define FLOOR_SYSV_ID	(1ULL << 62)
 
 /* by_id: the first argument is a SysV id, else an fd */
