@@ -1048,12 +1048,21 @@ def build_report(args, tracers, workloads, runs, cost, info, versions, load0, lo
                 parts.append((FLOOR_NOTES[key], r[0]))
         return parts
 
+    # where `record` put its syscall programs, as its `record -a` report
+    # says: the IPC syscalls' own tracepoints (the default), or every
+    # syscall (a kernel where those run preemptible, 7.x); not known
+    # without the probe-cost phase: the default
+    reported = [p for (k, _), c in (cost or {}).items() if k == "ipcscope-a"
+                for p in c.get("probes") or []
+                if str(p.get("program")).startswith("ipc_sys_enter") and p.get("attached")]
+    own_tps = not reported or bool(reported[0].get("tracepoints"))
+
     def timing_floor(ipc, wl):
         """The timing floor on the hooks this ipcscope tracer uses: the IPC
-        syscalls' own tracepoints, but with --all-syscalls (every syscall);
-        (what, ratio) or None"""
+        syscalls' own tracepoints, but with --all-syscalls or where record
+        fell back to every syscall; (what, ratio) or None"""
         fl = dict(floors(wl))
-        for key in (("floor-timing",) if ipc == "ipcscope-all" else
+        for key in (("floor-timing",) if ipc == "ipcscope-all" or not own_tps else
                     ("floor-timing-systp", "floor-timing")):
             if FLOOR_NOTES[key] in fl:
                 return FLOOR_NOTES[key], fl[FLOOR_NOTES[key]]
@@ -1084,7 +1093,8 @@ def build_report(args, tracers, workloads, runs, cost, info, versions, load0, lo
                 limit = timing + TIMING_FLOOR_MARGIN
                 verdict = "yes" if ratio is not None and ratio <= limit + 1e-9 else "**no**"
                 objects = dict(floors(wl)).get(FLOOR_NOTES["floor-objects"])
-                if verdict != "yes" and objects is not None and ipc != "ipcscope-all":
+                if verdict != "yes" and objects is not None and ipc != "ipcscope-all" \
+                        and own_tps:
                     # what naming each call's object and counting switches
                     # costs, at the least, on the same hooks
                     verdict += (f" (the objects floor alone is {fmt_ratio(objects)}, "
