@@ -653,14 +653,14 @@ class IpcHooks:
         self.by_prog = {p["program"]: p for p in probes or []
                         if isinstance(p, dict) and "program" in p}
 
-    def hooks(self, name, floor_by_hook=None):
+    def hooks(self, name, floor_by_hook):
         """The events program name runs on. A program on the IPC syscalls'
         own tracepoints measured against a floor on every syscall (whose
         empty programs are on none of them): the every-syscall event its
         section names, which that floor has."""
         tps = (self.by_prog.get(name) or {}).get("tracepoints") or []
         hooks = tuple(t.split(":", 1)[-1] for t in tps)
-        if hooks and (floor_by_hook is None or any(h in floor_by_hook for h in hooks)):
+        if any(h in floor_by_hook for h in hooks):
             return hooks
         return (hook_of(self.sections.get(name, "?")),)
 
@@ -674,6 +674,13 @@ class IpcHooks:
         if not self.by_prog:
             return set(self.sections)
         return {n for n, p in self.by_prog.items() if p.get("attached")}
+
+
+def reported_probes(cost):
+    """ipcscope's `probes` (docs/json-schema.md), as the report of a
+    `record -a` run of the probe-cost phase has them, or None"""
+    return next((c["probes"] for (k, _), c in (cost or {}).items()
+                 if k == "ipcscope-a" and c.get("probes")), None)
 
 
 def floor_sum(progs, name, hooks, floor_by_hook):
@@ -1052,10 +1059,9 @@ def build_report(args, tracers, workloads, runs, cost, info, versions, load0, lo
     # says: the IPC syscalls' own tracepoints (the default), or every
     # syscall (a kernel where those run preemptible, 7.x); not known
     # without the probe-cost phase: the default
-    reported = [p for (k, _), c in (cost or {}).items() if k == "ipcscope-a"
-                for p in c.get("probes") or []
-                if str(p.get("program")).startswith("ipc_sys_enter") and p.get("attached")]
-    own_tps = not reported or bool(reported[0].get("tracepoints"))
+    enter = [p for p in reported_probes(cost) or []
+             if str(p.get("program")).startswith("ipc_sys_enter") and p.get("attached")]
+    own_tps = not enter or bool(enter[0].get("tracepoints"))
 
     def timing_floor(ipc, wl):
         """The timing floor on the hooks this ipcscope tracer uses: the IPC
@@ -1328,8 +1334,7 @@ def probe_cost_report(cost, workloads):
     floor_secs = object_sections(fobj)
     floor_by_hook = {hook_of(s): n for n, s in floor_secs.items()}
     # where each program ran, as `record -a` reported it
-    reported = next((c["probes"] for (k, _), c in cost.items()
-                     if k == "ipcscope-a" and c.get("probes")), None)
+    reported = reported_probes(cost)
     hooks = IpcHooks(reported, ipc_secs)
     if fkey == "floor-systp":
         L.append("")
