@@ -554,6 +554,22 @@ int ipc_sys_enter_tp(struct ipc_tp_sys_enter *ctx)
 }
 
 /*
+ * The third pair: kprobe.multi links on the IPC syscalls' own functions
+ * (__x64_sys_write and the others; session.c attaches them where the
+ * kernel has return probes without a fixed pool: Linux 6.14+). No syscall
+ * tracepoint is switched on, so no task's syscalls take the kernel's slow
+ * path: a process not traced pays for its IPC syscalls only. The syscall's
+ * number is the attach cookie; its arguments are in the user registers,
+ * the task's (trusted, as tp_btf's), so one body serves all three pairs.
+ */
+SEC("kprobe.multi")
+int ipc_sys_enter_kp(struct pt_regs *ctx)
+{
+	return sys_enter((struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()),
+			 NULL, (long)bpf_get_attach_cookie(ctx));
+}
+
+/*
  * Every syscall exit of every process passes here (a BTF raw tracepoint,
  * called directly): a target's IPC syscall has an in-flight record from its
  * enter probe, finished here; the others stop at the first lookup. One
@@ -642,4 +658,25 @@ int ipc_sys_exit_chan_tp(struct ipc_tp_sys_exit *ctx)
 {
 	return sys_exit((struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()),
 			ctx->ret, true);
+}
+
+/* The kprobe pair's exits (see ipc_sys_enter_kp): the return value is the
+ * syscall's, read first (the compiler would otherwise load it through a
+ * moved context pointer, which the verifier refuses) */
+SEC("kretprobe.multi")
+int ipc_sys_exit_kp(struct pt_regs *ctx)
+{
+	long ret = PT_REGS_RC(ctx);
+
+	return sys_exit((struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()),
+			ret, false);
+}
+
+SEC("kretprobe.multi")
+int ipc_sys_exit_chan_kp(struct pt_regs *ctx)
+{
+	long ret = PT_REGS_RC(ctx);
+
+	return sys_exit((struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()),
+			ret, true);
 }

@@ -333,11 +333,8 @@ static __always_inline void range_shmat(struct shared_ranges *r, long ret)
  * syscall's number (range_syscalls, filled by user space). One program,
  * not four: the verifier walks the range functions once at start-up.
  */
-SEC("tp/syscalls/sys_exit_mmap")
-int ipc_range_exit(struct ipc_tp_sys_exit *ctx)
+static __always_inline int range_exit(long nr, long ret)
 {
-	long ret = ctx->ret;
-	int nr = ctx->nr;
 	struct shared_ranges *r = target_ranges(ret);
 
 	if (!r)
@@ -351,6 +348,22 @@ int ipc_range_exit(struct ipc_tp_sys_exit *ctx)
 	else if (nr == range_syscalls[IPC_RANGE_SHMAT])
 		range_shmat(r, ret);
 	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_mmap")
+int ipc_range_exit(struct ipc_tp_sys_exit *ctx)
+{
+	return range_exit(ctx->nr, ctx->ret);
+}
+
+/* The same on the four syscalls' functions' returns, where the syscall
+ * programs are kprobes (ipc_sys_enter_kp): the number is the cookie */
+SEC("kretprobe.multi")
+int ipc_range_exit_kp(struct pt_regs *ctx)
+{
+	long ret = PT_REGS_RC(ctx);
+
+	return range_exit((long)bpf_get_attach_cookie(ctx), ret);
 }
 
 /* --- the faults ---------------------------------------------------------- */

@@ -63,7 +63,11 @@ static void print_features(void)
 	printf("  %-48s %s\n", "BTF tracepoint programs run preemptible (7.x)",
 	       yes(f.preemptible_tp_btf));
 	printf("  %-48s %s\n", "the IPC syscalls' own tracepoints", yes(f.ipc_syscall_tps));
+	printf("  %-48s %s\n", "kprobe.multi links (5.18+)", yes(f.kprobe_multi));
+	printf("  %-48s %s\n", "return probes without a fixed pool (6.14+)",
+	       yes(f.fprobe_no_pool));
 	printf("syscall hooks: %s; counting every syscall (--all-syscalls): %s\n",
+	       ipc_kprobes_usable(&f) ? "the IPC syscalls' own functions (kprobe.multi)" :
 	       ipc_tracepoints_usable(&f) ? "the IPC syscalls' own tracepoints" :
 	       !f.ipc_syscall_tps ?
 	       "every syscall's (this kernel lacks the IPC syscalls' own tracepoints)" :

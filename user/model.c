@@ -150,7 +150,7 @@ static const struct {
 		"shared mapping not looked up: bpf_find_vma busy" },
 	[IPC_DROP_SKIPPED_RUNS] = { "skipped_runs",
 		"runs of ipcscope's programs the kernel skipped: one was already "
-		"running on that CPU" },
+		"running on that CPU, or a kernel-function probe could not run" },
 };
 
 static bool kind_known(uint32_t kind)

@@ -103,6 +103,10 @@ struct probe_info {
 	   none for the others, on the one hook their section names */
 	const char *const *tracepoints;
 	size_t ntracepoints;
+	/* the kernel functions a kprobe.multi program is attached to
+	   ("__x64_sys_write"); none for the others */
+	const char *const *functions;
+	size_t nfunctions;
 };
 
 /*

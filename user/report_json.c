@@ -453,6 +453,16 @@ static void json_run(struct json_writer *jw, const struct run_info *ri)
 		} else {
 			jw_null(jw);
 		}
+		/* or the kernel functions, a kprobe.multi program's */
+		jw_key(jw, "functions");
+		if (ri->probes[i].nfunctions) {
+			jw_array_begin(jw);
+			for (size_t k = 0; k < ri->probes[i].nfunctions; k++)
+				jw_string(jw, ri->probes[i].functions[k]);
+			jw_array_end(jw);
+		} else {
+			jw_null(jw);
+		}
 		jw_object_end(jw);
 	}
 	jw_array_end(jw);

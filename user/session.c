@@ -45,6 +45,15 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	return vfprintf(stderr, fmt, ap);
 }
 
+/* The prefix of a syscall's function (the wrapper that takes the user
+ * registers): where it is known, the syscall programs can be kprobes */
+#if defined(__x86_64__)
+#define SYSCALL_FUNC_PREFIX "__x64_sys_"
+#else
+#define SYSCALL_FUNC_PREFIX NULL
+#endif
+#define SYSCALL_FUNC_PREFIX_SHOWN "__x64_sys_"	/* in names, on x86 only */
+
 /* ipc_range_exit's tracepoints: the exits of the syscalls that change
  * where shared mappings are, and their numbers (its range_syscalls), in
  * the order of enum ipc_range_syscall */
@@ -58,6 +67,7 @@ static const struct range_exit {
 	[IPC_RANGE_SHMAT] = { "sys_exit_shmat", SYS_shmat },
 };
 #define RANGE_PROBE	"tp/syscalls/sys_exit_{mmap,mremap,munmap,shmat}"
+#define RANGE_KPROBE	"kretprobe.multi/" SYSCALL_FUNC_PREFIX_SHOWN "{mmap,mremap,munmap,shmat}"
 
 /* What ipc_sys_enter does for each syscall number (syscall_handler) */
 static void fill_sys_handlers(volatile __u8 *handler)
@@ -145,107 +155,203 @@ bool ipc_tracepoints_usable(const struct kernel_features *kf)
 	return kf->ipc_syscall_tps && !kf->preemptible_tp_btf;
 }
 
+/* Whether the kprobe pair can run here at all (pick_syscall_hook) */
+static bool ipc_kprobes_possible(const struct kernel_features *kf)
+{
+	return SYSCALL_FUNC_PREFIX && kf->kprobe_multi && kf->task_btf &&
+	       kf->task_pt_regs && kf->ipc_syscall_tps;
+}
+
+bool ipc_kprobes_usable(const struct kernel_features *kf)
+{
+	return ipc_kprobes_possible(kf) && kf->fprobe_no_pool;
+}
+
+/* The syscall programs' pairs: on tp_btf sys_enter and sys_exit; on
+ * classic tracepoints (raw_syscalls, or the IPC syscalls' own); on the
+ * IPC syscalls' functions (kprobe.multi) */
+enum syscall_hook { HOOK_TP_BTF, HOOK_CLASSIC, HOOK_KPROBES };
+
 /* The enter, exit and time-in-channel exit programs of one pair stand by
- * (classic: the tp/raw_syscalls ones, else tp_btf's) */
-static void stand_by_pair(struct session *s, bool classic, const char *why)
+ * (and with the kprobes, their range exit) */
+static void stand_by_pair(struct session *s, enum syscall_hook pair, const char *why)
 {
 	struct ipcscope_bpf *k = s->skel;
-	struct bpf_program *progs[] = {
-		classic ? k->progs.ipc_sys_enter_tp : k->progs.ipc_sys_enter,
-		classic ? k->progs.ipc_sys_exit_tp : k->progs.ipc_sys_exit,
-		classic ? k->progs.ipc_sys_exit_chan_tp : k->progs.ipc_sys_exit_chan,
+	struct bpf_program *progs[3][3] = {
+		[HOOK_TP_BTF] = { k->progs.ipc_sys_enter, k->progs.ipc_sys_exit,
+				  k->progs.ipc_sys_exit_chan },
+		[HOOK_CLASSIC] = { k->progs.ipc_sys_enter_tp, k->progs.ipc_sys_exit_tp,
+				   k->progs.ipc_sys_exit_chan_tp },
+		[HOOK_KPROBES] = { k->progs.ipc_sys_enter_kp, k->progs.ipc_sys_exit_kp,
+				   k->progs.ipc_sys_exit_chan_kp },
 	};
 
-	for (size_t i = 0; i < ARRAY_SIZE(progs); i++)
-		stand_by(s, progs[i], why);
+	for (size_t i = 0; i < ARRAY_SIZE(progs[pair]); i++)
+		stand_by(s, progs[pair][i], why);
+	if (pair == HOOK_KPROBES)
+		stand_by(s, k->progs.ipc_range_exit_kp, why);
+}
+
+/*
+ * The kprobe pair's functions: each IPC syscall's (the name of its
+ * tracepoint, which is the function's after the prefix: sendfile64), the
+ * number as the cookie; and the four mapping syscalls' for the range
+ * exit. False if a name would not fit (then the tracepoints serve).
+ */
+static bool name_syscall_functions(struct session *s)
+{
+	unsigned nrs[MAX_SYS_TPS];
+	size_t n = ipc_syscall_numbers(nrs, MAX_SYS_TPS);
+
+	if (n != s->nsys_tps)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = s->sys_tps[i][0] + strlen("sys_enter_");
+
+		if ((size_t)snprintf(s->sys_funcs[i], sizeof(s->sys_funcs[i]), "%s%s",
+				     SYSCALL_FUNC_PREFIX, name) >= sizeof(s->sys_funcs[i]))
+			return false;
+		s->sys_func_names[i] = s->sys_funcs[i];
+		s->sys_func_nrs[i] = nrs[i];
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(range_exits); k++) {
+		snprintf(s->range_funcs[k], sizeof(s->range_funcs[k]), "%s%s",
+			 SYSCALL_FUNC_PREFIX, range_exits[k].tp + strlen("sys_exit_"));
+		s->range_func_names[k] = s->range_funcs[k];
+		s->range_func_nrs[k] = range_exits[k].nr;
+	}
+	return true;
 }
 
 /*
  * Which hooks the syscall programs run on (one body each, core.bpf.c):
  *
- * - By default, the IPC syscalls' own tracepoints (syscalls:sys_enter_write
- *   and the others, about 23): a process's other syscalls never run a
- *   program of ours. Any syscall tracepoint puts every task on the kernel's
- *   slower syscall path, but that costs little (a bystander's getppid
- *   1.01x here, against 1.23x for an empty program on every syscall:
- *   bench/RESULTS.md). The
- *   processes' syscall counts are then their IPC syscalls'.
+ * - By default, hooks that only the IPC syscalls reach, so that a
+ *   process's other syscalls never run a program of ours:
+ *   - where the kernel has kprobe.multi links whose return probes need no
+ *     fixed pool (Linux 6.14+, ipc_kprobes_usable), the IPC syscalls' own
+ *     functions (__x64_sys_write and the others: ipc_sys_enter_kp and its
+ *     exits). No syscall tracepoint is switched on, so no task takes the
+ *     kernel's slower syscall path for them: a bystander's getppid pays
+ *     nothing. Before 6.14 a return probe takes a node of a pool made at
+ *     attach (2 per CPU and function) for as long as the call runs, and
+ *     with the pool empty the kernel skips the probe: on Debian's 6.12,
+ *     with 200 threads blocked in read(), 12 returns of 208 were seen.
+ *   - else the IPC syscalls' own tracepoints (syscalls:sys_enter_write and
+ *     the others, about 23). Any syscall tracepoint puts every task on the
+ *     kernel's slower syscall path (a bystander's getppid costs about what
+ *     an empty program on every syscall would: bench/RESULTS.md).
+ *   The processes' syscall counts are then their IPC syscalls'.
  * - Counting every syscall of the targets (--all-syscalls, and what needs
  *   every one: phases, validate's counts by number, explain's stream, and
  *   time in channel where the classic exit program cannot have it: before
- *   5.15), or where the kernel lacks those tracepoints: one of two pairs
- *   on every syscall, the BTF raw tracepoints sys_enter and sys_exit
- *   (cheaper to pass), or the classic tracepoints raw_syscalls:sys_enter
- *   and sys_exit, where the BTF ones run preemptible and the kernel would
- *   skip their runs for every task on a CPU where one was preempted inside
- *   them (Linux 7.x; probed: session_features).
+ *   5.15), or where the kernel has neither: one of two pairs on every
+ *   syscall, the BTF raw tracepoints sys_enter and sys_exit (cheaper to
+ *   pass), or the classic tracepoints raw_syscalls:sys_enter and sys_exit,
+ *   where the BTF ones run preemptible and the kernel would skip their
+ *   runs for every task on a CPU where one was preempted inside them
+ *   (Linux 7.x; probed: session_features).
  *
  * On 7.x the IPC syscalls' tracepoints run their programs preemptible
  * too (they may fault: on sid 242 runs were skipped beside a busy
- * process, and calls went missing): there every syscall is counted, on
- * raw_syscalls (ipc_tracepoints_usable).
+ * process, and calls went missing): there, without the kprobes, every
+ * syscall is counted, on raw_syscalls (ipc_tracepoints_usable).
  *
- * IPCSCOPE_SYSCALL_HOOK=raw_syscalls or tp_btf picks a pair, =ipc the IPC
- * syscalls' tracepoints where they are usable (tests of each on every
- * kernel). Returns true where the classic programs are used (ipc or
- * raw_syscalls).
+ * IPCSCOPE_SYSCALL_HOOK=raw_syscalls or tp_btf picks a pair on every
+ * syscall, =ipc the IPC syscalls' tracepoints where they are usable,
+ * =kprobe their functions wherever kprobe.multi links can be made (6.12
+ * too: tests of each on every kernel of the matrix).
  */
-static bool pick_syscall_hook(struct session *s, const struct session_config *cfg)
+static enum syscall_hook pick_syscall_hook(struct session *s,
+					   const struct session_config *cfg)
 {
 	const char *env = getenv("IPCSCOPE_SYSCALL_HOOK");
 	struct kernel_features kf;
-	bool classic, every;
+	enum syscall_hook every_pair;
+	bool every, kprobes;
 
 	if (env && *env && strcmp(env, "ipc") && strcmp(env, "raw_syscalls") &&
-	    strcmp(env, "tp_btf")) {
+	    strcmp(env, "tp_btf") && strcmp(env, "kprobe")) {
 		char shown[64];
 
 		text_clean(shown, sizeof(shown), env, strlen(env));
-		errorf("warning: IPCSCOPE_SYSCALL_HOOK=%s ignored: it is ipc, raw_syscalls "
-		       "or tp_btf", shown);
+		errorf("warning: IPCSCOPE_SYSCALL_HOOK=%s ignored: it is kprobe, ipc, "
+		       "raw_syscalls or tp_btf", shown);
 		env = NULL;
 	}
 	if (env && !*env)
 		env = NULL;
 	session_features(&kf);
+	if (env && !strcmp(env, "kprobe") && !ipc_kprobes_possible(&kf)) {
+		errorf("warning: IPCSCOPE_SYSCALL_HOOK=kprobe ignored: this kernel makes "
+		       "no kprobe.multi links (CONFIG_FPROBE, Linux 5.18+)");
+		env = NULL;
+	}
 	every = cfg->every_syscall || cfg->nphases || cfg->syscall_numbers ||
-		(cfg->explain && cfg->on_event) || !ipc_tracepoints_usable(&kf) ||
+		(cfg->explain && cfg->on_event) ||
 		(cfg->time_in_channel && !(kf.task_pt_regs && kf.task_btf)) ||
-		(env && strcmp(env, "ipc"));
+		(env && strcmp(env, "ipc") && strcmp(env, "kprobe"));
+	kprobes = env ? !strcmp(env, "kprobe") : ipc_kprobes_usable(&kf);
 	if (env && !strcmp(env, "raw_syscalls"))
-		classic = true;
+		every_pair = HOOK_CLASSIC;
 	else if (env && !strcmp(env, "tp_btf"))
-		classic = false;
+		every_pair = HOOK_TP_BTF;
 	else
-		classic = kf.preemptible_tp_btf;
-	s->skel->rodata->every_syscall = true;	/* until the IPC tracepoints are */
+		every_pair = kf.preemptible_tp_btf ? HOOK_CLASSIC : HOOK_TP_BTF;
+	s->skel->rodata->every_syscall = true;	/* until the IPC hooks are */
+	if (!ipc_kprobes_possible(&kf)) {
+		/* not even loaded (older verifiers refuse its helpers) */
+		stand_by_pair(s, HOOK_KPROBES, SYSCALL_FUNC_PREFIX ?
+			      "this kernel makes no kprobe.multi links (CONFIG_FPROBE, "
+			      "Linux 5.18+)" : "kprobes on syscalls' functions: x86-64 only");
+	}
 	if (cfg->load_only)
-		return classic;	/* check verifies both pairs */
+		return every_pair;	/* check verifies every pair */
+	/* the IPC syscalls' functions: named after their tracepoints */
+	if (!every && kprobes && (s->sys_tps = kernel_ipc_tracepoints(&s->nsys_tps)) &&
+	    name_syscall_functions(s)) {
+		const char *why = "the syscall programs are kprobes on the IPC syscalls' "
+				  "functions here";
+
+		stand_by_pair(s, HOOK_TP_BTF, why);
+		stand_by_pair(s, HOOK_CLASSIC, why);
+		stand_by(s, s->skel->progs.ipc_range_exit, why);
+		s->skel->rodata->every_syscall = false;
+		s->kprobes = true;
+		return HOOK_KPROBES;
+	}
+	s->nsys_tps = 0;
+	stand_by_pair(s, HOOK_KPROBES, every ? "counts every syscall (the kprobes on the "
+		      "IPC syscalls' functions are not used)" :
+		      "the IPC syscalls' functions are hooked where return probes need "
+		      "no fixed pool (Linux 6.14+; IPCSCOPE_SYSCALL_HOOK=kprobe)");
 	/* every is false only where kf found them: the list is at hand */
-	if (!every && (s->sys_tps = kernel_ipc_tracepoints(&s->nsys_tps))) {
+	if (!every && ipc_tracepoints_usable(&kf) &&
+	    (s->sys_tps = kernel_ipc_tracepoints(&s->nsys_tps))) {
 		const char *why = "counts every syscall: --all-syscalls (the IPC "
 				  "syscalls' own tracepoints are used)";
 
-		stand_by_pair(s, false, why);
+		stand_by_pair(s, HOOK_TP_BTF, why);
 		s->skel->rodata->every_syscall = false;
-		return true;
+		return HOOK_CLASSIC;
 	}
+	s->nsys_tps = 0;
 	if (!cfg->every_syscall && kf.ipc_syscall_tps && kf.preemptible_tp_btf)
 		debugf("the IPC syscalls' tracepoints run their programs preemptible "
 		       "here: every syscall passes the syscall programs\n");
-	if (classic) {
+	if (every_pair == HOOK_CLASSIC) {
 		const char *why = env ? "IPCSCOPE_SYSCALL_HOOK=raw_syscalls" :
 			"BTF tracepoint programs on syscalls run preemptible here, and "
 			"the kernel would skip runs: tp/raw_syscalls is used instead";
 
-		stand_by_pair(s, false, why);
+		stand_by_pair(s, HOOK_TP_BTF, why);
 	} else {
 		const char *why = "fallback for kernels whose BTF tracepoint programs "
 				  "on syscalls run preemptible (7.x), not needed";
 
-		stand_by_pair(s, true, why);
+		stand_by_pair(s, HOOK_CLASSIC, why);
 	}
-	return classic;
+	return every_pair;
 }
 
 bool session_counts_every_syscall(const struct session *s)
@@ -308,16 +414,19 @@ static void setup_chan_pair(struct session *s, const struct session_config *cfg,
 }
 
 static void setup_chan(struct session *s, const struct session_config *cfg,
-		       bool classic)
+		       enum syscall_hook hook)
 {
 	struct ipcscope_bpf *k = s->skel;
 
 	setup_chan_pair(s, cfg, k->progs.ipc_sys_exit, k->progs.ipc_sys_exit_chan,
-			false, !classic);
+			false, hook == HOOK_TP_BTF);
 	setup_chan_pair(s, cfg, k->progs.ipc_sys_exit_tp, k->progs.ipc_sys_exit_chan_tp,
-			true, classic);
+			true, hook == HOOK_CLASSIC);
+	setup_chan_pair(s, cfg, k->progs.ipc_sys_exit_kp, k->progs.ipc_sys_exit_chan_kp,
+			true, hook == HOOK_KPROBES);
 	if (!bpf_program__autoload(k->progs.ipc_sys_exit_chan) &&
-	    !bpf_program__autoload(k->progs.ipc_sys_exit_chan_tp)) {
+	    !bpf_program__autoload(k->progs.ipc_sys_exit_chan_tp) &&
+	    !bpf_program__autoload(k->progs.ipc_sys_exit_chan_kp)) {
 		/* unused: one entry each instead of megabytes preallocated */
 		bpf_map__set_max_entries(k->maps.chan_streams, 1);
 		bpf_map__set_max_entries(k->maps.chan_fifos, 1);
@@ -450,6 +559,8 @@ static void list_probes(struct session *s)
 		} else if (!kernel_has_hook(pi->name, pi->reason,
 					sizeof(pi->reason))) {
 			bpf_program__set_autoload(prog, false);
+		} else if (prog == s->skel->progs.ipc_range_exit_kp) {
+			snprintf(pi->name, sizeof(pi->name), "%s", RANGE_KPROBE);
 		} else if (prog == s->skel->progs.ipc_range_exit) {
 			/* on four tracepoints (attach_syscall_tracepoints) */
 			snprintf(pi->name, sizeof(pi->name), "%s", RANGE_PROBE);
@@ -658,6 +769,27 @@ static bool attach_ipc_tracepoints(struct session *s, struct bpf_program *prog,
 	return true;
 }
 
+/* A kprobe.multi program on n functions (names kept for the report as
+ * pi's functions), each with its cookie; ret: on their returns */
+static struct bpf_link *attach_functions(struct bpf_program *prog,
+					 const char *const *names, const __u64 *cookies,
+					 size_t n, bool ret, struct probe_info *pi)
+{
+	LIBBPF_OPTS(bpf_kprobe_multi_opts, opts, .syms = (const char **)names,
+		    .cookies = cookies, .cnt = n, .retprobe = ret);
+	struct bpf_link *l = bpf_program__attach_kprobe_multi_opts(prog, NULL, &opts);
+
+	if (!l) {
+		snprintf(pi->reason, sizeof(pi->reason), "attach to %s and %zu other "
+			 "functions failed: %s (IPCSCOPE_SYSCALL_HOOK=ipc: tracepoints)",
+			 names[0], n - 1, strerror(errno));
+		return NULL;
+	}
+	pi->functions = names;
+	pi->nfunctions = n;
+	return l;
+}
+
 /* Attach every loaded program; one that fails is named, not fatal; the
  * phases' probes must all attach (attach_phases), and go first: their
  * bpf() calls come before any syscall program runs (see session_attach) */
@@ -687,6 +819,26 @@ static int attach_probes(struct session *s)
 				prog != s->skel->progs.ipc_sys_enter_tp, pi);
 			if (pi->attached)
 				debugf("attached %s\n", pi->name);
+		} else if (bpf_program__autoload(prog) && s->kprobes &&
+			   (prog == s->skel->progs.ipc_sys_enter_kp ||
+			    prog == s->skel->progs.ipc_sys_exit_kp ||
+			    prog == s->skel->progs.ipc_sys_exit_chan_kp)) {
+			bool ret = prog != s->skel->progs.ipc_sys_enter_kp;
+
+			s->links[i] = attach_functions(prog, s->sys_func_names, s->sys_func_nrs,
+						       s->nsys_tps, ret, pi);
+			pi->attached = s->links[i] != NULL;
+			snprintf(pi->name, sizeof(pi->name), "%s/%s* (%zu IPC syscalls)%s",
+				 ret ? "kretprobe.multi" : "kprobe.multi",
+				 SYSCALL_FUNC_PREFIX_SHOWN, s->nsys_tps,
+				 prog == s->skel->progs.ipc_sys_exit_chan_kp ?
+				 ": time in channel" : "");
+		} else if (bpf_program__autoload(prog) &&
+			   prog == s->skel->progs.ipc_range_exit_kp) {
+			s->links[i] = attach_functions(prog, s->range_func_names,
+						       s->range_func_nrs,
+						       ARRAY_SIZE(range_exits), true, pi);
+			pi->attached = s->links[i] != NULL;
 		} else if (bpf_program__autoload(prog) &&
 			   prog == s->skel->progs.ipc_range_exit) {
 			const char *tps[ARRAY_SIZE(range_exits)];
@@ -999,8 +1151,10 @@ static void destroy_links(struct session *s)
 	}
 	s->nsys_links = 0;
 	for (size_t i = 0; i < s->nprobes; i++) {
-		if (s->links[i])
+		if (s->links[i]) {
+			s->links_missed[i] = session_link_missed(s->links[i]);
 			jobs[n++] = (struct detach_job){ .link = s->links[i], .fd = -1 };
+		}
 		s->links[i] = NULL;
 	}
 	for (size_t i = 0; i < n; i++)

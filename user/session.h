@@ -150,11 +150,19 @@ struct kernel_features {
 	bool preemptible_tp_btf;
 	/* the IPC syscalls' own tracepoints, all of them (pick_syscall_hook) */
 	bool ipc_syscall_tps;
+	/* kprobe.multi links can be made (CONFIG_FPROBE, Linux 5.18+) */
+	bool kprobe_multi;
+	/* and their return probes hold no slot of a fixed pool while the
+	   function runs (fprobe on the function graph tracer: Linux 6.14+) */
+	bool fprobe_no_pool;
 };
 void session_features(struct kernel_features *f);
 /* Whether record's default hooks, the IPC syscalls' own tracepoints, are
  * used here (see pick_syscall_hook) */
 bool ipc_tracepoints_usable(const struct kernel_features *kf);
+/* Whether record's default hooks are the IPC syscalls' own functions
+ * instead (kprobe.multi: see pick_syscall_hook) */
+bool ipc_kprobes_usable(const struct kernel_features *kf);
 
 /* tracefs must be mounted for libbpf to attach tracepoints: mount it if not. */
 int ensure_tracefs(void);

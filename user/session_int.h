@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/types.h>
+#include "ipcscope.h"
 #include "session.h"
 #include "verifier.h"
 
@@ -21,6 +23,8 @@
 struct session {
 	struct ipcscope_bpf *skel;
 	struct bpf_link *links[MAX_PROBES];
+	uint64_t links_missed[MAX_PROBES];	/* each link's misses when it was
+						   destroyed (session_link_missed) */
 	struct probe_info probes[MAX_PROBES];
 	size_t nprobes;
 	int ncpus;
@@ -55,12 +59,26 @@ struct session {
 	const char *sys_link_tps[MAX_SYS_TPS * 2];	/* each link's tracepoint
 							   (static strings) */
 	size_t nsys_links;
+	/* The syscall programs on the IPC syscalls' own functions instead
+	   (kprobe.multi, pick_syscall_hook): __x64_sys_write and the others,
+	   each with its syscall's number as the cookie; and the four
+	   mapping syscalls' for ipc_range_exit_kp */
+	bool kprobes;
+	char sys_funcs[MAX_SYS_TPS][48];
+	const char *sys_func_names[MAX_SYS_TPS];
+	__u64 sys_func_nrs[MAX_SYS_TPS];
+	char range_funcs[IPC_RANGE_SYSCALLS][48];
+	const char *range_func_names[IPC_RANGE_SYSCALLS];
+	__u64 range_func_nrs[IPC_RANGE_SYSCALLS];
 	/* start-up (CLOCK_BOOTTIME, as the kernel's load times): session_open
 	   began, bpf_object__load began, the first program's load began
 	   (0: none known), the load returned, the last probe attached */
 	uint64_t t_open, t_load, t_first_prog, t_loaded, t_attached;
 	unsigned nloaded;
 };
+
+/* session_maps.c: the runs a kprobe.multi link skipped (0 for others) */
+uint64_t session_link_missed(struct bpf_link *l);
 
 /* session_checks.c */
 /* A log buffer per program, for the verifier's statistics (-v: none, the

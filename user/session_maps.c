@@ -56,6 +56,29 @@ static int clear_array(const struct session *s, const struct bpf_map *map)
  * syscall on the same CPU finds it so. What such a run would have counted
  * is missing, and reported as drops, by program.
  */
+/*
+ * The runs a kprobe.multi link's probe skipped before its program (the
+ * function tracer's recursion guard, or no room to note the return): its
+ * bpf_link_info's kprobe_multi.missed (Linux 6.7+), laid out here as the
+ * kernel has it, for uapi headers older than that. 0 for other links.
+ */
+uint64_t session_link_missed(struct bpf_link *l)
+{
+	struct {
+		__u32 type, id, prog_id, pad;
+		__u64 addrs;
+		__u32 count, flags;
+		__u64 missed;
+	} info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (!l || bpf_obj_get_info_by_fd(bpf_link__fd(l), &info, &len) ||
+	    info.type != BPF_LINK_TYPE_KPROBE_MULTI || len < sizeof(info))
+		return 0;
+	return info.missed;
+}
+
 static void skipped_runs(const struct session *s, uint64_t runs[MAX_PROBES])
 {
 	struct bpf_program *prog;
@@ -72,6 +95,8 @@ static void skipped_runs(const struct session *s, uint64_t runs[MAX_PROBES])
 		memset(&info, 0, sizeof(info));
 		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
 			runs[i] = info.recursion_misses;
+		/* a link's own, kept when it was destroyed (destroy_links) */
+		runs[i] += s->links[i] ? session_link_missed(s->links[i]) : s->links_missed[i];
 		i++;
 	}
 }

@@ -44,25 +44,40 @@ _features = None
 
 def kernel_has(feature):
     """Does this kernel have a feature `ipcscope check` looks for? feature:
-    "find_vma", "atomics", "task_btf", or "ipc_hooks" (record's syscall
-    programs run on the IPC syscalls' own tracepoints here, not on every
-    syscall). Asked once per run."""
+    "find_vma", "atomics", "task_btf", "ipc_hooks" (record's syscall
+    programs run on hooks only the IPC syscalls reach here, not on every
+    syscall), "kprobes" (those hooks are the IPC syscalls' functions,
+    kprobe.multi, not their tracepoints) or "kprobe_multi" (the kernel
+    makes kprobe.multi links: IPCSCOPE_SYSCALL_HOOK=kprobe works). Asked
+    once per run."""
     global _features
     if _features is None:
         proc = subprocess.run([IPCSCOPE, "check"], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True, timeout=300)
         _features = {}
         for key, label in (("find_vma", "bpf_find_vma"), ("atomics", "atomics that return"),
-                           ("task_btf", "bpf_get_current_task_btf")):
+                           ("task_btf", "bpf_get_current_task_btf"),
+                           ("kprobe_multi", "kprobe.multi links")):
             for line in proc.stdout.splitlines():
                 if line.strip().startswith(label):
                     _features[key] = line.split()[-1] == "yes"
             for line in proc.stdout.splitlines():
                 if line.startswith("syscall hooks: "):
                     _features["ipc_hooks"] = line.startswith(
-                        "syscall hooks: the IPC syscalls' own tracepoints;")
-        assert len(_features) == 4, f"ipcscope check lists no features:\n{proc.stdout}{proc.stderr}"
+                        "syscall hooks: the IPC syscalls' own ")
+                    _features["kprobes"] = line.startswith(
+                        "syscall hooks: the IPC syscalls' own functions (kprobe.multi);")
+        assert len(_features) == 6, f"ipcscope check lists no features:\n{proc.stdout}{proc.stderr}"
     return _features[feature]
+
+
+def ipc_enter_probe():
+    """The name record gives the enter program on the hooks only the IPC
+    syscalls reach (kernel_has("ipc_hooks")): their functions' or their
+    tracepoints'"""
+    if kernel_has("kprobes"):
+        return "kprobe.multi/__x64_sys_* (23 IPC syscalls)"
+    return "tp/syscalls/sys_enter_* (23 IPC syscalls)"
 
 
 def in_ci():

@@ -82,26 +82,31 @@ def test_programs_are_verified_once_per_object():
         assert m, f"{name}: {rows[name]}"
         return int(m.group(1))
 
-    bounds = {"ipc_sys_enter": 8000, "ipc_sys_enter_tp": 8000,
-              "ipc_sys_exit": 6000, "ipc_sys_exit_tp": 6000,
+    bounds = {"ipc_sys_enter": 8000, "ipc_sys_enter_tp": 8000, "ipc_sys_enter_kp": 8000,
+              "ipc_sys_exit": 6000, "ipc_sys_exit_tp": 6000, "ipc_sys_exit_kp": 6000,
               "ipc_sys_exit_chan": 100000, "ipc_sys_exit_chan_tp": 100000,
-              "ipc_fault_vma": 5000}
+              "ipc_sys_exit_chan_kp": 100000, "ipc_fault_vma": 5000}
     for name, most in bounds.items():
         if not rows[name][1].startswith("loaded:"):
-            # time in channel before 5.12, the fault probe before 5.17
-            assert name.startswith(("ipc_sys_exit_chan", "ipc_fault_vma")), rows[name]
+            # time in channel before 5.12, the fault probe before 5.17, the
+            # kprobes without kprobe.multi
+            assert name.startswith(("ipc_sys_exit_chan", "ipc_fault_vma")) or \
+                (name.endswith("_kp") and not kernel_has("kprobe_multi")), rows[name]
             continue
         assert insns(name) <= most, f"{name}: {insns(name)} instructions verified"
+    # one program on the four syscalls' tracepoints, and its twin on their
+    # functions (kprobe.multi)
     ranges = sorted(n for n in rows if n.startswith("ipc_range_"))
-    eq(ranges, ["ipc_range_exit"], "the programs that follow shared mappings")
+    eq(ranges, ["ipc_range_exit", "ipc_range_exit_kp"], "the programs that follow shared mappings")
     if rows["ipc_range_exit"][1].startswith("loaded:"):
-        assert insns("ipc_range_exit") <= 7500, \
-            f"ipc_range_exit: {insns('ipc_range_exit')} instructions verified"
+        for name in ranges if kernel_has("kprobe_multi") else ranges[:1]:
+            assert insns(name) <= 7500, f"{name}: {insns(name)} instructions verified"
         # attached to the four exits, named by them
         rec = record([], ["true"])
         eq(rec.returncode, 0, f"record: {rec.stderr}")
-        eq(rec.probe("tp/syscalls/sys_exit_{mmap,mremap,munmap,shmat}")["attached"], True,
-           "ipc_range_exit on its four tracepoints")
+        name = ("kretprobe.multi/__x64_sys_{mmap,mremap,munmap,shmat}" if kernel_has("kprobes")
+                else "tp/syscalls/sys_exit_{mmap,mremap,munmap,shmat}")
+        eq(rec.probe(name)["attached"], True, "the range exit on the four syscalls")
     else:
         # before 5.17 (no bpf_find_vma) it stands by with the fault probe
         assert not kernel_has("find_vma"), rows["ipc_range_exit"]
@@ -158,31 +163,47 @@ def test_a_chain_over_512_bytes_fails_check_and_names_the_program():
         # this kernel took it (private stacks): check must not
         assert what.startswith("loaded:") and "OVER BUDGET" in what, what
         assert stack_of(what) > BUDGET, what
-    assert re.search(r" 1 over the 512-byte| 1 refused", proc.stdout), proc.stdout
+    # over the budget: the enter programs that share the body, each one
+    # this kernel loads (tp_btf's, raw_syscalls', and the kprobe's where
+    # kprobe.multi is); else refused, the first one tried
+    over = sorted(n for n, (_, w) in check_rows(proc.stdout).items() if "OVER BUDGET" in w)
+    if over:
+        eq([n for n in over if not n.startswith("ipc_sys_enter")], [], "over the budget")
+        assert f" {len(over)} over the 512-byte" in proc.stdout, proc.stdout
+    else:
+        assert " 1 refused" in proc.stdout, proc.stdout
 
 
 def test_syscall_hook_matches_the_kernel():
-    # by default the IPC syscalls' own tracepoints (every kernel of the
-    # matrix has them; 7.x runs their programs preemptible, so there every
-    # syscall is counted instead); counting every syscall, BTF tracepoints where their
-    # programs run with preemption disabled, raw_syscalls where they run
-    # preemptible (7.x), as check found
+    # by default hooks only the IPC syscalls reach: their functions
+    # (kprobe.multi) where return probes need no fixed pool (6.14+), else
+    # their own tracepoints (every kernel of the matrix has them; 7.x runs
+    # their programs preemptible, so there, without the kprobes, every
+    # syscall is counted instead); counting every syscall, BTF tracepoints
+    # where their programs run with preemption disabled, raw_syscalls where
+    # they run preemptible (7.x), as check found
     proc = run_ipcscope(["check"])
     line = [l for l in proc.stdout.splitlines() if "run preemptible" in l]
     eq(len(line), 1, f"check's line for preemptible BTF tracepoints:\n{proc.stdout}")
     preemptible = line[0].split()[-1] == "yes"
+    line = [l for l in proc.stdout.splitlines() if "without a fixed pool" in l]
+    eq(len(line), 1, f"check's line for return probes:\n{proc.stdout}")
+    kprobes = kernel_has("kprobe_multi") and line[0].split()[-1] == "yes"
+    eq(kernel_has("kprobes"), kprobes, "the IPC syscalls' functions hooked")
     env = {"IPCSCOPE_SYSCALL_HOOK": ""}     # ipcscope's own choice
     used, other = ("tp/raw_syscalls", "tp_btf") if preemptible else ("tp_btf", "tp/raw_syscalls")
     rec = record([], ["true"], env=env)
     eq(rec.returncode, 0, f"record: {rec.stderr}")
     # 7.x runs the per-syscall tracepoints' programs preemptible too
-    eq(kernel_has("ipc_hooks"), not preemptible, "the IPC syscalls' tracepoints usable")
-    if preemptible:
+    eq(kernel_has("ipc_hooks"), kprobes or not preemptible, "hooks only IPC reaches")
+    if kprobes:
+        check_kprobe_hooks(rec)
+    elif preemptible:
         eq(rec.json["syscalls_counted"], "all", "fallback: what the syscall counts count")
         eq(rec.probe(f"{used}/sys_enter")["attached"], True, f"fallback: {used}/sys_enter")
     else:
         eq(rec.json["syscalls_counted"], "ipc", "what the syscall counts count")
-    for hook in () if preemptible else ("enter", "exit"):
+    for hook in () if preemptible or kprobes else ("enter", "exit"):
         p = rec.probe(f"tp/syscalls/sys_{hook}_* (23 IPC syscalls)")
         eq(p["attached"], True, f"the IPC syscalls' sys_{hook} tracepoints attached")
         # and the JSON names each of them (the bench matches them with its
@@ -203,7 +224,8 @@ def test_syscall_hook_matches_the_kernel():
     eq(p["tracepoints"], ["syscalls:sys_exit_mmap", "syscalls:sys_exit_mremap",
                           "syscalls:sys_exit_munmap", "syscalls:sys_exit_shmat"]
        if p["attached"] else None, "where the shared mappings are followed")
-    eq(p["attached"], kernel_has("find_vma"), "the mappings followed where faults are")
+    eq(p["attached"], kernel_has("find_vma") and not kprobes,
+       "the mappings followed where faults are, on their tracepoints")
     rec = record(["--all-syscalls"], ["true"], env=env)
     eq(rec.returncode, 0, f"record: {rec.stderr}")
     eq(rec.json["syscalls_counted"], "all", "what the syscall counts count")
@@ -213,6 +235,34 @@ def test_syscall_hook_matches_the_kernel():
         eq(p["tracepoints"], None, f"{used}/{hook}: its hook is its section")
         p = rec.probe(f"{other}/{hook}")
         eq((p["attached"], p["standby"]), (False, True), f"{other}/{hook} standing by")
+
+
+def ipc_functions(names):
+    """The IPC syscalls by strace's names, from the functions a kprobe
+    program is attached to (sendfile's is __x64_sys_sendfile64)"""
+    assert all(n.startswith("__x64_sys_") for n in names), names
+    return sorted(re.sub(r"64$", "", n[len("__x64_sys_"):]) for n in names)
+
+
+def check_kprobe_hooks(rec):
+    """record's syscall programs on the IPC syscalls' functions: each one's
+    enter and return, the syscall's number as the cookie; no syscall
+    tracepoint at all (the mappings' exits are kprobes too)"""
+    eq(rec.json["syscalls_counted"], "ipc", "what the syscall counts count")
+    for kind in ("kprobe.multi", "kretprobe.multi"):
+        p = rec.probe(f"{kind}/__x64_sys_* (23 IPC syscalls)")
+        eq(p["attached"], True, f"{kind} on the IPC syscalls' functions attached")
+        eq(ipc_functions(p["functions"]), sorted(IPC_SYSCALLS.split(",")),
+           f"{kind}: the functions listed")
+        eq(p["tracepoints"], None, f"{kind}: on no tracepoint")
+    for prog in ("ipc_sys_enter", "ipc_sys_exit", "ipc_sys_enter_tp", "ipc_sys_exit_tp",
+                 "ipc_range_exit"):
+        p = [q for q in rec.json["probes"] if q["program"] == prog][0]
+        eq((p["attached"], p["standby"]), (False, True), f"{prog} standing by")
+    p = rec.probe("kretprobe.multi/__x64_sys_{mmap,mremap,munmap,shmat}")
+    eq((p["attached"], p["functions"]),
+       (True, ["__x64_sys_mmap", "__x64_sys_mremap", "__x64_sys_munmap", "__x64_sys_shmat"]),
+       "the mappings' exits on their functions")
 
 
 def prog_runs(holder):
@@ -325,6 +375,70 @@ def test_ipc_syscall_counts_equal_strace():
     the same number strace counts of those for the same deterministic
     command (a shell, a file read twice, a pipe); with --all-syscalls,
     more"""
+    ipc_counts_against_strace({})
+
+
+def test_kprobe_hooks_count_what_strace_counts():
+    """IPCSCOPE_SYSCALL_HOOK=kprobe: the syscall programs on the IPC
+    syscalls' functions wherever the kernel makes kprobe.multi links (6.12
+    too, where they are not the default), counting what strace counts;
+    elsewhere a warning, and the default hooks"""
+    rec = ipc_counts_against_strace({"IPCSCOPE_SYSCALL_HOOK": "kprobe"})
+    if kernel_has("kprobe_multi"):
+        check_kprobe_hooks(rec)
+        assert "IPCSCOPE_SYSCALL_HOOK" not in rec.stderr, rec.stderr
+    else:
+        assert ("IPCSCOPE_SYSCALL_HOOK=kprobe ignored: this kernel makes no "
+                "kprobe.multi links") in rec.stderr, rec.stderr
+
+
+# N threads block in read() on one pipe, then one write() wakes them all
+BLOCKED_READERS = """
+import os, sys, threading, time
+n = int(sys.argv[1])
+r, w = os.pipe()
+threads = [threading.Thread(target=os.read, args=(r, 1)) for _ in range(n)]
+for t in threads:
+    t.start()
+time.sleep(1)
+os.write(w, b"x" * n)
+for t in threads:
+    t.join()
+"""
+
+
+def test_kprobe_returns_lost_are_named():
+    """200 threads blocked in read() at once. On the kprobes (the default on
+    6.14+, forced on 6.12), each read's return is seen, or, where a return
+    probe takes a node of a fixed pool (before 6.14: 2 per CPU and
+    function), the kernel's misses are reported as skipped runs of the exit
+    program: every read is counted or named as lost. Without kprobe.multi,
+    on the tracepoints, all are counted."""
+    n = 200
+    env = {"IPCSCOPE_SYSCALL_HOOK": "kprobe" if kernel_has("kprobe_multi") else ""}
+    rec = record([], [sys.executable, "-c", BLOCKED_READERS, str(n)], env=env)
+    eq(rec.returncode, 0, f"record: {rec.stderr}")
+    reads, writes = rec.op("anon", "read"), rec.op("anon", "write")
+    skipped = rec.json["skipped_runs_by_program"]
+    pooled = kernel_has("kprobe_multi") and not kernel_has("kprobes")
+    if pooled:
+        # at most 2 per CPU and function were free: most returns were lost
+        # (the write's too, with every node held by a blocked read)
+        lost = skipped.get("ipc_sys_exit_kp", 0)
+        seen = reads["calls"] + writes["calls"]
+        assert lost > 0 and seen < n + 1, f"{seen} calls seen, skipped {skipped}"
+        # and bystanders' returns may be among those lost: at least all
+        assert seen + lost >= n + 1, f"{seen} calls seen, {lost} named lost"
+        eq(rec.json["drops"]["skipped_runs"], sum(skipped.values()), "skipped runs in drops")
+    else:
+        eq((reads["calls"], reads["bytes"]), (n, n), "every read, counted")
+        eq(writes["calls"], 1, "the one write")
+        eq(rec.json["drops"]["skipped_runs"], 0, "runs the kernel skipped")
+
+
+def ipc_counts_against_strace(env):
+    """The processes' syscall counts under env, against strace's count of
+    their IPC syscalls; the record"""
     strace = shutil.which("strace")
     assert strace, "strace is not installed (make test installs it)"
     cmd = ["sh", "-c", "cat /etc/passwd /etc/passwd >/dev/null; echo x | cat >/dev/null"]
@@ -335,11 +449,13 @@ def test_ipc_syscall_counts_equal_strace():
         total = [l for l in f if l.split()[-1:] == ["total"]]
     assert total, "strace -c wrote no total line"
     calls = int(total[0].split()[3])
-    rec = record([], cmd)
+    rec = record([], cmd, env=env)
     eq(rec.returncode, 0, f"record: {rec.stderr}")
     counted = sum(p["syscalls"] for p in rec.json["processes"])
-    if not kernel_has("ipc_hooks"):
-        # the fallback (7.x): every syscall is counted
+    if rec.json["syscalls_counted"] == "all":
+        # the fallback (7.x without kprobes): every syscall is counted
+        assert not kernel_has("ipc_hooks"), "every syscall counted, yet IPC hooks"
         assert counted > calls, f"fallback: {counted} syscalls, strace's IPC ones {calls}"
-        return
+        return rec
     eq(counted, calls, "the processes' IPC syscalls, against strace's count of them")
+    return rec

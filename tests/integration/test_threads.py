@@ -9,7 +9,7 @@ import platform
 import subprocess
 import time
 
-from harness import ROOT, Skip, eq, kernel_has, record, spawn, stop, tmp, wait_for_line
+from harness import ROOT, Skip, eq, ipc_enter_probe, kernel_has, record, spawn, stop, tmp, wait_for_line
 
 LIVE_SOURCE = os.path.join(ROOT, "tests", "integration", "data", "live64.c")
 
@@ -92,8 +92,8 @@ def test_live_process_ipc_syscalls_exact():
     # 300 writes and 300 reads, the write of "done" and the read that waits
     # for stdin to close; not its 1000 getppid nor its pipe2
     eq(p["syscalls"], 600 + 1 + 1, "IPC syscalls of the live process")
-    eq(rec.probe("tp/syscalls/sys_enter_* (23 IPC syscalls)")["attached"], True,
-       "the IPC syscalls' enter tracepoints")
+    eq(rec.probe(ipc_enter_probe())["attached"], True,
+       "the IPC syscalls' enter hooks")
     eq(rec.probe("tp_btf/sys_enter")["standby"], True, "every syscall's hook stands by")
     assert "SYSCALLS: the IPC syscalls only" in rec.stdout, \
         "the text report does not say what its SYSCALLS column counts"

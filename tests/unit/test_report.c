@@ -462,7 +462,8 @@ TEST(report_text_skipped_runs_by_program)
 	two_programs_skipped(s);
 	t = text_report(&ri, s);
 	ASSERT_TRUE(strstr(t, "DROPPED: 5 events (runs of ipcscope's programs the kernel "
-			   "skipped: one was already running on that CPU): figures are "
+			   "skipped: one was already running on that CPU, or a kernel-function "
+			   "probe could not run): figures are "
 			   "incomplete\n  ipc_sys_exit_tp: 3 runs skipped\n"
 			   "  ipc_switch: 2 runs skipped\n") != NULL);
 }
@@ -700,11 +701,14 @@ TEST(report_json_startup_null_unless_measured)
 TEST(report_json_startup_and_each_programs_load)
 {
 	static const char *const tps[] = { "sys_enter_write", "sys_enter_read" };
+	static const char *const funcs[] = { "__x64_sys_write", "__x64_sys_read" };
 	static struct probe_info probes[] = {
 		{ .name = "tp/syscalls/sys_enter_* (2 IPC syscalls)", .prog = "ipc_sys_enter_tp",
 		  .attached = true, .load_ms = 18.374, .tracepoints = tps, .ntracepoints = 2 },
 		{ .name = "tp_btf/sys_enter", .prog = "ipc_sys_enter",
 		  .standby = true, .load_ms = -1 },
+		{ .name = "kprobe.multi/__x64_sys_* (2 IPC syscalls)", .prog = "ipc_sys_enter_kp",
+		  .attached = true, .load_ms = 17.5, .functions = funcs, .nfunctions = 2 },
 	};
 	struct startup_times st = { .total_ms = 96.786, .setup_ms = 2.44,
 				    .libbpf_ms = 30.63, .load_ms = 60.25,
@@ -714,7 +718,7 @@ TEST(report_json_startup_and_each_programs_load)
 	int ret;
 
 	ri.probes = probes;
-	ri.nprobes = 2;
+	ri.nprobes = 3;
 	ri.startup = &st;
 	j = json_report(&ri, pipe_snapshot(), &ret);
 	ASSERT_EQ_I64(ret, 0);
@@ -724,7 +728,12 @@ TEST(report_json_startup_and_each_programs_load)
 	/* where each runs: the tracepoints of one on several, in order */
 	ASSERT_TRUE(strstr(j, "\"syscalls:sys_enter_write\",") != NULL);
 	ASSERT_TRUE(strstr(j, "\"syscalls:sys_enter_read\"\n") != NULL);
-	ASSERT_TRUE(strstr(j, "\"tracepoints\": null\n") != NULL);	/* one hook */
+	ASSERT_TRUE(strstr(j, "\"tracepoints\": null,\n") != NULL);	/* one hook */
+	/* or the kernel functions of one on several, in order; null else */
+	ASSERT_TRUE(strstr(j, "\"functions\": [\n") != NULL);
+	ASSERT_TRUE(strstr(j, "\"__x64_sys_write\",") != NULL);
+	ASSERT_TRUE(strstr(j, "\"__x64_sys_read\"\n") != NULL);
+	ASSERT_TRUE(strstr(j, "\"functions\": null\n") != NULL);
 	ASSERT_TRUE(strstr(j, "\"total_ms\": 96.79,\n") != NULL);
 	ASSERT_TRUE(strstr(j, "\"libbpf_ms\": 30.63,\n") != NULL);
 	ASSERT_TRUE(strstr(j, "\"attach_ms\": 3.47,\n") != NULL);
