@@ -1152,7 +1152,12 @@ static void destroy_links(struct session *s)
 	s->nsys_links = 0;
 	for (size_t i = 0; i < s->nprobes; i++) {
 		if (s->links[i]) {
-			s->links_missed[i] = session_link_missed(s->links[i]);
+			/* a kprobe.multi link's misses, while it has them: one
+			   bpf() call each, which runs no program (a map read
+			   could hold up the classic tracepoints' on 7.x, see
+			   record.c); none for the others */
+			if (s->probes[i].nfunctions)
+				s->links_missed[i] = session_link_missed(s->links[i]);
 			jobs[n++] = (struct detach_job){ .link = s->links[i], .fd = -1 };
 		}
 		s->links[i] = NULL;

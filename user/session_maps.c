@@ -96,7 +96,10 @@ static void skipped_runs(const struct session *s, uint64_t runs[MAX_PROBES])
 		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
 			runs[i] = info.recursion_misses;
 		/* a link's own, kept when it was destroyed (destroy_links) */
-		runs[i] += s->links[i] ? session_link_missed(s->links[i]) : s->links_missed[i];
+		if (s->links[i] && s->probes[i].nfunctions)
+			runs[i] += session_link_missed(s->links[i]);
+		else
+			runs[i] += s->links_missed[i];
 		i++;
 	}
 }

@@ -214,11 +214,16 @@ def test_schema_documents_time_in_channel():
 
 def chan_probe(rec):
     """The time-in-channel program of the syscall hook in use (tp_btf, or
-    raw_syscalls where tp_btf's programs run preemptible)."""
-    hook = "tp_btf" if rec.probe("tp_btf/sys_enter")["attached"] else "tp/raw_syscalls"
+    raw_syscalls where tp_btf's programs run preemptible, or the IPC
+    syscalls' functions where the kprobes are used), not attached."""
+    kprobes = any(p["name"].startswith("kprobe.multi/") and p["attached"]
+                  for p in rec.json["probes"])
+    hook = ("kretprobe.multi" if kprobes else
+            "tp_btf/sys_exit" if rec.probe("tp_btf/sys_enter")["attached"] else
+            "tp/raw_syscalls/sys_exit")
     rows = [p for p in rec.json["probes"] if p["name"].endswith("time in channel")]
-    eq(len(rows), 2, "time-in-channel probes in the JSON, one per syscall hook")
-    mine = [p for p in rows if p["name"] == f"{hook}/sys_exit: time in channel"]
+    eq(len(rows), 3, "time-in-channel probes in the JSON, one per syscall hook")
+    mine = [p for p in rows if p["name"] == f"{hook}: time in channel"]
     eq(len(mine), 1, f"the time-in-channel probe of {hook}")
     return mine[0]
 
