@@ -433,7 +433,12 @@ def test_kprobe_returns_lost_are_named():
     else:
         eq((reads["calls"], reads["bytes"]), (n, n), "every read, counted")
         eq(writes["calls"], 1, "the one write")
-        eq(rec.json["drops"]["skipped_runs"], 0, "runs the kernel skipped")
+        eq({p: n for p, n in skipped.items() if p.startswith("ipc_sys_")}, {},
+           "runs of the syscall programs the kernel skipped")
+        # 7.x runs tp_btf programs preemptible: with 200 threads exiting at
+        # once a few of ipc_exit's runs are skipped (1-4 in 5 of 6 runs on
+        # 7.2): named, as drops
+        eq(rec.json["drops"]["skipped_runs"], sum(skipped.values()), "skipped runs in drops")
 
 
 def ipc_counts_against_strace(env):
