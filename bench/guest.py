@@ -28,6 +28,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
@@ -36,6 +37,7 @@ PINGPONG = os.path.join(BUILD, "bench", "pingpong")
 EMPTY = os.path.join(BUILD, "bench", "empty")
 SYSCALL_TPS = os.path.join(BUILD, "bench", "syscall-tps.bpf.o")
 OUT = "/tmp/ipcscope-guest-pingpong.json"
+SETTLE_S = 5
 
 
 def hook_env(hook):
@@ -80,6 +82,10 @@ def bystander(hook):
         tracer.communicate(timeout=120)
         idle.kill()
         idle.wait()
+        # ipcscope closes its tracepoints' perf events in a process of its
+        # own, after it exits (about 1-2 s): until then they stay on, and
+        # the next run would pay for them
+        time.sleep(SETTLE_S)
 
 
 def traced(hook):
