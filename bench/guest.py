@@ -30,12 +30,9 @@ import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUILD = os.path.join(ROOT, "build")
-IPCSCOPE = os.path.join(BUILD, "ipcscope")
-PINGPONG = os.path.join(BUILD, "bench", "pingpong")
-EMPTY = os.path.join(BUILD, "bench", "empty")
-SYSCALL_TPS = os.path.join(BUILD, "bench", "syscall-tps.bpf.o")
+# the build's paths, as the bench has them
+from bench import EMPTY, IPCSCOPE, PINGPONG, SYSCALL_TPS_OBJ as SYSCALL_TPS  # noqa: E402
+
 OUT = "/tmp/ipcscope-guest-pingpong.json"
 SETTLE_S = 5
 

@@ -423,10 +423,11 @@ static __always_inline int compat_syscall(void)
  * handed to its mechanism's enter function, chosen by number from the
  * table user space filled (setting sys_handler).
  *
- * Two programs share this body, and user space loads one pair (enter and
- * exit): ipc_sys_enter on tp_btf/sys_enter (regs, args NULL), and
- * ipc_sys_enter_tp on the classic tracepoint raw_syscalls:sys_enter
- * (args, regs NULL). The kernel runs a BPF program once per CPU at a
+ * Three programs share this body, and user space loads one pair (enter
+ * and exit): ipc_sys_enter on tp_btf/sys_enter (regs, args NULL),
+ * ipc_sys_enter_tp on the classic tracepoint raw_syscalls:sys_enter (args,
+ * regs NULL), and ipc_sys_enter_kp on the IPC syscalls' functions (regs
+ * the task's, args NULL). The kernel runs a BPF program once per CPU at a
  * time and skips a run that finds it running (a recursion miss). Where
  * the BTF raw tracepoint's programs run preemptible (Linux 7.x: migration
  * disabled, preemption not), a task preempted inside ipc_sys_enter makes
