@@ -55,7 +55,7 @@ PURE_SRCS   := user/util.c user/json.c user/hist.c user/model.c \
 	       user/explain/mechs.c user/explain/story.c user/explain/words.c \
 	       user/explain/render.c user/explain/svg.c
 TOOL_SRCS   := $(PURE_SRCS) user/session.c user/session_maps.c user/session_checks.c \
-	       user/kernel.c user/btfheap.c \
+	       user/kernel.c user/btfheap.c user/corebtf.c \
 	       user/runner.c user/targets.c \
 	       user/record.c user/top.c user/trace.c user/export.c user/check.c \
 	       user/validate/run.c user/validate/validate.c \

@@ -30,6 +30,7 @@
 #include "events.h"
 #include "session.h"
 #include "btfheap.h"
+#include "corebtf.h"
 #include "session_int.h"
 #include "usdt.h"
 #include "util.h"
@@ -929,6 +930,33 @@ void session_startup(const struct session *s, struct startup_times *out)
 	out->programs = s->nloaded;
 }
 
+/*
+ * The skeleton opened to relocate against the copy of the kernel's BTF
+ * that corebtf.c makes, where it can be made (libbpf's search of the
+ * whole is a fifth of the start-up); else against the whole, as libbpf
+ * does by itself. NULL with errno on failure.
+ */
+static void open_skeleton(struct session *s)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts);
+	const void *obj;
+	size_t obj_sz;
+	int err;
+
+	obj = ipcscope_bpf__elf_bytes(&obj_sz);
+	err = core_btf_make(obj, obj_sz, &s->core_btf);
+	if (err) {
+		debugf("CO-RE: relocating against the kernel's whole BTF (%s)\n",
+		       err == -ECANCELED ? "IPCSCOPE_FULL_KERNEL_BTF is set" : strerror(-err));
+	} else {
+		opts.btf_custom_path = s->core_btf.path;
+		debugf("CO-RE: relocating against a copy of %u of the kernel's %u BTF "
+		       "types, for the %u types relocated against\n", s->core_btf.types,
+		       s->core_btf.kernel_types, s->core_btf.roots);
+	}
+	s->skel = ipcscope_bpf__open_opts(&opts);
+}
+
 int session_open(struct session **out, const struct session_config *cfg)
 {
 	uint64_t t_open = boottime_ns();
@@ -950,6 +978,7 @@ int session_open(struct session **out, const struct session_config *cfg)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
+	s->core_btf.fd = -1;
 	s->t_open = t_open;
 	s->ncpus = libbpf_num_possible_cpus();
 	if (s->ncpus <= 0) {
@@ -957,7 +986,7 @@ int session_open(struct session **out, const struct session_config *cfg)
 		err = s->ncpus ? s->ncpus : -EINVAL;
 		goto fail;
 	}
-	s->skel = ipcscope_bpf__open();
+	open_skeleton(s);
 	if (!s->skel) {
 		err = -errno;
 		errorf("cannot open the BPF object: %s", strerror(errno));
@@ -981,6 +1010,7 @@ int session_open(struct session **out, const struct session_config *cfg)
 	s->t_load = boottime_ns();
 	err = ipcscope_bpf__load(s->skel);
 	s->t_loaded = boottime_ns();
+	core_btf_close(&s->core_btf);	/* libbpf has read it */
 	if (!err)
 		time_loads(s);
 	session_fill_checks(s, err);
@@ -1186,6 +1216,7 @@ void session_close(struct session *s)
 	destroy_links(s);
 	ring_buffer__free(s->events);
 	ipcscope_bpf__destroy(s->skel);
+	core_btf_close(&s->core_btf);
 	for (size_t i = 0; i < MAX_PROBES; i++)
 		free(s->logs[i]);
 	free(s);

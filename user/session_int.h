@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/types.h>
+#include "corebtf.h"
 #include "ipcscope.h"
 #include "session.h"
 #include "verifier.h"
@@ -22,6 +23,8 @@
 
 struct session {
 	struct ipcscope_bpf *skel;
+	struct core_btf core_btf;	/* what libbpf relocates against, until
+					   it has (corebtf.c) */
 	struct bpf_link *links[MAX_PROBES];
 	uint64_t links_missed[MAX_PROBES];	/* each link's misses when it was
 						   destroyed (session_link_missed) */

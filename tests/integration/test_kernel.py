@@ -354,6 +354,51 @@ def test_startup_is_timed_program_by_program():
     assert enter[0]["load_ms"] > 0, enter
 
 
+# libbpf's -v lines for what a relocation did to an instruction: the value
+# it wrote (an offset, a size, an existence, a type's kernel id), or that it
+# could not resolve one
+PATCHED = re.compile(r"libbpf: prog '(\w+)': relo #(\d+): ((?:patched|poison|substitut).*)$", re.M)
+MIN_BTF = re.compile(r"CO-RE: relocating against a copy of (\d+) of the kernel's (\d+) "
+                     r"BTF types, for the (\d+) types relocated against")
+
+
+def test_core_btf_copy_relocates_as_the_whole():
+    """libbpf relocates against a copy of the part of the kernel's BTF our
+    relocations can match (user/corebtf.c), not a walk of all of it per
+    type: every instruction it patches gets the same value both ways, in
+    every program check loads (the kprobe ones too, where they load)"""
+    def patched(env_full):
+        env = dict(os.environ)
+        env.pop("IPCSCOPE_FULL_KERNEL_BTF", None)
+        if env_full:
+            env["IPCSCOPE_FULL_KERNEL_BTF"] = "1"
+        proc = run_ipcscope(["check", "-v"], timeout=180, env=env)
+        eq(proc.returncode, 0, f"check -v: {proc.stderr[-2000:]}")
+        return proc.stderr, {(m.group(1), int(m.group(2))): m.group(3)
+                             for m in PATCHED.finditer(proc.stderr)}
+
+    err, copy = patched(False)
+    m = MIN_BTF.search(err)
+    assert m, "no copy of the kernel's BTF made: " + \
+        "\n".join(l for l in err.splitlines() if "CO-RE" in l)
+    types, kernel_types, roots = (int(g) for g in m.groups())
+    assert 0 < types < kernel_types / 10 and roots >= 15, m.group(0)
+    # libbpf's candidates were the copy's: ids within it
+    cands = [int(c) for c in re.findall(r"found target candidate \[(\d+)\]", err)]
+    assert len(cands) >= roots, f"{len(cands)} candidates found for {roots} types"
+    assert max(cands) <= types, f"a candidate beyond the copy's {types} types: {max(cands)}"
+    err_full, whole = patched(True)
+    cands = [int(c) for c in re.findall(r"found target candidate \[(\d+)\]", err_full)]
+    assert cands and max(cands) > types, "the whole BTF's candidates are the copy's ids"
+    assert "CO-RE: relocating against the kernel's whole BTF " \
+        "(IPCSCOPE_FULL_KERNEL_BTF is set)" in err_full, "the whole BTF not used when asked"
+    assert not MIN_BTF.search(err_full), "a copy made though the whole BTF was asked for"
+    assert len(whole) >= 150, f"only {len(whole)} relocations seen in -v's output"
+    eq(sorted(copy), sorted(whole), "the relocations done")
+    differ = [(k, copy[k], whole[k]) for k in sorted(whole) if copy[k] != whole[k]]
+    eq(differ, [], "relocations that came out differently against the copy")
+
+
 def test_check_usage_errors():
     proc = run_ipcscope(["check", "--bogus"])
     eq(proc.returncode, 2, "exit status for an unknown option")

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* corebtf.h - the part of the kernel's BTF our CO-RE relocations can
+ * match, for libbpf to relocate against (corebtf.c) */
+#ifndef COREBTF_H
+#define COREBTF_H
+
+#include <stddef.h>
+
+struct core_btf {
+	int fd;			/* a memfd holding the copy, or -1 */
+	char path[32];		/* /proc/self/fd/N: btf_custom_path */
+	unsigned roots;		/* the types relocated against */
+	unsigned types;		/* the copy's types (fillers included) */
+	unsigned kernel_types;	/* the kernel's */
+};
+
+/*
+ * Makes the copy for the BPF object obj (its ELF bytes): c->fd and c->path
+ * on success (0), or -errno, c->fd -1 and nothing to close, when it cannot
+ * be made (then libbpf relocates against the kernel's whole BTF, as
+ * without it). IPCSCOPE_FULL_KERNEL_BTF=1 makes none (-ECANCELED).
+ */
+int core_btf_make(const void *obj, size_t obj_sz, struct core_btf *c);
+void core_btf_close(struct core_btf *c);
+
+#endif /* COREBTF_H */
