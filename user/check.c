@@ -106,6 +106,7 @@ int cmd_check(int argc, char **argv)
 				      .syscall_numbers = true };
 	const struct prog_check *c;
 	size_t n, loaded = 0, refused = 0, untried = 0, unneeded = 0, over = 0;
+	char words[160];
 	size_t unknown = 0;
 	struct session *s;
 	int opt;
@@ -138,6 +139,8 @@ int cmd_check(int argc, char **argv)
 	if (session_open(&s, &cfg))
 		return 1;
 	n = session_checks(s, &c);
+	session_core_btf(s, words, sizeof(words));
+	printf("CO-RE relocations against: %s\n", words);
 	printf("programs (stack: the deepest call chain's bytes, of %d, and its "
 	       "frames; each function's depth):\n", VERIFIER_STACK_BUDGET);
 	for (size_t i = 0; i < n; i++) {

@@ -945,6 +945,7 @@ static void open_skeleton(struct session *s)
 
 	obj = ipcscope_bpf__elf_bytes(&obj_sz);
 	err = core_btf_make(obj, obj_sz, &s->core_btf);
+	s->core_btf_err = err;
 	if (err) {
 		debugf("CO-RE: relocating against the kernel's whole BTF (%s)\n",
 		       err == -ECANCELED ? "IPCSCOPE_FULL_KERNEL_BTF is set" : strerror(-err));
@@ -955,6 +956,19 @@ static void open_skeleton(struct session *s)
 		       s->core_btf.kernel_types, s->core_btf.roots);
 	}
 	s->skel = ipcscope_bpf__open_opts(&opts);
+}
+
+void session_core_btf(const struct session *s, char *buf, size_t len)
+{
+	const struct core_btf *c = &s->core_btf;
+
+	if (s->core_btf_err)
+		snprintf(buf, len, "the kernel's whole BTF (%s)",
+			 s->core_btf_err == -ECANCELED ? "IPCSCOPE_FULL_KERNEL_BTF is set" :
+			 strerror(-s->core_btf_err));
+	else
+		snprintf(buf, len, "a copy of %u of the kernel's %u BTF types, the "
+			 "candidates of the %u types read", c->types, c->kernel_types, c->roots);
 }
 
 int session_open(struct session **out, const struct session_config *cfg)

@@ -132,6 +132,8 @@ size_t session_checks(const struct session *s, const struct prog_check **out);
 size_t session_probes(const struct session *s, const struct probe_info **out);
 /* Where the start-up went, session_open to attached (struct startup_times) */
 void session_startup(const struct session *s, struct startup_times *out);
+/* What libbpf relocated the programs against, in words (corebtf.c) */
+void session_core_btf(const struct session *s, char *buf, size_t len);
 /* Whether the targets' every syscall is counted (their syscall counts);
  * false: only their IPC syscalls run the programs (pick_syscall_hook) */
 bool session_counts_every_syscall(const struct session *s);

@@ -25,6 +25,7 @@ struct session {
 	struct ipcscope_bpf *skel;
 	struct core_btf core_btf;	/* what libbpf relocates against, until
 					   it has (corebtf.c) */
+	int core_btf_err;		/* 0, or why the whole BTF instead */
 	struct bpf_link *links[MAX_PROBES];
 	uint64_t links_missed[MAX_PROBES];	/* each link's misses when it was
 						   destroyed (session_link_missed) */

@@ -374,10 +374,13 @@ def test_core_btf_copy_relocates_as_the_whole():
             env["IPCSCOPE_FULL_KERNEL_BTF"] = "1"
         proc = run_ipcscope(["check", "-v"], timeout=180, env=env)
         eq(proc.returncode, 0, f"check -v: {proc.stderr[-2000:]}")
-        return proc.stderr, {(m.group(1), int(m.group(2))): m.group(3)
-                             for m in PATCHED.finditer(proc.stderr)}
+        return proc.stdout, proc.stderr, {(m.group(1), int(m.group(2))): m.group(3)
+                                          for m in PATCHED.finditer(proc.stderr)}
 
-    err, copy = patched(False)
+    out, err, copy = patched(False)
+    # check says which
+    assert re.search(r"^CO-RE relocations against: a copy of \d+ of the kernel's \d+ BTF "
+                     r"types, the candidates of the \d+ types read$", out, re.M), out[:3000]
     m = MIN_BTF.search(err)
     assert m, "no copy of the kernel's BTF made: " + \
         "\n".join(l for l in err.splitlines() if "CO-RE" in l)
@@ -387,7 +390,9 @@ def test_core_btf_copy_relocates_as_the_whole():
     cands = [int(c) for c in re.findall(r"found target candidate \[(\d+)\]", err)]
     assert len(cands) >= roots, f"{len(cands)} candidates found for {roots} types"
     assert max(cands) <= types, f"a candidate beyond the copy's {types} types: {max(cands)}"
-    err_full, whole = patched(True)
+    out, err_full, whole = patched(True)
+    assert "CO-RE relocations against: the kernel's whole BTF (IPCSCOPE_FULL_KERNEL_BTF " \
+        "is set)" in out, out[:3000]
     cands = [int(c) for c in re.findall(r"found target candidate \[(\d+)\]", err_full)]
     assert cands and max(cands) > types, "the whole BTF's candidates are the copy's ids"
     assert "CO-RE: relocating against the kernel's whole BTF " \
