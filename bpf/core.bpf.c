@@ -60,7 +60,7 @@ __noinline __u64 fd_file_addr(long fd)
 		return 0;
 	if (have_rdonly_cast) {
 		struct task_struct *t = bpf_rdonly_cast((void *)bpf_get_current_task(),
-				bpf_core_type_id_kernel(struct task_struct));
+							kernel_btf_task_struct);
 
 		/* a load through a NULL pointer here reads 0 */
 		fdt = t->files->fdt;

@@ -82,6 +82,12 @@ IPC_SETTING(__u64, trace_wakeup_bytes);
  * which runs an older kernel's code paths on this one (set_targets). */
 IPC_SETTING(bool, have_task_btf);
 IPC_SETTING(bool, have_rdonly_cast);
+/* the kernel's BTF ids of struct task_struct and struct file, which
+ * bpf_rdonly_cast takes: found by user space in its pass over the kernel's
+ * BTF (user/corebtf.c), so that libbpf can relocate against a copy of
+ * part of it (have_rdonly_cast is off where they are not known) */
+IPC_SETTING(__u32, kernel_btf_task_struct);
+IPC_SETTING(__u32, kernel_btf_file);
 /* the syscall programs see every syscall (--all-syscalls), not only the
  * IPC syscalls (their own tracepoints): what a process's syscalls count */
 IPC_SETTING(bool, every_syscall);

@@ -108,7 +108,7 @@ static __always_inline __u32 file_object(struct file *file,
 		return IPC_KIND_NONE;
 #ifdef IPC_RDONLY_CAST
 	if (have_rdonly_cast) {
-		struct file *f = bpf_rdonly_cast(file, bpf_core_type_id_kernel(struct file));
+		struct file *f = bpf_rdonly_cast(file, kernel_btf_file);
 
 		inode = f->f_inode;
 		if (!inode)

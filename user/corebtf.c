@@ -26,12 +26,13 @@
  *   a pointer to void, since libbpf never follows one when matching a
  *   field (each dereference is a relocation of its own, whose type is a
  *   candidate above) and its size is a pointer's whatever it points to;
- * - a type whose kernel id a program asks for (bpf_core_type_id_kernel:
- *   bpf_rdonly_cast takes it) keeps that id, the ids below it that the
- *   copy does not need being pointers to void.
- * Anything else (a relocation against a typedef, a kind not listed, a
- * type the kernel does not have, which libbpf would look for in the
- * modules' BTF) makes no copy, and libbpf relocates as before.
+ * A type's id in the copy is not the kernel's: the kernel ids the
+ * programs need (bpf_rdonly_cast's) are found in the same pass and set by
+ * user space (kernel_btf_task_struct, kernel_btf_file), not relocated
+ * (bpf_core_type_id_kernel, which makes no copy). Anything else not
+ * listed here (a relocation against a typedef, a kind not listed, a type
+ * the kernel does not have, which libbpf would look for in the modules'
+ * BTF) makes no copy either, and libbpf relocates as before.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -71,7 +72,6 @@ struct root {
 	const char *name;	/* in the object's BTF */
 	size_t len;		/* without its flavour */
 	bool composite;		/* struct or union; else an enum */
-	bool pinned;		/* keeps its kernel id */
 	bool found;
 };
 
@@ -154,6 +154,8 @@ static int find_roots(const struct btf *local, const void *ext, size_t ext_sz,
 			memcpy(&r, p, sizeof(r));
 			if (r.kind == RELO_TYPE_ID_LOCAL)
 				continue;
+			if (r.kind == RELO_TYPE_ID_TARGET)
+				return -EOPNOTSUPP;	/* the copy's ids are not the kernel's */
 			t = btf__type_by_id(local, r.type_id);
 			if (!t || !(is_composite(t) || btf_is_any_enum(t)))
 				return -EOPNOTSUPP;
@@ -168,11 +170,9 @@ static int find_roots(const struct btf *local, const void *ext, size_t ext_sz,
 				if (k == MAX_ROOTS)
 					return -E2BIG;
 				roots[k] = (struct root){ name, essential_len(name),
-							  is_composite(t), false, false };
+							  is_composite(t), false };
 				(*nroots)++;
 			}
-			if (r.kind == RELO_TYPE_ID_TARGET)
-				roots[k].pinned = true;
 		}
 	}
 	return *nroots ? 0 : -ENOENT;
@@ -183,7 +183,6 @@ struct copy {
 	const struct btf *vm;
 	__u32 n;		/* the kernel's type count (ids below it) */
 	__u32 *slot;		/* by kernel id: its id in the copy, 0 none yet */
-	bool *pinned;		/* by kernel id */
 	__u32 *todo;		/* kernel ids whose types are still to visit */
 	size_t ntodo;
 	size_t nwanted;
@@ -267,55 +266,29 @@ static __u32 copy_ref(const struct copy *c, __u32 id)
 }
 
 /*
- * Numbers the wanted types (pinned ones at their kernel ids, the others
- * in the free slots from 1 up, "void *" first) and writes them out, in
- * order, with their references renumbered. The copy, or NULL.
+ * Numbers the wanted types ("void *" first, then in the kernel's order)
+ * and writes them out with their references renumbered. The copy, or NULL.
  */
 static struct btf *write_copy(struct copy *c, unsigned *ntypes)
 {
-	__u32 last = 0, next = 1, total;
-	__u32 *at;	/* by the copy's id: the kernel id there, 0 void * */
-	struct btf *out = NULL;
+	struct btf *out = btf__new_empty();
+	__u32 next = 1;
 
-	for (__u32 id = 1; id < c->n; id++)
-		if (c->pinned[id] && c->slot[id])
-			last = id;
-	total = c->nwanted + 1 > last ? c->nwanted + 1 : last;
-	at = calloc(total + 1, sizeof(*at));
-	if (!at)
-		return NULL;
-	for (__u32 id = 1; id < c->n; id++)
-		if (c->pinned[id] && c->slot[id]) {
-			c->slot[id] = id;
-			at[id] = id;
-		}
-	/* void * first, then the rest, around the pinned */
-	while (at[next])
-		next++;
-	c->void_ptr = next++;
-	for (__u32 id = 1; id < c->n; id++) {
-		if (!c->slot[id] || c->pinned[id])
-			continue;
-		while (at[next])
-			next++;
-		c->slot[id] = next;
-		at[next++] = id;
-	}
-	out = btf__new_empty();
 	if (!out)
+		return NULL;
+	c->void_ptr = next++;
+	for (__u32 id = 1; id < c->n; id++)
+		if (c->slot[id])
+			c->slot[id] = next++;
+	if (btf__add_ptr(out, 0) != (int)c->void_ptr)
 		goto fail;
-	for (__u32 k = 1; k <= total; k++) {
+	for (__u32 id = 1; id < c->n; id++) {
 		struct btf_type *t;
-		int got;
+		__u32 k = c->slot[id];
 
-		if (!at[k]) {	/* void *, or a slot below a pinned type */
-			got = btf__add_ptr(out, 0);
-			if (got != (int)k)
-				goto fail;
+		if (!k)
 			continue;
-		}
-		got = btf__add_type(out, c->vm, btf__type_by_id(c->vm, at[k]));
-		if (got != (int)k)
+		if (btf__add_type(out, c->vm, btf__type_by_id(c->vm, id)) != (int)k)
 			goto fail;
 		t = (struct btf_type *)btf__type_by_id(out, k);
 		if (is_composite(t)) {
@@ -330,11 +303,9 @@ static struct btf *write_copy(struct copy *c, unsigned *ntypes)
 			a->index_type = copy_ref(c, a->index_type);
 		}
 	}
-	free(at);
-	*ntypes = total;
+	*ntypes = next - 1;
 	return out;
 fail:
-	free(at);
 	btf__free(out);
 	return NULL;
 }
@@ -371,7 +342,20 @@ static Elf *object_btf(const void *obj, size_t obj_sz, Elf_Data **btf, Elf_Data 
 	return e;
 }
 
-static int copy_candidates(struct copy *c, struct root *roots, size_t nroots)
+/* bpf_rdonly_cast's types (kernel_btf_task_struct, kernel_btf_file) */
+static void note_id(const char *name, const struct btf_type *t, __u32 id,
+		    struct core_btf *out)
+{
+	if (!btf_is_struct(t))
+		return;
+	if (!out->task_struct_id && !strcmp(name, "task_struct"))
+		out->task_struct_id = id;
+	else if (!out->file_id && !strcmp(name, "file"))
+		out->file_id = id;
+}
+
+static int copy_candidates(struct copy *c, struct root *roots, size_t nroots,
+			   struct core_btf *out)
 {
 	for (__u32 id = 1; id < c->n; id++) {
 		const struct btf_type *t = btf__type_by_id(c->vm, id);
@@ -384,6 +368,7 @@ static int copy_candidates(struct copy *c, struct root *roots, size_t nroots)
 		name = btf__name_by_offset(c->vm, t->name_off);
 		if (!name || !name[0])
 			continue;
+		note_id(name, t, id, out);
 		len = essential_len(name);
 		for (size_t k = 0; k < nroots; k++) {
 			struct root *r = &roots[k];
@@ -396,8 +381,6 @@ static int copy_candidates(struct copy *c, struct root *roots, size_t nroots)
 			if (err)
 				return err;
 			r->found = true;
-			if (r->pinned)
-				c->pinned[id] = true;
 		}
 	}
 	for (size_t k = 0; k < nroots; k++)
@@ -417,12 +400,10 @@ int core_btf_make(const void *obj, size_t obj_sz, struct core_btf *out)
 	size_t nroots = 0;
 	unsigned ntypes = 0;
 	Elf *e;
-	int err;
+	int err, roots_err;
 
 	memset(out, 0, sizeof(*out));
 	out->fd = -1;
-	if (getenv("IPCSCOPE_FULL_KERNEL_BTF"))
-		return -ECANCELED;
 	e = object_btf(obj, obj_sz, &btf_sec, &ext_sec);
 	if (!e)
 		return -EINVAL;
@@ -430,10 +411,14 @@ int core_btf_make(const void *obj, size_t obj_sz, struct core_btf *out)
 	if (!btf_sec || !ext_sec || !btf_sec->d_buf || !ext_sec->d_buf)
 		goto out;
 	local = btf__new(btf_sec->d_buf, btf_sec->d_size);
-	err = local ? find_roots(local, ext_sec->d_buf, ext_sec->d_size, roots, &nroots)
-		    : -errno;
-	if (err)
+	if (!local) {
+		err = -errno;
 		goto out;
+	}
+	/* where the copy cannot serve (roots_err), the pass finds the ids */
+	roots_err = find_roots(local, ext_sec->d_buf, ext_sec->d_size, roots, &nroots);
+	if (roots_err)
+		nroots = 0;
 	vm = btf__load_vmlinux_btf();
 	if (!vm) {
 		err = -errno;
@@ -442,12 +427,15 @@ int core_btf_make(const void *obj, size_t obj_sz, struct core_btf *out)
 	c.vm = vm;
 	c.n = btf__type_cnt(vm);
 	c.slot = calloc(c.n, sizeof(*c.slot));
-	c.pinned = calloc(c.n, sizeof(*c.pinned));
 	c.todo = calloc(c.n, sizeof(*c.todo));
 	err = -ENOMEM;
-	if (!c.slot || !c.pinned || !c.todo)
+	if (!c.slot || !c.todo)
 		goto out;
-	err = copy_candidates(&c, roots, nroots);
+	err = copy_candidates(&c, roots, nroots, out);
+	if (!err)
+		err = roots_err;
+	if (!err && getenv("IPCSCOPE_FULL_KERNEL_BTF"))
+		err = -ECANCELED;
 	if (err)
 		goto out;
 	copy = write_copy(&c, &ntypes);
@@ -468,7 +456,6 @@ int core_btf_make(const void *obj, size_t obj_sz, struct core_btf *out)
 	err = 0;
 out:
 	free(c.slot);
-	free(c.pinned);
 	free(c.todo);
 	btf__free(copy);
 	btf__free(vm);

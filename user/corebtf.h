@@ -12,13 +12,17 @@ struct core_btf {
 	unsigned roots;		/* the types relocated against */
 	unsigned types;		/* the copy's types (fillers included) */
 	unsigned kernel_types;	/* the kernel's */
+	/* the kernel's ids of struct task_struct and struct file (0: not
+	   found), for bpf_rdonly_cast: whether or not a copy was made */
+	unsigned task_struct_id, file_id;
 };
 
 /*
  * Makes the copy for the BPF object obj (its ELF bytes): c->fd and c->path
  * on success (0), or -errno, c->fd -1 and nothing to close, when it cannot
  * be made (then libbpf relocates against the kernel's whole BTF, as
- * without it). IPCSCOPE_FULL_KERNEL_BTF=1 makes none (-ECANCELED).
+ * without it). IPCSCOPE_FULL_KERNEL_BTF=1 makes none (-ECANCELED). The
+ * two ids are found either way, once the kernel's BTF is read.
  */
 int core_btf_make(const void *obj, size_t obj_sz, struct core_btf *c);
 void core_btf_close(struct core_btf *c);

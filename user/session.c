@@ -531,7 +531,11 @@ static void set_targets(struct session *s, const struct session_config *cfg)
 		setup_map_alloc(s, old_paths);
 		session_features(&kf);
 		s->skel->rodata->have_task_btf = kf.task_btf && !old_paths;
-		s->skel->rodata->have_rdonly_cast = kf.rdonly_cast && !old_paths;
+		/* its types' ids from the pass over the kernel's BTF (corebtf.c) */
+		s->skel->rodata->kernel_btf_task_struct = s->core_btf.task_struct_id;
+		s->skel->rodata->kernel_btf_file = s->core_btf.file_id;
+		s->skel->rodata->have_rdonly_cast = kf.rdonly_cast && !old_paths &&
+			s->core_btf.task_struct_id && s->core_btf.file_id;
 	}
 }
 
