@@ -96,7 +96,11 @@ def test_timer_signal_is_sent_by_the_kernel():
     eq(rec.returncode, 0, f"ipcscope exit status ({rec.stderr.strip()})")
     wl = read_json(out)
     rows = [r for r in rec.json["signals"] if r["sig"] == SIGALRM and r["event"] == "generated"]
-    eq(sum(r["count"] for r in rows), 1, "SIGALRM generated")
+    # (what was lost, if the count is short: one run in the host's matrix
+    # run of 2026-12-06 saw none generated, and 28 reruns saw it)
+    eq(sum(r["count"] for r in rows), 1,
+       f"SIGALRM generated (signals {rec.json['signals']}; drops {rec.json.get('drops')}; "
+       f"skipped runs {rec.json.get('skipped_runs_by_program')})")
     eq([(r["sent_by"], r["sender"], r["target"]) for r in rows], [("kernel", None, wl["pid"])],
        "SIGALRM's sender")
     eq(rows[0]["how"], "kernel", "SIGALRM's origin (SI_KERNEL: an itimer)")
