@@ -402,8 +402,8 @@ int core_btf_make(const void *obj, size_t obj_sz, struct core_btf *out)
 	Elf *e;
 	int err, roots_err;
 
-	memset(out, 0, sizeof(*out));
-	out->fd = -1;
+	out->roots = out->types = out->kernel_types = 0;
+	out->task_struct_id = out->file_id = 0;
 	e = object_btf(obj, obj_sz, &btf_sec, &ext_sec);
 	if (!e)
 		return -EINVAL;
@@ -443,13 +443,14 @@ int core_btf_make(const void *obj, size_t obj_sz, struct core_btf *out)
 	err = -ENOMEM;
 	if (!raw)
 		goto out;
-	out->fd = memfd_create("ipcscope-core-btf", MFD_CLOEXEC);
-	if (out->fd < 0 || write_all(out->fd, raw, raw_sz)) {
-		err = -errno;
-		core_btf_close(out);
+	if (out->fd < 0) {
+		err = -EBADF;	/* core_btf_reserve failed */
 		goto out;
 	}
-	snprintf(out->path, sizeof(out->path), "/proc/self/fd/%d", out->fd);
+	if (write_all(out->fd, raw, raw_sz)) {
+		err = -errno;
+		goto out;
+	}
 	out->roots = nroots;
 	out->types = ntypes;
 	out->kernel_types = c.n - 1;
@@ -462,6 +463,16 @@ out:
 	btf__free(local);
 	elf_end(e);
 	return err;
+}
+
+int core_btf_reserve(struct core_btf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->fd = memfd_create("ipcscope-core-btf", MFD_CLOEXEC);
+	if (c->fd < 0)
+		return -errno;
+	snprintf(c->path, sizeof(c->path), "/proc/self/fd/%d", c->fd);
+	return 0;
 }
 
 void core_btf_close(struct core_btf *c)

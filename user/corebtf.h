@@ -18,11 +18,18 @@ struct core_btf {
 };
 
 /*
- * Makes the copy for the BPF object obj (its ELF bytes): c->fd and c->path
- * on success (0), or -errno, c->fd -1 and nothing to close, when it cannot
- * be made (then libbpf relocates against the kernel's whole BTF, as
- * without it). IPCSCOPE_FULL_KERNEL_BTF=1 makes none (-ECANCELED). The
- * two ids are found either way, once the kernel's BTF is read.
+ * The file the copy will be in (c->fd, c->path: btf_custom_path), made
+ * before libbpf opens the object, which only keeps the path: the copy is
+ * made after the open, so that libbpf's own parse of the kernel's BTF at
+ * load finds the heap as ours left it. 0, or -errno (c->fd -1).
+ */
+int core_btf_reserve(struct core_btf *c);
+/*
+ * Writes the copy for the BPF object obj (its ELF bytes) into c->fd: 0;
+ * or -errno when it cannot be made (then libbpf must relocate against the
+ * kernel's whole BTF, as without it: the caller opens the object again,
+ * without the path). IPCSCOPE_FULL_KERNEL_BTF=1 makes none (-ECANCELED).
+ * The two ids are found either way, once the kernel's BTF is read.
  */
 int core_btf_make(const void *obj, size_t obj_sz, struct core_btf *c);
 void core_btf_close(struct core_btf *c);

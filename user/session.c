@@ -938,7 +938,8 @@ void session_startup(const struct session *s, struct startup_times *out)
  * The skeleton opened to relocate against the copy of the kernel's BTF
  * that corebtf.c makes, where it can be made (libbpf's search of the
  * whole is a fifth of the start-up); else against the whole, as libbpf
- * does by itself. NULL with errno on failure.
+ * does by itself (opened again without the copy's path). NULL with errno
+ * on failure.
  */
 static void open_skeleton(struct session *s)
 {
@@ -947,19 +948,27 @@ static void open_skeleton(struct session *s)
 	size_t obj_sz;
 	int err;
 
+	if (!core_btf_reserve(&s->core_btf))
+		opts.btf_custom_path = s->core_btf.path;
+	s->skel = ipcscope_bpf__open_opts(&opts);
+	if (!s->skel)
+		return;
 	obj = ipcscope_bpf__elf_bytes(&obj_sz);
 	err = core_btf_make(obj, obj_sz, &s->core_btf);
 	s->core_btf_err = err;
-	if (err) {
-		debugf("CO-RE: relocating against the kernel's whole BTF (%s)\n",
-		       err == -ECANCELED ? "IPCSCOPE_FULL_KERNEL_BTF is set" : strerror(-err));
-	} else {
-		opts.btf_custom_path = s->core_btf.path;
+	if (!err) {
 		debugf("CO-RE: relocating against a copy of %u of the kernel's %u BTF "
 		       "types, for the %u types relocated against\n", s->core_btf.types,
 		       s->core_btf.kernel_types, s->core_btf.roots);
+		return;
 	}
-	s->skel = ipcscope_bpf__open_opts(&opts);
+	debugf("CO-RE: relocating against the kernel's whole BTF (%s)\n",
+	       err == -ECANCELED ? "IPCSCOPE_FULL_KERNEL_BTF is set" : strerror(-err));
+	core_btf_close(&s->core_btf);
+	if (opts.btf_custom_path) {
+		ipcscope_bpf__destroy(s->skel);
+		s->skel = ipcscope_bpf__open();
+	}
 }
 
 void session_core_btf(const struct session *s, char *buf, size_t len)
