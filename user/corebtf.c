@@ -5,9 +5,10 @@
  * (btf_custom_path), instead of the kernel's whole BTF.
  *
  * Why: libbpf finds the kernel's candidates for each type our programs
- * read (17 of them) by a pass over every type of the kernel's BTF,
- * comparing names: 17 passes over 125,850 types on 6.18, 12.6 ms of a
- * 54 ms start-up (measured with uprobes on libbpf's bpf_core_add_cands).
+ * read (20; 17 in the programs record loads) by a pass over every type of
+ * the kernel's BTF, comparing names: 17 passes over 125,850 types on
+ * 6.18, 12.6 ms of a 54 ms start-up (measured with uprobes on libbpf's
+ * bpf_core_add_cands).
  * Here one pass finds them all, and the copy holds only them: libbpf's
  * passes over it cost nothing. libbpf still parses the whole BTF itself
  * (the BTF tracepoints and the kfuncs need it), and so do we, once more.
@@ -25,7 +26,7 @@
  *   and arrays whole, integers and enums as they are; a pointer becomes
  *   a pointer to void, since libbpf never follows one when matching a
  *   field (each dereference is a relocation of its own, whose type is a
- *   candidate above) and its size is a pointer's whatever it points to;
+ *   candidate above) and its size is a pointer's whatever it points to.
  * A type's id in the copy is not the kernel's: the kernel ids the
  * programs need (bpf_rdonly_cast's) are found in the same pass and set by
  * user space (kernel_btf_task_struct, kernel_btf_file), not relocated
