@@ -186,7 +186,6 @@ struct copy {
 	__u32 *slot;		/* by kernel id: its id in the copy, 0 none yet */
 	__u32 *todo;		/* kernel ids whose types are still to visit */
 	size_t ntodo;
-	size_t nwanted;
 	__u32 void_ptr;		/* the copy's id of "void *" */
 };
 
@@ -218,7 +217,6 @@ static int want(struct copy *c, __u32 id)
 		return -EOPNOTSUPP;
 	c->slot[id] = 1;	/* wanted; numbered later */
 	c->todo[c->ntodo++] = id;
-	c->nwanted++;
 	return 0;
 }
 

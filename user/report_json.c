@@ -385,6 +385,25 @@ static void json_ms(struct json_writer *jw, const char *key, double ms)
 		jw_null(jw);
 }
 
+/* key: the n names, each after prefix; null if there are none */
+static void json_names(struct json_writer *jw, const char *key, const char *prefix,
+		       const char *const *names, size_t n)
+{
+	jw_key(jw, key);
+	if (!n) {
+		jw_null(jw);
+		return;
+	}
+	jw_array_begin(jw);
+	for (size_t k = 0; k < n; k++) {
+		char name[96];
+
+		snprintf(name, sizeof(name), "%s%s", prefix, names[k]);
+		jw_string(jw, name);
+	}
+	jw_array_end(jw);
+}
+
 static void json_run(struct json_writer *jw, const struct run_info *ri)
 {
 	jw_kv_string(jw, "ipcscope_version", ri->version);
@@ -440,29 +459,11 @@ static void json_run(struct json_writer *jw, const struct run_info *ri)
 		json_ms(jw, "load_ms", ri->probes[i].load_ms);
 		/* where it runs, when on several tracepoints: the bench matches
 		   each with the floor's program there */
-		jw_key(jw, "tracepoints");
-		if (ri->probes[i].ntracepoints) {
-			jw_array_begin(jw);
-			for (size_t k = 0; k < ri->probes[i].ntracepoints; k++) {
-				char tp[64];
-
-				snprintf(tp, sizeof(tp), "syscalls:%s", ri->probes[i].tracepoints[k]);
-				jw_string(jw, tp);
-			}
-			jw_array_end(jw);
-		} else {
-			jw_null(jw);
-		}
+		json_names(jw, "tracepoints", "syscalls:", ri->probes[i].tracepoints,
+			   ri->probes[i].ntracepoints);
 		/* or the kernel functions, a kprobe.multi program's */
-		jw_key(jw, "functions");
-		if (ri->probes[i].nfunctions) {
-			jw_array_begin(jw);
-			for (size_t k = 0; k < ri->probes[i].nfunctions; k++)
-				jw_string(jw, ri->probes[i].functions[k]);
-			jw_array_end(jw);
-		} else {
-			jw_null(jw);
-		}
+		json_names(jw, "functions", "", ri->probes[i].functions,
+			   ri->probes[i].nfunctions);
 		jw_object_end(jw);
 	}
 	jw_array_end(jw);

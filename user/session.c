@@ -336,7 +336,6 @@ static enum syscall_hook pick_syscall_hook(struct session *s,
 		s->skel->rodata->every_syscall = false;
 		return HOOK_CLASSIC;
 	}
-	s->nsys_tps = 0;
 	if (!cfg->every_syscall && kf.ipc_syscall_tps && kf.preemptible_tp_btf)
 		debugf("the IPC syscalls' tracepoints run their programs preemptible "
 		       "here: every syscall passes the syscall programs\n");

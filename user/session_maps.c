@@ -48,15 +48,6 @@ static int clear_array(const struct session *s, const struct bpf_map *map)
 }
 
 /*
- * Runs of our programs the kernel skipped: each program's recursion_misses
- * (Linux 5.12+; 0 before, where the field is not filled), into runs[] in
- * the object's order (MAX_PROBES at most). A run is skipped when the
- * program is already running on that CPU: on kernels whose syscall
- * tracepoints may be preempted (6.13+? see the README), another task's
- * syscall on the same CPU finds it so. What such a run would have counted
- * is missing, and reported as drops, by program.
- */
-/*
  * The runs a kprobe.multi link's probe skipped before its program (the
  * function tracer's recursion guard, or no room to note the return): its
  * bpf_link_info's kprobe_multi.missed (Linux 6.7+), laid out here as the
@@ -79,6 +70,17 @@ uint64_t session_link_missed(struct bpf_link *l)
 	return info.missed;
 }
 
+/*
+ * Runs of our programs the kernel skipped: each program's recursion_misses
+ * (Linux 5.12+; 0 before, where the field is not filled), into runs[] in
+ * the object's order (MAX_PROBES at most). A run is skipped when the
+ * program is already running on that CPU: on kernels whose syscall
+ * tracepoints may be preempted (6.13+? see the README), another task's
+ * syscall on the same CPU finds it so. A kprobe.multi link's probe may
+ * skip runs before the program too (session_link_missed): added to its
+ * program's. What such a run would have counted is missing, and reported
+ * as drops, by program.
+ */
 static void skipped_runs(const struct session *s, uint64_t runs[MAX_PROBES])
 {
 	struct bpf_program *prog;
