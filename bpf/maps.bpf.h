@@ -24,7 +24,9 @@
 #define MAX_ENDPOINTS	32768
 #define MAX_PROCS	16384
 #define MAX_ERRNOS	1024
-#define MAX_SIGNAL_KEYS	4096
+/* each child's exit is a SIGCHLD row of its own (the child its sender): a
+   row for every process the process map holds */
+#define MAX_SIGNAL_KEYS	MAX_PROCS
 #define MAX_MSG_TYPES	4096
 
 #define EEXIST		17	/* errno values; vmlinux.h has no macros */

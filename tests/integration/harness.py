@@ -125,6 +125,15 @@ def workload(name, *args):
     return [os.path.join(WORKLOADS, name)] + [str(a) for a in args]
 
 
+def data_program(name, *cflags):
+    """A test's own program, tests/integration/data/NAME.c, compiled into
+    the test's temporary directory; its path."""
+    exe = tmp(name)
+    src = os.path.join(ROOT, "tests", "integration", "data", name + ".c")
+    subprocess.run(["cc", "-O2", "-Wall", "-Werror", *cflags, "-o", exe, src], check=True)
+    return exe
+
+
 def read_json(path):
     with open(path) as f:
         return json.load(f)

@@ -2,10 +2,8 @@
 """Shared memory: no payload through syscalls, and the page faults that do
 the work attributed to the segment and to each process; SysV ids and keys
 from shmget; the per-process fallback for kernels without bpf_find_vma."""
-import os
-import subprocess
-
-from harness import ROOT, Fallback, eq, kernel_has, read_json, record, tmp, workload
+from harness import Fallback, eq, kernel_has, read_json, record, data_program, tmp, \
+    workload
 
 
 def run_shm(api, env=None, size=1048576, warm="no", sync="poll"):
@@ -141,15 +139,11 @@ def test_fallback_without_find_vma():
     check_fallback(rec, parent)
 
 
-MAPCHURN = os.path.join(ROOT, "tests", "integration", "data", "mapchurn.c")
-
-
 def run_mapchurn(shared, private, pages):
     """mapchurn under record: while a second thread maps and unmaps private
     memory (holding the address space's lock, which makes bpf_find_vma
     busy), the main thread touches shared, then private, regions."""
-    exe = tmp("mapchurn")
-    subprocess.run(["cc", "-O2", "-pthread", "-o", exe, MAPCHURN], check=True)
+    exe = data_program("mapchurn", "-pthread")
     out = tmp("mapchurn.json")
     rec = record(["--no-hist"], [exe, str(shared), str(private), str(pages), out])
     eq(rec.returncode, 0, f"ipcscope exit status ({rec.stderr.strip()})")

@@ -1,13 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """ipcscope top: screens of rates while a workload runs; plain text when
 piped, redrawn on a terminal; stops with the command or after -n screens."""
-import os
 import re
 import subprocess
 import time
 
-from harness import IPCSCOPE, ROOT, eq, one_error_line, read_json, run_ipcscope, \
-    run_on_terminal, spawn, stop, tmp, workload
+from harness import IPCSCOPE, eq, one_error_line, read_json, run_ipcscope, \
+    run_on_terminal, spawn, stop, data_program, tmp, workload
 
 HEADER = re.compile(r"^ipcscope top  \d\d:\d\d:\d\d  last [0-9.]+ s  \d+ of \d+ processes did IPC")
 
@@ -84,15 +83,11 @@ def children(pid):
         return []
 
 
-CHURN = os.path.join(ROOT, "tests", "integration", "data", "churn.c")
-
-
 def test_keeps_seeing_new_processes_under_churn():
     # 17000 processes come and go, more than the process map holds: top
     # forgets each once it has shown it exited, so a process that starts
     # after them is still seen, and nothing is lost for want of room
-    exe = tmp("churn")
-    subprocess.run(["cc", "-O2", "-Wall", "-Werror", "-o", exe, CHURN], check=True)
+    exe = data_program("churn")
     screens_out = tmp("top.txt")
     with open(screens_out, "w") as f:
         top = spawn([IPCSCOPE, "top", "-a", "-i", "0.5", "-d", "300", "--top", "0"],
