@@ -268,9 +268,30 @@ static __u32 copy_ref(const struct copy *c, __u32 id)
  * Numbers the wanted types ("void *" first, then in the kernel's order)
  * and writes them out with their references renumbered. The copy, or NULL.
  */
+/*
+ * Tests: IPCSCOPE_BREAK_CORE_BTF=1 gives the copy's struct task_struct
+ * another name, so that no relocation against it finds its candidate and
+ * the kernel refuses the programs (session.c then loads against the
+ * whole BTF).
+ */
+static void break_for_tests(struct btf *out, __u32 id)
+{
+	struct btf_type *t = (struct btf_type *)btf__type_by_id(out, id);
+	const char *name = btf__name_by_offset(out, t->name_off);
+	int off;
+
+	if (!btf_is_struct(t) || !name || strcmp(name, "task_struct"))
+		return;
+	off = btf__add_str(out, "ipcscope_broken_task_struct");
+	t = (struct btf_type *)btf__type_by_id(out, id);
+	if (off > 0)
+		t->name_off = off;
+}
+
 static struct btf *write_copy(struct copy *c, unsigned *ntypes)
 {
 	struct btf *out = btf__new_empty();
+	bool broken = getenv("IPCSCOPE_BREAK_CORE_BTF") != NULL;
 	__u32 next = 1;
 
 	if (!out)
@@ -301,6 +322,8 @@ static struct btf *write_copy(struct copy *c, unsigned *ntypes)
 			a->type = copy_ref(c, a->type);
 			a->index_type = copy_ref(c, a->index_type);
 		}
+		if (broken)
+			break_for_tests(out, k);
 	}
 	*ntypes = next - 1;
 	return out;

@@ -934,11 +934,20 @@ void session_startup(const struct session *s, struct startup_times *out)
 }
 
 /*
+ * A load against the copy that the kernel refused: its error. The copy is
+ * checked against the whole on every kernel of the matrix
+ * (kernel.core_btf_copy_relocates_as_the_whole); on another kernel it may
+ * lack what a relocation needs, and ipcscope then loads as it did without
+ * it, against the whole, for the rest of the process's sessions.
+ */
+static int core_btf_refused;
+
+/*
  * The skeleton opened to relocate against the copy of the kernel's BTF
  * that corebtf.c makes, where it can be made (libbpf's search of the
  * whole is a fifth of the start-up); else against the whole, as libbpf
- * does by itself (opened again without the copy's path). NULL with errno
- * on failure.
+ * does by itself (opened again without the copy's path), and after a
+ * refusal (core_btf_refused). NULL with errno on failure.
  */
 static void open_skeleton(struct session *s)
 {
@@ -947,7 +956,9 @@ static void open_skeleton(struct session *s)
 	size_t obj_sz;
 	int err;
 
-	if (!core_btf_reserve(&s->core_btf))
+	s->core_btf_refused = core_btf_refused;
+	/* refused before: no copy (the pass still finds the two ids) */
+	if (!core_btf_refused && !core_btf_reserve(&s->core_btf))
 		opts.btf_custom_path = s->core_btf.path;
 	s->skel = ipcscope_bpf__open_opts(&opts);
 	if (!s->skel)
@@ -961,8 +972,9 @@ static void open_skeleton(struct session *s)
 		       s->core_btf.kernel_types, s->core_btf.roots);
 		return;
 	}
-	debugf("CO-RE: relocating against the kernel's whole BTF (%s)\n",
-	       err == -ECANCELED ? "IPCSCOPE_FULL_KERNEL_BTF is set" : strerror(-err));
+	if (!core_btf_refused)
+		debugf("CO-RE: relocating against the kernel's whole BTF (%s)\n",
+		       err == -ECANCELED ? "IPCSCOPE_FULL_KERNEL_BTF is set" : strerror(-err));
 	core_btf_close(&s->core_btf);
 	if (opts.btf_custom_path) {
 		ipcscope_bpf__destroy(s->skel);
@@ -974,7 +986,10 @@ void session_core_btf(const struct session *s, char *buf, size_t len)
 {
 	const struct core_btf *c = &s->core_btf;
 
-	if (s->core_btf_err)
+	if (s->core_btf_refused)
+		snprintf(buf, len, "the kernel's whole BTF (loading against a copy of "
+			 "part of it was refused: %s)", strerror(-s->core_btf_refused));
+	else if (s->core_btf_err)
 		snprintf(buf, len, "the kernel's whole BTF (%s)",
 			 s->core_btf_err == -ECANCELED ? "IPCSCOPE_FULL_KERNEL_BTF is set" :
 			 strerror(-s->core_btf_err));
@@ -983,9 +998,10 @@ void session_core_btf(const struct session *s, char *buf, size_t len)
 			 "candidates of the %u types read", c->types, c->kernel_types, c->roots);
 }
 
-int session_open(struct session **out, const struct session_config *cfg)
+/* t_open: when the first try began (start-up counts from there) */
+static int open_at(struct session **out, const struct session_config *cfg,
+		   uint64_t t_open)
 {
-	uint64_t t_open = boottime_ns();
 	struct session *s;
 	int err;
 
@@ -1037,6 +1053,13 @@ int session_open(struct session **out, const struct session_config *cfg)
 	err = ipcscope_bpf__load(s->skel);
 	s->t_loaded = boottime_ns();
 	core_btf_close(&s->core_btf);	/* libbpf has read it */
+	if (err && err != -EPERM && !s->core_btf_err && !core_btf_refused) {
+		debugf("loading against the copy of the kernel's BTF was refused (%s): "
+		       "again, against the whole\n", strerror(-err));
+		core_btf_refused = err;
+		session_close(s);
+		return open_at(out, cfg, t_open);
+	}
 	if (!err)
 		time_loads(s);
 	session_fill_checks(s, err);
@@ -1070,6 +1093,11 @@ int session_open(struct session **out, const struct session_config *cfg)
 fail:
 	session_close(s);
 	return err;
+}
+
+int session_open(struct session **out, const struct session_config *cfg)
+{
+	return open_at(out, cfg, boottime_ns());
 }
 
 int session_attach(struct session *s)

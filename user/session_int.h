@@ -26,6 +26,8 @@ struct session {
 	struct core_btf core_btf;	/* what libbpf relocates against, until
 					   it has (corebtf.c) */
 	int core_btf_err;		/* 0, or why the whole BTF instead */
+	int core_btf_refused;		/* the load against the copy's error,
+					   when the whole BTF was tried next */
 	struct bpf_link *links[MAX_PROBES];
 	uint64_t links_missed[MAX_PROBES];	/* each link's misses when it was
 						   destroyed (session_link_missed) */

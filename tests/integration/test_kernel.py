@@ -404,6 +404,33 @@ def test_core_btf_copy_relocates_as_the_whole():
     eq(differ, [], "relocations that came out differently against the copy")
 
 
+def test_a_refused_copy_loads_against_the_whole():
+    """A kernel outside the matrix may refuse what was relocated against
+    the copy (a type its relocations need, not in the copy): ipcscope loads
+    again against the whole BTF, as without the copy, and says so. The
+    copy is broken on purpose (IPCSCOPE_BREAK_CORE_BTF: no struct
+    task_struct in it)"""
+    env = {"IPCSCOPE_BREAK_CORE_BTF": "1"}
+    proc = run_ipcscope(["check"], timeout=180, env={**os.environ, **env})
+    eq(proc.returncode, 0, f"check with the copy broken: {proc.stdout[-2000:]}{proc.stderr}")
+    assert re.search(r"^CO-RE relocations against: the kernel's whole BTF \(loading against "
+                     r"a copy of part of it was refused: .+\)$", proc.stdout, re.M), \
+        proc.stdout[:3000]
+    assert re.search(r"^\d+ loaded, 0 refused, 0 not tried", proc.stdout, re.M), proc.stdout
+    # a run counts as ever, with start-up timed from the first try
+    wl_json = tmp("pipe.json")
+    rec = record(["--no-hist"], [os.path.join(harness.WORKLOADS, "pipe"), "--mode", "anon",
+                                 "--count", "100", "--size", "64", "--out", wl_json], env=env)
+    eq(rec.returncode, 0, f"record with the copy broken ({rec.stderr.strip()})")
+    eq(rec.stderr.count("refused"), 0, f"a refusal reported though the retry loaded: {rec.stderr}")
+    wl = json.load(open(wl_json))
+    op = [r for r in rec.json["operations"] if r["kind"] == "anon" and r["op"] == "write"]
+    eq([(r["calls"], r["bytes"]) for r in op],
+       [(wl["totals"]["write_calls"], wl["totals"]["bytes_written"])], "pipe writes")
+    st = rec.json["startup"]
+    assert st["setup_ms"] > 0 and st["total_ms"] >= st["setup_ms"] + st["load_ms"], st
+
+
 def test_check_usage_errors():
     proc = run_ipcscope(["check", "--bogus"])
     eq(proc.returncode, 2, "exit status for an unknown option")
