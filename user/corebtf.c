@@ -265,10 +265,6 @@ static __u32 copy_ref(const struct copy *c, __u32 id)
 }
 
 /*
- * Numbers the wanted types ("void *" first, then in the kernel's order)
- * and writes them out with their references renumbered. The copy, or NULL.
- */
-/*
  * Tests: IPCSCOPE_BREAK_CORE_BTF=1 gives the copy's struct task_struct
  * another name, so that no relocation against it finds its candidate and
  * the kernel refuses the programs (session.c then loads against the
@@ -288,6 +284,10 @@ static void break_for_tests(struct btf *out, __u32 id)
 		t->name_off = off;
 }
 
+/*
+ * Numbers the wanted types ("void *" first, then in the kernel's order)
+ * and writes them out with their references renumbered. The copy, or NULL.
+ */
 static struct btf *write_copy(struct copy *c, unsigned *ntypes)
 {
 	struct btf *out = btf__new_empty();

@@ -419,11 +419,11 @@ def test_a_refused_copy_loads_against_the_whole():
     assert re.search(r"^\d+ loaded, 0 refused, 0 not tried", proc.stdout, re.M), proc.stdout
     # a run counts as ever, with start-up timed from the first try
     wl_json = tmp("pipe.json")
-    rec = record(["--no-hist"], [os.path.join(harness.WORKLOADS, "pipe"), "--mode", "anon",
-                                 "--count", "100", "--size", "64", "--out", wl_json], env=env)
+    rec = record(["--no-hist"], harness.workload("pipe", "--mode", "anon", "--count", 100,
+                                                 "--size", 64, "--out", wl_json), env=env)
     eq(rec.returncode, 0, f"record with the copy broken ({rec.stderr.strip()})")
     eq(rec.stderr.count("refused"), 0, f"a refusal reported though the retry loaded: {rec.stderr}")
-    wl = json.load(open(wl_json))
+    wl = harness.read_json(wl_json)
     op = [r for r in rec.json["operations"] if r["kind"] == "anon" and r["op"] == "write"]
     eq([(r["calls"], r["bytes"]) for r in op],
        [(wl["totals"]["write_calls"], wl["totals"]["bytes_written"])], "pipe writes")

@@ -2,7 +2,7 @@
 """Shared memory: no payload through syscalls, and the page faults that do
 the work attributed to the segment and to each process; SysV ids and keys
 from shmget; the per-process fallback for kernels without bpf_find_vma."""
-from harness import Fallback, eq, kernel_has, read_json, record, data_program, tmp, \
+from harness import Fallback, data_program, eq, kernel_has, read_json, record, tmp, \
     workload
 
 

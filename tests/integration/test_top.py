@@ -5,8 +5,8 @@ import re
 import subprocess
 import time
 
-from harness import IPCSCOPE, eq, one_error_line, read_json, run_ipcscope, \
-    run_on_terminal, spawn, stop, data_program, tmp, workload
+from harness import IPCSCOPE, data_program, eq, one_error_line, read_json, run_ipcscope, \
+    run_on_terminal, spawn, stop, tmp, workload
 
 HEADER = re.compile(r"^ipcscope top  \d\d:\d\d:\d\d  last [0-9.]+ s  \d+ of \d+ processes did IPC")
 
