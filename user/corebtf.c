@@ -458,6 +458,9 @@ int core_btf_make(const void *obj, size_t obj_sz, struct core_btf *out)
 		err = roots_err;
 	if (!err && getenv("IPCSCOPE_FULL_KERNEL_BTF"))
 		err = -ECANCELED;
+	if (!err && out->fd < 0)
+		err = -EBADF;	/* no file for it (core_btf_reserve failed, or
+				   not asked after a refusal): the ids only */
 	if (err)
 		goto out;
 	copy = write_copy(&c, &ntypes);
@@ -465,10 +468,6 @@ int core_btf_make(const void *obj, size_t obj_sz, struct core_btf *out)
 	err = -ENOMEM;
 	if (!raw)
 		goto out;
-	if (out->fd < 0) {
-		err = -EBADF;	/* core_btf_reserve failed */
-		goto out;
-	}
 	if (write_all(out->fd, raw, raw_sz)) {
 		err = -errno;
 		goto out;

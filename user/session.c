@@ -947,7 +947,7 @@ static int core_btf_refused;
  * that corebtf.c makes, where it can be made (libbpf's search of the
  * whole is a fifth of the start-up); else against the whole, as libbpf
  * does by itself (opened again without the copy's path), and after a
- * refusal (core_btf_refused). NULL with errno on failure.
+ * refusal (core_btf_refused). On failure s->skel is NULL, with errno.
  */
 static void open_skeleton(struct session *s)
 {
