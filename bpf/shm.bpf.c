@@ -58,26 +58,35 @@ __noinline __u32 shm_name_kind(__u64 name)
 	return IPC_KIND_POSIX_SHM;
 }
 
-/* The shared memory object file is, if it is one (vc->key.kind). */
-static __always_inline void file_shm_object(struct file *file,
-					    struct vma_ctx *vc)
+/*
+ * The shared memory object the file (a number: only CO-RE reads go
+ * through it) is, if it is one (vc->key.kind). A global function: the
+ * verifier walks it once, not once for each state that reaches a
+ * bpf_find_vma() whose callback calls it. Its pointer argument needs
+ * 5.12+: its callers load on 5.17+ only.
+ */
+__noinline int file_shm_object(__u64 file_addr, struct vma_ctx *vc)
 {
+	struct file *file = (struct file *)file_addr;
 	struct inode *inode = BPF_CORE_READ(file, f_inode);
 	struct dentry *dentry = BPF_CORE_READ(file, f_path.dentry);
 	__u32 kind = shm_name_kind((__u64)BPF_CORE_READ(dentry, d_name.name));
 
+	if (!vc)
+		return 0;
 	vc->dentry = dentry;
 	if (kind == IPC_KIND_SYSV_SHM) {
 		/* ipc/shm.c newseg(): the segment's inode number is its id */
 		vc->key.kind = IPC_KIND_SYSV_SHM;
 		vc->key.ino = BPF_CORE_READ(inode, i_ino);
-		return;
+		return 0;
 	}
 	if (BPF_CORE_READ(inode, i_sb, s_magic) != TMPFS_MAGIC)
-		return;		/* a shared file mapping, not shared memory */
+		return 0;	/* a shared file mapping, not shared memory */
 	vc->key.kind = kind;
 	vc->key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	vc->key.ino = BPF_CORE_READ(inode, i_ino);
+	return 0;
 }
 
 static long vma_object(struct task_struct *task, struct vm_area_struct *vma,
@@ -89,7 +98,7 @@ static long vma_object(struct task_struct *task, struct vm_area_struct *vma,
 	vc->start = BPF_CORE_READ(vma, vm_start);
 	vc->end = BPF_CORE_READ(vma, vm_end);
 	if (file && (BPF_CORE_READ(vma, vm_flags) & VM_SHARED))
-		file_shm_object(file, vc);
+		file_shm_object((__u64)file, vc);
 	return 0;
 }
 
@@ -113,6 +122,43 @@ static __always_inline struct ipc_proc *fault_proc(__u32 tgid)
 enum { RANGE_PRIVATE, RANGE_LOOK_UP, RANGE_KNOWN };
 
 /*
+ * The range table's loops are bpf_loop()s (5.17+, as bpf_find_vma, without
+ * which nothing here is loaded): the verifier walks a callback once (or
+ * until its states repeat), where it walked an open loop's body once per
+ * slot, and each way out of it through the rest of the program (about
+ * 5,000 of the 9,900 instructions it walked for ipc_range_exit and
+ * ipc_fault_vma at start-up). Kernels from 6.0 inline the call: no call
+ * per slot.
+ */
+static __always_inline __u32 ranges_used(const struct shared_ranges *r)
+{
+	__u32 n = r->n;
+
+	return n < MAX_SHARED_RANGES ? n : MAX_SHARED_RANGES;
+}
+
+/* range_of's loop: the first slot whose range holds address */
+struct range_find {
+	struct shared_ranges *r;
+	__u64 address;
+	int slot;		/* -1: none */
+};
+
+static long range_find_slot(__u32 i, void *data)
+{
+	struct range_find *f = data;
+	struct shared_range *sr;
+
+	if (i >= MAX_SHARED_RANGES)
+		return 1;
+	sr = &f->r->r[i];
+	if (f->address < sr->start || f->address >= sr->end)
+		return 0;
+	f->slot = i;
+	return 1;
+}
+
+/*
  * Whether address may be in a shared mapping: RANGE_PRIVATE (no),
  * RANGE_KNOWN (in a range whose object is known: *key), RANGE_LOOK_UP
  * (perhaps: *slot is its range, or -1 when the process's ranges are not
@@ -121,28 +167,27 @@ enum { RANGE_PRIVATE, RANGE_LOOK_UP, RANGE_KNOWN };
 static __always_inline int range_of(struct shared_ranges *r, __u64 address,
 				    struct ipc_obj_key *key, int *slot)
 {
+	struct range_find f = { .address = address, .slot = -1 };
+	struct shared_range *sr;
+
 	*slot = -1;
 	if (!r || r->all)
 		return RANGE_LOOK_UP;
-	for (int i = 0; i < MAX_SHARED_RANGES; i++) {
-		struct shared_range *sr = &r->r[i];
-
-		if (i >= r->n)
-			break;
-		if (address < sr->start || address >= sr->end)
-			continue;
-		*slot = i;
-		if (sr->key.kind == IPC_KIND_NONE)
-			return RANGE_LOOK_UP;
-		*key = sr->key;
-		return RANGE_KNOWN;
-	}
-	return RANGE_PRIVATE;
+	f.r = r;	/* not NULL: the callback reads it unchecked */
+	bpf_loop(ranges_used(r), range_find_slot, &f, 0);
+	if (f.slot < 0 || f.slot >= MAX_SHARED_RANGES)
+		return RANGE_PRIVATE;
+	*slot = f.slot;
+	sr = &r->r[f.slot];
+	if (sr->key.kind == IPC_KIND_NONE)
+		return RANGE_LOOK_UP;
+	*key = sr->key;
+	return RANGE_KNOWN;
 }
 
 /*
  * The range table is changed by global functions: the verifier walks each
- * once, whatever the program, and their loops' exits do not multiply the
+ * once, whatever the program, and what they find does not multiply the
  * states of the program that calls them. They find the process's table
  * again (a map value cannot be passed).
  */
@@ -153,6 +198,30 @@ static __always_inline struct shared_ranges *ranges_of(__u32 tgid)
 	return r && !r->all ? r : NULL;
 }
 
+/* ranges_forget's loop */
+struct range_cut {
+	struct shared_ranges *r;
+	__u64 start, end;
+};
+
+static long range_cut_slot(__u32 i, void *data)
+{
+	struct range_cut *c = data;
+	struct shared_range *sr;
+
+	if (i >= MAX_SHARED_RANGES)
+		return 1;
+	sr = &c->r->r[i];
+	if (sr->end <= c->start || sr->start >= c->end)
+		return 0;
+	if (sr->start >= c->start && sr->end <= c->end) {
+		sr->end = 0;
+		sr->start = 0;
+	}
+	sr->key.kind = IPC_KIND_NONE;
+	return 0;
+}
+
 /*
  * [start, end) is unmapped or mapped anew: a range inside it goes, a
  * range it overlaps keeps its place but not its object (looked up again).
@@ -160,23 +229,35 @@ static __always_inline struct shared_ranges *ranges_of(__u32 tgid)
 __noinline int ranges_forget(__u32 tgid, __u64 start, __u64 end)
 {
 	struct shared_ranges *r = ranges_of(tgid);
+	struct range_cut c = { .start = start, .end = end };
 
 	if (!r)
 		return 0;
-	for (int i = 0; i < MAX_SHARED_RANGES; i++) {
-		struct shared_range *sr = &r->r[i];
-
-		if (i >= r->n)
-			break;
-		if (sr->end <= start || sr->start >= end)
-			continue;
-		if (sr->start >= start && sr->end <= end) {
-			sr->end = 0;
-			sr->start = 0;
-		}
-		sr->key.kind = IPC_KIND_NONE;
-	}
+	c.r = r;
+	bpf_loop(ranges_used(r), range_cut_slot, &c, 0);
 	return 0;
+}
+
+/* ranges_add's loop: a free slot, taken (another thread may be adding at
+ * once) */
+struct range_free {
+	struct shared_ranges *r;
+	__u64 end;
+	int slot;		/* -1: none */
+};
+
+static long range_take_free(__u32 i, void *data)
+{
+	struct range_free *f = data;
+	struct shared_range *sr;
+
+	if (i >= MAX_SHARED_RANGES)
+		return 1;
+	sr = &f->r->r[i];
+	if (sr->end || __sync_val_compare_and_swap(&sr->end, 0, f->end) != 0)
+		return 0;
+	f->slot = i;
+	return 1;
 }
 
 /* A shared mapping at [start, end), its object (kind << 32 | dev, ino;
@@ -185,22 +266,18 @@ __noinline int ranges_add(__u32 tgid, __u64 start, __u64 end, __u64 kind_dev,
 			  __u64 ino)
 {
 	struct shared_ranges *r = ranges_of(tgid);
-	struct shared_range *sr = NULL;
+	struct range_free f = { .end = end, .slot = -1 };
+	struct shared_range *sr;
 	__u32 i;
 
 	if (!r)
 		return 0;
-	/* a free slot, or a new one: another thread may be adding at once */
-	for (int j = 0; j < MAX_SHARED_RANGES; j++) {
-		if (j >= r->n)
-			break;
-		if (!r->r[j].end &&
-		    __sync_val_compare_and_swap(&r->r[j].end, 0, end) == 0) {
-			sr = &r->r[j];
-			break;
-		}
-	}
-	if (!sr) {
+	f.r = r;
+	/* a free slot, or a new one */
+	bpf_loop(ranges_used(r), range_take_free, &f, 0);
+	if (f.slot >= 0 && f.slot < MAX_SHARED_RANGES) {
+		sr = &r->r[f.slot];
+	} else {
 		i = __sync_fetch_and_add(&r->n, 1);
 		if (i >= MAX_SHARED_RANGES) {
 			r->all = 1;	/* more than we keep: look at all */
@@ -251,7 +328,7 @@ static __always_inline void ranges_add_mapped(__u64 addr, __u64 end, __u64 flags
 		file = fd_file(fd);
 		if (!file)
 			return;
-		file_shm_object(file, &vc);
+		file_shm_object((__u64)file, &vc);
 		if (vc.key.kind == IPC_KIND_NONE)
 			return;
 		if (vc.key.kind != IPC_KIND_SYSV_SHM)

@@ -107,6 +107,7 @@ static void stand_by(struct session *s, struct bpf_program *prog, const char *wh
 /*
  * Per-segment page faults need bpf_find_vma (5.17+); without it the plain
  * tracepoint counts faults per process. Exactly one of the two is loaded.
+ * (bpf_loop, which the range table's loops use, came in the same release.)
  */
 static void pick_fault_probe(struct session *s)
 {

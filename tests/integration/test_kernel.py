@@ -72,7 +72,10 @@ def test_programs_are_verified_once_per_object():
     332,467 before, 64,222 after); so is the kind a shmem file's name
     says (ipc_range_exit 8,834 before, 6,350 after; ipc_fault_vma 6,500
     before, 3,522 after), and an fd's object not in the thread's cache
-    (ipc_sys_enter_tp 10,011 before, 5,737 after)"""
+    (ipc_sys_enter_tp 10,011 before, 5,737 after). The range table's loops
+    are bpf_loop()s and a shmem file's object a global function
+    (ipc_range_exit 6,348 before, 1,431 after; ipc_fault_vma 3,524
+    before, 1,762 after; 1,052-1,843 on 6.1, 6.12 and 7.2)"""
     proc = run_ipcscope(["check"])
     eq(proc.returncode, 0, f"check's exit status (output:\n{proc.stdout}{proc.stderr})")
     rows = check_rows(proc.stdout)
@@ -85,7 +88,7 @@ def test_programs_are_verified_once_per_object():
     bounds = {"ipc_sys_enter": 8000, "ipc_sys_enter_tp": 8000, "ipc_sys_enter_kp": 8000,
               "ipc_sys_exit": 6000, "ipc_sys_exit_tp": 6000, "ipc_sys_exit_kp": 6000,
               "ipc_sys_exit_chan": 100000, "ipc_sys_exit_chan_tp": 100000,
-              "ipc_sys_exit_chan_kp": 100000, "ipc_fault_vma": 5000}
+              "ipc_sys_exit_chan_kp": 100000, "ipc_fault_vma": 2500}
     for name, most in bounds.items():
         if not rows[name][1].startswith("loaded:"):
             # time in channel before 5.12, the fault probe before 5.17, the
@@ -100,7 +103,7 @@ def test_programs_are_verified_once_per_object():
     eq(ranges, ["ipc_range_exit", "ipc_range_exit_kp"], "the programs that follow shared mappings")
     if rows["ipc_range_exit"][1].startswith("loaded:"):
         for name in ranges if kernel_has("kprobe_multi") else ranges[:1]:
-            assert insns(name) <= 7500, f"{name}: {insns(name)} instructions verified"
+            assert insns(name) <= 2500, f"{name}: {insns(name)} instructions verified"
         # attached to the four exits, named by them
         rec = record([], ["true"])
         eq(rec.returncode, 0, f"record: {rec.stderr}")

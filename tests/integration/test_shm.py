@@ -185,3 +185,27 @@ def test_shared_faults_are_counted_or_named():
     eq(in_segs + lost, wl["shared_pages"],
        f"faults in segments ({in_segs}) + busy lookups ({lost})")
     eq(rec.process(wl["pid"])["shm_page_faults"], in_segs, "process's shm faults")
+
+
+def test_faults_follow_a_moved_mapping():
+    # a shared and a private region, each half written, moved by mremap
+    # and written again: the shared region's faults, at both places, are
+    # all in its one segment (the new place learns the old one's object),
+    # the private region's in none; the workload counts its own faults
+    exe = data_program("remap")
+    out = tmp("remap.json")
+    rec = record(["--no-hist"], [exe, "64", out])
+    eq(rec.returncode, 0, f"ipcscope exit status ({rec.stderr.strip()})")
+    wl = read_json(out)
+    faults = rec.process(wl["pid"])["page_faults"]
+    assert faults >= wl["shared_faults"] + wl["private_faults"], \
+        f"{faults} faults, the workload counted {wl['shared_faults']} + {wl['private_faults']}"
+    if not kernel_has("find_vma"):
+        raise Fallback("no bpf_find_vma: faults per process, checked")
+    eq(wl["shared_faults"] > 0 and wl["private_faults"] > 0, True, "the workload faulted")
+    segs = rec.objects(mech="shm", kind="anon")
+    eq(len(segs), 1, "shared anonymous segments")
+    in_seg = sum(f["calls"] for f in segs[0]["faulters"] if f["pid"] == wl["pid"])
+    eq(in_seg, wl["shared_faults"], "faults in the moved region's segment")
+    eq(rec.process(wl["pid"])["shm_page_faults"], wl["shared_faults"], "process's shm faults")
+    eq(rec.json["drops"]["fault_lookups"], 0, "faults lost to busy lookups")
