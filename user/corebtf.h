@@ -4,6 +4,7 @@
 #ifndef COREBTF_H
 #define COREBTF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct core_btf {
@@ -15,6 +16,7 @@ struct core_btf {
 	/* the kernel's ids of struct task_struct and struct file (0: not
 	   found), for bpf_rdonly_cast: whether or not a copy was made */
 	unsigned task_struct_id, file_id;
+	bool mapped;		/* the kernel's BTF read by mmap (6.16+) */
 };
 
 /*

@@ -969,8 +969,9 @@ static void open_skeleton(struct session *s)
 	s->core_btf_err = err;
 	if (!err) {
 		debugf("CO-RE: relocating against a copy of %u of the kernel's %u BTF "
-		       "types, for the %u types relocated against\n", s->core_btf.types,
-		       s->core_btf.kernel_types, s->core_btf.roots);
+		       "types, for the %u types relocated against (the kernel's BTF %s)\n",
+		       s->core_btf.types, s->core_btf.kernel_types, s->core_btf.roots,
+		       s->core_btf.mapped ? "mapped" : "read");
 		return;
 	}
 	if (!core_btf_refused)

@@ -6,6 +6,7 @@ chain stays within the 512 bytes of stack every kernel gives, whatever this
 host accepts (some kernels run tracing programs on private stacks and take
 more; others of the same version refuse)."""
 import json
+import mmap
 import os
 import re
 import shutil
@@ -362,7 +363,18 @@ def test_startup_is_timed_program_by_program():
 # could not resolve one
 PATCHED = re.compile(r"libbpf: prog '(\w+)': relo #(\d+): ((?:patched|poison|substitut).*)$", re.M)
 MIN_BTF = re.compile(r"CO-RE: relocating against a copy of (\d+) of the kernel's (\d+) "
-                     r"BTF types, for the (\d+) types relocated against")
+                     r"BTF types, for the (\d+) types relocated against "
+                     r"\(the kernel's BTF (mapped|read)\)")
+
+
+def btf_mappable():
+    """Whether this kernel lets its BTF's file be mapped (6.16+)"""
+    with open("/sys/kernel/btf/vmlinux", "rb") as f:
+        try:
+            mmap.mmap(f.fileno(), 0, flags=mmap.MAP_PRIVATE, prot=mmap.PROT_READ).close()
+            return True
+        except OSError:
+            return False
 
 
 def test_core_btf_copy_relocates_as_the_whole():
@@ -387,8 +399,10 @@ def test_core_btf_copy_relocates_as_the_whole():
     m = MIN_BTF.search(err)
     assert m, "no copy of the kernel's BTF made: " + \
         "\n".join(l for l in err.splitlines() if "CO-RE" in l)
-    types, kernel_types, roots = (int(g) for g in m.groups())
+    types, kernel_types, roots = (int(g) for g in m.groups()[:3])
     assert 0 < types < kernel_types / 10 and roots >= 15, m.group(0)
+    # read from a mapping of the file where the kernel allows one (6.16+)
+    eq(m.group(4), "mapped" if btf_mappable() else "read", "how the kernel's BTF was read")
     # libbpf's candidates were the copy's: ids within it
     cands = [int(c) for c in re.findall(r"found target candidate \[(\d+)\]", err)]
     assert len(cands) >= roots, f"{len(cands)} candidates found for {roots} types"
