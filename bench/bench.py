@@ -439,12 +439,11 @@ def startup_parts_report(runs, tracers):
          "From its JSON report (`startup`, `probes[].load_ms`): from loading to the "
          "last probe attached (the start-up above also has the process's launch and "
          "the command's), in four parts: the object opened and set up; libbpf before "
-         "the first program (the kernel's BTF read and parsed, CO-RE relocations; "
-         "the maps are made in the set-up); the kernel loading the programs, in two "
-         "halves at once, each half's one after another (the verifier and the JIT: "
-         "each program's from the kernel's record of when its load began to the "
-         "next one's of its half); attaching (`-- CMD`: no targets to put in the map "
-         "first). Milliseconds, medians.", "",
+         "the first program (the kernel's BTF read and parsed, CO-RE relocations, the "
+         "maps made); the kernel loading the programs, one after another (the "
+         "verifier and the JIT: each program's from the kernel's record of when its "
+         "load began to the next one's); attaching (`-- CMD`: no targets to put in "
+         "the map first). Milliseconds, medians.", "",
          "| Tracer | Total | Set-up | libbpf before the programs | Loading the programs "
          "| Attaching | Runs |", "|---|---|---|---|---|---|---|"]
     L.extend(rows)

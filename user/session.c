@@ -759,7 +759,7 @@ static bool attach_syscall_tracepoints(struct session *s, struct bpf_program *pr
  * their sys_enter_*, 1: sys_exit_*), not on raw_syscalls. Its name says
  * where. */
 static bool attach_ipc_tracepoints(struct session *s, struct bpf_program *prog,
-				   int end, bool chan, struct probe_info *pi)
+				   int end, struct probe_info *pi)
 {
 	size_t n = s->nsys_tps < MAX_SYS_TPS ? s->nsys_tps : MAX_SYS_TPS;
 	const char *names[MAX_SYS_TPS];
@@ -769,7 +769,8 @@ static bool attach_ipc_tracepoints(struct session *s, struct bpf_program *prog,
 	if (!attach_syscall_tracepoints(s, prog, names, n, pi))
 		return false;
 	snprintf(pi->name, sizeof(pi->name), "tp/syscalls/sys_%s_* (%zu IPC syscalls)%s",
-		 end ? "exit" : "enter", s->nsys_tps, chan ? ": time in channel" : "");
+		 end ? "exit" : "enter", s->nsys_tps,
+		 prog == s->skel->progs.ipc_sys_exit_chan_tp ? ": time in channel" : "");
 	return true;
 }
 
@@ -806,8 +807,6 @@ static int attach_probes(struct session *s)
 	if (err)
 		return err;
 	bpf_object__for_each_program(prog, s->skel->obj) {
-		struct bpf_program *lp = session_prog_loaded(s, i, prog);
-		bool wanted = session_prog_wanted(s, i, prog);
 		struct probe_info *pi;
 
 		if (i == s->nprobes)
@@ -817,22 +816,21 @@ static int attach_probes(struct session *s)
 		    prog == s->skel->progs.ipc_phase_end) {
 			/* on the phases' probes: attach_phases */
 			pi->attached = s->nphases > 0;
-		} else if (wanted && s->nsys_tps &&
+		} else if (bpf_program__autoload(prog) && s->nsys_tps &&
 			   (prog == s->skel->progs.ipc_sys_enter_tp ||
 			    prog == s->skel->progs.ipc_sys_exit_tp ||
 			    prog == s->skel->progs.ipc_sys_exit_chan_tp)) {
-			pi->attached = attach_ipc_tracepoints(s, lp,
-				prog != s->skel->progs.ipc_sys_enter_tp,
-				prog == s->skel->progs.ipc_sys_exit_chan_tp, pi);
+			pi->attached = attach_ipc_tracepoints(s, prog,
+				prog != s->skel->progs.ipc_sys_enter_tp, pi);
 			if (pi->attached)
 				debugf("attached %s\n", pi->name);
-		} else if (wanted && s->kprobes &&
+		} else if (bpf_program__autoload(prog) && s->kprobes &&
 			   (prog == s->skel->progs.ipc_sys_enter_kp ||
 			    prog == s->skel->progs.ipc_sys_exit_kp ||
 			    prog == s->skel->progs.ipc_sys_exit_chan_kp)) {
 			bool ret = prog != s->skel->progs.ipc_sys_enter_kp;
 
-			s->links[i] = attach_functions(lp, s->sys_func_names, s->sys_func_nrs,
+			s->links[i] = attach_functions(prog, s->sys_func_names, s->sys_func_nrs,
 						       s->nsys_tps, ret, pi);
 			pi->attached = s->links[i] != NULL;
 			snprintf(pi->name, sizeof(pi->name), "%s/%s* (%zu IPC syscalls)%s",
@@ -840,22 +838,24 @@ static int attach_probes(struct session *s)
 				 SYSCALL_FUNC_PREFIX_SHOWN, s->nsys_tps,
 				 prog == s->skel->progs.ipc_sys_exit_chan_kp ?
 				 ": time in channel" : "");
-		} else if (wanted && prog == s->skel->progs.ipc_range_exit_kp) {
-			s->links[i] = attach_functions(lp, s->range_func_names,
+		} else if (bpf_program__autoload(prog) &&
+			   prog == s->skel->progs.ipc_range_exit_kp) {
+			s->links[i] = attach_functions(prog, s->range_func_names,
 						       s->range_func_nrs,
 						       ARRAY_SIZE(range_exits), true, pi);
 			pi->attached = s->links[i] != NULL;
-		} else if (wanted && prog == s->skel->progs.ipc_range_exit) {
+		} else if (bpf_program__autoload(prog) &&
+			   prog == s->skel->progs.ipc_range_exit) {
 			const char *tps[ARRAY_SIZE(range_exits)];
 
 			for (size_t k = 0; k < ARRAY_SIZE(range_exits); k++)
 				tps[k] = range_exits[k].tp;
-			pi->attached = attach_syscall_tracepoints(s, lp, tps, ARRAY_SIZE(tps),
+			pi->attached = attach_syscall_tracepoints(s, prog, tps, ARRAY_SIZE(tps),
 								  pi);
 			if (pi->attached)
 				debugf("attached %s\n", pi->name);
-		} else if (wanted) {
-			s->links[i] = bpf_program__attach(lp);
+		} else if (bpf_program__autoload(prog)) {
+			s->links[i] = bpf_program__attach(prog);
 			if (s->links[i]) {
 				pi->attached = true;
 				debugf("attached %s\n", pi->name);
@@ -889,46 +889,37 @@ static int by_load_time(const void *a, const void *b)
  * How long the kernel took over each program loaded (the verifier, then
  * the JIT): the kernel records when a load began (bpf_prog_info's
  * load_time, CLOCK_BOOTTIME, taken before the verifier runs), and libbpf
- * loads each half's programs one after another (load_halves), so one's
- * load lasts until the next one's of the same half began, a half's last
- * until that half's load returned. The little libbpf does between two
- * loads counts in the earlier one's. The halves load at once: their
- * programs' times add up to more than the loading took.
+ * loads the programs one after another, so one's load lasts until the
+ * next one's began, the last one's until bpf_object__load returned. The
+ * little libbpf does between two loads counts in the earlier one's.
  */
 static void time_loads(struct session *s)
 {
-	struct load_began began[2][MAX_PROBES];
-	const uint64_t end[2] = { s->t_skel_loaded, s->t_twin_loaded };
+	struct load_began began[MAX_PROBES];
 	struct bpf_program *prog;
-	size_t n[2] = { 0, 0 }, i = 0;
+	size_t n = 0, i = 0;
 
 	bpf_object__for_each_program(prog, s->skel->obj) {
 		struct bpf_prog_info info;
 		__u32 len = sizeof(info);
-		int half = s->twin[i] != NULL;
-		int fd = bpf_program__fd(session_prog_loaded(s, i, prog));
+		int fd = bpf_program__fd(prog);
 
 		if (i == s->nprobes)
 			break;
 		memset(&info, 0, sizeof(info));
 		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len) && info.load_time &&
-		    info.load_time >= s->t_load && info.load_time <= end[half])
-			began[half][n[half]++] = (struct load_began){ info.load_time, i };
+		    info.load_time >= s->t_load && info.load_time <= s->t_loaded)
+			began[n++] = (struct load_began){ info.load_time, i };
 		i++;
 	}
-	s->t_first_prog = 0;
-	s->nloaded = 0;
-	for (int h = 0; h < 2; h++) {
-		qsort(began[h], n[h], sizeof(began[h][0]), by_load_time);
-		for (size_t k = 0; k < n[h]; k++) {
-			uint64_t e = k + 1 < n[h] ? began[h][k + 1].at : end[h];
+	qsort(began, n, sizeof(began[0]), by_load_time);
+	for (size_t k = 0; k < n; k++) {
+		uint64_t end = k + 1 < n ? began[k + 1].at : s->t_loaded;
 
-			s->probes[began[h][k].probe].load_ms = (e - began[h][k].at) / 1e6;
-		}
-		if (n[h] && (!s->t_first_prog || began[h][0].at < s->t_first_prog))
-			s->t_first_prog = began[h][0].at;
-		s->nloaded += n[h];
+		s->probes[began[k].probe].load_ms = (end - began[k].at) / 1e6;
 	}
+	s->t_first_prog = n ? began[0].at : 0;
+	s->nloaded = n;
 }
 
 void session_startup(const struct session *s, struct startup_times *out)
@@ -1009,199 +1000,6 @@ void session_core_btf(const struct session *s, char *buf, size_t len)
 			 "candidates of the %u types read", c->types, c->kernel_types, c->roots);
 }
 
-/* --- loading in two halves ----------------------------------------------- */
-
-/*
- * The kernel verifies a program on the CPU of the thread that loads it, and
- * libbpf loads an object's programs one after another: half of the
- * start-up was one CPU verifying while the others idled. So the programs
- * load in two halves at once: the skeleton's, and its twin's, a second
- * object opened from the same ELF bytes that loads the other half. Both
- * use one set of maps, made first (make_maps): what either half's programs
- * write, the other's and user space read. The twin's half: the syscall
- * entry programs, the range exits and the signal programs (on 6.18 about
- * 11 ms of loading, the skeleton's 12).
- */
-static bool in_twin(const char *name)
-{
-	return !strncmp(name, "ipc_sys_enter", 13) || !strncmp(name, "ipc_range_", 10) ||
-	       !strncmp(name, "ipc_signal_", 11);
-}
-
-bool session_prog_wanted(const struct session *s, size_t i, const struct bpf_program *prog)
-{
-	return bpf_program__autoload(prog) || (i < MAX_PROBES && s->twin[i]);
-}
-
-struct bpf_program *session_prog_loaded(const struct session *s, size_t i,
-					struct bpf_program *prog)
-{
-	return i < MAX_PROBES && s->twin[i] ? s->twin[i] : prog;
-}
-
-bool session_prog_will_load(const struct session *s, const struct bpf_program *prog)
-{
-	struct bpf_program *p;
-	size_t i = 0;
-
-	bpf_object__for_each_program(p, s->skel->obj) {
-		if (p == prog)
-			return session_prog_wanted(s, i, prog);
-		i++;
-	}
-	return false;
-}
-
-/*
- * The skeleton's maps, made as libbpf would make them, after every setting
- * (sizes, flags), the global data with its values (.rodata then frozen:
- * the verifier reads it as constants), and handed to both objects, which
- * make none of their own (bpf_map__reuse_fd). 0, or -errno (said).
- */
-static int make_maps(struct session *s)
-{
-	struct bpf_map *m, *tm = NULL;
-
-	bpf_object__for_each_map(m, s->skel->obj) {
-		LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = bpf_map__map_flags(m),
-			    .numa_node = bpf_map__numa_node(m),
-			    .map_extra = bpf_map__map_extra(m));
-		size_t sz = 0;
-		const void *init = bpf_map__initial_value(m, &sz);
-		__u32 zero = 0;
-		int fd, err = 0;
-
-		tm = bpf_object__next_map(s->twin_obj, tm);
-		if (!tm || strcmp(bpf_map__name(m), bpf_map__name(tm))) {
-			errorf("the second copy of the BPF object has other maps");
-			return -EINVAL;
-		}
-		fd = bpf_map_create(bpf_map__type(m), bpf_map__name(m), bpf_map__key_size(m),
-				    bpf_map__value_size(m), bpf_map__max_entries(m), &o);
-		if (fd < 0) {
-			err = -errno;
-			errorf("cannot make BPF map %s: %s", bpf_map__name(m), strerror(-err));
-			return err;
-		}
-		if (init && sz == bpf_map__value_size(m))
-			err = bpf_map_update_elem(fd, &zero, init, BPF_ANY);
-		if (!err && (bpf_map__map_flags(m) & BPF_F_RDONLY_PROG))
-			err = bpf_map_freeze(fd);
-		if (!err)
-			err = bpf_map__reuse_fd(m, fd);
-		if (!err)
-			err = bpf_map__reuse_fd(tm, fd);
-		close(fd);	/* each object holds its own copy of the fd */
-		if (err) {
-			errorf("cannot set up BPF map %s: %s", bpf_map__name(m), strerror(-err));
-			return err;
-		}
-	}
-	return 0;
-}
-
-/* The twin (see in_twin), its half of the programs switched from the
- * skeleton to it, and the maps they share. 0, or -errno (said). */
-static int open_twin(struct session *s)
-{
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = bpf_object__name(s->skel->obj));
-	struct bpf_program *prog, *tp = NULL;
-	const void *obj;
-	size_t obj_sz, i = 0;
-
-	if (s->core_btf.fd >= 0 && !s->core_btf_err)
-		opts.btf_custom_path = s->core_btf.path;	/* as the skeleton */
-	obj = ipcscope_bpf__elf_bytes(&obj_sz);
-	s->twin_obj = bpf_object__open_mem(obj, obj_sz, &opts);
-	if (!s->twin_obj) {
-		int err = -errno;
-
-		errorf("cannot open the BPF object a second time: %s", strerror(-err));
-		return err;
-	}
-	bpf_object__for_each_program(prog, s->skel->obj) {
-		bool move;
-
-		tp = bpf_object__next_program(s->twin_obj, tp);
-		if (!tp || strcmp(bpf_program__name(prog), bpf_program__name(tp))) {
-			errorf("the second copy of the BPF object has other programs");
-			return -EINVAL;
-		}
-		move = i < MAX_PROBES && bpf_program__autoload(prog) &&
-		       in_twin(bpf_program__name(prog));
-		bpf_program__set_autoload(tp, move);
-		if (move) {
-			bpf_program__set_autoload(prog, false);
-			s->twin[i] = tp;
-		}
-		i++;
-	}
-	return make_maps(s);
-}
-
-static void load_twin(struct session *s)
-{
-	s->half_err[1] = bpf_object__load(s->twin_obj);
-	s->t_twin_loaded = boottime_ns();
-}
-
-/*
- * The twin's thread: started with the session, it waits until the main
- * thread has the twin ready, then loads it. Started then, not at the load,
- * start-up was 4 ms shorter here (medians of 14 alternated runs: 42.4 ms
- * against 46.6). Its libbpf parses the kernel's BTF in a heap of its own
- * (glibc's, per thread), where each page is a fault: making those pages
- * first, as open_at does for the main thread's, slowed the main thread's
- * set-up by as much as it saved.
- */
-static void *twin_thread(void *arg)
-{
-	struct session *s = arg;
-
-	while (sem_wait(&s->twin_go) && errno == EINTR)
-		;
-	if (!s->twin_abort)
-		load_twin(s);
-	return NULL;
-}
-
-static void start_twin_thread(struct session *s)
-{
-	if (sem_init(&s->twin_go, 0, 0))
-		return;		/* load_halves loads the twin itself */
-	s->twin_running = pthread_create(&s->twin_thread, NULL, twin_thread, s) == 0;
-	if (!s->twin_running)
-		sem_destroy(&s->twin_go);
-}
-
-/* The twin's thread, told to load (or to give up: abort), and joined */
-static void join_twin_thread(struct session *s, bool abort)
-{
-	if (!s->twin_running)
-		return;
-	s->twin_abort = abort;
-	sem_post(&s->twin_go);
-	pthread_join(s->twin_thread, NULL);
-	sem_destroy(&s->twin_go);
-	s->twin_running = false;
-}
-
-/* Both halves at once, the twin's on its thread: the first error */
-static int load_halves(struct session *s)
-{
-	bool threaded = s->twin_running;
-
-	if (threaded)
-		sem_post(&s->twin_go);
-	s->half_err[0] = ipcscope_bpf__load(s->skel);
-	s->t_skel_loaded = boottime_ns();
-	if (threaded)
-		join_twin_thread(s, false);
-	else
-		load_twin(s);	/* no thread: one after the other */
-	return s->half_err[0] ? s->half_err[0] : s->half_err[1];
-}
-
 /* t_open: when the first try began (start-up counts from there) */
 static int open_at(struct session **out, const struct session_config *cfg,
 		   uint64_t t_open)
@@ -1214,18 +1012,18 @@ static int open_at(struct session **out, const struct session_config *cfg,
 	err = kernel_check_btf();
 	if (err)
 		return err;
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	s->core_btf.fd = -1;
-	s->t_open = t_open;
-	start_twin_thread(s);
 	err = heap_for_kernel_btf();
 	if (err)
 		debugf("the heap for the kernel's BTF was not populated: %s\n", strerror(-err));
 	err = ensure_tracefs();
 	if (err)
-		goto fail;
+		return err;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->core_btf.fd = -1;
+	s->t_open = t_open;
 	s->ncpus = libbpf_num_possible_cpus();
 	if (s->ncpus <= 0) {
 		errorf("cannot count CPUs: %s", strerror(-s->ncpus));
@@ -1249,15 +1047,12 @@ static int open_at(struct session **out, const struct session_config *cfg,
 	pick_fault_probe(s);
 	setup_explain(s, cfg);
 	setup_chan(s, cfg, pick_syscall_hook(s, cfg));
-	err = open_twin(s);
-	if (err)
-		goto fail;
 	err = session_setup_logs(s);
 	if (err)
 		goto fail;
 
 	s->t_load = boottime_ns();
-	err = load_halves(s);
+	err = ipcscope_bpf__load(s->skel);
 	s->t_loaded = boottime_ns();
 	core_btf_close(&s->core_btf);	/* libbpf has read it */
 	if (err && err != -EPERM && !s->core_btf_err && !core_btf_refused) {
@@ -1269,7 +1064,7 @@ static int open_at(struct session **out, const struct session_config *cfg,
 	}
 	if (!err)
 		time_loads(s);
-	session_fill_checks(s);
+	session_fill_checks(s, err);
 	if (err && cfg->load_only) {
 		*out = s;	/* session_checks says what was refused */
 		return 0;
@@ -1474,10 +1269,8 @@ void session_close(struct session *s)
 {
 	if (!s)
 		return;
-	join_twin_thread(s, true);	/* the session failed before loading */
 	destroy_links(s);
 	ring_buffer__free(s->events);
-	bpf_object__close(s->twin_obj);
 	ipcscope_bpf__destroy(s->skel);
 	core_btf_close(&s->core_btf);
 	for (size_t i = 0; i < MAX_PROBES; i++)

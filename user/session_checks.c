@@ -33,9 +33,7 @@ int session_setup_logs(struct session *s)
 	bpf_object__for_each_program(prog, s->skel->obj) {
 		if (i == MAX_PROBES)
 			break;
-		if (session_prog_wanted(s, i, prog)) {
-			struct bpf_program *lp = session_prog_loaded(s, i, prog);
-
+		if (bpf_program__autoload(prog)) {
 			/* not cleared: the kernel ends what it writes with a
 			   NUL, and 64 KiB cleared for a few lines, in each
 			   program's log, was 1-2 ms of page faults here */
@@ -45,8 +43,8 @@ int session_setup_logs(struct session *s)
 				return -ENOMEM;
 			}
 			s->logs[i][0] = '\0';	/* not tried: empty */
-			bpf_program__set_log_buf(lp, s->logs[i], PROG_LOG_SIZE);
-			bpf_program__set_log_level(lp, 4);	/* BPF_LOG_STATS */
+			bpf_program__set_log_buf(prog, s->logs[i], PROG_LOG_SIZE);
+			bpf_program__set_log_level(prog, 4);	/* BPF_LOG_STATS */
 		}
 		i++;
 	}
@@ -55,42 +53,37 @@ int session_setup_logs(struct session *s)
 
 /*
  * After a load, whether it worked or not: what the verifier said of each.
- * libbpf loads each half's programs in order (load_halves) and stops at
- * the first refusal, then unloads them all: in a half that failed, the
- * refused one is the last whose log has anything, those before it were
- * accepted, those after it never tried.
+ * libbpf loads the programs in order and stops at the first refusal, then
+ * unloads them all: the refused one is the last whose log has anything,
+ * those before it were accepted, those after it never tried.
  */
-void session_fill_checks(struct session *s)
+void session_fill_checks(struct session *s, int load_err)
 {
 	struct bpf_program *prog;
-	size_t i = 0, refused[2] = { MAX_PROBES, MAX_PROBES };
+	size_t i = 0, refused = MAX_PROBES;
 
-	for (size_t k = 0; k < MAX_PROBES; k++) {
-		int half = s->twin[k] != NULL;
-
-		if (s->half_err[half] && s->logs[k] && s->logs[k][0])
-			refused[half] = k;
+	if (load_err) {
+		for (size_t k = 0; k < MAX_PROBES; k++)
+			if (s->logs[k] && s->logs[k][0])
+				refused = k;
 	}
 	bpf_object__for_each_program(prog, s->skel->obj) {
-		struct bpf_program *lp = session_prog_loaded(s, i, prog);
 		struct prog_check *c;
 		struct verifier_stats st;
 		const char *log;
-		int half;
 
 		if (i == MAX_PROBES)
 			break;
-		half = s->twin[i] != NULL;
 		c = &s->checks[s->nchecks++];
 		log = s->logs[i];
 		snprintf(c->name, sizeof(c->name), "%s", bpf_program__name(prog));
 		snprintf(c->section, sizeof(c->section), "%s",
 			 bpf_program__section_name(prog));
-		c->wanted = session_prog_wanted(s, i, prog);
-		if (!s->half_err[half])
-			c->loaded = c->wanted && bpf_program__fd(lp) >= 0;
+		c->wanted = bpf_program__autoload(prog);
+		if (!load_err)
+			c->loaded = c->wanted && bpf_program__fd(prog) >= 0;
 		else
-			c->loaded = c->wanted && log && log[0] && i < refused[half];
+			c->loaded = c->wanted && log && log[0] && i < refused;
 		c->refused = false;
 		verifier_parse_stats(log, &st);
 		c->insns = st.insns_processed;
@@ -99,18 +92,18 @@ void session_fill_checks(struct session *s)
 		for (int f = 0; f < st.nfuncs && f < (int)ARRAY_SIZE(c->depth); f++)
 			c->depth[f] = st.depth[f];
 		c->chain_bytes = -1;
-		if (st.nfuncs > 0 && bpf_program__insns(lp)) {
+		if (st.nfuncs > 0 && bpf_program__insns(prog)) {
 			_Static_assert(sizeof(struct verifier_insn) == sizeof(struct bpf_insn),
 				       "verifier_insn is laid out as bpf_insn");
 			c->chain_bytes = verifier_deepest_chain(
-				(const struct verifier_insn *)bpf_program__insns(lp),
-				bpf_program__insn_cnt(lp), st.depth, st.nfuncs,
+				(const struct verifier_insn *)bpf_program__insns(prog),
+				bpf_program__insn_cnt(prog), st.depth, st.nfuncs,
 				NULL, &c->chain_len, &c->chain_exact);
 		}
 		if (!c->wanted) {
 			snprintf(c->reason, sizeof(c->reason), "%s",
 				 i < s->nprobes ? s->probes[i].reason : "not loaded");
-		} else if (!c->loaded && i == refused[half] &&
+		} else if (!c->loaded && i == refused &&
 			   verifier_reason(log, c->reason, sizeof(c->reason))) {
 			c->refused = true;
 			c->missing = verifier_missing_feature(c->reason);
@@ -119,8 +112,7 @@ void session_fill_checks(struct session *s)
 			   object failed before any program was verified (a
 			   map, BTF; or -v, where no log of ours is kept) */
 			snprintf(c->reason, sizeof(c->reason), "%s",
-				 refused[half] < MAX_PROBES ?
-				 "not tried: an earlier program was refused"
+				 refused < MAX_PROBES ? "not tried: an earlier program was refused"
 				 : "not tried: the object failed before its programs were "
 				   "verified (run with -v for libbpf's messages)");
 		}

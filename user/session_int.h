@@ -7,8 +7,6 @@
 #ifndef SESSION_INT_H
 #define SESSION_INT_H
 
-#include <pthread.h>
-#include <semaphore.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,21 +23,6 @@
 
 struct session {
 	struct ipcscope_bpf *skel;
-	/* The second half of the programs: loaded, at the same time as the
-	   skeleton's, from a second object made from the same ELF, which
-	   shares the skeleton's maps (load_halves). twin[i]: probe i's program
-	   there (NULL: the skeleton loads it, if anyone does). */
-	struct bpf_object *twin_obj;
-	struct bpf_program *twin[MAX_PROBES];
-	uint64_t t_skel_loaded, t_twin_loaded;	/* when each half's load
-						   returned */
-	int half_err[2];	/* each half's load: the skeleton's, the twin's */
-	/* the thread that loads the twin: started with the session, it
-	   waits for twin_go (load_halves) */
-	pthread_t twin_thread;
-	bool twin_running;	/* started, not joined */
-	bool twin_abort;	/* the session failed before its load */
-	sem_t twin_go;
 	struct core_btf core_btf;	/* what libbpf relocates against, until
 					   it has (corebtf.c) */
 	int core_btf_err;		/* 0, or why the whole BTF instead */
@@ -100,14 +83,6 @@ struct session {
 	unsigned nloaded;
 };
 
-/* Probe i's program (prog, the skeleton's): whether it is to be loaded (or
- * was), and the program that was loaded for it (prog, or its twin) */
-bool session_prog_wanted(const struct session *s, size_t i, const struct bpf_program *prog);
-struct bpf_program *session_prog_loaded(const struct session *s, size_t i,
-					struct bpf_program *prog);
-/* The same as session_prog_wanted, for one of the skeleton's programs */
-bool session_prog_will_load(const struct session *s, const struct bpf_program *prog);
-
 /* session_maps.c: the runs a kprobe.multi link skipped (0 for others) */
 uint64_t session_link_missed(struct bpf_link *l);
 
@@ -115,8 +90,8 @@ uint64_t session_link_missed(struct bpf_link *l);
 /* A log buffer per program, for the verifier's statistics (-v: none, the
  * whole log goes to stderr). 0 or -ENOMEM. */
 int session_setup_logs(struct session *s);
-/* After loading (half_err): each program's verdict and figures */
-void session_fill_checks(struct session *s);
+/* After loading (load_err from it): each program's verdict and figures */
+void session_fill_checks(struct session *s, int load_err);
 /* One message for a refused load: which program, why, what is missing */
 void session_report_refusal(const struct session *s, int err);
 

@@ -90,7 +90,7 @@ static void skipped_runs(const struct session *s, uint64_t runs[MAX_PROBES])
 	bpf_object__for_each_program(prog, s->skel->obj) {
 		struct bpf_prog_info info;
 		__u32 len = sizeof(info);
-		int fd = bpf_program__fd(session_prog_loaded(s, i, prog));
+		int fd = bpf_program__fd(prog);
 
 		if (i == MAX_PROBES)
 			break;
@@ -364,7 +364,7 @@ int session_read(const struct session *s, struct snapshot *snap)
 		err = read_percpu(s, m->sys_counts, snap->sys_counts,
 				  sizeof(snap->sys_counts[0]), merge_u64);
 	snap->phases = s->nphases > 0;
-	snap->shm_faults_known = session_prog_will_load(s, s->skel->progs.ipc_fault_vma);
+	snap->shm_faults_known = bpf_program__autoload(s->skel->progs.ipc_fault_vma);
 	snap->every_syscall = session_counts_every_syscall(s);
 	if (!err && snap->phases)
 		err = read_percpu(s, m->phase_counts, snap->phase,

@@ -321,10 +321,9 @@ static void debug_startup(const struct session *s, const struct startup_times *s
 			break;
 		len += w;
 	}
-	debugf("start-up %.1f ms: %.1f setting up (the maps made), %.1f in libbpf before "
-	       "the first program (the kernel's BTF, CO-RE), %.1f loading %u programs in "
-	       "two halves (the verifier and JIT%s), %.1f finding the running targets and "
-	       "attaching\n", st->total_ms, st->setup_ms,
+	debugf("start-up %.1f ms: %.1f setting up, %.1f in libbpf before the first "
+	       "program (the kernel's BTF, CO-RE, the maps), %.1f loading %u programs "
+	       "(the verifier and JIT%s), %.1f finding the running targets and attaching\n", st->total_ms, st->setup_ms,
 	       st->libbpf_ms, st->load_ms, st->programs, longest, st->attach_ms);
 }
 
