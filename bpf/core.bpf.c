@@ -525,7 +525,7 @@ static __always_inline int sys_enter(struct pt_regs *regs, const void *tp, long 
 	case IPC_SYS_MSGSND:
 		return enter_msgsnd(ent, SYSARG(1), SYSARG(2), SYSARG(3));
 	case IPC_SYS_MSGRCV:
-		return enter_msgrcv(ent, SYSARG(1), SYSARG(2), SYSARG(4));
+		return enter_msgrcv(ent, SYSARG(1), SYSARG(2), SYSARG(4), SYSARG(5));
 	case IPC_SYS_MQ_TIMEDSEND:
 		return enter_mq(SYSARG(1), IPC_OP_MQ_SEND, SYSARG(3));
 	case IPC_SYS_MQ_TIMEDRECEIVE:

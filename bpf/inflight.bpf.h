@@ -64,8 +64,10 @@ struct inflight {
 	/* what an exit needs of its call's arguments, set by its enter */
 	__u64 uptr;		/* msgsnd, msgrcv: msgp; recvfrom: src_addr;
 				   recvmsg: msg; 0: none */
-	__s64 arg;		/* msgsnd: the type sent; *get: the key;
-				   recvfrom, recvmsg: 1 when uptr is a msghdr */
+	__s64 arg;		/* msgsnd: the type sent; msgrcv: the type
+				   that can come, 0: any (enter_msgrcv); *get:
+				   the key; recvfrom, recvmsg: 1 when uptr is a
+				   msghdr */
 	__u32 cache_next;	/* the cache slot to replace next */
 	__u32 ep_last;		/* the counts.eps slot used last */
 	__u32 msgtype_last;	/* the counts.msgtypes slot used last */

@@ -26,7 +26,7 @@ const char workload_name[] = "msgq";
 #define COUNT_MAX	100000000ULL
 
 static const char *const api_name[] = { "sysv", "posix" };
-static const char *const receive_name[] = { "any", "bytype" };
+static const char *const receive_name[] = { "any", "bytype", "except" };
 
 /* The JSON keys of struct counts, in order. */
 COUNTER_KEYS(counters, struct counts,
@@ -71,12 +71,15 @@ static void print_help(void)
 "                       priority (posix).  POSIX queues deliver the highest\n"
 "                       priority first, so the child receives them out of\n"
 "                       send order; messages of one priority stay in order.\n"
-"  --receive any|bytype sysv only.  any (default): msgrcv(msgtyp 0), the\n"
+"  --receive any|bytype|except\n"
+"                       sysv only.  any (default): msgrcv(msgtyp 0), the\n"
 "                       oldest message.  bytype: receive i asks for exactly\n"
 "                       the type message i was sent with, msgtyp (i % N) + 1;\n"
 "                       since sends follow the same order this is selective\n"
 "                       receive that never waits for a message that is not\n"
-"                       coming.\n"
+"                       coming.  except: msgrcv(msgtyp N + 1, MSG_EXCEPT), the\n"
+"                       oldest message of any type but N + 1, which is never\n"
+"                       sent: what comes is not the type asked for.\n"
 "  --out FILE           write the JSON to FILE (a regular file, created or\n"
 "                       truncated) instead of stdout\n"
 "  --start-delay MS     sleep MS milliseconds (0..600000, default 0) before\n"
@@ -153,8 +156,8 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 			cfg->api = parse_word(name, val, api_name, 2,
 					      "sysv or posix");
 		} else if (!strcmp(name, "--receive")) {
-			cfg->receive = parse_word(name, val, receive_name, 2,
-						  "any or bytype");
+			cfg->receive = parse_word(name, val, receive_name, 3,
+						  "any, bytype or except");
 			receive_given = 1;
 		} else if (!strcmp(name, "--count")) {
 			cfg->count = parse_num(name, val, 1, COUNT_MAX);
@@ -168,9 +171,10 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 	if (cfg->api == API_POSIX) {
 		long prio_max = sysconf(_SC_MQ_PRIO_MAX);
 
-		if (receive_given && cfg->receive == RECV_BYTYPE)
-			usage_error("--receive bytype needs --api sysv (POSIX "
-				    "queues cannot receive selectively)");
+		if (receive_given && cfg->receive != RECV_ANY)
+			usage_error("--receive %s needs --api sysv (POSIX "
+				    "queues cannot receive selectively)",
+				    receive_name[cfg->receive]);
 		/* Priorities are capped at MQ_PRIO_MAX - 1 (32767 on Linux,
 		 * far above TYPES_MAX).  A cap that merged types would make
 		 * the type of a received message unknowable: refuse it. */

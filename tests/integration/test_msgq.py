@@ -65,6 +65,21 @@ def test_sysv_selective_receive_by_type():
         eq(t["received"], wl["received_by_type"][str(t["type"])], f"type {t['type']} received")
 
 
+def test_sysv_receive_of_any_type_but_one():
+    """msgrcv(msgtyp 4, MSG_EXCEPT): what comes is any type but the one
+    named, so the type received is read from the message, not taken from
+    msgtyp as a plain selective receive's is (enter_msgrcv)."""
+    rec, wl, parent, child = run_msgq("--api", "sysv", "--count", 300, "--size", 32,
+                                      "--types", 3, "--receive", "except")
+    q = check_queue(rec, wl, parent, child, "sysv", "msgsnd", "msgrcv", wl["queue"]["id"])
+    types = {str(t["type"]): t for t in q["msg_types"]}
+    eq({k: t["received"] for k, t in types.items() if t["received"]}, wl["received_by_type"],
+       "received by type")
+    eq(wl["received_by_type"], {"1": 100, "2": 100, "3": 100}, "workload's types")
+    eq(types["4"]["requested"], 300, "msgrcv calls naming type 4")
+    eq(types["4"]["received"], 0, "messages of type 4 received")
+
+
 def test_posix_queue():
     rec, wl, parent, child = run_msgq("--api", "posix", "--count", 400, "--size", 256)
     q = check_queue(rec, wl, parent, child, "posix", "mq_send", "mq_receive", wl["queue"]["ino"])

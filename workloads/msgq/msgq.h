@@ -12,7 +12,7 @@
 #define TYPES_MAX	1000ULL
 
 enum api { API_SYSV, API_POSIX };
-enum receive { RECV_ANY, RECV_BYTYPE };
+enum receive { RECV_ANY, RECV_BYTYPE, RECV_EXCEPT };
 
 struct config {
 	enum api api;

@@ -179,10 +179,16 @@ int child_run(const struct config *cfg, struct sysv_msg *msg, int parent_q,
 			return 1;
 		for (;;) {
 			if (cfg->api == API_SYSV) {
-				long want = cfg->receive == RECV_BYTYPE ?
-					(long)(i % cfg->types) + 1 : 0;
+				long want = 0;
+				int flags = 0;
 
-				n = msgrcv(q, msg, size, want, 0);
+				if (cfg->receive == RECV_BYTYPE) {
+					want = (long)(i % cfg->types) + 1;
+				} else if (cfg->receive == RECV_EXCEPT) {
+					want = (long)cfg->types + 1;
+					flags = MSG_EXCEPT;
+				}
+				n = msgrcv(q, msg, size, want, flags);
 			} else {
 				n = mq_receive((mqd_t)q, msg->mtext, size, &prio);
 			}
