@@ -329,6 +329,43 @@ def test_bystanders_run_no_program_on_their_other_syscalls():
     assert every >= 2 * calls, f"--all-syscalls: {every} runs for {calls} getppid()"
 
 
+def map_sizes(holder):
+    """{map name: max_entries} of the BPF maps process holder holds (the
+    kernel keeps 15 characters of a name)"""
+    ids = set()
+    for fd in os.listdir(f"/proc/{holder}/fdinfo"):
+        try:
+            with open(f"/proc/{holder}/fdinfo/{fd}") as f:
+                ids.update(int(l.split()[1]) for l in f if l.startswith("map_id:"))
+        except (OSError, ValueError):
+            continue
+    bpftool = shutil.which("bpftool") or "/usr/sbin/bpftool"
+    out = subprocess.run([bpftool, "map", "list", "-j"], stdout=subprocess.PIPE,
+                         text=True, check=True).stdout
+    return {m.get("name", ""): m["max_entries"] for m in json.loads(out) if m["id"] in ids}
+
+
+def test_maps_of_what_is_off_have_one_entry():
+    """A count not asked for (by syscall number: validate; by phase:
+    --usdt-phase) and the channel times without --time-in-channel have
+    maps of one entry: each entry of a per-CPU array is made for every CPU
+    at start-up, and cleared at each reset. What is on keeps its size."""
+    rec = spawn([IPCSCOPE, "record", "-a"], stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_line(rec.stderr, "tracing started", timeout=60)
+        sizes = map_sizes(rec.pid)
+    finally:
+        rec.send_signal(signal.SIGINT)
+        rec.communicate(timeout=60)
+    eq(rec.returncode, 0, "record -a")
+    for name in ("sys_counts", "phase_counts", "phase_sys_count", "chan_streams",
+                 "chan_fifos", "chan_time"):
+        eq(sizes.get(name), 1, f"{name}'s entries ({sizes})")
+    for name in ("op_stats", "inflight", "endpoints"):
+        assert sizes.get(name, 0) > 1, f"{name}: {sizes}"
+
+
 def test_startup_is_timed_program_by_program():
     """record --json says where start-up went: the parts add up to the
     whole, and each program loaded has the kernel's time for it (from its
