@@ -285,17 +285,22 @@ struct ipc_thread_counts {
 enum ipc_phase { IPC_PHASE_BEFORE, IPC_PHASE_BETWEEN, IPC_PHASE_AFTER, IPC_PHASES };
 
 /*
- * The thread each CPU last saw make a syscall without being a target, and
+ * The threads each CPU last saw make a syscall without being a target, and
  * the targets' generation then (struct ipc_bystander, one per CPU, in the
- * .bss): while no process has joined the targets since, its next syscalls
- * on that CPU need no map lookup (what every process not traced pays).
- * Every join bumps the generation (the programs at fork and exec, user
- * space when it adds a process).
+ * .bss): while no process has joined the targets since, their next
+ * syscalls on that CPU need no map lookup (what every process not traced
+ * pays). Every join bumps the generation (the programs at fork and exec,
+ * user space when it adds a process), which forgets them all. Several per
+ * CPU, not one: two processes that talk to each other on one CPU take
+ * turns there, and each turn missed a one-thread memory (two hash lookups
+ * at the enter, one at the exit).
  */
 #define IPC_BYSTANDER_CPUS 512
+#define IPC_BYSTANDER_WAYS 4	/* a power of two */
 struct ipc_bystander {
-	__u64 id;		/* pid_tgid; 0: none */
+	__u64 id[IPC_BYSTANDER_WAYS];	/* pid_tgid; 0: none */
 	__u64 gen;
+	__u64 next;		/* the way to take next */
 };
 
 /* The session's phase, in the BPF object's .bss (phase_state) */

@@ -299,15 +299,35 @@ static __always_inline bool known_bystander(__u64 id, __u32 *slot, __u64 *gen)
 	if (cpu >= IPC_BYSTANDER_CPUS)
 		return false;
 	b = &bystanders[cpu];
-	return b->id == id && b->gen == *gen;
+	if (b->gen != *gen)
+		return false;
+	for (int i = 0; i < IPC_BYSTANDER_WAYS; i++)
+		if (b->id[i] == id)
+			return true;
+	return false;
 }
 
+/* id is no target at generation gen: remembered on its CPU (slot), in the
+ * way taken longest ago; the others forgotten if the generation moved */
 static __always_inline void remember_bystander(__u64 id, __u32 slot, __u64 gen)
 {
-	if (slot < IPC_BYSTANDER_CPUS) {
-		bystanders[slot].id = id;
-		bystanders[slot].gen = gen;
+	struct ipc_bystander *b;
+	__u64 w;
+
+	if (slot >= IPC_BYSTANDER_CPUS)
+		return;
+	b = &bystanders[slot];
+	if (b->gen != gen) {
+		for (int i = 1; i < IPC_BYSTANDER_WAYS; i++)
+			b->id[i] = 0;
+		b->id[0] = id;
+		b->next = 1;
+		b->gen = gen;
+		return;
 	}
+	w = b->next & (IPC_BYSTANDER_WAYS - 1);
+	b->id[w] = id;
+	b->next = w + 1;
 }
 
 static __always_inline bool is_target(__u32 tgid)

@@ -14,7 +14,7 @@
 
 /* The contract: these must match what the BPF side was compiled with. */
 _Static_assert(sizeof(struct ipc_op_stats) == (5 + IPC_HIST_SLOTS) * 8, "op_stats");
-_Static_assert(sizeof(struct ipc_bystander) == 16, "bystander");
+_Static_assert(sizeof(struct ipc_bystander) == (IPC_BYSTANDER_WAYS + 2) * 8, "bystander");
 _Static_assert(sizeof(struct ipc_msgtype_key) == 16, "msgtype_key");
 _Static_assert(sizeof(struct ipc_msgtype_stats) == 24, "msgtype_stats");
 _Static_assert(sizeof(struct ipc_err_key) == 8, "err_key");

@@ -67,8 +67,8 @@ def test_comm_running_and_exec_later():
 
 
 def test_a_process_that_joins_at_exec_is_counted_from_its_next_syscall():
-    # A CPU remembers the last thread it saw make a syscall without being
-    # a target, and skips that thread's next syscalls without a lookup. A
+    # A CPU remembers the last threads it saw make a syscall without being
+    # a target, and skips their next syscalls without a lookup. A
     # shell that exec's a program --comm names joins at the exec: what the
     # CPU remembers of it is stale from then on. Here the shell, alone on
     # its CPU, exec's a copy of cat that reads 64 KiB already waiting in a
@@ -79,8 +79,8 @@ def test_a_process_that_joins_at_exec_is_counted_from_its_next_syscall():
     with open("/bin/cat", "rb") as src, open(cat, "wb") as dst:
         dst.write(src.read())
     os.chmod(cat, 0o755)
-    # ten times: another thread's syscall on that CPU between the exec and
-    # the reads would hide a stale memory (it replaces it), so one run
+    # ten times: other threads' syscalls on that CPU between the exec and
+    # the reads would hide a stale memory (they replace it), so one run
     # alone could miss it
     runs = 10
     script = (f"for i in $(seq {runs}); do "
