@@ -106,9 +106,9 @@ static __always_inline int enter_msgsnd(struct inflight *ent, __u32 msqid,
  * SEARCH_EQUAL, ipc/msg.c): its exit counts msgtyp, kept in arg. Any other
  * msgrcv (msgtyp 0: the oldest; < 0: the lowest type up to -msgtyp; the
  * flags) has its exit read the type from msgp, where the kernel put it:
- * arg 0, as no message has type 0. That read of user memory was a third
- * of what a SysV ping-pong's probes cost (bpf_probe_read_user: about
- * 120 ns on the bench's machine).
+ * arg 0, as no message has type 0. Each such read of user memory
+ * (bpf_probe_read_user) took about 115 ns on the bench's machine, nearly
+ * a tenth of a SysV ping-pong's BPF time.
  */
 static __always_inline int enter_msgrcv(struct inflight *ent, __u32 msqid,
 					__u64 msgp, long msgtyp, long msgflg)
