@@ -37,8 +37,9 @@ static void print_help(void)
 {
 	fputs(
 "Usage: msgq [--api sysv|posix] [--count N] [--size BYTES] [--types N]\n"
-"            [--receive any|bytype] [--out FILE] [--start-delay MS] [--cpus A,B] [--ready-delay MS]\n"
-"            [--send-delay MS] [--recv-delay MS] [--help]\n"
+"            [--receive any|bytype|except] [--out FILE] [--start-delay MS]\n"
+"            [--cpus A,B] [--ready-delay MS] [--send-delay MS] [--recv-delay MS]\n"
+"            [--help]\n"
 "\n"
 "Ground-truth message queue workload for ipcscope tests.  The parent sends\n"
 "COUNT messages of SIZE bytes through one message queue and a forked child\n"
