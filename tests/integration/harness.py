@@ -262,21 +262,27 @@ def _parent_pid(pid):
         return None
 
 
+def bpftool_json(*args):
+    """bpftool's JSON answer to args, e.g. ("prog", "list")"""
+    bpftool = shutil.which("bpftool") or "/usr/sbin/bpftool"
+    out = subprocess.run([bpftool, *args, "-j"], stdout=subprocess.PIPE,
+                         text=True, check=True).stdout
+    return json.loads(out)
+
+
 def bpf_programs_loaded():
     """Names of ipcscope's programs still loaded in the kernel: held by no
     process (left behind) or by a process this test run started. Those of
     an ipcscope that somebody else runs on the machine at the same time
     are not ours to judge."""
-    bpftool = shutil.which("bpftool") or "/usr/sbin/bpftool"
-    out = subprocess.run([bpftool, "prog", "list", "-j"], stdout=subprocess.PIPE,
-                         text=True, check=True).stdout
+    progs = bpftool_json("prog", "list")
     me = os.getpid()
     holders = _prog_holders()
 
     def ours(prog):
         owners = holders.get(prog.get("id"), set())
         return not owners or any(_parent_pid(pid) == me for pid in owners)
-    return [p.get("name", "") for p in json.loads(out)
+    return [p.get("name", "") for p in progs
             if p.get("name", "").startswith("ipc_") and ours(p)]
 
 

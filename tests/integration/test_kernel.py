@@ -5,7 +5,6 @@ verifier's reason and the feature missing; every program's deepest call
 chain stays within the 512 bytes of stack every kernel gives, whatever this
 host accepts (some kernels run tracing programs on private stacks and take
 more; others of the same version refuse)."""
-import json
 import mmap
 import os
 import re
@@ -272,12 +271,9 @@ def check_kprobe_hooks(rec):
 def prog_runs(holder):
     """{program name: runs} of the BPF programs process holder holds
     (kernel.bpf_stats_enabled must be 1)"""
-    bpftool = shutil.which("bpftool") or "/usr/sbin/bpftool"
-    out = subprocess.run([bpftool, "prog", "list", "-j"], stdout=subprocess.PIPE,
-                         text=True, check=True).stdout
     mine = {i for i, pids in harness._prog_holders().items() if holder in pids}
     runs = {}
-    for p in json.loads(out):
+    for p in harness.bpftool_json("prog", "list"):
         if p.get("id") in mine:
             runs[p.get("name", "")] = runs.get(p.get("name", ""), 0) + p.get("run_cnt", 0)
     return runs
@@ -339,10 +335,8 @@ def map_sizes(holder):
                 ids.update(int(l.split()[1]) for l in f if l.startswith("map_id:"))
         except (OSError, ValueError):
             continue
-    bpftool = shutil.which("bpftool") or "/usr/sbin/bpftool"
-    out = subprocess.run([bpftool, "map", "list", "-j"], stdout=subprocess.PIPE,
-                         text=True, check=True).stdout
-    return {m.get("name", ""): m["max_entries"] for m in json.loads(out) if m["id"] in ids}
+    return {m.get("name", ""): m["max_entries"] for m in harness.bpftool_json("map", "list")
+            if m["id"] in ids}
 
 
 def test_maps_of_what_is_off_have_one_entry():
