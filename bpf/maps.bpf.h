@@ -318,12 +318,10 @@ static __always_inline void remember_bystander(__u64 id, __u32 slot, __u64 gen)
 		return;
 	b = &bystanders[slot];
 	if (b->gen != gen) {
-		for (int i = 1; i < IPC_BYSTANDER_WAYS; i++)
+		for (int i = 0; i < IPC_BYSTANDER_WAYS; i++)
 			b->id[i] = 0;
-		b->id[0] = id;
-		b->next = 1;
+		b->next = 0;
 		b->gen = gen;
-		return;
 	}
 	w = b->next & (IPC_BYSTANDER_WAYS - 1);
 	b->id[w] = id;
