@@ -63,7 +63,7 @@ static int hook_exists(const char *sec, const struct btf *vmlinux)
 		snprintf(path, sizeof(path), "%s/events/%s", tracing_root(), sec + 3);
 		return access(path, F_OK) == 0;
 	}
-	if (strncmp(sec, "tp_btf/", 7) == 0) {
+	if (strncmp(sec, "tp_btf/", 7) == 0 || strncmp(sec, "raw_tp/", 7) == 0) {
 		snprintf(path, sizeof(path), "btf_trace_%s", sec + 7);
 		return vmlinux &&
 		       btf__find_by_name_kind(vmlinux, path, BTF_KIND_TYPEDEF) > 0;
@@ -99,6 +99,23 @@ static struct bpf_object *open_object(const char *path, const struct btf *vmlinu
 		n++;
 	}
 	return obj;
+}
+
+/*
+ * Whether libbpf 1.1 will parse the kernel's BTF to load obj (its
+ * obj_needs_vmlinux_btf): for a BTF tracepoint or trampoline program, a
+ * kfunc or typed ksym, a CO-RE relocation (only the objects floor has
+ * those, beside its kfunc)
+ */
+static int libbpf_parses_kernel_btf(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj)
+		if (bpf_program__autoload(prog) &&
+		    bpf_program__type(prog) == BPF_PROG_TYPE_TRACING)
+			return 1;
+	return btf__find_by_name_kind(bpf_object__btf(obj), ".ksyms", BTF_KIND_DATASEC) > 0;
 }
 
 /* Whether the object has fentry or fexit programs */
@@ -145,11 +162,13 @@ int main(int argc, char **argv)
 	if (ensure_tracefs())
 		return 1;
 
-	/* as ipcscope loads (its start-up is measured against this one's) */
-	heap_for_kernel_btf();
 	obj = open_object(argv[1], NULL);
 	if (!obj)
 		return 1;
+	/* as ipcscope loads (its start-up is measured against this one's):
+	   room for libbpf's parse of the kernel's BTF, where it makes one */
+	if (libbpf_parses_kernel_btf(obj))
+		heap_for_kernel_btf(2);
 	first_load = 1;
 	err = bpf_object__load(obj);
 	first_load = 0;

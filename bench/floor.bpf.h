@@ -22,9 +22,19 @@ int floor_##name(void *ctx)						\
 	return 0;							\
 }
 
-/* an empty program on a BTF tracepoint */
+/* an empty program on a BTF tracepoint (--all-syscalls's sys_enter and
+ * sys_exit) */
 #define FLOOR_BTF(event)						\
 SEC("tp_btf/" #event)							\
+int BPF_PROG(floor_##event)						\
+{									\
+	return 0;							\
+}
+
+/* an empty program on a raw tracepoint, as ipcscope's fork, exit, page
+ * fault and signal programs are */
+#define FLOOR_RAW(event)						\
+SEC("raw_tp/" #event)							\
 int BPF_PROG(floor_##event)						\
 {									\
 	return 0;							\
@@ -44,13 +54,13 @@ int floor_switch(struct trace_event_raw_sched_switch *ctx)		\
 
 /* processes (fork, exec, exit), context switches, page faults, signals */
 #define FLOOR_PROCESS_HOOKS						\
-FLOOR_BTF(sched_process_fork)						\
+FLOOR_RAW(sched_process_fork)						\
 FLOOR_TP("tp/sched/sched_process_exec", exec)				\
-FLOOR_BTF(sched_process_exit)						\
+FLOOR_RAW(sched_process_exit)						\
 FLOOR_SWITCH								\
-FLOOR_BTF(page_fault_user)						\
-FLOOR_BTF(signal_generate)						\
-FLOOR_BTF(signal_deliver)
+FLOOR_RAW(page_fault_user)						\
+FLOOR_RAW(signal_generate)						\
+FLOOR_RAW(signal_deliver)
 
 /* where each process's shared mappings are (ipc_range_exit): the exits of
  * these syscalls, by their own tracepoints */

@@ -7,7 +7,6 @@
  * header says what it offers them).
  */
 #define IPCSCOPE_DEFINE_MAPS
-#define IPC_RDONLY_CAST		/* see objects.bpf.h */
 #include "maps.bpf.h"
 #include "inflight.bpf.h"
 #include "pipe.bpf.h"
@@ -39,15 +38,15 @@ __noinline __u64 current_start(void)
  * The struct file behind fd in the current task, or 0 (objects.bpf.h).
  * Every IPC syscall on an fd starts here. The walk to the fd table is
  * plain loads where the kernel lets a program make them: through the
- * task cast with bpf_rdonly_cast (6.2+; here, in the one object that
- * declares it: objects.bpf.h), else through the BTF pointers of
- * bpf_get_current_task_btf (5.11+). The cast costs the verifier less: each
- * load through a BTF pointer it trusts has it look up, by name among all
- * the kernel's types, whether the field is trusted too (about 0.8 ms per
- * program that calls this, on 6.18). Before 5.11, CO-RE reads, a helper
- * call each. Only the array slot is read with a helper (the verifier
- * types fdt->fd as a number). A global function: the walk costs the
- * verifier once, not in every caller. The file is returned as a number.
+ * task cast with bpf_rdonly_cast (6.2+: objects.bpf.h), else through the
+ * BTF pointers of bpf_get_current_task_btf (5.11+). The cast costs the
+ * verifier less: each load through a BTF pointer it trusts has it look
+ * up, by name among all the kernel's types, whether the field is trusted
+ * too (about 0.8 ms per program that calls this, on 6.18). Before 5.11,
+ * CO-RE reads, a helper call each. Only the array slot is read with a
+ * helper (the verifier types fdt->fd as a number). A global function: the
+ * walk costs the verifier once, not in every caller. The file is returned
+ * as a number.
  */
 __noinline __u64 fd_file_addr(long fd)
 {
@@ -59,8 +58,8 @@ __noinline __u64 fd_file_addr(long fd)
 	if (fd < 0)
 		return 0;
 	if (have_rdonly_cast) {
-		struct task_struct *t = bpf_rdonly_cast((void *)bpf_get_current_task(),
-							kernel_btf_task_struct);
+		struct task_struct *t = rdonly_cast((void *)bpf_get_current_task(),
+						    kernel_btf_task_struct);
 
 		/* a load through a NULL pointer here reads 0 */
 		fdt = t->files->fdt;
@@ -173,12 +172,20 @@ static __always_inline bool join_if_command(__u32 tgid)
 	return true;
 }
 
-SEC("tp_btf/sched_process_fork")
+/*
+ * fork and exit, page faults and signals are on raw tracepoints (their
+ * arguments are numbers: CO-RE reads), not BTF ones (tp_btf), as until
+ * 2026-12-07: a tp_btf program has libbpf 1.1 parse the kernel's whole
+ * BTF at load (see bpf_rdonly_cast in objects.bpf.h), and these run too
+ * seldom for their few reads to matter.
+ */
+SEC("raw_tp/sched_process_fork")
 int BPF_PROG(ipc_fork, struct task_struct *parent, struct task_struct *child)
 {
-	__u32 ptgid = parent->tgid, ctgid = child->tgid;
+	__u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid = BPF_CORE_READ(child, tgid);
 	/* a new process leads its thread group: its own start is the key's */
-	struct ipc_proc_key key = { .tgid = ctgid, .start = child->start_time };
+	struct ipc_proc_key key = { .tgid = ctgid,
+				    .start = BPF_CORE_READ(child, start_time) };
 	struct ipc_proc init = {};
 	__u8 one = 1;
 
@@ -243,17 +250,17 @@ int ipc_exec(struct trace_event_raw_sched_process_exec *ctx)
 	return 0;
 }
 
-SEC("tp_btf/sched_process_exit")
+SEC("raw_tp/sched_process_exit")
 int BPF_PROG(ipc_exit, struct task_struct *task)
 {
-	__u32 tgid = task->tgid;
+	__u32 tgid = BPF_CORE_READ(task, tgid);
 	struct ipc_proc *p;
 
 	if (!is_target(tgid))
 		return 0;
 	/* the thread's entry goes (a thread killed inside a syscall never
 	 * reaches its sys_exit), its counts to its process */
-	retire_thread((__u64)tgid << 32 | task->pid);
+	retire_thread((__u64)tgid << 32 | BPF_CORE_READ(task, pid));
 	/* the whole process is gone when its last thread exits */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;

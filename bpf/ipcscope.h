@@ -14,6 +14,13 @@
 /* log2 latency slots: slot 39 holds everything from 2^39 ns (~9 minutes) up */
 #define IPC_HIST_SLOTS  40
 #define IPC_SOCK_PATH_LEN 64
+/*
+ * The call of the kfunc bpf_rdonly_cast, in the object as it is built: a
+ * helper call of this number, which no helper has; user space makes it
+ * the kfunc's call before libbpf opens the object (objects.bpf.h,
+ * core_btf_patch_kfunc in user/corebtf.c).
+ */
+#define IPC_RDONLY_CAST_CALL 0x7ffffff0
 
 /* What kind of IPC object an operation touched. */
 enum ipc_kind {

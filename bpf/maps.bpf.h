@@ -77,7 +77,7 @@ IPC_SETTING(__u64, trace_wakeup_bytes);
 /* the kernel has the helper bpf_get_current_task_btf (5.11+: loads
  * through BTF pointers in fd_file_addr and compat_syscall, CO-RE reads
  * without), and the kfunc bpf_rdonly_cast (6.2+: fd_file_addr and
- * file_object, objects.bpf.h). Settings, not CO-RE checks of enum
+ * file_object, objects.bpf.h, called as user space patched it in). Settings, not CO-RE checks of enum
  * bpf_func_id: user space knows (session_features), and a kernel type
  * fewer for libbpf to look up at start-up. Off, the verifier never
  * reaches the calls. Both off for the tests' IPCSCOPE_OLD_KERNEL_PATHS,
@@ -87,7 +87,8 @@ IPC_SETTING(bool, have_rdonly_cast);
 /* the kernel's BTF ids of struct task_struct and struct file, which
  * bpf_rdonly_cast takes: found by user space in its pass over the kernel's
  * BTF (user/corebtf.c), so that libbpf can relocate against a copy of
- * part of it (have_rdonly_cast is off where they are not known) */
+ * part of it (have_rdonly_cast is off where they, or the kfunc's own id,
+ * are not known) */
 IPC_SETTING(__u32, kernel_btf_task_struct);
 IPC_SETTING(__u32, kernel_btf_file);
 /* the syscall programs see every syscall (--all-syscalls), not only the

@@ -76,16 +76,34 @@ __u64 file_object_miss(__u64 file, __u32 mode, __u64 ino, int cache);
  * bpf_rdonly_cast (a kfunc, Linux 6.2+) makes a number a pointer the
  * verifier lets a program load through (a load that cannot fault the
  * kernel), at the cost of a plain load instead of a helper call for each
- * read. The programs on every IPC syscall use it where the kernel has it
- * (setting have_rdonly_cast); only core.bpf.c declares it (IPC_RDONLY_CAST),
- * since libbpf 1.1's linker cannot link a kfunc declared in two objects:
- * the other objects' global functions read with helpers. Declared weak:
- * on an older kernel the setting is off, the verifier never reaches the
- * call and drops it.
+ * read: ipc_sys_enter_tp took 310-410 ns a run with it and 430-510
+ * without (record -a, the pipe ping-pong, alternated, 2026-12-07). The
+ * programs on every IPC syscall use it where the kernel has it (setting
+ * have_rdonly_cast; off, the verifier never reaches the call).
+ *
+ * Not declared as a kfunc (extern ... __ksym): libbpf 1.1 then parses the
+ * kernel's whole BTF at load to find it (obj_needs_vmlinux_btf), 4.5 ms
+ * and the 12 MB heap made for it (6 ms) of a 60 ms start-up. The call is
+ * built as a helper call of a number no helper has (IPC_RDONLY_CAST_CALL)
+ * and made the kfunc's call in the object's ELF before libbpf opens it,
+ * with the kfunc's id that user space found in its own pass over the
+ * kernel's BTF (core_btf_patch_kfunc, user/corebtf.c): what libbpf would
+ * have written. In the ELF, global functions are patched too, and any
+ * object may cast (libbpf 1.1's linker could not link a kfunc declared in
+ * two objects).
  */
-#ifdef IPC_RDONLY_CAST
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
-#endif
+static __always_inline void *rdonly_cast(const void *obj, __u32 btf_id)
+{
+	register __u64 r1 asm("r1") = (__u64)obj;
+	register __u64 r2 asm("r2") = btf_id;
+	register __u64 r0 asm("r0");
+
+	asm volatile("call %[call]"
+		     : "=r"(r0), "+r"(r1), "+r"(r2)
+		     : [call] "i"(IPC_RDONLY_CAST_CALL)
+		     : "r3", "r4", "r5", "memory");
+	return (void *)r0;
+}
 
 /*
  * Fill key with the IPC object behind file and return its kind: a pipe, a
@@ -106,18 +124,15 @@ static __always_inline __u32 file_object(struct file *file,
 	key->kind = IPC_KIND_NONE;
 	if (!file)
 		return IPC_KIND_NONE;
-#ifdef IPC_RDONLY_CAST
 	if (have_rdonly_cast) {
-		struct file *f = bpf_rdonly_cast(file, kernel_btf_file);
+		struct file *f = rdonly_cast(file, kernel_btf_file);
 
 		inode = f->f_inode;
 		if (!inode)
 			return IPC_KIND_NONE;
 		mode = inode->i_mode;
 		ino = inode->i_ino;
-	} else
-#endif
-	{
+	} else {
 		inode = BPF_CORE_READ(file, f_inode);
 		if (!inode)
 			return IPC_KIND_NONE;

@@ -471,7 +471,7 @@ __noinline int range_learn(__u64 tgid_slot, __u64 start, __u64 end, __u64 kind_d
 	return 0;
 }
 
-SEC("tp_btf/page_fault_user")
+SEC("raw_tp/page_fault_user")
 int BPF_PROG(ipc_fault_vma, unsigned long address, struct pt_regs *regs,
 	     unsigned long error_code)
 {

@@ -87,7 +87,7 @@ static __always_inline void trace_signal(__u32 target, __u32 sig, __u32 event,
 	event_submit(e);
 }
 
-SEC("tp_btf/signal_generate")
+SEC("raw_tp/signal_generate")
 int BPF_PROG(ipc_signal_generate, int sig, struct kernel_siginfo *info,
 	     struct task_struct *task, int group, int result)
 {
@@ -135,7 +135,7 @@ static __always_inline __s32 group_exit_code(int sig, struct kernel_siginfo *inf
 	return IPC_SIG_GROUP_EXIT | (BPF_CORE_READ(signal, group_exit_code) & 0x7f);
 }
 
-SEC("tp_btf/signal_deliver")
+SEC("raw_tp/signal_deliver")
 int BPF_PROG(ipc_signal_deliver, int sig, struct kernel_siginfo *info,
 	     struct k_sigaction *ka)
 {

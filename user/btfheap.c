@@ -19,7 +19,8 @@
 /*
  * libbpf parses the kernel's BTF (5.4 MB on 6.18) into fresh memory: it
  * reads the file into one buffer and copies it into another, about 11 MB
- * touched for the first time, 4 KiB page by page. Where a page fault is
+ * touched for the first time, 4 KiB page by page (ipcscope's own parse,
+ * from a mapping of the file, copies it once: 6 MB). Where a page fault is
  * dear (on an earlier VM of ours, faulting them in was 35-45 ms of a 50 ms
  * parse), the heap grows first by that much and has its pages made at
  * once, by one madvise(MADV_POPULATE_WRITE), and glibc is told to keep
@@ -37,7 +38,7 @@
  * On any failure nothing is lost but the time: returns 0, or -errno when
  * the kernel would not populate (before 5.14).
  */
-int heap_for_kernel_btf(void)
+int heap_for_kernel_btf(unsigned copies)
 {
 	long psz = sysconf(_SC_PAGESIZE);
 	uintptr_t page = psz > 0 ? (uintptr_t)psz : 4096;
@@ -49,8 +50,8 @@ int heap_for_kernel_btf(void)
 
 	if (stat("/sys/kernel/btf/vmlinux", &st) || st.st_size <= 0)
 		return 0;
-	/* the file, its copy, libbpf's index of the types */
-	want = 2 * (size_t)st.st_size + (size_t)st.st_size / 4;
+	/* the file's copies, the index of the types */
+	want = copies * (size_t)st.st_size + (size_t)st.st_size / 4;
 	/* glibc's ceiling for the threshold: 32 MiB on 64-bit */
 	if (want + (2u << 20) > (32u << 20))
 		return 0;

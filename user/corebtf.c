@@ -28,9 +28,11 @@
  *   field (each dereference is a relocation of its own, whose type is a
  *   candidate above) and its size is a pointer's whatever it points to.
  * A type's id in the copy is not the kernel's: the kernel ids the
- * programs need (bpf_rdonly_cast's) are found in the same pass and set by
- * user space (kernel_btf_task_struct, kernel_btf_file), not relocated
- * (bpf_core_type_id_kernel, which makes no copy). Anything else not
+ * programs need (bpf_rdonly_cast's, and the kfunc's own) are found in the
+ * same pass and set by user space (kernel_btf_task_struct,
+ * kernel_btf_file; the call patched into the object's ELF:
+ * core_btf_patch_kfunc), not relocated (bpf_core_type_id_kernel, which
+ * makes no copy). Anything else not
  * listed here (a relocation against a typedef, a kind not listed, a type
  * the kernel does not have, which libbpf would look for in the modules'
  * BTF) makes no copy either, and libbpf relocates as before.
@@ -47,8 +49,11 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <linux/bpf.h>
 #include <bpf/btf.h>
+#include "btfheap.h"
 #include "corebtf.h"
+#include "ipcscope.h"
 #include "util.h"
 
 /* .BTF.ext, as the kernel's and libbpf's headers lay it out (libbpf's
@@ -366,10 +371,16 @@ static Elf *object_btf(const void *obj, size_t obj_sz, Elf_Data **btf, Elf_Data 
 	return e;
 }
 
-/* bpf_rdonly_cast's types (kernel_btf_task_struct, kernel_btf_file) */
+/* bpf_rdonly_cast's types (kernel_btf_task_struct, kernel_btf_file), and
+ * the kfunc's own id */
 static void note_id(const char *name, const struct btf_type *t, __u32 id,
 		    struct core_btf *out)
 {
+	if (btf_is_func(t)) {
+		if (!out->rdonly_cast_id && !strcmp(name, "bpf_rdonly_cast"))
+			out->rdonly_cast_id = id;
+		return;
+	}
 	if (!btf_is_struct(t))
 		return;
 	if (!out->task_struct_id && !strcmp(name, "task_struct"))
@@ -387,12 +398,14 @@ static int copy_candidates(struct copy *c, struct root *roots, size_t nroots,
 		const char *name;
 		size_t len;
 
-		if (!comp && !btf_is_any_enum(t))
+		if (!comp && !btf_is_any_enum(t) && !btf_is_func(t))
 			continue;
 		name = btf__name_by_offset(c->vm, t->name_off);
 		if (!name || !name[0])
 			continue;
 		note_id(name, t, id, out);
+		if (btf_is_func(t))
+			continue;
 		len = essential_len(name);
 		for (size_t k = 0; k < nroots; k++) {
 			struct root *r = &roots[k];
@@ -413,6 +426,15 @@ static int copy_candidates(struct copy *c, struct root *roots, size_t nroots,
 	return visit(c);
 }
 
+void core_btf_heap(unsigned copies)
+{
+	int err = heap_for_kernel_btf(copies);
+
+	if (err)
+		debugf("the heap for the kernel's BTF was not populated: %s\n",
+		       strerror(-err));
+}
+
 /*
  * The kernel's BTF, parsed. Where the kernel lets its file be mapped
  * (6.16+), from the mapping: the kernel's own pages, where a read() copies
@@ -430,6 +452,7 @@ static struct btf *kernel_btf(bool *mapped)
 	if (fd >= 0 && !fstat(fd, &st) && st.st_size > 0) {
 		p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (p != MAP_FAILED) {
+			core_btf_heap(1);
 			b = btf__new(p, st.st_size);	/* a copy */
 			munmap(p, st.st_size);
 		}
@@ -440,6 +463,7 @@ static struct btf *kernel_btf(bool *mapped)
 		*mapped = true;
 		return b;
 	}
+	core_btf_heap(2);
 	return btf__load_vmlinux_btf();
 }
 
@@ -458,7 +482,7 @@ int core_btf_make(const void *obj, size_t obj_sz, struct core_btf *out)
 
 	out->roots = out->types = out->kernel_types = 0;
 	out->mapped = false;
-	out->task_struct_id = out->file_id = 0;
+	out->task_struct_id = out->file_id = out->rdonly_cast_id = 0;
 	e = object_btf(obj, obj_sz, &btf_sec, &ext_sec);
 	if (!e)
 		return -EINVAL;
@@ -517,6 +541,44 @@ out:
 	btf__free(local);
 	elf_end(e);
 	return err;
+}
+
+int core_btf_patch_kfunc(void *obj, size_t obj_sz, unsigned func_id)
+{
+	Elf_Scn *scn = NULL;
+	int n = 0;
+	Elf *e;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -EINVAL;
+	e = elf_memory(obj, obj_sz);
+	if (!e)
+		return -EINVAL;
+	while ((scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		struct bpf_insn *insn;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
+		    !(sh.sh_flags & SHF_EXECINSTR))
+			continue;
+		if (sh.sh_offset > obj_sz || sh.sh_size > obj_sz - sh.sh_offset ||
+		    sh.sh_offset % sizeof(*insn)) {
+			n = -EINVAL;
+			break;
+		}
+		insn = (struct bpf_insn *)((char *)obj + sh.sh_offset);
+		for (size_t i = 0; i < sh.sh_size / sizeof(*insn); i++) {
+			if (insn[i].code != (BPF_JMP | BPF_CALL) || insn[i].src_reg ||
+			    insn[i].imm != IPC_RDONLY_CAST_CALL)
+				continue;
+			insn[i].src_reg = BPF_PSEUDO_KFUNC_CALL;
+			insn[i].off = 0;	/* the kernel's own BTF */
+			insn[i].imm = (__s32)func_id;
+			n++;
+		}
+	}
+	elf_end(e);
+	return n;
 }
 
 int core_btf_reserve(struct core_btf *c)

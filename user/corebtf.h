@@ -13,17 +13,16 @@ struct core_btf {
 	unsigned roots;		/* the types relocated against */
 	unsigned types;		/* the copy's types (fillers included) */
 	unsigned kernel_types;	/* the kernel's */
-	/* the kernel's ids of struct task_struct and struct file (0: not
-	   found), for bpf_rdonly_cast: whether or not a copy was made */
-	unsigned task_struct_id, file_id;
+	/* the kernel's ids of struct task_struct and struct file, and of the
+	   kfunc bpf_rdonly_cast that takes them (0: not found): whether or
+	   not a copy was made */
+	unsigned task_struct_id, file_id, rdonly_cast_id;
 	bool mapped;		/* the kernel's BTF read by mmap (6.16+) */
 };
 
 /*
- * The file the copy will be in (c->fd, c->path: btf_custom_path), made
- * before libbpf opens the object, which only keeps the path: the copy is
- * made after the open, so that libbpf's own parse of the kernel's BTF at
- * load finds the heap as ours left it. 0, or -errno (c->fd -1).
+ * The file the copy will be in (c->fd, c->path: btf_custom_path, which
+ * libbpf reads at load). 0, or -errno (c->fd -1).
  */
 int core_btf_reserve(struct core_btf *c);
 /*
@@ -31,9 +30,21 @@ int core_btf_reserve(struct core_btf *c);
  * or -errno when it cannot be made (then libbpf must relocate against the
  * kernel's whole BTF, as without it: the caller opens the object again,
  * without the path). IPCSCOPE_FULL_KERNEL_BTF=1 makes none (-ECANCELED).
- * The two ids are found either way, once the kernel's BTF is read.
+ * The three ids are found either way, once the kernel's BTF is read.
  */
 int core_btf_make(const void *obj, size_t obj_sz, struct core_btf *c);
+/*
+ * In obj, a BPF object's ELF that the caller may change, every call of
+ * IPC_RDONLY_CAST_CALL (bpf/ipcscope.h) made a call of the kernel's
+ * function func_id (a kfunc call of the kernel's own BTF, as libbpf
+ * writes one it resolves). Returns how many, or -EINVAL for an ELF it
+ * cannot read.
+ */
+int core_btf_patch_kfunc(void *obj, size_t obj_sz, unsigned func_id);
 void core_btf_close(struct core_btf *c);
+/* Room for a parse of the kernel's BTF that holds copies copies of its
+ * file at once (heap_for_kernel_btf, btfheap.h), made right before it: by
+ * core_btf_make's, and for libbpf's where it makes one */
+void core_btf_heap(unsigned copies);
 
 #endif /* COREBTF_H */

@@ -29,7 +29,6 @@
 #include "ipcscope.skel.h"
 #include "events.h"
 #include "session.h"
-#include "btfheap.h"
 #include "corebtf.h"
 #include "session_int.h"
 #include "usdt.h"
@@ -545,17 +544,16 @@ static void set_targets(struct session *s, const struct session_config *cfg)
 	   or three ways (see fd_file_addr, file_object, compat_syscall), with
 	   its maps preallocated as before 6.1 (setup_map_alloc) */
 	{
-		bool old_paths = getenv("IPCSCOPE_OLD_KERNEL_PATHS") != NULL;
 		struct kernel_features kf;
 
-		setup_map_alloc(s, old_paths);
+		setup_map_alloc(s, s->old_paths);
 		session_features(&kf);
-		s->skel->rodata->have_task_btf = kf.task_btf && !old_paths;
-		/* its types' ids from the pass over the kernel's BTF (corebtf.c) */
+		s->skel->rodata->have_task_btf = kf.task_btf && !s->old_paths;
+		/* its types' ids from the pass over the kernel's BTF (corebtf.c),
+		   its calls patched in where it has them all (open_skeleton) */
 		s->skel->rodata->kernel_btf_task_struct = s->core_btf.task_struct_id;
 		s->skel->rodata->kernel_btf_file = s->core_btf.file_id;
-		s->skel->rodata->have_rdonly_cast = kf.rdonly_cast && !old_paths &&
-			s->core_btf.task_struct_id && s->core_btf.file_id;
+		s->skel->rodata->have_rdonly_cast = s->elf != NULL;
 	}
 }
 
@@ -963,12 +961,70 @@ void session_startup(const struct session *s, struct startup_times *out)
  */
 static int core_btf_refused;
 
+/* ipcscope_bpf__open_opts, from elf: the object's ELF, patched */
+static struct ipcscope_bpf *open_elf(const void *elf, size_t sz,
+				     const struct bpf_object_open_opts *opts)
+{
+	struct ipcscope_bpf *obj = calloc(1, sizeof(*obj));
+	int err;
+
+	if (!obj) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	err = ipcscope_bpf__create_skeleton(obj);
+	if (!err) {
+		obj->skeleton->data = (void *)elf;
+		obj->skeleton->data_sz = sz;
+		err = bpf_object__open_skeleton(obj->skeleton, opts);
+	}
+	if (err) {
+		ipcscope_bpf__destroy(obj);
+		errno = -err;
+		return NULL;
+	}
+	return obj;
+}
+
+/*
+ * The object's ELF with the kfunc bpf_rdonly_cast's calls made (see
+ * objects.bpf.h), where the kernel has it and its ids were found; else
+ * NULL, and the programs do not cast (have_rdonly_cast: set_targets).
+ */
+static void *patch_rdonly_cast(const struct session *s, const void *obj, size_t sz)
+{
+	const struct core_btf *c = &s->core_btf;
+	struct kernel_features kf;
+	void *elf;
+	int n;
+
+	session_features(&kf);
+	if (!kf.rdonly_cast || s->old_paths || !c->task_struct_id || !c->file_id ||
+	    !c->rdonly_cast_id)
+		return NULL;
+	elf = malloc(sz);
+	if (!elf)
+		return NULL;
+	memcpy(elf, obj, sz);
+	n = core_btf_patch_kfunc(elf, sz, c->rdonly_cast_id);
+	if (n <= 0) {
+		debugf("bpf_rdonly_cast: %s\n", n ? "the object's ELF was not read" :
+		       "no call to patch");
+		free(elf);
+		return NULL;
+	}
+	debugf("bpf_rdonly_cast: %d calls made the kfunc's (id %u)\n", n,
+	       c->rdonly_cast_id);
+	return elf;
+}
+
 /*
  * The skeleton opened to relocate against the copy of the kernel's BTF
  * that corebtf.c makes, where it can be made (libbpf's search of the
  * whole is a fifth of the start-up); else against the whole, as libbpf
- * does by itself (opened again without the copy's path), and after a
- * refusal (core_btf_refused). On failure s->skel is NULL, with errno.
+ * does by itself, and after a refusal (core_btf_refused). The same pass
+ * finds what bpf_rdonly_cast's calls need, patched into the ELF before
+ * libbpf opens it. On failure s->skel is NULL, with errno.
  */
 static void open_skeleton(struct session *s)
 {
@@ -978,12 +1034,9 @@ static void open_skeleton(struct session *s)
 	int err;
 
 	s->core_btf_refused = core_btf_refused;
-	/* refused before: no copy (the pass still finds the two ids) */
+	/* refused before: no copy (the pass still finds the three ids) */
 	if (!core_btf_refused && !core_btf_reserve(&s->core_btf))
 		opts.btf_custom_path = s->core_btf.path;
-	s->skel = ipcscope_bpf__open_opts(&opts);
-	if (!s->skel)
-		return;
 	obj = ipcscope_bpf__elf_bytes(&obj_sz);
 	err = core_btf_make(obj, obj_sz, &s->core_btf);
 	s->core_btf_err = err;
@@ -992,16 +1045,16 @@ static void open_skeleton(struct session *s)
 		       "types, for the %u types relocated against (the kernel's BTF %s)\n",
 		       s->core_btf.types, s->core_btf.kernel_types, s->core_btf.roots,
 		       s->core_btf.mapped ? "mapped" : "read");
-		return;
+	} else {
+		if (!core_btf_refused)
+			debugf("CO-RE: relocating against the kernel's whole BTF (%s)\n",
+			       err == -ECANCELED ? "IPCSCOPE_FULL_KERNEL_BTF is set" :
+			       strerror(-err));
+		core_btf_close(&s->core_btf);
+		opts.btf_custom_path = NULL;
 	}
-	if (!core_btf_refused)
-		debugf("CO-RE: relocating against the kernel's whole BTF (%s)\n",
-		       err == -ECANCELED ? "IPCSCOPE_FULL_KERNEL_BTF is set" : strerror(-err));
-	core_btf_close(&s->core_btf);
-	if (opts.btf_custom_path) {
-		ipcscope_bpf__destroy(s->skel);
-		s->skel = ipcscope_bpf__open();
-	}
+	s->elf = patch_rdonly_cast(s, obj, obj_sz);
+	s->skel = open_elf(s->elf ? s->elf : obj, obj_sz, &opts);
 }
 
 void session_core_btf(const struct session *s, char *buf, size_t len)
@@ -1020,6 +1073,23 @@ void session_core_btf(const struct session *s, char *buf, size_t len)
 			 "candidates of the %u types read", c->types, c->kernel_types, c->roots);
 }
 
+/*
+ * libbpf 1.1 parses the kernel's whole BTF itself at load for a BTF
+ * tracepoint (tp_btf) program: --all-syscalls's on 6.x, explain's (its
+ * obj_needs_vmlinux_btf; the object's CO-RE goes to the copy, and its one
+ * kfunc is patched in: open_skeleton)
+ */
+static bool libbpf_parses_kernel_btf(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj)
+		if (bpf_program__autoload(prog) &&
+		    bpf_program__type(prog) == BPF_PROG_TYPE_TRACING)
+			return true;
+	return false;
+}
+
 /* t_open: when the first try began (start-up counts from there) */
 static int open_at(struct session **out, const struct session_config *cfg,
 		   uint64_t t_open)
@@ -1032,9 +1102,6 @@ static int open_at(struct session **out, const struct session_config *cfg,
 	err = kernel_check_btf();
 	if (err)
 		return err;
-	err = heap_for_kernel_btf();
-	if (err)
-		debugf("the heap for the kernel's BTF was not populated: %s\n", strerror(-err));
 	err = ensure_tracefs();
 	if (err)
 		return err;
@@ -1044,6 +1111,7 @@ static int open_at(struct session **out, const struct session_config *cfg,
 		return -ENOMEM;
 	s->core_btf.fd = -1;
 	s->t_open = t_open;
+	s->old_paths = getenv("IPCSCOPE_OLD_KERNEL_PATHS") != NULL;
 	s->ncpus = libbpf_num_possible_cpus();
 	if (s->ncpus <= 0) {
 		errorf("cannot count CPUs: %s", strerror(-s->ncpus));
@@ -1072,6 +1140,8 @@ static int open_at(struct session **out, const struct session_config *cfg,
 	if (err)
 		goto fail;
 
+	if (libbpf_parses_kernel_btf(s->skel->obj))
+		core_btf_heap(2);
 	s->t_load = boottime_ns();
 	err = ipcscope_bpf__load(s->skel);
 	s->t_loaded = boottime_ns();
@@ -1294,6 +1364,7 @@ void session_close(struct session *s)
 	ring_buffer__free(s->events);
 	ipcscope_bpf__destroy(s->skel);
 	core_btf_close(&s->core_btf);
+	free(s->elf);
 	for (size_t i = 0; i < MAX_PROBES; i++)
 		free(s->logs[i]);
 	free(s);

@@ -28,6 +28,9 @@ struct session {
 	int core_btf_err;		/* 0, or why the whole BTF instead */
 	int core_btf_refused;		/* the load against the copy's error,
 					   when the whole BTF was tried next */
+	void *elf;			/* the object's ELF with bpf_rdonly_cast's
+					   calls patched in, or NULL: not cast */
+	bool old_paths;			/* IPCSCOPE_OLD_KERNEL_PATHS (set_targets) */
 	struct bpf_link *links[MAX_PROBES];
 	uint64_t links_missed[MAX_PROBES];	/* each link's misses when it was
 						   destroyed (session_link_missed) */

@@ -452,6 +452,50 @@ def test_core_btf_copy_relocates_as_the_whole():
     eq(differ, [], "relocations that came out differently against the copy")
 
 
+def kernel_at_least(major, minor):
+    m = re.match(r"(\d+)\.(\d+)", os.uname().release)
+    return (int(m.group(1)), int(m.group(2))) >= (major, minor)
+
+
+def test_libbpf_parses_no_kernel_btf_for_record():
+    """record's programs have libbpf parse none of the kernel's BTF (a
+    tp_btf program or a declared kfunc would: obj_needs_vmlinux_btf), only
+    ipcscope's own pass reads it: the file is opened once. The calls of the
+    kfunc bpf_rdonly_cast are patched into the object's ELF where the
+    kernel has it (6.2+), none with IPCSCOPE_OLD_KERNEL_PATHS; and a
+    --all-syscalls run on a BTF tracepoint has libbpf parse it too"""
+    strace = shutil.which("strace")
+    assert strace, "strace is not installed (make test installs it)"
+
+    def opens(args, env=None):
+        out, js = tmp("opens.txt"), tmp("opens.json")
+        proc = subprocess.run([strace, "-f", "-qq", "-e", "trace=openat", "-o", out,
+                               IPCSCOPE, "record", "-v", "--json", js, *args, "--", "true"],
+                              capture_output=True, text=True, timeout=120,
+                              env={**os.environ, **(env or {})})
+        eq(proc.returncode, 0, f"record {args}: {proc.stderr[-2000:]}")
+        with open(out) as f:
+            n = sum('"/sys/kernel/btf/vmlinux"' in line for line in f)
+        return n, proc.stderr, harness.read_json(js)
+
+    n, err, _ = opens([])
+    eq(n, 1, "opens of the kernel's BTF by record (ipcscope's own pass only)")
+    m = re.search(r"^bpf_rdonly_cast: (\d+) calls made the kfunc's \(id (\d+)\)$", err, re.M)
+    if kernel_at_least(6, 2):
+        assert m and int(m.group(1)) > 0 and int(m.group(2)) > 0, \
+            "no bpf_rdonly_cast call patched in on 6.2+: " + \
+            "\n".join(l for l in err.splitlines() if "rdonly" in l)
+    else:
+        assert not m, f"bpf_rdonly_cast patched in before 6.2: {m.group(0)}"
+    n, err, _ = opens([], {"IPCSCOPE_OLD_KERNEL_PATHS": "1"})
+    eq(n, 1, "opens of the kernel's BTF with an older kernel's paths")
+    assert "calls made the kfunc's" not in err, "bpf_rdonly_cast patched in for old paths"
+    n, _, rep = opens(["--all-syscalls"])
+    tp_btf = [p for p in rep["probes"] if p["name"].startswith("tp_btf/") and p["attached"]]
+    eq(n, 2 if tp_btf else 1, f"opens of the kernel's BTF with --all-syscalls (libbpf "
+       f"parses it for a tp_btf program: {[p['name'] for p in tp_btf]})")
+
+
 def test_a_refused_copy_loads_against_the_whole():
     """A kernel outside the matrix may refuse what was relocated against
     the copy (a type its relocations need, not in the copy): ipcscope loads

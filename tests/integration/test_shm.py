@@ -24,12 +24,12 @@ def segment(rec, wl, kind):
 
 def check_fallback(rec, parent):
     """Faults per process, none per segment: what kernels before 5.17 get."""
-    eq(rec.probe("tp_btf/page_fault_user")["attached"], False, "find_vma probe attached")
+    eq(rec.probe("raw_tp/page_fault_user")["attached"], False, "find_vma probe attached")
     eq(rec.probe("tp/exceptions/page_fault_user")["attached"], True, "fallback attached")
     assert rec.process(parent["pid"])["page_faults"] >= parent["pages_written"], \
         "fallback lost the writer's faults"
     eq(sum(o["page_faults"] for o in rec.objects(mech="shm")), 0, "per-segment faults")
-    assert "not attached: tp_btf/page_fault_user" in rec.stdout, "report hides the missing probe"
+    assert "not attached: raw_tp/page_fault_user" in rec.stdout, "report hides the missing probe"
 
 
 def check_faults(rec, wl, parent, child, kind):
@@ -154,7 +154,7 @@ def run_mapchurn(shared, private, pages):
 
 
 def check_fallback_faults(rec, wl):
-    eq(rec.probe("tp_btf/page_fault_user")["attached"], False, "find_vma probe attached")
+    eq(rec.probe("raw_tp/page_fault_user")["attached"], False, "find_vma probe attached")
     # private memory may come in huge pages (one fault for 512): only the
     # shared pages are one fault each
     faults = rec.process(wl["pid"])["page_faults"]
