@@ -435,11 +435,35 @@ void core_btf_heap(unsigned copies)
 		       strerror(-err));
 }
 
+/* The whole file into a buffer of its size (fd at its start): sysfs's
+ * read() copies it out a page a call */
+static void *read_whole(int fd, size_t size)
+{
+	char *buf = malloc(size);
+	size_t got = 0;
+
+	while (buf && got < size) {
+		ssize_t n = read(fd, buf + got, size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			free(buf);
+			errno = n ? errno : EIO;	/* shorter than it said */
+			return NULL;
+		}
+		got += (size_t)n;
+	}
+	return buf;
+}
+
 /*
  * The kernel's BTF, parsed. Where the kernel lets its file be mapped
  * (6.16+), from the mapping: the kernel's own pages, where a read() copies
  * the 5 MB out 4 KiB a call (1.6 ms against 3.0 here, the heap's pages
- * made); elsewhere, as libbpf reads it. NULL, with errno, if neither can.
+ * made); elsewhere, read into a buffer, as libbpf reads it, from the same
+ * open file: the file is opened once (kernel.libbpf_parses_no_kernel_btf_
+ * for_record counts the opens). NULL, with errno, if neither can.
  */
 static struct btf *kernel_btf(bool *mapped)
 {
@@ -449,22 +473,31 @@ static struct btf *kernel_btf(bool *mapped)
 	void *p;
 
 	*mapped = false;
-	if (fd >= 0 && !fstat(fd, &st) && st.st_size > 0) {
-		p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (p != MAP_FAILED) {
-			core_btf_heap(1);
-			b = btf__new(p, st.st_size);	/* a copy */
-			munmap(p, st.st_size);
-		}
-	}
-	if (fd >= 0)
+	if (fd < 0)
+		return NULL;
+	errno = 0;
+	if (fstat(fd, &st) || st.st_size <= 0) {
+		int err = errno;
+
 		close(fd);
-	if (b) {
-		*mapped = true;
-		return b;
+		errno = err ? err : EINVAL;	/* an empty file */
+		return NULL;
 	}
-	core_btf_heap(2);
-	return btf__load_vmlinux_btf();
+	p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p != MAP_FAILED) {
+		core_btf_heap(1);
+		b = btf__new(p, st.st_size);	/* a copy */
+		munmap(p, st.st_size);
+		*mapped = b != NULL;
+	} else {
+		core_btf_heap(2);
+		p = read_whole(fd, st.st_size);
+		if (p)
+			b = btf__new(p, st.st_size);	/* a copy */
+		free(p);
+	}
+	close(fd);
+	return b;
 }
 
 int core_btf_make(const void *obj, size_t obj_sz, struct core_btf *out)
