@@ -77,11 +77,12 @@ IPC_SETTING(__u64, trace_wakeup_bytes);
 /* the kernel has the helper bpf_get_current_task_btf (5.11+: loads
  * through BTF pointers in fd_file_addr and compat_syscall, CO-RE reads
  * without), and the kfunc bpf_rdonly_cast (6.2+: fd_file_addr and
- * file_object, objects.bpf.h, called as user space patched it in). Settings, not CO-RE checks of enum
- * bpf_func_id: user space knows (session_features), and a kernel type
- * fewer for libbpf to look up at start-up. Off, the verifier never
- * reaches the calls. Both off for the tests' IPCSCOPE_OLD_KERNEL_PATHS,
- * which runs an older kernel's code paths on this one (set_targets). */
+ * file_object, objects.bpf.h; its calls patched in by user space).
+ * Settings, not CO-RE checks of enum bpf_func_id: user space knows
+ * (session_features), and a kernel type fewer for libbpf to look up at
+ * start-up. Off, the verifier never reaches the calls. Both off for the
+ * tests' IPCSCOPE_OLD_KERNEL_PATHS, which runs an older kernel's code
+ * paths on this one (set_targets). */
 IPC_SETTING(bool, have_task_btf);
 IPC_SETTING(bool, have_rdonly_cast);
 /* the kernel's BTF ids of struct task_struct and struct file, which
