@@ -28,8 +28,8 @@ int core_btf_reserve(struct core_btf *c);
 /*
  * Writes the copy for the BPF object obj (its ELF bytes) into c->fd: 0;
  * or -errno when it cannot be made (then libbpf must relocate against the
- * kernel's whole BTF, as without it: the caller opens the object again,
- * without the path). IPCSCOPE_FULL_KERNEL_BTF=1 makes none (-ECANCELED).
+ * kernel's whole BTF, as without it: the caller opens the object without
+ * the path). IPCSCOPE_FULL_KERNEL_BTF=1 makes none (-ECANCELED).
  * The three ids are found either way, once the kernel's BTF is read.
  */
 int core_btf_make(const void *obj, size_t obj_sz, struct core_btf *c);
