@@ -95,17 +95,7 @@ __noinline __u64 fd_file_addr(long fd)
 /* see maps.bpf.h */
 __noinline __u64 hist_slot(__u64 v)
 {
-	/* 64-bit throughout: 6.1's verifier loses the upper half's zeros
-	   across 32-bit ORs, and with them the histogram index's bound */
-	__u64 r = 0, shift;
-
-	shift = (v > 0xFFFFFFFFULL) << 5; v >>= shift; r |= shift;
-	shift = (v > 0xFFFF) << 4; v >>= shift; r |= shift;
-	shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
-	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
-	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
-	r |= (v >> 1);
-	return r < IPC_HIST_SLOTS ? r : IPC_HIST_SLOTS - 1;
+	return ipc_hist_slot(v);
 }
 
 /*

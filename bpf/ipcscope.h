@@ -13,6 +13,41 @@
 #define IPC_COMM_LEN    16
 /* log2 latency slots: slot 39 holds everything from 2^39 ns (~9 minutes) up */
 #define IPC_HIST_SLOTS  40
+
+/*
+ * The slot of v: floor(log2(v)), 0 for 0 and 1, at most IPC_HIST_SLOTS - 1.
+ * The BPF programs' (hist_slot in core.bpf.c), here so that the unit tests
+ * hold it to user space's (user/hist.c). Without a branch but the last:
+ * for 0 <= x < 2^32, (x + 0xffffffff) >> 32 is 1 if x > 0, else 0, and it
+ * is 1 here exactly where x, the bits above the next half, are not all
+ * zero. Compares would make 32 ways through, each walked by the verifier.
+ * The empty asm keeps the compiler from turning the sums back into them.
+ */
+static inline __u64 ipc_hist_slot(__u64 v)
+{
+	__u64 r, s;
+
+	s = (((v >> 32) + 0xffffffffULL) >> 32) << 5;
+	v >>= s;
+	r = s;
+	__asm__ volatile("" : "+r"(v));
+	s = (((v >> 16) + 0xffffffffULL) >> 32) << 4;
+	v >>= s;
+	r |= s;
+	__asm__ volatile("" : "+r"(v));
+	s = (((v >> 8) + 0xffffffffULL) >> 32) << 3;
+	v >>= s;
+	r |= s;
+	__asm__ volatile("" : "+r"(v));
+	s = (((v >> 4) + 0xffffffffULL) >> 32) << 2;
+	v >>= s;
+	r |= s;
+	__asm__ volatile("" : "+r"(v));
+	s = (((v >> 2) + 0xffffffffULL) >> 32) << 1;
+	v >>= s;
+	r |= s | (v >> 1);
+	return r < IPC_HIST_SLOTS ? r : IPC_HIST_SLOTS - 1;
+}
 #define IPC_SOCK_PATH_LEN 64
 /*
  * The call of the kfunc bpf_rdonly_cast, in the object as it is built: a

@@ -379,11 +379,12 @@ static __always_inline void *lookup_or_init(void *map, const void *key,
 }
 
 /*
- * floor(log2(v)), 0 for 0, at most IPC_HIST_SLOTS - 1: the histogram slot
- * of a time, as in libbpf-tools' bits.bpf.h. A global function (core.bpf.c):
- * its five compares make 32 ways through, which the verifier walked at
- * every place a histogram is updated, most of ipc_sys_exit's instructions.
- * The caller bounds the result again: a global function's is not known.
+ * The histogram slot of a time (ipc_hist_slot, ipcscope.h). A global
+ * function (core.bpf.c), verified once per program: when it was five
+ * compares (as libbpf-tools' bits.bpf.h), their 32 ways through were most
+ * of ipc_sys_exit's instructions inlined, 363 of them as a global
+ * function. The caller bounds the result again: a global function's is
+ * not known.
  */
 __u64 hist_slot(__u64 v);
 

@@ -2,6 +2,7 @@
 /* test_hist.c - unit tests for the log2 histogram helpers (user/hist.c). */
 #include "test.h"
 #include "hist.h"
+#include "ipcscope.h"
 
 TEST(hist_slot_small_values)
 {
@@ -21,6 +22,33 @@ TEST(hist_slot_large_values)
 	ASSERT_EQ_U64(hist_slot((UINT64_C(1) << 40) + 1, 64), 40);
 	ASSERT_EQ_U64(hist_slot(UINT64_C(1) << 63, 64), 63);
 	ASSERT_EQ_U64(hist_slot(UINT64_MAX, 64), 63);
+}
+
+/* The BPF programs' slot (ipc_hist_slot, without branches) is this
+ * file's: at every power of two, either side of it, and along a
+ * pseudo-random sweep of every length of number */
+TEST(bpf_hist_slot_is_user_spaces)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+
+	ASSERT_EQ_U64(ipc_hist_slot(0), hist_slot(0, IPC_HIST_SLOTS));
+	ASSERT_EQ_U64(ipc_hist_slot(UINT64_MAX), IPC_HIST_SLOTS - 1);
+	for (unsigned k = 0; k < 64; k++) {
+		uint64_t p = UINT64_C(1) << k;
+
+		ASSERT_EQ_U64(ipc_hist_slot(p), hist_slot(p, IPC_HIST_SLOTS));
+		ASSERT_EQ_U64(ipc_hist_slot(p - 1), hist_slot(p - 1, IPC_HIST_SLOTS));
+		ASSERT_EQ_U64(ipc_hist_slot(p + 1), hist_slot(p + 1, IPC_HIST_SLOTS));
+	}
+	for (unsigned i = 0; i < 200000; i++) {
+		uint64_t v;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		v = x >> (i % 64);
+		ASSERT_EQ_U64(ipc_hist_slot(v), hist_slot(v, IPC_HIST_SLOTS));
+	}
 }
 
 TEST(hist_slot_capped)
