@@ -372,7 +372,7 @@ $(BUILD)/bench/objects-tps.bpf.o: bench/empty-fentry.bpf.c bench/floor.bpf.h $(V
 # the floor loads as ipcscope does: the same heap for the kernel's BTF
 $(BUILD)/bench/empty: bench/empty.c $(BUILD)/user/btfheap.o | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -Iuser -pthread -o $@ $^ -lbpf -lelf -lz
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -Iuser -pthread -o $@ $(filter %.c %.o,$^) -lbpf -lelf -lz
 
 $(BUILD)/bench/%: bench/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
