@@ -336,6 +336,100 @@ TEST(validate_rankings_against_untraced_runs)
 	ASSERT_EQ_I64(r->verdict, V_HOLDS);
 }
 
+/* A placement whose CPU was busy with other work around its runs decides
+ * nothing: the times the hog left (the msgq claim "holds" on two CPUs in
+ * one run and "does not hold" anywhere in the next, the hog on the second
+ * CPU: validate.verdicts_hold_still_under_load) */
+TEST(validate_a_busy_placement_decides_no_claim)
+{
+	const struct result *r;
+
+	experiments_clear();
+	add_timings("msgq-1mib", 2.1, 2.2, 2.0);
+	add_timings_at("msgq-1mib", PLACE_TWO_CPUS, 3.4, 3.3, 3.5);
+	experiment("msgq-1mib")->ran = true;
+	r = judge_one("m | §3 | msgq | time_1mb_ms | approx | 0.8 | 50% | 0.8ms\n");
+	ASSERT_TRUE(r);
+	ASSERT_EQ_I64(r->verdict, V_FAILS);
+	experiment("msgq-1mib")->untraced[PLACE_TWO_CPUS].busy_cpu = 1;
+	experiment("msgq-1mib")->untraced[PLACE_TWO_CPUS].busy_pct = 97;
+	r = judge_one("m | §3 | msgq | time_1mb_ms | approx | 0.8 | 50% | 0.8ms\n");
+	ASSERT_TRUE(r);
+	ASSERT_EQ_I64(r->verdict, V_INCONCLUSIVE);
+	ASSERT_TRUE(starts_with(r->how, "inconclusive: two CPUs, CPU 1 was busy with other "
+				"work (97% of it while validate waited): one CPU 2.100 ms"));
+	/* its times hold the claim: still not called */
+	add_timings_at("msgq-1mib", PLACE_TWO_CPUS, 0.9, 0.92, 0.91);
+	experiment("msgq-1mib")->untraced[PLACE_TWO_CPUS].busy_cpu = 1;
+	experiment("msgq-1mib")->untraced[PLACE_TWO_CPUS].busy_pct = 97;
+	r = judge_one("m | §3 | msgq | time_1mb_ms | approx | 0.8 | 50% | 0.8ms\n");
+	ASSERT_TRUE(r);
+	ASSERT_EQ_I64(r->verdict, V_INCONCLUSIVE);
+	/* a ranking: that placement shows and contradicts nothing */
+	experiments_clear();
+	add_timings("unix-1mib", 3, 3.1, 2.9);
+	add_timings("tcp-1mib", 5, 5.2, 4.9);
+	experiment("tcp-1mib")->untraced[PLACE_ONE_CPU].busy_cpu = 0;
+	experiment("tcp-1mib")->untraced[PLACE_ONE_CPU].busy_pct = 88;
+	r = judge_one("k | §2.6 | all | rank_time_1mb | order | tcp<unix | - | t\n");
+	ASSERT_TRUE(r);
+	ASSERT_EQ_I64(r->verdict, V_INCONCLUSIVE);
+	ASSERT_STREQ(r->how, "one CPU: tcp 5.000, unix 3.000 ms, not called: CPU 0 was "
+		     "busy with other work (88% of it while validate waited)");
+	r = judge_one("k | §2.6 | all | rank_time_1mb | order | unix<tcp | - | t\n");
+	ASSERT_TRUE(r);
+	ASSERT_EQ_I64(r->verdict, V_INCONCLUSIVE);
+}
+
+/* /proc/stat's per-CPU lines: busy (steal included) and all ticks; the
+ * machine's total line, other lines, a CPU beyond the array, and a line
+ * longer than the buffer (its rest is no line) are skipped */
+TEST(validate_reads_proc_stat_per_cpu)
+{
+	char text[4096];
+	uint64_t busy[3], total[3];
+	FILE *f;
+	int n;
+
+	n = snprintf(text, sizeof(text),
+		     "cpu  100 0 50 1000 5 0 2 7 0 0\n"
+		     "cpu0 10 1 5 100 2 3 4 6 0 0\n"
+		     "cpu1 20 0 10 200 1 0 0 0 0 0\n"
+		     "cpu7 1 1 1 1 1 1 1 1 0 0\n"
+		     "intr 12345 1 2 3\n");
+	/* a line of 1,000 characters whose tail looks like a CPU's line */
+	n += snprintf(text + n, sizeof(text) - n, "softirq");
+	while (n < 1000)
+		text[n++] = ' ';
+	n += snprintf(text + n, sizeof(text) - n, "\ncpu2 1 2 3 4 5 6 7 8\n");
+	f = fmemopen(text, n, "r");
+	ASSERT_TRUE(f != NULL);
+	ASSERT_EQ_I64(proc_stat_ticks(f, busy, total, 3), 0);
+	fclose(f);
+	ASSERT_EQ_U64(busy[0], 10 + 1 + 5 + 3 + 4 + 6);
+	ASSERT_EQ_U64(total[0], busy[0] + 100 + 2);
+	ASSERT_EQ_U64(busy[1], 30);
+	ASSERT_EQ_U64(total[1], 231);
+	ASSERT_EQ_U64(busy[2], 1 + 2 + 3 + 6 + 7 + 8);
+	ASSERT_EQ_U64(total[2], busy[2] + 4 + 5);
+	/* nothing per CPU: -1 */
+	snprintf(text, sizeof(text), "cpu  1 2 3 4\nintr 5\n");
+	f = fmemopen(text, strlen(text), "r");
+	ASSERT_TRUE(f != NULL);
+	ASSERT_EQ_I64(proc_stat_ticks(f, busy, total, 3), -1);
+	fclose(f);
+	/* the tail of an overlong line, "cpu1 ...", is not read as CPU 1's */
+	n = snprintf(text, sizeof(text), "x");
+	while (n < 600)
+		text[n++] = ' ';
+	n += snprintf(text + n, sizeof(text) - n, "cpu1 9 9 9 9 9 9 9 9\n");
+	f = fmemopen(text, n, "r");
+	ASSERT_TRUE(f != NULL);
+	ASSERT_EQ_I64(proc_stat_ticks(f, busy, total, 3), -1);
+	fclose(f);
+	ASSERT_EQ_U64(busy[1], 0);
+}
+
 /* A time claim holds if it holds for every run of a placement, named (its
  * number is that placement's median); it does not hold if it holds for no
  * run anywhere; runs on both sides: inconclusive */

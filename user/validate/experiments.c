@@ -5,6 +5,7 @@
  * behind: the traced run's maps, the workload's own JSON, the timings.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "util.h"
@@ -123,6 +124,34 @@ void experiments_clear(void)
 		memset(e->untraced, 0, sizeof(e->untraced));
 		memset(&e->traced, 0, sizeof(e->traced));
 	}
+}
+
+int proc_stat_ticks(FILE *f, uint64_t busy[], uint64_t total[], int ncpus)
+{
+	char line[512];
+	bool any = false, whole = true;
+
+	memset(busy, 0, ncpus * sizeof(busy[0]));
+	memset(total, 0, ncpus * sizeof(total[0]));
+	while (fgets(line, sizeof(line), f)) {
+		/* a line longer than the buffer: the rest of it is no line */
+		bool start = whole;
+		unsigned long long v[8] = { 0 };
+		int cpu, n;
+
+		whole = strchr(line, '\n') != NULL;
+		if (!start || !whole || strncmp(line, "cpu", 3) || line[3] < '0' || line[3] > '9')
+			continue;
+		/* user nice system idle iowait irq softirq steal */
+		n = sscanf(line + 3, "%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu,
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+		if (n < 5 || cpu < 0 || cpu >= ncpus)
+			continue;
+		busy[cpu] = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+		total[cpu] = busy[cpu] + v[3] + v[4];
+		any = true;
+	}
+	return any ? 0 : -1;
 }
 
 void timing_add(struct timing *t, const struct wjson *doc)

@@ -338,7 +338,8 @@ static bool ctx_switches(const struct claim *c, const struct experiment *e,
  * exp(2 * noise) of the runs' median (checked at sixteenths of that band
  * in log scale, so a narrow claim inside it is not missed), the noise at
  * least BOUND_NOISE_FLOOR (a fixed number against this run: the machine
- * moves between runs).
+ * moves between runs). A placement whose CPUs were busy with other work
+ * (struct timing's busy_pct) is too close to call whatever its times.
  */
 static int placement_verdict(const struct claim *c, const struct timing *t)
 {
@@ -346,6 +347,8 @@ static int placement_verdict(const struct claim *c, const struct timing *t)
 	double band = 2 * fmax(timing_noise(&st), BOUND_NOISE_FLOOR);
 	bool at = claim_holds_number(c, st.median);
 
+	if (t->busy_pct)
+		return -1;	/* beside other work: its time, not the claim's */
 	for (int k = -16; k <= 16; k++)
 		if (claim_holds_number(c, st.median * exp(band * k / 16)) != at)
 			return -1;
@@ -396,6 +399,11 @@ static bool time_1mb(const struct claim *c, const struct experiment *e,
 			     held == PLACE_ONE_CPU ? "both ends on one CPU" :
 			     held == PLACE_TWO_CPUS ? "the ends on two CPUs" :
 			     "the ends where the scheduler put them");
+	else if (close >= 0 && te->untraced[close].busy_pct)
+		n = snprintf(r->how, sizeof(r->how), "inconclusive: %s, CPU %d was busy "
+			     "with other work (%d%% of it while validate waited): ",
+			     placement_names[close], te->untraced[close].busy_cpu,
+			     te->untraced[close].busy_pct);
 	else if (close >= 0)
 		n = snprintf(r->how, sizeof(r->how), "inconclusive: %s, the median is "
 			     "within twice its standard error of the claim's bound: ",

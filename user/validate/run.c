@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "runner.h"
 #include "session.h"
@@ -199,9 +200,75 @@ static bool placement_here(int p)
 	return p != PLACE_TWO_CPUS || g_cpus[1] >= 0;
 }
 
-/* runs untraced runs of every 1 MiB experiment in every placement here */
+/* The busiest share, in %, that other work took of each CPU in any look
+ * so far (look_busy) */
+static int g_busy_pct[CPU_SETSIZE];
+
+/*
+ * A look at what else the CPUs do: BUSY_LOOK_MS of sleep, and each CPU's
+ * ticks busy over it from /proc/stat (USER_HZ: 10 of them, enough to tell
+ * a CPU-bound process from housekeeping); the largest share seen is kept.
+ * Our workloads have exited and we sleep, so what ran was someone else's.
+ * Without /proc/stat nothing is known, and nothing counts as busy.
+ */
+static void look_busy(void)
+{
+	static uint64_t b0[CPU_SETSIZE], t0[CPU_SETSIZE], b1[CPU_SETSIZE], t1[CPU_SETSIZE];
+	struct timespec ts = { 0, BUSY_LOOK_MS * 1000000L };
+	FILE *f = fopen("/proc/stat", "re");
+	int err;
+
+	if (!f)
+		return;
+	err = proc_stat_ticks(f, b0, t0, CPU_SETSIZE);
+	fclose(f);
+	if (err)
+		return;
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+	f = fopen("/proc/stat", "re");
+	if (!f)
+		return;
+	err = proc_stat_ticks(f, b1, t1, CPU_SETSIZE);
+	fclose(f);
+	if (err)
+		return;
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		int pct;
+
+		if (t1[c] <= t0[c] || b1[c] < b0[c])
+			continue;
+		pct = (int)(100 * (b1[c] - b0[c]) / (t1[c] - t0[c]));
+		if (pct > g_busy_pct[c])
+			g_busy_pct[c] = pct;
+	}
+}
+
+/*
+ * Placement p's CPUs: the first of the two, or both; the scheduler's
+ * choice (unpinned) is judged by the same two, which may be all it has
+ * (on a larger machine it could go elsewhere: a busy one of the two then
+ * costs a verdict it might have had, never gives a wrong one).
+ */
+static void mark_busy(struct timing *t, int p)
+{
+	t->busy_pct = 0;
+	for (int k = 0; k < (p == PLACE_ONE_CPU ? 1 : 2); k++) {
+		int c = g_cpus[k];
+
+		if (c >= 0 && c < CPU_SETSIZE && g_busy_pct[c] > BUSY_PCT &&
+		    g_busy_pct[c] > t->busy_pct) {
+			t->busy_cpu = c;
+			t->busy_pct = g_busy_pct[c];
+		}
+	}
+}
+
+/* runs untraced runs of every 1 MiB experiment in every placement here,
+ * with a look at the CPUs before and after */
 static void time_untraced(int runs, const char *tmpdir, const sigset_t *orig_mask)
 {
+	look_busy();
 	for (size_t i = 0; i < NEXP; i++) {
 		if (!experiments[i].timed)
 			continue;
@@ -210,6 +277,11 @@ static void time_untraced(int runs, const char *tmpdir, const sigset_t *orig_mas
 				time_runs(&experiments[i], &experiments[i].untraced[p], runs,
 					  p, NULL, tmpdir, orig_mask);
 	}
+	look_busy();
+	for (size_t i = 0; i < NEXP; i++)
+		for (int p = 0; p < PLACE_MAX; p++)
+			if (experiments[i].timed && placement_here(p))
+				mark_busy(&experiments[i].untraced[p], p);
 }
 
 /*
@@ -304,10 +376,11 @@ void time_again(struct experiment *const *es, size_t n, int runs, const char *tm
 	block_sigchld(&orig_mask);
 	fprintf(stderr, "ipcscope: %zu timing%s too close to call: %d more runs each\n",
 		n, n == 1 ? "" : "s", runs);
+	/* a placement beside other work stays undecided: no more runs */
 	for (int r = 0; r < runs; r++)
 		for (size_t i = 0; i < n; i++)
 			for (int p = 0; p < PLACE_MAX; p++)
-				if (placement_here(p))
+				if (placement_here(p) && !es[i]->untraced[p].busy_pct)
 					time_runs(es[i], &es[i]->untraced[p], 1, p, NULL,
 						  tmpdir, &orig_mask);
 	restore_sigchld(&orig_mask);

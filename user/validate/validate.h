@@ -30,6 +30,12 @@
 struct timing {
 	int n;
 	double ms[MAX_RUNS];
+	/* other work on the placement's CPUs around the runs (run.c's
+	   looks): the busiest of them and its share in %, 0 if none was
+	   busy. A time measured beside a busy CPU is that work's as much as
+	   the mechanism's: it decides no claim (measure.c, verdict.c). */
+	int busy_cpu;
+	int busy_pct;
 };
 
 /*
@@ -140,6 +146,24 @@ double timing_noise(const struct stats *st);
  * more than twice their noises together (in log scale, the two added as
  * independent errors, root of the sum of squares)? */
 bool slower_beyond_noise(const struct stats *fast, const struct stats *slow);
+
+/*
+ * A CPU counts as busy with other work when more than BUSY_PCT % of a look
+ * of BUSY_LOOK_MS, made while validate itself sleeps, went to something
+ * else (run.c, before and after the untraced runs): a CPU-bound process
+ * takes all of it, the machine's own housekeeping a few %.
+ */
+#define BUSY_PCT	50
+#define BUSY_LOOK_MS	100
+/*
+ * /proc/stat's per-CPU lines (cpu0, cpu1, ...) from f: for each CPU below
+ * ncpus, its ticks busy (user, nice, system, irq, softirq, and steal: time
+ * the hypervisor gave to another machine) and in all (those, idle and
+ * iowait) into busy[] and total[] (left 0 for a CPU not listed). Lines
+ * are read through a bounded buffer; a longer one is skipped whole. 0, or
+ * -1 if f had no per-CPU line.
+ */
+int proc_stat_ticks(FILE *f, uint64_t busy[], uint64_t total[], int ncpus);
 
 /* A run's own time (its elapsed_ns), if it gave one and there is room. */
 void timing_add(struct timing *t, const struct wjson *doc);

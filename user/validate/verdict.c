@@ -31,7 +31,8 @@ void unchecked(struct result *r, const char *why)
  * errors are, root of the sum of squares), contradicted when a's exceeds
  * b's so, else too close to call. The order
  * holds if every step is shown in one placement (named), does not hold if
- * a step is contradicted in every placement, else it is inconclusive.
+ * a step is contradicted in every placement, else it is inconclusive. A
+ * placement beside other work (busy_pct) shows and contradicts nothing.
  */
 static void judge_ranking(const struct claim *c, struct result *r)
 {
@@ -44,12 +45,17 @@ static void judge_ranking(const struct claim *c, struct result *r)
 	for (int p = 0; p < PLACE_MAX; p++) {
 		struct stats st[CLAIMS_MAX_LIST];
 		bool complete = true, shown = true, contradicted = false;
+		int busy_cpu = -1, busy_pct = 0;
 
 		for (int i = 0; i < c->norder && complete; i++) {
 			struct experiment *e = timing_experiment(c->order[i]);
 
 			st[i] = e ? timing_stats(&e->untraced[p]) : (struct stats){ 0 };
 			complete = st[i].runs > 0;
+			if (e && e->untraced[p].busy_pct > busy_pct) {
+				busy_cpu = e->untraced[p].busy_cpu;
+				busy_pct = e->untraced[p].busy_pct;
+			}
 		}
 		if (!complete)
 			continue;
@@ -66,12 +72,19 @@ static void judge_ranking(const struct claim *c, struct result *r)
 			if (slower_beyond_noise(&st[i], &st[i - 1]))
 				contradicted = true;
 		}
-		if (n < (int)sizeof(r->how))
+		/* beside other work the times are that work's too: no call */
+		if (busy_pct && n < (int)sizeof(r->how))
+			n += snprintf(r->how + n, sizeof(r->how) - n, " ms, not called: CPU "
+				      "%d was busy with other work (%d%% of it while "
+				      "validate waited)", busy_cpu, busy_pct);
+		else if (n < (int)sizeof(r->how))
 			n += snprintf(r->how + n, sizeof(r->how) - n, " ms, %s",
 				      contradicted ? "not in that order" :
 				      shown ? "in that order" : "too close to call");
 		if (n >= (int)sizeof(r->how))
 			n = sizeof(r->how) - 1;
+		if (busy_pct)
+			continue;
 		held += shown;
 		failed += contradicted;
 	}
