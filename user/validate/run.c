@@ -211,27 +211,28 @@ static int g_busy_pct[CPU_SETSIZE];
  * Our workloads have exited and we sleep, so what ran was someone else's.
  * Without /proc/stat nothing is known, and nothing counts as busy.
  */
-static void look_busy(void)
+static int cpu_ticks_now(uint64_t busy[CPU_SETSIZE], uint64_t total[CPU_SETSIZE])
 {
-	static uint64_t b0[CPU_SETSIZE], t0[CPU_SETSIZE], b1[CPU_SETSIZE], t1[CPU_SETSIZE];
-	struct timespec ts = { 0, BUSY_LOOK_MS * 1000000L };
 	FILE *f = fopen("/proc/stat", "re");
 	int err;
 
 	if (!f)
-		return;
-	err = proc_stat_ticks(f, b0, t0, CPU_SETSIZE);
+		return -1;
+	err = proc_stat_ticks(f, busy, total, CPU_SETSIZE);
 	fclose(f);
-	if (err)
+	return err;
+}
+
+static void look_busy(void)
+{
+	static uint64_t b0[CPU_SETSIZE], t0[CPU_SETSIZE], b1[CPU_SETSIZE], t1[CPU_SETSIZE];
+	struct timespec ts = { 0, BUSY_LOOK_MS * 1000000L };
+
+	if (cpu_ticks_now(b0, t0))
 		return;
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
-	f = fopen("/proc/stat", "re");
-	if (!f)
-		return;
-	err = proc_stat_ticks(f, b1, t1, CPU_SETSIZE);
-	fclose(f);
-	if (err)
+	if (cpu_ticks_now(b1, t1))
 		return;
 	for (int c = 0; c < CPU_SETSIZE; c++) {
 		int pct;
