@@ -377,11 +377,12 @@ void time_again(struct experiment *const *es, size_t n, int runs, const char *tm
 	block_sigchld(&orig_mask);
 	fprintf(stderr, "ipcscope: %zu timing%s too close to call: %d more runs each\n",
 		n, n == 1 ? "" : "s", runs);
-	/* a placement beside other work stays undecided: no more runs */
+	/* every placement, one beside other work too (it stays undecided):
+	   the report's runs per placement are the same for each timing */
 	for (int r = 0; r < runs; r++)
 		for (size_t i = 0; i < n; i++)
 			for (int p = 0; p < PLACE_MAX; p++)
-				if (placement_here(p) && !es[i]->untraced[p].busy_pct)
+				if (placement_here(p))
 					time_runs(es[i], &es[i]->untraced[p], 1, p, NULL,
 						  tmpdir, &orig_mask);
 	restore_sigchld(&orig_mask);
