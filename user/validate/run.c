@@ -204,13 +204,7 @@ static bool placement_here(int p)
  * so far (look_busy) */
 static int g_busy_pct[CPU_SETSIZE];
 
-/*
- * A look at what else the CPUs do: BUSY_LOOK_MS of sleep, and each CPU's
- * ticks busy over it from /proc/stat (USER_HZ: 10 of them, enough to tell
- * a CPU-bound process from housekeeping); the largest share seen is kept.
- * Our workloads have exited and we sleep, so what ran was someone else's.
- * Without /proc/stat nothing is known, and nothing counts as busy.
- */
+/* Each CPU's ticks now (proc_stat_ticks); -1 if /proc/stat tells none */
 static int cpu_ticks_now(uint64_t busy[CPU_SETSIZE], uint64_t total[CPU_SETSIZE])
 {
 	FILE *f = fopen("/proc/stat", "re");
@@ -223,6 +217,15 @@ static int cpu_ticks_now(uint64_t busy[CPU_SETSIZE], uint64_t total[CPU_SETSIZE]
 	return err;
 }
 
+/*
+ * A look at what else the CPUs do: BUSY_LOOK_MS of sleep, and each CPU's
+ * ticks busy over it from /proc/stat (USER_HZ: 10 of them, enough to tell
+ * a CPU-bound process from housekeeping); the largest share seen is kept.
+ * Our workloads have exited and we sleep, so what ran was someone else's
+ * (or, right after the traced runs, our session's perf events being
+ * closed in the background). Without /proc/stat nothing is known, and
+ * nothing counts as busy.
+ */
 static void look_busy(void)
 {
 	static uint64_t b0[CPU_SETSIZE], t0[CPU_SETSIZE], b1[CPU_SETSIZE], t1[CPU_SETSIZE];
