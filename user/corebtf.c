@@ -10,8 +10,10 @@
  * 6.18, 12.6 ms of a 54 ms start-up (measured with uprobes on libbpf's
  * bpf_core_add_cands).
  * Here one pass finds them all, and the copy holds only them: libbpf's
- * passes over it cost nothing. libbpf still parses the whole BTF itself
- * (the BTF tracepoints and the kfuncs need it), and so do we, once more.
+ * passes over it cost nothing. The pass reads the kernel's BTF where it
+ * lies (btfview.c), without parsing it into a copy first; libbpf parses
+ * the whole only for a BTF tracepoint's program (session.c's
+ * libbpf_parses_kernel_btf), which record's default hooks are not.
  *
  * What is copied, and why the relocations come out the same (the
  * kernel.core_btf_copy_relocates_as_the_whole test compares every
@@ -52,6 +54,7 @@
 #include <linux/bpf.h>
 #include <bpf/btf.h>
 #include "btfheap.h"
+#include "btfview.h"
 #include "corebtf.h"
 #include "ipcscope.h"
 #include "util.h"
@@ -188,7 +191,7 @@ static int find_roots(const struct btf *local, const void *ext, size_t ext_sz,
 
 /* The copy being made: which kernel types, in which slot */
 struct copy {
-	const struct btf *vm;
+	const struct btf_view *vm;
 	__u32 n;		/* the kernel's type count (ids below it) */
 	__u32 *slot;		/* by kernel id: its id in the copy, 0 none yet */
 	__u32 *todo;		/* kernel ids whose types are still to visit */
@@ -197,10 +200,10 @@ struct copy {
 };
 
 /* Through typedefs and qualifiers, as libbpf's matching goes */
-static __u32 resolve(const struct btf *b, __u32 id)
+static __u32 resolve(const struct btf_view *b, __u32 id)
 {
 	for (int depth = 0; depth < 32 && id; depth++) {
-		const struct btf_type *t = btf__type_by_id(b, id);
+		const struct btf_type *t = btf_view_type(b, id);
 
 		if (!t)
 			return 0;
@@ -213,7 +216,7 @@ static __u32 resolve(const struct btf *b, __u32 id)
 
 static int want(struct copy *c, __u32 id)
 {
-	const struct btf_type *t = btf__type_by_id(c->vm, id);
+	const struct btf_type *t = btf_view_type(c->vm, id);
 
 	if (!id || !t)
 		return -EINVAL;
@@ -231,7 +234,7 @@ static int want(struct copy *c, __u32 id)
 static int want_ref(struct copy *c, __u32 id)
 {
 	__u32 r = resolve(c->vm, id);
-	const struct btf_type *t = btf__type_by_id(c->vm, r);
+	const struct btf_type *t = btf_view_type(c->vm, r);
 
 	if (!r || !t)
 		return -EINVAL;
@@ -243,7 +246,7 @@ static int visit(struct copy *c)
 {
 	while (c->ntodo) {
 		__u32 id = c->todo[--c->ntodo];
-		const struct btf_type *t = btf__type_by_id(c->vm, id);
+		const struct btf_type *t = btf_view_type(c->vm, id);
 		int err = 0;
 
 		if (is_composite(t)) {
@@ -266,58 +269,45 @@ static int visit(struct copy *c)
 static __u32 copy_ref(const struct copy *c, __u32 id)
 {
 	__u32 r = resolve(c->vm, id);
-	const struct btf_type *t = btf__type_by_id(c->vm, r);
+	const struct btf_type *t = btf_view_type(c->vm, r);
 
 	return t && btf_is_ptr(t) ? c->void_ptr : c->slot[r];
 }
 
 /*
+ * Numbers the wanted types ("void *" first, then in the kernel's order)
+ * and writes them out with their references renumbered, as raw BTF into
+ * *raw (its size in *size). 0 or -errno.
+ *
  * Tests: IPCSCOPE_BREAK_CORE_BTF=1 gives the copy's struct task_struct
  * another name, so that no relocation against it finds its candidate and
  * the kernel refuses the programs (session.c then loads against the
  * whole BTF).
  */
-static void break_for_tests(struct btf *out, __u32 id)
+static int write_copy(struct copy *c, void **raw, size_t *size, unsigned *ntypes)
 {
-	struct btf_type *t = (struct btf_type *)btf__type_by_id(out, id);
-	const char *name = btf__name_by_offset(out, t->name_off);
-	int off;
-
-	if (!btf_is_struct(t) || !name || strcmp(name, "task_struct"))
-		return;
-	off = btf__add_str(out, "ipcscope_broken_task_struct");
-	t = (struct btf_type *)btf__type_by_id(out, id);
-	if (off > 0)
-		t->name_off = off;
-}
-
-/*
- * Numbers the wanted types ("void *" first, then in the kernel's order)
- * and writes them out with their references renumbered. The copy, or NULL.
- */
-static struct btf *write_copy(struct copy *c, unsigned *ntypes)
-{
-	struct btf *out = btf__new_empty();
 	bool broken = getenv("IPCSCOPE_BREAK_CORE_BTF") != NULL;
+	/* kind in bits 24-28 (BTF_INFO_KIND), type 0: a pointer to void */
+	struct btf_type ptr = { .info = (__u32)BTF_KIND_PTR << 24 };
+	struct btf_out out;
 	__u32 next = 1;
+	int err;
 
-	if (!out)
-		return NULL;
+	btf_out_init(&out);
 	c->void_ptr = next++;
 	for (__u32 id = 1; id < c->n; id++)
 		if (c->slot[id])
 			c->slot[id] = next++;
-	if (btf__add_ptr(out, 0) != (int)c->void_ptr)
-		goto fail;
-	for (__u32 id = 1; id < c->n; id++) {
+	btf_out_type(&out, c->vm, &ptr);
+	for (__u32 id = 1; id < c->n && !out.err; id++) {
+		const struct btf_type *from = btf_view_type(c->vm, id);
 		struct btf_type *t;
-		__u32 k = c->slot[id];
 
-		if (!k)
+		if (!c->slot[id])
 			continue;
-		if (btf__add_type(out, c->vm, btf__type_by_id(c->vm, id)) != (int)k)
-			goto fail;
-		t = (struct btf_type *)btf__type_by_id(out, k);
+		t = btf_out_type(&out, c->vm, from);
+		if (!t)
+			break;
 		if (is_composite(t)) {
 			struct btf_member *m = btf_members(t);
 
@@ -329,14 +319,17 @@ static struct btf *write_copy(struct copy *c, unsigned *ntypes)
 			a->type = copy_ref(c, a->type);
 			a->index_type = copy_ref(c, a->index_type);
 		}
-		if (broken)
-			break_for_tests(out, k);
+		if (broken && btf_is_struct(t) &&
+		    !strcmp(btf_view_str(c->vm, from->name_off), "task_struct"))
+			t->name_off = btf_out_str(&out, "ipcscope_broken_task_struct");
 	}
+	*raw = btf_out_raw(&out, size);
+	err = out.err;
+	btf_out_free(&out);
+	if (err)
+		return err;
 	*ntypes = next - 1;
-	return out;
-fail:
-	btf__free(out);
-	return NULL;
+	return 0;
 }
 
 /* Both BTF sections of the object; the Elf stays open while they are used */
@@ -393,14 +386,14 @@ static int copy_candidates(struct copy *c, struct root *roots, size_t nroots,
 			   struct core_btf *out)
 {
 	for (__u32 id = 1; id < c->n; id++) {
-		const struct btf_type *t = btf__type_by_id(c->vm, id);
+		const struct btf_type *t = btf_view_type(c->vm, id);
 		bool comp = is_composite(t);
 		const char *name;
 		size_t len;
 
 		if (!comp && !btf_is_any_enum(t) && !btf_is_func(t))
 			continue;
-		name = btf__name_by_offset(c->vm, t->name_off);
+		name = btf_view_str(c->vm, t->name_off);
 		if (!name || !name[0])
 			continue;
 		note_id(name, t, id, out);
@@ -457,57 +450,76 @@ static void *read_whole(int fd, size_t size)
 	return buf;
 }
 
+/* The kernel's BTF as read here: mapped, or read into buf, and its view */
+struct kernel_btf {
+	void *map, *buf;
+	size_t size;
+	struct btf_view v;
+};
+
+/* A bound on the file read whole: 5.4 MB on 6.18, a few times that with
+ * every option in; anything near this is not the kernel's BTF */
+#define KERNEL_BTF_MAX	(256u << 20)
+
 /*
- * The kernel's BTF, parsed. Where the kernel lets its file be mapped
- * (6.16+), from the mapping: the kernel's own pages, where a read() copies
- * the 5 MB out 4 KiB a call (1.6 ms against 3.0 here, the heap's pages
- * made); elsewhere, read into a buffer, as libbpf reads it, from the same
- * open file: the file is opened once (kernel.libbpf_parses_no_kernel_btf_
- * for_record counts the opens). NULL, with errno, if neither can.
+ * The kernel's BTF, read where it lies. Where the kernel lets its file be
+ * mapped (6.16+), its own pages are looked at in place; elsewhere the file
+ * is read into one buffer, as libbpf reads it, from the same open file:
+ * the file is opened once (kernel.libbpf_parses_no_kernel_btf_for_record
+ * counts the opens). libbpf's parse (btf__new) would copy the 5 MB again
+ * and make pages for it: 5-7 ms of a 55 ms start-up on 6.18, where the
+ * view takes 1-2. 0, or -errno.
  */
-static struct btf *kernel_btf(bool *mapped)
+static int kernel_btf_open(struct kernel_btf *k)
 {
 	int fd = open("/sys/kernel/btf/vmlinux", O_RDONLY | O_CLOEXEC);
-	struct btf *b = NULL;
 	struct stat st;
-	void *p;
+	int err;
 
-	*mapped = false;
+	memset(k, 0, sizeof(*k));
 	if (fd < 0)
-		return NULL;
-	errno = 0;
-	if (fstat(fd, &st) || st.st_size <= 0) {
-		int err = errno;
-
+		return -errno;
+	if (fstat(fd, &st)) {
+		err = -errno;
 		close(fd);
-		errno = err ? err : EINVAL;	/* an empty file */
-		return NULL;
+		return err;
 	}
-	p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (p != MAP_FAILED) {
+	if (st.st_size <= 0 || (unsigned long long)st.st_size > KERNEL_BTF_MAX) {
+		close(fd);
+		return -EINVAL;	/* empty, or not BTF */
+	}
+	k->size = (size_t)st.st_size;
+	k->map = mmap(NULL, k->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (k->map == MAP_FAILED) {
+		k->map = NULL;
 		core_btf_heap(1);
-		b = btf__new(p, st.st_size);	/* a copy */
-		munmap(p, st.st_size);
-		*mapped = b != NULL;
-	} else {
-		core_btf_heap(2);
-		p = read_whole(fd, st.st_size);
-		if (p)
-			b = btf__new(p, st.st_size);	/* a copy */
-		free(p);
+		k->buf = read_whole(fd, k->size);
 	}
+	err = k->map || k->buf ? 0 : -errno;
 	close(fd);
-	return b;
+	if (!err)
+		err = btf_view_open(&k->v, k->map ? k->map : k->buf, k->size);
+	return err;
+}
+
+static void kernel_btf_close(struct kernel_btf *k)
+{
+	btf_view_close(&k->v);
+	if (k->map)
+		munmap(k->map, k->size);
+	free(k->buf);
+	memset(k, 0, sizeof(*k));
 }
 
 int core_btf_make(const void *obj, size_t obj_sz, struct core_btf *out)
 {
 	struct root roots[MAX_ROOTS];
 	struct copy c = { 0 };
-	struct btf *local = NULL, *vm = NULL, *copy = NULL;
+	struct kernel_btf vm = { 0 };
+	struct btf *local = NULL;
 	Elf_Data *btf_sec, *ext_sec;
-	const void *raw;
-	__u32 raw_sz;
+	void *raw = NULL;
+	size_t raw_sz = 0;
 	size_t nroots = 0;
 	unsigned ntypes = 0;
 	Elf *e;
@@ -531,13 +543,12 @@ int core_btf_make(const void *obj, size_t obj_sz, struct core_btf *out)
 	roots_err = find_roots(local, ext_sec->d_buf, ext_sec->d_size, roots, &nroots);
 	if (roots_err)
 		nroots = 0;
-	vm = kernel_btf(&out->mapped);
-	if (!vm) {
-		err = -errno;
+	err = kernel_btf_open(&vm);
+	if (err)
 		goto out;
-	}
-	c.vm = vm;
-	c.n = btf__type_cnt(vm);
+	out->mapped = vm.map != NULL;
+	c.vm = &vm.v;
+	c.n = vm.v.n;
 	c.slot = calloc(c.n, sizeof(*c.slot));
 	c.todo = calloc(c.n, sizeof(*c.todo));
 	err = -ENOMEM;
@@ -553,10 +564,8 @@ int core_btf_make(const void *obj, size_t obj_sz, struct core_btf *out)
 				   not asked after a refusal): the ids only */
 	if (err)
 		goto out;
-	copy = write_copy(&c, &ntypes);
-	raw = copy ? btf__raw_data(copy, &raw_sz) : NULL;
-	err = -ENOMEM;
-	if (!raw)
+	err = write_copy(&c, &raw, &raw_sz, &ntypes);
+	if (err)
 		goto out;
 	if (write_all(out->fd, raw, raw_sz)) {
 		err = -errno;
@@ -569,8 +578,8 @@ int core_btf_make(const void *obj, size_t obj_sz, struct core_btf *out)
 out:
 	free(c.slot);
 	free(c.todo);
-	btf__free(copy);
-	btf__free(vm);
+	free(raw);
+	kernel_btf_close(&vm);
 	btf__free(local);
 	elf_end(e);
 	return err;
