@@ -94,30 +94,102 @@ static char *available_events(void)
 	return text;
 }
 
-/* Is "category:name" (category NULL: any) a line of available_events? */
-static bool event_listed(const char *events, const char *category, const char *name)
+/* One line of available_events, "category:name", split (not copied) */
+struct event {
+	const char *cat, *name;
+	size_t clen, nlen;
+};
+
+static int event_cmp_name(const struct event *e, const char *name, size_t nlen)
 {
-	size_t nlen = strlen(name), clen = category ? strlen(category) : 0;
+	int c = memcmp(e->name, name, e->nlen < nlen ? e->nlen : nlen);
 
-	for (const char *line = events; line && *line; line = strchr(line, '\n'),
-	     line = line ? line + 1 : NULL) {
-		const char *colon = strchr(line, ':'), *end = strchr(line, '\n');
+	return c ? c : (e->nlen > nlen) - (e->nlen < nlen);
+}
 
+static int event_cmp(const void *a, const void *b)
+{
+	const struct event *y = b;
+
+	return event_cmp_name(a, y->name, y->nlen);
+}
+
+/*
+ * available_events's lines, sorted by name, made once: a start-up asks
+ * for about 60 events (the IPC syscalls' own tracepoints, each probe's),
+ * and a scan of the 60 KB text for each was 2 ms of it. NULL when the
+ * text could not be read (*n 0).
+ */
+static const struct event *events_index(size_t *n)
+{
+	static struct event *ev;
+	static size_t nev;
+	const char *text, *line, *end;
+	size_t cap = 0;
+
+	*n = nev;
+	if (ev)
+		return ev;
+	text = available_events();
+	if (!text)
+		return NULL;
+	for (line = text; *line; line = *end ? end + 1 : end) {
+		const char *colon = strchr(line, ':');
+
+		end = strchr(line, '\n');
 		if (!end)
 			end = line + strlen(line);
 		if (!colon || colon > end)
 			continue;
-		if (category && ((size_t)(colon - line) != clen || strncmp(line, category, clen)))
-			continue;
-		if ((size_t)(end - colon - 1) == nlen && !strncmp(colon + 1, name, nlen))
-			return true;
+		if (nev == cap) {
+			struct event *t = realloc(ev, (cap = cap ? 2 * cap : 1024) * sizeof(*ev));
+
+			if (!t) {
+				free(ev);
+				ev = NULL;
+				nev = 0;
+				return NULL;
+			}
+			ev = t;
+		}
+		ev[nev++] = (struct event){ line, colon + 1, (size_t)(colon - line),
+					    (size_t)(end - colon - 1) };
 	}
+	if (!ev)	/* no line at all: an empty index, not a missing one */
+		ev = calloc(1, sizeof(*ev));
+	if (ev)
+		qsort(ev, nev, sizeof(*ev), event_cmp);
+	*n = nev;
+	return ev;
+}
+
+/* Is "category:name" (category NULL: any) a line of available_events? */
+static bool event_listed(const struct event *ev, size_t n, const char *category,
+			 const char *name)
+{
+	size_t nlen = strlen(name), clen = category ? strlen(category) : 0;
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {	/* the first at or after name */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (event_cmp_name(&ev[mid], name, nlen) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && !event_cmp_name(&ev[lo], name, nlen); lo++)
+		if (!category || (ev[lo].clen == clen && !memcmp(ev[lo].cat, category, clen)))
+			return true;
 	return false;
 }
 
 bool kernel_has_event(const char *category, const char *name)
 {
-	return event_listed(available_events(), category, name);
+	size_t n;
+	const struct event *ev = events_index(&n);
+
+	return ev && event_listed(ev, n, category, name);
 }
 
 const char (*kernel_ipc_tracepoints(size_t *n))[2][40]
@@ -193,7 +265,8 @@ int kernel_open_tracepoint(const char *category, const char *name)
  */
 bool kernel_has_hook(const char *sec, char *reason, size_t len)
 {
-	const char *events = available_events();
+	size_t nev;
+	const struct event *events = events_index(&nev);
 	char category[64], name[64];
 	const char *slash;
 
@@ -206,13 +279,13 @@ bool kernel_has_hook(const char *sec, char *reason, size_t len)
 		if (!slash || (size_t)(slash - sec - 3) >= sizeof(category))
 			return true;	/* not ours to judge: libbpf will say */
 		snprintf(category, sizeof(category), "%.*s", (int)(slash - sec - 3), sec + 3);
-		if (!events || event_listed(events, category, slash + 1))
+		if (!events || event_listed(events, nev, category, slash + 1))
 			return true;
 		snprintf(reason, len, "tracepoint %s not in this kernel", sec + 3);
 		return false;
 	}
 	if (strncmp(sec, "tp_btf/", 7) == 0) {
-		if (!events || event_listed(events, NULL, sec + 7))
+		if (!events || event_listed(events, nev, NULL, sec + 7))
 			return true;
 		snprintf(reason, len, "BTF tracepoint %s not in this kernel", sec + 7);
 		return false;
