@@ -298,7 +298,9 @@ def why_failed(paths):
         if "Unable to find kernel headers" in text:
             return ("bcc compiles its BPF C at start-up and this kernel has no "
                     "headers (nor CONFIG_IKHEADERS)")
-    return tail(paths["stderr"], 1) or tail(paths["stdout"], 1)
+    # the checkout's own paths relative: RESULTS.md names no machine's
+    line = tail(paths["stderr"], 1) or tail(paths["stdout"], 1)
+    return line.replace(ROOT + os.sep, "")
 
 
 def spawn(argv, outdir, env=None, name="run"):
