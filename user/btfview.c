@@ -61,6 +61,7 @@ int btf_view_open(struct btf_view *v, const void *data, size_t size)
 	const char *body;
 	size_t room, pos;
 	__u32 n = 1;
+	int err;
 
 	v->off = NULL;
 	if (!data || size < sizeof(*h) || (uintptr_t)data % 4)
@@ -92,25 +93,25 @@ int btf_view_open(struct btf_view *v, const void *data, size_t size)
 		const struct btf_type *t = (const void *)(v->types + pos);
 		long extra;
 
+		err = -EINVAL;
 		if (h->type_len - pos < sizeof(*t))
-			goto bad;
+			goto fail;
 		extra = record_extra(BTF_INFO_KIND(t->info), BTF_INFO_VLEN(t->info));
-		if (extra < 0) {
-			free(v->off);
-			v->off = NULL;
-			return -EOPNOTSUPP;	/* a kind newer than this code */
-		}
+		err = -EOPNOTSUPP;	/* a kind newer than this code */
+		if (extra < 0)
+			goto fail;
+		err = -EINVAL;
 		if ((size_t)extra > h->type_len - pos - sizeof(*t))
-			goto bad;
+			goto fail;
 		v->off[n] = (__u32)pos;
 		pos += sizeof(*t) + (size_t)extra;
 	}
 	v->n = n;
 	return 0;
-bad:
+fail:
 	free(v->off);
 	v->off = NULL;
-	return -EINVAL;
+	return err;
 }
 
 const struct btf_type *btf_view_type(const struct btf_view *v, __u32 id)
