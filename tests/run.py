@@ -6,7 +6,8 @@ Runs the unit tests (C, under ASan/UBSan, no root needed), the fuzz
 targets of tests/fuzz/ for a few seconds each (IPCSCOPE_FUZZ_SECONDS), and
 then the integration tests in tests/integration/ (real BPF programs, real
 workloads, exact counts) and tests/robustness/ (hostile names, outputs that
-fail: the README's Reliability table). Ends with one line: `N passed, N failed` (`, N skipped`).
+fail: the README's Reliability table). Ends with one line: `N passed, N failed` (`, N skipped`),
+after a line naming the failed tests, if any (CI shows the end of the output).
 
 Integration tests need root. Without root they are skipped with a reason,
 except in CI (CI=true), where a test that cannot load BPF fails.
@@ -34,6 +35,17 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
 import harness  # noqa: E402  (tests/integration/harness.py)
 
+FAILED = []  # the names of the failed tests, in order, for the end
+
+
+def fail(name, why, detail=None):
+    """Print a test's failure (FAIL name: why, then the lines of detail)
+    and remember its name."""
+    print(f"FAIL {name}: {why}" if why else f"FAIL {name}:")
+    if detail:
+        print(detail)
+    FAILED.append(name)
+
 
 def run_unit(pattern):
     """Run the C unit tests; return (passed, failed)."""
@@ -42,13 +54,14 @@ def run_unit(pattern):
     proc = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True)
     sys.stdout.write(proc.stdout)
+    FAILED.extend(re.findall(r"^FAIL (\S+)$", proc.stdout, re.M))
     m = re.search(r"^(\d+) passed, (\d+) failed$", proc.stdout, re.M)
     if not m:
-        print(f"FAIL unit: no summary line (exit {proc.returncode})")
+        fail("unit", f"no summary line (exit {proc.returncode})")
         return 0, 1
     passed, failed = int(m.group(1)), int(m.group(2))
     if proc.returncode != 0 and failed == 0:
-        print(f"FAIL unit: exit status {proc.returncode}")
+        fail("unit", f"exit status {proc.returncode}")
         failed = 1
     return passed, failed
 
@@ -57,7 +70,7 @@ def cannot_run(name, why):
     """A test that cannot run: a failure in CI (CI=true), else a skip.
     Returns (failed, skipped)."""
     if harness.in_ci():
-        print(f"FAIL {name}: {why} (CI=true: every test must run)")
+        fail(name, f"{why} (CI=true: every test must run)")
         return 1, 0
     print(f"SKIP {name}: {why}")
     return 0, 1
@@ -103,7 +116,7 @@ def run_fuzz(pattern):
             passed += 1
         else:
             tail = "\n".join(out.splitlines()[-25:])
-            print(f"FAIL {name}: the fuzzer found a failing input:\n{tail}")
+            fail(name, "the fuzzer found a failing input:", tail)
             failed += 1
         shutil.rmtree(work, ignore_errors=True)
     return passed, failed, skipped
@@ -160,7 +173,7 @@ def main():
         known = {name for name, _ in integration_tests()}
         for name in wanted:
             if name not in known:
-                print(f"FAIL {name}: no such test (named in {sys.argv[2]})")
+                fail(name, f"no such test (named in {sys.argv[2]})")
                 failed += 1
 
     reason = harness.cannot_trace_reason()
@@ -183,16 +196,18 @@ def main():
             print(f"PASS {name} (fallback: {e}) ({time.monotonic() - start:.1f} s)")
             passed += 1
         except AssertionError as e:
-            print(f"FAIL {name}: {e}")
+            fail(name, e)
             failed += 1
         except Exception:  # a crash in a test is a failure, with its traceback
-            print(f"FAIL {name}:\n{traceback.format_exc()}")
+            fail(name, "", traceback.format_exc().rstrip("\n"))
             failed += 1
         else:
             print(f"PASS {name} ({time.monotonic() - start:.1f} s)")
             passed += 1
         harness.cleanup()
 
+    if FAILED:
+        print(f"failed: {', '.join(FAILED)}")
     line = f"{passed} passed, {failed} failed"
     if skipped:
         line += f", {skipped} skipped"

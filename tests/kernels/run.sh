@@ -24,7 +24,9 @@
 #   6.1.0-57-amd64: 20 passed, 0 failed
 # or "<version>: no result (...)" with the end of the log. The last line is
 # the sum, "N passed, N failed"; the exit status is 1 if any kernel failed
-# or gave no result.
+# or gave no result. A kernel's failed tests are shown under its line (each
+# test's FAIL line and what follows it, up to 12 lines), and named again,
+# one line each, just before the sum: the end of the output says what failed.
 #
 # How a guest runs: qemu TCG (-accel tcg,thread=single: with thread=multi
 # 6.12 and 7.x guests oops when BPF programs attach; KVM is not usable on
@@ -47,6 +49,7 @@
 #                            within CI's 90 minutes)
 #   IPCSCOPE_KERNEL_REFRESH=1  ask the archive for each suite's current
 #                            kernel now (otherwise at most once a day)
+#   IPCSCOPE_KERNEL_LOGDIR   where the logs go (default build/kernels)
 #
 # Kernels come from the archive named by the first stanza of this machine's
 # /etc/apt/sources.list.d/debian.sources (with its Suites: line changed),
@@ -60,7 +63,7 @@ ME=tests/kernels/run.sh
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 CACHE=${IPCSCOPE_KERNEL_CACHE:-/var/cache/ipcscope/kernels}
 TIMEOUT=${IPCSCOPE_KERNEL_TIMEOUT:-600}
-LOGDIR=$ROOT/build/kernels
+LOGDIR=${IPCSCOPE_KERNEL_LOGDIR:-$ROOT/build/kernels}
 SUITE_LIST=tests/kernels/suite.txt
 SUITE_CMD="python3 tests/run.py --list $SUITE_LIST"
 ALL_KERNELS=(host bullseye bookworm trixie sid)
@@ -355,6 +358,27 @@ EOF
 
 # one kernel's outcome: prints its lines, adds to the totals
 TOTAL_PASSED=0 TOTAL_FAILED=0 TOTAL_SKIPPED=0 TOTAL_CMD=0 ANY_FAILED=0
+FAILED_TESTS=()            # "<version>: FAIL name: first line", for the end
+
+# the log's failed tests: each FAIL line and the lines after it up to the
+# next test's line, at most 12 each and 20 tests; what the guest printed is
+# shown without control characters and cut at 300 characters a line
+failures() {  # $1: log, $2: 1 for one line a test (a traceback: its last line)
+  tr -d '\r' < "$1" | awk -v first="$2" '
+    function flush() { if (head != "") print head (last != "" ? " " last : ""); head = "" }
+    { gsub(/[\001-\010\013-\037\177]/, "?"); $0 = substr($0, 1, 300) }
+    /^(PASS|SKIP) / || /^[0-9]+ passed, [0-9]+ failed/ || /^# exit status / { on = 0; next }
+    /^FAIL / {
+      if (++tests > 20) exit
+      on = 1; n = 0
+      if (first == 1) { flush(); head = $0; last = ""; tail = ($0 ~ /:$/) }
+      else print
+      next }
+    on && first == 1 && tail && $0 != "" { last = $0 }
+    on && first != 1 && ++n < 12 { print }
+    END { if (first == 1) flush() }'
+}
+
 report() {  # $1: version, $2: log, $3: exit status, $4: reason if no result
   local kver=$1 log=$2 rc=$3 why=$4 line p f s
   line=$(tr -d '\r' < "$log" | grep -aE '^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' | tail -1) || true
@@ -371,7 +395,11 @@ report() {  # $1: version, $2: log, $3: exit status, $4: reason if no result
   read -r p f s <<<"$(echo "$line" | sed -E 's/^([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$/\1 \2 \4/')"
   TOTAL_PASSED=$((TOTAL_PASSED + p)); TOTAL_FAILED=$((TOTAL_FAILED + f))
   TOTAL_SKIPPED=$((TOTAL_SKIPPED + ${s:-0}))
-  if [ "$f" -gt 0 ]; then ANY_FAILED=1; fi
+  if [ "$f" -gt 0 ]; then
+    ANY_FAILED=1
+    failures "$log" 0 | sed 's/^/    /'
+    while IFS= read -r l; do FAILED_TESTS+=("$kver: $l"); done < <(failures "$log" 1)
+  fi
   if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
     echo "$kver: the command exited $rc although no test failed: counted as a failure"
     TOTAL_FAILED=$((TOTAL_FAILED + 1)); ANY_FAILED=1
@@ -516,5 +544,9 @@ done
 T1=$(now)
 echo "== ${#KERNELS[@]} kernel(s) in $(secs "$T0" "$T1") s, of which commands" \
      "$TOTAL_CMD s$([ "$TOTAL_SKIPPED" = 0 ] || echo "; $TOTAL_SKIPPED test(s) skipped")"
+if [ ${#FAILED_TESTS[@]} -gt 0 ]; then
+  echo "== failed (the logs in ${LOGDIR#"$ROOT"/} have the rest):"
+  printf '%s\n' "${FAILED_TESTS[@]}"
+fi
 echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
 [ "$ANY_FAILED" = 0 ]
