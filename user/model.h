@@ -97,6 +97,8 @@ struct probe_info {
 	/* how long the kernel took to load it, the verifier and the JIT
 	   (session_startup): milliseconds; -1 when not loaded or not known */
 	double load_ms;
+	int load_part;		/* which of the objects loaded at once loaded it
+				   (startup_times's parts), -1 as load_ms */
 	/* the classic tracepoints it is attached to, when it is attached to
 	   several (the syscall programs on the IPC syscalls' own, and
 	   ipc_range_exit): syscalls:NAME, NAME here ("sys_enter_write");
@@ -125,6 +127,7 @@ struct startup_times {
 	double attach_ms;	/* the running targets put in the map (-p, --comm,
 				   --cgroup), then the probes attached */
 	unsigned programs;	/* how many were loaded */
+	unsigned parts;		/* in how many objects at once (threads) */
 };
 
 #endif /* MODEL_H */

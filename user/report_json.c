@@ -457,6 +457,12 @@ static void json_run(struct json_writer *jw, const struct run_info *ri)
 		if (!ri->probes[i].attached)
 			jw_kv_string(jw, "reason", ri->probes[i].reason);
 		json_ms(jw, "load_ms", ri->probes[i].load_ms);
+		if (ri->probes[i].load_part >= 0) {
+			jw_kv_uint(jw, "load_part", ri->probes[i].load_part);
+		} else {
+			jw_key(jw, "load_part");
+			jw_null(jw);
+		}
 		/* where it runs, when on several tracepoints: the bench matches
 		   each with the floor's program there */
 		json_names(jw, "tracepoints", "syscalls:", ri->probes[i].tracepoints,
@@ -478,6 +484,7 @@ static void json_run(struct json_writer *jw, const struct run_info *ri)
 		json_ms(jw, "load_ms", st->load_ms);
 		json_ms(jw, "attach_ms", st->attach_ms);
 		jw_kv_uint(jw, "programs_loaded", st->programs);
+		jw_kv_uint(jw, "load_parts", st->parts);
 		jw_object_end(jw);
 	} else {
 		jw_null(jw);

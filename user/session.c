@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -575,6 +576,7 @@ static void list_probes(struct session *s)
 			 bpf_program__section_name(prog));
 		snprintf(pi->prog, sizeof(pi->prog), "%s", bpf_program__name(prog));
 		pi->load_ms = -1;
+		pi->load_part = -1;
 		if (probe_disabled_by_env(bpf_program__name(prog))) {
 			snprintf(pi->reason, sizeof(pi->reason),
 				 "disabled by IPCSCOPE_DISABLE_PROBES");
@@ -694,12 +696,12 @@ static int attach_phases(struct session *s)
 {
 	for (size_t i = 0; i < s->nphases; i++) {
 		const struct usdt_phase_copy *c = &s->phases[i];
-		int err = attach_probe_sites(s, s->skel->progs.ipc_phase_start, c->path,
-					     c->provider, c->start);
+		int err = attach_probe_sites(s, session_loaded(s, s->skel->progs.ipc_phase_start),
+					     c->path, c->provider, c->start);
 
 		if (!err)
-			err = attach_probe_sites(s, s->skel->progs.ipc_phase_end, c->path,
-						 c->provider, c->end);
+			err = attach_probe_sites(s, session_loaded(s, s->skel->progs.ipc_phase_end),
+						 c->path, c->provider, c->end);
 		if (err)
 			return err;
 	}
@@ -788,7 +790,8 @@ static bool attach_ipc_tracepoints(struct session *s, struct bpf_program *prog,
 		return false;
 	snprintf(pi->name, sizeof(pi->name), "tp/syscalls/sys_%s_* (%zu IPC syscalls)%s",
 		 end ? "exit" : "enter", s->nsys_tps,
-		 prog == s->skel->progs.ipc_sys_exit_chan_tp ? ": time in channel" : "");
+		 prog == session_loaded(s, s->skel->progs.ipc_sys_exit_chan_tp) ?
+		 ": time in channel" : "");
 	return true;
 }
 
@@ -818,7 +821,7 @@ static struct bpf_link *attach_functions(struct bpf_program *prog,
  * bpf() calls come before any syscall program runs (see session_attach) */
 static int attach_probes(struct session *s)
 {
-	struct bpf_program *prog;
+	struct bpf_program *prog, *lp;
 	size_t i = 0;
 	int err = attach_phases(s);
 
@@ -830,25 +833,26 @@ static int attach_probes(struct session *s)
 		if (i == s->nprobes)
 			break;
 		pi = &s->probes[i];
+		lp = s->prog[i];	/* as loaded; prog: skel's, to compare */
 		if (prog == s->skel->progs.ipc_phase_start ||
 		    prog == s->skel->progs.ipc_phase_end) {
 			/* on the phases' probes: attach_phases */
 			pi->attached = s->nphases > 0;
-		} else if (bpf_program__autoload(prog) && s->nsys_tps &&
+		} else if (lp && s->nsys_tps &&
 			   (prog == s->skel->progs.ipc_sys_enter_tp ||
 			    prog == s->skel->progs.ipc_sys_exit_tp ||
 			    prog == s->skel->progs.ipc_sys_exit_chan_tp)) {
-			pi->attached = attach_ipc_tracepoints(s, prog,
+			pi->attached = attach_ipc_tracepoints(s, lp,
 				prog != s->skel->progs.ipc_sys_enter_tp, pi);
 			if (pi->attached)
 				debugf("attached %s\n", pi->name);
-		} else if (bpf_program__autoload(prog) && s->kprobes &&
+		} else if (lp && s->kprobes &&
 			   (prog == s->skel->progs.ipc_sys_enter_kp ||
 			    prog == s->skel->progs.ipc_sys_exit_kp ||
 			    prog == s->skel->progs.ipc_sys_exit_chan_kp)) {
 			bool ret = prog != s->skel->progs.ipc_sys_enter_kp;
 
-			s->links[i] = attach_functions(prog, s->sys_func_names, s->sys_func_nrs,
+			s->links[i] = attach_functions(lp, s->sys_func_names, s->sys_func_nrs,
 						       s->nsys_tps, ret, pi);
 			pi->attached = s->links[i] != NULL;
 			snprintf(pi->name, sizeof(pi->name), "%s/%s* (%zu IPC syscalls)%s",
@@ -856,24 +860,24 @@ static int attach_probes(struct session *s)
 				 SYSCALL_FUNC_PREFIX_SHOWN, s->nsys_tps,
 				 prog == s->skel->progs.ipc_sys_exit_chan_kp ?
 				 ": time in channel" : "");
-		} else if (bpf_program__autoload(prog) &&
+		} else if (lp &&
 			   prog == s->skel->progs.ipc_range_exit_kp) {
-			s->links[i] = attach_functions(prog, s->range_func_names,
+			s->links[i] = attach_functions(lp, s->range_func_names,
 						       s->range_func_nrs,
 						       ARRAY_SIZE(range_exits), true, pi);
 			pi->attached = s->links[i] != NULL;
-		} else if (bpf_program__autoload(prog) &&
+		} else if (lp &&
 			   prog == s->skel->progs.ipc_range_exit) {
 			const char *tps[ARRAY_SIZE(range_exits)];
 
 			for (size_t k = 0; k < ARRAY_SIZE(range_exits); k++)
 				tps[k] = range_exits[k].tp;
-			pi->attached = attach_syscall_tracepoints(s, prog, tps, ARRAY_SIZE(tps),
+			pi->attached = attach_syscall_tracepoints(s, lp, tps, ARRAY_SIZE(tps),
 								  pi);
 			if (pi->attached)
 				debugf("attached %s\n", pi->name);
-		} else if (bpf_program__autoload(prog)) {
-			s->links[i] = bpf_program__attach(prog);
+		} else if (lp) {
+			s->links[i] = bpf_program__attach(lp);
 			if (s->links[i]) {
 				pi->attached = true;
 				debugf("attached %s\n", pi->name);
@@ -907,34 +911,36 @@ static int by_load_time(const void *a, const void *b)
  * How long the kernel took over each program loaded (the verifier, then
  * the JIT): the kernel records when a load began (bpf_prog_info's
  * load_time, CLOCK_BOOTTIME, taken before the verifier runs), and libbpf
- * loads the programs one after another, so one's load lasts until the
- * next one's began, the last one's until bpf_object__load returned. The
- * little libbpf does between two loads counts in the earlier one's.
+ * loads a part's programs one after another, so one's load lasts until
+ * the next one of its part began, the last one's until its part's load
+ * returned. The little libbpf does between two loads counts in the
+ * earlier one's.
  */
 static void time_loads(struct session *s)
 {
 	struct load_began began[MAX_PROBES];
-	struct bpf_program *prog;
-	size_t n = 0, i = 0;
+	size_t n = 0;
 
-	bpf_object__for_each_program(prog, s->skel->obj) {
+	for (size_t i = 0; i < s->nprobes; i++) {
 		struct bpf_prog_info info;
 		__u32 len = sizeof(info);
-		int fd = bpf_program__fd(prog);
+		int fd = s->prog[i] ? bpf_program__fd(s->prog[i]) : -1;
 
-		if (i == s->nprobes)
-			break;
 		memset(&info, 0, sizeof(info));
 		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len) && info.load_time &&
 		    info.load_time >= s->t_load && info.load_time <= s->t_loaded)
 			began[n++] = (struct load_began){ info.load_time, i };
-		i++;
 	}
 	qsort(began, n, sizeof(began[0]), by_load_time);
 	for (size_t k = 0; k < n; k++) {
-		uint64_t end = k + 1 < n ? began[k + 1].at : s->t_loaded;
+		size_t i = began[k].probe, next = k + 1;
+		uint64_t end;
 
-		s->probes[began[k].probe].load_ms = (end - began[k].at) / 1e6;
+		while (next < n && s->part_of[began[next].probe] != s->part_of[i])
+			next++;
+		end = next < n ? began[next].at : s->t_part_loaded[s->part_of[i]];
+		s->probes[i].load_ms = (end - began[k].at) / 1e6;
+		s->probes[i].load_part = s->part_of[i];
 	}
 	s->t_first_prog = n ? began[0].at : 0;
 	s->nloaded = n;
@@ -950,6 +956,7 @@ void session_startup(const struct session *s, struct startup_times *out)
 	out->load_ms = known ? (s->t_loaded - s->t_first_prog) / 1e6 : -1;
 	out->attach_ms = s->t_attached ? (s->t_attached - s->t_loaded) / 1e6 : -1;
 	out->programs = s->nloaded;
+	out->parts = s->nparts;
 }
 
 /*
@@ -1054,7 +1061,197 @@ static void open_skeleton(struct session *s)
 		opts.btf_custom_path = NULL;
 	}
 	s->elf = patch_rdonly_cast(s, obj, obj_sz);
+	s->btf_path = opts.btf_custom_path;
 	s->skel = open_elf(s->elf ? s->elf : obj, obj_sz, &opts);
+}
+
+/*
+ * How many objects to load the programs in at once: the CPUs this process
+ * may run on, at most MAX_PARTS; one with -v (libbpf's logs of the
+ * verifier's traces would interleave), with IPCSCOPE_LOAD_PARTS=1, and
+ * without the copy of the kernel's BTF (each object's libbpf would parse
+ * the whole).
+ */
+static size_t load_parts_wanted(const struct session *s)
+{
+	const char *env = getenv("IPCSCOPE_LOAD_PARTS");
+	cpu_set_t cpus;
+	size_t n = MAX_PARTS;
+
+	if (verbose || !s->btf_path)
+		return 1;
+	if (env && *env) {
+		char *end;
+		unsigned long v = strtoul(env, &end, 10);
+
+		if (!*end && v >= 1 && v < n)
+			n = v;
+	}
+	if (!sched_getaffinity(0, sizeof(cpus), &cpus) &&
+	    (size_t)CPU_COUNT(&cpus) < n)
+		n = CPU_COUNT(&cpus) ? CPU_COUNT(&cpus) : 1;
+	return n;
+}
+
+/*
+ * Which part loads each wanted program: the kernel's verifier, most of a
+ * start-up, runs for each program in the thread that loads it, so the
+ * parts get about equal shares of the instructions (the largest first,
+ * each to the part with the fewest yet). The BTF tracepoint programs all
+ * go to the first part: libbpf parses the kernel's whole BTF for them, in
+ * each object that has one.
+ */
+static void assign_parts(struct session *s)
+{
+	size_t load[MAX_PARTS] = { 0 }, order[MAX_PROBES], n = 0;
+	struct bpf_program *prog;
+	size_t i = 0;
+
+	bpf_object__for_each_program(prog, s->skel->obj) {
+		if (i == s->nprobes)
+			break;
+		s->part_of[i] = 0;
+		if (s->wanted[i] && bpf_program__type(prog) == BPF_PROG_TYPE_TRACING)
+			load[0] += bpf_program__insn_cnt(prog);
+		else if (s->wanted[i])
+			order[n++] = i;
+		i++;
+	}
+	/* the largest first: n is small, a selection each time */
+	for (size_t k = 0; k < n; k++) {
+		size_t big = k, least = 0;
+
+		for (size_t j = k + 1; j < n; j++)
+			if (bpf_program__insn_cnt(s->skel_prog[order[j]]) >
+			    bpf_program__insn_cnt(s->skel_prog[order[big]]))
+				big = j;
+		i = order[big];
+		order[big] = order[k];
+		order[k] = i;
+		for (size_t p = 1; p < s->nparts; p++)
+			if (load[p] < load[least])
+				least = p;
+		s->part_of[i] = least;
+		load[least] += bpf_program__insn_cnt(s->skel_prog[i]);
+	}
+}
+
+struct part_load {
+	struct ipcscope_bpf *part;
+	uint64_t *loaded;	/* when its load returned */
+	int err;
+};
+
+static void *load_part(void *arg)
+{
+	struct part_load *l = arg;
+
+	l->err = ipcscope_bpf__load(l->part);
+	*l->loaded = boottime_ns();
+	return NULL;
+}
+
+/*
+ * Another copy of the object, for part k: the programs of part k wanted,
+ * each with its log (session_setup_logs's), and every map skel's.
+ */
+static int open_part(struct session *s, size_t k)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = s->btf_path);
+	const void *obj;
+	size_t obj_sz, i = 0;
+	struct bpf_program *prog;
+	struct bpf_map *map, *ours;
+	struct ipcscope_bpf *part;
+
+	obj = ipcscope_bpf__elf_bytes(&obj_sz);
+	part = open_elf(s->elf ? s->elf : obj, obj_sz, &opts);
+	if (!part)
+		return -errno;
+	s->parts[k] = part;
+	bpf_object__for_each_program(prog, part->obj) {
+		bool here = i < s->nprobes && s->wanted[i] && s->part_of[i] == k;
+
+		bpf_program__set_autoload(prog, here);
+		if (here) {
+			session_use_log(s, i, prog);
+			s->prog[i] = prog;
+		}
+		i++;
+	}
+	/* the same ELF: the same maps, in the same order */
+	ours = bpf_object__next_map(s->skel->obj, NULL);
+	bpf_object__for_each_map(map, part->obj) {
+		int err;
+
+		if (!ours || strcmp(bpf_map__name(map), bpf_map__name(ours)))
+			return -EINVAL;
+		err = bpf_map__reuse_fd(map, bpf_map__fd(ours));
+		if (err)
+			return err;
+		ours = bpf_object__next_map(s->skel->obj, ours);
+	}
+	return 0;
+}
+
+/*
+ * Load the wanted programs (those of skel whose autoload is set): skel is
+ * loaded first with none, which makes the maps (and sets the read-only
+ * data); then the programs are loaded in nparts copies of the object, in
+ * as many threads, each copy using skel's maps. With two CPUs a start-up's
+ * verifying takes about half as long. 0 or the first error; prog[] says
+ * which copy loaded each program.
+ */
+static int load_programs(struct session *s)
+{
+	struct part_load loads[MAX_PARTS] = { 0 };
+	pthread_t threads[MAX_PARTS];
+	bool started[MAX_PARTS] = { false };
+	struct bpf_program *prog;
+	size_t i = 0;
+	int err;
+
+	bpf_object__for_each_program(prog, s->skel->obj) {
+		if (i < s->nprobes) {
+			s->wanted[i] = bpf_program__autoload(prog);
+			s->skel_prog[i] = prog;
+		}
+		bpf_program__set_autoload(prog, false);
+		i++;
+	}
+	s->nparts = load_parts_wanted(s);
+	assign_parts(s);
+	err = ipcscope_bpf__load(s->skel);
+	for (size_t k = 0; !err && k < s->nparts; k++)
+		err = open_part(s, k);
+	if (err)
+		return err;
+	for (size_t k = 0; k < s->nparts; k++) {
+		loads[k] = (struct part_load){ s->parts[k], &s->t_part_loaded[k], 0 };
+		if (k > 0)
+			started[k] = !pthread_create(&threads[k], NULL, load_part, &loads[k]);
+	}
+	load_part(&loads[0]);
+	for (size_t k = 1; k < s->nparts; k++) {
+		if (started[k])
+			pthread_join(threads[k], NULL);
+		else
+			load_part(&loads[k]);	/* no thread: after the first */
+	}
+	for (size_t k = 0; k < s->nparts; k++) {
+		s->part_err[k] = loads[k].err;
+		if (loads[k].err && !err)
+			err = loads[k].err;
+	}
+	return err;
+}
+
+struct bpf_program *session_loaded(const struct session *s, const struct bpf_program *p)
+{
+	for (size_t i = 0; i < s->nprobes; i++)
+		if (s->skel_prog[i] == p)
+			return s->prog[i];
+	return NULL;
 }
 
 void session_core_btf(const struct session *s, char *buf, size_t len)
@@ -1143,7 +1340,7 @@ static int open_at(struct session **out, const struct session_config *cfg,
 	if (libbpf_parses_kernel_btf(s->skel->obj))
 		core_btf_heap(2);
 	s->t_load = boottime_ns();
-	err = ipcscope_bpf__load(s->skel);
+	err = load_programs(s);
 	s->t_loaded = boottime_ns();
 	core_btf_close(&s->core_btf);	/* libbpf has read it */
 	if (err && err != -EPERM && !s->core_btf_err && !core_btf_refused) {
@@ -1155,7 +1352,7 @@ static int open_at(struct session **out, const struct session_config *cfg,
 	}
 	if (!err)
 		time_loads(s);
-	session_fill_checks(s, err);
+	session_fill_checks(s);
 	if (err && cfg->load_only) {
 		*out = s;	/* session_checks says what was refused */
 		return 0;
@@ -1362,6 +1559,8 @@ void session_close(struct session *s)
 		return;
 	destroy_links(s);
 	ring_buffer__free(s->events);
+	for (size_t k = 0; k < s->nparts; k++)
+		ipcscope_bpf__destroy(s->parts[k]);
 	ipcscope_bpf__destroy(s->skel);
 	core_btf_close(&s->core_btf);
 	free(s->elf);

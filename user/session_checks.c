@@ -43,47 +43,58 @@ int session_setup_logs(struct session *s)
 				return -ENOMEM;
 			}
 			s->logs[i][0] = '\0';	/* not tried: empty */
-			bpf_program__set_log_buf(prog, s->logs[i], PROG_LOG_SIZE);
-			bpf_program__set_log_level(prog, 4);	/* BPF_LOG_STATS */
 		}
 		i++;
 	}
 	return 0;
 }
 
+void session_use_log(const struct session *s, size_t i, struct bpf_program *prog)
+{
+	if (i < MAX_PROBES && s->logs[i]) {
+		bpf_program__set_log_buf(prog, s->logs[i], PROG_LOG_SIZE);
+		bpf_program__set_log_level(prog, 4);	/* BPF_LOG_STATS */
+	}
+}
+
 /*
  * After a load, whether it worked or not: what the verifier said of each.
- * libbpf loads the programs in order and stops at the first refusal, then
- * unloads them all: the refused one is the last whose log has anything,
- * those before it were accepted, those after it never tried.
+ * libbpf loads a part's programs in order and stops at the first refusal,
+ * then unloads them all: the refused one is the last of its part whose
+ * log has anything, those before it were accepted, those after it never
+ * tried. A part that loaded has its programs, whatever another's did.
  */
-void session_fill_checks(struct session *s, int load_err)
+void session_fill_checks(struct session *s)
 {
 	struct bpf_program *prog;
-	size_t i = 0, refused = MAX_PROBES;
+	size_t i = 0, refused[MAX_PARTS];
 
-	if (load_err) {
-		for (size_t k = 0; k < MAX_PROBES; k++)
-			if (s->logs[k] && s->logs[k][0])
-				refused = k;
-	}
+	for (size_t k = 0; k < MAX_PARTS; k++)
+		refused[k] = MAX_PROBES;
+	for (size_t k = 0; k < s->nprobes; k++)
+		if (s->part_err[s->part_of[k]] && s->logs[k] && s->logs[k][0])
+			refused[s->part_of[k]] = k;
 	bpf_object__for_each_program(prog, s->skel->obj) {
 		struct prog_check *c;
 		struct verifier_stats st;
+		struct bpf_program *lp;
 		const char *log;
+		size_t part;
 
 		if (i == MAX_PROBES)
 			break;
 		c = &s->checks[s->nchecks++];
 		log = s->logs[i];
+		part = i < s->nprobes ? s->part_of[i] : 0;
+		lp = i < s->nprobes ? s->prog[i] : NULL;
 		snprintf(c->name, sizeof(c->name), "%s", bpf_program__name(prog));
 		snprintf(c->section, sizeof(c->section), "%s",
 			 bpf_program__section_name(prog));
-		c->wanted = bpf_program__autoload(prog);
-		if (!load_err)
-			c->loaded = c->wanted && bpf_program__fd(prog) >= 0;
+		c->wanted = i < s->nprobes && s->wanted[i];
+		if (!s->part_err[part])
+			c->loaded = c->wanted && lp && bpf_program__fd(lp) >= 0;
 		else
-			c->loaded = c->wanted && log && log[0] && i < refused;
+			c->loaded = c->wanted && log && log[0] && i < refused[part];
 		c->refused = false;
 		verifier_parse_stats(log, &st);
 		c->insns = st.insns_processed;
@@ -92,18 +103,18 @@ void session_fill_checks(struct session *s, int load_err)
 		for (int f = 0; f < st.nfuncs && f < (int)ARRAY_SIZE(c->depth); f++)
 			c->depth[f] = st.depth[f];
 		c->chain_bytes = -1;
-		if (st.nfuncs > 0 && bpf_program__insns(prog)) {
+		if (st.nfuncs > 0 && lp && bpf_program__insns(lp)) {
 			_Static_assert(sizeof(struct verifier_insn) == sizeof(struct bpf_insn),
 				       "verifier_insn is laid out as bpf_insn");
 			c->chain_bytes = verifier_deepest_chain(
-				(const struct verifier_insn *)bpf_program__insns(prog),
-				bpf_program__insn_cnt(prog), st.depth, st.nfuncs,
+				(const struct verifier_insn *)bpf_program__insns(lp),
+				bpf_program__insn_cnt(lp), st.depth, st.nfuncs,
 				NULL, &c->chain_len, &c->chain_exact);
 		}
 		if (!c->wanted) {
 			snprintf(c->reason, sizeof(c->reason), "%s",
 				 i < s->nprobes ? s->probes[i].reason : "not loaded");
-		} else if (!c->loaded && i == refused &&
+		} else if (!c->loaded && i == refused[part] &&
 			   verifier_reason(log, c->reason, sizeof(c->reason))) {
 			c->refused = true;
 			c->missing = verifier_missing_feature(c->reason);
@@ -112,7 +123,8 @@ void session_fill_checks(struct session *s, int load_err)
 			   object failed before any program was verified (a
 			   map, BTF; or -v, where no log of ours is kept) */
 			snprintf(c->reason, sizeof(c->reason), "%s",
-				 refused < MAX_PROBES ? "not tried: an earlier program was refused"
+				 refused[part] < MAX_PROBES ?
+				 "not tried: an earlier program was refused"
 				 : "not tried: the object failed before its programs were "
 				   "verified (run with -v for libbpf's messages)");
 		}

@@ -17,12 +17,27 @@
 #include "verifier.h"
 
 #define MAX_PROBES 64
+/* The programs are loaded in at most this many objects at once, one per
+ * thread (load_programs in session.c) */
+#define MAX_PARTS 2
 /* Each program's verifier log at BPF_LOG_STATS: a few lines, and the
  * refusal when there is one (a full trace is asked for only with -v) */
 #define PROG_LOG_SIZE (64 * 1024)
 
 struct session {
+	/* skel: the object set up, whose maps the programs use; its programs
+	   say what is wanted (autoload) until load_programs, which loads them
+	   in parts[], each a copy of the object with some of the programs and
+	   skel's maps: prog[i] is probe i's program as loaded, or NULL */
 	struct ipcscope_bpf *skel;
+	struct ipcscope_bpf *parts[MAX_PARTS];
+	size_t nparts;
+	int part_err[MAX_PARTS];		/* each part's load's error */
+	bool wanted[MAX_PROBES];		/* skel's autoload, at load */
+	struct bpf_program *skel_prog[MAX_PROBES];	/* skel's programs */
+	struct bpf_program *prog[MAX_PROBES];
+	unsigned char part_of[MAX_PROBES];
+	const char *btf_path;		/* btf_custom_path: skel's, and the parts' */
 	struct core_btf core_btf;	/* what libbpf relocates against, until
 					   it has (corebtf.c) */
 	int core_btf_err;		/* 0, or why the whole BTF instead */
@@ -83,8 +98,12 @@ struct session {
 	   began, bpf_object__load began, the first program's load began
 	   (0: none known), the load returned, the last probe attached */
 	uint64_t t_open, t_load, t_first_prog, t_loaded, t_attached;
+	uint64_t t_part_loaded[MAX_PARTS];	/* each part's load returned */
 	unsigned nloaded;
 };
+
+/* skel's program p as loaded (in a part), or NULL: not loaded */
+struct bpf_program *session_loaded(const struct session *s, const struct bpf_program *p);
 
 /* session_maps.c: the runs a kprobe.multi link skipped (0 for others) */
 uint64_t session_link_missed(struct bpf_link *l);
@@ -93,8 +112,10 @@ uint64_t session_link_missed(struct bpf_link *l);
 /* A log buffer per program, for the verifier's statistics (-v: none, the
  * whole log goes to stderr). 0 or -ENOMEM. */
 int session_setup_logs(struct session *s);
-/* After loading (load_err from it): each program's verdict and figures */
-void session_fill_checks(struct session *s, int load_err);
+/* Program prog, probe i's (in a part), writes its log to probe i's buffer */
+void session_use_log(const struct session *s, size_t i, struct bpf_program *prog);
+/* After loading, whether it worked or not: each program's verdict and figures */
+void session_fill_checks(struct session *s);
 /* One message for a refused load: which program, why, what is missing */
 void session_report_refusal(const struct session *s, int err);
 

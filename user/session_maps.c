@@ -83,17 +83,12 @@ uint64_t session_link_missed(struct bpf_link *l)
  */
 static void skipped_runs(const struct session *s, uint64_t runs[MAX_PROBES])
 {
-	struct bpf_program *prog;
-	size_t i = 0;
-
 	memset(runs, 0, MAX_PROBES * sizeof(runs[0]));
-	bpf_object__for_each_program(prog, s->skel->obj) {
+	for (size_t i = 0; i < s->nprobes; i++) {
 		struct bpf_prog_info info;
 		__u32 len = sizeof(info);
-		int fd = bpf_program__fd(prog);
+		int fd = s->prog[i] ? bpf_program__fd(s->prog[i]) : -1;
 
-		if (i == MAX_PROBES)
-			break;
 		memset(&info, 0, sizeof(info));
 		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
 			runs[i] = info.recursion_misses;
@@ -102,7 +97,6 @@ static void skipped_runs(const struct session *s, uint64_t runs[MAX_PROBES])
 			runs[i] += session_link_missed(s->links[i]);
 		else
 			runs[i] += s->links_missed[i];
-		i++;
 	}
 }
 
@@ -364,7 +358,7 @@ int session_read(const struct session *s, struct snapshot *snap)
 		err = read_percpu(s, m->sys_counts, snap->sys_counts,
 				  sizeof(snap->sys_counts[0]), merge_u64);
 	snap->phases = s->nphases > 0;
-	snap->shm_faults_known = bpf_program__autoload(s->skel->progs.ipc_fault_vma);
+	snap->shm_faults_known = session_loaded(s, s->skel->progs.ipc_fault_vma) != NULL;
 	snap->every_syscall = session_counts_every_syscall(s);
 	if (!err && snap->phases)
 		err = read_percpu(s, m->phase_counts, snap->phase,

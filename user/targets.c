@@ -323,8 +323,9 @@ static void debug_startup(const struct session *s, const struct startup_times *s
 	}
 	debugf("start-up %.1f ms: %.1f setting up, %.1f in libbpf before the first "
 	       "program (the kernel's BTF, CO-RE, the maps), %.1f loading %u programs "
-	       "(the verifier and JIT%s), %.1f finding the running targets and attaching\n", st->total_ms, st->setup_ms,
-	       st->libbpf_ms, st->load_ms, st->programs, longest, st->attach_ms);
+	       "in %u part%s at once (the verifier and JIT%s), %.1f finding the running targets and attaching\n", st->total_ms, st->setup_ms,
+	       st->libbpf_ms, st->load_ms, st->programs, st->parts, st->parts == 1 ? "" : "s",
+	       longest, st->attach_ms);
 }
 
 int tracing_start(struct tracing *t, struct session_config *cfg)

@@ -704,15 +704,16 @@ TEST(report_json_startup_and_each_programs_load)
 	static const char *const funcs[] = { "__x64_sys_write", "__x64_sys_read" };
 	static struct probe_info probes[] = {
 		{ .name = "tp/syscalls/sys_enter_* (2 IPC syscalls)", .prog = "ipc_sys_enter_tp",
-		  .attached = true, .load_ms = 18.374, .tracepoints = tps, .ntracepoints = 2 },
+		  .attached = true, .load_ms = 18.374, .load_part = 1, .tracepoints = tps,
+		  .ntracepoints = 2 },
 		{ .name = "tp_btf/sys_enter", .prog = "ipc_sys_enter",
-		  .standby = true, .load_ms = -1 },
+		  .standby = true, .load_ms = -1, .load_part = -1 },
 		{ .name = "kprobe.multi/__x64_sys_* (2 IPC syscalls)", .prog = "ipc_sys_enter_kp",
 		  .attached = true, .load_ms = 17.5, .functions = funcs, .nfunctions = 2 },
 	};
 	struct startup_times st = { .total_ms = 96.786, .setup_ms = 2.44,
 				    .libbpf_ms = 30.63, .load_ms = 60.25,
-				    .attach_ms = 3.466, .programs = 13 };
+				    .attach_ms = 3.466, .programs = 13, .parts = 2 };
 	struct run_info ri = command_run();
 	const char *j;
 	int ret;
@@ -725,6 +726,10 @@ TEST(report_json_startup_and_each_programs_load)
 	ASSERT_TRUE(strstr(j, "\"program\": \"ipc_sys_enter_tp\",\n") != NULL);
 	ASSERT_TRUE(strstr(j, "\"load_ms\": 18.37,\n") != NULL);
 	ASSERT_TRUE(strstr(j, "\"load_ms\": null,\n") != NULL);	/* standing by */
+	/* which part loaded it: 0 or 1, null when not loaded */
+	ASSERT_TRUE(strstr(j, "\"load_ms\": 18.37,\n      \"load_part\": 1,\n") != NULL);
+	ASSERT_TRUE(strstr(j, "\"load_ms\": 17.5,\n      \"load_part\": 0,\n") != NULL);
+	ASSERT_TRUE(strstr(j, "\"load_ms\": null,\n      \"load_part\": null,\n") != NULL);
 	/* where each runs: the tracepoints of one on several, in order */
 	ASSERT_TRUE(strstr(j, "\"syscalls:sys_enter_write\",") != NULL);
 	ASSERT_TRUE(strstr(j, "\"syscalls:sys_enter_read\"\n") != NULL);
@@ -737,7 +742,8 @@ TEST(report_json_startup_and_each_programs_load)
 	ASSERT_TRUE(strstr(j, "\"total_ms\": 96.79,\n") != NULL);
 	ASSERT_TRUE(strstr(j, "\"libbpf_ms\": 30.63,\n") != NULL);
 	ASSERT_TRUE(strstr(j, "\"attach_ms\": 3.47,\n") != NULL);
-	ASSERT_TRUE(strstr(j, "\"programs_loaded\": 13\n") != NULL);
+	ASSERT_TRUE(strstr(j, "\"programs_loaded\": 13,\n") != NULL);
+	ASSERT_TRUE(strstr(j, "\"load_parts\": 2\n") != NULL);
 }
 
 TEST(report_json_parses_with_python_and_has_every_figure)
