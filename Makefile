@@ -46,7 +46,7 @@ PURE_SRCS   := user/util.c user/json.c user/hist.c user/model.c \
 	       user/options.c user/report.c user/report_json.c user/prom.c user/claims.c user/claims_file.c user/claim_number.c \
 	       user/table.c user/graph.c user/graph_dot.c user/graph_json.c user/topview.c user/events.c user/trace_select.c user/verifier.c \
 	       user/outfile.c user/utf8.c user/snapshot.c user/channels.c user/objname.c user/cgroup.c \
-	       user/sysnames.c user/usdt.c user/btfview.c \
+	       user/sysnames.c user/usdt.c user/btfview.c user/bpfreach.c \
 	       user/validate/wjson.c \
 	       user/validate/experiments.c user/validate/measure.c \
 	       user/validate/verdict.c user/validate/render.c \
@@ -245,7 +245,8 @@ $(BUILD)/asan/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) -Itests/unit $(SAN_FLAGS) -c $< -o $@
 
-$(BUILD)/tests/unit: $(UNIT_OBJS)
+# (test_bpfreach.c reads the BPF object: built first)
+$(BUILD)/tests/unit: $(UNIT_OBJS) | $(BUILD)/bpf/ipcscope.bpf.o
 	@mkdir -p $(@D)
 	$(CC) $(SAN_FLAGS) -o $@ $^ -ljson-c -lelf -lm
 

@@ -30,6 +30,7 @@
 #include "ipcscope.skel.h"
 #include "events.h"
 #include "session.h"
+#include "bpfreach.h"
 #include "corebtf.h"
 #include "session_int.h"
 #include "usdt.h"
@@ -1096,34 +1097,46 @@ static size_t load_parts_wanted(const struct session *s)
 /*
  * Which part loads each wanted program: the kernel's verifier, most of a
  * start-up, runs for each program in the thread that loads it, so the
- * parts get about equal shares of the instructions (the largest first,
- * each to the part with the fewest yet). The BTF tracepoint programs all
- * go to the first part: libbpf parses the kernel's whole BTF for them, in
- * each object that has one.
+ * parts get about equal shares of the code the programs reach (bpfreach.c:
+ * what the verifier walks grows with it), the largest first, each to the
+ * part with the least yet. The BTF tracepoint programs all go to the
+ * first part: libbpf parses the kernel's whole BTF for them, in each
+ * object that has one.
  */
 static void assign_parts(struct session *s)
 {
-	size_t load[MAX_PARTS] = { 0 }, order[MAX_PROBES], n = 0;
-	struct bpf_program *prog;
-	size_t i = 0;
+	static struct bpf_reach reach[MAX_PROBES * 2];
+	static int nreach = -1;
+	size_t load[MAX_PARTS] = { 0 }, weight[MAX_PROBES], order[MAX_PROBES], n = 0;
 
-	bpf_object__for_each_program(prog, s->skel->obj) {
-		if (i == s->nprobes)
-			break;
+	if (nreach < 0) {
+		size_t sz;
+		const void *obj = ipcscope_bpf__elf_bytes(&sz);
+
+		nreach = bpf_reach_read(obj, sz, reach, ARRAY_SIZE(reach));
+		if (nreach < 0)
+			debugf("the programs' code not measured (%s): shared out by their "
+			       "own size\n", strerror(-nreach));
+	}
+	for (size_t i = 0; i < s->nprobes; i++) {
+		const char *name = bpf_program__name(s->skel_prog[i]);
+
 		s->part_of[i] = 0;
-		if (s->wanted[i] && bpf_program__type(prog) == BPF_PROG_TYPE_TRACING)
-			load[0] += bpf_program__insn_cnt(prog);
+		weight[i] = bpf_program__insn_cnt(s->skel_prog[i]);
+		for (int k = 0; k < nreach && k < (int)ARRAY_SIZE(reach); k++)
+			if (!strcmp(reach[k].name, name))
+				weight[i] = reach[k].insns;
+		if (s->wanted[i] && bpf_program__type(s->skel_prog[i]) == BPF_PROG_TYPE_TRACING)
+			load[0] += weight[i];
 		else if (s->wanted[i])
 			order[n++] = i;
-		i++;
 	}
 	/* the largest first: n is small, a selection each time */
 	for (size_t k = 0; k < n; k++) {
-		size_t big = k, least = 0;
+		size_t big = k, least = 0, i;
 
 		for (size_t j = k + 1; j < n; j++)
-			if (bpf_program__insn_cnt(s->skel_prog[order[j]]) >
-			    bpf_program__insn_cnt(s->skel_prog[order[big]]))
+			if (weight[order[j]] > weight[order[big]])
 				big = j;
 		i = order[big];
 		order[big] = order[k];
@@ -1132,84 +1145,103 @@ static void assign_parts(struct session *s)
 			if (load[p] < load[least])
 				least = p;
 		s->part_of[i] = least;
-		load[least] += bpf_program__insn_cnt(s->skel_prog[i]);
+		load[least] += weight[i];
 	}
-}
-
-struct part_load {
-	struct ipcscope_bpf *part;
-	uint64_t *loaded;	/* when its load returned */
-	int err;
-};
-
-static void *load_part(void *arg)
-{
-	struct part_load *l = arg;
-
-	l->err = ipcscope_bpf__load(l->part);
-	*l->loaded = boottime_ns();
-	return NULL;
+	if (s->nparts > 1)
+		debugf("the programs' code (instructions reached) in each part: %zu, %zu\n",
+		       load[0], load[1]);
 }
 
 /*
- * Another copy of the object, for part k: the programs of part k wanted,
- * each with its log (session_setup_logs's), and every map skel's.
+ * The copies of the object, one per part: each with the programs of its
+ * part wanted, each program with its log (session_setup_logs's). They
+ * touch nothing of skel: they are opened while skel loads.
  */
-static int open_part(struct session *s, size_t k)
+static int open_parts(struct session *s)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = s->btf_path);
-	const void *obj;
-	size_t obj_sz, i = 0;
-	struct bpf_program *prog;
-	struct bpf_map *map, *ours;
-	struct ipcscope_bpf *part;
+	size_t obj_sz;
+	const void *obj = ipcscope_bpf__elf_bytes(&obj_sz);
 
-	obj = ipcscope_bpf__elf_bytes(&obj_sz);
-	part = open_elf(s->elf ? s->elf : obj, obj_sz, &opts);
-	if (!part)
-		return -errno;
-	s->parts[k] = part;
-	bpf_object__for_each_program(prog, part->obj) {
-		bool here = i < s->nprobes && s->wanted[i] && s->part_of[i] == k;
+	for (size_t k = 0; k < s->nparts; k++) {
+		struct bpf_program *prog;
+		size_t i = 0;
 
-		bpf_program__set_autoload(prog, here);
-		if (here) {
-			session_use_log(s, i, prog);
-			s->prog[i] = prog;
+		s->parts[k] = open_elf(s->elf ? s->elf : obj, obj_sz, &opts);
+		if (!s->parts[k])
+			return -errno;
+		bpf_object__for_each_program(prog, s->parts[k]->obj) {
+			bool here = i < s->nprobes && s->wanted[i] && s->part_of[i] == k;
+
+			bpf_program__set_autoload(prog, here);
+			if (here) {
+				session_use_log(s, i, prog);
+				s->prog[i] = prog;
+			}
+			i++;
 		}
-		i++;
-	}
-	/* the same ELF: the same maps, in the same order */
-	ours = bpf_object__next_map(s->skel->obj, NULL);
-	bpf_object__for_each_map(map, part->obj) {
-		int err;
-
-		if (!ours || strcmp(bpf_map__name(map), bpf_map__name(ours)))
-			return -EINVAL;
-		err = bpf_map__reuse_fd(map, bpf_map__fd(ours));
-		if (err)
-			return err;
-		ours = bpf_object__next_map(s->skel->obj, ours);
 	}
 	return 0;
 }
 
+/* Part k, with skel's maps (the same ELF: the same maps, in the same
+ * order), loaded; when its load returned, in t_part_loaded[k] */
+static int load_part(struct session *s, size_t k)
+{
+	struct bpf_map *map, *ours = bpf_object__next_map(s->skel->obj, NULL);
+	int err = 0;
+
+	bpf_object__for_each_map(map, s->parts[k]->obj) {
+		if (!ours || strcmp(bpf_map__name(map), bpf_map__name(ours))) {
+			err = -EINVAL;
+			break;
+		}
+		err = bpf_map__reuse_fd(map, bpf_map__fd(ours));
+		if (err)
+			break;
+		ours = bpf_object__next_map(s->skel->obj, ours);
+	}
+	if (!err)
+		err = ipcscope_bpf__load(s->parts[k]);
+	s->t_part_loaded[k] = boottime_ns();
+	return err;
+}
+
+struct loader {
+	struct session *s;
+	pthread_barrier_t ready;	/* the parts opened, skel loaded */
+	int skel_err, open_err;
+};
+
+/* The second thread: opens the parts while the first loads skel, then
+ * loads part 1 */
+static void *second_loader(void *arg)
+{
+	struct loader *l = arg;
+
+	l->open_err = open_parts(l->s);
+	pthread_barrier_wait(&l->ready);
+	if (!l->skel_err && !l->open_err)
+		l->s->part_err[1] = load_part(l->s, 1);
+	return NULL;
+}
+
 /*
  * Load the wanted programs (those of skel whose autoload is set): skel is
- * loaded first with none, which makes the maps (and sets the read-only
- * data); then the programs are loaded in nparts copies of the object, in
- * as many threads, each copy using skel's maps. With two CPUs a start-up's
- * verifying takes about half as long. 0 or the first error; prog[] says
- * which copy loaded each program.
+ * loaded with none, which makes the maps (and sets the read-only data),
+ * while a second thread opens the copies of the object; then each thread
+ * loads one copy's share of the programs, with skel's maps. With two CPUs
+ * the verifier, most of a start-up, runs on both. One part: the same, in
+ * one thread. 0 or the first error; prog[] says which copy loaded each
+ * program, part_err[] how each load ended.
  */
 static int load_programs(struct session *s)
 {
-	struct part_load loads[MAX_PARTS] = { 0 };
-	pthread_t threads[MAX_PARTS];
-	bool started[MAX_PARTS] = { false };
+	struct loader l = { .s = s };
 	struct bpf_program *prog;
+	bool threaded = false;
+	pthread_t second;
 	size_t i = 0;
-	int err;
 
 	bpf_object__for_each_program(prog, s->skel->obj) {
 		if (i < s->nprobes) {
@@ -1221,29 +1253,30 @@ static int load_programs(struct session *s)
 	}
 	s->nparts = load_parts_wanted(s);
 	assign_parts(s);
-	err = ipcscope_bpf__load(s->skel);
-	for (size_t k = 0; !err && k < s->nparts; k++)
-		err = open_part(s, k);
-	if (err)
-		return err;
-	for (size_t k = 0; k < s->nparts; k++) {
-		loads[k] = (struct part_load){ s->parts[k], &s->t_part_loaded[k], 0 };
-		if (k > 0)
-			started[k] = !pthread_create(&threads[k], NULL, load_part, &loads[k]);
+	if (s->nparts == 2 && !pthread_barrier_init(&l.ready, NULL, 2)) {
+		threaded = !pthread_create(&second, NULL, second_loader, &l);
+		if (!threaded)
+			pthread_barrier_destroy(&l.ready);
 	}
-	load_part(&loads[0]);
-	for (size_t k = 1; k < s->nparts; k++) {
-		if (started[k])
-			pthread_join(threads[k], NULL);
-		else
-			load_part(&loads[k]);	/* no thread: after the first */
+	l.skel_err = ipcscope_bpf__load(s->skel);
+	if (threaded) {
+		pthread_barrier_wait(&l.ready);
+		if (!l.skel_err && !l.open_err)
+			s->part_err[0] = load_part(s, 0);
+		pthread_join(second, NULL);
+		pthread_barrier_destroy(&l.ready);
+	} else {
+		/* one part, or no second thread: one after another */
+		l.open_err = l.skel_err ? 0 : open_parts(s);
+		for (size_t k = 0; !l.skel_err && !l.open_err && k < s->nparts; k++)
+			s->part_err[k] = load_part(s, k);
 	}
-	for (size_t k = 0; k < s->nparts; k++) {
-		s->part_err[k] = loads[k].err;
-		if (loads[k].err && !err)
-			err = loads[k].err;
-	}
-	return err;
+	if (l.skel_err || l.open_err)
+		return l.skel_err ? l.skel_err : l.open_err;
+	for (size_t k = 0; k < s->nparts; k++)
+		if (s->part_err[k])
+			return s->part_err[k];
+	return 0;
 }
 
 struct bpf_program *session_loaded(const struct session *s, const struct bpf_program *p)

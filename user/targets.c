@@ -322,7 +322,8 @@ static void debug_startup(const struct session *s, const struct startup_times *s
 		len += w;
 	}
 	debugf("start-up %.1f ms: %.1f setting up, %.1f in libbpf before the first "
-	       "program (the kernel's BTF, CO-RE, the maps), %.1f loading %u programs "
+	       "program (the kernel's BTF, the maps, the copies of the object opened, "
+	       "CO-RE), %.1f loading %u programs "
 	       "in %u part%s at once (the verifier and JIT%s), %.1f finding the running targets and attaching\n", st->total_ms, st->setup_ms,
 	       st->libbpf_ms, st->load_ms, st->programs, st->parts, st->parts == 1 ? "" : "s",
 	       longest, st->attach_ms);
