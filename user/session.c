@@ -1271,6 +1271,14 @@ static int load_programs(struct session *s)
 		for (size_t k = 0; !l.skel_err && !l.open_err && k < s->nparts; k++)
 			s->part_err[k] = load_part(s, k);
 	}
+	/* the loading ends with the last part's: a part's programs' times
+	   (time_loads) add up to their part's, the last one's to the whole */
+	s->t_loaded = 0;
+	for (size_t k = 0; !l.skel_err && !l.open_err && k < s->nparts; k++)
+		if (s->t_part_loaded[k] > s->t_loaded)
+			s->t_loaded = s->t_part_loaded[k];
+	if (!s->t_loaded)
+		s->t_loaded = boottime_ns();	/* no part loaded */
 	if (l.skel_err || l.open_err)
 		return l.skel_err ? l.skel_err : l.open_err;
 	for (size_t k = 0; k < s->nparts; k++)
@@ -1374,7 +1382,6 @@ static int open_at(struct session **out, const struct session_config *cfg,
 		core_btf_heap(2);
 	s->t_load = boottime_ns();
 	err = load_programs(s);
-	s->t_loaded = boottime_ns();
 	core_btf_close(&s->core_btf);	/* libbpf has read it */
 	if (err && err != -EPERM && !s->core_btf_err && !core_btf_refused) {
 		debugf("loading against the copy of the kernel's BTF was refused (%s): "
