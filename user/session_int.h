@@ -96,7 +96,8 @@ struct session {
 	__u64 range_func_nrs[IPC_RANGE_SYSCALLS];
 	/* start-up (CLOCK_BOOTTIME, as the kernel's load times): session_open
 	   began, bpf_object__load began, the first program's load began
-	   (0: none known), the load returned, the last probe attached */
+	   (0: none known), the last part's load returned, the last probe
+	   attached */
 	uint64_t t_open, t_load, t_first_prog, t_loaded, t_attached;
 	uint64_t t_part_loaded[MAX_PARTS];	/* each part's load returned */
 	unsigned nloaded;

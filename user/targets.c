@@ -324,9 +324,10 @@ static void debug_startup(const struct session *s, const struct startup_times *s
 	debugf("start-up %.1f ms: %.1f setting up, %.1f in libbpf before the first "
 	       "program (the kernel's BTF, the maps, the copies of the object opened, "
 	       "CO-RE), %.1f loading %u programs "
-	       "in %u part%s at once (the verifier and JIT%s), %.1f finding the running targets and attaching\n", st->total_ms, st->setup_ms,
-	       st->libbpf_ms, st->load_ms, st->programs, st->parts, st->parts == 1 ? "" : "s",
-	       longest, st->attach_ms);
+	       "in %u cop%s of the object%s (the verifier and JIT%s), %.1f finding the running "
+	       "targets and attaching\n", st->total_ms, st->setup_ms,
+	       st->libbpf_ms, st->load_ms, st->programs, st->parts, st->parts == 1 ? "y" : "ies",
+	       st->parts == 1 ? "" : " at once", longest, st->attach_ms);
 }
 
 int tracing_start(struct tracing *t, struct session_config *cfg)
