@@ -1109,6 +1109,9 @@ static void assign_parts(struct session *s)
 	static int nreach = -1;
 	size_t load[MAX_PARTS] = { 0 }, weight[MAX_PROBES], order[MAX_PROBES], n = 0;
 
+	memset(s->part_of, 0, sizeof(s->part_of));
+	if (s->nparts == 1)
+		return;		/* no reading of the ELF (0.4 ms) to share nothing out */
 	if (nreach < 0) {
 		size_t sz;
 		const void *obj = ipcscope_bpf__elf_bytes(&sz);
@@ -1121,7 +1124,6 @@ static void assign_parts(struct session *s)
 	for (size_t i = 0; i < s->nprobes; i++) {
 		const char *name = bpf_program__name(s->skel_prog[i]);
 
-		s->part_of[i] = 0;
 		weight[i] = bpf_program__insn_cnt(s->skel_prog[i]);
 		for (int k = 0; k < nreach && k < (int)ARRAY_SIZE(reach); k++)
 			if (!strcmp(reach[k].name, name))
