@@ -982,6 +982,32 @@ def loadavg():
         return "?"
 
 
+# the 1-minute load above which the report calls the machine busy
+QUIET_LOAD = 0.5
+
+
+def load_1min():
+    """The 1-minute load average, or None if it cannot be read"""
+    try:
+        return float(loadavg().split()[0])
+    except ValueError:
+        return None
+
+
+def wait_for_quiet(limit, read=load_1min, sleep=time.sleep, now=time.monotonic):
+    """Wait up to `limit` seconds for the 1-minute load to fall to
+    QUIET_LOAD; returns the seconds waited. `make bench` builds first, and
+    a fresh checkout's build leaves that load at 0.7 or more when the
+    measuring starts (0.21 before `make bench`, 0.71 after its build, on
+    2026-12-07), which marked a run on an idle machine busy"""
+    t0 = now()
+    while True:
+        load = read()
+        if load is None or load <= QUIET_LOAD or now() - t0 >= limit:
+            return now() - t0
+        sleep(min(5.0, max(0.0, limit - (now() - t0))))
+
+
 def us(ns):
     return "-" if ns is None else f"{ns / 1000:.2f}"
 
@@ -1024,7 +1050,8 @@ def ratios(runs, wl, tr):
     return None
 
 
-def build_report(args, tracers, workloads, runs, cost, info, versions, load0, load1, tt=None):
+def build_report(args, tracers, workloads, runs, cost, info, versions, load0, load1, tt=None,
+                 waited_s=0.0):
     by_key = {t.key: t for t in tracers}
     L = []
     L.append("# ipcscope benchmark: what tracing costs the traced IPC")
@@ -1038,8 +1065,10 @@ def build_report(args, tracers, workloads, runs, cost, info, versions, load0, lo
              f"workload sizes x{args.scale:g}; both ends pinned to CPU {args.cpu}")
     # at the start only: by the end the bench's own workloads (one CPU
     # busy all along) put the 1-minute load near 1 on any machine
-    busy = any(float(x) > 0.5 for x in load0.split()[:1] if x != "?")
-    L.append(f"- Load average (1, 5, 15 min) at start {load0}, at end {load1} "
+    busy = any(float(x) > QUIET_LOAD for x in load0.split()[:1] if x != "?")
+    waited = (f" (after {waited_s:.0f} s waiting for it to fall to {QUIET_LOAD})"
+              if waited_s >= 1 else "")
+    L.append(f"- Load average (1, 5, 15 min) at start {load0}{waited}, at end {load1} "
              "(the end includes the bench's own load)"
              + (": the machine was busy at the start, so these figures are noisy; "
                 "rerun on a quiet machine before quoting them" if busy else ""))
@@ -1558,6 +1587,9 @@ def parse_args(argv):
     p.add_argument("--scale", type=float, help="workload size factor (default 1)")
     p.add_argument("--settle", type=float,
                    help="seconds of rest before each run (default 0.3, --quick 0.2)")
+    p.add_argument("--quiet-wait", type=float, metavar="SECS",
+                   help="before measuring, wait up to SECS seconds for the 1-minute "
+                        f"load to fall to {QUIET_LOAD} (default 180, --quick 0)")
     p.add_argument("--cpu", type=int, default=0, help="CPU the workload is pinned to (default 0)")
     p.add_argument("--workloads", help="comma-separated subset of: "
                    + ",".join(w for w, _, _ in WORKLOADS))
@@ -1583,8 +1615,10 @@ def parse_args(argv):
     a.cost_rounds = 1 if a.quick else 3
     if a.settle is None:
         a.settle = 0.2 if a.quick else 0.3
-    if a.rounds < 1 or a.scale <= 0:
-        p.error("--rounds must be >= 1 and --scale > 0")
+    if a.quiet_wait is None:
+        a.quiet_wait = 0 if a.quick else 180
+    if a.rounds < 1 or a.scale <= 0 or a.quiet_wait < 0:
+        p.error("--rounds must be >= 1, --scale > 0 and --quiet-wait >= 0")
     return a
 
 
@@ -1626,6 +1660,9 @@ def main(argv):
 
     info = machine_info()
     versions = tool_versions()
+    waited_s = wait_for_quiet(args.quiet_wait)
+    if waited_s >= 1:
+        log(f"waited {waited_s:.0f} s for the 1-minute load to fall to {QUIET_LOAD}: {loadavg()}")
     load0 = loadavg()
     tmp = tempfile.mkdtemp(prefix="ipcscope-bench.")
     old = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
@@ -1653,7 +1690,8 @@ def main(argv):
             signal.signal(s, h)
     load1 = loadavg()
 
-    md = build_report(args, tracers, workloads, runs, cost, info, versions, load0, load1, tt)
+    md = build_report(args, tracers, workloads, runs, cost, info, versions, load0, load1, tt,
+                      waited_s)
     with open(args.out, "w") as f:
         f.write(md)
     with open(args.svg, "w") as f:

@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+"""bench/bench.py's own logic that a full `make bench` cannot check
+quickly: how it waits for a quiet machine before measuring."""
+import contextlib
+import importlib.util
+import io
+import os
+import sys
+
+from harness import ROOT, eq
+
+
+def load_bench():
+    spec = importlib.util.spec_from_file_location("bench_py",
+                                                  os.path.join(ROOT, "bench", "bench.py"))
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["bench_py"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+class FakeClock:
+    """The load falls as time passes on a clock only sleep() moves"""
+    def __init__(self, loads):
+        self.t, self.loads, self.reads, self.sleeps = 0.0, loads, 0, []
+
+    def now(self):
+        return self.t
+
+    def sleep(self, s):
+        self.sleeps.append(s)
+        self.t += s
+
+    def read(self):
+        self.reads += 1
+        return self.loads[min(self.reads - 1, len(self.loads) - 1)]
+
+
+def test_it_waits_for_the_load_to_fall_before_measuring():
+    b = load_bench()
+    c = FakeClock([0.71, 0.62, 0.55, 0.48, 0.2])
+    waited = b.wait_for_quiet(180, read=c.read, sleep=c.sleep, now=c.now)
+    eq(c.reads, 4, "load reads until it fell to 0.5")
+    eq(waited, 15.0, "seconds waited (three sleeps of 5 s)")
+    # it gives up at the limit, sleeping no further than it
+    c = FakeClock([0.9])
+    eq(b.wait_for_quiet(12, read=c.read, sleep=c.sleep, now=c.now), 12.0, "waited at most the limit")
+    eq(c.sleeps, [5.0, 5.0, 2.0], "sleeps up to the limit")
+    # a quiet machine, an unreadable load, no wait asked: no wait
+    for loads, limit in (([0.3], 180), ([None], 180), ([0.9], 0)):
+        c = FakeClock(loads)
+        eq(b.wait_for_quiet(limit, read=c.read, sleep=c.sleep, now=c.now), 0.0,
+           f"wait with load {loads[0]}, limit {limit}")
+    # the option: 180 s by default, none for a smoke run, never negative
+    eq(b.parse_args([]).quiet_wait, 180, "default --quiet-wait")
+    eq(b.parse_args(["--quick"]).quiet_wait, 0, "--quick's --quiet-wait")
+    eq(b.parse_args(["--quiet-wait", "7"]).quiet_wait, 7, "--quiet-wait 7")
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):
+            b.parse_args(["--quiet-wait", "-1"])
+        raise AssertionError("--quiet-wait -1 was accepted")
+    except SystemExit as e:
+        eq(e.code, 2, "exit status for --quiet-wait -1")
