@@ -1617,8 +1617,10 @@ def parse_args(argv):
         a.settle = 0.2 if a.quick else 0.3
     if a.quiet_wait is None:
         a.quiet_wait = 0 if a.quick else 180
-    if a.rounds < 1 or a.scale <= 0 or a.quiet_wait < 0:
-        p.error("--rounds must be >= 1, --scale > 0 and --quiet-wait >= 0")
+    if a.rounds < 1 or a.scale <= 0:
+        p.error("--rounds must be >= 1 and --scale > 0")
+    if not 0 <= a.quiet_wait <= 3600:
+        p.error("--quiet-wait must be 0-3600 seconds")
     return a
 
 
@@ -1660,6 +1662,10 @@ def main(argv):
 
     info = machine_info()
     versions = tool_versions()
+    now_load = load_1min()
+    if args.quiet_wait and now_load is not None and now_load > QUIET_LOAD:
+        log(f"1-minute load {now_load:.2f}: waiting up to {args.quiet_wait:.0f} s for it "
+            f"to fall to {QUIET_LOAD} (--quiet-wait)")
     waited_s = wait_for_quiet(args.quiet_wait)
     if waited_s >= 1:
         log(f"waited {waited_s:.0f} s for the 1-minute load to fall to {QUIET_LOAD}: {loadavg()}")

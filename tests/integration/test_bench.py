@@ -51,13 +51,14 @@ def test_it_waits_for_the_load_to_fall_before_measuring():
         c = FakeClock(loads)
         eq(b.wait_for_quiet(limit, read=c.read, sleep=c.sleep, now=c.now), 0.0,
            f"wait with load {loads[0]}, limit {limit}")
-    # the option: 180 s by default, none for a smoke run, never negative
+    # the option: 180 s by default, none for a smoke run, never negative, NaN or past an hour
     eq(b.parse_args([]).quiet_wait, 180, "default --quiet-wait")
     eq(b.parse_args(["--quick"]).quiet_wait, 0, "--quick's --quiet-wait")
     eq(b.parse_args(["--quiet-wait", "7"]).quiet_wait, 7, "--quiet-wait 7")
-    try:
-        with contextlib.redirect_stderr(io.StringIO()):
-            b.parse_args(["--quiet-wait", "-1"])
-        raise AssertionError("--quiet-wait -1 was accepted")
-    except SystemExit as e:
-        eq(e.code, 2, "exit status for --quiet-wait -1")
+    for bad in ("-1", "nan", "inf", "3601"):
+        try:
+            with contextlib.redirect_stderr(io.StringIO()):
+                b.parse_args(["--quiet-wait", bad])
+            raise AssertionError(f"--quiet-wait {bad} was accepted")
+        except SystemExit as e:
+            eq(e.code, 2, f"exit status for --quiet-wait {bad}")
