@@ -994,18 +994,27 @@ def load_1min():
         return None
 
 
-def wait_for_quiet(limit, read=load_1min, sleep=time.sleep, now=time.monotonic):
+def wait_for_quiet(limit, read=load_1min, sleep=time.sleep, now=time.monotonic, say=None):
     """Wait up to `limit` seconds for the 1-minute load to fall to
-    QUIET_LOAD; returns the seconds waited. `make bench` builds first, and
-    a fresh checkout's build leaves that load at 0.7 or more when the
-    measuring starts (0.21 before `make bench`, 0.71 after its build, on
-    2026-12-07), which marked a run on an idle machine busy"""
+    QUIET_LOAD, saying so (through `say`, log by default) when it waits;
+    returns the seconds waited. `make bench` builds first, and a fresh
+    checkout's build leaves that load at 0.7 or more when the measuring
+    starts (0.21 before `make bench`, 0.71 after its build, on 2026-12-07),
+    which marked a run on an idle machine busy"""
+    say = say or log
     t0 = now()
     while True:
         load = read()
-        if load is None or load <= QUIET_LOAD or now() - t0 >= limit:
-            return now() - t0
-        sleep(min(5.0, max(0.0, limit - (now() - t0))))
+        waited = now() - t0
+        if load is None or load <= QUIET_LOAD or waited >= limit:
+            if waited >= 1:
+                say(f"waited {waited:.0f} s for the 1-minute load to fall to "
+                    f"{QUIET_LOAD}: {load if load is not None else '?'}")
+            return waited
+        if not waited:
+            say(f"1-minute load {load:.2f}: waiting up to {limit:.0f} s for it to fall "
+                f"to {QUIET_LOAD} (--quiet-wait)")
+        sleep(min(5.0, max(0.0, limit - waited)))
 
 
 def us(ns):
@@ -1662,13 +1671,7 @@ def main(argv):
 
     info = machine_info()
     versions = tool_versions()
-    now_load = load_1min()
-    if args.quiet_wait and now_load is not None and now_load > QUIET_LOAD:
-        log(f"1-minute load {now_load:.2f}: waiting up to {args.quiet_wait:.0f} s for it "
-            f"to fall to {QUIET_LOAD} (--quiet-wait)")
     waited_s = wait_for_quiet(args.quiet_wait)
-    if waited_s >= 1:
-        log(f"waited {waited_s:.0f} s for the 1-minute load to fall to {QUIET_LOAD}: {loadavg()}")
     load0 = loadavg()
     tmp = tempfile.mkdtemp(prefix="ipcscope-bench.")
     old = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}

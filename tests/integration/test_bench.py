@@ -38,19 +38,24 @@ class FakeClock:
 
 def test_it_waits_for_the_load_to_fall_before_measuring():
     b = load_bench()
+    said = []
     c = FakeClock([0.71, 0.62, 0.55, 0.48, 0.2])
-    waited = b.wait_for_quiet(180, read=c.read, sleep=c.sleep, now=c.now)
+    waited = b.wait_for_quiet(180, read=c.read, sleep=c.sleep, now=c.now, say=said.append)
     eq(c.reads, 4, "load reads until it fell to 0.5")
     eq(waited, 15.0, "seconds waited (three sleeps of 5 s)")
+    eq(said, ["1-minute load 0.71: waiting up to 180 s for it to fall to 0.5 (--quiet-wait)",
+              "waited 15 s for the 1-minute load to fall to 0.5: 0.48"], "what it said")
     # it gives up at the limit, sleeping no further than it
     c = FakeClock([0.9])
-    eq(b.wait_for_quiet(12, read=c.read, sleep=c.sleep, now=c.now), 12.0, "waited at most the limit")
+    eq(b.wait_for_quiet(12, read=c.read, sleep=c.sleep, now=c.now, say=lambda m: None), 12.0,
+       "waited at most the limit")
     eq(c.sleeps, [5.0, 5.0, 2.0], "sleeps up to the limit")
-    # a quiet machine, an unreadable load, no wait asked: no wait
+    # a quiet machine, an unreadable load, no wait asked: no wait, nothing said
     for loads, limit in (([0.3], 180), ([None], 180), ([0.9], 0)):
-        c = FakeClock(loads)
-        eq(b.wait_for_quiet(limit, read=c.read, sleep=c.sleep, now=c.now), 0.0,
+        c, said = FakeClock(loads), []
+        eq(b.wait_for_quiet(limit, read=c.read, sleep=c.sleep, now=c.now, say=said.append), 0.0,
            f"wait with load {loads[0]}, limit {limit}")
+        eq(said, [], f"said with load {loads[0]}, limit {limit}")
     # the option: 180 s by default, none for a smoke run, never negative, NaN or past an hour
     eq(b.parse_args([]).quiet_wait, 180, "default --quiet-wait")
     eq(b.parse_args(["--quick"]).quiet_wait, 0, "--quick's --quiet-wait")
