@@ -101,6 +101,29 @@ def log(msg):
     print(f"bench: {msg}", file=sys.stderr, flush=True)
 
 
+def write_whole(path, text):
+    """path holds text whole, or what it held before: text goes to a new
+    file beside it (0666 less the umask, as open() would make it), synced,
+    then renamed over it; a failure removes the new file and raises."""
+    d, name = os.path.split(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=d)
+    try:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.fchmod(fd, 0o666 & ~mask)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            fd = -1
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        os.unlink(tmp)
+        raise
+
+
 # --- tracers ---------------------------------------------------------------
 
 class Tracer:
@@ -1699,12 +1722,11 @@ def main(argv):
             signal.signal(s, h)
     load1 = loadavg()
 
-    md = build_report(args, tracers, workloads, runs, cost, info, versions, load0, load1, tt,
-                      waited_s)
-    with open(args.out, "w") as f:
-        f.write(md)
-    with open(args.svg, "w") as f:
-        f.write(build_svg(tracers, workloads, runs, info))
+    # every output built before any is written: a report that fails to
+    # build leaves the earlier run's files as they were
+    outputs = [(args.out, build_report(args, tracers, workloads, runs, cost, info, versions,
+                                       load0, load1, tt, waited_s)),
+               (args.svg, build_svg(tracers, workloads, runs, info))]
     if args.json:
         raw = {"machine": info, "versions": versions,
                "runs": [{"workload": w, "tracer": k, "count": c, **{
@@ -1714,9 +1736,14 @@ def main(argv):
                               for (k, w), v in cost.items()],
                "trace_throughput": tt,
                "failures": {t.key: t.failure for t in tracers if t.failure}}
-        with open(args.json, "w") as f:
-            json.dump(raw, f, indent=1)
-    log(f"wrote {os.path.relpath(args.out, ROOT)} and {os.path.relpath(args.svg, ROOT)}")
+        outputs.append((args.json, json.dumps(raw, indent=1)))
+    try:
+        for path, text in outputs:
+            write_whole(path, text)
+    except (OSError, UnicodeError) as e:
+        log(f"cannot write {getattr(e, 'filename', None) or 'the report'}: {e}")
+        return 1
+    log("wrote " + ", ".join(os.path.relpath(p, ROOT) for p, _ in outputs))
     return 0
 
 

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """bench/bench.py's own logic that a full `make bench` cannot check
-quickly: how it waits for a quiet machine before measuring."""
+quickly: how it waits for a quiet machine before measuring, and how it
+writes its outputs."""
 import contextlib
 import importlib.util
 import io
@@ -67,3 +68,49 @@ def test_it_waits_for_the_load_to_fall_before_measuring():
             raise AssertionError(f"--quiet-wait {bad} was accepted")
         except SystemExit as e:
             eq(e.code, 2, f"exit status for --quiet-wait {bad}")
+
+
+def test_its_outputs_are_written_whole_or_not_at_all():
+    import tempfile
+    b = load_bench()
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "RESULTS.md")
+        with open(path, "w") as f:
+            f.write("the earlier run\n")
+        old_mask = os.umask(0o022)
+        try:
+            b.write_whole(path, "a new run\n")
+        finally:
+            os.umask(old_mask)
+        with open(path) as f:
+            eq(f.read(), "a new run\n", "the new report")
+        eq(oct(os.stat(path).st_mode & 0o777), oct(0o644), "its mode: 0666 less the umask")
+        eq(os.listdir(d), ["RESULTS.md"], "files beside it")
+        # a failure half-way (text that cannot be encoded; a sync that fails
+        # after the text was written) leaves the earlier report and no
+        # temporary file
+        real_fsync = b.os.fsync
+
+        def failing_fsync(fd):
+            raise OSError(5, "Input/output error")
+        for what, text in (("unencodable text", "half \ud800 written\n"),
+                           ("a failed sync", "written, never synced\n")):
+            if what == "a failed sync":
+                b.os.fsync = failing_fsync
+            try:
+                b.write_whole(path, text)
+                raise AssertionError(f"write_whole with {what} did not fail")
+            except (OSError, UnicodeError):
+                pass
+            finally:
+                b.os.fsync = real_fsync
+            with open(path) as f:
+                eq(f.read(), "a new run\n", f"the report after {what}")
+            eq(os.listdir(d), ["RESULTS.md"], f"files beside it after {what}")
+        # a directory that is not there: nothing made
+        try:
+            b.write_whole(os.path.join(d, "gone", "RESULTS.md"), "x")
+            raise AssertionError("write_whole into a missing directory did not fail")
+        except OSError:
+            pass
+        eq(os.listdir(d), ["RESULTS.md"], "files after a missing directory")
