@@ -1009,11 +1009,12 @@ def loadavg():
 QUIET_LOAD = 0.5
 
 
-def load_1min():
-    """The 1-minute load average, or None if it cannot be read"""
+def load_1min(load=None):
+    """The 1-minute load average in `load` (a loadavg() string; read now
+    when None), or None if it cannot be read"""
     try:
-        return float(loadavg().split()[0])
-    except ValueError:
+        return float((loadavg() if load is None else load).split()[0])
+    except (ValueError, IndexError):
         return None
 
 
@@ -1097,7 +1098,7 @@ def build_report(args, tracers, workloads, runs, cost, info, versions, load0, lo
              f"workload sizes x{args.scale:g}; both ends pinned to CPU {args.cpu}")
     # at the start only: by the end the bench's own workloads (one CPU
     # busy all along) put the 1-minute load near 1 on any machine
-    busy = any(float(x) > QUIET_LOAD for x in load0.split()[:1] if x != "?")
+    busy = (load_1min(load0) or 0) > QUIET_LOAD
     waited = (f" (after {waited_s:.0f} s waiting for it to fall to {QUIET_LOAD})"
               if waited_s >= 1 else "")
     L.append(f"- Load average (1, 5, 15 min) at start {load0}{waited}, at end {load1} "

@@ -57,6 +57,9 @@ def test_it_waits_for_the_load_to_fall_before_measuring():
         eq(b.wait_for_quiet(limit, read=c.read, sleep=c.sleep, now=c.now, say=said.append), 0.0,
            f"wait with load {loads[0]}, limit {limit}")
         eq(said, [], f"said with load {loads[0]}, limit {limit}")
+    # the load as read from /proc/loadavg, and as the report takes it
+    for text, load in (("0.71 0.62 0.40", 0.71), ("?", None), ("", None)):
+        eq(b.load_1min(text), load, f"the 1-minute load in {text!r}")
     # the option: 180 s by default, none for a smoke run, never negative, NaN or past an hour
     eq(b.parse_args([]).quiet_wait, 180, "default --quiet-wait")
     eq(b.parse_args(["--quick"]).quiet_wait, 0, "--quick's --quiet-wait")
