@@ -233,8 +233,9 @@ def make_tracers(baseline=None):
                      OBJECTS_TPS_OBJ,
                      "floor-timing-systp built with FLOOR_OBJECTS too: the calls on an fd also "
                      "find the object behind it as ipcscope does (fd table, file, inode), the "
-                     "SysV queue and semaphore calls take their id, and each adds the call, its "
-                     "bytes and its latency to that object's totals; "
+                     "SysV queue and semaphore calls take their id (msgsnd also reads the type it "
+                     "sends, which per-type counts of a queue need), and each adds the call, "
+                     "its bytes and its latency to that object's totals; "
                      "sched_switch counts each such thread's voluntary and involuntary "
                      "switches: the least a tracer does that reports what ipcscope reports "
                      "per object and per thread, without its filter, errors, per-process, "
@@ -1417,7 +1418,8 @@ def probe_cost_report(cost, workloads):
     L.append("")
     L.append("The objects floor (bench/floor.bpf.h, FLOOR_OBJECTS) runs on the same hooks: "
              "timing on the IPC syscalls' own tracepoints, the object behind each call's fd "
-             "or SysV id added to by its exit, each thread's switches counted: the least "
+             "or SysV id added to by its exit (msgsnd also reading the type it sends, as "
+             "per-type counts of a queue need), each thread's switches counted: the least "
              "that gives ipcscope's per-object and per-thread figures.")
     L.append("")
     if reported is None:

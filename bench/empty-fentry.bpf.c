@@ -75,13 +75,13 @@ int floor_exit_##name(void *ctx)					\
 	return floor_time_exit();					\
 }
 #ifdef FLOOR_OBJECTS
-/* a syscall whose first argument is the fd (by_id 0) or the SysV id
- * (by_id 1) of the object it works on */
-#define FLOOR_IPC_OBJ_SYSCALL(name, by_id)				\
+/* a syscall whose first argument is the fd or the SysV id of the object
+ * it works on (by: FLOOR_BY_FD, FLOOR_BY_ID, FLOOR_MSGSND) */
+#define FLOOR_IPC_OBJ_SYSCALL(name, by)					\
 SEC("tp/syscalls/sys_enter_" #name)					\
 int floor_enter_##name(struct floor_tp_sys *ctx)			\
 {									\
-	return floor_object_enter(ctx, by_id);				\
+	return floor_object_enter(ctx, by);				\
 }									\
 SEC("tp/syscalls/sys_exit_" #name)					\
 int floor_exit_##name(struct floor_tp_sys *ctx)				\
@@ -98,10 +98,10 @@ FLOOR_TP("tp/syscalls/sys_exit_" #name, exit_##name)
 #endif
 
 #ifndef FLOOR_IPC_OBJ_SYSCALL
-#define FLOOR_IPC_OBJ_SYSCALL(name, by_id) FLOOR_IPC_SYSCALL(name)
+#define FLOOR_IPC_OBJ_SYSCALL(name, by) FLOOR_IPC_SYSCALL(name)
 #endif
-#define FLOOR_IPC_FD_SYSCALL(name) FLOOR_IPC_OBJ_SYSCALL(name, 0)
-#define FLOOR_IPC_ID_SYSCALL(name) FLOOR_IPC_OBJ_SYSCALL(name, 1)
+#define FLOOR_IPC_FD_SYSCALL(name) FLOOR_IPC_OBJ_SYSCALL(name, FLOOR_BY_FD)
+#define FLOOR_IPC_ID_SYSCALL(name) FLOOR_IPC_OBJ_SYSCALL(name, FLOOR_BY_ID)
 
 /* the syscalls ipc_sys_enter dispatches, as user/sysnames.c lists them */
 FLOOR_IPC_FD_SYSCALL(write)
@@ -118,7 +118,7 @@ FLOOR_IPC_FD_SYSCALL(recvmsg)
 FLOOR_IPC_SYSCALL(msgget)
 FLOOR_IPC_SYSCALL(semget)
 FLOOR_IPC_SYSCALL(shmget)
-FLOOR_IPC_ID_SYSCALL(msgsnd)
+FLOOR_IPC_OBJ_SYSCALL(msgsnd, FLOOR_MSGSND)
 FLOOR_IPC_ID_SYSCALL(msgrcv)
 FLOOR_IPC_ID_SYSCALL(semop)
 FLOOR_IPC_ID_SYSCALL(semtimedop)
