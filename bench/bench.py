@@ -1028,6 +1028,7 @@ def wait_for_quiet(limit, read=load_1min, sleep=time.sleep, now=time.monotonic, 
     which marked a run on an idle machine busy"""
     say = say or log
     t0 = now()
+    first = True
     while True:
         load = read()
         waited = now() - t0
@@ -1036,9 +1037,10 @@ def wait_for_quiet(limit, read=load_1min, sleep=time.sleep, now=time.monotonic, 
                 say(f"waited {waited:.0f} s for the 1-minute load to fall to "
                     f"{QUIET_LOAD}: {load if load is not None else '?'}")
             return waited
-        if not waited:
+        if first:
             say(f"1-minute load {load:.2f}: waiting up to {limit:.0f} s for it to fall "
                 f"to {QUIET_LOAD} (--quiet-wait)")
+            first = False
         sleep(min(5.0, max(0.0, limit - waited)))
 
 

@@ -22,10 +22,13 @@ def load_bench():
 
 class FakeClock:
     """The load falls as time passes on a clock only sleep() moves"""
-    def __init__(self, loads):
+    def __init__(self, loads, tick=0.0):
+        """tick: how far the clock moves at each reading of it"""
         self.t, self.loads, self.reads, self.sleeps = 0.0, loads, 0, []
+        self.tick = tick
 
     def now(self):
+        self.t += self.tick
         return self.t
 
     def sleep(self, s):
@@ -46,6 +49,11 @@ def test_it_waits_for_the_load_to_fall_before_measuring():
     eq(waited, 15.0, "seconds waited (three sleeps of 5 s)")
     eq(said, ["1-minute load 0.71: waiting up to 180 s for it to fall to 0.5 (--quiet-wait)",
               "waited 15 s for the 1-minute load to fall to 0.5: 0.48"], "what it said")
+    # a real clock moves between any two readings: it says it waits all the same
+    c, said = FakeClock([0.71, 0.2], tick=1e-6), []
+    b.wait_for_quiet(180, read=c.read, sleep=c.sleep, now=c.now, say=said.append)
+    eq(said[:1], ["1-minute load 0.71: waiting up to 180 s for it to fall to 0.5 (--quiet-wait)"],
+       "what it said first, on a clock that moves")
     # it gives up at the limit, sleeping no further than it
     c = FakeClock([0.9])
     eq(b.wait_for_quiet(12, read=c.read, sleep=c.sleep, now=c.now, say=lambda m: None), 12.0,
