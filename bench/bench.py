@@ -1742,12 +1742,12 @@ def main(argv):
                "trace_throughput": tt,
                "failures": {t.key: t.failure for t in tracers if t.failure}}
         outputs.append((args.json, json.dumps(raw, indent=1)))
-    try:
-        for path, text in outputs:
+    for path, text in outputs:
+        try:
             write_whole(path, text)
-    except (OSError, UnicodeError) as e:
-        log(f"cannot write {getattr(e, 'filename', None) or 'the report'}: {e}")
-        return 1
+        except (OSError, UnicodeError) as e:
+            log(f"cannot write {path}: {e}")
+            return 1
     log("wrote " + ", ".join(os.path.relpath(p, ROOT) for p, _ in outputs))
     return 0
 
