@@ -125,3 +125,57 @@ def test_its_outputs_are_written_whole_or_not_at_all():
         except OSError:
             pass
         eq(os.listdir(d), ["RESULTS.md"], "files after a missing directory")
+
+
+def test_probe_cost_takes_turns_and_holds_ipcscope_to_the_timing_floor_in_bpf_time():
+    import contextlib as cl
+    import tempfile
+    import types
+    b = load_bench()
+    keys = ("floor-systp", "floor-timing-systp", "floor-objects", "ipcscope-a")
+    tracers = [types.SimpleNamespace(key=k, label=k, failure=None) for k in keys]
+    # BPF ns per round trip each tracer's one program runs for, and its
+    # background in the window after the workload
+    per_rt = {"floor-systp": 700, "floor-timing-systp": 1500, "floor-objects": 2600,
+              "ipcscope-a": 3000}
+    calls = []
+
+    def run_traced(tr, wl, count, cpu, d, between=None):
+        calls.append(tr.key)
+        if tr.key == "floor-objects" and calls.count("floor-objects") == 2:
+            raise RuntimeError("it stopped")
+        names = {1: "prog"}
+        t = per_rt[tr.key] * count
+        # 10 ns of background in the run and 10 in the window after it
+        return {"stats": (({1: (0, 0)}, names), ({1: (t + 10, 4 * count)}, names)),
+                "idle": ({1: (t + 20, 4 * count + 1)}, names)}
+    b.run_traced = run_traced
+    b.BpfStats = cl.nullcontext
+    args = types.SimpleNamespace(scale=1.0, cost_rounds=3, cpu=0)
+    with tempfile.TemporaryDirectory() as d, cl.redirect_stderr(io.StringIO()):
+        cost = b.measure_probe_cost(args, tracers, [("pipe-1", "", None)], d)
+    # turns in a rotating order, round after round; a tracer that failed
+    # is left out from there on, and what it measured before is kept
+    eq(calls, ["floor-systp", "floor-timing-systp", "floor-objects", "ipcscope-a",
+               "floor-timing-systp", "floor-objects", "ipcscope-a", "floor-systp",
+               "ipcscope-a", "floor-systp", "floor-timing-systp"], "the order of the runs")
+    count = b.DEFAULT_COUNTS["pipe-1"]
+    eq({k: c["round_trips"] for (k, _), c in cost.items()},
+       {"floor-systp": 3 * count, "floor-timing-systp": 3 * count, "floor-objects": count,
+        "ipcscope-a": 3 * count}, "round trips measured per tracer")
+    eq({k: round(b.bpf_ns_per_round_trip(c)) for (k, _), c in cost.items()}, per_rt,
+       "BPF ns per round trip, net of the background")
+    # held to the timing floor: (3000 - 1500) ns over an untraced 6 us
+    runs = {("pipe-1", "none", count): [{"best_ns_per_op": 6000.0}] * 3,
+            ("pipe-1", "none", count // 20): [{"best_ns_per_op": 1.0}]}
+    eq(b.bpf_time_target(cost, runs, "pipe-1"),
+       ("BPF time per round trip <= the timing floor's (same hooks) + 0.05x the untraced "
+        "round trip", "3000 ns vs 1500 ns: +0.25x of 6.00 us",
+        "**no** (the objects floor alone is +0.18x; ipcscope against it: +0.07x)"),
+       "the target, not met")
+    cost[("ipcscope-a", "pipe-1")]["progs"]["prog"][0] -= 1300 * 3 * count
+    eq(b.bpf_time_target(cost, runs, "pipe-1")[1:],
+       ("1700 ns vs 1500 ns: +0.03x of 6.00 us", "yes"), "the target, met")
+    eq(b.bpf_time_target(cost, {}, "pipe-1"), None, "no untraced run: no target")
+    del cost[("floor-timing-systp", "pipe-1")]
+    eq(b.bpf_time_target(cost, runs, "pipe-1"), None, "no timing floor: no target")
