@@ -849,8 +849,9 @@ def cost_floor_key(by_key):
 
 # the tracers the probe-cost phase measures, beside the empty programs
 # (cost_floor_key): the timing floor and the objects floor on the same
-# hooks, and ipcscope
-COST_KEYS = ("floor-timing-systp", "floor-objects", "ipcscope-a")
+# hooks, and ipcscope tracing the workload (-a) and tracing another
+# process (-p OTHER: the workload a bystander)
+COST_KEYS = ("floor-timing-systp", "floor-objects", "ipcscope-a", "ipcscope-p")
 
 
 def measure_probe_cost(args, tracers, workloads, tmp):
@@ -1140,6 +1141,31 @@ def bpf_time_target(cost, runs, wl):
     return what, measured, verdict
 
 
+def bystander_bpf_target(cost, runs, wl, fkey):
+    """Goal 1 in BPF time: what ipcscope's programs cost a process it does
+    not trace (record -p OTHER, the workload a bystander) per round trip,
+    against the empty programs on the same hooks (fkey); (what, measured,
+    verdict) or None"""
+    byst, empty = cost.get(("ipcscope-p", wl)), cost.get((fkey, wl))
+    u = untraced_ns(runs, wl)
+    if not byst or not empty or not u:
+        return None
+    bt, et = bpf_ns_per_round_trip(byst), bpf_ns_per_round_trip(empty)
+    n = max(byst["round_trips"], 1)
+    runs_per_rt = sum(v[1] - v[3] for v in byst["progs"].values()) / n
+    what = "a bystander's BPF time per round trip <= the empty programs' (same hooks)"
+    if runs_per_rt < 0.5:
+        # net of the background, a few ns either way: no program ran
+        return what, f"{runs_per_rt:.1f} runs of its programs a round trip", \
+            "yes (no program runs on its calls)"
+    measured = f"{bt:.0f} ns vs {et:.0f} ns: {(bt - et) / u:+.3f}x of {u / 1000:.2f} us"
+    if bt <= et:
+        return what, measured, "yes"
+    return what, measured, (f"**no** ({(bt - et) / runs_per_rt:+.0f} ns a run over "
+                            f"{runs_per_rt:.1f} runs a round trip: the check that the "
+                            "caller is no target)")
+
+
 def build_report(args, tracers, workloads, runs, cost, info, versions, load0, load1, tt=None,
                  waited_s=0.0):
     by_key = {t.key: t for t in tracers}
@@ -1275,6 +1301,10 @@ def build_report(args, tracers, workloads, runs, cost, info, versions, load0, lo
                 summary.append((f"`{by_key['ipcscope-p'].label}`, {wl}: a bystander pays "
                                 f"no more than the empty programs ({same.label})",
                                 f"{fmt_ratio(r[0])} vs {fmt_ratio(fl)}", verdict))
+            row = bystander_bpf_target(cost, runs, wl, cost_floor_key(by_key))
+            if row:
+                summary.append((f"`{by_key['ipcscope-p'].label}`, {wl}: {row[0]}",
+                                row[1], row[2]))
             if wl == "getppid":
                 verdict = "yes" if r[0] <= BYSTANDER_NON_IPC_TARGET else "**no**"
                 if fl is not None and fl > BYSTANDER_NON_IPC_TARGET:
@@ -1460,7 +1490,8 @@ def probe_cost_report(cost, workloads):
              "switched on for this phase only through the BPF_ENABLE_STATS command), "
              "each program's `run_time_ns` and `run_cnt` are read from the tracer's "
              "BPF fds just before and just after one workload run (summed over "
-             "the runs), for `ipcscope record -a`, for the empty program on the same "
+             "the runs), for `ipcscope record -a` and `record -p OTHER` (the workload a "
+             "process it does not trace), for the empty program on the same "
              "hook (the floor: what any BPF program there costs to run, which no "
              "probe can go below), and for the timing and objects floors on the same "
              "hooks; in each round the tracers take turns, in a rotating order. Counts "
@@ -1508,15 +1539,17 @@ def probe_cost_report(cost, workloads):
              "are subtracted. Compare with the slowdown per round trip in the tables "
              "above (traced - untraced us). The timing floor is the empty programs + "
              "timing on the same hooks; the Targets table holds ipcscope to it in BPF "
-             "time too: on programs on the same hooks, what one costs more than another "
+             "time too, and `-p OTHER` to the empty programs (a bystander's cost): "
+             "on programs on the same hooks, what one costs more than another "
              "is its BPF time, which this machine's changes of speed blur less than "
              "the wall time of a pair of runs.")
     L.append("")
     L.append("| Workload | ipcscope: BPF ns per round trip | floor: BPF ns per round trip "
              "| timing floor: BPF ns per round trip "
              "| objects floor: BPF ns per round trip "
+             "| ipcscope -p OTHER (the workload a bystander): BPF ns per round trip "
              "| ipcscope events per round trip | background events in the same time |")
-    L.append("|---|---|---|---|---|---|---|")
+    L.append("|---|---|---|---|---|---|---|---|")
 
     def net_of(key, wl):
         c = cost.get((key, wl))
@@ -1531,7 +1564,7 @@ def probe_cost_report(cost, workloads):
         bg = sum(v[3] for v in ipc["progs"].values()) / n
         L.append(f"| {wl} | {net_of('ipcscope-a', wl)} | {net_of(fkey, wl)} | "
                  f"{net_of('floor-timing-systp', wl)} | {net_of('floor-objects', wl)} | "
-                 f"{ic:.1f} | {bg:.1f} |")
+                 f"{net_of('ipcscope-p', wl)} | {ic:.1f} | {bg:.1f} |")
     L.append("")
 
     # per probe, over all workloads

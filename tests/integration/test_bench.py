@@ -179,3 +179,26 @@ def test_probe_cost_takes_turns_and_holds_ipcscope_to_the_timing_floor_in_bpf_ti
     eq(b.bpf_time_target(cost, {}, "pipe-1"), None, "no untraced run: no target")
     del cost[("floor-timing-systp", "pipe-1")]
     eq(b.bpf_time_target(cost, runs, "pipe-1"), None, "no timing floor: no target")
+    # a bystander (record -p OTHER) against the empty programs on the same
+    # hooks: 8 runs a round trip, 25 ns each above the empty ones
+    def entry(ns_per_rt, runs_per_rt):
+        return {"progs": {"prog": [ns_per_rt * count, runs_per_rt * count, 0, 0]},
+                "round_trips": count}
+    cost[("ipcscope-p", "pipe-1")] = entry(900, 8)
+    eq(b.bystander_bpf_target(cost, runs, "pipe-1", "floor-systp"),
+       ("a bystander's BPF time per round trip <= the empty programs' (same hooks)",
+        "900 ns vs 700 ns: +0.033x of 6.00 us",
+        "**no** (+25 ns a run over 8.0 runs a round trip: the check that the caller "
+        "is no target)"), "the bystander's target, not met")
+    cost[("ipcscope-p", "pipe-1")] = entry(690, 8)
+    eq(b.bystander_bpf_target(cost, runs, "pipe-1", "floor-systp")[2], "yes",
+       "the bystander's target, met")
+    eq(b.bystander_bpf_target(cost, runs, "pipe-1", "floor"), None,
+       "no empty programs measured on those hooks: no target")
+    # no IPC (getppid): none of its programs runs, whatever a few ns of
+    # background left over say
+    cost[("ipcscope-p", "pipe-1")] = entry(0.3, 0.01)
+    cost[("floor-systp", "pipe-1")] = entry(-0.2, 0)
+    eq(b.bystander_bpf_target(cost, runs, "pipe-1", "floor-systp")[1:],
+       ("0.0 runs of its programs a round trip", "yes (no program runs on its calls)"),
+       "the bystander's target, no program run")
