@@ -1573,7 +1573,7 @@ def probe_cost_report(cost, workloads):
     otot = {}
     for (key, wl), c in cost.items():
         dst = {"ipcscope-a": tot, "floor-objects": otot, fkey: ftot}.get(key)
-        if dst is None:    # the timing floor: in the table above only
+        if dst is None:    # the timing floor, -p OTHER: in the table above only
             continue
         for name, (t, n, _, _) in c["progs"].items():
             acc = dst.setdefault(name, [0, 0])
