@@ -802,6 +802,13 @@ def settle(args, timeout=10):
     time.sleep(args.settle)
 
 
+def turn_order(tracers, rnd):
+    """The tracers in round rnd's order: rotated by one each round, so that
+    no tracer always runs just after another"""
+    k = rnd % len(tracers) if tracers else 0
+    return tracers[k:] + tracers[:k]
+
+
 def measure_slowdown(args, tracers, workloads, tmp):
     """A B A B for each workload and tracer; returns {(wl, key): [runs]}."""
     runs = {}
@@ -812,9 +819,7 @@ def measure_slowdown(args, tracers, workloads, tmp):
     for wl, _, _ in workloads:
         base = max(1, int(DEFAULT_COUNTS[wl] * args.scale))
         for rnd in range(args.rounds):
-            # rotate the order so no tracer always runs just after another
-            order = usable[rnd % len(usable):] + usable[:rnd % len(usable)]
-            for tr in order:
+            for tr in turn_order(usable, rnd):
                 if tr.failure:
                     continue
                 count = max(1, base // tr.divisor)
@@ -866,11 +871,10 @@ def measure_probe_cost(args, tracers, workloads, tmp):
             count = max(1, int(DEFAULT_COUNTS[wl] * args.scale))
             usable = [by_key[k] for k in (cost_floor_key(by_key),) + COST_KEYS
                       if k in by_key and not by_key[k].failure]  # --tracers chose
+            failed = set()
             for rnd in range(args.cost_rounds):
-                order = usable[rnd % max(len(usable), 1):] + usable[:rnd % max(len(usable), 1)]
-                for tr in order:
-                    c = cost.get((tr.key, wl))
-                    if c is not None and c.get("failed"):
+                for tr in turn_order(usable, rnd):
+                    if tr.key in failed:
                         continue
                     c = cost.setdefault((tr.key, wl), {"progs": {}, "round_trips": 0,
                                                        "probes": None})
@@ -880,7 +884,7 @@ def measure_probe_cost(args, tracers, workloads, tmp):
                                        between=(snap_before, snap_after))
                     except RuntimeError as e:
                         log(f"probe cost, {tr.label}, {wl}: {e}")
-                        c["failed"] = True
+                        failed.add(tr.key)
                         continue
                     (before, names), (after, _) = r["stats"]
                     c["probes"] = r.get("probes", c["probes"])
@@ -901,7 +905,6 @@ def measure_probe_cost(args, tracers, workloads, tmp):
                 if c is None or not c["round_trips"]:
                     cost.pop((tr.key, wl), None)
                     continue
-                c.pop("failed", None)
                 log(f"probe cost {wl} {tr.key}: {bpf_ns_per_round_trip(c):.0f} ns "
                     "of BPF per round trip, net of the background")
     return cost
@@ -911,6 +914,12 @@ def bpf_ns_per_round_trip(c):
     """A probe-cost entry's BPF time per round trip, net of the background:
     the run time in the windows after the workload runs subtracted."""
     return sum(v[0] - v[2] for v in c["progs"].values()) / max(c["round_trips"], 1)
+
+
+def bpf_runs_per_round_trip(c):
+    """A probe-cost entry's program runs per round trip, net of the
+    background, as bpf_ns_per_round_trip"""
+    return sum(v[1] - v[3] for v in c["progs"].values()) / max(c["round_trips"], 1)
 
 
 # --- the report -------------------------------------------------------------------
@@ -1151,8 +1160,7 @@ def bystander_bpf_target(cost, runs, wl, fkey):
     if not byst or not empty or not u:
         return None
     bt, et = bpf_ns_per_round_trip(byst), bpf_ns_per_round_trip(empty)
-    n = max(byst["round_trips"], 1)
-    runs_per_rt = sum(v[1] - v[3] for v in byst["progs"].values()) / n
+    runs_per_rt = bpf_runs_per_round_trip(byst)
     what = "a bystander's BPF time per round trip <= the empty programs' (same hooks)"
     if runs_per_rt < 0.5:
         # net of the background, a few ns either way: no program ran
@@ -1559,9 +1567,8 @@ def probe_cost_report(cost, workloads):
         ipc = cost.get(("ipcscope-a", wl))
         if not ipc:
             continue
-        n = max(ipc["round_trips"], 1)
-        ic = sum(v[1] - v[3] for v in ipc["progs"].values()) / n
-        bg = sum(v[3] for v in ipc["progs"].values()) / n
+        ic = bpf_runs_per_round_trip(ipc)
+        bg = sum(v[3] for v in ipc["progs"].values()) / max(ipc["round_trips"], 1)
         L.append(f"| {wl} | {net_of('ipcscope-a', wl)} | {net_of(fkey, wl)} | "
                  f"{net_of('floor-timing-systp', wl)} | {net_of('floor-objects', wl)} | "
                  f"{net_of('ipcscope-p', wl)} | {ic:.1f} | {bg:.1f} |")
