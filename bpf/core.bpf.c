@@ -581,17 +581,17 @@ int ipc_sys_enter_kp(struct pt_regs *ctx)
  */
 static __always_inline int sys_exit(struct pt_regs *regs, long ret, bool chan)
 {
+	__u64 id = bpf_get_current_pid_tgid(), gen;
 	struct inflight *ent;
 	__u32 op, slot;
-	__u64 gen;
 
 	/* a bystander's exit: nothing to look up (its enter made no entry) */
-	if (known_bystander(bpf_get_current_pid_tgid(), &slot, &gen))
+	if (known_bystander(id, &slot, &gen))
 		return 0;
 	/* no is_target(): only a target's enter makes an entry, and a target's
 	 * threads' entries go when they exit (ipc_exit) */
 	if (count_phases || trace_explain) {
-		ent = target_entry(bpf_get_current_pid_tgid());
+		ent = target_entry(id);
 		if (ent && count_phases)
 			count_phase_syscall(ent->sys_nr);
 		if (ent && trace_explain)
@@ -599,7 +599,7 @@ static __always_inline int sys_exit(struct pt_regs *regs, long ret, bool chan)
 		if (!ent || !ent->nobjs)
 			return 0;
 	} else {
-		ent = inflight_current();
+		ent = inflight_of(id);
 		if (!ent)
 			return 0;
 	}
