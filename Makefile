@@ -300,7 +300,7 @@ BENCH_BINS  := $(BUILD)/bench/pingpong $(BUILD)/bench/launch $(BUILD)/bench/empt
 	       $(BUILD)/bench/empty.bpf.o $(BUILD)/bench/timing.bpf.o \
 	       $(BUILD)/bench/empty-fentry.bpf.o $(BUILD)/bench/fentry-only.bpf.o \
 	       $(BUILD)/bench/syscall-tps.bpf.o $(BUILD)/bench/timing-tps.bpf.o \
-	       $(BUILD)/bench/objects-tps.bpf.o
+	       $(BUILD)/bench/objects-tps.bpf.o $(BUILD)/bench/filter-tps.bpf.o
 
 bench: all $(BENCH_BINS)
 	$(PYTHON) bench/bench.py $(if $(filter 1,$(BENCH_INSTALL)),--install) $(BENCH_ARGS)
@@ -369,6 +369,11 @@ $(BUILD)/bench/timing-tps.bpf.o: bench/empty-fentry.bpf.c bench/floor.bpf.h $(VM
 $(BUILD)/bench/objects-tps.bpf.o: bench/empty-fentry.bpf.c bench/floor.bpf.h $(VMLINUX_H) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -DFLOOR_SYSCALL_TPS -DFLOOR_TIMING -DFLOOR_OBJECTS -c $< -o $@
+
+# and those only asking whether the caller is traced: a bystander's least
+$(BUILD)/bench/filter-tps.bpf.o: bench/empty-fentry.bpf.c bench/floor.bpf.h $(VMLINUX_H) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -DFLOOR_SYSCALL_TPS -DFLOOR_FILTER -c $< -o $@
 
 # the floor loads as ipcscope does: the same heap for the kernel's BTF
 $(BUILD)/bench/empty: bench/empty.c $(BUILD)/user/btfheap.o | $(DEPS_STAMP)

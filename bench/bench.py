@@ -47,6 +47,7 @@ FENTRY_ONLY_OBJ = os.path.join(BUILD, "bench", "fentry-only.bpf.o")
 SYSCALL_TPS_OBJ = os.path.join(BUILD, "bench", "syscall-tps.bpf.o")
 TIMING_TPS_OBJ = os.path.join(BUILD, "bench", "timing-tps.bpf.o")
 OBJECTS_TPS_OBJ = os.path.join(BUILD, "bench", "objects-tps.bpf.o")
+FILTER_TPS_OBJ = os.path.join(BUILD, "bench", "filter-tps.bpf.o")
 IPCSCOPE_OBJ = os.path.join(BUILD, "bpf", "ipcscope.bpf.o")
 COUNT_BT = os.path.join(ROOT, "bench", "count.bt")
 
@@ -229,6 +230,14 @@ def make_tracers(baseline=None):
                      "floor-systp built with FLOOR_TIMING too: the IPC syscalls' own "
                      "tracepoints time each call into one histogram, as floor-timing does on "
                      "every syscall: timing alone on the hooks `record -- CMD` and `-a` use"),
+        floor_tracer("floor-filter", "empty BPF + a process filter, same hooks",
+                     FILTER_TPS_OBJ,
+                     "floor-systp built with FLOOR_FILTER: each program on the IPC syscalls' "
+                     "own tracepoints and on sched_switch compares the caller's process id "
+                     "(one helper call) with a target's, which no process has, as "
+                     "libbpf-tools' tools do for -p PID: the least a tracer that follows some "
+                     "processes costs those it does not follow (ipcscope follows a set: a "
+                     "target's children join it)"),
         floor_tracer("floor-objects", "+ timing, objects and switches, same hooks",
                      OBJECTS_TPS_OBJ,
                      "floor-timing-systp built with FLOOR_OBJECTS too: the calls on an fd also "
@@ -854,9 +863,11 @@ def cost_floor_key(by_key):
 
 # the tracers the probe-cost phase measures, beside the empty programs
 # (cost_floor_key): the timing floor and the objects floor on the same
-# hooks, and ipcscope tracing the workload (-a) and tracing another
-# process (-p OTHER: the workload a bystander)
-COST_KEYS = ("floor-timing-systp", "floor-objects", "ipcscope-a", "ipcscope-p")
+# hooks, ipcscope tracing the workload (-a) and tracing another process
+# (-p OTHER: the workload a bystander), and the filter floor (what a
+# bystander pays at the least)
+COST_KEYS = ("floor-timing-systp", "floor-objects", "ipcscope-a", "ipcscope-p",
+             "floor-filter")
 
 
 def measure_probe_cost(args, tracers, workloads, tmp):
@@ -1154,7 +1165,10 @@ def bystander_bpf_target(cost, runs, wl, fkey):
     """Goal 1 in BPF time: what ipcscope's programs cost a process it does
     not trace (record -p OTHER, the workload a bystander) per round trip,
     against the empty programs on the same hooks (fkey); (what, measured,
-    verdict) or None"""
+    verdict) or None. Over them, the verdict says by how much a program
+    run, and, where measured, what the least filter (the filter floor)
+    costs a run over them: a tracer that picks processes cannot go below
+    it."""
     byst, empty = cost.get(("ipcscope-p", wl)), cost.get((fkey, wl))
     u = untraced_ns(runs, wl)
     if not byst or not empty or not u:
@@ -1169,9 +1183,15 @@ def bystander_bpf_target(cost, runs, wl, fkey):
     measured = f"{bt:.0f} ns vs {et:.0f} ns: {(bt - et) / u:+.3f}x of {u / 1000:.2f} us"
     if bt <= et:
         return what, measured, "yes"
-    return what, measured, (f"**no** ({(bt - et) / runs_per_rt:+.0f} ns a run over "
-                            f"{runs_per_rt:.1f} runs a round trip: the check that the "
-                            "caller is no target)")
+    verdict = (f"**no** ({(bt - et) / runs_per_rt:+.0f} ns a run over "
+               f"{runs_per_rt:.1f} runs a round trip: the check that the caller is no target")
+    filt = cost.get(("floor-filter", wl))
+    if filt:
+        ft = bpf_ns_per_round_trip(filt)
+        verdict += (f"; the filter floor's, one compare of the caller's process id, "
+                    f"{(ft - et) / runs_per_rt:+.0f} ns a run: ipcscope "
+                    f"{(bt - ft) / runs_per_rt:+.0f} ns a run over it")
+    return what, measured, verdict + ")"
 
 
 def build_report(args, tracers, workloads, runs, cost, info, versions, load0, load1, tt=None,
@@ -1556,8 +1576,9 @@ def probe_cost_report(cost, workloads):
              "| timing floor: BPF ns per round trip "
              "| objects floor: BPF ns per round trip "
              "| ipcscope -p OTHER (the workload a bystander): BPF ns per round trip "
+             "| filter floor (a bystander's least): BPF ns per round trip "
              "| ipcscope events per round trip | background events in the same time |")
-    L.append("|---|---|---|---|---|---|---|---|")
+    L.append("|---|---|---|---|---|---|---|---|---|")
 
     def net_of(key, wl):
         c = cost.get((key, wl))
@@ -1571,7 +1592,8 @@ def probe_cost_report(cost, workloads):
         bg = sum(v[3] for v in ipc["progs"].values()) / max(ipc["round_trips"], 1)
         L.append(f"| {wl} | {net_of('ipcscope-a', wl)} | {net_of(fkey, wl)} | "
                  f"{net_of('floor-timing-systp', wl)} | {net_of('floor-objects', wl)} | "
-                 f"{net_of('ipcscope-p', wl)} | {ic:.1f} | {bg:.1f} |")
+                 f"{net_of('ipcscope-p', wl)} | {net_of('floor-filter', wl)} | "
+                 f"{ic:.1f} | {bg:.1f} |")
     L.append("")
 
     # per probe, over all workloads
@@ -1580,7 +1602,7 @@ def probe_cost_report(cost, workloads):
     otot = {}
     for (key, wl), c in cost.items():
         dst = {"ipcscope-a": tot, "floor-objects": otot, fkey: ftot}.get(key)
-        if dst is None:    # the timing floor, -p OTHER: in the table above only
+        if dst is None:    # the timing and filter floors, -p OTHER: in the table above only
             continue
         for name, (t, n, _, _) in c["progs"].items():
             acc = dst.setdefault(name, [0, 0])
@@ -1641,7 +1663,7 @@ COLORS = {"ipcscope": "#1f77b4", "ipcscope-a": "#6baed6", "ipcscope-base": "#ff7
           "ipcscope-base-p": "#fdae6b", "ipcscope-p": "#9ecae1", "floor": "#999999",
           "floor-timing": "#bbbbbb", "floor-fentry": "#74c476", "fentry-only": "#31a354",
           "floor-systp": "#c7e9c0", "floor-timing-systp": "#d9d9d9",
-          "floor-objects": "#fdd0a2",
+          "floor-objects": "#fdd0a2", "floor-filter": "#e5f5e0",
           "bpftrace": "#ff7f0e", "syscount": "#2ca02c", "syscount-bcc": "#98df8a",
           "perf-trace": "#9467bd", "strace": "#d62728"}
 

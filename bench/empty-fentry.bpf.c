@@ -9,7 +9,7 @@
  * write(). This floor measures what ipcscope's bystanders would pay if it
  * observed the syscall boundary that way (kernels with fentry only).
  *
- * Built five times:
+ * Built six times:
  * - empty-fentry.bpf.o: only the pair replaced; the tp/syscalls/sys_exit_*
  *   hooks where ipcscope follows shared mappings stay as they are (each of
  *   them is a syscall tracepoint too);
@@ -26,6 +26,10 @@
  *   the hooks ipcscope uses;
  * - objects-tps.bpf.o (and FLOOR_OBJECTS): the calls on an fd or a SysV
  *   id also find their object and add to its totals (floor.bpf.h).
+ * - filter-tps.bpf.o (FLOOR_SYSCALL_TPS and FLOOR_FILTER): those
+ *   programs, and the switch one, only ask whether the caller is the
+ *   traced process, and it never is (floor.bpf.h): what a process a
+ *   tracer does not follow pays, at the least, beyond empty programs.
  *
  * bench/empty loads any of them; a function this kernel's BTF lacks is skipped
  * and named, one that cannot be traced is named as not attached.
@@ -89,6 +93,18 @@ int floor_exit_##name(struct floor_tp_sys *ctx)				\
 	return floor_object_exit(ctx);					\
 }
 #endif
+#elif defined(FLOOR_SYSCALL_TPS) && defined(FLOOR_FILTER)
+#define FLOOR_IPC_SYSCALL(name)						\
+SEC("tp/syscalls/sys_enter_" #name)					\
+int floor_enter_##name(void *ctx)					\
+{									\
+	return floor_filter();						\
+}									\
+SEC("tp/syscalls/sys_exit_" #name)					\
+int floor_exit_##name(void *ctx)					\
+{									\
+	return floor_filter();						\
+}
 #elif defined(FLOOR_SYSCALL_TPS)
 #define FLOOR_IPC_SYSCALL(name)						\
 FLOOR_TP("tp/syscalls/sys_enter_" #name, enter_##name)			\

@@ -4,8 +4,9 @@
  * empty-fentry.bpf.c): an empty program on a hook, and ipcscope's hooks
  * other than the syscall boundary, which the floors differ in. One list:
  * a hook ipcscope adds goes here once, for all of them. And the bodies of
- * the floors that do some work at the syscall boundary: timing each call
- * (FLOOR_TIMING), and adding it to its object (FLOOR_OBJECTS).
+ * the floors that do some work at the syscall boundary: asking whether the
+ * caller is traced (FLOOR_FILTER), timing each call (FLOOR_TIMING), and
+ * adding it to its object (FLOOR_OBJECTS).
  */
 #ifndef FLOOR_BPF_H
 #define FLOOR_BPF_H
@@ -40,8 +41,38 @@ int BPF_PROG(floor_##event)						\
 	return 0;							\
 }
 
-/* context switches: an empty program, but with FLOOR_OBJECTS */
-#ifndef FLOOR_OBJECTS
+#ifdef FLOOR_FILTER
+/*
+ * FLOOR_FILTER (on the IPC syscalls' own tracepoints): each syscall
+ * program and the switch program asks only "is the caller the traced
+ * process?", as libbpf-tools' tools do for -p PID: the caller's process id
+ * (one helper call) compared with the target's. The target is no process
+ * (pids are below 2^22), so every event is a bystander's: the least a
+ * tracer that follows some processes and not others adds to an empty
+ * program for the processes it does not follow. ipcscope follows a set
+ * (a target's children join it), which one compare cannot hold.
+ */
+const volatile __u32 floor_target_tgid = 0xffffffff;
+__u64 floor_hits;
+
+static __always_inline int floor_filter(void)
+{
+	if ((bpf_get_current_pid_tgid() >> 32) != floor_target_tgid)
+		return 0;
+	__sync_fetch_and_add(&floor_hits, 1);	/* never: keeps the compare */
+	return 0;
+}
+#endif
+
+/* context switches: an empty program, but with FLOOR_FILTER or FLOOR_OBJECTS */
+#ifdef FLOOR_FILTER
+#define FLOOR_SWITCH							\
+SEC("tp/sched/sched_switch")						\
+int floor_switch(void *ctx)						\
+{									\
+	return floor_filter();						\
+}
+#elif !defined(FLOOR_OBJECTS)
 #define FLOOR_SWITCH FLOOR_TP("tp/sched/sched_switch", switch)
 #else
 #define FLOOR_SWITCH							\

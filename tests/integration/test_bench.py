@@ -190,6 +190,14 @@ def test_probe_cost_takes_turns_and_holds_ipcscope_to_the_timing_floor_in_bpf_ti
         "900 ns vs 700 ns: +0.033x of 6.00 us",
         "**no** (+25 ns a run over 8.0 runs a round trip: the check that the caller "
         "is no target)"), "the bystander's target, not met")
+    # with the filter floor (one compare of the caller's process id): how
+    # much of the gap any filter pays, and ipcscope's above it
+    cost[("floor-filter", "pipe-1")] = entry(860, 8)
+    eq(b.bystander_bpf_target(cost, runs, "pipe-1", "floor-systp")[2],
+       "**no** (+25 ns a run over 8.0 runs a round trip: the check that the caller "
+       "is no target; the filter floor's, one compare of the caller's process id, "
+       "+20 ns a run: ipcscope +5 ns a run over it)", "the bystander against the filter floor")
+    del cost[("floor-filter", "pipe-1")]
     cost[("ipcscope-p", "pipe-1")] = entry(690, 8)
     eq(b.bystander_bpf_target(cost, runs, "pipe-1", "floor-systp")[2], "yes",
        "the bystander's target, met")
