@@ -270,23 +270,19 @@ static __always_inline __u64 op_bytes(const struct inflight_obj *o, long ret)
 }
 
 /*
- * A histogram slot (hist_slot's), bounded where the verifier sees it:
+ * The histogram slot of a duration, bounded where the verifier sees it:
  * Linux 6.1's loses a bound checked on a copy of the register that
  * indexes ("R1 unbounded memory access"), so the clamp is a 64-bit value
- * the compiler cannot copy past (barrier_var), made where it is used.
+ * the compiler cannot copy past (barrier_var), called where it is used.
  */
-static __always_inline __u64 slot_bound(__u64 slot)
+static __always_inline __u64 lat_slot_of(__u64 dur)
 {
+	__u64 slot = hist_slot(dur);
+
 	if (slot > IPC_HIST_SLOTS - 1)
 		slot = IPC_HIST_SLOTS - 1;
 	barrier_var(slot);
 	return slot;
-}
-
-/* The histogram slot of a duration, bounded (slot_bound). */
-static __always_inline __u64 lat_slot_of(__u64 dur)
-{
-	return slot_bound(hist_slot(dur));
 }
 
 /*
@@ -343,7 +339,7 @@ int flush_thread_msgtype(__u64 id, __u32 i);
  */
 static __always_inline void tally_endpoint(struct inflight *ent,
 					   const struct inflight_obj *o,
-					   long ret, __u64 dur, __u64 slot)
+					   long ret, __u64 dur)
 {
 	struct ipc_thread_ep *t;
 	__u32 i;
@@ -366,14 +362,13 @@ static __always_inline void tally_endpoint(struct inflight *ent,
 	t->calls++;
 	t->bytes += op_bytes(o, ret);
 	t->lat_sum_ns += dur;
-	t->lat_slots[slot_bound(slot)]++;
+	t->lat_slots[lat_slot_of(dur)]++;
 	if (t->calls >= IPC_THREAD_EP_FLUSH)
 		flush_thread_ep(bpf_get_current_pid_tgid(), i);
 }
 
-/* lat: dur's histogram slot (hist_slot), found once for all it is added to */
 static __always_inline void account_op(const struct inflight_obj *o, long ret,
-				       __u64 dur, __u64 lat)
+				       __u64 dur)
 {
 	__u32 slot = IPC_OP_SLOT(o->key.kind, o->op);
 	struct ipc_op_stats *st;
@@ -386,7 +381,7 @@ static __always_inline void account_op(const struct inflight_obj *o, long ret,
 	/* per-CPU value: plain adds are safe, no other CPU writes this copy */
 	st->calls++;
 	st->lat_sum_ns += dur;
-	st->lat_slots[slot_bound(lat)]++;
+	st->lat_slots[lat_slot_of(dur)]++;
 	if (ret < 0) {
 		struct ipc_err_key ek = { .slot = slot, .err = -ret };
 		__u64 zero = 0, *cnt;
@@ -418,16 +413,13 @@ static __always_inline void trace_op(const struct inflight_obj *o, long ret,
 	event_submit(e);
 }
 
-/* At sys_exit: account one object the thread's syscall touched (its
- * duration's slot found once: each hist_slot is a call) */
+/* At sys_exit: account one object the thread's syscall touched. */
 static __always_inline void finish_obj(struct inflight *ent,
 				       const struct inflight_obj *o, long ret,
 				       __u64 now, __u64 dur)
 {
-	__u64 slot = hist_slot(dur);
-
-	account_op(o, ret, dur, slot);
-	tally_endpoint(ent, o, ret, dur, slot);
+	account_op(o, ret, dur);
+	tally_endpoint(ent, o, ret, dur);
 	if (trace_wanted(kind_bit(o->key.kind)))
 		trace_op(o, ret, now, dur);
 }

@@ -46,7 +46,7 @@ __noinline int exit_get(long ret)
 			count_drop(IPC_DROP_OBJ_INFO);
 		account_object(&o, 0, dur);
 	}
-	account_op(&o, ret, dur, hist_slot(dur));
+	account_op(&o, ret, dur);
 	if (trace_wanted(kind_bit(o.key.kind)))
 		trace_op(&o, ret, now, dur);
 	return 0;
