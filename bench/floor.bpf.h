@@ -168,8 +168,8 @@ static __always_inline int floor_time_exit(void)
  * FLOOR_OBJECTS (with FLOOR_TIMING, on the IPC syscalls' own tracepoints):
  * the fd syscalls (read, write, send, receive, the POSIX queue's) also
  * find the object behind their fd, as ipcscope does on 6.2+ (the task's fd
- * table and the file's inode by plain loads through bpf_rdonly_cast, the
- * fd's slot with a helper), the SysV queue and semaphore calls take it
+ * table, the fd's slot and the file's inode by plain loads through
+ * bpf_rdonly_cast), the SysV queue and semaphore calls take it
  * from their first argument (the id), and at exit they add the call, the
  * bytes its return value says it moved and its latency to that object's
  * totals (a hash by inode or id, atomic adds: two processes on two CPUs
@@ -253,8 +253,11 @@ static __always_inline int floor_object_enter(const struct floor_tp_sys *ctx, in
 		t = bpf_rdonly_cast((void *)bpf_get_current_task(),
 				    bpf_core_type_id_kernel(struct task_struct));
 		fdt = t->files->fdt;
+		/* the slot's pointer, loaded as an rb_node's first long, as
+		 * ipcscope's fd_file_addr does */
 		if (fdt && fd >= 0 && fd < fdt->max_fds)
-			bpf_probe_read_kernel(&file, sizeof(file), &fdt->fd[fd]);
+			file = (struct file *)((struct rb_node *)bpf_rdonly_cast(&fdt->fd[fd],
+					bpf_core_type_id_kernel(struct rb_node)))->__rb_parent_color;
 		if (file)
 			call.inode = (__u64)((struct file *)bpf_rdonly_cast(file,
 					bpf_core_type_id_kernel(struct file)))->f_inode;

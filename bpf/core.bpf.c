@@ -43,10 +43,14 @@ __noinline __u64 current_start(void)
  * verifier less: each load through a BTF pointer it trusts has it look
  * up, by name among all the kernel's types, whether the field is trusted
  * too (about 0.8 ms per program that calls this, on 6.18). Before 5.11,
- * CO-RE reads, a helper call each. Only the array slot is read with a
- * helper (the verifier types fdt->fd as a number). A global function: the
- * walk costs the verifier once, not in every caller. The file is returned
- * as a number.
+ * CO-RE reads, a helper call each. The verifier types fdt->fd as a
+ * number, so the slot is read with a helper, but where the cast is: cast
+ * to a struct rb_node, whose first member (__rb_parent_color) is an
+ * unsigned long as wide as the slot's pointer, it is a plain load too,
+ * of a number (a helper call costs more, the more so where each return
+ * pays for a mitigation, as SRSO's safe RET). A global
+ * function: the walk costs the verifier once, not in every caller. The
+ * file is returned as a number.
  */
 __noinline __u64 fd_file_addr(long fd)
 {
@@ -65,8 +69,12 @@ __noinline __u64 fd_file_addr(long fd)
 		fdt = t->files->fdt;
 		if (!fdt)
 			return 0;
-		max = fdt->max_fds;
+		if ((unsigned long)fd >= fdt->max_fds)
+			return 0;
 		fds = fdt->fd;
+		/* the slot's pointer, loaded as an rb_node's first long */
+		return ((struct rb_node *)rdonly_cast(&fds[fd],
+					kernel_btf_rb_node))->__rb_parent_color;
 	} else if (have_task_btf) {
 		struct files_struct *files = bpf_get_current_task_btf()->files;
 

@@ -85,13 +85,14 @@ IPC_SETTING(__u64, trace_wakeup_bytes);
  * paths on this one (set_targets). */
 IPC_SETTING(bool, have_task_btf);
 IPC_SETTING(bool, have_rdonly_cast);
-/* the kernel's BTF ids of struct task_struct and struct file, which
- * bpf_rdonly_cast takes: found by user space in its pass over the kernel's
- * BTF (user/corebtf.c), so that libbpf can relocate against a copy of
- * part of it (have_rdonly_cast is off where they, or the kfunc's own id,
- * are not known) */
+/* the kernel's BTF ids of struct task_struct, struct file and struct
+ * rb_node (fd_file_addr), which bpf_rdonly_cast takes: found by user
+ * space in its pass over the kernel's BTF (user/corebtf.c), so that
+ * libbpf can relocate against a copy of part of it (have_rdonly_cast is
+ * off where they, or the kfunc's own id, are not known) */
 IPC_SETTING(__u32, kernel_btf_task_struct);
 IPC_SETTING(__u32, kernel_btf_file);
+IPC_SETTING(__u32, kernel_btf_rb_node);
 /* the syscall programs see every syscall (--all-syscalls), not only the
  * IPC syscalls (their own tracepoints): what a process's syscalls count */
 IPC_SETTING(bool, every_syscall);

@@ -32,7 +32,7 @@
  * A type's id in the copy is not the kernel's: the kernel ids the
  * programs need (bpf_rdonly_cast's, and the kfunc's own) are found in the
  * same pass and set by user space (kernel_btf_task_struct,
- * kernel_btf_file; the call patched into the object's ELF:
+ * kernel_btf_file, kernel_btf_rb_node; the call patched into the object's ELF:
  * core_btf_patch_kfunc), not relocated (bpf_core_type_id_kernel, which
  * makes no copy). Anything else not
  * listed here (a relocation against a typedef, a kind not listed, a type
@@ -364,8 +364,8 @@ static Elf *object_btf(const void *obj, size_t obj_sz, Elf_Data **btf, Elf_Data 
 	return e;
 }
 
-/* bpf_rdonly_cast's types (kernel_btf_task_struct, kernel_btf_file), and
- * the kfunc's own id */
+/* bpf_rdonly_cast's types (kernel_btf_task_struct, kernel_btf_file,
+ * kernel_btf_rb_node), and the kfunc's own id */
 static void note_id(const char *name, const struct btf_type *t, __u32 id,
 		    struct core_btf *out)
 {
@@ -380,6 +380,8 @@ static void note_id(const char *name, const struct btf_type *t, __u32 id,
 		out->task_struct_id = id;
 	else if (!out->file_id && !strcmp(name, "file"))
 		out->file_id = id;
+	else if (!out->rb_node_id && !strcmp(name, "rb_node"))
+		out->rb_node_id = id;
 }
 
 static int copy_candidates(struct copy *c, struct root *roots, size_t nroots,
@@ -527,7 +529,7 @@ int core_btf_make(const void *obj, size_t obj_sz, struct core_btf *out)
 
 	out->roots = out->types = out->kernel_types = 0;
 	out->mapped = false;
-	out->task_struct_id = out->file_id = out->rdonly_cast_id = 0;
+	out->task_struct_id = out->file_id = out->rb_node_id = out->rdonly_cast_id = 0;
 	e = object_btf(obj, obj_sz, &btf_sec, &ext_sec);
 	if (!e)
 		return -EINVAL;

@@ -13,10 +13,10 @@ struct core_btf {
 	unsigned roots;		/* the types relocated against */
 	unsigned types;		/* the copy's types (fillers included) */
 	unsigned kernel_types;	/* the kernel's */
-	/* the kernel's ids of struct task_struct and struct file, and of the
-	   kfunc bpf_rdonly_cast that takes them (0: not found): whether or
-	   not a copy was made */
-	unsigned task_struct_id, file_id, rdonly_cast_id;
+	/* the kernel's ids of struct task_struct, struct file and struct
+	   rb_node, and of the kfunc bpf_rdonly_cast that takes them (0: not
+	   found): whether or not a copy was made */
+	unsigned task_struct_id, file_id, rb_node_id, rdonly_cast_id;
 	bool mapped;		/* the kernel's BTF read by mmap (6.16+) */
 };
 

@@ -555,6 +555,7 @@ static void set_targets(struct session *s, const struct session_config *cfg)
 		   its calls patched in where it has them all (open_skeleton) */
 		s->skel->rodata->kernel_btf_task_struct = s->core_btf.task_struct_id;
 		s->skel->rodata->kernel_btf_file = s->core_btf.file_id;
+		s->skel->rodata->kernel_btf_rb_node = s->core_btf.rb_node_id;
 		s->skel->rodata->have_rdonly_cast = s->elf != NULL;
 	}
 }
@@ -1008,7 +1009,7 @@ static void *patch_rdonly_cast(const struct session *s, const void *obj, size_t 
 
 	session_features(&kf);
 	if (!kf.rdonly_cast || s->old_paths || !c->task_struct_id || !c->file_id ||
-	    !c->rdonly_cast_id)
+	    !c->rb_node_id || !c->rdonly_cast_id)
 		return NULL;
 	elf = malloc(sz);
 	if (!elf)
