@@ -66,45 +66,33 @@ FLOOR_FEXIT(name)
 
 FLOOR_PROCESS_HOOKS
 
-#if defined(FLOOR_SYSCALL_TPS) && defined(FLOOR_TIMING)
-#define FLOOR_IPC_SYSCALL(name)						\
+/* a syscall's own enter and exit tracepoints, a program on each whose
+ * record is of type ctx_t and whose body is enter or exit */
+#define FLOOR_TP_PAIR(name, ctx_t, enter, exit)				\
 SEC("tp/syscalls/sys_enter_" #name)					\
-int floor_enter_##name(void *ctx)					\
+int floor_enter_##name(ctx_t *ctx)					\
 {									\
-	return floor_time_enter();					\
+	return enter;							\
 }									\
 SEC("tp/syscalls/sys_exit_" #name)					\
-int floor_exit_##name(void *ctx)					\
+int floor_exit_##name(ctx_t *ctx)					\
 {									\
-	return floor_time_exit();					\
+	return exit;							\
 }
+
+#if defined(FLOOR_SYSCALL_TPS) && defined(FLOOR_TIMING)
+#define FLOOR_IPC_SYSCALL(name)						\
+FLOOR_TP_PAIR(name, void, floor_time_enter(), floor_time_exit())
 #ifdef FLOOR_OBJECTS
 /* a syscall whose first argument is the fd or the SysV id of the object
  * it works on (by: FLOOR_BY_FD, FLOOR_BY_ID, FLOOR_MSGSND) */
 #define FLOOR_IPC_OBJ_SYSCALL(name, by)					\
-SEC("tp/syscalls/sys_enter_" #name)					\
-int floor_enter_##name(struct floor_tp_sys *ctx)			\
-{									\
-	return floor_object_enter(ctx, by);				\
-}									\
-SEC("tp/syscalls/sys_exit_" #name)					\
-int floor_exit_##name(struct floor_tp_sys *ctx)				\
-{									\
-	return floor_object_exit(ctx);					\
-}
+FLOOR_TP_PAIR(name, struct floor_tp_sys, floor_object_enter(ctx, by),	\
+	      floor_object_exit(ctx))
 #endif
 #elif defined(FLOOR_SYSCALL_TPS) && defined(FLOOR_FILTER)
 #define FLOOR_IPC_SYSCALL(name)						\
-SEC("tp/syscalls/sys_enter_" #name)					\
-int floor_enter_##name(void *ctx)					\
-{									\
-	return floor_filter();						\
-}									\
-SEC("tp/syscalls/sys_exit_" #name)					\
-int floor_exit_##name(void *ctx)					\
-{									\
-	return floor_filter();						\
-}
+FLOOR_TP_PAIR(name, void, floor_filter(), floor_filter())
 #elif defined(FLOOR_SYSCALL_TPS)
 #define FLOOR_IPC_SYSCALL(name)						\
 FLOOR_TP("tp/syscalls/sys_enter_" #name, enter_##name)			\
