@@ -48,9 +48,9 @@ __noinline __u64 current_start(void)
  * to a struct rb_node, whose first member (__rb_parent_color) is an
  * unsigned long as wide as the slot's pointer, it is a plain load too,
  * of a number (a helper call costs more, the more so where each return
- * pays for a mitigation, as SRSO's safe RET). A global
- * function: the walk costs the verifier once, not in every caller. The
- * file is returned as a number.
+ * pays for a mitigation, as SRSO's safe RET). A global function: the
+ * walk costs the verifier once, not in every caller. The file is
+ * returned as a number.
  */
 __noinline __u64 fd_file_addr(long fd)
 {
