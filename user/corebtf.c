@@ -33,8 +33,8 @@
  * programs need (bpf_rdonly_cast's, and the kfunc's own) are found in the
  * same pass and set by user space (kernel_btf_task_struct,
  * kernel_btf_file, kernel_btf_rb_node; the call patched into the
- * object's ELF: core_btf_patch_kfunc), not relocated (bpf_core_type_id_kernel, which
- * makes no copy). Anything else not
+ * object's ELF: core_btf_patch_kfunc), not relocated
+ * (bpf_core_type_id_kernel, which makes no copy). Anything else not
  * listed here (a relocation against a typedef, a kind not listed, a type
  * the kernel does not have, which libbpf would look for in the modules'
  * BTF) makes no copy either, and libbpf relocates as before.
